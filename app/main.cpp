@@ -1,0 +1,54 @@
+// hlscam: a self-hosted camera streaming service. Chooses the subcommand.
+#include "Commands.h"
+
+#include <QCoreApplication>
+#include <QTextStream>
+
+namespace {
+
+const char *kUsage =
+    "usage: hlscam <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  serve [--config FILE] [--listen ADDR:PORT] [--state-dir DIR] [--source SOURCE]\n"
+    "                          run the service (SOURCE: auto, testpattern, /dev/videoN or a file)\n"
+    "  users add NAME [--role viewer|admin]   add a user (password from stdin, or prompted)\n"
+    "  users passwd NAME | remove NAME | list\n"
+    "  devices                 list V4L2 cameras, their formats and sizes\n"
+    "  config check [--config FILE]           validate a configuration file\n"
+    "  version\n"
+    "\n"
+    "Run `hlscam <command> --help` for a command's options.\n";
+
+}  // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("hlscam"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(HLSCAM_VERSION));
+    qSetMessagePattern(QStringLiteral("%{if-category}%{category}: %{endif}%{message}"));
+
+    QStringList args = app.arguments().mid(1);
+    const QString command = args.isEmpty() ? QString() : args.takeFirst();
+    using namespace hlscam::app;
+    if (command == QLatin1String("serve"))
+        return serve(args);
+    if (command == QLatin1String("users"))
+        return users(args);
+    if (command == QLatin1String("devices"))
+        return devices(args);
+    if (command == QLatin1String("config") && !args.isEmpty() && args.first() == QLatin1String("check"))
+        return configCheck(args.mid(1));
+    if (command == QLatin1String("version") || command == QLatin1String("--version")) {
+        QTextStream(stdout) << "hlscam " << HLSCAM_VERSION << "\n";
+        return kExitOk;
+    }
+    if (command == QLatin1String("help") || command == QLatin1String("--help") || command == QLatin1String("-h")) {
+        QTextStream(stdout) << kUsage;
+        return kExitOk;
+    }
+    QTextStream(stderr) << (command.isEmpty() ? QString() : QStringLiteral("hlscam: unknown command '%1'\n").arg(command))
+                        << kUsage;
+    return kExitUsage;
+}

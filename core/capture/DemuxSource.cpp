@@ -1,0 +1,188 @@
+#include "capture/DemuxSource.h"
+
+#include "Logging.h"
+
+extern "C" {
+#include <libavdevice/avdevice.h>
+#include <libavutil/time.h>
+}
+
+namespace hlscam {
+
+std::unique_ptr<DemuxSource> DemuxSource::camera(const QString &device, int width, int height,
+                                                 int fps, bool decodeH264)
+{
+    std::unique_ptr<DemuxSource> s(new DemuxSource);
+    s->m_decodeH264 = decodeH264;
+    s->m_url = device;
+    s->m_isCamera = true;
+    s->m_width = width;
+    s->m_height = height;
+    s->m_fps = fps;
+    // H.264 from the camera costs no CPU at all; MJPEG is cheap to decode; raw is the fallback.
+    s->m_inputFormats = {QStringLiteral("h264"), QStringLiteral("mjpeg"), QString()};
+    if (decodeH264)
+        s->m_inputFormats.removeFirst();  // an encoder is asked for: MJPEG decodes for less CPU
+    s->m_description = device;
+    return s;
+}
+
+std::unique_ptr<DemuxSource> DemuxSource::file(const QString &path, bool decodeH264)
+{
+    std::unique_ptr<DemuxSource> s(new DemuxSource);
+    s->m_decodeH264 = decodeH264;
+    s->m_url = path;
+    s->m_inputFormats = {QString()};
+    s->m_description = path;
+    return s;
+}
+
+DemuxSource::~DemuxSource() = default;
+
+QString DemuxSource::openInput()
+{
+    static const bool devicesRegistered = [] {
+        avdevice_register_all();
+        return true;
+    }();
+    Q_UNUSED(devicesRegistered);
+
+    const AVInputFormat *format = m_isCamera ? av_find_input_format("video4linux2") : nullptr;
+    QString lastError;
+    for (const QString &inputFormat : std::as_const(m_inputFormats)) {
+        AVDictionary *options = nullptr;
+        if (m_isCamera) {
+            av_dict_set(&options, "video_size", qPrintable(QStringLiteral("%1x%2").arg(m_width).arg(m_height)), 0);
+            av_dict_set(&options, "framerate", qPrintable(QString::number(m_fps)), 0);
+            if (!inputFormat.isEmpty())
+                av_dict_set(&options, "input_format", qPrintable(inputFormat), 0);
+        }
+        AVFormatContext *ctx = nullptr;
+        const int err = avformat_open_input(&ctx, m_url.toUtf8().constData(), format, &options);
+        av_dict_free(&options);
+        if (err >= 0) {
+            m_input.reset(ctx);
+            return {};
+        }
+        lastError = ff::errorText(err);
+        if (err == AVERROR(ENOENT) || err == AVERROR(EACCES) || err == AVERROR(EBUSY))
+            break;  // no point asking this device for another format
+        qCDebug(lcCapture) << m_url << "does not give" << (inputFormat.isEmpty() ? "raw" : inputFormat)
+                           << ":" << lastError;
+    }
+    return QStringLiteral("%1: %2").arg(m_url, lastError);
+}
+
+QString DemuxSource::openDecoder()
+{
+    const AVCodecParameters *par = m_input->streams[m_stream]->codecpar;
+    const AVCodec *codec = avcodec_find_decoder(par->codec_id);
+    if (!codec)
+        return QStringLiteral("%1: no decoder for %2").arg(m_url, QString::fromLatin1(avcodec_get_name(par->codec_id)));
+    m_decoder.reset(avcodec_alloc_context3(codec));
+    avcodec_parameters_to_context(m_decoder.get(), par);
+    m_decoder->thread_count = 1;  // one picture in, one out: no frame-threading delay
+    const int err = avcodec_open2(m_decoder.get(), codec, nullptr);
+    if (err < 0)
+        return QStringLiteral("%1: decoder: %2").arg(m_url, ff::errorText(err));
+    return {};
+}
+
+QString DemuxSource::open()
+{
+    m_input.reset();
+    m_decoder.reset();
+    m_error.clear();
+    if (QString err = openInput(); !err.isEmpty())
+        return err;
+    if (!m_isCamera) {
+        const int err = avformat_find_stream_info(m_input.get(), nullptr);
+        if (err < 0)
+            return QStringLiteral("%1: %2").arg(m_url, ff::errorText(err));
+    }
+    m_stream = av_find_best_stream(m_input.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
+    if (m_stream < 0)
+        return QStringLiteral("%1: no video stream").arg(m_url);
+
+    AVStream *stream = m_input->streams[m_stream];
+    const AVCodecParameters *par = stream->codecpar;
+    double fps = av_q2d(stream->avg_frame_rate);
+    if (!(fps > 0 && fps < 240))
+        fps = m_fps > 0 ? m_fps : 25;
+    m_description = QStringLiteral("%1 %2 %3x%4@%5")
+                        .arg(m_url, QString::fromLatin1(avcodec_get_name(par->codec_id)))
+                        .arg(par->width)
+                        .arg(par->height)
+                        .arg(fps, 0, 'g', 3);
+    if (!m_isCamera)
+        m_pacer = std::make_unique<FramePacer>(fps);
+    if (par->codec_id != AV_CODEC_ID_H264 || m_decodeH264)
+        return openDecoder();
+    return {};
+}
+
+const AVCodecParameters *DemuxSource::h264Parameters() const
+{
+    if (!m_input || m_decoder)
+        return nullptr;
+    return m_input->streams[m_stream]->codecpar;
+}
+
+ReadStatus DemuxSource::readPacket(AVPacket *packet)
+{
+    for (;;) {
+        int err = av_read_frame(m_input.get(), packet);
+        if (err == AVERROR_EOF && !m_isCamera) {
+            // A file loops: back to the start, and the decoder forgets the old stream position.
+            err = av_seek_frame(m_input.get(), m_stream, 0, AVSEEK_FLAG_BACKWARD);
+            if (m_decoder)
+                avcodec_flush_buffers(m_decoder.get());
+            if (err >= 0)
+                continue;
+        }
+        if (err == AVERROR(EAGAIN))
+            return ReadStatus::Again;
+        if (err < 0) {
+            m_error = QStringLiteral("%1: %2").arg(m_url, ff::errorText(err));
+            return ReadStatus::Failed;
+        }
+        if (packet->stream_index == m_stream)
+            return ReadStatus::Ok;
+        av_packet_unref(packet);
+    }
+}
+
+ReadStatus DemuxSource::read(Capture &out)
+{
+    ff::PacketPtr packet = ff::makePacket();
+    for (;;) {
+        const ReadStatus status = readPacket(packet.get());
+        if (status != ReadStatus::Ok)
+            return status;
+        if (m_pacer)
+            out.monoUs = m_pacer->waitNext();
+        else
+            out.monoUs = av_gettime_relative();
+        out.wallUs = av_gettime();
+        if (!m_decoder) {
+            out.packet = std::move(packet);
+            return ReadStatus::Ok;
+        }
+        int err = avcodec_send_packet(m_decoder.get(), packet.get());
+        av_packet_unref(packet.get());
+        if (err < 0 && err != AVERROR(EAGAIN)) {
+            qCDebug(lcCapture) << m_url << "dropped a picture it could not decode:" << ff::errorText(err);
+            continue;  // one corrupt MJPEG frame is not a reason to reopen the camera
+        }
+        out.frame = ff::makeFrame();
+        err = avcodec_receive_frame(m_decoder.get(), out.frame.get());
+        if (err == 0)
+            return ReadStatus::Ok;
+        if (err != AVERROR(EAGAIN)) {
+            m_error = QStringLiteral("%1: decoder: %2").arg(m_url, ff::errorText(err));
+            return ReadStatus::Failed;
+        }
+    }
+}
+
+}  // namespace hlscam

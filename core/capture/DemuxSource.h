@@ -1,0 +1,48 @@
+// A source read through libavformat: a V4L2 camera (libavdevice's video4linux2 input) or a media
+// file played in a loop. H.264 is handed on as packets (passthrough); anything else is decoded.
+#pragma once
+
+#include "capture/FramePacer.h"
+#include "capture/Source.h"
+
+#include <QStringList>
+
+namespace hlscam {
+
+class DemuxSource final : public Source {
+public:
+    // A V4L2 camera: asks for H.264 first, then MJPEG, then the driver's raw default.
+    // decodeH264: decode an H.264 camera too, when the config names an encoder instead of copy.
+    static std::unique_ptr<DemuxSource> camera(const QString &device, int width, int height, int fps,
+                                               bool decodeH264);
+    // A media file, looped and paced to its frame rate.
+    static std::unique_ptr<DemuxSource> file(const QString &path, bool decodeH264);
+    ~DemuxSource() override;
+
+    QString open() override;
+    ReadStatus read(Capture &out) override;
+    const AVCodecParameters *h264Parameters() const override;
+    QString description() const override { return m_description; }
+    QString lastError() const override { return m_error; }
+
+private:
+    DemuxSource() = default;
+    QString openInput();
+    QString openDecoder();
+    ReadStatus readPacket(AVPacket *packet);
+
+    QString m_url;
+    bool m_isCamera = false;
+    bool m_decodeH264 = false;
+    int m_width = 0, m_height = 0, m_fps = 0;
+    QStringList m_inputFormats;  // V4L2 input_format values to try, in order ("" = driver default)
+
+    ff::InputPtr m_input;
+    int m_stream = -1;
+    ff::CodecContextPtr m_decoder;
+    std::unique_ptr<FramePacer> m_pacer;  // files only: a camera paces itself
+    QString m_description;
+    QString m_error;
+};
+
+}  // namespace hlscam

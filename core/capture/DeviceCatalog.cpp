@@ -1,0 +1,91 @@
+#include "capture/DeviceCatalog.h"
+
+#include <QDir>
+
+#include <fcntl.h>
+#include <linux/videodev2.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace hlscam {
+
+namespace {
+
+int xioctl(int fd, unsigned long request, void *arg)
+{
+    int r;
+    do {
+        r = ioctl(fd, request, arg);
+    } while (r == -1 && errno == EINTR);
+    return r;
+}
+
+QString fourccText(quint32 f)
+{
+    QString s;
+    for (int i = 0; i < 4; ++i)
+        s += QChar(char((f >> (8 * i)) & 0xff));
+    return s.trimmed();
+}
+
+QList<QSize> frameSizes(int fd, quint32 pixelFormat)
+{
+    QList<QSize> sizes;
+    v4l2_frmsizeenum fs{};
+    fs.pixel_format = pixelFormat;
+    for (fs.index = 0; xioctl(fd, VIDIOC_ENUM_FRAMESIZES, &fs) == 0; ++fs.index) {
+        if (fs.type == V4L2_FRMSIZE_TYPE_DISCRETE) {
+            sizes.append(QSize(int(fs.discrete.width), int(fs.discrete.height)));
+        } else {
+            sizes.append(QSize(int(fs.stepwise.min_width), int(fs.stepwise.min_height)));
+            sizes.append(QSize(int(fs.stepwise.max_width), int(fs.stepwise.max_height)));
+            break;
+        }
+    }
+    return sizes;
+}
+
+}  // namespace
+
+QList<DeviceInfo> listCaptureDevices(const QString &devDir)
+{
+    QList<DeviceInfo> devices;
+    QDir dir(devDir);
+    QStringList names = dir.entryList({QStringLiteral("video*")}, QDir::System | QDir::Files);
+    std::sort(names.begin(), names.end(), [](const QString &a, const QString &b) {
+        return a.mid(5).toInt() < b.mid(5).toInt();
+    });
+    for (const QString &name : names) {
+        const QString path = dir.filePath(name);
+        const int fd = ::open(path.toLocal8Bit().constData(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        v4l2_capability cap{};
+        if (xioctl(fd, VIDIOC_QUERYCAP, &cap) == 0) {
+            const quint32 caps = (cap.capabilities & V4L2_CAP_DEVICE_CAPS) ? cap.device_caps
+                                                                          : cap.capabilities;
+            // Capture only: memory-to-memory nodes (the Pi's encoder at /dev/video11) are not cameras.
+            if ((caps & V4L2_CAP_VIDEO_CAPTURE) && !(caps & V4L2_CAP_VIDEO_M2M)) {
+                DeviceInfo info;
+                info.path = path;
+                info.card = QString::fromUtf8(reinterpret_cast<const char *>(cap.card));
+                info.driver = QString::fromUtf8(reinterpret_cast<const char *>(cap.driver));
+                info.bus = QString::fromUtf8(reinterpret_cast<const char *>(cap.bus_info));
+                v4l2_fmtdesc fd_desc{};
+                fd_desc.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+                for (fd_desc.index = 0; xioctl(fd, VIDIOC_ENUM_FMT, &fd_desc) == 0; ++fd_desc.index) {
+                    info.formats.append({fourccText(fd_desc.pixelformat),
+                                         QString::fromUtf8(reinterpret_cast<const char *>(fd_desc.description)),
+                                         frameSizes(fd, fd_desc.pixelformat)});
+                }
+                devices.append(info);
+            }
+        }
+        ::close(fd);
+    }
+    return devices;
+}
+
+}  // namespace hlscam

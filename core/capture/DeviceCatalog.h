@@ -1,0 +1,28 @@
+// The V4L2 capture devices of this machine, their formats and frame sizes (`hlscam devices`, and
+// the camera that device = auto picks). Thin direct ioctls: nothing here streams.
+#pragma once
+
+#include <QList>
+#include <QSize>
+#include <QString>
+
+namespace hlscam {
+
+struct DeviceFormat {
+    QString fourcc;       // "H264", "MJPG", "YUYV", ...
+    QString description;  // the driver's words
+    QList<QSize> sizes;   // discrete sizes; for stepwise ranges, the smallest and largest
+};
+
+struct DeviceInfo {
+    QString path;  // /dev/videoN
+    QString card;  // "HD Pro Webcam C920"
+    QString driver;
+    QString bus;
+    QList<DeviceFormat> formats;
+};
+
+// Devices under devDir named video* that can capture video (encoder/decoder nodes are skipped).
+QList<DeviceInfo> listCaptureDevices(const QString &devDir = QStringLiteral("/dev"));
+
+}  // namespace hlscam

@@ -1,0 +1,28 @@
+// A camera source: opens a device (or pattern, or file) and hands out pictures, paced in real time.
+#pragma once
+
+#include "capture/Capture.h"
+
+#include <QString>
+
+namespace hlscam {
+
+enum class ReadStatus { Ok, Again, Failed };
+
+class Source {
+public:
+    virtual ~Source() = default;
+    // Opens the source; returns an error a person can act on, empty on success.
+    virtual QString open() = 0;
+    // Blocks until the next picture (at most about one frame interval plus device latency).
+    // Failed means the device is gone or broken: the pipeline closes it and retries.
+    virtual ReadStatus read(Capture &out) = 0;
+    // Non-null when the source delivers H.264 packets (passthrough); describes the stream.
+    virtual const AVCodecParameters *h264Parameters() const { return nullptr; }
+    // "test pattern 640x360@25", "/dev/video0 mjpeg 1280x720@30", ...
+    virtual QString description() const = 0;
+    // The last error, when read() returned Failed.
+    virtual QString lastError() const { return {}; }
+};
+
+}  // namespace hlscam

@@ -1,0 +1,56 @@
+// The settings of one hlscam service, as value types: what the INI file and the command line say.
+// Defaults here are the documented defaults (resources/hlscam.conf lists every key).
+#pragma once
+
+#include <QHostAddress>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace hlscam {
+
+struct CameraSettings {
+    QString name = QStringLiteral("cam0");  // [camera.NAME]; URL path /cam/NAME/
+    // "auto" (first V4L2 capture device, else the test pattern), "testpattern",
+    // "/dev/videoN", or a media file path (played in a loop).
+    QString device = QStringLiteral("auto");
+    int width = 640;
+    int height = 360;
+    int fps = 25;
+    int bitrateKbps = 800;
+    // "auto" (copy when the camera gives H.264, else h264_v4l2m2m, h264_omx, libx264),
+    // or one of "copy", "h264_v4l2m2m", "h264_omx", "libx264".
+    QString encoder = QStringLiteral("auto");
+};
+
+struct HlsSettings {
+    int segmentMs = 1000;   // target segment duration; the encoder's GOP equals it
+    int partMs = 200;       // LL-HLS part duration (fragments are cut at this size already)
+    int windowSegments = 6; // segments listed in the playlist and kept in memory
+};
+
+struct ServerSettings {
+    QHostAddress address = QHostAddress::Any;
+    quint16 port = 8080;
+    QString tlsCert;
+    QString tlsKey;
+    QStringList trustedProxies;
+};
+
+struct AuthSettings {
+    QString usersFile;  // empty: <state_dir>/users
+};
+
+struct PathSettings {
+    QString stateDir;  // empty: $STATE_DIRECTORY, else /var/lib/hlscam as root, else ~/.local/state/hlscam
+};
+
+struct Settings {
+    ServerSettings server;
+    QList<CameraSettings> cameras{CameraSettings{}};
+    HlsSettings hls;
+    AuthSettings auth;
+    PathSettings paths;
+};
+
+}  // namespace hlscam

@@ -1,0 +1,135 @@
+#include "encode/FfmpegEncoder.h"
+
+#include "Logging.h"
+
+extern "C" {
+#include <libavutil/opt.h>
+#include <libavutil/pixdesc.h>
+}
+
+namespace hlscam {
+
+namespace {
+constexpr AVPixelFormat kEncoderFormat = AV_PIX_FMT_YUV420P;
+}
+
+FfmpegEncoder::FfmpegEncoder(const EncoderOptions &options) : m_options(options) {}
+
+FfmpegEncoder::~FfmpegEncoder() = default;
+
+std::unique_ptr<FfmpegEncoder> FfmpegEncoder::open(const EncoderOptions &options, QString *error)
+{
+    const AVCodec *codec = avcodec_find_encoder_by_name(options.codec.toLatin1().constData());
+    if (!codec) {
+        *error = QStringLiteral("not built into this FFmpeg");
+        return nullptr;
+    }
+    std::unique_ptr<FfmpegEncoder> e(new FfmpegEncoder(options));
+    e->m_context.reset(avcodec_alloc_context3(codec));
+    AVCodecContext *c = e->m_context.get();
+    c->width = options.width;
+    c->height = options.height;
+    c->pix_fmt = kEncoderFormat;
+    c->time_base = AVRational{1, 1000000};  // capture clock microseconds
+    c->framerate = AVRational{options.fps, 1};
+    c->gop_size = options.gopFrames;
+    c->keyint_min = options.gopFrames;
+    c->max_b_frames = 0;  // B-frames add delay and reorder; a live camera wants neither
+    c->bit_rate = qint64(options.bitrateKbps) * 1000;
+    c->rc_max_rate = c->bit_rate;
+    c->rc_buffer_size = int(c->bit_rate);  // one second of VBV keeps segment sizes even
+    c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER | AV_CODEC_FLAG_LOW_DELAY;
+
+    AVDictionary *opts = nullptr;
+    if (options.codec == QLatin1String("libx264")) {
+        av_dict_set(&opts, "preset", "ultrafast", 0);
+        av_dict_set(&opts, "tune", "zerolatency", 0);
+        av_dict_set(&opts, "forced-idr", "1", 0);
+        av_dict_set(&opts, "sc_threshold", "0", 0);  // no scene-cut key frames between segments
+    }
+    const int err = avcodec_open2(c, codec, &opts);
+    av_dict_free(&opts);
+    if (err < 0) {
+        *error = ff::errorText(err);
+        return nullptr;
+    }
+    e->m_parameters.reset(avcodec_parameters_alloc());
+    avcodec_parameters_from_context(e->m_parameters.get(), c);
+    return e;
+}
+
+const AVFrame *FfmpegEncoder::scaled(const AVFrame *frame)
+{
+    if (frame->width == m_options.width && frame->height == m_options.height &&
+        frame->format == kEncoderFormat)
+        return frame;
+    // sws_getCachedContext keeps the context while the input stays the same.
+    m_scaler.reset(sws_getCachedContext(m_scaler.release(), frame->width, frame->height,
+                                        AVPixelFormat(frame->format), m_options.width,
+                                        m_options.height, kEncoderFormat, SWS_BILINEAR, nullptr,
+                                        nullptr, nullptr));
+    if (!m_scaler)
+        return nullptr;
+    if (!m_scaledFrame) {
+        m_scaledFrame = ff::makeFrame();
+        m_scaledFrame->width = m_options.width;
+        m_scaledFrame->height = m_options.height;
+        m_scaledFrame->format = kEncoderFormat;
+        if (av_frame_get_buffer(m_scaledFrame.get(), 0) < 0)
+            return nullptr;
+    }
+    if (av_frame_make_writable(m_scaledFrame.get()) < 0)
+        return nullptr;
+    sws_scale(m_scaler.get(), frame->data, frame->linesize, 0, frame->height, m_scaledFrame->data,
+              m_scaledFrame->linesize);
+    return m_scaledFrame.get();
+}
+
+QString FfmpegEncoder::push(Capture &capture, bool forceKey, std::vector<EncodedPacket> &out)
+{
+    if (!capture.frame)
+        return QStringLiteral("%1: the source gave H.264, not a picture").arg(name());
+    const AVFrame *input = scaled(capture.frame.get());
+    if (!input)
+        return QStringLiteral("%1: cannot convert %2x%3 %4 to %5x%6")
+            .arg(name())
+            .arg(capture.frame->width)
+            .arg(capture.frame->height)
+            .arg(QString::fromLatin1(av_get_pix_fmt_name(AVPixelFormat(capture.frame->format))))
+            .arg(m_options.width)
+            .arg(m_options.height);
+
+    ff::FramePtr frame = ff::makeFrame();
+    av_frame_ref(frame.get(), input);
+    frame->pts = capture.monoUs;
+    frame->pict_type = forceKey ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE;
+    m_wallByMono.emplace_back(capture.monoUs, capture.wallUs);
+
+    int err = avcodec_send_frame(m_context.get(), frame.get());
+    if (err < 0)
+        return QStringLiteral("%1: %2").arg(name(), ff::errorText(err));
+    for (;;) {
+        ff::PacketPtr packet = ff::makePacket();
+        err = avcodec_receive_packet(m_context.get(), packet.get());
+        if (err == AVERROR(EAGAIN) || err == AVERROR_EOF)
+            return {};
+        if (err < 0)
+            return QStringLiteral("%1: %2").arg(name(), ff::errorText(err));
+        EncodedPacket p;
+        p.key = packet->flags & AV_PKT_FLAG_KEY;
+        p.monoUs = packet->pts;
+        // Find the wall clock of this picture; pictures the encoder dropped are forgotten.
+        while (!m_wallByMono.empty() && m_wallByMono.front().first < p.monoUs)
+            m_wallByMono.pop_front();
+        if (!m_wallByMono.empty() && m_wallByMono.front().first == p.monoUs) {
+            p.wallUs = m_wallByMono.front().second;
+            m_wallByMono.pop_front();
+        } else {
+            p.wallUs = capture.wallUs - (capture.monoUs - p.monoUs);
+        }
+        p.packet = std::move(packet);
+        out.push_back(std::move(p));
+    }
+}
+
+}  // namespace hlscam

@@ -1,0 +1,212 @@
+#include "pipeline/Pipeline.h"
+
+#include "Logging.h"
+#include "capture/DemuxSource.h"
+#include "capture/DeviceCatalog.h"
+#include "capture/TestPatternSource.h"
+#include "encode/EncoderChain.h"
+#include "hls/Fmp4Packager.h"
+
+#include <QDateTime>
+#include <QThread>
+
+extern "C" {
+#include <libavutil/time.h>
+}
+
+namespace hlscam {
+
+namespace {
+constexpr int kFirstRetryMs = 500;
+constexpr int kMaxRetryMs = 10000;
+constexpr qint64 kHealthyRunUs = 10'000'000;  // a run this long resets the backoff
+
+// Media sequence numbers start from the clock (two per segment duration), so a restarted
+// service never reuses a URL that a caching proxy may still hold from the previous run.
+qint64 firstMsn(int segmentMs)
+{
+    return QDateTime::currentMSecsSinceEpoch() / qMax(1, segmentMs / 2);
+}
+
+QString stateName(PipelineState s)
+{
+    switch (s) {
+    case PipelineState::Starting: return QStringLiteral("starting");
+    case PipelineState::Streaming: return QStringLiteral("streaming");
+    case PipelineState::Retrying: return QStringLiteral("retrying");
+    case PipelineState::Stopped: return QStringLiteral("stopped");
+    }
+    return {};
+}
+}  // namespace
+
+Pipeline::Pipeline(const CameraSettings &camera, const HlsSettings &hls, QObject *parent)
+    : QObject(parent),
+      m_camera(camera),
+      m_hls(hls),
+      m_store(std::make_unique<SegmentStore>(firstMsn(hls.segmentMs), hls.windowSegments + 2))
+{
+}
+
+Pipeline::~Pipeline() { stop(); }
+
+void Pipeline::start()
+{
+    if (m_thread)
+        return;
+    m_stop = false;
+    m_thread = QThread::create([this] { run(); });
+    m_thread->setObjectName(QStringLiteral("pipeline-%1").arg(m_camera.name));
+    m_thread->start();
+}
+
+void Pipeline::stop()
+{
+    if (!m_thread)
+        return;
+    m_stop = true;
+    m_thread->wait();
+    delete m_thread;
+    m_thread = nullptr;
+}
+
+PipelineStatus Pipeline::status() const
+{
+    QMutexLocker lock(&m_statusMutex);
+    return m_status;
+}
+
+void Pipeline::setState(PipelineState state, const QString &error)
+{
+    QMutexLocker lock(&m_statusMutex);
+    // Each state change and each new error is logged once, not once per retry.
+    if (state != m_status.state || error != m_status.lastError) {
+        if (!error.isEmpty())
+            qCWarning(lcPipeline).noquote() << m_camera.name << stateName(state) << "-" << error;
+        else
+            qCInfo(lcPipeline).noquote() << m_camera.name << stateName(state);
+    }
+    m_status.state = state;
+    if (!error.isEmpty() || state == PipelineState::Streaming)
+        m_status.lastError = error;
+}
+
+std::unique_ptr<Source> Pipeline::makeSource()
+{
+    const CameraSettings &c = m_camera;
+    const bool decodeH264 = c.encoder != QLatin1String("auto") && c.encoder != QLatin1String("copy");
+    QString device = c.device;
+    if (device == QLatin1String("auto")) {
+        const QList<DeviceInfo> devices = listCaptureDevices();
+        if (devices.isEmpty()) {
+            qCInfo(lcCapture).noquote()
+                << c.name << "no camera found (no V4L2 capture device under /dev): streaming the test pattern";
+            device = QStringLiteral("testpattern");
+        } else {
+            device = devices.first().path;
+            qCInfo(lcCapture).noquote() << c.name << "using camera" << device << devices.first().card;
+        }
+        m_camera.device = device;  // decide once: a camera that fails later is retried, not swapped
+    }
+    if (device == QLatin1String("testpattern"))
+        return std::make_unique<TestPatternSource>(c.width, c.height, c.fps);
+    if (device.startsWith(QLatin1String("/dev/")))
+        return DemuxSource::camera(device, c.width, c.height, c.fps, decodeH264);
+    return DemuxSource::file(device, decodeH264);
+}
+
+void Pipeline::sleepInterruptible(int ms)
+{
+    for (int slept = 0; slept < ms && !m_stop; slept += 50)
+        QThread::msleep(50);
+}
+
+void Pipeline::run()
+{
+    int retryMs = kFirstRetryMs;
+    while (!m_stop) {
+        std::unique_ptr<Source> source = makeSource();
+        {
+            QMutexLocker lock(&m_statusMutex);
+            m_status.source = source->description();
+        }
+        if (QString err = source->open(); !err.isEmpty()) {
+            setState(PipelineState::Retrying, err);
+        } else if (streamOnce(*source)) {
+            retryMs = kFirstRetryMs;
+        }
+        if (m_stop)
+            break;
+        sleepInterruptible(retryMs);
+        retryMs = qMin(retryMs * 2, kMaxRetryMs);
+    }
+    setState(PipelineState::Stopped);
+}
+
+bool Pipeline::streamOnce(Source &source)
+{
+    EncoderOptions options;
+    options.width = m_camera.width;
+    options.height = m_camera.height;
+    options.fps = m_camera.fps;
+    options.bitrateKbps = m_camera.bitrateKbps;
+    options.gopFrames = qMax(1, m_camera.fps * m_hls.segmentMs / 1000);
+    EncoderChoice choice = openEncoder(m_camera.encoder, source.h264Parameters(), options);
+    if (!choice.encoder) {
+        setState(PipelineState::Retrying, choice.error);
+        return false;
+    }
+    for (const QString &why : std::as_const(choice.passedOver))
+        qCInfo(lcEncode).noquote() << m_camera.name << "passed over" << why;
+    qCInfo(lcEncode).noquote() << m_camera.name << "encoding with" << choice.encoder->name()
+                               << "from" << source.description();
+    {
+        QMutexLocker lock(&m_statusMutex);
+        m_status.source = source.description();
+        m_status.encoder = choice.encoder->name();
+        m_status.encoderPassedOver = choice.passedOver;
+    }
+
+    Fmp4Packager packager(*m_store, {m_hls.segmentMs, m_hls.partMs, m_camera.fps});
+    const qint64 segmentUs = m_hls.segmentMs * 1000LL;
+    const qint64 halfFrameUs = 500000 / m_camera.fps;
+    qint64 lastKeyUs = std::numeric_limits<qint64>::min() / 2;
+    const qint64 startedUs = av_gettime_relative();
+    std::vector<EncodedPacket> packets;
+    QString error;
+    while (!m_stop) {
+        Capture capture;
+        const ReadStatus read = source.read(capture);
+        if (read == ReadStatus::Again)
+            continue;
+        if (read == ReadStatus::Failed) {
+            error = source.lastError();
+            break;
+        }
+        const bool forceKey = capture.monoUs - lastKeyUs >= segmentUs - halfFrameUs;
+        if (forceKey)
+            lastKeyUs = capture.monoUs;
+        packets.clear();
+        error = choice.encoder->push(capture, forceKey, packets);
+        for (EncodedPacket &p : packets) {
+            if (!error.isEmpty())
+                break;
+            error = packager.write(p, choice.encoder->parameters());
+        }
+        if (!error.isEmpty())
+            break;
+        bool first = false;
+        {
+            QMutexLocker lock(&m_statusMutex);
+            first = m_status.framesCaptured++ == 0 || m_status.state != PipelineState::Streaming;
+        }
+        if (first && packager.started())
+            setState(PipelineState::Streaming);
+    }
+    packager.finish();
+    if (!error.isEmpty())
+        setState(PipelineState::Retrying, error);
+    return av_gettime_relative() - startedUs >= kHealthyRunUs;
+}
+
+}  // namespace hlscam

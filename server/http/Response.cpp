@@ -1,0 +1,30 @@
+#include "http/Response.h"
+
+namespace hlscam {
+
+Response Response::text(Status status, const QByteArray &message)
+{
+    Response r;
+    r.status = status;
+    r.contentType = "text/plain; charset=utf-8";
+    r.body = message + '\n';
+    r.header("Cache-Control", "no-store");
+    return r;
+}
+
+void send(QHttpServerResponder &responder, const Response &response, bool headOnly)
+{
+    responder.writeStatusLine(response.status);
+    if (!response.contentType.isEmpty())
+        responder.writeHeader("Content-Type", response.contentType);
+    responder.writeHeader("Content-Length", QByteArray::number(response.body.size()));
+    responder.writeHeader("X-Content-Type-Options", "nosniff");
+    for (const auto &[name, value] : response.headers)
+        responder.writeHeader(name, value);
+    if (headOnly || response.body.isEmpty())
+        responder.writeBody("", 0);  // ends the header block
+    else
+        responder.writeBody(response.body);
+}
+
+}  // namespace hlscam

@@ -1,0 +1,31 @@
+// Writing an HTTP response through Qt HttpServer 6.4's responder, with headers chosen at run time
+// (its convenience overloads take only a fixed initializer list).
+#pragma once
+
+#include <QByteArray>
+#include <QHttpServerResponder>
+#include <QList>
+#include <utility>
+
+namespace hlscam {
+
+using Status = QHttpServerResponder::StatusCode;
+
+struct Response {
+    Status status = Status::Ok;
+    QByteArray contentType;
+    QByteArray body;
+    QList<std::pair<QByteArray, QByteArray>> headers;
+
+    Response &header(const QByteArray &name, const QByteArray &value)
+    {
+        headers.append({name, value});
+        return *this;
+    }
+    static Response text(Status status, const QByteArray &message);
+};
+
+// Sends the response; for HEAD requests the headers only (with the body's Content-Length).
+void send(QHttpServerResponder &responder, const Response &response, bool headOnly);
+
+}  // namespace hlscam
