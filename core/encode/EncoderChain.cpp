@@ -1,5 +1,6 @@
 #include "encode/EncoderChain.h"
 
+#include "FfmpegLog.h"
 #include "encode/CopyEncoder.h"
 
 namespace hlscam {
@@ -19,6 +20,7 @@ QStringList encoderCandidates(const QString &configured, bool sourceGivesH264)
 EncoderChoice openEncoder(const QString &configured, const AVCodecParameters *sourceH264,
                           EncoderOptions options)
 {
+    ff::installLogging();
     EncoderChoice choice;
     for (const QString &name : encoderCandidates(configured, sourceH264 != nullptr)) {
         if (name == QLatin1String("copy")) {

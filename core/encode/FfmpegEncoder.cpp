@@ -1,5 +1,6 @@
 #include "encode/FfmpegEncoder.h"
 
+#include "FfmpegLog.h"
 #include "Logging.h"
 
 extern "C" {
@@ -47,10 +48,14 @@ std::unique_ptr<FfmpegEncoder> FfmpegEncoder::open(const EncoderOptions &options
         av_dict_set(&opts, "forced-idr", "1", 0);
         av_dict_set(&opts, "sc_threshold", "0", 0);  // no scene-cut key frames between segments
     }
+    ff::clearLastError();
     const int err = avcodec_open2(c, codec, &opts);
     av_dict_free(&opts);
     if (err < 0) {
-        *error = ff::errorText(err);
+        // FFmpeg's own words ("Could not find a valid device") say more than the error code.
+        const QString detail = ff::lastError();
+        *error = detail.isEmpty() ? ff::errorText(err)
+                                  : QStringLiteral("%1 (%2)").arg(detail, ff::errorText(err));
         return nullptr;
     }
     e->m_parameters.reset(avcodec_parameters_alloc());

@@ -1,5 +1,6 @@
 #include "pipeline/Pipeline.h"
 
+#include "FfmpegLog.h"
 #include "Logging.h"
 #include "capture/DemuxSource.h"
 #include "capture/DeviceCatalog.h"
@@ -46,6 +47,7 @@ Pipeline::Pipeline(const CameraSettings &camera, const HlsSettings &hls, QObject
       m_hls(hls),
       m_store(std::make_unique<SegmentStore>(firstMsn(hls.segmentMs), hls.windowSegments + 2))
 {
+    ff::installLogging();
 }
 
 Pipeline::~Pipeline() { stop(); }
