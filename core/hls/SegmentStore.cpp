@@ -13,6 +13,7 @@ void SegmentStore::beginGeneration(const QByteArray &init)
 {
     QMutexLocker lock(&m_mutex);
     closeCurrent();
+    trim();
     m_pendingDiscontinuity = m_generation >= 0;
     m_generation = m_nextMsn;
     m_inits.append({m_generation, init});
@@ -46,6 +47,7 @@ void SegmentStore::endGeneration()
     {
         QMutexLocker lock(&m_mutex);
         closeCurrent();
+        trim();
     }
     Q_EMIT changed();
 }

@@ -36,7 +36,7 @@ MediaPath parseMediaPath(QStringView path)
     static const QRegularExpression media(QStringLiteral(
         "^(?:(index\\.m3u8)|(init\\.mp4)|init([0-9]{1,18})\\.mp4|seg([0-9]{1,18})\\.m4s|"
         "part([0-9]{1,18})\\.([0-9]{1,4})\\.m4s)$"));
-    const QRegularExpressionMatch m = media.matchView(file);
+    const QRegularExpressionMatch m = media.match(file);
     if (!m.hasMatch())
         return out;
     out.camera = camera.toString();
