@@ -1,0 +1,117 @@
+#include "ServiceProcess.h"
+
+#include <QDeadlineTimer>
+#include <QEventLoop>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QRegularExpression>
+#include <QTimer>
+
+QByteArray HttpReply::header(const QByteArray &name) const
+{
+    for (const auto &[key, value] : headers)
+        if (key.compare(name, Qt::CaseInsensitive) == 0)
+            return value;
+    return {};
+}
+
+ServiceProcess::ServiceProcess() = default;
+
+ServiceProcess::~ServiceProcess() { stop(); }
+
+int ServiceProcess::run(const QStringList &args, const QByteArray &input, QByteArray *output)
+{
+    QProcess p;
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start(QStringLiteral(HLSCAM_BINARY), args);
+    if (!p.waitForStarted(10000))
+        return -1;
+    p.write(input);
+    p.closeWriteChannel();
+    if (!p.waitForFinished(30000)) {
+        p.kill();
+        p.waitForFinished();
+        return -1;
+    }
+    if (output)
+        *output = p.readAll();
+    return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+}
+
+bool ServiceProcess::addUser(const QString &name, const QString &password, const QString &role)
+{
+    return run({QStringLiteral("users"), QStringLiteral("add"), name, QStringLiteral("--role"), role,
+                QStringLiteral("--state-dir"), stateDir()},
+               password.toUtf8() + '\n') == 0;
+}
+
+bool ServiceProcess::start(const QStringList &extraArgs)
+{
+    m_log.clear();
+    m_process.setProcessChannelMode(QProcess::MergedChannels);
+    QStringList args{QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                     QStringLiteral("--state-dir"), stateDir()};
+    args += extraArgs;
+    if (!extraArgs.contains(QStringLiteral("--source")))
+        args << QStringLiteral("--source") << QStringLiteral("testpattern");
+    m_process.start(QStringLiteral(HLSCAM_BINARY), args);
+    if (!m_process.waitForStarted(10000))
+        return false;
+    static const QRegularExpression listening(QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)/"));
+    const QDeadlineTimer deadline(20000);
+    while (!deadline.hasExpired() && m_process.state() == QProcess::Running) {
+        m_process.waitForReadyRead(200);
+        m_log += m_process.readAll();
+        const QRegularExpressionMatch m = listening.match(QString::fromUtf8(m_log));
+        if (m.hasMatch()) {
+            m_port = quint16(m.captured(1).toUInt());
+            return true;
+        }
+    }
+    return false;
+}
+
+void ServiceProcess::stop()
+{
+    if (m_process.state() == QProcess::NotRunning)
+        return;
+    m_process.terminate();  // SIGTERM to the PID we started
+    if (!m_process.waitForFinished(10000)) {
+        m_process.kill();
+        m_process.waitForFinished(5000);
+    }
+    m_log += m_process.readAll();
+}
+
+QUrl ServiceProcess::url(const QString &path) const
+{
+    return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path));
+}
+
+HttpReply ServiceProcess::get(const QString &path, const QString &user, const QString &password,
+                              const QByteArray &method)
+{
+    QNetworkAccessManager nam;
+    QNetworkRequest request(url(path));
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    if (!user.isNull())
+        request.setRawHeader("Authorization", "Basic " + (user + u':' + password).toUtf8().toBase64());
+    // QNAM would answer a 401 by asking for credentials: go around it with a raw header only.
+    QNetworkReply *reply = nam.sendCustomRequest(request, method);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(20000, &loop, &QEventLoop::quit);
+    loop.exec();
+    HttpReply out;
+    m_log += m_process.readAll();
+    if (!reply->isFinished()) {
+        reply->abort();
+        delete reply;
+        return out;
+    }
+    out.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    out.headers = reply->rawHeaderPairs();
+    out.body = reply->readAll();
+    delete reply;
+    return out;
+}

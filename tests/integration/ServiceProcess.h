@@ -1,0 +1,45 @@
+// Runs the real hlscam binary for a test: a temp state dir, users added through the CLI, a
+// loopback port the OS picks, and HTTP requests against it. Stops the process it started.
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QProcess>
+#include <QStringList>
+#include <QTemporaryDir>
+#include <QUrl>
+#include <utility>
+
+struct HttpReply {
+    int status = 0;  // 0: no answer (connection failed or timed out)
+    QList<std::pair<QByteArray, QByteArray>> headers;
+    QByteArray body;
+    QByteArray header(const QByteArray &name) const;
+};
+
+class ServiceProcess {
+public:
+    ServiceProcess();
+    ~ServiceProcess();
+
+    QString stateDir() const { return m_dir.path(); }
+    // Runs `hlscam ARGS` to completion with `input` on stdin; returns its exit code.
+    int run(const QStringList &args, const QByteArray &input = {}, QByteArray *output = nullptr);
+    bool addUser(const QString &name, const QString &password, const QString &role = QStringLiteral("viewer"));
+    // Starts `hlscam serve` with the given extra arguments; waits for "listening on".
+    bool start(const QStringList &extraArgs = {});
+    void stop();
+    quint16 port() const { return m_port; }
+    QByteArray log() const { return m_log; }
+    QUrl url(const QString &path) const;
+
+    // A GET (or other method) with optional Basic credentials, on a fresh connection.
+    HttpReply get(const QString &path, const QString &user = {}, const QString &password = {},
+                  const QByteArray &method = "GET");
+
+private:
+    QTemporaryDir m_dir;
+    QProcess m_process;
+    quint16 m_port = 0;
+    QByteArray m_log;
+};

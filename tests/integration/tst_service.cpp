@@ -1,0 +1,270 @@
+// The real hlscam binary on a loopback port: authentication, playlist, media, errors, and
+// ffprobe (real FFmpeg) as a second HLS client.
+#include "ServiceProcess.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QtTest>
+
+namespace {
+
+const QString kUser = QStringLiteral("viewer1");
+const QString kPassword = QStringLiteral("correct horse battery");
+
+qint64 lastSegment(const QByteArray &playlist)
+{
+    static const QRegularExpression seg(QStringLiteral("seg(\\d+)\\.m4s"));
+    qint64 last = -1;
+    for (const QRegularExpressionMatch &m : seg.globalMatch(QString::fromUtf8(playlist)))
+        last = m.captured(1).toLongLong();
+    return last;
+}
+
+}  // namespace
+
+class TestService : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void healthNeedsNoCredentials();
+    void requestsWithoutCredentialsAreChallenged_data();
+    void requestsWithoutCredentialsAreChallenged();
+    void wrongPasswordIsRefused_data();
+    void wrongPasswordIsRefused();
+    void playlistHasProgramDateTimeAndMap();
+    void mediaHaveTypesAndCacheHeaders();
+    void segmentNumbersAdvance();
+    void unknownPathsAre404_data();
+    void unknownPathsAre404();
+    void onlyGetAndHead();
+    void viewerPageAndPlayerAreServed();
+    void ffprobeReadsTheStream();
+    void firstStartCreatedAnAdminOnce();
+    void usersListShowsRolesNotHashes();
+    void badConfigNamesFileLineAndKey();
+    void devicesSaysWhatItFound();
+
+private:
+    ServiceProcess m_service;
+    QString m_adminPassword;
+};
+
+void TestService::initTestCase()
+{
+    QVERIFY(m_service.addUser(kUser, kPassword));
+    QVERIFY2(m_service.start(), m_service.log().constData());
+}
+
+void TestService::cleanupTestCase() { m_service.stop(); }
+
+void TestService::healthNeedsNoCredentials()
+{
+    const HttpReply r = m_service.get(QStringLiteral("/healthz"));
+    QCOMPARE(r.status, 200);
+}
+
+void TestService::requestsWithoutCredentialsAreChallenged_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::newRow("page") << "/";
+    QTest::newRow("player") << "/player.js";
+    QTest::newRow("playlist") << "/cam/cam0/index.m3u8";
+    QTest::newRow("unknown path") << "/nothing-here";
+}
+
+void TestService::requestsWithoutCredentialsAreChallenged()
+{
+    QFETCH(QString, path);
+    const HttpReply r = m_service.get(path);
+    QCOMPARE(r.status, 401);
+    QVERIFY2(r.header("WWW-Authenticate").startsWith("Basic realm="), r.header("WWW-Authenticate").constData());
+}
+
+void TestService::wrongPasswordIsRefused_data()
+{
+    QTest::addColumn<QString>("user");
+    QTest::addColumn<QString>("password");
+    QTest::newRow("wrong password") << kUser << "wrong";
+    QTest::newRow("unknown user") << "nobody" << kPassword;
+    QTest::newRow("empty password") << kUser << "";
+}
+
+void TestService::wrongPasswordIsRefused()
+{
+    QFETCH(QString, user);
+    QFETCH(QString, password);
+    const HttpReply r = m_service.get(QStringLiteral("/cam/cam0/index.m3u8"), user, password);
+    QCOMPARE(r.status, 401);
+    QVERIFY(!r.body.contains("#EXTM3U"));
+}
+
+void TestService::playlistHasProgramDateTimeAndMap()
+{
+    const HttpReply r = m_service.get(QStringLiteral("/cam/cam0/index.m3u8"), kUser, kPassword);
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.header("Content-Type"), QByteArray("application/vnd.apple.mpegurl"));
+    QCOMPARE(r.header("Cache-Control"), QByteArray("no-cache"));
+    QVERIFY(r.body.startsWith("#EXTM3U\n"));
+    QVERIFY(r.body.contains("#EXT-X-TARGETDURATION:1\n"));
+    QVERIFY(r.body.contains("#EXT-X-MAP:URI=\"init"));
+    QVERIFY(r.body.contains("#EXT-X-MEDIA-SEQUENCE:"));
+    const int segments = r.body.count("#EXTINF:");
+    QVERIFY(segments >= 1);
+    QCOMPARE(int(r.body.count("#EXT-X-PROGRAM-DATE-TIME:")), segments);  // on every segment
+}
+
+void TestService::mediaHaveTypesAndCacheHeaders()
+{
+    const HttpReply list = m_service.get(QStringLiteral("/cam/cam0/index.m3u8"), kUser, kPassword);
+    static const QRegularExpression map(QStringLiteral("URI=\"(init\\d+\\.mp4)\""));
+    const QString init = map.match(QString::fromUtf8(list.body)).captured(1);
+    QVERIFY(!init.isEmpty());
+    const HttpReply i = m_service.get(QStringLiteral("/cam/cam0/") + init, kUser, kPassword);
+    QCOMPARE(i.status, 200);
+    QCOMPARE(i.header("Content-Type"), QByteArray("video/mp4"));
+    QVERIFY(i.header("Cache-Control").contains("immutable"));
+    QCOMPARE(i.body.mid(4, 4), QByteArray("ftyp"));
+
+    const qint64 seg = lastSegment(list.body);
+    const HttpReply s = m_service.get(QStringLiteral("/cam/cam0/seg%1.m4s").arg(seg), kUser, kPassword);
+    QCOMPARE(s.status, 200);
+    QCOMPARE(s.header("Content-Type"), QByteArray("video/iso.segment"));
+    QVERIFY(s.header("Cache-Control").contains("max-age="));
+    QCOMPARE(s.body.mid(4, 4), QByteArray("moof"));
+    QCOMPARE(s.header("Content-Length").toLongLong(), s.body.size());
+
+    const HttpReply latest = m_service.get(QStringLiteral("/cam/cam0/init.mp4"), kUser, kPassword);
+    QCOMPARE(latest.status, 200);
+    QCOMPARE(latest.header("Cache-Control"), QByteArray("no-cache"));
+}
+
+void TestService::segmentNumbersAdvance()
+{
+    const qint64 first = lastSegment(m_service.get(QStringLiteral("/cam/cam0/index.m3u8"), kUser, kPassword).body);
+    QTest::qWait(2500);
+    const qint64 later = lastSegment(m_service.get(QStringLiteral("/cam/cam0/index.m3u8"), kUser, kPassword).body);
+    QVERIFY2(later >= first + 2, qPrintable(QStringLiteral("%1 -> %2").arg(first).arg(later)));
+}
+
+void TestService::unknownPathsAre404_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::newRow("unknown page") << "/admin.php";
+    QTest::newRow("unknown camera") << "/cam/nope/index.m3u8";
+    QTest::newRow("segment out of the window") << "/cam/cam0/seg1.m4s";
+    QTest::newRow("part out of the window") << "/cam/cam0/part1.0.m4s";
+    QTest::newRow("unknown init") << "/cam/cam0/init1.mp4";
+    QTest::newRow("traversal") << "/cam/cam0/../../etc/passwd";
+    QTest::newRow("encoded traversal") << "/cam/cam0/%2e%2e/%2e%2e/etc/passwd";
+}
+
+void TestService::unknownPathsAre404()
+{
+    QFETCH(QString, path);
+    const HttpReply r = m_service.get(path, kUser, kPassword);
+    QCOMPARE(r.status, 404);
+}
+
+void TestService::onlyGetAndHead()
+{
+    const HttpReply post = m_service.get(QStringLiteral("/cam/cam0/index.m3u8"), kUser, kPassword, "POST");
+    QCOMPARE(post.status, 405);
+    QVERIFY(post.header("Allow").contains("GET"));
+    const HttpReply head = m_service.get(QStringLiteral("/cam/cam0/index.m3u8"), kUser, kPassword, "HEAD");
+    QCOMPARE(head.status, 200);
+    QVERIFY(head.body.isEmpty());
+    QVERIFY(head.header("Content-Length").toInt() > 0);
+}
+
+void TestService::viewerPageAndPlayerAreServed()
+{
+    const HttpReply page = m_service.get(QStringLiteral("/"), kUser, kPassword);
+    QCOMPARE(page.status, 200);
+    QVERIFY(page.header("Content-Type").startsWith("text/html"));
+    QVERIFY(page.body.contains("/player.js"));
+    QVERIFY(!page.body.contains("https://"));  // nothing from a CDN
+    const HttpReply player = m_service.get(QStringLiteral("/player.js"), kUser, kPassword);
+    QCOMPARE(player.status, 200);
+    QVERIFY(player.body.size() > 100000);  // hls.js itself, from the npm package
+    QVERIFY(player.body.contains("Hls"));
+}
+
+void TestService::ffprobeReadsTheStream()
+{
+    QProcess probe;
+    const QString url = QStringLiteral("http://%1:%2@127.0.0.1:%3/cam/cam0/index.m3u8")
+                            .arg(kUser, QString::fromUtf8(QUrl::toPercentEncoding(kPassword)))
+                            .arg(m_service.port());
+    probe.start(QStringLiteral("ffprobe"), {"-v", "error", "-select_streams", "v:0", "-show_entries",
+                                            "stream=codec_name,width,height", "-of", "json", url});
+    QVERIFY(probe.waitForFinished(60000));
+    QVERIFY2(probe.exitCode() == 0, probe.readAllStandardError().constData());
+    const QJsonArray streams = QJsonDocument::fromJson(probe.readAllStandardOutput())["streams"].toArray();
+    QVERIFY(!streams.isEmpty());
+    const QJsonObject v = streams.first().toObject();
+    QCOMPARE(v["codec_name"].toString(), QStringLiteral("h264"));
+    QCOMPARE(v["width"].toInt(), 640);
+    QCOMPARE(v["height"].toInt(), 360);
+}
+
+void TestService::firstStartCreatedAnAdminOnce()
+{
+    // This state dir had a user already, so no admin was made; a fresh one gets one, printed once.
+    QVERIFY(!m_service.log().contains("created user 'admin'"));
+    ServiceProcess fresh;
+    QVERIFY2(fresh.start(), fresh.log().constData());
+    static const QRegularExpression pw(QStringLiteral("created user 'admin'.*\\n\\s*\\n\\s+(\\S+)\\n"));
+    const QRegularExpressionMatch m = pw.match(QString::fromUtf8(fresh.log()));
+    QVERIFY2(m.hasMatch(), fresh.log().constData());
+    const QString password = m.captured(1);
+    QVERIFY(password.size() >= 16);
+    QCOMPARE(fresh.get(QStringLiteral("/cam/cam0/index.m3u8"), QStringLiteral("admin"), password).status, 200);
+    fresh.stop();
+    QVERIFY2(fresh.start(), fresh.log().constData());
+    QVERIFY(!fresh.log().contains(password.toUtf8()));
+    QVERIFY(!fresh.log().contains("created user"));
+}
+
+void TestService::usersListShowsRolesNotHashes()
+{
+    ServiceProcess p;
+    QVERIFY(p.addUser(QStringLiteral("alice"), QStringLiteral("pw-alice"), QStringLiteral("admin")));
+    QVERIFY(p.addUser(QStringLiteral("bob"), QStringLiteral("pw-bob")));
+    QByteArray out;
+    QCOMPARE(p.run({QStringLiteral("users"), QStringLiteral("list"), QStringLiteral("--state-dir"), p.stateDir()}, {}, &out), 0);
+    QVERIFY2(out.contains("alice  admin\n") && out.contains("bob  viewer\n"), out.constData());
+    QVERIFY(!out.contains("$y$"));
+    // Adding an existing user fails and changes nothing.
+    QVERIFY(!p.addUser(QStringLiteral("bob"), QStringLiteral("other")));
+    QCOMPARE(p.run({QStringLiteral("users"), QStringLiteral("add"), QStringLiteral("carol"), QStringLiteral("--state-dir"), p.stateDir()}, QByteArray()), 1);
+}
+
+void TestService::badConfigNamesFileLineAndKey()
+{
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("bad.conf"));
+    QFile f(file);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("[camera.cam0]\nwidth = 640\nfpps = 25\n");
+    f.close();
+    ServiceProcess p;
+    QByteArray out;
+    QCOMPARE(p.run({QStringLiteral("config"), QStringLiteral("check"), QStringLiteral("--config"), file}, {}, &out), 2);
+    QVERIFY2(out.contains(file.toUtf8() + ":3:") && out.contains("fpps"), out.constData());
+    QCOMPARE(p.run({QStringLiteral("serve"), QStringLiteral("--config"), file, QStringLiteral("--state-dir"), p.stateDir()}, {}, &out), 2);
+    QVERIFY2(out.contains("fpps"), out.constData());
+}
+
+void TestService::devicesSaysWhatItFound()
+{
+    ServiceProcess p;
+    QByteArray out;
+    QCOMPARE(p.run({QStringLiteral("devices")}, {}, &out), 0);
+    QVERIFY2(out.contains("No V4L2 capture device found") || out.contains("/dev/video"), out.constData());
+}
+
+QTEST_GUILESS_MAIN(TestService)
+#include "tst_service.moc"
