@@ -97,7 +97,8 @@ HttpReply ServiceProcess::get(const QString &path, const QString &user, const QS
     if (!user.isNull())
         request.setRawHeader("Authorization", "Basic " + (user + u':' + password).toUtf8().toBase64());
     // QNAM would answer a 401 by asking for credentials: go around it with a raw header only.
-    QNetworkReply *reply = nam.sendCustomRequest(request, method);
+    // HEAD through QNAM's own call: as a custom verb it would wait for a body that never comes.
+    QNetworkReply *reply = method == "HEAD" ? nam.head(request) : nam.sendCustomRequest(request, method);
     QEventLoop loop;
     QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
     QTimer::singleShot(20000, &loop, &QEventLoop::quit);

@@ -1,0 +1,500 @@
+#include "config/ConfigLoader.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QHash>
+#include <QHostAddress>
+#include <QRegularExpression>
+#include <QStringDecoder>
+#include <algorithm>
+#include <cmath>
+
+#include "Logging.h"
+
+namespace hlscam {
+
+namespace {
+
+// A config file is small; a cap keeps "--config /dev/zero" from eating the memory.
+constexpr qint64 kMaxFileBytes = 1024 * 1024;
+constexpr double kEpsilon = 1e-9;
+
+const QString kSections = QStringLiteral("[server], [camera.NAME], [hls], [auth], [paths]");
+const QString kSourceHelp =
+    QStringLiteral("allowed: testpattern, auto, /dev/videoN, or the path of a media file");
+
+QString quoted(const QString &value) {
+    if (value.isEmpty()) return QStringLiteral("an empty value");
+    return u'\'' + (value.size() > 80 ? value.left(77) + QStringLiteral("...") : value) + u'\'';
+}
+
+bool isDigits(const QString &s) {
+    return !s.isEmpty() &&
+           std::all_of(s.begin(), s.end(), [](QChar c) { return c >= u'0' && c <= u'9'; });
+}
+
+// Seconds with a number of decimals, as written: "1", "0.5", ".25"; the result in seconds.
+std::optional<double> readSeconds(const QString &v) {
+    static const QRegularExpression re(QStringLiteral("^([0-9]+(\\.[0-9]+)?|\\.[0-9]+)$"));
+    if (!re.match(v).hasMatch()) return std::nullopt;
+    return v.toDouble();
+}
+
+QString readInt(const QString &v, int min, int max, int &out, bool even = false) {
+    const QString allowed = (even ? QStringLiteral("(allowed: even numbers from %1 to %2)")
+                                  : QStringLiteral("(allowed: %1 to %2)"))
+                                .arg(min)
+                                .arg(max);
+    if (!isDigits(v)) return quoted(v) + QStringLiteral(" is not a whole number ") + allowed;
+    const int n = v.size() > 9 ? max + 1 : v.toInt();  // more digits would overflow an int
+    if (n < min || n > max) return quoted(v) + QStringLiteral(" is out of range ") + allowed;
+    if (even && n % 2 != 0) return quoted(v) + QStringLiteral(" is odd ") + allowed;
+    out = n;
+    return {};
+}
+
+// kbit/s, plain or with a k or M suffix: "800", "800k", "2M", "1.5M".
+QString readBitrate(const QString &v, int &out) {
+    const QString allowed =
+        QStringLiteral("(allowed: 100 to 20000 kbit/s, written as 800, 800k or 2M)");
+    static const QRegularExpression re(QStringLiteral("^([0-9]+(?:\\.[0-9]+)?)\\s*([kKM]?)$"));
+    const QRegularExpressionMatch m = re.match(v);
+    if (!m.hasMatch()) return quoted(v) + QStringLiteral(" is not a bitrate ") + allowed;
+    const double kbps = m.captured(1).toDouble() * (m.captured(2) == u"M" ? 1000.0 : 1.0);
+    if (std::fabs(kbps - std::round(kbps)) > kEpsilon)
+        return quoted(v) + QStringLiteral(" is not a whole number of kbit/s ") + allowed;
+    if (kbps < 100 || kbps > 20000)
+        return quoted(v) + QStringLiteral(" is out of range ") + allowed;
+    out = static_cast<int>(std::lround(kbps));
+    return {};
+}
+
+// Paths in the file must be absolute: a service's working directory is nobody's guess.
+QString readPath(const QString &v, QString &out, const char *emptyMeans) {
+    if (!v.isEmpty() && !QDir::isAbsolutePath(v))
+        return quoted(v) +
+               QStringLiteral(
+                   " is not an absolute path (write the full path, or leave it empty for %1)")
+                   .arg(QLatin1String(emptyMeans));
+    out = v;
+    return {};
+}
+
+QString readDevice(const QString &v, QString &out) {
+    if (v != u"auto" && v != u"testpattern" && !QDir::isAbsolutePath(v))
+        return quoted(v) + QStringLiteral(
+                               " is not a device (allowed: auto, testpattern, /dev/videoN, or the "
+                               "absolute path of a media file)");
+    out = v;
+    return {};
+}
+
+QString readEncoder(const QString &v, QString &out) {
+    static const QStringList names = {QStringLiteral("auto"), QStringLiteral("copy"),
+                                      QStringLiteral("h264_v4l2m2m"), QStringLiteral("h264_omx"),
+                                      QStringLiteral("libx264")};
+    if (!names.contains(v))
+        return quoted(v) + QStringLiteral(" is not an encoder (allowed: %1)")
+                               .arg(names.join(QStringLiteral(", ")));
+    out = v;
+    return {};
+}
+
+QString readProxies(const QString &v, QStringList &out) {
+    static const QRegularExpression separators(QStringLiteral("[\\s,]+"));
+    const QStringList entries = v.split(separators, Qt::SkipEmptyParts);
+    for (const QString &entry : entries) {
+        if (QHostAddress::parseSubnet(entry).second < 0)
+            return quoted(entry) +
+                   QStringLiteral(
+                       " is not an IP address or CIDR range (allowed: addresses or ranges such as "
+                       "127.0.0.1, ::1, 10.0.0.0/8, separated by spaces or commas)");
+    }
+    out = entries;
+    return {};
+}
+
+// What the keys write to while a file is read.
+struct State {
+    Settings settings;
+    // As written, for the part/segment check at the end (stored rounded to ms in settings).
+    double segmentSeconds = settings.hls.segmentMs / 1000.0;
+    double partSeconds = settings.hls.partMs / 1000.0;
+};
+
+using Handler = QString (*)(const QString &value, State &state);
+struct KeyDef {
+    const char *section;  // "camera" for every [camera.NAME]
+    const char *key;
+    Handler apply;
+};
+
+CameraSettings &camera(State &s) {
+    return s.settings.cameras.last();
+}
+
+// The one list of keys: the parser, knownKeys() and the error messages all read it.
+const KeyDef kKeys[] = {
+    {"server", "listen",
+     [](const QString &v, State &s) { return applyListen(v, s.settings.server); }},
+    {"server", "tls_cert",
+     [](const QString &v, State &s) {
+         return readPath(v, s.settings.server.tlsCert, "plain HTTP");
+     }},
+    {"server", "tls_key",
+     [](const QString &v, State &s) {
+         return readPath(v, s.settings.server.tlsKey, "plain HTTP");
+     }},
+    {"server", "trusted_proxies",
+     [](const QString &v, State &s) { return readProxies(v, s.settings.server.trustedProxies); }},
+    {"camera", "device",
+     [](const QString &v, State &s) { return readDevice(v, camera(s).device); }},
+    {"camera", "width",
+     [](const QString &v, State &s) { return readInt(v, 16, 3840, camera(s).width, true); }},
+    {"camera", "height",
+     [](const QString &v, State &s) { return readInt(v, 16, 2160, camera(s).height, true); }},
+    {"camera", "fps", [](const QString &v, State &s) { return readInt(v, 1, 60, camera(s).fps); }},
+    {"camera", "bitrate",
+     [](const QString &v, State &s) { return readBitrate(v, camera(s).bitrateKbps); }},
+    {"camera", "encoder",
+     [](const QString &v, State &s) { return readEncoder(v, camera(s).encoder); }},
+    {"hls", "segment_duration",
+     [](const QString &v, State &s) -> QString {
+         const std::optional<double> sec = readSeconds(v);
+         if (!sec || *sec < 0.5 - kEpsilon || *sec > 10 + kEpsilon)
+             return quoted(v) +
+                    (sec ? QStringLiteral(" is out of range")
+                         : QStringLiteral(" is not a number of seconds")) +
+                    QStringLiteral(" (allowed: 0.5 to 10 seconds, e.g. 1 or 2.5)");
+         s.segmentSeconds = *sec;
+         s.settings.hls.segmentMs = static_cast<int>(std::lround(*sec * 1000));
+         return {};
+     }},
+    // Range and divisibility depend on segment_duration, which may come later: checked at the end.
+    {"hls", "part_duration",
+     [](const QString &v, State &s) -> QString {
+         const std::optional<double> sec = readSeconds(v);
+         if (!sec)
+             return quoted(v) +
+                    QStringLiteral(
+                        " is not a number of seconds (allowed: 0.1 to segment_duration, e.g. 0.2)");
+         s.partSeconds = *sec;
+         s.settings.hls.partMs = static_cast<int>(std::lround(*sec * 1000));
+         return {};
+     }},
+    {"hls", "window",
+     [](const QString &v, State &s) { return readInt(v, 3, 60, s.settings.hls.windowSegments); }},
+    {"auth", "users_file",
+     [](const QString &v, State &s) {
+         return readPath(v, s.settings.auth.usersFile, "the file users in state_dir");
+     }},
+    {"paths", "state_dir",
+     [](const QString &v, State &s) {
+         return readPath(v, s.settings.paths.stateDir, "the standard state directory");
+     }},
+};
+
+const KeyDef *findKey(const QString &section, const QString &key) {
+    for (const KeyDef &def : kKeys) {
+        if (section == QLatin1String(def.section) && key == QLatin1String(def.key)) return &def;
+    }
+    return nullptr;
+}
+
+QStringList keysOf(const QString &section) {
+    QStringList keys;
+    for (const KeyDef &def : kKeys) {
+        if (section == QLatin1String(def.section)) keys.append(QLatin1String(def.key));
+    }
+    return keys;
+}
+
+// Part durations near `part` that divide the segment in whole milliseconds, for the hint.
+QString partSuggestions(double segment, double part) {
+    const int segMs = static_cast<int>(std::lround(segment * 1000));
+    QList<int> parts;
+    for (int n = 1; segMs / n >= 100; ++n) {
+        if (segMs % n == 0) parts.append(segMs / n);
+    }
+    const int partMs = static_cast<int>(std::lround(part * 1000));
+    std::sort(parts.begin(), parts.end(),
+              [partMs](int a, int b) { return std::abs(a - partMs) < std::abs(b - partMs); });
+    QStringList text;
+    for (int ms : parts.mid(0, 2)) text.append(QString::number(ms / 1000.0));
+    return text.join(QStringLiteral(" or "));
+}
+
+class Parser {
+public:
+    explicit Parser(const QString &file) : m_file(file) {}
+
+    ConfigResult run(const QByteArray &text) {
+        const QList<QByteArray> lines = text.split('\n');
+        for (qsizetype i = 0; i < lines.size(); ++i) {
+            QByteArray bytes = lines[i];
+            if (i == 0 && bytes.startsWith("\xEF\xBB\xBF"))
+                bytes.remove(0, 3);  // a byte order mark some editors write
+            QStringDecoder decoder(QStringDecoder::Utf8, QStringConverter::Flag::Stateless);
+            const QString line = decoder(bytes);
+            const int number = static_cast<int>(i + 1);
+            if (decoder.hasError())
+                return failed(
+                    error(number, {}, QStringLiteral("not valid UTF-8: save the file as UTF-8")));
+            if (auto e = parseLine(line.trimmed(), number)) return failed(*e);
+        }
+        if (auto e = finish()) return failed(*e);
+        qCDebug(lcConfig) << "parsed" << m_file << "cameras:" << m_state.settings.cameras.size();
+        return {m_state.settings, std::nullopt};
+    }
+
+private:
+    static ConfigResult failed(const ConfigError &e) { return {Settings{}, e}; }
+    ConfigError error(int line, const QString &key, const QString &message) const {
+        return {m_file, line, key, message};
+    }
+    QString label(const QString &key) const {
+        return u'[' + m_section + QStringLiteral("] ") + key;
+    }
+
+    std::optional<ConfigError> parseLine(const QString &line, int number) {
+        if (line.isEmpty() || line.startsWith(u'#') || line.startsWith(u';')) return std::nullopt;
+        if (line.startsWith(u'[')) {
+            if (!line.endsWith(u']'))
+                return error(
+                    number, {},
+                    quoted(line) +
+                        QStringLiteral(
+                            " is not a section header: write it alone on its line, e.g. [server]"));
+            return parseSection(line.mid(1, line.size() - 2).trimmed(), number);
+        }
+        const qsizetype eq = line.indexOf(u'=');
+        if (eq < 0)
+            return error(number, {},
+                         quoted(line) + QStringLiteral(" is not a [section], a key = value line, "
+                                                       "or a comment (# or ; at the start)"));
+        return parseKey(line.left(eq).trimmed(), line.mid(eq + 1).trimmed(), number);
+    }
+
+    std::optional<ConfigError> parseSection(const QString &name, int number) {
+        const QString key = u'[' + name + u']';
+        static const QRegularExpression cameraName(QStringLiteral("^[A-Za-z0-9_-]{1,32}$"));
+        const bool isCamera = name.startsWith(QStringLiteral("camera."));
+        if (isCamera && !cameraName.match(name.mid(7)).hasMatch())
+            return error(number, key,
+                         QStringLiteral("camera name '%1' is not allowed (allowed: 1 to 32 "
+                                        "letters, digits, _ or -, e.g. [camera.cam0])")
+                             .arg(name.mid(7)));
+        if (!isCamera && (name == u"camera" || keysOf(name).isEmpty()))
+            return error(number, key,
+                         QStringLiteral("unknown section (allowed: %1)").arg(kSections));
+        if (const int first = m_sectionLines.value(name)) {
+            return error(
+                number, key,
+                QStringLiteral("the section appears twice, at lines %1 and %2: merge them into one")
+                    .arg(first)
+                    .arg(number));
+        }
+        m_sectionLines.insert(name, number);
+        m_section = name;
+        m_kind = isCamera ? QStringLiteral("camera") : name;
+        if (isCamera) {
+            // The file's cameras replace the built-in default camera.
+            if (!m_sawCamera) m_state.settings.cameras.clear();
+            m_sawCamera = true;
+            CameraSettings cam;
+            cam.name = name.mid(7);
+            m_state.settings.cameras.append(cam);
+        }
+        return std::nullopt;
+    }
+
+    std::optional<ConfigError> parseKey(const QString &key, const QString &value, int number) {
+        if (key.isEmpty())
+            return error(number, {},
+                         QStringLiteral("a line starting with = has no key: write key = value"));
+        if (m_section.isEmpty())
+            return error(
+                number, key,
+                QStringLiteral(
+                    "the key comes before any section: put it under its section (allowed: %1)")
+                    .arg(kSections));
+        const KeyDef *def = findKey(m_kind, key);
+        if (!def)
+            return error(number, label(key),
+                         QStringLiteral("unknown key (allowed in [%1]: %2)")
+                             .arg(m_section, keysOf(m_kind).join(QStringLiteral(", "))));
+        const QString id = m_section + u'\n' + key;
+        if (const int first = m_keyLines.value(id)) {
+            return error(number, label(key),
+                         QStringLiteral("the key is set twice, at lines %1 and %2: keep one")
+                             .arg(first)
+                             .arg(number));
+        }
+        m_keyLines.insert(id, number);
+        QString message = def->apply(value, m_state);
+        if (message.isEmpty()) return std::nullopt;
+        if (value.contains(u'#') || value.contains(u';'))
+            message += QStringLiteral("; note that comments must be on their own line");
+        return error(number, label(key), message);
+    }
+
+    // Checks that involve more than one key.
+    std::optional<ConfigError> finish() const {
+        const ServerSettings &server = m_state.settings.server;
+        if (server.tlsCert.isEmpty() != server.tlsKey.isEmpty()) {
+            const QString set =
+                server.tlsCert.isEmpty() ? QStringLiteral("tls_key") : QStringLiteral("tls_cert");
+            return error(m_keyLines.value(QStringLiteral("server\n") + set),
+                         QStringLiteral("[server] ") + set,
+                         QStringLiteral("tls_cert and tls_key go together: set both for HTTPS, or "
+                                        "neither for plain HTTP"));
+        }
+        const double segment = m_state.segmentSeconds;
+        const double part = m_state.partSeconds;
+        const int partLine = m_keyLines.value(QStringLiteral("hls\npart_duration"));
+        const int segmentLine = m_keyLines.value(QStringLiteral("hls\nsegment_duration"));
+        if (part < 0.1 - kEpsilon || part > segment + kEpsilon) {
+            return error(
+                partLine, QStringLiteral("[hls] part_duration"),
+                QStringLiteral(
+                    "'%1' is out of range (allowed: 0.1 to segment_duration, here %2 seconds)")
+                    .arg(QString::number(part), QString::number(segment)));
+        }
+        const double parts = std::round(segment / part);
+        if (std::fabs(segment - parts * part) > 0.001 + kEpsilon) {
+            const bool onPart = partLine != 0 || segmentLine == 0;
+            return error(
+                onPart ? partLine : segmentLine,
+                onPart ? QStringLiteral("[hls] part_duration")
+                       : QStringLiteral("[hls] segment_duration"),
+                QStringLiteral("segment_duration (%1 s) must be a whole multiple of part_duration "
+                               "(%2 s): use a part duration that divides it, e.g. %3")
+                    .arg(QString::number(segment), QString::number(part),
+                         partSuggestions(segment, part)));
+        }
+        return std::nullopt;
+    }
+
+    QString m_file;
+    State m_state;
+    QString m_section;  // as written: "server", "camera.cam0"
+    QString m_kind;     // its entry in kKeys: "server", "camera"
+    bool m_sawCamera = false;
+    QHash<QString, int> m_sectionLines;  // section -> line
+    QHash<QString, int> m_keyLines;      // "section\nkey" -> line
+};
+
+bool isDottedQuad(const QString &s) {
+    const QStringList parts = s.split(u'.');
+    return parts.size() == 4 && std::all_of(parts.begin(), parts.end(), [](const QString &p) {
+               return isDigits(p) && p.size() <= 3;
+           });
+}
+
+}  // namespace
+
+QString ConfigError::toString() const {
+    QString where = file;
+    if (line > 0)
+        where +=
+            where.isEmpty() ? QStringLiteral("line %1").arg(line) : QStringLiteral(":%1").arg(line);
+    QStringList parts;
+    for (const QString &part : {where, key, message}) {
+        if (!part.isEmpty()) parts.append(part);
+    }
+    return parts.join(QStringLiteral(": "));
+}
+
+ConfigResult parseConfig(const QByteArray &text, const QString &fileName) {
+    return Parser(fileName).run(text);
+}
+
+ConfigResult loadConfigFile(const QString &path) {
+    const auto fail = [&path](const QString &message) {
+        return ConfigResult{Settings{}, ConfigError{path, 0, {}, message}};
+    };
+    const QFileInfo info(path);
+    if (!info.exists())
+        return fail(QStringLiteral("no such file: check the path given with --config"));
+    if (info.isDir())
+        return fail(QStringLiteral("is a directory: give the path of the configuration file"));
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return fail(
+            QStringLiteral("cannot be read (%1): check its permissions").arg(file.errorString()));
+    const QByteArray text = file.read(kMaxFileBytes + 1);
+    if (text.size() > kMaxFileBytes)
+        return fail(QStringLiteral("is larger than 1 MiB: is this the configuration file?"));
+    return parseConfig(text, path);
+}
+
+QString applyListen(const QString &value, ServerSettings &server) {
+    const QString v = value.trimmed();
+    const QString allowed = QStringLiteral(
+        "(allowed: ADDR:PORT, [IPV6]:PORT, :PORT or PORT, e.g. 127.0.0.1:8080, [::1]:8080, :8080)");
+    QString address;
+    QString port = v;
+    if (v.startsWith(u'[')) {
+        const qsizetype close = v.indexOf(QStringLiteral("]:"));
+        if (close < 0)
+            return quoted(v) + QStringLiteral(" has no :PORT after the bracketed address ") +
+                   allowed;
+        address = v.mid(1, close - 1);
+        port = v.mid(close + 2);
+        if (!address.contains(u':'))
+            return quoted(v) + QStringLiteral(": brackets are for IPv6 addresses ") + allowed;
+    } else if (v.count(u':') > 1) {
+        return quoted(v) + QStringLiteral(": write an IPv6 address in brackets ") + allowed;
+    } else if (const qsizetype colon = v.indexOf(u':'); colon >= 0) {
+        address = v.left(colon);
+        port = v.mid(colon + 1);
+    }
+    if (!isDigits(port) || port.size() > 5 || port.toInt() > 65535)
+        return quoted(v) +
+               QStringLiteral(
+                   " has no valid port (ports are 0 to 65535, 0 lets the system pick one) ") +
+               allowed;
+    // 0.0.0.0 is how Qt spells QHostAddress::Any too: every address, IPv4 and IPv6.
+    QHostAddress host(QHostAddress::Any);
+    if (!address.isEmpty() && address != u"0.0.0.0") {
+        // QHostAddress would take "10.1" as 10.0.0.1; a listen address is written in full.
+        if ((!address.contains(u':') && !isDottedQuad(address)) || !host.setAddress(address))
+            return quoted(address) +
+                   QStringLiteral(" is not an IP address (host names are not looked up) ") +
+                   allowed;
+    }
+    server.address = host;
+    server.port = static_cast<quint16>(port.toInt());
+    return {};
+}
+
+QString applySource(const QString &value, Settings &settings) {
+    static const QRegularExpression videoNode(QStringLiteral("^/dev/video[0-9]+$"));
+    QString device = value;
+    if (value.isEmpty()) return QStringLiteral("the source is empty (%1)").arg(kSourceHelp);
+    // A /dev/videoN that is missing now may be plugged in later: the pipeline waits for it.
+    if (value != u"testpattern" && value != u"auto" && !videoNode.match(value).hasMatch()) {
+        const QFileInfo info(value);
+        if (!info.exists())
+            return QStringLiteral("%1 does not exist (%2)").arg(quoted(value), kSourceHelp);
+        if (info.isDir())
+            return QStringLiteral("%1 is a directory (%2)").arg(quoted(value), kSourceHelp);
+        device = info.absoluteFilePath();
+    }
+    if (settings.cameras.isEmpty()) settings.cameras.append(CameraSettings{});
+    settings.cameras.first().device = device;
+    return {};
+}
+
+QStringList knownKeys() {
+    QStringList keys;
+    for (const KeyDef &def : kKeys) {
+        const QString section = QLatin1String(def.section);
+        keys.append((section == u"camera" ? QStringLiteral("camera.*") : section) + u'.' +
+                    QLatin1String(def.key));
+    }
+    return keys;
+}
+
+}  // namespace hlscam

@@ -1,0 +1,179 @@
+#include "auth/UsersFile.h"
+
+#include "AtomicFile.h"
+#include "auth/PasswordHash.h"
+
+#include <QFile>
+#include <QHash>
+#include <QRandomGenerator>
+
+namespace hlscam {
+
+namespace {
+constexpr QByteArrayView kRolePrefix = "#hlscam-role ";
+}
+
+QString checkUserName(const QString &name)
+{
+    const QByteArray utf8 = name.toUtf8();
+    if (utf8.isEmpty() || utf8.size() > 64)
+        return QStringLiteral("a user name has 1 to 64 bytes");
+    for (QChar c : name)
+        if (c == u':' || c.isSpace() || !c.isPrint())
+            return QStringLiteral("a user name has no ':', spaces or control characters");
+    return {};
+}
+
+UsersParseResult parseUsers(const QByteArray &text, const QString &fileName)
+{
+    UsersParseResult out;
+    QHash<QString, int> lineOf;  // user -> line, for duplicates
+    QList<std::pair<QString, Role>> roles;
+    const QList<QByteArray> lines = text.split('\n');
+    for (int i = 0; i < lines.size(); ++i) {
+        QByteArray line = lines.at(i);
+        if (line.endsWith('\r'))
+            line.chop(1);
+        const int number = i + 1;
+        auto error = [&](const QString &message) {
+            out.errors << QStringLiteral("%1:%2: %3").arg(fileName).arg(number).arg(message);
+        };
+        if (line.trimmed().isEmpty())
+            continue;
+        if (line.startsWith(kRolePrefix)) {
+            const QList<QByteArray> words = line.mid(kRolePrefix.size()).simplified().split(' ');
+            if (words.size() != 2 || (words[1] != "admin" && words[1] != "viewer"))
+                error(QStringLiteral("a role line is `#hlscam-role NAME admin|viewer`"));
+            else
+                roles.append({QString::fromUtf8(words[0]), words[1] == "admin" ? Role::Admin : Role::Viewer});
+            continue;
+        }
+        if (line.startsWith('#'))
+            continue;
+        const qsizetype colon = line.indexOf(':');
+        if (colon < 0) {
+            error(QStringLiteral("not `name:hash` (no ':')"));
+            continue;
+        }
+        const QString name = QString::fromUtf8(line.left(colon));
+        const QByteArray hash = line.mid(colon + 1);
+        if (QString why = checkUserName(name); !why.isEmpty()) {
+            error(why);
+            continue;
+        }
+        if (hash.isEmpty()) {
+            error(QStringLiteral("user '%1' has no password hash").arg(name));
+            continue;
+        }
+        if (schemeOf(hash) == HashScheme::Unsupported) {
+            error(QStringLiteral("user '%1': %2").arg(name, describeUnsupported(hash)));
+            continue;
+        }
+        if (lineOf.contains(name)) {
+            error(QStringLiteral("user '%1' is already on line %2").arg(name).arg(lineOf.value(name)));
+            continue;
+        }
+        lineOf.insert(name, number);
+        out.users.append(User{name, hash, Role::Viewer});
+    }
+    for (const auto &[name, role] : roles)
+        for (User &u : out.users)
+            if (u.name == name)
+                u.role = role;
+    return out;
+}
+
+QByteArray serializeUsers(const QList<User> &users)
+{
+    QByteArray out;
+    for (const User &u : users) {
+        out += u.name.toUtf8() + ':' + u.hash + '\n';
+        if (u.role == Role::Admin)
+            out += QByteArray(kRolePrefix.data(), kRolePrefix.size()) + u.name.toUtf8() + " admin\n";
+    }
+    return out;
+}
+
+QString UsersFile::load()
+{
+    m_users.clear();
+    m_errors.clear();
+    QFile f(m_path);
+    if (!f.exists())
+        return {};
+    if (!f.open(QIODevice::ReadOnly))
+        return QStringLiteral("cannot read %1: %2").arg(m_path, f.errorString());
+    UsersParseResult parsed = parseUsers(f.readAll(), m_path);
+    m_users = parsed.users;
+    m_errors = parsed.errors;
+    return {};
+}
+
+std::optional<User> UsersFile::find(const QString &name) const
+{
+    for (const User &u : m_users)
+        if (u.name == name)
+            return u;
+    return std::nullopt;
+}
+
+QString UsersFile::addOrUpdate(const User &user)
+{
+    if (QString why = checkUserName(user.name); !why.isEmpty())
+        return why;
+    if (schemeOf(user.hash) == HashScheme::Unsupported)
+        return describeUnsupported(user.hash);
+    for (User &u : m_users) {
+        if (u.name == user.name) {
+            u = user;
+            return {};
+        }
+    }
+    m_users.append(user);
+    return {};
+}
+
+bool UsersFile::remove(const QString &name)
+{
+    return m_users.removeIf([&](const User &u) { return u.name == name; }) > 0;
+}
+
+QString UsersFile::save() const
+{
+    return writeFileAtomically(m_path, serializeUsers(m_users));
+}
+
+QString UsersFile::generatePassword()
+{
+    static const char kAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+    constexpr int kAlphabetSize = sizeof kAlphabet - 1;  // no 0/O, 1/l/I: easy to copy by hand
+    QString password;
+    for (int i = 0; i < 20; ++i)
+        password += QLatin1Char(kAlphabet[QRandomGenerator::system()->bounded(kAlphabetSize)]);
+    return password;
+}
+
+std::optional<QString> ensureAdmin(const QString &path, QString *error)
+{
+    UsersFile file(path);
+    if (QString e = file.load(); !e.isEmpty()) {
+        *error = e;
+        return std::nullopt;
+    }
+    if (!file.users().isEmpty() || !file.errors().isEmpty())
+        return std::nullopt;  // a file with (even broken) entries is the admin's: never overwrite it
+    const QString password = UsersFile::generatePassword();
+    const QByteArray hash = hashPassword(password.toUtf8());
+    if (hash.isEmpty()) {
+        *error = QStringLiteral("hashing the first admin password failed");
+        return std::nullopt;
+    }
+    file.addOrUpdate(User{QStringLiteral("admin"), hash, Role::Admin});
+    if (QString e = file.save(); !e.isEmpty()) {
+        *error = e;
+        return std::nullopt;
+    }
+    return password;
+}
+
+}  // namespace hlscam

@@ -1,0 +1,65 @@
+// The users file, in htpasswd format so an existing .htpasswd can be brought along:
+//
+//   alice:$y$j9T$...           one user per line, name:hash
+//   #hlscam-role alice admin   a role, in a comment line that Apache's htpasswd leaves alone
+//
+// Users without a role line are viewers. Other comments and blank lines are ignored. A bad line
+// is skipped with an error naming the file and line (fail closed: that user cannot log in).
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <optional>
+
+namespace hlscam {
+
+enum class Role { Viewer, Admin };
+
+struct User {
+    QString name;
+    QByteArray hash;
+    Role role = Role::Viewer;
+};
+
+struct UsersParseResult {
+    QList<User> users;
+    QStringList errors;  // "FILE:LINE: message"
+};
+
+UsersParseResult parseUsers(const QByteArray &text, const QString &fileName);
+QByteArray serializeUsers(const QList<User> &users);
+// Why a name is not allowed, or empty: 1-64 bytes of printable UTF-8, no ':' or whitespace.
+QString checkUserName(const QString &name);
+
+class UsersFile {
+public:
+    explicit UsersFile(const QString &path) : m_path(path) {}
+
+    QString path() const { return m_path; }
+    // Reads the file (a missing file is no users); returns an error text, empty when fine.
+    // Malformed lines are in errors() and their users left out.
+    QString load();
+    const QList<User> &users() const { return m_users; }
+    const QStringList &errors() const { return m_errors; }
+    std::optional<User> find(const QString &name) const;
+    QString addOrUpdate(const User &user);  // error text for a bad name or hash
+    bool remove(const QString &name);
+    // Writes the whole file atomically (temp file, fsync, rename, fsync of the directory),
+    // readable by its owner only. Returns an error text, empty when fine.
+    QString save() const;
+
+    static QString generatePassword();
+
+private:
+    QString m_path;
+    QList<User> m_users;
+    QStringList m_errors;
+};
+
+// On a first start: when the file has no users, creates `admin` (role admin) with a random
+// password and returns it, to be shown once. nullopt when users exist or on error (*error set).
+std::optional<QString> ensureAdmin(const QString &path, QString *error);
+
+}  // namespace hlscam

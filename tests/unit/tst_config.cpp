@@ -1,0 +1,589 @@
+// The configuration loader: good files, every error with its line and key, the shipped
+// resources/hlscam.conf against the code, and the command-line overrides.
+#include <QDir>
+#include <QFile>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QTest>
+#include <functional>
+
+#include "config/ConfigLoader.h"
+
+using namespace hlscam;
+
+Q_DECLARE_METATYPE(hlscam::Settings)
+
+namespace {
+
+const QString kFile = QStringLiteral("test.conf");
+
+QString addressText(const QHostAddress &a) {
+    // Any and AnyIPv4 both print as 0.0.0.0; tell them apart.
+    return a == QHostAddress(QHostAddress::Any) ? QStringLiteral("any") : a.toString();
+}
+
+// Every field, one line per struct, so that QCOMPARE shows what differs.
+QString describe(const Settings &s) {
+    QStringList lines;
+    lines << QStringLiteral("server %1 port %2 cert '%3' key '%4' proxies [%5]")
+                 .arg(addressText(s.server.address))
+                 .arg(s.server.port)
+                 .arg(s.server.tlsCert, s.server.tlsKey,
+                      s.server.trustedProxies.join(QStringLiteral(" ")));
+    for (const CameraSettings &c : s.cameras) {
+        lines << QStringLiteral("camera %1 device '%2' %3x%4 fps %5 bitrate %6 encoder %7")
+                     .arg(c.name, c.device)
+                     .arg(c.width)
+                     .arg(c.height)
+                     .arg(c.fps)
+                     .arg(c.bitrateKbps)
+                     .arg(c.encoder);
+    }
+    lines << QStringLiteral("hls segment %1 ms part %2 ms window %3")
+                 .arg(s.hls.segmentMs)
+                 .arg(s.hls.partMs)
+                 .arg(s.hls.windowSegments);
+    lines << QStringLiteral("users '%1' state '%2'").arg(s.auth.usersFile, s.paths.stateDir);
+    return lines.join(u'\n');
+}
+
+Settings with(const std::function<void(Settings &)> &change) {
+    Settings s;
+    change(s);
+    return s;
+}
+
+CameraSettings camera(const QString &name) {
+    CameraSettings c;
+    c.name = name;
+    return c;
+}
+
+QString shippedConfig() {
+    return QStringLiteral(HLSCAM_SOURCE_DIR "/resources/hlscam.conf");
+}
+
+}  // namespace
+
+class TestConfig : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void goodFiles_data();
+    void goodFiles();
+    void errors_data();
+    void errors();
+    void errorToString();
+    void loadFile();
+    void loadFileErrors();
+    void shippedConfigIsDefaults();
+    void shippedConfigDocumentsEveryKey();
+    void listen_data();
+    void listen();
+    void listenErrors_data();
+    void listenErrors();
+    void source();
+    void sourceErrors();
+};
+
+void TestConfig::goodFiles_data() {
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<Settings>("expected");
+
+    QTest::newRow("empty") << QByteArray() << Settings{};
+    QTest::newRow("comments only") << QByteArray("# a\n; b\n\n   \n\t# c\n") << Settings{};
+    QTest::newRow("minimal") << QByteArray("[camera.cam0]\ndevice = /dev/video2\n")
+                             << with([](Settings &s) {
+                                    s.cameras[0].device = QStringLiteral("/dev/video2");
+                                });
+    QTest::newRow("full") << QByteArray(
+                                 "[server]\n"
+                                 "listen = 127.0.0.1:9000\n"
+                                 "tls_cert = /etc/ssl/cam.pem\n"
+                                 "tls_key = /etc/ssl/cam.key\n"
+                                 "trusted_proxies = 127.0.0.1, ::1 10.0.0.0/8\n"
+                                 "[camera.front]\n"
+                                 "device = testpattern\n"
+                                 "width = 1280\n"
+                                 "height = 720\n"
+                                 "fps = 30\n"
+                                 "bitrate = 2500\n"
+                                 "encoder = h264_v4l2m2m\n"
+                                 "[hls]\n"
+                                 "segment_duration = 2\n"
+                                 "part_duration = 0.5\n"
+                                 "window = 10\n"
+                                 "[auth]\n"
+                                 "users_file = /srv/hlscam/users\n"
+                                 "[paths]\n"
+                                 "state_dir = /srv/hlscam\n")
+                          << with([](Settings &s) {
+                                 s.server.address = QHostAddress(QStringLiteral("127.0.0.1"));
+                                 s.server.port = 9000;
+                                 s.server.tlsCert = QStringLiteral("/etc/ssl/cam.pem");
+                                 s.server.tlsKey = QStringLiteral("/etc/ssl/cam.key");
+                                 s.server.trustedProxies = {QStringLiteral("127.0.0.1"),
+                                                            QStringLiteral("::1"),
+                                                            QStringLiteral("10.0.0.0/8")};
+                                 CameraSettings c = camera(QStringLiteral("front"));
+                                 c.device = QStringLiteral("testpattern");
+                                 c.width = 1280;
+                                 c.height = 720;
+                                 c.fps = 30;
+                                 c.bitrateKbps = 2500;
+                                 c.encoder = QStringLiteral("h264_v4l2m2m");
+                                 s.cameras = {c};
+                                 s.hls = {2000, 500, 10};
+                                 s.auth.usersFile = QStringLiteral("/srv/hlscam/users");
+                                 s.paths.stateDir = QStringLiteral("/srv/hlscam");
+                             });
+    QTest::newRow("several cameras, in file order, unset keys default")
+        << QByteArray(
+               "[camera.front]\n"
+               "width = 1920\n"
+               "height = 1080\n"
+               "[hls]\n"
+               "window = 3\n"
+               "[camera.back]\n"
+               "device = /srv/loop.mp4\n"
+               "[camera.Garage_2-b]\n")
+        << with([](Settings &s) {
+               CameraSettings front = camera(QStringLiteral("front"));
+               front.width = 1920;
+               front.height = 1080;
+               CameraSettings back = camera(QStringLiteral("back"));
+               back.device = QStringLiteral("/srv/loop.mp4");
+               s.cameras = {front, back, camera(QStringLiteral("Garage_2-b"))};
+               s.hls.windowSegments = 3;
+           });
+    QTest::newRow("bitrate suffixes")
+        << QByteArray(
+               "[camera.a]\n"
+               "bitrate = 800k\n"
+               "[camera.b]\n"
+               "bitrate = 2M\n"
+               "[camera.c]\n"
+               "bitrate = 1.5M\n"
+               "[camera.d]\n"
+               "bitrate = 20000\n"
+               "[camera.e]\n"
+               "bitrate = 100 K\n")
+        << with([](Settings &s) {
+               s.cameras.clear();
+               const QList<QPair<const char *, int>> rates = {
+                   {"a", 800}, {"b", 2000}, {"c", 1500}, {"d", 20000}, {"e", 100}};
+               for (const auto &[name, kbps] : rates) {
+                   CameraSettings c = camera(QLatin1String(name));
+                   c.bitrateKbps = kbps;
+                   s.cameras.append(c);
+               }
+           });
+    QTest::newRow("IPv6 listen") << QByteArray("[server]\nlisten = [::1]:8443\n")
+                                 << with([](Settings &s) {
+                                        s.server.address =
+                                            QHostAddress(QHostAddress::LocalHostIPv6);
+                                        s.server.port = 8443;
+                                    });
+    QTest::newRow("listen port only, port 0")
+        << QByteArray("[server]\nlisten = 0\n") << with([](Settings &s) { s.server.port = 0; });
+    QTest::newRow("whitespace, CRLF, byte order mark")
+        << QByteArray(
+               "\xEF\xBB\xBF  [ hls ]  \r\n\tsegment_duration\t=\t2.5 \r\n part_duration=.5\r\n")
+        << with([](Settings &s) {
+               s.hls.segmentMs = 2500;
+               s.hls.partMs = 500;
+           });
+    QTest::newRow("part divides segment within 1 ms")
+        << QByteArray("[hls]\npart_duration = 0.333\nsegment_duration = 1.0\n")
+        << with([](Settings &s) { s.hls.partMs = 333; });
+    QTest::newRow("empty optional values, UTF-8 path")
+        << QByteArray(
+               "[server]\n"
+               "tls_cert =\n"
+               "tls_key =\n"
+               "trusted_proxies =\n"
+               "[paths]\n"
+               "state_dir = /srv/caméra\n")
+        << with([](Settings &s) { s.paths.stateDir = QStringLiteral("/srv/caméra"); });
+}
+
+void TestConfig::goodFiles() {
+    QFETCH(QByteArray, text);
+    QFETCH(Settings, expected);
+    const ConfigResult result = parseConfig(text, kFile);
+    QVERIFY2(result.ok(), qPrintable(result.error->toString()));
+    QCOMPARE(describe(result.settings), describe(expected));
+}
+
+void TestConfig::errors_data() {
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<int>("line");
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<QString>("message");  // a part of the message
+
+    const auto row = [](const char *tag, const QByteArray &text, int line, const char *key,
+                        const char *message) {
+        QTest::newRow(tag) << text << line << QString::fromUtf8(key) << QString::fromUtf8(message);
+    };
+    // Lines and sections
+    row("neither section nor key", "[server]\nlisten 8080\n", 2, "",
+        "'listen 8080' is not a [section], a key = value line, or a comment");
+    row("unterminated header", "# x\n[server\n", 2, "", "is not a section header");
+    row("unknown section", "\n[bans]\n", 2, "[bans]",
+        "unknown section (allowed: [server], [camera.NAME], [hls], [auth], [paths])");
+    row("section names are case-sensitive", "[Server]\n", 1, "[Server]", "unknown section");
+    row("camera without name", "[camera]\nfps = 5\n", 1, "[camera]", "unknown section");
+    row("camera name with space", "[camera.my cam]\n", 1, "[camera.my cam]",
+        "camera name 'my cam' is not allowed (allowed: 1 to 32 letters, digits, _ or -");
+    row("camera name too long", "[camera.abcdefghijklmnopqrstuvwxyz0123456]\n", 1,
+        "[camera.abcdefghijklmnopqrstuvwxyz0123456]", "is not allowed");
+    row("camera name empty", "[camera.]\n", 1, "[camera.]", "camera name '' is not allowed");
+    row("key before any section", "# hi\nfps = 25\n", 2, "fps", "before any section");
+    row("key without name", "[server]\n= 1\n", 2, "", "has no key");
+    row("unknown camera key", "[camera.cam0]\nframerate = 25\n", 2, "[camera.cam0] framerate",
+        "unknown key (allowed in [camera.cam0]: device, width, height, fps, bitrate, encoder)");
+    row("unknown server key", "[server]\nport = 80\n", 2, "[server] port",
+        "allowed in [server]: listen, tls_cert, tls_key, trusted_proxies");
+    row("keys are case-sensitive", "[hls]\nWindow = 6\n", 2, "[hls] Window", "unknown key");
+    row("duplicate section", "[hls]\nwindow = 6\n[server]\n[hls]\n", 4, "[hls]",
+        "appears twice, at lines 1 and 4");
+    row("duplicate camera", "[camera.a]\n\n[camera.a]\n", 3, "[camera.a]", "lines 1 and 3");
+    row("duplicate key, CRLF", "[hls]\r\nwindow = 6\r\n\r\nwindow = 7\r\n", 4, "[hls] window",
+        "set twice, at lines 2 and 4");
+    row("invalid UTF-8", "[server]\n# caf\xE9\n", 2, "", "not valid UTF-8");
+    // [camera.*]
+    row("fps too high", "[camera.cam0]\nfps = 90\n", 2, "[camera.cam0] fps",
+        "'90' is out of range (allowed: 1 to 60)");
+    row("fps zero", "[camera.cam0]\nfps = 0\n", 2, "[camera.cam0] fps", "'0' is out of range");
+    row("fps not a number", "[camera.x]\nfps = abc\n", 2, "[camera.x] fps",
+        "'abc' is not a whole number (allowed: 1 to 60)");
+    row("fps negative", "[camera.x]\nfps = -5\n", 2, "[camera.x] fps", "'-5' is not a whole");
+    row("fps decimal", "[camera.x]\nfps = 29.97\n", 2, "[camera.x] fps", "not a whole number");
+    row("fps empty", "[camera.x]\nfps =\n", 2, "[camera.x] fps",
+        "an empty value is not a whole number");
+    row("fps huge", "[camera.x]\nfps = 99999999999\n", 2, "[camera.x] fps", "out of range");
+    row("width odd", "[camera.x]\nwidth = 641\n", 2, "[camera.x] width",
+        "'641' is odd (allowed: even numbers from 16 to 3840)");
+    row("width too wide", "[camera.x]\nwidth = 4096\n", 2, "[camera.x] width", "out of range");
+    row("height too small", "[camera.x]\nheight = 8\n", 2, "[camera.x] height",
+        "'8' is out of range (allowed: even numbers from 16 to 2160)");
+    row("height too tall", "[camera.x]\nheight = 2162\n", 2, "[camera.x] height", "out of range");
+    row("bitrate too low", "[camera.x]\nbitrate = 50\n", 2, "[camera.x] bitrate",
+        "'50' is out of range (allowed: 100 to 20000 kbit/s");
+    row("bitrate in bit/s", "[camera.x]\nbitrate = 2000000\n", 2, "[camera.x] bitrate",
+        "out of range");
+    row("bitrate too high with suffix", "[camera.x]\nbitrate = 25M\n", 2, "[camera.x] bitrate",
+        "'25M' is out of range");
+    row("bitrate unknown suffix", "[camera.x]\nbitrate = 2G\n", 2, "[camera.x] bitrate",
+        "'2G' is not a bitrate (allowed: 100 to 20000 kbit/s, written as 800, 800k or 2M)");
+    row("bitrate fraction of kbit/s", "[camera.x]\nbitrate = 800.5k\n", 2, "[camera.x] bitrate",
+        "not a whole number of kbit/s");
+    row("encoder", "[camera.x]\nencoder = h265\n", 2, "[camera.x] encoder",
+        "'h265' is not an encoder (allowed: auto, copy, h264_v4l2m2m, h264_omx, libx264)");
+    row("device relative", "[camera.x]\ndevice = video0\n", 2, "[camera.x] device",
+        "'video0' is not a device (allowed: auto, testpattern");
+    row("device empty", "[camera.x]\ndevice =\n", 2, "[camera.x] device", "is not a device");
+    row("inline comment", "[camera.x]\nfps = 25 # smooth\n", 2, "[camera.x] fps",
+        "comments must be on their own line");
+    row("error in second camera", "[camera.a]\nfps = 5\n[camera.b]\nfps = 61\n", 4,
+        "[camera.b] fps", "'61' is out of range");
+    // [hls]
+    row("segment too short", "[hls]\nsegment_duration = 0.4\n", 2, "[hls] segment_duration",
+        "'0.4' is out of range (allowed: 0.5 to 10 seconds");
+    row("segment too long", "[hls]\nsegment_duration = 11\n", 2, "[hls] segment_duration",
+        "out of range");
+    row("segment with unit", "[hls]\nsegment_duration = 1s\n", 2, "[hls] segment_duration",
+        "'1s' is not a number of seconds");
+    row("part too short", "[hls]\n\npart_duration = 0.05\n", 3, "[hls] part_duration",
+        "'0.05' is out of range (allowed: 0.1 to segment_duration, here 1 seconds)");
+    row("part longer than segment", "[hls]\nsegment_duration = 1\npart_duration = 2\n", 3,
+        "[hls] part_duration", "out of range");
+    row("part does not divide segment", "[hls]\npart_duration = 0.3\n", 2, "[hls] part_duration",
+        "must be a whole multiple of part_duration (0.3 s): use a part duration that divides it, "
+        "e.g. 0.25 or 0.2");
+    row("part off by more than 1 ms", "[hls]\npart_duration = 0.332\n", 2, "[hls] part_duration",
+        "e.g. 0.25 or 0.2");
+    row("part checked against a later segment",
+        "[hls]\npart_duration = 0.5\nsegment_duration = 0.75\n", 2, "[hls] part_duration",
+        "segment_duration (0.75 s) must be a whole multiple");
+    row("segment does not fit default part", "[hls]\nwindow = 6\nsegment_duration = 0.5\n", 3,
+        "[hls] segment_duration", "part_duration (0.2 s)");
+    row("part not a number", "[hls]\npart_duration = fast\n", 2, "[hls] part_duration",
+        "is not a number of seconds");
+    row("window too small", "[hls]\nwindow = 2\n", 2, "[hls] window",
+        "'2' is out of range (allowed: 3 to 60)");
+    row("window too large", "[hls]\nwindow = 61\n", 2, "[hls] window", "out of range");
+    // [server], [auth], [paths]
+    row("listen host name", "[server]\nlisten = localhost:8080\n", 2, "[server] listen",
+        "'localhost' is not an IP address");
+    row("listen bad port", "[server]\nlisten = 0.0.0.0:99999\n", 2, "[server] listen",
+        "has no valid port");
+    row("listen empty", "[server]\nlisten =\n", 2, "[server] listen", "has no valid port");
+    row("tls cert without key", "[server]\ntls_cert = /etc/ssl/a.pem\n", 2, "[server] tls_cert",
+        "tls_cert and tls_key go together");
+    row("tls key without cert", "[server]\ntls_key = /etc/ssl/a.key\ntls_cert =\n", 2,
+        "[server] tls_key", "set both for HTTPS, or neither");
+    row("tls cert relative", "[server]\ntls_cert = a.pem\ntls_key = /a.key\n", 2,
+        "[server] tls_cert", "'a.pem' is not an absolute path");
+    row("trusted proxy not an address", "[server]\ntrusted_proxies = 10.0.0.0/8, 10.0.0.300 ::1\n",
+        2, "[server] trusted_proxies", "'10.0.0.300' is not an IP address or CIDR range");
+    row("trusted proxy prefix too long", "[server]\ntrusted_proxies = 1.2.3.4/33\n", 2,
+        "[server] trusted_proxies", "'1.2.3.4/33' is not an IP address");
+    row("users_file relative", "[auth]\nusers_file = users\n", 2, "[auth] users_file",
+        "not an absolute path");
+    row("state_dir with tilde", "[paths]\nstate_dir = ~/hlscam\n", 2, "[paths] state_dir",
+        "'~/hlscam' is not an absolute path");
+}
+
+void TestConfig::errors() {
+    QFETCH(QByteArray, text);
+    QFETCH(int, line);
+    QFETCH(QString, key);
+    QFETCH(QString, message);
+    const ConfigResult result = parseConfig(text, kFile);
+    QVERIFY(!result.ok());
+    const ConfigError &e = *result.error;
+    QCOMPARE(e.file, kFile);
+    QCOMPARE(e.line, line);
+    QCOMPARE(e.key, key);
+    QVERIFY2(e.message.contains(message), qPrintable(e.message));
+    QVERIFY(e.toString().startsWith(QStringLiteral("test.conf:%1: ").arg(line)));
+    // On error nothing half-parsed leaks out.
+    QCOMPARE(describe(result.settings), describe(Settings{}));
+}
+
+void TestConfig::errorToString() {
+    QByteArray text = "# line 1\n[camera.cam0]\n";
+    for (int i = 3; i < 12; ++i) text += "\n";
+    text += "fps = 90\n";
+    const ConfigResult result = parseConfig(text, QStringLiteral("/etc/hlscam/hlscam.conf"));
+    QVERIFY(!result.ok());
+    QCOMPARE(result.error->toString(),
+             QStringLiteral("/etc/hlscam/hlscam.conf:12: [camera.cam0] fps: '90' is out of range "
+                            "(allowed: 1 to 60)"));
+    QCOMPARE((ConfigError{{}, 0, {}, QStringLiteral("m")}.toString()), QStringLiteral("m"));
+    QCOMPARE((ConfigError{QStringLiteral("f"), 0, {}, QStringLiteral("m")}.toString()),
+             QStringLiteral("f: m"));
+    QCOMPARE((ConfigError{QStringLiteral("f"), 3, {}, QStringLiteral("m")}.toString()),
+             QStringLiteral("f:3: m"));
+}
+
+void TestConfig::loadFile() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("hlscam.conf"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("[hls]\nwindow = 12\n[camera.door]\nfps = 0\n");
+    file.close();
+    ConfigResult result = loadConfigFile(path);
+    QVERIFY(!result.ok());
+    QCOMPARE(result.error->file, path);
+    QCOMPARE(result.error->line, 4);
+    QCOMPARE(result.error->key, QStringLiteral("[camera.door] fps"));
+
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write("[hls]\nwindow = 12\n[camera.door]\nfps = 10\n");
+    file.close();
+    result = loadConfigFile(path);
+    QVERIFY2(result.ok(), qPrintable(result.error->toString()));
+    QCOMPARE(result.settings.hls.windowSegments, 12);
+    QCOMPARE(result.settings.cameras.size(), 1);
+    QCOMPARE(result.settings.cameras[0].name, QStringLiteral("door"));
+    QCOMPARE(result.settings.cameras[0].fps, 10);
+}
+
+void TestConfig::loadFileErrors() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString missing = dir.filePath(QStringLiteral("nope.conf"));
+    ConfigResult result = loadConfigFile(missing);
+    QVERIFY(!result.ok());
+    QCOMPARE(result.error->file, missing);
+    QCOMPARE(result.error->line, 0);
+    QVERIFY(result.error->message.contains(QStringLiteral("no such file")));
+    QVERIFY(result.error->toString().startsWith(missing + QStringLiteral(": ")));
+
+    result = loadConfigFile(dir.path());
+    QVERIFY(!result.ok());
+    QCOMPARE(result.error->file, dir.path());
+    QVERIFY(result.error->message.contains(QStringLiteral("directory")));
+
+    const QString big = dir.filePath(QStringLiteral("big.conf"));
+    QFile file(big);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QByteArray(1024 * 1024 + 1, '#'));
+    file.close();
+    result = loadConfigFile(big);
+    QVERIFY(!result.ok());
+    QVERIFY(result.error->message.contains(QStringLiteral("larger than 1 MiB")));
+}
+
+void TestConfig::shippedConfigIsDefaults() {
+    const ConfigResult result = loadConfigFile(shippedConfig());
+    QVERIFY2(result.ok(), qPrintable(result.error->toString()));
+    QCOMPARE(describe(result.settings), describe(Settings{}));
+}
+
+// Documentation and code cannot drift: the shipped file sets exactly the keys the parser
+// knows, each under a comment.
+void TestConfig::shippedConfigDocumentsEveryKey() {
+    QFile file(shippedConfig());
+    QVERIFY(file.open(QIODevice::ReadOnly | QIODevice::Text));
+    QStringList fileKeys;
+    QString section;
+    bool documented = false;  // the key lines since the last comment have one
+    int number = 0;
+    while (!file.atEnd()) {
+        const QString line = QString::fromUtf8(file.readLine()).trimmed();
+        ++number;
+        if (line.startsWith(u'#') || line.startsWith(u';')) {
+            documented = true;
+        } else if (line.startsWith(u'[')) {
+            section = line.mid(1, line.size() - 2).trimmed();
+            if (section.startsWith(QStringLiteral("camera."))) section = QStringLiteral("camera.*");
+            documented = false;
+        } else if (line.contains(u'=')) {
+            const QString key = section + u'.' + line.section(u'=', 0, 0).trimmed();
+            QVERIFY2(
+                documented,
+                qPrintable(
+                    QStringLiteral("line %1: %2 has no comment above it").arg(number).arg(key)));
+            fileKeys << key;
+        } else {
+            documented = false;
+        }
+    }
+    QStringList known = knownKeys();
+    QCOMPARE(QSet<QString>(known.begin(), known.end()).size(), known.size());
+    QCOMPARE(QSet<QString>(fileKeys.begin(), fileKeys.end()).size(), fileKeys.size());
+    known.sort();
+    fileKeys.sort();
+    QCOMPARE(fileKeys, known);
+    QVERIFY(known.contains(QStringLiteral("camera.*.fps")));
+    QVERIFY(known.contains(QStringLiteral("server.trusted_proxies")));
+}
+
+void TestConfig::listen_data() {
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<QString>("address");  // addressText() of the result
+    QTest::addColumn<int>("port");
+
+    QTest::newRow("IPv4") << "192.168.1.5:8080"
+                          << "192.168.1.5" << 8080;
+    QTest::newRow("0.0.0.0 is every address") << "0.0.0.0:8080"
+                                              << "any" << 8080;
+    QTest::newRow("loopback") << "127.0.0.1:80"
+                              << "127.0.0.1" << 80;
+    QTest::newRow("IPv6 loopback") << "[::1]:8443"
+                                   << "::1" << 8443;
+    QTest::newRow("IPv6 any") << "[::]:8080"
+                              << "::" << 8080;
+    QTest::newRow("IPv6 full") << "[2001:db8::7]:65535"
+                               << "2001:db8::7" << 65535;
+    QTest::newRow(":PORT") << ":9000"
+                           << "any" << 9000;
+    QTest::newRow("PORT") << "9000"
+                          << "any" << 9000;
+    QTest::newRow("port 0") << "127.0.0.1:0"
+                            << "127.0.0.1" << 0;
+    QTest::newRow("spaces around") << "  :81 "
+                                   << "any" << 81;
+}
+
+void TestConfig::listen() {
+    QFETCH(QString, value);
+    QFETCH(QString, address);
+    QFETCH(int, port);
+    ServerSettings server;
+    server.address = QHostAddress(QHostAddress::LocalHost);
+    server.port = 1;
+    QCOMPARE(applyListen(value, server), QString());
+    QCOMPARE(addressText(server.address), address);
+    QCOMPARE(int(server.port), port);
+}
+
+void TestConfig::listenErrors_data() {
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<QString>("message");
+
+    QTest::newRow("empty") << ""
+                           << "has no valid port";
+    QTest::newRow("words") << "abc"
+                           << "has no valid port";
+    QTest::newRow("port too large") << "65536"
+                                    << "ports are 0 to 65535";
+    QTest::newRow("negative port") << "-1"
+                                   << "has no valid port";
+    QTest::newRow("no port") << "127.0.0.1:"
+                             << "has no valid port";
+    QTest::newRow("host name") << "localhost:80"
+                               << "'localhost' is not an IP address";
+    QTest::newRow("short IPv4") << "10.1:80"
+                                << "'10.1' is not an IP address";
+    QTest::newRow("bad IPv4") << "256.1.1.1:80"
+                              << "is not an IP address";
+    QTest::newRow("IPv6 without brackets") << "::1:8080"
+                                           << "in brackets";
+    QTest::newRow("IPv6 without port") << "[::1]"
+                                       << "has no :PORT";
+    QTest::newRow("IPv4 in brackets") << "[1.2.3.4]:80"
+                                      << "brackets are for IPv6";
+    QTest::newRow("bad IPv6") << "[::g]:80"
+                              << "is not an IP address";
+}
+
+void TestConfig::listenErrors() {
+    QFETCH(QString, value);
+    QFETCH(QString, message);
+    ServerSettings server;
+    const QString error = applyListen(value, server);
+    QVERIFY2(error.contains(message), qPrintable(error));
+    QVERIFY2(error.contains(QStringLiteral("allowed: ADDR:PORT")), qPrintable(error));
+    QCOMPARE(addressText(server.address), QStringLiteral("any"));  // left unchanged
+    QCOMPARE(server.port, ServerSettings{}.port);
+}
+
+void TestConfig::source() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString media = dir.filePath(QStringLiteral("loop.mp4"));
+    QFile file(media);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.close();
+
+    const QList<QPair<QString, QString>> cases = {
+        {QStringLiteral("testpattern"), QStringLiteral("testpattern")},
+        {QStringLiteral("auto"), QStringLiteral("auto")},
+        {QStringLiteral("/dev/video0"), QStringLiteral("/dev/video0")},  // may come later
+        {QStringLiteral("/dev/video12"), QStringLiteral("/dev/video12")},
+        {media, media},
+        {QDir::current().relativeFilePath(media), media},
+    };
+    for (const auto &[value, device] : cases) {
+        Settings s = with([](Settings &x) { x.cameras.append(camera(QStringLiteral("second"))); });
+        QCOMPARE(applySource(value, s), QString());
+        QCOMPARE(s.cameras[0].device, device);
+        QCOMPARE(s.cameras[1].device, QStringLiteral("auto"));  // only the first camera
+    }
+}
+
+void TestConfig::sourceErrors() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QStringList values = {QString(), dir.filePath(QStringLiteral("missing.mp4")), dir.path(),
+                                QStringLiteral("/dev/videoX"), QStringLiteral("test-pattern")};
+    for (const QString &value : values) {
+        Settings s;
+        const QString error = applySource(value, s);
+        QVERIFY2(error.contains(QStringLiteral("allowed: testpattern, auto, /dev/videoN")),
+                 qPrintable(value + QStringLiteral(": ") + error));
+        QCOMPARE(s.cameras[0].device, QStringLiteral("auto"));
+    }
+    Settings s;
+    QVERIFY(applySource(dir.path(), s).contains(QStringLiteral("is a directory")));
+    QVERIFY(applySource(QStringLiteral("nope.mp4"), s).contains(QStringLiteral("does not exist")));
+}
+
+QTEST_GUILESS_MAIN(TestConfig)
+#include "tst_config.moc"
