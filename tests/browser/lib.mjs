@@ -1,0 +1,67 @@
+// Shared parts of the browser tests: run the real hlscam binary on a loopback port with a temp
+// state dir, and launch Debian's headless Chromium through playwright-core.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { chromium } from 'playwright-core';
+
+export const binary = process.env.HLSCAM_BINARY;
+export const outputDir = process.env.HLSCAM_TEST_OUTPUT || join(tmpdir(), 'hlscam-test-output');
+
+export function randomPassword() {
+  return randomBytes(12).toString('base64url');
+}
+
+// Starts `hlscam serve` with a fresh state dir and a viewer user; resolves once it listens.
+export async function startService({ user = 'viewer', password = randomPassword(), args = [] } = {}) {
+  if (!binary) throw new Error('HLSCAM_BINARY is not set (ctest sets it)');
+  const stateDir = mkdtempSync(join(tmpdir(), 'hlscam-browser-'));
+  const add = spawnSync(binary, ['users', 'add', user, '--role', 'viewer', '--state-dir', stateDir],
+                        { input: password + '\n', timeout: 30000 });
+  if (add.status !== 0) throw new Error(`users add failed: ${add.stderr}`);
+
+  const child = spawn(binary, ['serve', '--listen', '127.0.0.1:0', '--state-dir', stateDir,
+                               '--source', 'testpattern', ...args],
+                      { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`hlscam did not listen within 20 s:\n${log}`)), 20000);
+    child.stderr.on('data', (chunk) => {
+      log += chunk;
+      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)\//.exec(log);
+      if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`hlscam exited (${code}):\n${log}`)); });
+  });
+  child.stderr.on('data', (chunk) => { log += chunk; });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    user, password,
+    log: () => log,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');  // the PID we started, nothing else
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
+        await exited;
+        clearTimeout(timer);
+      }
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+           '--disable-sync', '--no-first-run', '--disable-quic', '--autoplay-policy=no-user-gesture-required'],
+  });
+}
+
+export function screenshotPath(name) {
+  mkdirSync(outputDir, { recursive: true });
+  return join(outputDir, name);
+}

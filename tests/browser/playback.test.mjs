@@ -1,0 +1,70 @@
+// The viewer page in headless Chromium: it plays the test pattern through hls.js, and it does
+// not without the right credentials.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startService, launchBrowser, screenshotPath } from './lib.mjs';
+
+let service;
+let browser;
+
+before(async () => {
+  service = await startService();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await service?.stop();
+});
+
+test('the page plays the stream and its time advances', async () => {
+  const context = await browser.newContext({
+    httpCredentials: { username: service.user, password: service.password },
+    viewport: { width: 900, height: 560 },
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const response = await page.goto(service.url + '/');
+  assert.equal(response.status(), 200);
+
+  await page.waitForFunction(() => {
+    const v = document.querySelector('#video');
+    return v && v.readyState >= 3 && !v.paused && v.currentTime > 0;
+  }, null, { timeout: 20000 });
+  const t0 = await page.evaluate(() => document.querySelector('#video').currentTime);
+  await page.waitForTimeout(3000);
+  const info = await page.evaluate(() => {
+    const v = document.querySelector('#video');
+    return { t: v.currentTime, w: v.videoWidth, h: v.videoHeight,
+             status: document.querySelector('#status').textContent,
+             latency: document.querySelector('#latency').textContent };
+  });
+  assert.ok(info.t - t0 >= 2, `currentTime advanced only ${info.t - t0} s in 3 s`);
+  assert.equal(info.w, 640);
+  assert.equal(info.h, 360);
+  assert.match(info.status, /playing/i);
+  assert.match(info.latency, /\d/, `latency readout: ${info.latency}`);
+  await page.screenshot({ path: screenshotPath('viewer.png') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a wrong password gets 401 and no video', async () => {
+  const context = await browser.newContext({
+    httpCredentials: { username: service.user, password: 'wrong-' + service.password },
+  });
+  const page = await context.newPage();
+  const response = await page.goto(service.url + '/');
+  assert.equal(response.status(), 401);
+  assert.equal(await page.locator('video').count(), 0);
+  await context.close();
+});
+
+test('no credentials get a Basic challenge', async () => {
+  const context = await browser.newContext();
+  const response = await context.request.get(service.url + '/cam/cam0/index.m3u8');
+  assert.equal(response.status(), 401);
+  assert.match(response.headers()['www-authenticate'] ?? '', /^Basic realm=/);
+  await context.close();
+});
