@@ -1,0 +1,309 @@
+// Users file parsing and writing, password hashing, the credential cache and the authenticator.
+#include "auth/Authenticator.h"
+#include "auth/CredentialCache.h"
+#include "auth/PasswordHash.h"
+#include "auth/UsersFile.h"
+
+#include <QFile>
+#include <QSaveFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <crypt.h>
+
+using namespace hlscam;
+
+namespace {
+
+QByteArray bcryptHash(const QByteArray &password)
+{
+    char setting[CRYPT_GENSALT_OUTPUT_SIZE];
+    crypt_gensalt_rn("$2y$", 4, nullptr, 0, setting, sizeof setting);  // cost 4: fast for tests
+    crypt_data data{};
+    return QByteArray(crypt_rn(password.constData(), setting, &data, sizeof data));
+}
+
+QByteArray basic(const QByteArray &credentials) { return "Basic " + credentials.toBase64(); }
+
+void writeFile(const QString &path, const QByteArray &data)
+{
+    QSaveFile f(path);  // replaced by rename, as `hlscam users add` does
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(data);
+    QVERIFY(f.commit());
+}
+
+}  // namespace
+
+class TestAuth : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void yescryptRoundTrip();
+    void bcryptIsAccepted();
+    void schemes_data();
+    void schemes();
+    void parsesGoodFiles();
+    void malformedLinesAreReportedAndSkipped_data();
+    void malformedLinesAreReportedAndSkipped();
+    void serializeRoundTripKeepsRoles();
+    void saveIsPrivateAndLoadable();
+    void ensureAdminCreatesOnlyOnce();
+    void cacheHitsExpiresAndForgets();
+    void cacheIsBounded();
+    void authenticatorOutcomes_data();
+    void authenticatorOutcomes();
+    void authenticatorPicksUpAReplacedFile();
+
+private:
+    QByteArray m_aliceHash;  // yescrypt of "alice-pw", computed once (tens of ms each)
+};
+
+void TestAuth::initTestCase()
+{
+    m_aliceHash = hashPassword("alice-pw");
+    QVERIFY(m_aliceHash.startsWith("$y$"));
+}
+
+void TestAuth::yescryptRoundTrip()
+{
+    QVERIFY(verifyPassword("alice-pw", m_aliceHash));
+    QVERIFY(!verifyPassword("alice-pW", m_aliceHash));
+    QVERIFY(!verifyPassword("", m_aliceHash));
+    QVERIFY(hashPassword("alice-pw") != m_aliceHash);  // a fresh salt every time
+}
+
+void TestAuth::bcryptIsAccepted()
+{
+    const QByteArray hash = bcryptHash("bob-pw");
+    QVERIFY(hash.startsWith("$2y$04$"));
+    QCOMPARE(schemeOf(hash), HashScheme::Bcrypt);
+    QVERIFY(verifyPassword("bob-pw", hash));
+    QVERIFY(!verifyPassword("bob-pw ", hash));
+}
+
+void TestAuth::schemes_data()
+{
+    QTest::addColumn<QByteArray>("hash");
+    QTest::addColumn<int>("scheme");
+    QTest::newRow("yescrypt") << QByteArray("$y$j9T$abc$def") << int(HashScheme::Yescrypt);
+    QTest::newRow("bcrypt 2y") << QByteArray("$2y$10$abc") << int(HashScheme::Bcrypt);
+    QTest::newRow("bcrypt 2b") << QByteArray("$2b$10$abc") << int(HashScheme::Bcrypt);
+    QTest::newRow("sha1") << QByteArray("{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=") << int(HashScheme::Unsupported);
+    QTest::newRow("apr1") << QByteArray("$apr1$abc$def") << int(HashScheme::Unsupported);
+    QTest::newRow("des") << QByteArray("rl0uE5hP6b0Hc") << int(HashScheme::Unsupported);
+    QTest::newRow("plain") << QByteArray("secret") << int(HashScheme::Unsupported);
+}
+
+void TestAuth::schemes()
+{
+    QFETCH(QByteArray, hash);
+    QFETCH(int, scheme);
+    QCOMPARE(int(schemeOf(hash)), scheme);
+    if (scheme == int(HashScheme::Unsupported)) {
+        QVERIFY(describeUnsupported(hash).contains(QLatin1String("hlscam users passwd")));
+        QVERIFY(!verifyPassword("secret", hash));  // never accepted, not even plain text
+    }
+}
+
+void TestAuth::parsesGoodFiles()
+{
+    const QByteArray text = "# a comment\n\nalice:" + m_aliceHash + "\r\n#hlscam-role alice admin\n" +
+                            QString::fromUtf8("jürgen.o'neil@home:").toUtf8() + m_aliceHash + "\n" +
+                            "bob:$2y$04$abcdefghijklmnopqrstuu\n";
+    const UsersParseResult r = parseUsers(text, QStringLiteral("users"));
+    QCOMPARE(r.errors, QStringList());
+    QCOMPARE(r.users.size(), 3);
+    QCOMPARE(r.users[0].name, QStringLiteral("alice"));
+    QCOMPARE(r.users[0].role, Role::Admin);
+    QCOMPARE(r.users[0].hash, m_aliceHash);  // the \r of a Windows line end is not part of it
+    QCOMPARE(r.users[1].name, QString::fromUtf8("jürgen.o'neil@home"));
+    QCOMPARE(r.users[1].role, Role::Viewer);
+    QCOMPARE(r.users[2].role, Role::Viewer);
+}
+
+void TestAuth::malformedLinesAreReportedAndSkipped_data()
+{
+    QTest::addColumn<QByteArray>("badLine");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("no colon") << QByteArray("carol") << "no ':'";
+    QTest::newRow("empty name") << QByteArray(":$y$abc") << "1 to 64 bytes";
+    QTest::newRow("space in name") << QByteArray("car ol:$y$abc") << "no ':', spaces";
+    QTest::newRow("empty hash") << QByteArray("carol:") << "no password hash";
+    QTest::newRow("plain text") << QByteArray("carol:secret") << "is refused";
+    QTest::newRow("sha1") << QByteArray("carol:{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=") << "{SHA}";
+    QTest::newRow("apr1") << QByteArray("carol:$apr1$x$y") << "MD5";
+    QTest::newRow("duplicate") << QByteArray("alice:$y$abc") << "already on line 1";
+    QTest::newRow("bad role") << QByteArray("#hlscam-role alice root") << "role line";
+}
+
+void TestAuth::malformedLinesAreReportedAndSkipped()
+{
+    QFETCH(QByteArray, badLine);
+    QFETCH(QString, message);
+    const QByteArray text = "alice:" + m_aliceHash + "\n# fine\n" + badLine + "\nbob:" + m_aliceHash + "\n";
+    const UsersParseResult r = parseUsers(text, QStringLiteral("/etc/users"));
+    QCOMPARE(r.errors.size(), 1);
+    QVERIFY2(r.errors[0].startsWith(QLatin1String("/etc/users:3: ")), qPrintable(r.errors[0]));
+    QVERIFY2(r.errors[0].contains(message), qPrintable(r.errors[0]));
+    QCOMPARE(r.users.size(), 2);  // the others still load
+    QCOMPARE(r.users[0].hash, m_aliceHash);
+}
+
+void TestAuth::serializeRoundTripKeepsRoles()
+{
+    const QList<User> users{{QStringLiteral("alice"), m_aliceHash, Role::Admin},
+                            {QStringLiteral("bob@x"), bcryptHash("b"), Role::Viewer}};
+    const UsersParseResult r = parseUsers(serializeUsers(users), QStringLiteral("f"));
+    QCOMPARE(r.errors, QStringList());
+    QCOMPARE(r.users.size(), 2);
+    for (int i = 0; i < 2; ++i) {
+        QCOMPARE(r.users[i].name, users[i].name);
+        QCOMPARE(r.users[i].hash, users[i].hash);
+        QCOMPARE(r.users[i].role, users[i].role);
+    }
+}
+
+void TestAuth::saveIsPrivateAndLoadable()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("users"));
+    UsersFile file(path);
+    QCOMPARE(file.load(), QString());  // missing file: no users, no error
+    QVERIFY(file.users().isEmpty());
+    QCOMPARE(file.addOrUpdate({QStringLiteral("alice"), m_aliceHash, Role::Admin}), QString());
+    QVERIFY(!file.addOrUpdate({QStringLiteral("bad:name"), m_aliceHash, Role::Viewer}).isEmpty());
+    QVERIFY(!file.addOrUpdate({QStringLiteral("plain"), "secret", Role::Viewer}).isEmpty());
+    QCOMPARE(file.save(), QString());
+    const QFile::Permissions perms = QFile::permissions(path);
+    QVERIFY(perms.testFlags(QFile::ReadOwner | QFile::WriteOwner));
+    QVERIFY(!(perms & (QFile::ReadGroup | QFile::WriteGroup | QFile::ReadOther | QFile::WriteOther)));
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{QStringLiteral("users")});  // no temp left
+
+    UsersFile again(path);
+    QCOMPARE(again.load(), QString());
+    QCOMPARE(again.users().size(), 1);
+    QCOMPARE(again.find(QStringLiteral("alice"))->role, Role::Admin);
+    QVERIFY(again.remove(QStringLiteral("alice")));
+    QVERIFY(!again.remove(QStringLiteral("alice")));
+    QCOMPARE(again.save(), QString());
+    QVERIFY(UsersFile(path).load().isEmpty());
+
+    UsersFile nowhere(dir.filePath(QStringLiteral("missing-dir/users")));
+    QVERIFY(nowhere.save().contains(QLatin1String("missing-dir/users")));  // the error names the path
+}
+
+void TestAuth::ensureAdminCreatesOnlyOnce()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("users"));
+    QString error;
+    const std::optional<QString> password = ensureAdmin(path, &error);
+    QVERIFY2(password, qPrintable(error));
+    QVERIFY(password->size() >= 16);
+    UsersFile file(path);
+    file.load();
+    QCOMPARE(file.users().size(), 1);
+    QCOMPARE(file.users()[0].name, QStringLiteral("admin"));
+    QCOMPARE(file.users()[0].role, Role::Admin);
+    QVERIFY(verifyPassword(password->toUtf8(), file.users()[0].hash));
+    QVERIFY(!ensureAdmin(path, &error));
+    QVERIFY(error.isEmpty());
+
+    // A file whose only line is broken is the admin's to fix, never overwritten.
+    writeFile(path, "admin:plaintext\n");
+    QVERIFY(!ensureAdmin(path, &error));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(f.readAll(), QByteArray("admin:plaintext\n"));
+}
+
+void TestAuth::cacheHitsExpiresAndForgets()
+{
+    CredentialCache cache(300);
+    QVERIFY(!cache.contains(QStringLiteral("alice"), "pw"));
+    cache.insert(QStringLiteral("alice"), "pw");
+    cache.insert(QStringLiteral("bob"), "pw");
+    QVERIFY(cache.contains(QStringLiteral("alice"), "pw"));
+    QVERIFY(!cache.contains(QStringLiteral("alice"), "pw2"));
+    QVERIFY(!cache.contains(QStringLiteral("alicep"), "w"));  // name and password are delimited
+    cache.removeUser(QStringLiteral("alice"));
+    QVERIFY(!cache.contains(QStringLiteral("alice"), "pw"));
+    QVERIFY(cache.contains(QStringLiteral("bob"), "pw"));
+    cache.advanceClockForTest(301 * 1000);
+    QVERIFY(!cache.contains(QStringLiteral("bob"), "pw"));
+    cache.insert(QStringLiteral("bob"), "pw");
+    cache.clear();
+    QVERIFY(!cache.contains(QStringLiteral("bob"), "pw"));
+}
+
+void TestAuth::cacheIsBounded()
+{
+    CredentialCache cache(300, 8);
+    for (int i = 0; i < 100; ++i)
+        cache.insert(QStringLiteral("user%1").arg(i), "pw");
+    QVERIFY(cache.size() <= 8);
+    QVERIFY(cache.contains(QStringLiteral("user99"), "pw"));
+}
+
+void TestAuth::authenticatorOutcomes_data()
+{
+    using O = AuthResult::Outcome;
+    QTest::addColumn<QByteArray>("header");
+    QTest::addColumn<int>("outcome");
+    QTest::newRow("ok") << basic("alice:alice-pw") << int(O::Ok);
+    QTest::newRow("ok, scheme case") << "basic " + QByteArray("alice:alice-pw").toBase64() << int(O::Ok);
+    QTest::newRow("password with colon") << basic("bob:pw:with:colons") << int(O::Ok);
+    QTest::newRow("none") << QByteArray() << int(O::NoCredentials);
+    QTest::newRow("wrong password") << basic("alice:nope") << int(O::WrongPassword);
+    QTest::newRow("unknown user") << basic("mallory:alice-pw") << int(O::UnknownUser);
+    QTest::newRow("bearer") << QByteArray("Bearer abc") << int(O::Malformed);
+    QTest::newRow("no space") << QByteArray("Basic") << int(O::Malformed);
+    QTest::newRow("bad base64") << QByteArray("Basic ***") << int(O::Malformed);
+    QTest::newRow("no colon") << basic("alice") << int(O::Malformed);
+    QTest::newRow("empty name") << basic(":alice-pw") << int(O::Malformed);
+    QTest::newRow("NUL in password") << basic(QByteArray("alice:alice-pw\0x", 16)) << int(O::Malformed);
+    QTest::newRow("huge") << basic("alice:" + QByteArray(5000, 'a')) << int(O::Malformed);
+}
+
+void TestAuth::authenticatorOutcomes()
+{
+    QFETCH(QByteArray, header);
+    QFETCH(int, outcome);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("users"));
+    writeFile(path, "alice:" + m_aliceHash + "\n#hlscam-role alice admin\nbob:" +
+                        hashPassword("pw:with:colons") + "\n");
+    Authenticator auth(path);
+    QCOMPARE(auth.userCount(), 2);
+    const AuthResult r = auth.check(header);
+    QCOMPARE(int(r.outcome), outcome);
+    if (r.outcome == AuthResult::Outcome::Ok && r.user == QLatin1String("alice"))
+        QCOMPARE(r.role, Role::Admin);
+    // The second check of the same credentials is served by the cache with the same answer.
+    QCOMPARE(int(auth.check(header).outcome), outcome);
+}
+
+void TestAuth::authenticatorPicksUpAReplacedFile()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("users"));
+    writeFile(path, "alice:" + m_aliceHash + "\n");
+    Authenticator auth(path);
+    QSignalSpy changed(&auth, &Authenticator::usersChanged);
+    QCOMPARE(auth.check(basic("alice:alice-pw")).outcome, AuthResult::Outcome::Ok);
+
+    // Another process changes alice's password: the cached success must not outlive it.
+    writeFile(path, "alice:" + hashPassword("new-pw") + "\n");
+    QTRY_COMPARE_WITH_TIMEOUT(auth.check(basic("alice:alice-pw")).outcome,
+                              AuthResult::Outcome::WrongPassword, 5000);
+    QCOMPARE(auth.check(basic("alice:new-pw")).outcome, AuthResult::Outcome::Ok);
+    QVERIFY(changed.count() >= 1);
+
+    QFile::remove(path);  // all users gone: nobody gets in
+    QTRY_COMPARE_WITH_TIMEOUT(auth.check(basic("alice:new-pw")).outcome,
+                              AuthResult::Outcome::UnknownUser, 5000);
+}
+
+QTEST_GUILESS_MAIN(TestAuth)
+#include "tst_auth.moc"
