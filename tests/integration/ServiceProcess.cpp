@@ -1,6 +1,8 @@
 #include "ServiceProcess.h"
 
 #include <QDeadlineTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QEventLoop>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -115,4 +117,24 @@ HttpReply ServiceProcess::get(const QString &path, const QString &user, const QS
     out.body = reply->readAll();
     delete reply;
     return out;
+}
+
+QJsonObject ServiceProcess::probeVideo(const QString &path, const QString &user,
+                                       const QString &password, QString *error)
+{
+    QUrl u = url(path);
+    u.setUserName(user);
+    u.setPassword(password);
+    QProcess probe;
+    probe.start(QStringLiteral("ffprobe"), {"-v", "error", "-select_streams", "v:0", "-show_entries",
+                                            "stream=codec_name,width,height", "-of", "json",
+                                            u.toString(QUrl::FullyEncoded)});
+    if (!probe.waitForFinished(60000) || probe.exitCode() != 0) {
+        *error = QString::fromUtf8(probe.readAllStandardError());
+        return {};
+    }
+    const QJsonArray streams = QJsonDocument::fromJson(probe.readAllStandardOutput())["streams"].toArray();
+    if (streams.isEmpty())
+        *error = QStringLiteral("ffprobe found no video stream");
+    return streams.isEmpty() ? QJsonObject() : streams.first().toObject();
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QList>
 #include <QProcess>
 #include <QStringList>
@@ -36,6 +37,11 @@ public:
     // A GET (or other method) with optional Basic credentials, on a fresh connection.
     HttpReply get(const QString &path, const QString &user = {}, const QString &password = {},
                   const QByteArray &method = "GET");
+
+    // The playlist at `path` read by ffprobe (real FFmpeg) with credentials: its first video
+    // stream's codec_name, width and height; empty with *error set on failure.
+    QJsonObject probeVideo(const QString &path, const QString &user, const QString &password,
+                           QString *error);
 
 private:
     QTemporaryDir m_dir;

@@ -2,9 +2,6 @@
 // ffprobe (real FFmpeg) as a second HLS client.
 #include "ServiceProcess.h"
 
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QRegularExpression>
 #include <QtTest>
 
@@ -194,17 +191,9 @@ void TestService::viewerPageAndPlayerAreServed()
 
 void TestService::ffprobeReadsTheStream()
 {
-    QProcess probe;
-    const QString url = QStringLiteral("http://%1:%2@127.0.0.1:%3/cam/cam0/index.m3u8")
-                            .arg(kUser, QString::fromUtf8(QUrl::toPercentEncoding(kPassword)))
-                            .arg(m_service.port());
-    probe.start(QStringLiteral("ffprobe"), {"-v", "error", "-select_streams", "v:0", "-show_entries",
-                                            "stream=codec_name,width,height", "-of", "json", url});
-    QVERIFY(probe.waitForFinished(60000));
-    QVERIFY2(probe.exitCode() == 0, probe.readAllStandardError().constData());
-    const QJsonArray streams = QJsonDocument::fromJson(probe.readAllStandardOutput())["streams"].toArray();
-    QVERIFY(!streams.isEmpty());
-    const QJsonObject v = streams.first().toObject();
+    QString error;
+    const QJsonObject v = m_service.probeVideo(QStringLiteral("/cam/cam0/index.m3u8"), kUser, kPassword, &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
     QCOMPARE(v["codec_name"].toString(), QStringLiteral("h264"));
     QCOMPARE(v["width"].toInt(), 640);
     QCOMPARE(v["height"].toInt(), 360);
