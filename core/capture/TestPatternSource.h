@@ -1,5 +1,5 @@
 // A synthetic camera: FFmpeg's moving testsrc2 pattern with the capture wall-clock time drawn on
-// every frame, so anyone can eyeball glass-to-glass latency by comparing it with a clock.
+// every frame (ClockOverlay), so anyone can eyeball glass-to-glass latency against a clock.
 #pragma once
 
 #include "capture/Source.h"
