@@ -93,6 +93,7 @@ QString DemuxSource::open()
     m_input.reset();
     m_decoder.reset();
     m_error.clear();
+    m_packetsSinceRewind = 0;
     if (QString err = openInput(); !err.isEmpty())
         return err;
     if (!m_isCamera) {
@@ -134,6 +135,12 @@ ReadStatus DemuxSource::readPacket(AVPacket *packet)
         int err = av_read_frame(m_input.get(), packet);
         if (err == AVERROR_EOF && !m_isCamera) {
             // A file loops: back to the start, and the decoder forgets the old stream position.
+            // A file that gives nothing between two ends (truncated, replaced) has failed.
+            if (m_packetsSinceRewind == 0) {
+                m_error = QStringLiteral("%1: no video left in the file").arg(m_url);
+                return ReadStatus::Failed;
+            }
+            m_packetsSinceRewind = 0;
             err = av_seek_frame(m_input.get(), m_stream, 0, AVSEEK_FLAG_BACKWARD);
             if (m_decoder)
                 avcodec_flush_buffers(m_decoder.get());
@@ -146,8 +153,10 @@ ReadStatus DemuxSource::readPacket(AVPacket *packet)
             m_error = QStringLiteral("%1: %2").arg(m_url, ff::errorText(err));
             return ReadStatus::Failed;
         }
-        if (packet->stream_index == m_stream)
+        if (packet->stream_index == m_stream) {
+            ++m_packetsSinceRewind;
             return ReadStatus::Ok;
+        }
         av_packet_unref(packet);
     }
 }

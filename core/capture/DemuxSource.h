@@ -39,6 +39,7 @@ private:
 
     ff::InputPtr m_input;
     int m_stream = -1;
+    qint64 m_packetsSinceRewind = 0;  // files: video packets read since opening or looping
     ff::CodecContextPtr m_decoder;
     std::unique_ptr<FramePacer> m_pacer;  // files only: a camera paces itself
     QString m_description;

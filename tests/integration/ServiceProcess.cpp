@@ -85,6 +85,13 @@ void ServiceProcess::stop()
     m_log += m_process.readAll();
 }
 
+QByteArray ServiceProcess::log()
+{
+    if (m_process.state() != QProcess::NotRunning)
+        m_log += m_process.readAll();
+    return m_log;
+}
+
 QUrl ServiceProcess::url(const QString &path) const
 {
     return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path));

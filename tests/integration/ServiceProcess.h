@@ -31,7 +31,7 @@ public:
     bool start(const QStringList &extraArgs = {});
     void stop();
     quint16 port() const { return m_port; }
-    QByteArray log() const { return m_log; }
+    QByteArray log();  // everything the service printed so far
     QUrl url(const QString &path) const;
 
     // A GET (or other method) with optional Basic credentials, on a fresh connection.

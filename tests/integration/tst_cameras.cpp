@@ -19,6 +19,7 @@ private Q_SLOTS:
     void everyConfiguredCameraHasAPlaylist();
     void anH264FileIsPassedThrough();
     void aMissingCameraIsRetriedNotFatal();
+    void aBrokenSourceResumesWithADiscontinuity();
 
 private:
     QTemporaryDir m_dir;
@@ -35,13 +36,16 @@ void TestCameras::initTestCase()
     QVERIFY(ffmpeg.waitForFinished(60000));
     QCOMPARE(ffmpeg.exitCode(), 0);
 
+    QVERIFY(QFile::copy(clip, m_dir.filePath(QStringLiteral("flaky.mp4"))));
+
     const QString config = m_dir.filePath(QStringLiteral("hlscam.conf"));
     QFile f(config);
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.write(QStringLiteral("[camera.cam0]\ndevice = testpattern\nwidth = 320\nheight = 180\n\n"
                            "[camera.clip]\ndevice = %1\n\n"
-                           "[camera.gone]\ndevice = /dev/video99\n")
-                .arg(clip)
+                           "[camera.gone]\ndevice = /dev/video99\n\n"
+                           "[camera.flaky]\ndevice = %2\n")
+                .arg(clip, m_dir.filePath(QStringLiteral("flaky.mp4")))
                 .toUtf8());
     f.close();
     QVERIFY(m_service.addUser(kUser, kPassword));
@@ -81,6 +85,35 @@ void TestCameras::aMissingCameraIsRetriedNotFatal()
     QCOMPARE(log.count(QStringLiteral("gone retrying - /dev/video99")), 1);
     // The other cameras are unaffected.
     QCOMPARE(m_service.get(QStringLiteral("/cam/cam0/index.m3u8"), kUser, kPassword).status, 200);
+}
+
+void TestCameras::aBrokenSourceResumesWithADiscontinuity()
+{
+    const QString path = m_dir.filePath(QStringLiteral("flaky.mp4"));
+    const QString playlist = QStringLiteral("/cam/flaky/index.m3u8");
+    QCOMPARE(m_service.get(playlist, kUser, kPassword).status, 200);
+    QVERIFY(!m_service.get(playlist, kUser, kPassword).body.contains("#EXT-X-DISCONTINUITY"));
+
+    // Break the source: the file is emptied under the reader's feet.
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray content = f.readAll();
+    f.close();
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.close();
+    QTRY_VERIFY_WITH_TIMEOUT(m_service.log().contains("flaky retrying"), 10000);
+    // While it is down, the playlist still answers with what it has.
+    QCOMPARE(m_service.get(playlist, kUser, kPassword).status, 200);
+
+    // Mend it: the stream resumes after a discontinuity, and the process never left.
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write(content);
+    f.close();
+    QTRY_VERIFY_WITH_TIMEOUT(m_service.get(playlist, kUser, kPassword).body.contains("#EXT-X-DISCONTINUITY\n#EXT-X-MAP"), 15000);
+    QCOMPARE(m_service.get(QStringLiteral("/healthz")).status, 200);
+    QString error;
+    m_service.probeVideo(playlist, kUser, kPassword, &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
 }
 
 QTEST_GUILESS_MAIN(TestCameras)
