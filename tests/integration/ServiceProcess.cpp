@@ -73,16 +73,20 @@ bool ServiceProcess::start(const QStringList &extraArgs)
     return false;
 }
 
-void ServiceProcess::stop()
+int ServiceProcess::stop()
 {
     if (m_process.state() == QProcess::NotRunning)
-        return;
+        return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
     m_process.terminate();  // SIGTERM to the PID we started
-    if (!m_process.waitForFinished(10000)) {
+    int status = -1;
+    if (m_process.waitForFinished(10000)) {
+        status = m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+    } else {
         m_process.kill();
         m_process.waitForFinished(5000);
     }
     m_log += m_process.readAll();
+    return status;
 }
 
 QByteArray ServiceProcess::log()

@@ -29,7 +29,8 @@ public:
     bool addUser(const QString &name, const QString &password, const QString &role = QStringLiteral("viewer"));
     // Starts `hlscam serve` with the given extra arguments; waits for "listening on".
     bool start(const QStringList &extraArgs = {});
-    void stop();
+    // SIGTERM, then waits; returns the exit code, or -1 when it crashed or had to be killed.
+    int stop();
     quint16 port() const { return m_port; }
     QByteArray log();  // everything the service printed so far
     QUrl url(const QString &path) const;

@@ -43,6 +43,8 @@ private Q_SLOTS:
     void usersListShowsRolesNotHashes();
     void badConfigNamesFileLineAndKey();
     void devicesSaysWhatItFound();
+    void passwdAndRemoveTakeEffectWhileRunning();
+    void sigtermStopsCleanly();
 
 private:
     ServiceProcess m_service;
@@ -253,6 +255,33 @@ void TestService::devicesSaysWhatItFound()
     QByteArray out;
     QCOMPARE(p.run({QStringLiteral("devices")}, {}, &out), 0);
     QVERIFY2(out.contains("No V4L2 capture device found") || out.contains("/dev/video"), out.constData());
+}
+
+void TestService::passwdAndRemoveTakeEffectWhileRunning()
+{
+    const QString path = QStringLiteral("/cam/cam0/index.m3u8");
+    QVERIFY(m_service.addUser(QStringLiteral("temp"), QStringLiteral("first-pw")));
+    QTRY_COMPARE_WITH_TIMEOUT(m_service.get(path, QStringLiteral("temp"), QStringLiteral("first-pw")).status, 200, 5000);
+    const QStringList passwd{QStringLiteral("users"), QStringLiteral("passwd"), QStringLiteral("temp"),
+                             QStringLiteral("--state-dir"), m_service.stateDir()};
+    QCOMPARE(m_service.run(passwd, "second-pw\n"), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(m_service.get(path, QStringLiteral("temp"), QStringLiteral("first-pw")).status, 401, 5000);
+    QCOMPARE(m_service.get(path, QStringLiteral("temp"), QStringLiteral("second-pw")).status, 200);
+    const QStringList remove{QStringLiteral("users"), QStringLiteral("remove"), QStringLiteral("temp"),
+                             QStringLiteral("--state-dir"), m_service.stateDir()};
+    QCOMPARE(m_service.run(remove), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(m_service.get(path, QStringLiteral("temp"), QStringLiteral("second-pw")).status, 401, 5000);
+    QCOMPARE(m_service.run(remove), 1);  // no such user any more
+    QCOMPARE(m_service.get(path, kUser, kPassword).status, 200);  // the others are untouched
+}
+
+void TestService::sigtermStopsCleanly()
+{
+    ServiceProcess p;
+    QVERIFY(p.addUser(QStringLiteral("x"), QStringLiteral("y")));
+    QVERIFY2(p.start(), p.log().constData());
+    QCOMPARE(p.get(QStringLiteral("/cam/cam0/index.m3u8"), QStringLiteral("x"), QStringLiteral("y")).status, 200);
+    QCOMPARE(p.stop(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestService)
