@@ -9,6 +9,13 @@ extern "C" {
 
 namespace hlscam {
 
+namespace {
+// A camera that sends nothing for this long is stuck: close it and open it again.
+constexpr qint64 kStallTimeoutUs = 5'000'000;
+// How often a non-blocking camera is asked again when no frame is ready (a 25 fps frame is 40 ms).
+constexpr unsigned kPollUs = 2000;
+}  // namespace
+
 std::unique_ptr<DemuxSource> DemuxSource::camera(const QString &device, int width, int height,
                                                  int fps, bool decodeH264)
 {
@@ -57,7 +64,11 @@ QString DemuxSource::openInput()
             if (!inputFormat.isEmpty())
                 av_dict_set(&options, "input_format", qPrintable(inputFormat), 0);
         }
-        AVFormatContext *ctx = nullptr;
+        AVFormatContext *ctx = avformat_alloc_context();
+        // Non-blocking, so a camera that stops sending frames cannot hang the pipeline thread
+        // (and with it stop()): readPacket() waits in short steps and gives up after a while.
+        if (m_isCamera)
+            ctx->flags |= AVFMT_FLAG_NONBLOCK;
         const int err = avformat_open_input(&ctx, m_url.toUtf8().constData(), format, &options);
         av_dict_free(&options);
         if (err >= 0) {
@@ -94,6 +105,7 @@ QString DemuxSource::open()
     m_decoder.reset();
     m_error.clear();
     m_packetsSinceRewind = 0;
+    m_lastPacketUs = av_gettime_relative();
     if (QString err = openInput(); !err.isEmpty())
         return err;
     if (!m_isCamera) {
@@ -147,14 +159,25 @@ ReadStatus DemuxSource::readPacket(AVPacket *packet)
             if (err >= 0)
                 continue;
         }
-        if (err == AVERROR(EAGAIN))
-            return ReadStatus::Again;
+        if (err == AVERROR(EAGAIN)) {
+            if (stopRequested()) {
+                m_error = QStringLiteral("%1: stopped").arg(m_url);
+                return ReadStatus::Failed;
+            }
+            if (av_gettime_relative() - m_lastPacketUs > kStallTimeoutUs) {
+                m_error = QStringLiteral("%1: no picture for %2 s").arg(m_url).arg(kStallTimeoutUs / 1000000);
+                return ReadStatus::Failed;
+            }
+            av_usleep(kPollUs);
+            continue;
+        }
         if (err < 0) {
             m_error = QStringLiteral("%1: %2").arg(m_url, ff::errorText(err));
             return ReadStatus::Failed;
         }
         if (packet->stream_index == m_stream) {
             ++m_packetsSinceRewind;
+            m_lastPacketUs = av_gettime_relative();
             return ReadStatus::Ok;
         }
         av_packet_unref(packet);

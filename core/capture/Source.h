@@ -4,10 +4,11 @@
 #include "capture/Capture.h"
 
 #include <QString>
+#include <atomic>
 
 namespace hlscam {
 
-enum class ReadStatus { Ok, Again, Failed };
+enum class ReadStatus { Ok, Failed };
 
 class Source {
 public:
@@ -23,6 +24,15 @@ public:
     virtual QString description() const = 0;
     // The last error, when read() returned Failed.
     virtual QString lastError() const { return {}; }
+
+    // Set by the pipeline: a read() waiting for a picture gives up (Failed) once it is true.
+    void setStopFlag(const std::atomic_bool *stop) { m_stop = stop; }
+
+protected:
+    bool stopRequested() const { return m_stop && m_stop->load(); }
+
+private:
+    const std::atomic_bool *m_stop = nullptr;
 };
 
 }  // namespace hlscam

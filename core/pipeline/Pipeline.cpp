@@ -128,6 +128,7 @@ void Pipeline::run()
     int retryMs = kFirstRetryMs;
     while (!m_stop) {
         std::unique_ptr<Source> source = makeSource();
+        source->setStopFlag(&m_stop);
         {
             QMutexLocker lock(&m_statusMutex);
             m_status.source = source->description();
@@ -178,10 +179,7 @@ bool Pipeline::streamOnce(Source &source)
     QString error;
     while (!m_stop) {
         Capture capture;
-        const ReadStatus read = source.read(capture);
-        if (read == ReadStatus::Again)
-            continue;
-        if (read == ReadStatus::Failed) {
+        if (source.read(capture) == ReadStatus::Failed) {
             error = source.lastError();
             break;
         }
@@ -206,7 +204,7 @@ bool Pipeline::streamOnce(Source &source)
             setState(PipelineState::Streaming);
     }
     packager.finish();
-    if (!error.isEmpty())
+    if (!error.isEmpty() && !m_stop)
         setState(PipelineState::Retrying, error);
     return av_gettime_relative() - startedUs >= kHealthyRunUs;
 }
