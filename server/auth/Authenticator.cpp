@@ -48,7 +48,7 @@ void Authenticator::reload()
         qCWarning(lcAuth).noquote() << e;
     m_users = file.users();
     m_cache.clear();
-    qCInfo(lcAuth) << "loaded" << m_users.size() << "users from" << m_path;
+    qCInfo(lcAuth).noquote() << "loaded" << m_users.size() << "users from" << m_path;
     Q_EMIT usersChanged();
 }
 

@@ -50,6 +50,18 @@ test('the page plays the stream and its time advances', async () => {
   await context.close();
 });
 
+test('an unknown camera is said plainly, not retried forever', async () => {
+  const context = await browser.newContext({
+    httpCredentials: { username: service.user, password: service.password },
+  });
+  const page = await context.newPage();
+  await page.goto(service.url + '/?cam=nope');
+  await page.waitForFunction(() => /no camera named nope/.test(document.querySelector('#status').textContent),
+                             null, { timeout: 15000 });
+  assert.equal(await page.evaluate(() => document.querySelector('#bar').dataset.state), 'error');
+  await context.close();
+});
+
 test('a wrong password gets 401 and no video', async () => {
   const context = await browser.newContext({
     httpCredentials: { username: service.user, password: 'wrong-' + service.password },
