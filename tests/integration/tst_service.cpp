@@ -45,6 +45,7 @@ private Q_SLOTS:
     void devicesSaysWhatItFound();
     void passwdAndRemoveTakeEffectWhileRunning();
     void sigtermStopsCleanly();
+    void badFlagsAndABusyPortAreClearErrors();
 
 private:
     ServiceProcess m_service;
@@ -282,6 +283,25 @@ void TestService::sigtermStopsCleanly()
     QVERIFY2(p.start(), p.log().constData());
     QCOMPARE(p.get(QStringLiteral("/cam/cam0/index.m3u8"), QStringLiteral("x"), QStringLiteral("y")).status, 200);
     QCOMPARE(p.stop(), 0);
+}
+
+void TestService::badFlagsAndABusyPortAreClearErrors()
+{
+    ServiceProcess p;
+    const QStringList serve{QStringLiteral("serve"), QStringLiteral("--state-dir"), p.stateDir()};
+    QByteArray out;
+    QCOMPARE(p.run(serve + QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:99999")}, {}, &out), 2);
+    QVERIFY2(out.contains("--listen"), out.constData());
+    QCOMPARE(p.run(serve + QStringList{QStringLiteral("--source"), QStringLiteral("/no/such/file.mp4")}, {}, &out), 2);
+    QVERIFY2(out.contains("--source"), out.constData());
+    QCOMPARE(p.run(serve + QStringList{QStringLiteral("--frobnicate")}, {}, &out), 2);
+    QCOMPARE(p.run({QStringLiteral("nonsense")}, {}, &out), 2);
+    QVERIFY(out.contains("usage: hlscam"));
+
+    // The port of the running service is taken: say so and exit 1, do not hang.
+    const QString taken = QStringLiteral("127.0.0.1:%1").arg(m_service.port());
+    QCOMPARE(p.run(serve + QStringList{QStringLiteral("--listen"), taken, QStringLiteral("--source"), QStringLiteral("testpattern")}, {}, &out), 1);
+    QVERIFY2(out.contains("cannot listen on 127.0.0.1:" + QByteArray::number(m_service.port())), out.constData());
 }
 
 QTEST_GUILESS_MAIN(TestService)
