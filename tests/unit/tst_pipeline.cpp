@@ -100,7 +100,10 @@ void TestPipeline::testPatternBecomesDecodableSegments()
         QVERIFY(s.parts.first().independent);  // every segment starts with a key frame
         QCOMPARE(s.data.mid(4, 4), QByteArray("moof"));
         if (&s != &segments.last()) {  // the last one may be cut short by stop()
-            QCOMPARE(s.parts.size(), 5);  // 200 ms parts in a 1 s segment
+            // 200 ms parts in a 1 s segment (a frame more or less when the machine is busy).
+            QVERIFY2(s.parts.size() >= 4 && s.parts.size() <= 6, qPrintable(QString::number(s.parts.size())));
+            for (const Part &p : s.parts)
+                QVERIFY2(p.durationUs <= 240000, qPrintable(QString::number(p.durationUs)));
             QVERIFY2(qAbs(s.durationUs - 1000000) <= 40000, qPrintable(QString::number(s.durationUs)));
         }
         QVERIFY(s.programDateTimeMs > 0);
