@@ -10,7 +10,6 @@
 #include "pipeline/Pipeline.h"
 
 #include <QCoreApplication>
-#include <QDir>
 #include <QNetworkInterface>
 #include <QTcpServer>
 #include <QTextStream>
@@ -36,16 +35,6 @@ QStringList openUrls(const QHostAddress &bound, quint16 port)
         if (!a.isLoopback() && a.protocol() == QAbstractSocket::IPv4Protocol && !a.isLinkLocal())
             urls << QStringLiteral("http://%1:%2/").arg(a.toString()).arg(port);
     return urls;
-}
-
-bool prepareStateDir(const QString &dir)
-{
-    if (!QDir().mkpath(dir)) {
-        QTextStream(stderr) << "hlscam: cannot create the state directory " << dir << "\n";
-        return false;
-    }
-    QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
-    return true;
 }
 
 }  // namespace
@@ -80,8 +69,7 @@ int serve(const QStringList &args)
         }
     }
 
-    const QString state = stateDir(settings);
-    if (!prepareStateDir(state))
+    if (!prepareStateDir(settings))
         return kExitFailure;
     const QString usersPath = usersFilePath(settings);
     QString error;

@@ -76,6 +76,19 @@ QString stateDir(const Settings &settings)
     return xdg + QStringLiteral("/hlscam");
 }
 
+bool prepareStateDir(const Settings &settings)
+{
+    const QString dir = stateDir(settings);
+    if (QDir(dir).exists())
+        return true;
+    if (!QDir().mkpath(dir)) {
+        QTextStream(stderr) << "hlscam: cannot create the state directory " << dir << "\n";
+        return false;
+    }
+    QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    return true;
+}
+
 QString usersFilePath(const Settings &settings)
 {
     if (!settings.auth.usersFile.isEmpty())

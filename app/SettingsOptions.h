@@ -17,6 +17,8 @@ std::optional<Settings> loadSettings(const QCommandLineParser &parser);
 std::optional<int> parseOrExit(QCommandLineParser &parser, const QStringList &args);
 
 QString stateDir(const Settings &settings);
+// Creates the state directory (owner-only) when it is missing; prints why not and returns false.
+bool prepareStateDir(const Settings &settings);
 QString usersFilePath(const Settings &settings);
 
 }  // namespace hlscam::app

@@ -112,6 +112,8 @@ int users(const QStringList &args)
     const std::optional<Settings> settings = loadSettings(parser);
     if (!settings)
         return kExitUsage;
+    if (action != QLatin1String("list") && !prepareStateDir(*settings))
+        return kExitFailure;
 
     UsersFile file(usersFilePath(*settings));
     if (QString e = file.load(); !e.isEmpty()) {

@@ -229,6 +229,11 @@ void TestService::usersListShowsRolesNotHashes()
     QCOMPARE(p.run({QStringLiteral("users"), QStringLiteral("list"), QStringLiteral("--state-dir"), p.stateDir()}, {}, &out), 0);
     QVERIFY2(out.contains("alice  admin\n") && out.contains("bob  viewer\n"), out.constData());
     QVERIFY(!out.contains("$y$"));
+    // A state directory that does not exist yet is made, for its owner only.
+    const QString fresh = p.stateDir() + QStringLiteral("/new/state");
+    QCOMPARE(p.run({QStringLiteral("users"), QStringLiteral("add"), QStringLiteral("dave"), QStringLiteral("--state-dir"), fresh}, "pw\n"), 0);
+    QCOMPARE(QFile::permissions(fresh) & (QFile::ReadOther | QFile::ReadGroup), QFile::Permissions());
+    QVERIFY(QFile::exists(fresh + QStringLiteral("/users")));
     // Adding an existing user fails and changes nothing.
     QVERIFY(!p.addUser(QStringLiteral("bob"), QStringLiteral("other")));
     QCOMPARE(p.run({QStringLiteral("users"), QStringLiteral("add"), QStringLiteral("carol"), QStringLiteral("--state-dir"), p.stateDir()}, QByteArray()), 1);
