@@ -36,9 +36,6 @@ struct FilterGraphDeleter {
 struct SwsDeleter {
     void operator()(SwsContext *s) const { sws_freeContext(s); }
 };
-struct DictionaryDeleter {
-    void operator()(AVDictionary *d) const { av_dict_free(&d); }
-};
 
 using PacketPtr = std::unique_ptr<AVPacket, PacketDeleter>;
 using FramePtr = std::unique_ptr<AVFrame, FrameDeleter>;

@@ -94,6 +94,8 @@ QString Fmp4Packager::start(const AVCodecParameters *parameters, const AVPacket 
     if (err < 0)
         return QStringLiteral("mp4 muxer: %1").arg(ff::errorText(err));
     avio_flush(m_muxer->pb);
+    qCDebug(lcHls) << "new generation:" << m_stream->codecpar->width << "x" << m_stream->codecpar->height
+                   << "init segment" << m_pending.size() << "bytes";
     m_store.beginGeneration(m_pending);
     m_pending.clear();
     m_partOpen = false;

@@ -73,6 +73,7 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
         return true;
     }
     const QString path = request.url().path();
+    qCDebug(lcHttp).noquote() << request.remoteAddress().toString() << (head ? "HEAD" : "GET") << path;
     if (path == QLatin1String("/healthz")) {
         send(responder, Response::text(Status::Ok, "ok"), head);
         return true;
