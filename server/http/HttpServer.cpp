@@ -42,15 +42,6 @@ QByteArray outcomeName(AuthResult::Outcome o)
     return "?";
 }
 
-Response page(const QByteArray &body, const QByteArray &type, const QByteArray &cacheControl)
-{
-    Response r;
-    r.contentType = type;
-    r.body = body;
-    r.header("Cache-Control", cacheControl);
-    return r;
-}
-
 }  // namespace
 
 HttpServer::HttpServer(const QList<Pipeline *> &pipelines, Authenticator *authenticator,
@@ -95,7 +86,7 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     }
 
     if (path == QLatin1String("/") || path == QLatin1String("/index.html")) {
-        Response r = page(m_indexHtml, "text/html; charset=utf-8", "no-cache");
+        Response r = Response::content("text/html; charset=utf-8", m_indexHtml, "no-cache");
         r.header("Content-Security-Policy",
                  "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' "
                  "'unsafe-inline'; media-src 'self' blob:; worker-src 'self' blob:; "
@@ -103,7 +94,7 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
         r.header("Referrer-Policy", "no-referrer");
         send(responder, r, head);
     } else if (path == QLatin1String("/player.js")) {
-        send(responder, page(m_playerJs, "text/javascript; charset=utf-8", "max-age=3600"), head);
+        send(responder, Response::content("text/javascript; charset=utf-8", m_playerJs, "max-age=3600"), head);
     } else if (path.startsWith(QLatin1String("/cam/"))) {
         m_media->handle(parseMediaPath(path), head, std::move(responder), socket);
     } else {

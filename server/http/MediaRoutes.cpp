@@ -10,15 +10,11 @@ namespace {
 constexpr int kFirstSegmentWaitMs = 10000;
 constexpr int kMaxHeld = 256;  // bounded: a flood of early requests cannot grow memory
 
+// Media never change under a URL (the sequence numbers start from the clock at each start), so
+// browsers may keep them; without `public`, shared caches skip authenticated answers.
 Response media(const QByteArray &data, const QByteArray &type, bool immutable)
 {
-    Response r;
-    r.contentType = type;
-    r.body = data;
-    // Media never change under a URL (the sequence numbers start from the clock at each start),
-    // so browsers may keep them; without `public`, shared caches skip authenticated answers.
-    r.header("Cache-Control", immutable ? "max-age=3600, immutable" : "no-cache");
-    return r;
+    return Response::content(type, data, immutable ? "max-age=3600, immutable" : "no-cache");
 }
 
 Response notFound() { return Response::text(Status::NotFound, "not found"); }
@@ -50,11 +46,8 @@ Response MediaRoutes::playlist(Pipeline *pipeline) const
     PlaylistOptions options;
     options.windowSegments = m_hls.windowSegments;
     options.targetDurationMs = m_hls.segmentMs;
-    Response r;
-    r.contentType = "application/vnd.apple.mpegurl";
-    r.body = writePlaylist(pipeline->store()->snapshot(), options);
-    r.header("Cache-Control", "no-cache");
-    return r;
+    return Response::content("application/vnd.apple.mpegurl",
+                             writePlaylist(pipeline->store()->snapshot(), options), "no-cache");
 }
 
 void MediaRoutes::handle(const MediaPath &path, bool headOnly, QHttpServerResponder &&responder,

@@ -12,6 +12,15 @@ Response Response::text(Status status, const QByteArray &message)
     return r;
 }
 
+Response Response::content(const QByteArray &type, const QByteArray &body, const QByteArray &cacheControl)
+{
+    Response r;
+    r.contentType = type;
+    r.body = body;
+    r.header("Cache-Control", cacheControl);
+    return r;
+}
+
 void send(QHttpServerResponder &responder, const Response &response, bool headOnly)
 {
     responder.writeStatusLine(response.status);

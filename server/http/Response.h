@@ -23,6 +23,7 @@ struct Response {
         return *this;
     }
     static Response text(Status status, const QByteArray &message);
+    static Response content(const QByteArray &type, const QByteArray &body, const QByteArray &cacheControl);
 };
 
 // Sends the response; for HEAD requests the headers only (with the body's Content-Length).
