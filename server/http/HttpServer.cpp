@@ -96,7 +96,8 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     } else if (path == QLatin1String("/player.js")) {
         send(responder, Response::content("text/javascript; charset=utf-8", m_playerJs, "max-age=3600"), head);
     } else if (path.startsWith(QLatin1String("/cam/"))) {
-        m_media->handle(parseMediaPath(path), head, std::move(responder), socket);
+        MediaRequest media{parseMediaPath(path), QUrlQuery(request.url()), {}, head};
+        m_media->handle(media, std::move(responder), socket);
     } else {
         send(responder, Response::text(Status::NotFound, "not found"), head);
     }

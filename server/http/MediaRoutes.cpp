@@ -41,18 +41,21 @@ bool MediaRoutes::hasSegments(Pipeline *pipeline) const
     return false;
 }
 
-Response MediaRoutes::playlist(Pipeline *pipeline) const
+Response MediaRoutes::playlist(Pipeline *pipeline, const MediaRequest &request) const
 {
     PlaylistOptions options;
+    options.uriQuery = request.uriQuery;
     options.windowSegments = m_hls.windowSegments;
     options.targetDurationMs = m_hls.segmentMs;
     return Response::content("application/vnd.apple.mpegurl",
                              writePlaylist(pipeline->store()->snapshot(), options), "no-cache");
 }
 
-void MediaRoutes::handle(const MediaPath &path, bool headOnly, QHttpServerResponder &&responder,
+void MediaRoutes::handle(const MediaRequest &request, QHttpServerResponder &&responder,
                          QTcpSocket *socket)
 {
+    const MediaPath &path = request.path;
+    const bool headOnly = request.headOnly;
     Pipeline *pipeline = m_pipelines.value(path.camera);
     if (!pipeline) {
         send(responder, notFound(), headOnly);
@@ -63,11 +66,11 @@ void MediaRoutes::handle(const MediaPath &path, bool headOnly, QHttpServerRespon
     switch (path.kind) {
     case MediaPath::Kind::Playlist:
         if (hasSegments(pipeline)) {
-            send(responder, playlist(pipeline), headOnly);
+            send(responder, playlist(pipeline, request), headOnly);
         } else if (m_held.size() >= kMaxHeld) {
             send(responder, Response::text(Status::ServiceUnavailable, "camera starting").header("Retry-After", "1"), headOnly);
         } else {
-            m_held.push_back({std::move(responder), socket, pipeline, headOnly,
+            m_held.push_back({std::move(responder), socket, pipeline, request,
                               QDeadlineTimer(kFirstSegmentWaitMs)});
             m_expiry.start();
         }
@@ -100,12 +103,12 @@ void MediaRoutes::answerHeld()
         if (!it->socket || it->socket->state() != QAbstractSocket::ConnectedState) {
             it = m_held.erase(it);  // the viewer left; its socket may already be gone
         } else if (hasSegments(it->pipeline)) {
-            send(it->responder, playlist(it->pipeline), it->headOnly);
+            send(it->responder, playlist(it->pipeline, it->request), it->request.headOnly);
             it = m_held.erase(it);
         } else if (it->deadline.hasExpired()) {
             send(it->responder,
                  Response::text(Status::ServiceUnavailable, "camera not streaming yet").header("Retry-After", "1"),
-                 it->headOnly);
+                 it->request.headOnly);
             it = m_held.erase(it);
         } else {
             ++it;

@@ -13,11 +13,20 @@
 #include <QPointer>
 #include <QTcpSocket>
 #include <QTimer>
+#include <QUrlQuery>
 #include <list>
 
 namespace hlscam {
 
 class Pipeline;
+
+// One request for a camera's media, already authenticated.
+struct MediaRequest {
+    MediaPath path;
+    QUrlQuery query;      // the request's query (LL-HLS parameters live here)
+    QByteArray uriQuery;  // carried on every URI a playlist lists (e.g. "?token=..."), or empty
+    bool headOnly = false;
+};
 
 class MediaRoutes : public QObject {
     Q_OBJECT
@@ -25,19 +34,18 @@ public:
     MediaRoutes(const QList<Pipeline *> &pipelines, const HlsSettings &hls, QObject *parent = nullptr);
 
     // Answers now, or keeps the responder and answers later.
-    void handle(const MediaPath &path, bool headOnly, QHttpServerResponder &&responder,
-                QTcpSocket *socket);
+    void handle(const MediaRequest &request, QHttpServerResponder &&responder, QTcpSocket *socket);
 
 private:
     struct Held {
         QHttpServerResponder responder;
         QPointer<QTcpSocket> socket;
         Pipeline *pipeline;
-        bool headOnly;
+        MediaRequest request;
         QDeadlineTimer deadline;
     };
 
-    Response playlist(Pipeline *pipeline) const;
+    Response playlist(Pipeline *pipeline, const MediaRequest &request) const;
     bool hasSegments(Pipeline *pipeline) const;
     void answerHeld();
 
