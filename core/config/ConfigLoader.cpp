@@ -20,7 +20,7 @@ namespace {
 constexpr qint64 kMaxFileBytes = 1024 * 1024;
 constexpr double kEpsilon = 1e-9;
 
-const QString kSections = QStringLiteral("[server], [camera.NAME], [hls], [auth], [paths]");
+const QString kSections = QStringLiteral("[server], [camera.NAME], [hls], [auth], [bans], [paths]");
 const QString kSourceHelp =
     QStringLiteral("allowed: testpattern, auto, /dev/videoN, or the path of a media file");
 
@@ -101,7 +101,43 @@ QString readEncoder(const QString &v, QString &out) {
     return {};
 }
 
-QString readProxies(const QString &v, QStringList &out) {
+// A duration the way fail2ban writes them: seconds, or a number with s, m, h, d or w
+// ("3600", "10m", "1h", "1w"); "-1" (any negative) only where `negative` names what it means.
+QString readDuration(const QString &v, qint64 min, qint64 max, qint64 &out,
+                     const char *negative = nullptr) {
+    static const QRegularExpression re(QStringLiteral("^(-?[0-9]{1,9})\\s*([smhdw]?)$"));
+    QString allowed = QStringLiteral("(allowed: %1 to %2 seconds, or with a unit: 30s, 10m, 1h, 1d, 1w")
+                          .arg(min)
+                          .arg(max);
+    if (negative) allowed += QStringLiteral("; -1 for %1").arg(QLatin1String(negative));
+    allowed += u')';
+    const QRegularExpressionMatch m = re.match(v);
+    if (!m.hasMatch()) return quoted(v) + QStringLiteral(" is not a duration ") + allowed;
+    qint64 n = m.captured(1).toLongLong();
+    if (n < 0) {
+        if (!negative) return quoted(v) + QStringLiteral(" is negative ") + allowed;
+        out = -1;
+        return {};
+    }
+    static const QHash<QString, qint64> unit = {{QString(), 1}, {QStringLiteral("s"), 1},
+                                                {QStringLiteral("m"), 60}, {QStringLiteral("h"), 3600},
+                                                {QStringLiteral("d"), 86400}, {QStringLiteral("w"), 604800}};
+    n *= unit.value(m.captured(2));
+    if (n < min || n > max) return quoted(v) + QStringLiteral(" is out of range ") + allowed;
+    out = n;
+    return {};
+}
+
+QString readBool(const QString &v, bool &out) {
+    static const QStringList yes = {QStringLiteral("true"), QStringLiteral("yes"), QStringLiteral("on"), QStringLiteral("1")};
+    static const QStringList no = {QStringLiteral("false"), QStringLiteral("no"), QStringLiteral("off"), QStringLiteral("0")};
+    if (yes.contains(v.toLower())) out = true;
+    else if (no.contains(v.toLower())) out = false;
+    else return quoted(v) + QStringLiteral(" is not true or false (allowed: true, false, yes, no, on, off)");
+    return {};
+}
+
+QString readAddressList(const QString &v, QStringList &out) {
     static const QRegularExpression separators(QStringLiteral("[\\s,]+"));
     const QStringList entries = v.split(separators, Qt::SkipEmptyParts);
     for (const QString &entry : entries) {
@@ -147,7 +183,31 @@ const KeyDef kKeys[] = {
          return readPath(v, s.settings.server.tlsKey, "plain HTTP");
      }},
     {"server", "trusted_proxies",
-     [](const QString &v, State &s) { return readProxies(v, s.settings.server.trustedProxies); }},
+     [](const QString &v, State &s) { return readAddressList(v, s.settings.server.trustedProxies); }},
+    {"server", "max_request_bytes",
+     [](const QString &v, State &s) {
+         return readInt(v, 1024, 1048576, s.settings.server.maxRequestBytes);
+     }},
+    {"server", "max_connections",
+     [](const QString &v, State &s) { return readInt(v, 1, 100000, s.settings.server.maxConnections); }},
+    {"server", "max_connections_per_address",
+     [](const QString &v, State &s) {
+         return readInt(v, 1, 100000, s.settings.server.maxConnectionsPerAddress);
+     }},
+    {"server", "header_timeout",
+     [](const QString &v, State &s) {
+         qint64 sec = 0;
+         QString e = readDuration(v, 1, 3600, sec);
+         if (e.isEmpty()) s.settings.server.headerTimeoutS = int(sec);
+         return e;
+     }},
+    {"server", "idle_timeout",
+     [](const QString &v, State &s) {
+         qint64 sec = 0;
+         QString e = readDuration(v, 1, 86400, sec);
+         if (e.isEmpty()) s.settings.server.idleTimeoutS = int(sec);
+         return e;
+     }},
     {"camera", "device",
      [](const QString &v, State &s) { return readDevice(v, camera(s).device); }},
     {"camera", "width",
@@ -189,6 +249,24 @@ const KeyDef kKeys[] = {
      [](const QString &v, State &s) {
          return readPath(v, s.settings.auth.usersFile, "the file users in state_dir");
      }},
+    {"bans", "maxretry",
+     [](const QString &v, State &s) { return readInt(v, 0, 1000000, s.settings.bans.maxRetry); }},
+    {"bans", "findtime",
+     [](const QString &v, State &s) {
+         return readDuration(v, 1, 365 * 86400LL, s.settings.bans.findTimeS);
+     }},
+    {"bans", "bantime",
+     [](const QString &v, State &s) {
+         return readDuration(v, 1, 3650 * 86400LL, s.settings.bans.banTimeS, "a ban for ever");
+     }},
+    {"bans", "bantime_increment",
+     [](const QString &v, State &s) { return readBool(v, s.settings.bans.banTimeIncrement); }},
+    {"bans", "bantime_max",
+     [](const QString &v, State &s) {
+         return readDuration(v, 1, 3650 * 86400LL, s.settings.bans.banTimeMaxS);
+     }},
+    {"bans", "ignoreip",
+     [](const QString &v, State &s) { return readAddressList(v, s.settings.bans.ignoreIp); }},
     {"paths", "state_dir",
      [](const QString &v, State &s) {
          return readPath(v, s.settings.paths.stateDir, "the standard state directory");

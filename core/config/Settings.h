@@ -35,6 +35,22 @@ struct ServerSettings {
     QString tlsCert;
     QString tlsKey;
     QStringList trustedProxies;
+    // Limits against abuse (see resources/hlscam.conf for why these defaults).
+    int maxRequestBytes = 16384;         // request line + headers (+ body) of one request
+    int maxConnections = 512;            // open connections in all
+    int maxConnectionsPerAddress = 32;   // from one client address (proxies exempt)
+    int headerTimeoutS = 10;             // to send a whole request once it has begun
+    int idleTimeoutS = 60;               // a kept-alive connection with nothing to do
+};
+
+// fail2ban's jail options, with its names and meanings.
+struct BanSettings {
+    int maxRetry = 10;                // failures within findtime that ban; 0 never bans
+    qint64 findTimeS = 3600;
+    qint64 banTimeS = 3600;           // negative: for ever
+    bool banTimeIncrement = true;     // each repeat ban of an address doubles...
+    qint64 banTimeMaxS = 7 * 86400;   // ...up to this
+    QStringList ignoreIp = {QStringLiteral("127.0.0.1/8"), QStringLiteral("::1")};
 };
 
 struct AuthSettings {
@@ -50,6 +66,7 @@ struct Settings {
     QList<CameraSettings> cameras{CameraSettings{}};
     HlsSettings hls;
     AuthSettings auth;
+    BanSettings bans;
     PathSettings paths;
 };
 

@@ -43,6 +43,19 @@ QString describe(const Settings &s) {
                  .arg(s.hls.segmentMs)
                  .arg(s.hls.partMs)
                  .arg(s.hls.windowSegments);
+    lines << QStringLiteral("limits request %1 conns %2 per-address %3 header %4 s idle %5 s")
+                 .arg(s.server.maxRequestBytes)
+                 .arg(s.server.maxConnections)
+                 .arg(s.server.maxConnectionsPerAddress)
+                 .arg(s.server.headerTimeoutS)
+                 .arg(s.server.idleTimeoutS);
+    lines << QStringLiteral("bans maxretry %1 findtime %2 bantime %3 increment %4 max %5 ignore [%6]")
+                 .arg(s.bans.maxRetry)
+                 .arg(s.bans.findTimeS)
+                 .arg(s.bans.banTimeS)
+                 .arg(s.bans.banTimeIncrement)
+                 .arg(s.bans.banTimeMaxS)
+                 .arg(s.bans.ignoreIp.join(QStringLiteral(" ")));
     lines << QStringLiteral("users '%1' state '%2'").arg(s.auth.usersFile, s.paths.stateDir);
     return lines.join(u'\n');
 }
@@ -196,6 +209,39 @@ void TestConfig::goodFiles_data() {
     QTest::newRow("part divides segment within 1 ms")
         << QByteArray("[hls]\npart_duration = 0.333\nsegment_duration = 1.0\n")
         << with([](Settings &s) { s.hls.partMs = 333; });
+    QTest::newRow("bans and limits, fail2ban-style durations")
+        << QByteArray(
+               "[server]\n"
+               "max_request_bytes = 8192\n"
+               "max_connections = 100\n"
+               "max_connections_per_address = 4\n"
+               "header_timeout = 30s\n"
+               "idle_timeout = 2m\n"
+               "[bans]\n"
+               "maxretry = 3\n"
+               "findtime = 10m\n"
+               "bantime = -1\n"
+               "bantime_increment = no\n"
+               "bantime_max = 2d\n"
+               "ignoreip = 192.168.0.0/16, fd00::/8\n")
+        << with([](Settings &s) {
+               s.server.maxRequestBytes = 8192;
+               s.server.maxConnections = 100;
+               s.server.maxConnectionsPerAddress = 4;
+               s.server.headerTimeoutS = 30;
+               s.server.idleTimeoutS = 120;
+               s.bans.maxRetry = 3;
+               s.bans.findTimeS = 600;
+               s.bans.banTimeS = -1;
+               s.bans.banTimeIncrement = false;
+               s.bans.banTimeMaxS = 2 * 86400;
+               s.bans.ignoreIp = {QStringLiteral("192.168.0.0/16"), QStringLiteral("fd00::/8")};
+           });
+    QTest::newRow("empty ignoreip ignores nobody")
+        << QByteArray("[bans]\nignoreip =\nbantime = 1w\n") << with([](Settings &s) {
+               s.bans.ignoreIp.clear();
+               s.bans.banTimeS = 604800;
+           });
     QTest::newRow("empty optional values, UTF-8 path")
         << QByteArray(
                "[server]\n"
@@ -229,8 +275,8 @@ void TestConfig::errors_data() {
     row("neither section nor key", "[server]\nlisten 8080\n", 2, "",
         "'listen 8080' is not a [section], a key = value line, or a comment");
     row("unterminated header", "# x\n[server\n", 2, "", "is not a section header");
-    row("unknown section", "\n[bans]\n", 2, "[bans]",
-        "unknown section (allowed: [server], [camera.NAME], [hls], [auth], [paths])");
+    row("unknown section", "\n[ban]\n", 2, "[ban]",
+        "unknown section (allowed: [server], [camera.NAME], [hls], [auth], [bans], [paths])");
     row("section names are case-sensitive", "[Server]\n", 1, "[Server]", "unknown section");
     row("camera without name", "[camera]\nfps = 5\n", 1, "[camera]", "unknown section");
     row("camera name with space", "[camera.my cam]\n", 1, "[camera.my cam]",
@@ -329,6 +375,19 @@ void TestConfig::errors_data() {
         2, "[server] trusted_proxies", "'10.0.0.300' is not an IP address or CIDR range");
     row("trusted proxy prefix too long", "[server]\ntrusted_proxies = 1.2.3.4/33\n", 2,
         "[server] trusted_proxies", "'1.2.3.4/33' is not an IP address");
+    row("bantime with an unknown unit", "[bans]\nbantime = 1y\n", 2, "[bans] bantime",
+        "'1y' is not a duration (allowed: 1 to 315360000 seconds, or with a unit: 30s, 10m, 1h, "
+        "1d, 1w; -1 for a ban for ever)");
+    row("findtime cannot be negative", "[bans]\nfindtime = -1\n", 2, "[bans] findtime",
+        "'-1' is negative");
+    row("findtime zero", "[bans]\nfindtime = 0\n", 2, "[bans] findtime", "'0' is out of range");
+    row("ignoreip host name", "[bans]\nignoreip = 127.0.0.1 myphone.lan\n", 2, "[bans] ignoreip",
+        "'myphone.lan' is not an IP address or CIDR range");
+    row("increment not a bool", "[bans]\nbantime_increment = maybe\n", 2,
+        "[bans] bantime_increment", "'maybe' is not true or false");
+    row("maxretry negative", "[bans]\nmaxretry = -5\n", 2, "[bans] maxretry", "is not a whole number");
+    row("request limit too small", "[server]\nmax_request_bytes = 100\n", 2,
+        "[server] max_request_bytes", "'100' is out of range (allowed: 1024 to 1048576)");
     row("users_file relative", "[auth]\nusers_file = users\n", 2, "[auth] users_file",
         "not an absolute path");
     row("state_dir with tilde", "[paths]\nstate_dir = ~/hlscam\n", 2, "[paths] state_dir",
