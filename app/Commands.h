@@ -12,6 +12,7 @@ constexpr int kExitUsage = 2;
 
 int serve(const QStringList &args);
 int users(const QStringList &args);
+int bans(const QStringList &args);
 int devices(const QStringList &args);
 int configCheck(const QStringList &args);
 

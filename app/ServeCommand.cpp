@@ -3,16 +3,22 @@
 #include "SettingsOptions.h"
 #include "StopSignals.h"
 
+#include "auth/AddressSet.h"
 #include "auth/Authenticator.h"
+#include "auth/BanStore.h"
+#include "auth/UrlToken.h"
 #include "auth/UsersFile.h"
 #include "config/ConfigLoader.h"
 #include "http/HttpServer.h"
+#include "net/Listener.h"
+#include "net/TlsFiles.h"
 #include "pipeline/Pipeline.h"
 
 #include <QCoreApplication>
 #include <QNetworkInterface>
-#include <QTcpServer>
 #include <QTextStream>
+
+#include <sys/resource.h>
 
 namespace hlscam::app {
 
@@ -24,17 +30,54 @@ QString urlHost(const QHostAddress &a)
                                                          : a.toString();
 }
 
+bool isWildcard(const QHostAddress &a)
+{
+    return a == QHostAddress::Any || a == QHostAddress::AnyIPv4 || a == QHostAddress::AnyIPv6;
+}
+
 // Where a person can open the page: the bound address, or for a wildcard, this machine's own.
-QStringList openUrls(const QHostAddress &bound, quint16 port)
+QStringList openUrls(const QString &scheme, const QHostAddress &bound, quint16 port)
 {
     QStringList urls;
-    if (bound != QHostAddress::Any && bound != QHostAddress::AnyIPv4 && bound != QHostAddress::AnyIPv6)
-        return {QStringLiteral("http://%1:%2/").arg(urlHost(bound)).arg(port)};
-    urls << QStringLiteral("http://localhost:%1/").arg(port);
+    if (!isWildcard(bound))
+        return {QStringLiteral("%1://%2:%3/").arg(scheme, urlHost(bound)).arg(port)};
+    urls << QStringLiteral("%1://localhost:%2/").arg(scheme).arg(port);
     for (const QHostAddress &a : QNetworkInterface::allAddresses())
         if (!a.isLoopback() && a.protocol() == QAbstractSocket::IPv4Protocol && !a.isLinkLocal())
-            urls << QStringLiteral("http://%1:%2/").arg(a.toString()).arg(port);
+            urls << QStringLiteral("%1://%2:%3/").arg(scheme, a.toString()).arg(port);
     return urls;
+}
+
+// Passwords in Basic auth travel readable over plain HTTP: say so loudly when the service can be
+// reached on an address that is not private (a public IPv4 or a global IPv6 of this machine).
+void warnIfExposed(const QHostAddress &bound)
+{
+    QList<QHostAddress> reachable;
+    if (isWildcard(bound))
+        reachable = QNetworkInterface::allAddresses();
+    else
+        reachable = {bound};
+    QStringList exposed;
+    for (const QHostAddress &a : std::as_const(reachable))
+        if (!isPrivateAddress(a) && !a.isNull())
+            exposed << a.toString();
+    if (exposed.isEmpty())
+        return;
+    QTextStream(stderr) << "hlscam: WARNING: serving plain HTTP with Basic authentication on the public address(es) "
+                        << exposed.join(QStringLiteral(", "))
+                        << ": passwords can be read on the way. Set tls_cert and tls_key in [server], "
+                           "or listen on a private address behind an HTTPS proxy.\n";
+}
+
+// Each connection is a descriptor: lift the soft limit to the hard one, so max_connections
+// is not cut short by the default 1024.
+void raiseDescriptorLimit()
+{
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
 }
 
 }  // namespace
@@ -84,8 +127,27 @@ int serve(const QStringList &args)
         return kExitFailure;
     }
 
+    std::optional<QSslConfiguration> tls;
+    if (!settings.server.tlsCert.isEmpty()) {
+        tls = loadTlsFiles(settings.server.tlsCert, settings.server.tlsKey, &error);
+        if (!tls) {
+            QTextStream(stderr) << "hlscam: " << error << "\n";
+            return kExitUsage;
+        }
+    }
+    std::optional<QByteArray> tokenSecret = UrlToken::loadOrCreateSecret(tokenKeyPath(settings), &error);
+    if (!tokenSecret) {
+        QTextStream(stderr) << "hlscam: " << error << "\n";
+        return kExitFailure;
+    }
+    BanStore bans(bansFilePath(settings), settings.bans);
+    if (QString e = bans.load(); !e.isEmpty())
+        QTextStream(stderr) << "hlscam: " << e << "\n";
+    bans.watch();
+    raiseDescriptorLimit();
+
     StopSignals stopSignals;
-    Authenticator authenticator(usersPath);
+    Authenticator authenticator(usersPath, *tokenSecret);
     std::vector<std::unique_ptr<Pipeline>> owned;
     QList<Pipeline *> pipelines;
     for (const CameraSettings &camera : std::as_const(settings.cameras)) {
@@ -93,20 +155,23 @@ int serve(const QStringList &args)
         pipelines.append(owned.back().get());
     }
 
-    HttpServer server(pipelines, &authenticator, settings.hls);
-    auto *tcp = new QTcpServer(&server);
+    HttpServer server(pipelines, &authenticator, &bans, settings);
+    auto *tcp = new Listener(settings.server, &bans, tls, &server);
     if (!tcp->listen(settings.server.address, settings.server.port)) {
         QTextStream(stderr) << "hlscam: cannot listen on " << urlHost(settings.server.address) << ":"
                             << settings.server.port << ": " << tcp->errorString() << "\n";
         return kExitFailure;
     }
-    server.bind(tcp);
+    server.bindListener(tcp);
+    if (!tls)
+        warnIfExposed(tcp->serverAddress());
     for (Pipeline *p : std::as_const(pipelines))
         p->start();
 
     QTextStream err(stderr);
-    err << "hlscam: listening on http://" << urlHost(tcp->serverAddress()) << ":" << tcp->serverPort() << "/\n";
-    err << "hlscam: open " << openUrls(tcp->serverAddress(), tcp->serverPort()).join(QStringLiteral(" or ")) << "\n";
+    const QString scheme = tls ? QStringLiteral("https") : QStringLiteral("http");
+    err << "hlscam: listening on " << scheme << "://" << urlHost(tcp->serverAddress()) << ":" << tcp->serverPort() << "/\n";
+    err << "hlscam: open " << openUrls(scheme, tcp->serverAddress(), tcp->serverPort()).join(QStringLiteral(" or ")) << "\n";
     err.flush();
 
     QObject::connect(&stopSignals, &StopSignals::stopRequested, qApp, &QCoreApplication::quit);

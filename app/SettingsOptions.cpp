@@ -96,4 +96,14 @@ QString usersFilePath(const Settings &settings)
     return stateDir(settings) + QStringLiteral("/users");
 }
 
+QString bansFilePath(const Settings &settings)
+{
+    return stateDir(settings) + QStringLiteral("/bans.json");
+}
+
+QString tokenKeyPath(const Settings &settings)
+{
+    return stateDir(settings) + QStringLiteral("/token.key");
+}
+
 }  // namespace hlscam::app

@@ -20,5 +20,7 @@ QString stateDir(const Settings &settings);
 // Creates the state directory (owner-only) when it is missing; prints why not and returns false.
 bool prepareStateDir(const Settings &settings);
 QString usersFilePath(const Settings &settings);
+QString bansFilePath(const Settings &settings);
+QString tokenKeyPath(const Settings &settings);
 
 }  // namespace hlscam::app

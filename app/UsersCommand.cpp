@@ -134,25 +134,35 @@ int users(const QStringList &args)
         err << "hlscam: no user '" << name << "' in " << file.path() << "\n";
         return kExitFailure;
     }
-    if (action == QLatin1String("remove")) {
-        file.remove(name);
-    } else {
-        const std::optional<QString> password = readPassword(err);
+    std::optional<QString> password;
+    if (action != QLatin1String("remove")) {
+        password = readPassword(err);
         if (!password)
             return kExitFailure;
-        User user = existing.value_or(User{name, {}, *role});
-        user.hash = hashPassword(password->toUtf8());
-        if (user.hash.isEmpty()) {
-            err << "hlscam: hashing the password failed\n";
-            return kExitFailure;
-        }
-        if (QString e = file.addOrUpdate(user); !e.isEmpty()) {
-            err << "hlscam: " << e << "\n";
-            return kExitUsage;
-        }
     }
-    if (QString e = file.save(); !e.isEmpty()) {
-        err << "hlscam: " << e << "\n";
+    const QByteArray hash = password ? hashPassword(password->toUtf8()) : QByteArray();
+    if (password && hash.isEmpty()) {
+        err << "hlscam: hashing the password failed\n";
+        return kExitFailure;
+    }
+    // Under the file's lock, on its current content: the service or another command may have
+    // changed it while the password was typed.
+    const QString error = UsersFile::update(file.path(), [&](UsersFile &current, bool *) -> QString {
+        const std::optional<User> now = current.find(name);
+        if (action == QLatin1String("add") && now)
+            return QStringLiteral("user '%1' exists already").arg(name);
+        if (action != QLatin1String("add") && !now)
+            return QStringLiteral("no user '%1' in %2").arg(name, current.path());
+        if (action == QLatin1String("remove")) {
+            current.remove(name);
+            return {};
+        }
+        User user = now.value_or(User{name, {}, *role});
+        user.hash = hash;
+        return current.addOrUpdate(user);
+    });
+    if (!error.isEmpty()) {
+        err << "hlscam: " << error << "\n";
         return kExitFailure;
     }
     err << "hlscam: " << (action == QLatin1String("remove") ? "removed" : action == QLatin1String("add") ? "added" : "changed the password of")

@@ -14,6 +14,7 @@ const char *kUsage =
     "                          run the service (SOURCE: auto, testpattern, /dev/videoN or a file)\n"
     "  users add NAME [--role viewer|admin]   add a user (password from stdin, or prompted)\n"
     "  users passwd NAME | remove NAME | list\n"
+    "  bans list | unban ADDR  show banned addresses, or lift a ban\n"
     "  devices                 list V4L2 cameras, their formats and sizes\n"
     "  config check [--config FILE]           validate a configuration file\n"
     "  version\n"
@@ -36,6 +37,8 @@ int main(int argc, char *argv[])
         return serve(args);
     if (command == QLatin1String("users"))
         return users(args);
+    if (command == QLatin1String("bans"))
+        return bans(args);
     if (command == QLatin1String("devices"))
         return devices(args);
     if (command == QLatin1String("config") && !args.isEmpty() && args.first() == QLatin1String("check"))

@@ -3,21 +3,46 @@
 #include "Logging.h"
 #include "auth/PasswordHash.h"
 
+#include <QDateTime>
 #include <QFileInfo>
+#include <QPointer>
 
 namespace hlscam {
 
 namespace {
 constexpr qsizetype kMaxCredentials = 1024;  // decoded "name:password"
+// Password checks waiting for a hasher; more get Busy (503) instead of queueing without bound.
+constexpr int kMaxPending = 32;
+}  // namespace
+
+QString outcomeName(AuthResult::Outcome o)
+{
+    switch (o) {
+    case AuthResult::Outcome::Ok: return QStringLiteral("ok");
+    case AuthResult::Outcome::NoCredentials: return QStringLiteral("no-credentials");
+    case AuthResult::Outcome::Malformed: return QStringLiteral("malformed-credentials");
+    case AuthResult::Outcome::UnknownUser: return QStringLiteral("unknown-user");
+    case AuthResult::Outcome::WrongPassword: return QStringLiteral("wrong-password");
+    case AuthResult::Outcome::BadToken: return QStringLiteral("bad-token");
+    case AuthResult::Outcome::Busy: return QStringLiteral("busy");
+    }
+    return QStringLiteral("?");
 }
 
-Authenticator::Authenticator(const QString &usersFile, QObject *parent)
-    : QObject(parent), m_path(usersFile), m_dummyHash(hashPassword(UsersFile::generatePassword().toUtf8()))
+Authenticator::Authenticator(const QString &usersFile, const QByteArray &tokenSecret, QObject *parent)
+    : QObject(parent),
+      m_path(usersFile),
+      m_tokens(tokenSecret),
+      m_dummyHash(hashPassword(UsersFile::generatePassword().toUtf8()))
 {
+    // Half the cores at most: the other half keeps encoding and serving.
+    m_hashers.setMaxThreadCount(std::max(1, QThread::idealThreadCount() / 2));
     connect(&m_watcher, &QFileSystemWatcher::fileChanged, this, &Authenticator::reload);
     connect(&m_watcher, &QFileSystemWatcher::directoryChanged, this, &Authenticator::reload);
     reload();
 }
+
+Authenticator::~Authenticator() { m_hashers.waitForDone(); }
 
 void Authenticator::watch()
 {
@@ -46,54 +71,147 @@ void Authenticator::reload()
         return;
     for (const QString &e : file.errors())
         qCWarning(lcAuth).noquote() << e;
+    for (const User &u : file.users()) {
+        const HashScheme scheme = schemeOf(u.hash);
+        if (isLegacy(scheme) && !m_warnedLegacy.contains(u.name.toUtf8() + ':' + u.hash)) {
+            m_warnedLegacy.insert(u.name.toUtf8() + ':' + u.hash);
+            qCWarning(lcAuth).noquote().nospace()
+                << "WARNING: user '" << u.name << "' has a weak " << schemeName(scheme)
+                << " password hash; it is replaced with yescrypt at the user's next successful login";
+        }
+    }
     m_users = file.users();
     m_cache.clear();
     qCInfo(lcAuth).noquote() << "loaded" << m_users.size() << "users from" << m_path;
     Q_EMIT usersChanged();
 }
 
-AuthResult Authenticator::check(const QByteArray &authorization)
+const User *Authenticator::find(const QString &name) const
+{
+    for (const User &u : m_users)
+        if (u.name == name)
+            return &u;
+    return nullptr;
+}
+
+void Authenticator::checkBasic(const QByteArray &authorization, QObject *context, Done done)
 {
     AuthResult result;
     if (authorization.isEmpty())
-        return result;  // NoCredentials: a challenge, not a failure
+        return done(result);  // NoCredentials: a challenge, not a failure
     result.outcome = AuthResult::Outcome::Malformed;
     const qsizetype space = authorization.indexOf(' ');
     if (space < 0 || authorization.left(space).compare("Basic", Qt::CaseInsensitive) != 0)
-        return result;
+        return done(result);
     if (authorization.size() - space > kMaxCredentials * 4 / 3 + 8)
-        return result;
+        return done(result);
     const auto decoded = QByteArray::fromBase64Encoding(authorization.mid(space + 1).trimmed(),
                                                         QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded || decoded.decoded.size() > kMaxCredentials)
-        return result;
+        return done(result);
     const qsizetype colon = decoded.decoded.indexOf(':');
     // A NUL would cut the password short inside crypt(): refuse it rather than truncate.
     if (colon <= 0 || decoded.decoded.contains('\0'))
-        return result;
+        return done(result);
     const QString name = QString::fromUtf8(decoded.decoded.left(colon));
     const QByteArray password = decoded.decoded.mid(colon + 1);
     result.user = name;
 
-    const User *user = nullptr;
-    for (const User &u : std::as_const(m_users))
-        if (u.name == name)
-            user = &u;
-    if (!user) {
-        verifyPassword(password, m_dummyHash);
-        result.outcome = AuthResult::Outcome::UnknownUser;
-        return result;
+    const User *user = find(name);
+    if (user && m_cache.contains(name, password)) {
+        result.outcome = AuthResult::Outcome::Ok;
+        result.role = user->role;
+        return done(result);
     }
-    if (!m_cache.contains(name, password)) {
-        if (!verifyPassword(password, user->hash)) {
-            result.outcome = AuthResult::Outcome::WrongPassword;
-            return result;
+    if (m_pending >= kMaxPending) {
+        result.outcome = AuthResult::Outcome::Busy;
+        return done(result);
+    }
+    // The slow part, off the event loop. Unknown names hash a dummy: the same time either way.
+    const QByteArray hash = user ? user->hash : m_dummyHash;
+    const bool known = user != nullptr;
+    ++m_pending;
+    QPointer<QObject> guard(context);
+    m_hashers.start([this, guard, done, name, password, hash, known] {
+        const bool ok = verifyPassword(password, hash) && known;
+        const QByteArray upgraded = ok && isLegacy(schemeOf(hash)) ? hashPassword(password) : QByteArray();
+        QMetaObject::invokeMethod(this, [this, guard, done, name, password, hash, known, ok, upgraded] {
+            --m_pending;
+            finishCheck(name, password, hash, ok, upgraded);
+            if (!guard)
+                return;  // the connection went away meanwhile
+            AuthResult r;
+            r.user = name;
+            r.outcome = ok ? AuthResult::Outcome::Ok
+                           : known ? AuthResult::Outcome::WrongPassword : AuthResult::Outcome::UnknownUser;
+            if (const User *u = find(name); ok && u)
+                r.role = u->role;
+            else if (ok)
+                r.outcome = AuthResult::Outcome::UnknownUser;  // removed while being checked
+            done(r);
+        }, Qt::QueuedConnection);
+    });
+}
+
+void Authenticator::finishCheck(const QString &name, const QByteArray &password, const QByteArray &hash,
+                                bool ok, const QByteArray &upgradedHash)
+{
+    const User *user = find(name);
+    // Cache only what was checked against the hash the user still has.
+    if (!ok || !user || user->hash != hash)
+        return;
+    m_cache.insert(name, password);
+    if (!upgradedHash.isEmpty())
+        upgradeHash(name, hash, upgradedHash);
+}
+
+void Authenticator::upgradeHash(const QString &name, const QByteArray &oldHash, const QByteArray &newHash)
+{
+    const QString error = UsersFile::update(m_path, [&](UsersFile &file, bool *save) -> QString {
+        std::optional<User> u = file.find(name);
+        if (!u || u->hash != oldHash) {
+            *save = false;  // changed meanwhile by someone else: theirs wins
+            return {};
         }
-        m_cache.insert(name, password);
-    }
+        u->hash = newHash;
+        return file.addOrUpdate(*u);
+    });
+    if (error.isEmpty())
+        qCWarning(lcAuth).noquote().nospace() << "user '" << name << "': weak " << schemeName(schemeOf(oldHash))
+                                              << " password hash replaced with yescrypt";
+    else
+        qCWarning(lcAuth).noquote().nospace() << "user '" << name << "': could not replace the weak password hash: " << error;
+    reload();
+}
+
+AuthResult Authenticator::checkToken(const QByteArray &token, const QString &camera) const
+{
+    AuthResult result;
+    result.outcome = AuthResult::Outcome::BadToken;
+    TokenClaims claims;
+    const auto hashOf = [this](const QString &name) -> std::optional<QByteArray> {
+        const User *u = find(name);
+        return u ? std::optional<QByteArray>(u->hash) : std::nullopt;
+    };
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    if (m_tokens.verify(token, camera, now, hashOf, &claims) != UrlToken::Check::Ok)
+        return result;
+    const User *user = find(claims.user);
     result.outcome = AuthResult::Outcome::Ok;
-    result.role = user->role;
+    result.user = claims.user;
+    // A token never grants more than its user has now.
+    result.role = user->role == Role::Admin ? claims.role : Role::Viewer;
     return result;
+}
+
+QByteArray Authenticator::issueToken(const QString &user, const QString &camera, Role role, qint64 seconds) const
+{
+    const User *u = find(user);
+    if (!u)
+        return {};
+    TokenClaims claims{user, camera, u->role == Role::Admin ? role : Role::Viewer,
+                       QDateTime::currentSecsSinceEpoch() + seconds};
+    return m_tokens.sign(claims, u->hash);
 }
 
 }  // namespace hlscam

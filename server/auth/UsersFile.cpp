@@ -1,6 +1,7 @@
 #include "auth/UsersFile.h"
 
 #include "AtomicFile.h"
+#include "FileLock.h"
 #include "auth/PasswordHash.h"
 
 #include <QFile>
@@ -66,7 +67,7 @@ UsersParseResult parseUsers(const QByteArray &text, const QString &fileName)
             continue;
         }
         if (schemeOf(hash) == HashScheme::Unsupported) {
-            error(QStringLiteral("user '%1': %2").arg(name, describeUnsupported(hash)));
+            error(QStringLiteral("user '%1': %2").arg(name, describeUnsupported()));
             continue;
         }
         if (lineOf.contains(name)) {
@@ -122,7 +123,7 @@ QString UsersFile::addOrUpdate(const User &user)
     if (QString why = checkUserName(user.name); !why.isEmpty())
         return why;
     if (schemeOf(user.hash) == HashScheme::Unsupported)
-        return describeUnsupported(user.hash);
+        return describeUnsupported();
     for (User &u : m_users) {
         if (u.name == user.name) {
             u = user;
@@ -143,6 +144,21 @@ QString UsersFile::save() const
     return writeFileAtomically(m_path, serializeUsers(m_users));
 }
 
+QString UsersFile::update(const QString &path,
+                          const std::function<QString(UsersFile &, bool *save)> &change)
+{
+    FileLock lock(path);
+    if (!lock.locked())
+        return lock.error();
+    UsersFile file(path);
+    if (QString e = file.load(); !e.isEmpty())
+        return e;
+    bool save = true;
+    if (QString e = change(file, &save); !e.isEmpty())
+        return e;
+    return save ? file.save() : QString();
+}
+
 QString UsersFile::generatePassword()
 {
     static const char kAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
@@ -155,25 +171,25 @@ QString UsersFile::generatePassword()
 
 std::optional<QString> ensureAdmin(const QString &path, QString *error)
 {
-    UsersFile file(path);
-    if (QString e = file.load(); !e.isEmpty()) {
-        *error = e;
-        return std::nullopt;
-    }
-    if (!file.users().isEmpty() || !file.errors().isEmpty())
-        return std::nullopt;  // a file with (even broken) entries is the admin's: never overwrite it
     const QString password = UsersFile::generatePassword();
-    const QByteArray hash = hashPassword(password.toUtf8());
-    if (hash.isEmpty()) {
-        *error = QStringLiteral("hashing the first admin password failed");
-        return std::nullopt;
-    }
-    file.addOrUpdate(User{QStringLiteral("admin"), hash, Role::Admin});
-    if (QString e = file.save(); !e.isEmpty()) {
+    bool created = false;
+    const QString e = UsersFile::update(path, [&](UsersFile &file, bool *save) -> QString {
+        if (!file.users().isEmpty() || !file.errors().isEmpty()) {
+            *save = false;  // a file with (even broken) entries is the admin's: never overwrite it
+            return {};
+        }
+        const QByteArray hash = hashPassword(password.toUtf8());
+        if (hash.isEmpty())
+            return QStringLiteral("hashing the first admin password failed");
+        file.addOrUpdate(User{QStringLiteral("admin"), hash, Role::Admin});
+        created = true;
+        return {};
+    });
+    if (!e.isEmpty()) {
         *error = e;
         return std::nullopt;
     }
-    return password;
+    return created ? std::optional<QString>(password) : std::nullopt;
 }
 
 }  // namespace hlscam

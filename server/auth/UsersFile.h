@@ -11,6 +11,7 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
+#include <functional>
 #include <optional>
 
 namespace hlscam {
@@ -51,6 +52,12 @@ public:
     QString save() const;
 
     static QString generatePassword();
+
+    // A locked read-modify-write of the file at `path`: `change` edits the freshly loaded users
+    // and returns an error text to abandon the edit, or empty to save; it may clear *save when
+    // there turned out to be nothing to change.
+    static QString update(const QString &path,
+                          const std::function<QString(UsersFile &, bool *save)> &change);
 
 private:
     QString m_path;

@@ -1,10 +1,14 @@
 #include "http/HttpServer.h"
 
 #include "Logging.h"
+#include "api/ApiRoutes.h"
 #include "auth/Authenticator.h"
+#include "auth/BanStore.h"
 #include "http/MediaPath.h"
 #include "http/MediaRoutes.h"
 #include "http/Response.h"
+#include "net/Listener.h"
+#include "pipeline/Pipeline.h"
 
 #include <QFile>
 #include <QHttpServerRequest>
@@ -13,6 +17,8 @@
 namespace hlscam {
 
 namespace {
+
+using Method = QHttpServerRequest::Method;
 
 QByteArray resource(const QString &path)
 {
@@ -30,78 +36,181 @@ QByteArray headerValue(const QHttpServerRequest &request, const QByteArray &name
     return {};
 }
 
-QByteArray outcomeName(AuthResult::Outcome o)
+QByteArray methodName(Method m)
 {
-    switch (o) {
-    case AuthResult::Outcome::Ok: return "ok";
-    case AuthResult::Outcome::NoCredentials: return "no-credentials";
-    case AuthResult::Outcome::Malformed: return "malformed";
-    case AuthResult::Outcome::UnknownUser: return "unknown-user";
-    case AuthResult::Outcome::WrongPassword: return "wrong-password";
+    switch (m) {
+    case Method::Get: return "GET";
+    case Method::Head: return "HEAD";
+    case Method::Post: return "POST";
+    case Method::Put: return "PUT";
+    case Method::Delete: return "DELETE";
+    default: return "OTHER";
     }
-    return "?";
+}
+
+Response challenge(const QByteArray &message)
+{
+    return Response::text(Status::Unauthorized, message)
+        .header("WWW-Authenticate", "Basic realm=\"hlscam\", charset=\"UTF-8\"");
 }
 
 }  // namespace
 
-HttpServer::HttpServer(const QList<Pipeline *> &pipelines, Authenticator *authenticator,
-                       const HlsSettings &hls, QObject *parent)
+HttpServer::HttpServer(const QList<Pipeline *> &pipelines, Authenticator *authenticator, BanStore *bans,
+                       const Settings &settings, QObject *parent)
     : QAbstractHttpServer(parent),
       m_auth(authenticator),
-      m_media(new MediaRoutes(pipelines, hls, this)),
+      m_bans(bans),
+      m_media(new MediaRoutes(pipelines, settings.hls, this)),
+      m_trustedProxies(settings.server.trustedProxies),
       m_indexHtml(resource(QStringLiteral(":/www/index.html"))),
       m_playerJs(resource(QStringLiteral(":/www/player.js")))
 {
+    QStringList cameras;
+    for (const Pipeline *p : pipelines)
+        cameras << p->name();
+    m_api = new ApiRoutes(authenticator, bans, cameras, this);
+}
+
+void HttpServer::bindListener(Listener *listener)
+{
+    m_listener = listener;
+    bind(listener);
+    // After the answer that caused the ban is on its way, close the address's other connections.
+    connect(m_bans, &BanStore::banned, listener, &Listener::dropAddress, Qt::QueuedConnection);
+}
+
+std::optional<QHostAddress> HttpServer::clientOf(const QHttpServerRequest &request) const
+{
+    const QHostAddress peer = canonicalAddress(request.remoteAddress());
+    if (m_trustedProxies.isEmpty() || !m_trustedProxies.contains(peer))
+        return peer;  // anyone can write X-Forwarded-For: believed only from our own proxies
+    const QByteArray forwarded = headerValue(request, "x-forwarded-for");
+    if (forwarded.isEmpty())
+        return peer;
+    // Right to left: the nearest address our proxies did not add is the client.
+    const QList<QByteArray> hops = forwarded.split(',');
+    for (qsizetype i = hops.size() - 1; i >= 0; --i) {
+        const QHostAddress hop(QString::fromLatin1(hops[i].trimmed()));
+        if (hop.isNull())
+            return std::nullopt;
+        if (!m_trustedProxies.contains(hop) || i == 0)
+            return canonicalAddress(hop);
+    }
+    return peer;
 }
 
 bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
-    QHttpServerResponder responder = makeResponder(request, socket);
-    const auto method = request.method();
-    const bool head = method == QHttpServerRequest::Method::Head;
-    if (method != QHttpServerRequest::Method::Get && !head) {
-        send(responder, Response::text(Status::MethodNotAllowed, "method not allowed").header("Allow", "GET, HEAD"), false);
-        return true;
-    }
-    const QString path = request.url().path();
-    qCDebug(lcHttp).noquote() << request.remoteAddress().toString() << (head ? "HEAD" : "GET") << path;
-    if (path == QLatin1String("/healthz")) {
-        send(responder, Response::text(Status::Ok, "ok"), head);
-        return true;
-    }
+    if (m_listener)
+        m_listener->requestDispatched(socket);
+    auto ctx = std::make_shared<RequestContext>(makeResponder(request, socket));
+    ctx->socket = socket;
+    ctx->method = request.method();
+    ctx->headOnly = ctx->method == Method::Head;
+    ctx->path = request.url().path();
 
-    const AuthResult auth = m_auth->check(headerValue(request, "authorization"));
-    if (auth.outcome != AuthResult::Outcome::Ok) {
-        if (auth.outcome != AuthResult::Outcome::NoCredentials) {
-            // One stable line per failure, with the address (a fail2ban filter can read it).
-            qCWarning(lcAuth).noquote().nospace()
-                << "authentication failure from " << request.remoteAddress().toString()
-                << ": " << outcomeName(auth.outcome);
+    const std::optional<QHostAddress> client = clientOf(request);
+    if (!client) {
+        send(ctx->responder, Response::text(Status::BadRequest, "malformed X-Forwarded-For"), ctx->headOnly);
+        return true;
+    }
+    ctx->client = *client;
+    if (m_bans->isBanned(ctx->client)) {
+        if (ctx->client == canonicalAddress(request.remoteAddress())) {
+            socket->abort();  // a connection opened before the ban: treated as a new one would be
+        } else {
+            send(ctx->responder, Response::text(Status::Forbidden, "banned"), ctx->headOnly);
         }
-        send(responder,
-             Response::text(Status::Unauthorized, "authentication required")
-                 .header("WWW-Authenticate", "Basic realm=\"hlscam\", charset=\"UTF-8\""),
-             head);
         return true;
     }
+    qCDebug(lcHttp).noquote() << ctx->client.toString() << methodName(ctx->method) << ctx->path;
 
-    if (path == QLatin1String("/") || path == QLatin1String("/index.html")) {
+    // Only the API takes other methods than GET and HEAD; refuse the rest before any hashing.
+    const bool api = ctx->path.startsWith(QLatin1String("/api/"));
+    const bool readOnly = ctx->method == Method::Get || ctx->method == Method::Head;
+    const bool apiMethod = readOnly || ctx->method == Method::Post || ctx->method == Method::Put ||
+                           ctx->method == Method::Delete;
+    if (!(api ? apiMethod : readOnly)) {
+        send(ctx->responder,
+             Response::text(Status::MethodNotAllowed, "method not allowed")
+                 .header("Allow", api ? "GET, HEAD, POST, PUT, DELETE" : "GET, HEAD"),
+             false);
+        return true;
+    }
+    if (ctx->path == QLatin1String("/healthz")) {
+        send(ctx->responder, Response::text(Status::Ok, "ok"), ctx->headOnly);
+        return true;
+    }
+    ctx->query = QUrlQuery(request.url());
+    ctx->body = request.body();
+
+    // A URL token opens one camera's media; anything else needs Basic credentials.
+    const QByteArray token = ctx->query.queryItemValue(QStringLiteral("token"), QUrl::FullyEncoded).toLatin1();
+    const MediaPath media = ctx->path.startsWith(QLatin1String("/cam/")) ? parseMediaPath(ctx->path) : MediaPath{};
+    const QByteArray authorization = headerValue(request, "authorization");
+    if (!token.isEmpty() && authorization.isEmpty()) {
+        AuthResult result = media.kind == MediaPath::Kind::Invalid ? AuthResult{AuthResult::Outcome::BadToken, {}, {}}
+                                                                   : m_auth->checkToken(token, media.camera);
+        if (result.outcome == AuthResult::Outcome::Ok)
+            ctx->token = token;
+        authenticated(ctx, result);
+        return true;
+    }
+    m_auth->checkBasic(authorization, this, [this, ctx](const AuthResult &result) { authenticated(ctx, result); });
+    return true;
+}
+
+void HttpServer::authenticated(const RequestPtr &ctx, const AuthResult &result)
+{
+    if (ctx->gone())
+        return;
+    if (result.isFailure()) {
+        // Counted before answering: the ban, when this failure makes one, is already on disk.
+        m_bans->recordFailure(ctx->client, outcomeName(result.outcome));
+        send(ctx->responder, challenge("authentication failed"), ctx->headOnly);
+        return;
+    }
+    switch (result.outcome) {
+    case AuthResult::Outcome::NoCredentials:
+        send(ctx->responder, challenge("authentication required"), ctx->headOnly);
+        return;
+    case AuthResult::Outcome::Busy:
+        send(ctx->responder, Response::text(Status::ServiceUnavailable, "busy checking passwords, try again").header("Retry-After", "1"), ctx->headOnly);
+        return;
+    default:
+        break;
+    }
+    ctx->user = result.user;
+    ctx->role = result.role;
+    route(ctx);
+}
+
+void HttpServer::route(const RequestPtr &ctx)
+{
+    const QString &path = ctx->path;
+    if (path.startsWith(QLatin1String("/cam/"))) {
+        MediaRequest media{parseMediaPath(path), ctx->query, {}, ctx->headOnly};
+        if (!ctx->token.isEmpty())
+            media.uriQuery = "?token=" + ctx->token;
+        m_media->handle(media, std::move(ctx->responder), ctx->socket);
+    } else if (!ctx->token.isEmpty()) {
+        send(ctx->responder, challenge("a URL token opens a camera's media only"), ctx->headOnly);
+    } else if (path.startsWith(QLatin1String("/api/v1/")) || path == QLatin1String("/api/v1")) {
+        send(ctx->responder, m_api->handle(*ctx), ctx->headOnly);
+    } else if (path == QLatin1String("/") || path == QLatin1String("/index.html")) {
         Response r = Response::content("text/html; charset=utf-8", m_indexHtml, "no-cache");
         r.header("Content-Security-Policy",
                  "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' "
                  "'unsafe-inline'; media-src 'self' blob:; worker-src 'self' blob:; "
                  "img-src 'self' data:; frame-ancestors 'self'");
         r.header("Referrer-Policy", "no-referrer");
-        send(responder, r, head);
+        send(ctx->responder, r, ctx->headOnly);
     } else if (path == QLatin1String("/player.js")) {
-        send(responder, Response::content("text/javascript; charset=utf-8", m_playerJs, "max-age=3600"), head);
-    } else if (path.startsWith(QLatin1String("/cam/"))) {
-        MediaRequest media{parseMediaPath(path), QUrlQuery(request.url()), {}, head};
-        m_media->handle(media, std::move(responder), socket);
+        send(ctx->responder, Response::content("text/javascript; charset=utf-8", m_playerJs, "max-age=3600"), ctx->headOnly);
     } else {
-        send(responder, Response::text(Status::NotFound, "not found"), head);
+        send(ctx->responder, Response::text(Status::NotFound, "not found"), ctx->headOnly);
     }
-    return true;
 }
 
 void HttpServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)

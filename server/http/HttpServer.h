@@ -1,31 +1,51 @@
-// The HTTP front of hlscam on Qt HttpServer: authenticates every request but /healthz, then
-// serves the viewer page, the player and the cameras' media.
+// The HTTP front of hlscam on Qt HttpServer. For each request, in this order: a banned client is
+// refused, the method checked, /healthz answered, the client authenticated (Basic or a URL
+// token; failures counted toward a ban), and only then the path routed: the viewer page, the
+// player, the cameras' media, the JSON API.
 #pragma once
 
+#include "auth/AddressSet.h"
 #include "config/Settings.h"
+#include "http/RequestContext.h"
 
 #include <QAbstractHttpServer>
 #include <QByteArray>
 
 namespace hlscam {
 
+class ApiRoutes;
 class Authenticator;
+class BanStore;
+class Listener;
 class MediaRoutes;
 class Pipeline;
+struct AuthResult;
 
 class HttpServer final : public QAbstractHttpServer {
     Q_OBJECT
 public:
-    HttpServer(const QList<Pipeline *> &pipelines, Authenticator *authenticator,
-               const HlsSettings &hls, QObject *parent = nullptr);
+    HttpServer(const QList<Pipeline *> &pipelines, Authenticator *authenticator, BanStore *bans,
+               const Settings &settings, QObject *parent = nullptr);
+
+    // Takes connections from `listener` (and owns it).
+    void bindListener(Listener *listener);
 
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
 
 private:
+    // The address that counts for bans: the peer, or the client a trusted proxy names.
+    std::optional<QHostAddress> clientOf(const QHttpServerRequest &request) const;
+    void authenticated(const RequestPtr &request, const AuthResult &result);
+    void route(const RequestPtr &request);
+
     Authenticator *m_auth;
+    BanStore *m_bans;
+    Listener *m_listener = nullptr;
     MediaRoutes *m_media;
+    ApiRoutes *m_api;
+    AddressSet m_trustedProxies;
     QByteArray m_indexHtml;
     QByteArray m_playerJs;
 };

@@ -1,5 +1,9 @@
 #include "http/Response.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
 namespace hlscam {
 
 Response Response::text(Status status, const QByteArray &message)
@@ -19,6 +23,22 @@ Response Response::content(const QByteArray &type, const QByteArray &body, const
     r.body = body;
     r.header("Cache-Control", cacheControl);
     return r;
+}
+
+Response Response::json(Status status, const QJsonValue &value)
+{
+    Response r;
+    r.status = status;
+    r.contentType = "application/json";
+    r.body = (value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject()))
+                 .toJson(QJsonDocument::Compact) + '\n';
+    r.header("Cache-Control", "no-store");
+    return r;
+}
+
+Response Response::jsonError(Status status, const QString &message)
+{
+    return json(status, QJsonObject{{QStringLiteral("error"), message}});
 }
 
 void send(QHttpServerResponder &responder, const Response &response, bool headOnly)

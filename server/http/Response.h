@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QHttpServerResponder>
+#include <QJsonValue>
 #include <QList>
 #include <utility>
 
@@ -24,6 +25,9 @@ struct Response {
     }
     static Response text(Status status, const QByteArray &message);
     static Response content(const QByteArray &type, const QByteArray &body, const QByteArray &cacheControl);
+    // A JSON body (never cached); an error is {"error": message}.
+    static Response json(Status status, const QJsonValue &value);
+    static Response jsonError(Status status, const QString &message);
 };
 
 // Sends the response; for HEAD requests the headers only (with the body's Content-Length).

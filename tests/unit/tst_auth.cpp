@@ -5,6 +5,7 @@
 #include "auth/UsersFile.h"
 
 #include <QFile>
+#include <QProcess>
 #include <QSaveFile>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -24,6 +25,31 @@ QByteArray bcryptHash(const QByteArray &password)
 }
 
 QByteArray basic(const QByteArray &credentials) { return "Basic " + credentials.toBase64(); }
+
+const QByteArray kSecret(32, 'k');
+
+// Waits for the answer, which comes at once or from the hashing thread through the event loop.
+AuthResult check(Authenticator &auth, const QByteArray &header)
+{
+    std::optional<AuthResult> result;
+    QObject context;
+    auth.checkBasic(header, &context, [&](const AuthResult &r) { result = r; });
+    QElapsedTimer t;
+    t.start();
+    while (!result && t.elapsed() < 10000)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    return result.value_or(AuthResult{AuthResult::Outcome::Busy, {}, {}});
+}
+
+// A line as Apache's own htpasswd writes it (the real tool, from Debian's apache2-utils).
+QByteArray htpasswdLine(const char *flag, const QByteArray &user, const QByteArray &password)
+{
+    QProcess p;
+    p.start(QStringLiteral("htpasswd"), {QStringLiteral("-nb") + QLatin1String(flag), QString::fromUtf8(user), QString::fromUtf8(password)});
+    if (!p.waitForFinished(10000) || p.exitCode() != 0)
+        return {};
+    return p.readAllStandardOutput().trimmed();
+}
 
 void writeFile(const QString &path, const QByteArray &data)
 {
@@ -54,6 +80,11 @@ private Q_SLOTS:
     void authenticatorOutcomes_data();
     void authenticatorOutcomes();
     void authenticatorPicksUpAReplacedFile();
+    void legacyHashesFromHtpasswd_data();
+    void legacyHashesFromHtpasswd();
+    void legacyHashIsUpgradedAtLogin();
+    void tokens();
+    void tokenSecretIsCreatedOnceAndPrivate();
 
 private:
     QByteArray m_aliceHash;  // yescrypt of "alice-pw", computed once (tens of ms each)
@@ -89,10 +120,14 @@ void TestAuth::schemes_data()
     QTest::newRow("yescrypt") << QByteArray("$y$j9T$abc$def") << int(HashScheme::Yescrypt);
     QTest::newRow("bcrypt 2y") << QByteArray("$2y$10$abc") << int(HashScheme::Bcrypt);
     QTest::newRow("bcrypt 2b") << QByteArray("$2b$10$abc") << int(HashScheme::Bcrypt);
-    QTest::newRow("sha1") << QByteArray("{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=") << int(HashScheme::Unsupported);
-    QTest::newRow("apr1") << QByteArray("$apr1$abc$def") << int(HashScheme::Unsupported);
-    QTest::newRow("des") << QByteArray("rl0uE5hP6b0Hc") << int(HashScheme::Unsupported);
+    QTest::newRow("sha1") << QByteArray("{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=") << int(HashScheme::Sha1);
+    QTest::newRow("apr1") << QByteArray("$apr1$abc$def") << int(HashScheme::Apr1);
+    QTest::newRow("md5-crypt") << QByteArray("$1$abc$def") << int(HashScheme::Md5Crypt);
+    QTest::newRow("sha512-crypt") << QByteArray("$6$abc$def") << int(HashScheme::ShaCrypt);
+    QTest::newRow("des") << QByteArray("rl0uE5hP6b0Hc") << int(HashScheme::DesCrypt);
     QTest::newRow("plain") << QByteArray("secret") << int(HashScheme::Unsupported);
+    QTest::newRow("{SHA} too short") << QByteArray("{SHA}abc") << int(HashScheme::Unsupported);
+    QTest::newRow("unknown $9$") << QByteArray("$9$abc$def") << int(HashScheme::Unsupported);
 }
 
 void TestAuth::schemes()
@@ -101,7 +136,7 @@ void TestAuth::schemes()
     QFETCH(int, scheme);
     QCOMPARE(int(schemeOf(hash)), scheme);
     if (scheme == int(HashScheme::Unsupported)) {
-        QVERIFY(describeUnsupported(hash).contains(QLatin1String("hlscam users passwd")));
+        QVERIFY(describeUnsupported().contains(QLatin1String("hlscam users passwd")));
         QVERIFY(!verifyPassword("secret", hash));  // never accepted, not even plain text
     }
 }
@@ -131,8 +166,7 @@ void TestAuth::malformedLinesAreReportedAndSkipped_data()
     QTest::newRow("space in name") << QByteArray("car ol:$y$abc") << "no ':', spaces";
     QTest::newRow("empty hash") << QByteArray("carol:") << "no password hash";
     QTest::newRow("plain text") << QByteArray("carol:secret") << "is refused";
-    QTest::newRow("sha1") << QByteArray("carol:{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=") << "{SHA}";
-    QTest::newRow("apr1") << QByteArray("carol:$apr1$x$y") << "MD5";
+    QTest::newRow("unknown scheme") << QByteArray("carol:$9$x$y") << "plain text or an unknown scheme";
     QTest::newRow("duplicate") << QByteArray("alice:$y$abc") << "already on line 1";
     QTest::newRow("bad role") << QByteArray("#hlscam-role alice root") << "role line";
 }
@@ -274,14 +308,14 @@ void TestAuth::authenticatorOutcomes()
     const QString path = dir.filePath(QStringLiteral("users"));
     writeFile(path, "alice:" + m_aliceHash + "\n#hlscam-role alice admin\nbob:" +
                         hashPassword("pw:with:colons") + "\n");
-    Authenticator auth(path);
+    Authenticator auth(path, kSecret);
     QCOMPARE(auth.userCount(), 2);
-    const AuthResult r = auth.check(header);
+    const AuthResult r = check(auth, header);
     QCOMPARE(int(r.outcome), outcome);
     if (r.outcome == AuthResult::Outcome::Ok && r.user == QLatin1String("alice"))
         QCOMPARE(r.role, Role::Admin);
     // The second check of the same credentials is served by the cache with the same answer.
-    QCOMPARE(int(auth.check(header).outcome), outcome);
+    QCOMPARE(int(check(auth, header).outcome), outcome);
 }
 
 void TestAuth::authenticatorPicksUpAReplacedFile()
@@ -289,20 +323,131 @@ void TestAuth::authenticatorPicksUpAReplacedFile()
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("users"));
     writeFile(path, "alice:" + m_aliceHash + "\n");
-    Authenticator auth(path);
+    Authenticator auth(path, kSecret);
     QSignalSpy changed(&auth, &Authenticator::usersChanged);
-    QCOMPARE(auth.check(basic("alice:alice-pw")).outcome, AuthResult::Outcome::Ok);
+    QCOMPARE(check(auth, basic("alice:alice-pw")).outcome, AuthResult::Outcome::Ok);
 
     // Another process changes alice's password: the cached success must not outlive it.
     writeFile(path, "alice:" + hashPassword("new-pw") + "\n");
-    QTRY_COMPARE_WITH_TIMEOUT(auth.check(basic("alice:alice-pw")).outcome,
+    QTRY_COMPARE_WITH_TIMEOUT(check(auth, basic("alice:alice-pw")).outcome,
                               AuthResult::Outcome::WrongPassword, 5000);
-    QCOMPARE(auth.check(basic("alice:new-pw")).outcome, AuthResult::Outcome::Ok);
+    QCOMPARE(check(auth, basic("alice:new-pw")).outcome, AuthResult::Outcome::Ok);
     QVERIFY(changed.count() >= 1);
 
     QFile::remove(path);  // all users gone: nobody gets in
-    QTRY_COMPARE_WITH_TIMEOUT(auth.check(basic("alice:new-pw")).outcome,
+    QTRY_COMPARE_WITH_TIMEOUT(check(auth, basic("alice:new-pw")).outcome,
                               AuthResult::Outcome::UnknownUser, 5000);
+}
+
+void TestAuth::legacyHashesFromHtpasswd_data()
+{
+    QTest::addColumn<QByteArray>("flag");
+    QTest::addColumn<int>("scheme");
+    QTest::newRow("htpasswd -m (apr1)") << QByteArray("m") << int(HashScheme::Apr1);
+    QTest::newRow("htpasswd -s ({SHA})") << QByteArray("s") << int(HashScheme::Sha1);
+    QTest::newRow("htpasswd -d (DES crypt)") << QByteArray("d") << int(HashScheme::DesCrypt);
+    QTest::newRow("htpasswd -B (bcrypt)") << QByteArray("B") << int(HashScheme::Bcrypt);
+}
+
+void TestAuth::legacyHashesFromHtpasswd()
+{
+    QFETCH(QByteArray, flag);
+    QFETCH(int, scheme);
+    // DES crypt uses the first 8 bytes of a password only: keep it to 8 so the check is exact.
+    const QByteArray line = htpasswdLine(flag.constData(), "carol", "pass1234");
+    QVERIFY2(!line.isEmpty(), "htpasswd (apache2-utils) did not run");
+    const QByteArray hash = line.mid(line.indexOf(':') + 1);
+    QCOMPARE(int(schemeOf(hash)), scheme);
+    QVERIFY(verifyPassword("pass1234", hash));
+    QVERIFY(!verifyPassword("pass1235", hash));
+    QVERIFY(!verifyPassword("", hash));
+    QCOMPARE(isLegacy(schemeOf(hash)), scheme != int(HashScheme::Bcrypt));
+}
+
+void TestAuth::legacyHashIsUpgradedAtLogin()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("users"));
+    const QByteArray line = htpasswdLine("m", "dave", "dave-pw");
+    QVERIFY(!line.isEmpty());
+    writeFile(path, "# brought from an old server\n" + line + "\n");
+    Authenticator auth(path, kSecret);
+    QCOMPARE(check(auth, basic("dave:wrong")).outcome, AuthResult::Outcome::WrongPassword);
+    QCOMPARE(schemeOf(auth.users().value(0).hash), HashScheme::Apr1);  // no login yet: unchanged
+
+    QCOMPARE(check(auth, basic("dave:dave-pw")).outcome, AuthResult::Outcome::Ok);
+    UsersFile file(path);
+    QCOMPARE(file.load(), QString());
+    QCOMPARE(file.users().size(), 1);
+    QCOMPARE(schemeOf(file.users()[0].hash), HashScheme::Yescrypt);
+    QVERIFY(verifyPassword("dave-pw", file.users()[0].hash));
+    QTRY_COMPARE_WITH_TIMEOUT(schemeOf(auth.users().value(0).hash), HashScheme::Yescrypt, 5000);
+    QCOMPARE(check(auth, basic("dave:dave-pw")).outcome, AuthResult::Outcome::Ok);
+}
+
+void TestAuth::tokens()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("users"));
+    writeFile(path, "alice:" + m_aliceHash + "\n#hlscam-role alice admin\nbob:" + m_aliceHash + "\n");
+    Authenticator auth(path, kSecret);
+    const QByteArray t = auth.issueToken(QStringLiteral("bob"), QStringLiteral("cam0"), Role::Viewer, 600);
+    QVERIFY(!t.isEmpty());
+    QVERIFY(t.size() < UrlToken::kMaxLength);
+    AuthResult r = auth.checkToken(t, QStringLiteral("cam0"));
+    QCOMPARE(r.outcome, AuthResult::Outcome::Ok);
+    QCOMPARE(r.user, QStringLiteral("bob"));
+    QCOMPARE(r.role, Role::Viewer);
+    QCOMPARE(auth.checkToken(t, QStringLiteral("cam1")).outcome, AuthResult::Outcome::BadToken);
+
+    // A viewer asking for an admin token gets a viewer one; an admin's "*" opens every camera.
+    const QByteArray up = auth.issueToken(QStringLiteral("bob"), QStringLiteral("cam0"), Role::Admin, 600);
+    QCOMPARE(auth.checkToken(up, QStringLiteral("cam0")).role, Role::Viewer);
+    const QByteArray all = auth.issueToken(QStringLiteral("alice"), QStringLiteral("*"), Role::Admin, 600);
+    QCOMPARE(auth.checkToken(all, QStringLiteral("garage")).outcome, AuthResult::Outcome::Ok);
+    QCOMPARE(auth.checkToken(all, QStringLiteral("garage")).role, Role::Admin);
+
+    // Tampering: any changed byte, a token signed with another key, another user's name.
+    for (int i = 0; i < t.size(); i += 7) {
+        QByteArray bad = t;
+        bad[i] = bad[i] == 'A' ? 'B' : 'A';
+        QCOMPARE(auth.checkToken(bad, QStringLiteral("cam0")).outcome, AuthResult::Outcome::BadToken);
+    }
+    Authenticator other(path, QByteArray(32, 'x'));
+    QCOMPARE(other.checkToken(t, QStringLiteral("cam0")).outcome, AuthResult::Outcome::BadToken);
+    std::optional<TokenClaims> claims = UrlToken::parse(t);
+    QVERIFY(claims);
+    QCOMPARE(claims->user, QStringLiteral("bob"));
+    claims->user = QStringLiteral("alice");
+    const QByteArray forged = UrlToken(QByteArray(32, 'x')).sign(*claims, m_aliceHash);
+    QCOMPARE(auth.checkToken(forged, QStringLiteral("cam0")).outcome, AuthResult::Outcome::BadToken);
+    for (const QByteArray &junk : {QByteArray(), QByteArray("."), QByteArray("a.b"), QByteArray(600, 'a'),
+                                   QByteArray("%%%.%%%"), t + ".x"})
+        QCOMPARE(auth.checkToken(junk, QStringLiteral("cam0")).outcome, AuthResult::Outcome::BadToken);
+
+    // Expired.
+    const QByteArray old = auth.issueToken(QStringLiteral("bob"), QStringLiteral("cam0"), Role::Viewer, -1);
+    QCOMPARE(auth.checkToken(old, QStringLiteral("cam0")).outcome, AuthResult::Outcome::BadToken);
+
+    // A new password for bob revokes his tokens; alice's stay good.
+    writeFile(path, "alice:" + m_aliceHash + "\n#hlscam-role alice admin\nbob:" + hashPassword("new") + "\n");
+    QTRY_COMPARE_WITH_TIMEOUT(auth.checkToken(t, QStringLiteral("cam0")).outcome, AuthResult::Outcome::BadToken, 5000);
+    QCOMPARE(auth.checkToken(all, QStringLiteral("cam0")).outcome, AuthResult::Outcome::Ok);
+}
+
+void TestAuth::tokenSecretIsCreatedOnceAndPrivate()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("token.key"));
+    QString error;
+    const std::optional<QByteArray> a = UrlToken::loadOrCreateSecret(path, &error);
+    QVERIFY2(a, qPrintable(error));
+    QCOMPARE(a->size(), 32);
+    QCOMPARE(QFile::permissions(path) & (QFile::ReadGroup | QFile::ReadOther), QFile::Permissions());
+    QCOMPARE(UrlToken::loadOrCreateSecret(path, &error), a);
+    writeFile(path, "short");
+    QVERIFY(!UrlToken::loadOrCreateSecret(path, &error));
+    QVERIFY2(error.contains(QLatin1String("not a 32-byte key")), qPrintable(error));
 }
 
 QTEST_GUILESS_MAIN(TestAuth)

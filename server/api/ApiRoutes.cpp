@@ -1,0 +1,134 @@
+#include "api/ApiRoutes.h"
+
+#include "auth/Authenticator.h"
+#include "auth/BanStore.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace hlscam {
+
+namespace {
+
+using Method = QHttpServerRequest::Method;
+
+constexpr qint64 kDefaultTokenSeconds = 86400;
+constexpr qint64 kMaxViewerTokenSeconds = 7 * 86400;
+constexpr qint64 kMaxAdminTokenSeconds = 365 * 86400;
+
+QString isoTime(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate);
+}
+
+Response methodNotAllowed(const QByteArray &allow)
+{
+    return Response::jsonError(Status::MethodNotAllowed, QStringLiteral("method not allowed here")).header("Allow", allow);
+}
+
+Response adminOnly()
+{
+    return Response::jsonError(Status::Forbidden, QStringLiteral("this needs an admin account"));
+}
+
+}  // namespace
+
+ApiRoutes::ApiRoutes(Authenticator *auth, BanStore *bans, const QStringList &cameras, QObject *parent)
+    : QObject(parent), m_auth(auth), m_bans(bans), m_cameras(cameras)
+{
+}
+
+Response ApiRoutes::handle(const RequestContext &request)
+{
+    const QString path = request.path.mid(QStringLiteral("/api/v1").size());
+    const bool admin = request.role == Role::Admin;
+    if (path == QLatin1String("/tokens")) {
+        if (request.method != Method::Post)
+            return methodNotAllowed("POST");
+        return tokens(request);
+    }
+    if (path == QLatin1String("/bans")) {
+        if (request.method != Method::Get && request.method != Method::Head)
+            return methodNotAllowed("GET, HEAD");
+        return admin ? listBans() : adminOnly();
+    }
+    if (path.startsWith(QLatin1String("/bans/"))) {
+        if (request.method != Method::Delete)
+            return methodNotAllowed("DELETE");
+        return admin ? unban(request, path.mid(6)) : adminOnly();
+    }
+    return Response::jsonError(Status::NotFound, QStringLiteral("no such API route: %1").arg(request.path.left(100)));
+}
+
+Response ApiRoutes::tokens(const RequestContext &request)
+{
+    if (!request.token.isEmpty())
+        return Response::jsonError(Status::Forbidden, QStringLiteral("a URL token cannot make tokens; sign in with a password"));
+    QJsonObject in;
+    if (!request.body.trimmed().isEmpty()) {
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(request.body, &error);
+        if (!doc.isObject())
+            return Response::jsonError(Status::BadRequest, QStringLiteral("the body is not a JSON object: %1").arg(error.errorString()));
+        in = doc.object();
+    }
+    for (auto it = in.begin(); it != in.end(); ++it)
+        if (it.key() != QLatin1String("camera") && it.key() != QLatin1String("ttl") && it.key() != QLatin1String("role"))
+            return Response::jsonError(Status::BadRequest, QStringLiteral("unknown field '%1' (allowed: camera, ttl, role)").arg(it.key()));
+
+    const QString camera = in.value(QStringLiteral("camera")).toString(m_cameras.value(0));
+    if (camera != QLatin1String("*") && !m_cameras.contains(camera))
+        return Response::jsonError(Status::BadRequest, QStringLiteral("no camera '%1' (cameras: %2, or * for all)").arg(camera, m_cameras.join(QStringLiteral(", "))));
+    const bool admin = request.role == Role::Admin;
+    const qint64 maxTtl = admin ? kMaxAdminTokenSeconds : kMaxViewerTokenSeconds;
+    const QJsonValue ttlValue = in.value(QStringLiteral("ttl"));
+    const double ttl = ttlValue.isUndefined() ? double(kDefaultTokenSeconds) : ttlValue.toDouble(-1);
+    if (ttl < 60 || ttl > double(maxTtl) || ttl != double(qint64(ttl)))
+        return Response::jsonError(Status::BadRequest, QStringLiteral("ttl is whole seconds from 60 to %1 for your role").arg(maxTtl));
+    const QString roleText = in.value(QStringLiteral("role")).toString(QStringLiteral("viewer"));
+    if (roleText != QLatin1String("viewer") && roleText != QLatin1String("admin"))
+        return Response::jsonError(Status::BadRequest, QStringLiteral("role is viewer or admin"));
+    if (roleText == QLatin1String("admin") && !admin)
+        return adminOnly();
+
+    const Role role = roleText == QLatin1String("admin") ? Role::Admin : Role::Viewer;
+    const QByteArray token = m_auth->issueToken(request.user, camera, role, qint64(ttl));
+    if (token.isEmpty())
+        return Response::jsonError(Status::Forbidden, QStringLiteral("your account was just removed"));
+    const QString playlistCamera = camera == QLatin1String("*") ? m_cameras.value(0) : camera;
+    return Response::json(Status::Created,
+                          QJsonObject{{QStringLiteral("token"), QString::fromLatin1(token)},
+                                      {QStringLiteral("camera"), camera},
+                                      {QStringLiteral("role"), roleText},
+                                      {QStringLiteral("expires"), isoTime((QDateTime::currentSecsSinceEpoch() + qint64(ttl)) * 1000)},
+                                      {QStringLiteral("url"), QStringLiteral("/cam/%1/index.m3u8?token=%2").arg(playlistCamera, QString::fromLatin1(token))}});
+}
+
+Response ApiRoutes::listBans() const
+{
+    QJsonArray out;
+    for (const BanInfo &b : m_bans->bans())
+        out.append(QJsonObject{{QStringLiteral("address"), b.address},
+                               {QStringLiteral("banned_at"), isoTime(b.bannedAtMs)},
+                               {QStringLiteral("banned_until"), b.bannedUntilMs < 0 ? QJsonValue() : QJsonValue(isoTime(b.bannedUntilMs))},
+                               {QStringLiteral("ban_count"), b.banCount}});
+    return Response::json(Status::Ok, out);
+}
+
+Response ApiRoutes::unban(const RequestContext &request, const QString &address)
+{
+    const QHostAddress a(address);
+    if (a.isNull())
+        return Response::jsonError(Status::BadRequest, QStringLiteral("'%1' is not an IP address").arg(address.left(100)));
+    QString error;
+    const bool was = m_bans->unban(a, QStringLiteral("lifted by %1 through the API").arg(request.user), &error);
+    if (!error.isEmpty())
+        return Response::jsonError(Status::InternalServerError, QStringLiteral("unbanned, but not saved: %1").arg(error));
+    if (!was)
+        return Response::jsonError(Status::NotFound, QStringLiteral("%1 is not banned").arg(canonicalAddress(a).toString()));
+    return Response::json(Status::Ok, QJsonObject{{QStringLiteral("unbanned"), canonicalAddress(a).toString()}});
+}
+
+}  // namespace hlscam

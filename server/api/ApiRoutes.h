@@ -1,0 +1,33 @@
+// The JSON API under /api/v1 (documented in README): URL tokens for the signed-in user, and the
+// bans for admins. Requests arrive authenticated; this checks roles, methods and input.
+#pragma once
+
+#include "http/RequestContext.h"
+#include "http/Response.h"
+
+#include <QObject>
+#include <QStringList>
+
+namespace hlscam {
+
+class Authenticator;
+class BanStore;
+
+class ApiRoutes : public QObject {
+    Q_OBJECT
+public:
+    ApiRoutes(Authenticator *auth, BanStore *bans, const QStringList &cameras, QObject *parent = nullptr);
+
+    Response handle(const RequestContext &request);
+
+private:
+    Response tokens(const RequestContext &request);
+    Response listBans() const;
+    Response unban(const RequestContext &request, const QString &address);
+
+    Authenticator *m_auth;
+    BanStore *m_bans;
+    QStringList m_cameras;
+};
+
+}  // namespace hlscam

@@ -1,0 +1,59 @@
+#include "net/TlsFiles.h"
+
+#include <QFile>
+#include <QSslCertificate>
+#include <QSslKey>
+#include <QSslSocket>
+
+namespace hlscam {
+
+namespace {
+constexpr qint64 kMaxPemBytes = 1024 * 1024;
+
+std::optional<QByteArray> readPem(const QString &path, QString *error)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("%1: cannot be read (%2)").arg(path, f.errorString());
+        return std::nullopt;
+    }
+    return f.read(kMaxPemBytes);
+}
+}  // namespace
+
+std::optional<QSslConfiguration> loadTlsFiles(const QString &certPath, const QString &keyPath, QString *error)
+{
+    if (!QSslSocket::supportsSsl()) {
+        *error = QStringLiteral("HTTPS is configured, but Qt has no TLS backend here (install libssl3)");
+        return std::nullopt;
+    }
+    const std::optional<QByteArray> certPem = readPem(certPath, error);
+    if (!certPem)
+        return std::nullopt;
+    const QList<QSslCertificate> chain = QSslCertificate::fromData(*certPem, QSsl::Pem);
+    if (chain.isEmpty()) {
+        *error = QStringLiteral("%1: no PEM certificate in it (tls_cert)").arg(certPath);
+        return std::nullopt;
+    }
+    const std::optional<QByteArray> keyPem = readPem(keyPath, error);
+    if (!keyPem)
+        return std::nullopt;
+    QSslKey key;
+    for (QSsl::KeyAlgorithm algorithm : {QSsl::Rsa, QSsl::Ec, QSsl::Opaque}) {
+        key = QSslKey(*keyPem, algorithm, QSsl::Pem);
+        if (!key.isNull())
+            break;
+    }
+    if (key.isNull()) {
+        *error = QStringLiteral("%1: no unencrypted PEM private key (RSA or EC) in it (tls_key)").arg(keyPath);
+        return std::nullopt;
+    }
+    QSslConfiguration conf = QSslConfiguration::defaultConfiguration();
+    conf.setLocalCertificateChain(chain);
+    conf.setPrivateKey(key);
+    conf.setPeerVerifyMode(QSslSocket::VerifyNone);  // clients authenticate with passwords, not certificates
+    conf.setProtocol(QSsl::TlsV1_2OrLater);
+    return conf;
+}
+
+}  // namespace hlscam
