@@ -1,6 +1,8 @@
 #include "ServiceProcess.h"
 
 #include <QDeadlineTimer>
+#include <QElapsedTimer>
+#include <QSslSocket>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QEventLoop>
@@ -59,14 +61,15 @@ bool ServiceProcess::start(const QStringList &extraArgs)
     m_process.start(QStringLiteral(HLSCAM_BINARY), args);
     if (!m_process.waitForStarted(10000))
         return false;
-    static const QRegularExpression listening(QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)/"));
+    static const QRegularExpression listening(QStringLiteral("listening on (https?)://127\\.0\\.0\\.1:(\\d+)/"));
     const QDeadlineTimer deadline(20000);
     while (!deadline.hasExpired() && m_process.state() == QProcess::Running) {
         m_process.waitForReadyRead(200);
         m_log += m_process.readAll();
         const QRegularExpressionMatch m = listening.match(QString::fromUtf8(m_log));
         if (m.hasMatch()) {
-            m_port = quint16(m.captured(1).toUInt());
+            m_https = m.captured(1) == QLatin1String("https");
+            m_port = quint16(m.captured(2).toUInt());
             return true;
         }
     }
@@ -91,14 +94,16 @@ int ServiceProcess::stop()
 
 QByteArray ServiceProcess::log()
 {
-    if (m_process.state() != QProcess::NotRunning)
+    // What the service printed up to now: drain the pipe until it has been quiet for a moment.
+    while (m_process.state() != QProcess::NotRunning && m_process.waitForReadyRead(150))
         m_log += m_process.readAll();
+    m_log += m_process.readAll();
     return m_log;
 }
 
 QUrl ServiceProcess::url(const QString &path) const
 {
-    return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path));
+    return QUrl(QStringLiteral("%1://127.0.0.1:%2%3").arg(m_https ? "https" : "http").arg(m_port).arg(path));
 }
 
 HttpReply ServiceProcess::get(const QString &path, const QString &user, const QString &password,
@@ -128,6 +133,68 @@ HttpReply ServiceProcess::get(const QString &path, const QString &user, const QS
     out.body = reply->readAll();
     delete reply;
     return out;
+}
+
+HttpReply ServiceProcess::raw(const QByteArray &request, const QString &from, int timeoutMs)
+{
+    HttpReply out;
+    QSslSocket socket;
+    if (!socket.bind(QHostAddress(from)))
+        return out;
+    QElapsedTimer clock;
+    clock.start();
+    if (m_https) {
+        socket.setPeerVerifyMode(QSslSocket::VerifyNone);  // the test's own self-signed certificate
+        socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), m_port);
+        if (!socket.waitForEncrypted(timeoutMs))
+            return out;
+    } else {
+        socket.connectToHost(QHostAddress::LocalHost, m_port);
+        if (!socket.waitForConnected(timeoutMs))
+            return out;
+    }
+    socket.write(request);
+    QByteArray response;
+    const QDeadlineTimer deadline(timeoutMs);
+    // Until the server closes, or one whole response (headers + Content-Length) is in.
+    const auto complete = [&response] {
+        const qsizetype end = response.indexOf("\r\n\r\n");
+        if (end < 0)
+            return false;
+        static const QRegularExpression length(QStringLiteral("(?im)^content-length:\\s*(\\d+)"));
+        const QRegularExpressionMatch m = length.match(QString::fromLatin1(response.left(end)));
+        return m.hasMatch() && response.size() - end - 4 >= m.captured(1).toLongLong();
+    };
+    while (!deadline.hasExpired() && socket.state() == QAbstractSocket::ConnectedState && !complete()) {
+        if (socket.waitForReadyRead(int(std::max<qint64>(1, deadline.remainingTime()))))
+            response += socket.readAll();
+    }
+    response += socket.readAll();
+    out.answeredAfterMs = clock.elapsed();
+    if (socket.state() != QAbstractSocket::ConnectedState)
+        out.closedAfterMs = clock.elapsed();
+    m_log += m_process.readAll();
+    const qsizetype headerEnd = response.indexOf("\r\n\r\n");
+    if (!response.startsWith("HTTP/1.1 ") || headerEnd < 0)
+        return out;
+    const QList<QByteArray> lines = response.left(headerEnd).split('\n');
+    out.status = lines.first().mid(9, 3).toInt();
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const qsizetype colon = lines[i].indexOf(':');
+        if (colon > 0)
+            out.headers.append({lines[i].left(colon).trimmed(), lines[i].mid(colon + 1).trimmed()});
+    }
+    out.body = response.mid(headerEnd + 4);
+    return out;
+}
+
+HttpReply ServiceProcess::getFrom(const QString &from, const QString &path, const QString &user,
+                                  const QString &password)
+{
+    QByteArray request = "GET " + path.toUtf8() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+    if (!user.isNull())
+        request += "Authorization: Basic " + (user + u':' + password).toUtf8().toBase64() + "\r\n";
+    return raw(request + "\r\n", from);
 }
 
 QJsonObject ServiceProcess::probeVideo(const QString &path, const QString &user,

@@ -12,7 +12,9 @@
 #include <utility>
 
 struct HttpReply {
-    int status = 0;  // 0: no answer (connection failed or timed out)
+    int status = 0;  // 0: no answer (connection failed, refused, closed or timed out)
+    qint64 closedAfterMs = -1;  // for raw requests: when the server closed the connection
+    qint64 answeredAfterMs = -1;  // for raw requests: when the whole answer was in
     QList<std::pair<QByteArray, QByteArray>> headers;
     QByteArray body;
     QByteArray header(const QByteArray &name) const;
@@ -41,6 +43,17 @@ public:
 
     // The playlist at `path` read by ffprobe (real FFmpeg) with credentials: its first video
     // stream's codec_name, width and height; empty with *error set on failure.
+    // Sends `request` (raw bytes) from the local address `from` (any of 127.0.0.0/8) on a fresh
+    // connection, over TLS when the service serves HTTPS, and reads until the server closes or
+    // `timeoutMs` passes. For requests a normal client cannot make: other source addresses,
+    // oversized or slow headers.
+    HttpReply raw(const QByteArray &request, const QString &from = QStringLiteral("127.0.0.1"),
+                  int timeoutMs = 10000);
+    // A one-request GET from `from`, with Basic credentials unless user is null.
+    HttpReply getFrom(const QString &from, const QString &path, const QString &user = {},
+                      const QString &password = {});
+    bool https() const { return m_https; }
+
     QJsonObject probeVideo(const QString &path, const QString &user, const QString &password,
                            QString *error);
 
@@ -48,5 +61,6 @@ private:
     QTemporaryDir m_dir;
     QProcess m_process;
     quint16 m_port = 0;
+    bool m_https = false;
     QByteArray m_log;
 };
