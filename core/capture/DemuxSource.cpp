@@ -113,6 +113,7 @@ QString DemuxSource::open()
         if (err < 0)
             return QStringLiteral("%1: %2").arg(m_url, ff::errorText(err));
     }
+    m_fileSize = m_isCamera ? -1 : avio_size(m_input->pb);
     m_stream = av_find_best_stream(m_input.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
     if (m_stream < 0)
         return QStringLiteral("%1: no video stream").arg(m_url);
@@ -147,8 +148,9 @@ ReadStatus DemuxSource::readPacket(AVPacket *packet)
         int err = av_read_frame(m_input.get(), packet);
         if (err == AVERROR_EOF && !m_isCamera) {
             // A file loops: back to the start, and the decoder forgets the old stream position.
-            // A file that gives nothing between two ends (truncated, replaced) has failed.
-            if (m_packetsSinceRewind == 0) {
+            // A file that gives nothing between two ends, or that was truncated or replaced
+            // (the demuxer's index no longer matches it), has failed: it is opened again.
+            if (m_packetsSinceRewind == 0 || avio_size(m_input->pb) != m_fileSize) {
                 m_error = QStringLiteral("%1: no video left in the file").arg(m_url);
                 return ReadStatus::Failed;
             }
@@ -175,7 +177,7 @@ ReadStatus DemuxSource::readPacket(AVPacket *packet)
             m_error = QStringLiteral("%1: %2").arg(m_url, ff::errorText(err));
             return ReadStatus::Failed;
         }
-        if (packet->stream_index == m_stream) {
+        if (packet->stream_index == m_stream && packet->size > 0 && !(packet->flags & AV_PKT_FLAG_CORRUPT)) {
             ++m_packetsSinceRewind;
             m_lastPacketUs = av_gettime_relative();
             return ReadStatus::Ok;

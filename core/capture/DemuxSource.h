@@ -40,6 +40,7 @@ private:
     ff::InputPtr m_input;
     int m_stream = -1;
     qint64 m_packetsSinceRewind = 0;
+    qint64 m_fileSize = -1;  // a file's size when opened: one that changed since is read again
     qint64 m_lastPacketUs = 0;  // monotonic time of the last video packet (or of opening)  // files: video packets read since opening or looping
     ff::CodecContextPtr m_decoder;
     std::unique_ptr<FramePacer> m_pacer;  // files only: a camera paces itself

@@ -64,8 +64,6 @@ Response ApiRoutes::handle(const RequestContext &request)
 
 Response ApiRoutes::tokens(const RequestContext &request)
 {
-    if (!request.token.isEmpty())
-        return Response::jsonError(Status::Forbidden, QStringLiteral("a URL token cannot make tokens; sign in with a password"));
     QJsonObject in;
     if (!request.body.trimmed().isEmpty()) {
         QJsonParseError error;

@@ -149,9 +149,8 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     const QByteArray token = ctx->query.queryItemValue(QStringLiteral("token"), QUrl::FullyEncoded).toLatin1();
     const MediaPath media = ctx->path.startsWith(QLatin1String("/cam/")) ? parseMediaPath(ctx->path) : MediaPath{};
     const QByteArray authorization = headerValue(request, "authorization");
-    if (!token.isEmpty() && authorization.isEmpty()) {
-        AuthResult result = media.kind == MediaPath::Kind::Invalid ? AuthResult{AuthResult::Outcome::BadToken, {}, {}}
-                                                                   : m_auth->checkToken(token, media.camera);
+    if (!token.isEmpty() && authorization.isEmpty() && media.kind != MediaPath::Kind::Invalid) {
+        const AuthResult result = m_auth->checkToken(token, media.camera);
         if (result.outcome == AuthResult::Outcome::Ok)
             ctx->token = token;
         authenticated(ctx, result);
@@ -194,8 +193,6 @@ void HttpServer::route(const RequestPtr &ctx)
         if (!ctx->token.isEmpty())
             media.uriQuery = "?token=" + ctx->token;
         m_media->handle(media, std::move(ctx->responder), ctx->socket);
-    } else if (!ctx->token.isEmpty()) {
-        send(ctx->responder, challenge("a URL token opens a camera's media only"), ctx->headOnly);
     } else if (path.startsWith(QLatin1String("/api/v1/")) || path == QLatin1String("/api/v1")) {
         send(ctx->responder, m_api->handle(*ctx), ctx->headOnly);
     } else if (path == QLatin1String("/") || path == QLatin1String("/index.html")) {

@@ -182,8 +182,10 @@ void Listener::dropAddress(const QHostAddress &address)
     for (auto it = m_connections.cbegin(); it != m_connections.cend(); ++it)
         if (it->address == key)
             victims.append(it.key());
+    // Gracefully: the answer to the failure that caused the ban is still being written. A
+    // client that will not read it is cut off by the sweeper.
     for (QTcpSocket *s : std::as_const(victims))
-        s->abort();
+        s->disconnectFromHost();
 }
 
 }  // namespace hlscam
