@@ -165,6 +165,9 @@ int serve(const QStringList &args)
     server.bindListener(tcp);
     if (!tls)
         warnIfExposed(tcp->serverAddress());
+    if (settings.auth.anonymousViewers)
+        QTextStream(stderr) << "hlscam: anonymous = viewer: anyone who can reach this service can watch "
+                               "without a password ([auth] in the config file)\n";
     for (Pipeline *p : std::as_const(pipelines))
         p->start();
 

@@ -249,6 +249,14 @@ const KeyDef kKeys[] = {
      [](const QString &v, State &s) {
          return readPath(v, s.settings.auth.usersFile, "the file users in state_dir");
      }},
+    {"auth", "anonymous",
+     [](const QString &v, State &s) -> QString {
+         if (v == QLatin1String("none") || v == QLatin1String("viewer")) {
+             s.settings.auth.anonymousViewers = v == QLatin1String("viewer");
+             return {};
+         }
+         return quoted(v) + QStringLiteral(" is not allowed (allowed: none, viewer)");
+     }},
     {"bans", "maxretry",
      [](const QString &v, State &s) { return readInt(v, 0, 1000000, s.settings.bans.maxRetry); }},
     {"bans", "findtime",

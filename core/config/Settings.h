@@ -55,6 +55,9 @@ struct BanSettings {
 
 struct AuthSettings {
     QString usersFile;  // empty: <state_dir>/users
+    // Anyone may watch (page and media) without a password, like a public garden camera; the
+    // API still needs credentials. Off by default.
+    bool anonymousViewers = false;
 };
 
 struct PathSettings {

@@ -63,6 +63,7 @@ HttpServer::HttpServer(const QList<Pipeline *> &pipelines, Authenticator *authen
       m_bans(bans),
       m_media(new MediaRoutes(pipelines, settings.hls, this)),
       m_trustedProxies(settings.server.trustedProxies),
+      m_anonymousViewers(settings.auth.anonymousViewers),
       m_indexHtml(resource(QStringLiteral(":/www/index.html"))),
       m_playerJs(resource(QStringLiteral(":/www/player.js")))
 {
@@ -154,6 +155,11 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
         if (result.outcome == AuthResult::Outcome::Ok)
             ctx->token = token;
         authenticated(ctx, result);
+        return true;
+    }
+    if (m_anonymousViewers && authorization.isEmpty() && !api) {
+        // A public camera: watching needs no password; an Authorization header is still checked.
+        authenticated(ctx, AuthResult{AuthResult::Outcome::Ok, {}, Role::Viewer});
         return true;
     }
     m_auth->checkBasic(authorization, this, [this, ctx](const AuthResult &result) { authenticated(ctx, result); });

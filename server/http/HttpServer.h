@@ -46,6 +46,7 @@ private:
     MediaRoutes *m_media;
     ApiRoutes *m_api;
     AddressSet m_trustedProxies;
+    bool m_anonymousViewers;
     QByteArray m_indexHtml;
     QByteArray m_playerJs;
 };

@@ -41,8 +41,6 @@ public:
     HttpReply get(const QString &path, const QString &user = {}, const QString &password = {},
                   const QByteArray &method = "GET");
 
-    // The playlist at `path` read by ffprobe (real FFmpeg) with credentials: its first video
-    // stream's codec_name, width and height; empty with *error set on failure.
     // Sends `request` (raw bytes) from the local address `from` (any of 127.0.0.0/8) on a fresh
     // connection, over TLS when the service serves HTTPS, and reads until the server closes or
     // `timeoutMs` passes. For requests a normal client cannot make: other source addresses,
@@ -54,6 +52,9 @@ public:
                       const QString &password = {});
     bool https() const { return m_https; }
 
+    // The playlist at `path` read by ffprobe (real FFmpeg) with credentials (none when user is
+    // empty): its first video stream's codec_name, width and height; empty with *error set on
+    // failure.
     QJsonObject probeVideo(const QString &path, const QString &user, const QString &password,
                            QString *error);
 

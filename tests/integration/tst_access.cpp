@@ -46,6 +46,7 @@ private Q_SLOTS:
     void bansFollowFail2banRules();
     void tokensOpenMediaOnly();
     void apiRolesAndErrors();
+    void anonymousViewersWatchButCannotAdminister();
     void httpsWithASelfSignedCertificate();
     void limitsCloseAbusiveConnections();
     void usersFileSurvivesKillDuringAdd();
@@ -191,6 +192,26 @@ void TestAccess::apiRolesAndErrors()
     QCOMPARE(post(QStringLiteral("admin"), "not json").status, 400);
     QCOMPARE(post(QStringLiteral("admin"), R"({"ttl": 5})").status, 400);
     QCOMPARE(post(QStringLiteral("admin"), R"({"colour": "red"})").status, 400);
+}
+
+void TestAccess::anonymousViewersWatchButCannotAdminister()
+{
+    ServiceProcess service;
+    QVERIFY(service.addUser(QStringLiteral("admin"), QStringLiteral("admin-pw"), QStringLiteral("admin")));
+    QVERIFY(service.start(configArgs(service, "[auth]\nanonymous = viewer\n" + kBanConfig)));
+    QVERIFY(service.log().contains("anonymous = viewer"));
+    // Page and stream without a password; a second HLS client (ffprobe) plays it as is.
+    QCOMPARE(service.getFrom(QStringLiteral("127.0.0.2"), QStringLiteral("/")).status, 200);
+    QCOMPARE(service.getFrom(QStringLiteral("127.0.0.2"), kPlaylist).status, 200);
+    QString error;
+    service.probeVideo(kPlaylist, {}, {}, &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    // The API still asks for a password, and only an admin's opens it.
+    QCOMPARE(service.getFrom(QStringLiteral("127.0.0.2"), QStringLiteral("/api/v1/bans")).status, 401);
+    QCOMPARE(service.get(QStringLiteral("/api/v1/bans"), QStringLiteral("admin"), QStringLiteral("admin-pw")).status, 200);
+    // Credentials that are sent are still checked, and wrong ones still count towards a ban.
+    QCOMPARE(service.getFrom(QStringLiteral("127.0.0.2"), kPlaylist, QStringLiteral("admin"), QStringLiteral("nope")).status, 401);
+    QVERIFY(service.log().contains("authentication failure from 127.0.0.2: wrong-password (1 of 10)"));
 }
 
 void TestAccess::httpsWithASelfSignedCertificate()

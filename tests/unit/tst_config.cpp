@@ -237,6 +237,9 @@ void TestConfig::goodFiles_data() {
                s.bans.banTimeMaxS = 2 * 86400;
                s.bans.ignoreIp = {QStringLiteral("192.168.0.0/16"), QStringLiteral("fd00::/8")};
            });
+    QTest::newRow("anonymous viewers")
+        << QByteArray("[auth]\nanonymous = viewer\n")
+        << with([](Settings &s) { s.auth.anonymousViewers = true; });
     QTest::newRow("empty ignoreip ignores nobody")
         << QByteArray("[bans]\nignoreip =\nbantime = 1w\n") << with([](Settings &s) {
                s.bans.ignoreIp.clear();
@@ -383,6 +386,8 @@ void TestConfig::errors_data() {
     row("findtime zero", "[bans]\nfindtime = 0\n", 2, "[bans] findtime", "'0' is out of range");
     row("ignoreip host name", "[bans]\nignoreip = 127.0.0.1 myphone.lan\n", 2, "[bans] ignoreip",
         "'myphone.lan' is not an IP address or CIDR range");
+    row("anonymous admin", "[auth]\nanonymous = admin\n", 2, "[auth] anonymous",
+        "'admin' is not allowed (allowed: none, viewer)");
     row("increment not a bool", "[bans]\nbantime_increment = maybe\n", 2,
         "[bans] bantime_increment", "'maybe' is not true or false");
     row("maxretry negative", "[bans]\nmaxretry = -5\n", 2, "[bans] maxretry", "is not a whole number");
