@@ -6,6 +6,7 @@
 
 #include <QFile>
 #include <QHash>
+#include <QSet>
 #include <QRandomGenerator>
 
 namespace hlscam {
@@ -30,12 +31,15 @@ UsersParseResult parseUsers(const QByteArray &text, const QString &fileName)
     UsersParseResult out;
     QHash<QString, int> lineOf;  // user -> line, for duplicates
     QList<std::pair<QString, Role>> roles;
-    const QList<QByteArray> lines = text.split('\n');
+    QList<QByteArray> lines = text.split('\n');
+    if (!lines.isEmpty() && lines.last().isEmpty())
+        lines.removeLast();  // the break at the end of the last line
     for (int i = 0; i < lines.size(); ++i) {
         QByteArray line = lines.at(i);
         if (line.endsWith('\r'))
             line.chop(1);
         const int number = i + 1;
+        UsersLine &kept = out.lines.emplace_back(UsersLine{UsersLine::Kind::Other, {}, line});
         auto error = [&](const QString &message) {
             out.errors << QStringLiteral("%1:%2: %3").arg(fileName).arg(number).arg(message);
         };
@@ -43,10 +47,12 @@ UsersParseResult parseUsers(const QByteArray &text, const QString &fileName)
             continue;
         if (line.startsWith(kRolePrefix)) {
             const QList<QByteArray> words = line.mid(kRolePrefix.size()).simplified().split(' ');
-            if (words.size() != 2 || (words[1] != "admin" && words[1] != "viewer"))
+            if (words.size() != 2 || (words[1] != "admin" && words[1] != "viewer")) {
                 error(QStringLiteral("a role line is `#hlscam-role NAME admin|viewer`"));
-            else
+            } else {
                 roles.append({QString::fromUtf8(words[0]), words[1] == "admin" ? Role::Admin : Role::Viewer});
+                kept = UsersLine{UsersLine::Kind::RoleEntry, roles.last().first, line};
+            }
             continue;
         }
         if (line.startsWith('#'))
@@ -76,6 +82,7 @@ UsersParseResult parseUsers(const QByteArray &text, const QString &fileName)
         }
         lineOf.insert(name, number);
         out.users.append(User{name, hash, Role::Viewer});
+        kept = UsersLine{UsersLine::Kind::UserEntry, name, line};
     }
     for (const auto &[name, role] : roles)
         for (User &u : out.users)
@@ -84,14 +91,37 @@ UsersParseResult parseUsers(const QByteArray &text, const QString &fileName)
     return out;
 }
 
-QByteArray serializeUsers(const QList<User> &users)
+QByteArray serializeUsers(const QList<User> &users, const QList<UsersLine> &lines)
 {
-    QByteArray out;
-    for (const User &u : users) {
-        out += u.name.toUtf8() + ':' + u.hash + '\n';
+    const auto entry = [](const User &u) {
+        QByteArray text = u.name.toUtf8() + ':' + u.hash + '\n';
         if (u.role == Role::Admin)
-            out += QByteArray(kRolePrefix.data(), kRolePrefix.size()) + u.name.toUtf8() + " admin\n";
+            text += QByteArray(kRolePrefix.data(), kRolePrefix.size()) + u.name.toUtf8() + " admin\n";
+        return text;
+    };
+    QHash<QString, const User *> byName;
+    for (const User &u : users)
+        byName.insert(u.name, &u);
+    QByteArray out;
+    QSet<QString> written;
+    for (const UsersLine &line : lines) {
+        switch (line.kind) {
+        case UsersLine::Kind::Other:
+            out += line.text + '\n';
+            break;
+        case UsersLine::Kind::RoleEntry:
+            break;  // written with its user's line
+        case UsersLine::Kind::UserEntry:
+            if (const User *u = byName.value(line.name)) {
+                out += entry(*u);
+                written.insert(u->name);
+            }
+            break;
+        }
     }
+    for (const User &u : users)
+        if (!written.contains(u.name))
+            out += entry(u);
     return out;
 }
 
@@ -99,6 +129,7 @@ QString UsersFile::load()
 {
     m_users.clear();
     m_errors.clear();
+    m_lines.clear();
     QFile f(m_path);
     if (!f.exists())
         return {};
@@ -107,6 +138,7 @@ QString UsersFile::load()
     UsersParseResult parsed = parseUsers(f.readAll(), m_path);
     m_users = parsed.users;
     m_errors = parsed.errors;
+    m_lines = parsed.lines;
     return {};
 }
 
@@ -141,7 +173,7 @@ bool UsersFile::remove(const QString &name)
 
 QString UsersFile::save() const
 {
-    return writeFileAtomically(m_path, serializeUsers(m_users));
+    return writeFileAtomically(m_path, serializeUsers(m_users, m_lines));
 }
 
 QString UsersFile::update(const QString &path,

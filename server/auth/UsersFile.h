@@ -3,8 +3,9 @@
 //   alice:$y$j9T$...           one user per line, name:hash
 //   #hlscam-role alice admin   a role, in a comment line that Apache's htpasswd leaves alone
 //
-// Users without a role line are viewers. Other comments and blank lines are ignored. A bad line
-// is skipped with an error naming the file and line (fail closed: that user cannot log in).
+// Users without a role line are viewers. Other comments and blank lines are ignored, and kept
+// when the file is rewritten. A bad line is skipped with an error naming the file and line (fail
+// closed: that user cannot log in) and kept as it was, for its owner to mend.
 #pragma once
 
 #include <QByteArray>
@@ -24,13 +25,25 @@ struct User {
     Role role = Role::Viewer;
 };
 
+// One line of the file as read, so that a rewrite keeps what it does not manage (comments,
+// blank lines, lines in error) where they were.
+struct UsersLine {
+    enum class Kind { Other, UserEntry, RoleEntry };
+    Kind kind = Kind::Other;
+    QString name;     // the user of a UserEntry or RoleEntry
+    QByteArray text;  // the line as read, without its line break
+};
+
 struct UsersParseResult {
     QList<User> users;
     QStringList errors;  // "FILE:LINE: message"
+    QList<UsersLine> lines;
 };
 
 UsersParseResult parseUsers(const QByteArray &text, const QString &fileName);
-QByteArray serializeUsers(const QList<User> &users);
+// The file's text for `users`: each user's line (and role line) where it was in `lines`, other
+// lines kept as they were, removed users gone, new users at the end.
+QByteArray serializeUsers(const QList<User> &users, const QList<UsersLine> &lines = {});
 // Why a name is not allowed, or empty: 1-64 bytes of printable UTF-8, no ':' or whitespace.
 QString checkUserName(const QString &name);
 
@@ -63,6 +76,7 @@ private:
     QString m_path;
     QList<User> m_users;
     QStringList m_errors;
+    QList<UsersLine> m_lines;
 };
 
 // On a first start: when the file has no users, creates `admin` (role admin) with a random

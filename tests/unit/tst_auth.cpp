@@ -72,6 +72,7 @@ private Q_SLOTS:
     void parsesGoodFiles();
     void malformedLinesAreReportedAndSkipped_data();
     void malformedLinesAreReportedAndSkipped();
+    void rewritingKeepsWhatItDoesNotManage();
     void serializeRoundTripKeepsRoles();
     void saveIsPrivateAndLoadable();
     void ensureAdminCreatesOnlyOnce();
@@ -182,6 +183,23 @@ void TestAuth::malformedLinesAreReportedAndSkipped()
     QVERIFY2(r.errors[0].contains(message), qPrintable(r.errors[0]));
     QCOMPARE(r.users.size(), 2);  // the others still load
     QCOMPARE(r.users[0].hash, m_aliceHash);
+}
+
+void TestAuth::rewritingKeepsWhatItDoesNotManage()
+{
+    // A hand-kept file: comments, a blank line, a refused plain-text line, roles.
+    const QByteArray text = "# garden camera\nalice:" + m_aliceHash + "\n#hlscam-role alice admin\n\n" +
+                            "carol:secret\nbob:" + m_aliceHash + "\n# end\n";
+    UsersParseResult r = parseUsers(text, QStringLiteral("f"));
+    QCOMPARE(r.errors.size(), 1);
+    const QByteArray newHash = bcryptHash("n");
+    r.users[0].hash = newHash;      // alice changes her password and becomes a viewer
+    r.users[0].role = Role::Viewer;
+    r.users.removeAt(1);            // bob is removed
+    r.users.append(User{QStringLiteral("dave"), m_aliceHash, Role::Admin});
+    QCOMPARE(serializeUsers(r.users, r.lines),
+             "# garden camera\nalice:" + newHash + "\n\ncarol:secret\n# end\ndave:" + m_aliceHash +
+                 "\n#hlscam-role dave admin\n");
 }
 
 void TestAuth::serializeRoundTripKeepsRoles()
