@@ -50,6 +50,31 @@ test('the page plays the stream and its time advances', async () => {
   await context.close();
 });
 
+test('the page makes a token link that plays without a password', async () => {
+  const context = await browser.newContext({
+    httpCredentials: { username: service.user, password: service.password },
+  });
+  const page = await context.newPage();
+  await page.goto(service.url + '/');
+  await page.click('#share');
+  await page.waitForFunction(() => /token=/.test(document.querySelector('#link').value), null, { timeout: 10000 });
+  const link = await page.evaluate(() => document.querySelector('#link').value);
+  assert.ok(link.startsWith(service.url + '/cam/cam0/index.m3u8?token='), link);
+  await page.screenshot({ path: screenshotPath('viewer-link.png') });
+  await context.close();
+
+  // Someone without credentials: the link plays, and the media URIs carry the token on.
+  const stranger = await browser.newContext();
+  const playlist = await stranger.request.get(link);
+  assert.equal(playlist.status(), 200);
+  const text = await playlist.text();
+  const segment = text.split('\n').find((l) => l.startsWith('seg'));
+  assert.match(segment, /\?token=/);
+  assert.equal((await stranger.request.get(new URL(segment, link).href)).status(), 200);
+  assert.equal((await stranger.request.get(link.replace(/token=./, 'token=x'))).status(), 401);
+  await stranger.close();
+});
+
 test('an unknown camera is said plainly, not retried forever', async () => {
   const context = await browser.newContext({
     httpCredentials: { username: service.user, password: service.password },
