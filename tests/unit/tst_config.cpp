@@ -56,7 +56,7 @@ QString describe(const Settings &s) {
                  .arg(s.bans.banTimeIncrement)
                  .arg(s.bans.banTimeMaxS)
                  .arg(s.bans.ignoreIp.join(QStringLiteral(" ")));
-    lines << QStringLiteral("users '%1' state '%2'").arg(s.auth.usersFile, s.paths.stateDir);
+    lines << QStringLiteral("users '%1' anonymous %2 state '%3'").arg(s.auth.usersFile).arg(s.auth.anonymousViewers).arg(s.paths.stateDir);
     return lines.join(u'\n');
 }
 
