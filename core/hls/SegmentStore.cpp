@@ -138,4 +138,26 @@ qint64 SegmentStore::nextMsn() const
     return m_nextMsn;
 }
 
+StorePosition SegmentStore::position() const
+{
+    QMutexLocker lock(&m_mutex);
+    StorePosition p;
+    if (m_segments.isEmpty())
+        return p;
+    p.firstMsn = m_segments.first().msn;
+    p.lastMsn = m_segments.last().msn;
+    p.lastParts = int(m_segments.last().parts.size());
+    p.lastComplete = m_segments.last().complete;
+    return p;
+}
+
+std::optional<std::pair<int, bool>> SegmentStore::progress(qint64 msn) const
+{
+    QMutexLocker lock(&m_mutex);
+    const Segment *s = find(msn);
+    if (!s)
+        return std::nullopt;
+    return std::pair<int, bool>(int(s->parts.size()), s->complete);
+}
+
 }  // namespace hlscam

@@ -35,6 +35,14 @@ struct StoreSnapshot {
     qint64 latestGeneration = -1;
 };
 
+// Where the store is, cheaply (no media copied): for blocking playlist reloads and held parts.
+struct StorePosition {
+    qint64 firstMsn = -1;  // -1: no segment yet
+    qint64 lastMsn = -1;   // the newest segment, complete or being written
+    int lastParts = 0;
+    bool lastComplete = false;
+};
+
 class SegmentStore : public QObject {
     Q_OBJECT
 public:
@@ -57,6 +65,9 @@ public:
     std::optional<QByteArray> init(qint64 generation) const;
     std::optional<QByteArray> latestInit() const;
     qint64 nextMsn() const;
+    StorePosition position() const;
+    // Parts of segment `msn` so far and whether it is complete; nullopt when not in the store.
+    std::optional<std::pair<int, bool>> progress(qint64 msn) const;
 
 Q_SIGNALS:
     // A part or segment was added. Emitted from the writer thread: connect queued.

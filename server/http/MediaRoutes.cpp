@@ -8,7 +8,8 @@ namespace hlscam {
 namespace {
 // How long a playlist request may wait for the first segment before it gets a 503.
 constexpr int kFirstSegmentWaitMs = 10000;
-constexpr int kMaxHeld = 256;  // bounded: a flood of early requests cannot grow memory
+// Held requests in all: a flood of blocking requests cannot grow memory. Past it, 503.
+constexpr qsizetype kMaxHeld = 1024;
 
 // Media never change under a URL (the sequence numbers start from the clock at each start), so
 // browsers may keep them; without `public`, shared caches skip authenticated answers.
@@ -18,6 +19,11 @@ Response media(const QByteArray &data, const QByteArray &type, bool immutable)
 }
 
 Response notFound() { return Response::text(Status::NotFound, "not found"); }
+
+Response unavailable(const QByteArray &why)
+{
+    return Response::text(Status::ServiceUnavailable, why).header("Retry-After", "1");
+}
 }  // namespace
 
 MediaRoutes::MediaRoutes(const QList<Pipeline *> &pipelines, const HlsSettings &hls, QObject *parent)
@@ -28,27 +34,90 @@ MediaRoutes::MediaRoutes(const QList<Pipeline *> &pipelines, const HlsSettings &
         connect(p->store(), &SegmentStore::changed, this, &MediaRoutes::answerHeld,
                 Qt::QueuedConnection);
     }
-    m_expiry.setInterval(500);
+    m_expiry.setInterval(250);
     connect(&m_expiry, &QTimer::timeout, this, &MediaRoutes::answerHeld);
 }
 
-bool MediaRoutes::hasSegments(Pipeline *pipeline) const
-{
-    const StoreSnapshot s = pipeline->store()->snapshot();
-    for (const Segment &seg : s.segments)
-        if (seg.complete)
-            return true;
-    return false;
-}
-
-Response MediaRoutes::playlist(Pipeline *pipeline, const MediaRequest &request) const
+Response MediaRoutes::playlist(Pipeline *pipeline, const MediaRequest &request, const LowLatencyQuery &ll) const
 {
     PlaylistOptions options;
     options.uriQuery = request.uriQuery;
     options.windowSegments = m_hls.windowSegments;
     options.targetDurationMs = m_hls.segmentMs;
+    options.partTargetMs = m_hls.partMs;
+    options.skip = ll.skip;
     return Response::content("application/vnd.apple.mpegurl",
                              writePlaylist(pipeline->store()->snapshot(), options), "no-cache");
+}
+
+// RFC 8216bis 6.2.5.2: ready once the playlist holds segment _HLS_msn (or part _HLS_part of
+// it); a request more than two segments or three seconds of parts ahead is refused.
+MediaRoutes::Readiness MediaRoutes::playlistReadiness(const Held &held) const
+{
+    const StorePosition at = held.pipeline->store()->position();
+    const bool started = at.firstMsn >= 0 && (at.lastComplete || at.lastMsn > at.firstMsn);
+    if (!started)
+        return Readiness::Wait;  // not one complete segment yet
+    if (!held.lowLatency.msn)
+        return Readiness::Ready;
+    const qint64 msn = *held.lowLatency.msn;
+    const int partsPerSegment = qMax(1, m_hls.segmentMs / qMax(1, m_hls.partMs));
+    const int advanceParts = qMax(3, 3000 / qMax(1, m_hls.partMs));
+    const qint64 lastPart = at.lastComplete ? (at.lastMsn + 1) * partsPerSegment - 1
+                                            : at.lastMsn * partsPerSegment + at.lastParts - 1;
+    const qint64 wanted = msn * partsPerSegment + held.lowLatency.part.value_or(partsPerSegment - 1);
+    if (msn > at.lastMsn + 2 || wanted - lastPart > advanceParts)
+        return Readiness::Never;
+    if (msn < at.lastMsn)
+        return Readiness::Ready;
+    if (msn > at.lastMsn)
+        return Readiness::Wait;
+    // The newest segment: ready when complete, or when it has the part asked for.
+    return at.lastComplete || (held.lowLatency.part && *held.lowLatency.part < at.lastParts) ? Readiness::Ready
+                                                                                             : Readiness::Wait;
+}
+
+// A part is held only when it is the next one to come: the one the playlist hints at.
+MediaRoutes::Readiness MediaRoutes::partReadiness(const Held &held) const
+{
+    const MediaPath &path = held.request.path;
+    const SegmentStore *store = held.pipeline->store();
+    if (const auto progress = store->progress(path.number)) {
+        if (path.part < progress->first)
+            return Readiness::Ready;
+        return !progress->second && path.part == progress->first ? Readiness::Wait : Readiness::Never;
+    }
+    const StorePosition at = store->position();
+    return at.lastMsn >= 0 && path.number == at.lastMsn + 1 && path.part == 0 ? Readiness::Wait : Readiness::Never;
+}
+
+Response MediaRoutes::answerFor(const Held &held, Readiness readiness) const
+{
+    const bool isPart = held.request.path.kind == MediaPath::Kind::Part;
+    if (readiness == Readiness::Ready) {
+        if (!isPart)
+            return playlist(held.pipeline, held.request, held.lowLatency);
+        const std::optional<QByteArray> data = held.pipeline->store()->part(held.request.path.number, held.request.path.part);
+        return data ? media(*data, "video/iso.segment", true) : notFound();
+    }
+    if (isPart)
+        return notFound();
+    if (readiness == Readiness::Never)
+        return Response::text(Status::BadRequest, "_HLS_msn/_HLS_part is too far ahead of the stream");
+    return unavailable(held.lowLatency.msn ? "the requested part did not come in time" : "camera not streaming yet");
+}
+
+void MediaRoutes::hold(Held &&held)
+{
+    const Readiness now = held.request.path.kind == MediaPath::Kind::Part ? partReadiness(held) : playlistReadiness(held);
+    if (now != Readiness::Wait) {
+        send(held.responder, answerFor(held, now), held.request.headOnly);
+    } else if (m_held.size() >= qsizetype(kMaxHeld)) {
+        send(held.responder, unavailable("too many waiting requests"), held.request.headOnly);
+    } else {
+        m_held.push_back(std::move(held));
+        m_expiry.start();
+    }
 }
 
 void MediaRoutes::handle(const MediaRequest &request, QHttpServerResponder &&responder,
@@ -62,18 +131,23 @@ void MediaRoutes::handle(const MediaRequest &request, QHttpServerResponder &&res
         return;
     }
     const SegmentStore *store = pipeline->store();
+    // A blocking reload waits up to three target durations (the spec's bound), the very first
+    // playlist until the camera has made a segment; the hinted part as long as a segment lasts.
+    const int blockMs = 3 * qMax(1000, m_hls.segmentMs);
     std::optional<QByteArray> data;
     switch (path.kind) {
-    case MediaPath::Kind::Playlist:
-        if (hasSegments(pipeline)) {
-            send(responder, playlist(pipeline, request), headOnly);
-        } else if (m_held.size() >= kMaxHeld) {
-            send(responder, Response::text(Status::ServiceUnavailable, "camera starting").header("Retry-After", "1"), headOnly);
-        } else {
-            m_held.push_back({std::move(responder), socket, pipeline, request,
-                              QDeadlineTimer(kFirstSegmentWaitMs)});
-            m_expiry.start();
+    case MediaPath::Kind::Playlist: {
+        Held held{std::move(responder), socket, pipeline, request, {}, {}};
+        if (const QString error = parseLowLatencyQuery(request.query, &held.lowLatency); !error.isEmpty()) {
+            send(held.responder, Response::text(Status::BadRequest, error.toUtf8()), headOnly);
+            return;
         }
+        held.deadline = QDeadlineTimer(store->position().firstMsn < 0 ? kFirstSegmentWaitMs : blockMs);
+        hold(std::move(held));
+        return;
+    }
+    case MediaPath::Kind::Part:
+        hold(Held{std::move(responder), socket, pipeline, request, {}, QDeadlineTimer(blockMs)});
         return;
     case MediaPath::Kind::LatestInit:
         data = store->latestInit();
@@ -87,10 +161,6 @@ void MediaRoutes::handle(const MediaRequest &request, QHttpServerResponder &&res
         data = store->segment(path.number);
         send(responder, data ? media(*data, "video/iso.segment", true) : notFound(), headOnly);
         return;
-    case MediaPath::Kind::Part:
-        data = store->part(path.number, path.part);
-        send(responder, data ? media(*data, "video/iso.segment", true) : notFound(), headOnly);
-        return;
     case MediaPath::Kind::Invalid:
         break;
     }
@@ -102,17 +172,15 @@ void MediaRoutes::answerHeld()
     for (auto it = m_held.begin(); it != m_held.end();) {
         if (!it->socket || it->socket->state() != QAbstractSocket::ConnectedState) {
             it = m_held.erase(it);  // the viewer left; its socket may already be gone
-        } else if (hasSegments(it->pipeline)) {
-            send(it->responder, playlist(it->pipeline, it->request), it->request.headOnly);
-            it = m_held.erase(it);
-        } else if (it->deadline.hasExpired()) {
-            send(it->responder,
-                 Response::text(Status::ServiceUnavailable, "camera not streaming yet").header("Retry-After", "1"),
-                 it->request.headOnly);
-            it = m_held.erase(it);
-        } else {
-            ++it;
+            continue;
         }
+        const Readiness r = it->request.path.kind == MediaPath::Kind::Part ? partReadiness(*it) : playlistReadiness(*it);
+        if (r == Readiness::Wait && !it->deadline.hasExpired()) {
+            ++it;
+            continue;
+        }
+        send(it->responder, answerFor(*it, r), it->request.headOnly);
+        it = m_held.erase(it);
     }
     if (m_held.empty())
         m_expiry.stop();

@@ -1,9 +1,12 @@
-// Serves the cameras' playlists and media from their SegmentStores. A playlist asked for before
-// the first segment exists is held (not refused) until it does, so a player starts as early as
-// possible; held requests are answered from the event loop, never by a waiting thread.
+// Serves the cameras' playlists and media from their SegmentStores. Some requests are held (not
+// refused) until what they ask for exists: a playlist before the first segment (so a player
+// starts as early as possible), a blocking playlist reload (_HLS_msn/_HLS_part), and the part
+// the playlist hints at next. Held requests are answered from the event loop when the store
+// changes, never by a waiting thread, and their number and wait are bounded.
 #pragma once
 
 #include "config/Settings.h"
+#include "http/LowLatencyQuery.h"
 #include "http/MediaPath.h"
 #include "http/Response.h"
 
@@ -37,16 +40,21 @@ public:
     void handle(const MediaRequest &request, QHttpServerResponder &&responder, QTcpSocket *socket);
 
 private:
+    enum class Readiness { Ready, Wait, Never };
     struct Held {
         QHttpServerResponder responder;
         QPointer<QTcpSocket> socket;
         Pipeline *pipeline;
         MediaRequest request;
+        LowLatencyQuery lowLatency;  // for playlists
         QDeadlineTimer deadline;
     };
 
-    Response playlist(Pipeline *pipeline, const MediaRequest &request) const;
-    bool hasSegments(Pipeline *pipeline) const;
+    Response playlist(Pipeline *pipeline, const MediaRequest &request, const LowLatencyQuery &ll) const;
+    Readiness playlistReadiness(const Held &held) const;
+    Readiness partReadiness(const Held &held) const;
+    Response answerFor(const Held &held, Readiness readiness) const;
+    void hold(Held &&held);
     void answerHeld();
 
     QHash<QString, Pipeline *> m_pipelines;

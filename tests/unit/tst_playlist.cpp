@@ -1,5 +1,6 @@
 // The media playlist writer against golden playlists, and the media URL parser.
 #include "hls/PlaylistWriter.h"
+#include "http/LowLatencyQuery.h"
 #include "http/MediaPath.h"
 
 #include <QtTest>
@@ -21,7 +22,19 @@ Segment segment(qint64 msn, qint64 generation, qint64 durationUs, bool discontin
     s.discontinuity = discontinuity;
     s.complete = complete;
     s.programDateTimeMs = kT0 + (msn - 100) * 1000;
+    for (qint64 us = 0; us < durationUs; us += 200000)
+        s.parts.append(Part{QByteArray("p"), qMin<qint64>(200000, durationUs - us), us == 0});
     return s;
+}
+
+// "#EXT-X-PART" lines of parts first..last-1 of segment msn, 200 ms each, not independent.
+QByteArray laterParts(qint64 msn, int first, int end, const QByteArray &query)
+{
+    QByteArray out;
+    for (int k = first; k < end; ++k)
+        out += "#EXT-X-PART:DURATION=0.20000,URI=\"part" + QByteArray::number(msn) + '.' + QByteArray::number(k) +
+               ".m4s" + query + "\"\n";
+    return out;
 }
 
 }  // namespace
@@ -31,6 +44,10 @@ class TestPlaylist : public QObject {
 private Q_SLOTS:
     void golden_data();
     void golden();
+    void deltaUpdateIsTheFullPlaylistWithOldSegmentsSkipped();
+    void partsAreListedForTheLastThreeTargetDurations();
+    void lowLatencyQuery_data();
+    void lowLatencyQuery();
     void programDateTimeIsUtcWithMilliseconds();
     void mediaPaths_data();
     void mediaPaths();
@@ -42,36 +59,60 @@ void TestPlaylist::golden_data()
     QTest::addColumn<QList<Segment>>("segments");
     QTest::addColumn<qint64>("discontinuitySequence");
     QTest::addColumn<int>("window");
+    QTest::addColumn<bool>("skip");
     QTest::addColumn<QByteArray>("query");
     QTest::addColumn<QByteArray>("expected");
 
-    QTest::newRow("two segments, one being written")
+    const QByteArray header = "#EXTM3U\n#EXT-X-VERSION:9\n#EXT-X-TARGETDURATION:1\n"
+                              "#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=0.600,CAN-SKIP-UNTIL=6.0\n"
+                              "#EXT-X-PART-INF:PART-TARGET=0.200\n";
+    const QByteArray parts100 = "#EXT-X-PART:DURATION=0.20000,URI=\"part100.0.m4s\",INDEPENDENT=YES\n"
+                                "#EXT-X-PART:DURATION=0.20000,URI=\"part100.1.m4s\"\n"
+                                "#EXT-X-PART:DURATION=0.20000,URI=\"part100.2.m4s\"\n"
+                                "#EXT-X-PART:DURATION=0.20000,URI=\"part100.3.m4s\"\n"
+                                "#EXT-X-PART:DURATION=0.20000,URI=\"part100.4.m4s\"\n";
+    QByteArray parts101 = parts100;
+    parts101.replace("part100.", "part101.");
+
+    QTest::newRow("two segments and the parts of the one being written, hinting its next part")
         << QList<Segment>{segment(100, 100, 1000000), segment(101, 100, 1000000),
                           segment(102, 100, 400000, false, false)}
-        << qint64(0) << 6 << QByteArray()
-        << QByteArray("#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:100\n"
-                      "#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-MAP:URI=\"init100.mp4\"\n"
-                      "#EXT-X-PROGRAM-DATE-TIME:2026-11-25T02:00:00.000Z\n#EXTINF:1.00000,\nseg100.m4s\n"
-                      "#EXT-X-PROGRAM-DATE-TIME:2026-11-25T02:00:01.000Z\n#EXTINF:1.00000,\nseg101.m4s\n");
+        << qint64(0) << 6 << false << QByteArray()
+        << header + "#EXT-X-MEDIA-SEQUENCE:100\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-MAP:URI=\"init100.mp4\"\n"
+               "#EXT-X-PROGRAM-DATE-TIME:2026-11-25T02:00:00.000Z\n" + parts100 + "#EXTINF:1.00000,\nseg100.m4s\n"
+               "#EXT-X-PROGRAM-DATE-TIME:2026-11-25T02:00:01.000Z\n" + parts101 + "#EXTINF:1.00000,\nseg101.m4s\n"
+               "#EXT-X-PROGRAM-DATE-TIME:2026-11-25T02:00:02.000Z\n"
+               "#EXT-X-PART:DURATION=0.20000,URI=\"part102.0.m4s\",INDEPENDENT=YES\n"
+               "#EXT-X-PART:DURATION=0.20000,URI=\"part102.1.m4s\"\n"
+               "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part102.2.m4s\"\n";
 
-    QTest::newRow("window drops the oldest; restart is a discontinuity with its own init")
+    QTest::newRow("window drops the oldest; restart is a discontinuity; full segment hints the next")
         << QList<Segment>{segment(100, 100, 1000000), segment(101, 100, 1000000),
-                          segment(102, 100, 520000), segment(103, 103, 1000000, true)}
-        << qint64(0) << 3 << QByteArray()
-        << QByteArray("#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:101\n"
-                      "#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-MAP:URI=\"init100.mp4\"\n"
-                      "#EXT-X-PROGRAM-DATE-TIME:2026-11-25T02:00:01.000Z\n#EXTINF:1.00000,\nseg101.m4s\n"
-                      "#EXT-X-PROGRAM-DATE-TIME:2026-11-25T02:00:02.000Z\n#EXTINF:0.52000,\nseg102.m4s\n"
-                      "#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI=\"init103.mp4\"\n"
-                      "#EXT-X-PROGRAM-DATE-TIME:2026-11-25T02:00:03.000Z\n#EXTINF:1.00000,\nseg103.m4s\n");
+                          segment(102, 100, 600000), segment(103, 103, 1000000, true)}
+        << qint64(0) << 3 << false << QByteArray()
+        << header + "#EXT-X-MEDIA-SEQUENCE:101\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-MAP:URI=\"init100.mp4\"\n"
+               "#EXT-X-PROGRAM-DATE-TIME:2026-11-25T02:00:01.000Z\n" + parts101 + "#EXTINF:1.00000,\nseg101.m4s\n"
+               "#EXT-X-PROGRAM-DATE-TIME:2026-11-25T02:00:02.000Z\n"
+               "#EXT-X-PART:DURATION=0.20000,URI=\"part102.0.m4s\",INDEPENDENT=YES\n"
+               "#EXT-X-PART:DURATION=0.20000,URI=\"part102.1.m4s\"\n"
+               "#EXT-X-PART:DURATION=0.20000,URI=\"part102.2.m4s\"\n"
+               "#EXTINF:0.60000,\nseg102.m4s\n"
+               "#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI=\"init103.mp4\"\n"
+               "#EXT-X-PROGRAM-DATE-TIME:2026-11-25T02:00:03.000Z\n" + QByteArray(parts100).replace("part100.", "part103.") +
+               "#EXTINF:1.00000,\nseg103.m4s\n"
+               "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part104.0.m4s\"\n";
 
-    QTest::newRow("discontinuities that left the window are counted; long segment raises target")
+    QTest::newRow("discontinuities that left the window are counted; long segment raises target; token")
         << QList<Segment>{segment(200, 200, 1000000, true), segment(201, 200, 2600000)}
-        << qint64(4) << 1 << QByteArray("?token=abc")
-        << QByteArray("#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:3\n#EXT-X-MEDIA-SEQUENCE:201\n"
-                      "#EXT-X-DISCONTINUITY-SEQUENCE:5\n"
-                      "#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-MAP:URI=\"init200.mp4?token=abc\"\n"
-                      "#EXT-X-PROGRAM-DATE-TIME:2026-11-25T02:01:41.000Z\n#EXTINF:2.60000,\nseg201.m4s?token=abc\n");
+        << qint64(4) << 1 << false << QByteArray("?token=abc")
+        << QByteArray(header).replace("TARGETDURATION:1", "TARGETDURATION:3") +
+               "#EXT-X-MEDIA-SEQUENCE:201\n#EXT-X-DISCONTINUITY-SEQUENCE:5\n"
+               "#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-MAP:URI=\"init200.mp4?token=abc\"\n"
+               "#EXT-X-PROGRAM-DATE-TIME:2026-11-25T02:01:41.000Z\n" +
+               "#EXT-X-PART:DURATION=0.20000,URI=\"part201.0.m4s?token=abc\",INDEPENDENT=YES\n" +
+               laterParts(201, 1, 13, "?token=abc") +
+               "#EXTINF:2.60000,\nseg201.m4s?token=abc\n"
+               "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part202.0.m4s?token=abc\"\n";
 }
 
 void TestPlaylist::golden()
@@ -79,6 +120,7 @@ void TestPlaylist::golden()
     QFETCH(QList<Segment>, segments);
     QFETCH(qint64, discontinuitySequence);
     QFETCH(int, window);
+    QFETCH(bool, skip);
     QFETCH(QByteArray, query);
     QFETCH(QByteArray, expected);
     StoreSnapshot snapshot;
@@ -86,8 +128,94 @@ void TestPlaylist::golden()
     snapshot.discontinuitySequence = discontinuitySequence;
     PlaylistOptions options;
     options.windowSegments = window;
+    options.skip = skip;
     options.uriQuery = query;
     QCOMPARE(writePlaylist(snapshot, options), expected);
+}
+
+void TestPlaylist::deltaUpdateIsTheFullPlaylistWithOldSegmentsSkipped()
+{
+    StoreSnapshot snapshot;
+    for (qint64 msn = 100; msn < 112; ++msn)
+        snapshot.segments.append(segment(msn, 100, 1000000));
+    snapshot.segments.append(segment(112, 100, 400000, false, false));
+    PlaylistOptions options;
+    options.windowSegments = 12;
+    const QList<QByteArray> full = writePlaylist(snapshot, options).split('\n');
+    options.skip = true;
+    const QList<QByteArray> delta = writePlaylist(snapshot, options).split('\n');
+
+    // 12 s of complete segments + 0.4 s: those ending more than 6 s before the end are skipped.
+    QVERIFY(delta.contains("#EXT-X-SKIP:SKIPPED-SEGMENTS=6"));
+    QCOMPARE(delta.at(5), full.at(5));  // the same EXT-X-MEDIA-SEQUENCE
+    QCOMPARE(full.at(5), QByteArray("#EXT-X-MEDIA-SEQUENCE:100"));
+    // After the skip, the delta lists exactly what the full playlist lists from seg106 on, with
+    // the init segment restated for the first segment it lists.
+    const qsizetype fullFrom = full.indexOf("seg105.m4s") + 1;
+    const qsizetype deltaFrom = delta.indexOf("#EXT-X-SKIP:SKIPPED-SEGMENTS=6") + 1;
+    QCOMPARE(delta.at(deltaFrom), QByteArray("#EXT-X-MAP:URI=\"init100.mp4\""));
+    QCOMPARE(delta.mid(deltaFrom + 1), full.mid(fullFrom));
+    QVERIFY(!delta.contains("seg105.m4s"));
+
+    // A discontinuity is never skipped over: its tag must reach the player.
+    snapshot.segments[4].discontinuity = true;
+    snapshot.segments[4].generation = 104;
+    for (qsizetype i = 5; i < snapshot.segments.size(); ++i)
+        snapshot.segments[i].generation = 104;
+    const QByteArray withBreak = writePlaylist(snapshot, options);
+    QVERIFY2(withBreak.contains("#EXT-X-SKIP:SKIPPED-SEGMENTS=4\n#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI=\"init104.mp4\"\n"),
+             withBreak.constData());
+}
+
+void TestPlaylist::partsAreListedForTheLastThreeTargetDurations()
+{
+    StoreSnapshot snapshot;
+    for (qint64 msn = 100; msn < 106; ++msn)
+        snapshot.segments.append(segment(msn, 100, 1000000));
+    const QByteArray text = writePlaylist(snapshot, PlaylistOptions{});
+    QVERIFY(!text.contains("part102."));
+    QVERIFY(text.contains("URI=\"part103.0.m4s\",INDEPENDENT=YES"));
+    QVERIFY(text.contains("part105.4.m4s"));
+}
+
+void TestPlaylist::lowLatencyQuery_data()
+{
+    QTest::addColumn<QString>("query");
+    QTest::addColumn<QString>("error");  // empty: accepted
+    QTest::addColumn<qint64>("msn");     // -1: none
+    QTest::addColumn<int>("part");       // -1: none
+    QTest::addColumn<bool>("skip");
+    QTest::newRow("none") << "" << "" << qint64(-1) << -1 << false;
+    QTest::newRow("msn") << "_HLS_msn=3591145698" << "" << qint64(3591145698) << -1 << false;
+    QTest::newRow("msn and part, with token") << "token=x&_HLS_msn=12&_HLS_part=3" << "" << qint64(12) << 3 << false;
+    QTest::newRow("skip v2") << "_HLS_skip=v2" << "" << qint64(-1) << -1 << true;
+    QTest::newRow("part alone") << "_HLS_part=1" << "needs _HLS_msn" << qint64(-1) << -1 << false;
+    QTest::newRow("negative") << "_HLS_msn=-1" << "not a media sequence" << qint64(-1) << -1 << false;
+    QTest::newRow("huge") << "_HLS_msn=99999999999999999999" << "not a media sequence" << qint64(-1) << -1 << false;
+    QTest::newRow("empty") << "_HLS_msn=" << "not a media sequence" << qint64(-1) << -1 << false;
+    QTest::newRow("hex") << "_HLS_msn=0x10" << "not a media sequence" << qint64(-1) << -1 << false;
+    QTest::newRow("bad part") << "_HLS_msn=1&_HLS_part=1.5" << "not a part index" << qint64(-1) << -1 << false;
+    QTest::newRow("twice") << "_HLS_msn=1&_HLS_msn=2" << "more than once" << qint64(-1) << -1 << false;
+    QTest::newRow("bad skip") << "_HLS_skip=yes" << "YES or v2" << qint64(-1) << -1 << false;
+}
+
+void TestPlaylist::lowLatencyQuery()
+{
+    QFETCH(QString, query);
+    QFETCH(QString, error);
+    QFETCH(qint64, msn);
+    QFETCH(int, part);
+    QFETCH(bool, skip);
+    LowLatencyQuery q;
+    const QString got = parseLowLatencyQuery(QUrlQuery(query), &q);
+    if (!error.isEmpty()) {
+        QVERIFY2(got.contains(error), qPrintable(got));
+        return;
+    }
+    QCOMPARE(got, QString());
+    QCOMPARE(q.msn.value_or(-1), msn);
+    QCOMPARE(q.part.value_or(-1), part);
+    QCOMPARE(q.skip, skip);
 }
 
 void TestPlaylist::programDateTimeIsUtcWithMilliseconds()
