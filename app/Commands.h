@@ -15,5 +15,6 @@ int users(const QStringList &args);
 int bans(const QStringList &args);
 int devices(const QStringList &args);
 int configCheck(const QStringList &args);
+int pattern(const QStringList &args);
 
 }  // namespace hlscam::app

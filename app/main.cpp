@@ -17,6 +17,7 @@ const char *kUsage =
     "  bans list | unban ADDR  show banned addresses, or lift a ban\n"
     "  devices                 list V4L2 cameras, their formats and sizes\n"
     "  config check [--config FILE]           validate a configuration file\n"
+    "  pattern [--size WxH] [--fps N] [--seconds N]  the stamped test pattern as raw yuv420p on stdout\n"
     "  version\n"
     "\n"
     "Run `hlscam <command> --help` for a command's options.\n";
@@ -41,6 +42,8 @@ int main(int argc, char *argv[])
         return bans(args);
     if (command == QLatin1String("devices"))
         return devices(args);
+    if (command == QLatin1String("pattern"))
+        return pattern(args);
     if (command == QLatin1String("config") && !args.isEmpty() && args.first() == QLatin1String("check"))
         return configCheck(args.mid(1));
     if (command == QLatin1String("version") || command == QLatin1String("--version")) {

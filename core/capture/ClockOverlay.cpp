@@ -75,4 +75,18 @@ void drawClock(AVFrame *frame, qint64 wallUs)
     }
 }
 
+void drawTimeCode(AVFrame *frame, qint64 wallUs)
+{
+    const int block = qMax(4, (frame->width / 40) & ~1);
+    if (block * kTimeCodeBlocks > frame->width || block > frame->height)
+        return;
+    const quint32 ms = quint32(quint64(wallUs / 1000) & 0xFFFFFFFFu);
+    fillRect(frame, 1, 0, 0, block * kTimeCodeBlocks / 2, block / 2, kNeutralChroma);
+    fillRect(frame, 2, 0, 0, block * kTimeCodeBlocks / 2, block / 2, kNeutralChroma);
+    for (int i = 0; i < kTimeCodeBlocks; ++i) {
+        const bool white = i == 0 || (i >= 2 && ((ms >> (31 - (i - 2))) & 1u));
+        fillRect(frame, 0, i * block, 0, block, block, white ? kWhite : kBlack);
+    }
+}
+
 }  // namespace hlscam

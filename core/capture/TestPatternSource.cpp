@@ -67,6 +67,7 @@ ReadStatus TestPatternSource::read(Capture &out)
         return ReadStatus::Failed;
     }
     drawClock(out.frame.get(), out.wallUs);  // the capture time, drawn into the picture itself
+    drawTimeCode(out.frame.get(), out.wallUs);
     return ReadStatus::Ok;
 }
 

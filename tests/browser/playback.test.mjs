@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startService, launchBrowser, screenshotPath } from './lib.mjs';
+import { frameAgeMs } from '../../bench/stamp.mjs';
 
 let service;
 let browser;
@@ -45,6 +46,9 @@ test('the page plays the stream and its time advances', async () => {
   assert.equal(info.h, 360);
   assert.match(info.status, /playing/i);
   assert.match(info.latency, /\d/, `latency readout: ${info.latency}`);
+  // The frame on screen carries its capture time as a time code that a program can read.
+  const age = await page.evaluate(frameAgeMs);
+  assert.ok(age !== null && age > 0 && age < 15000, `time code read off the frame: ${age} ms old`);
   await page.screenshot({ path: screenshotPath('viewer.png') });
   assert.deepEqual(errors, []);
   await context.close();
