@@ -4,7 +4,7 @@
 // frame is: glass-to-glass latency, independent of playlist tags. Runs inside the page
 // (pass it to page.evaluate); self-contained for that reason.
 export function frameAgeMs(selector = 'video') {
-  const video = document.querySelector(selector);
+  const video = document.querySelector(selector || 'video');
   if (!video || video.readyState < 2 || !video.videoWidth) return null;
   const w = video.videoWidth;
   const block = Math.max(4, Math.floor(w / 40) & ~1);
