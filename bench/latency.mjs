@@ -6,23 +6,14 @@
 //            standing in for the Pi's h264_omx) -> RTMP -> nginx + libnginx-mod-rtmp with the
 //            recipe's HLS settings -> a page with a stock hls.js player.
 // Usage: bench/latency [SECONDS]   (after ./scripts/setup; nginx comes from bench/nginx-rtmp)
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync, copyFileSync, rmSync, chmodSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { startService, launchBrowser } from '../tests/browser/lib.mjs';
 import { frameAgeMs } from './stamp.mjs';
+import { root, startClassic, waitForSegments } from './classic.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const seconds = Number(process.argv[2] || 30);
-const binary = process.env.HLSCAM_BINARY;
-const [nginxBinary, rtmpModule] = execFileSync(join(root, 'bench/nginx-rtmp')).toString().trim().split('\n');
-
-const freePort = () => new Promise((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-});
 
 function quantile(sorted, q) {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
@@ -50,18 +41,6 @@ async function measure(browser, url, credentials) {
   return { firstPicture, samples: ages.length, median: quantile(ages, 0.5), p95: quantile(ages, 0.95) };
 }
 
-// Polls a playlist until it lists `count` segments (lines matching `segment`).
-async function waitForSegments(url, authorization, count, segment, timeoutMs) {
-  const started = Date.now();
-  for (;;) {
-    const text = await fetch(url, { headers: authorization ? { Authorization: authorization } : {} })
-      .then((r) => (r.ok ? r.text() : ''), () => '');
-    if (text.split('\n').filter((l) => segment.test(l)).length >= count) return;
-    if (Date.now() - started > timeoutMs) throw new Error(`${url}: fewer than ${count} segments after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 async function hlscam(browser) {
   const dir = mkdtempSync(join(tmpdir(), 'hlscam-latency-'));
   writeFileSync(join(dir, 'hlscam.conf'),
@@ -77,94 +56,18 @@ async function hlscam(browser) {
   }
 }
 
-function stop(child) {
-  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');  // our own PID
-}
-
 async function classic(browser) {
-  const dir = mkdtempSync(join(tmpdir(), 'classic-latency-'));
-  const [rtmpPort, httpPort] = [await freePort(), await freePort()];
-  for (const d of ['hls', 'www', 'www/js', 'logs']) mkdirSync(join(dir, d));
-  // Not at /hls.min.js: the recipe's `location /hls` would take it.
-  copyFileSync(join(root, 'node_modules/hls.js/dist/hls.min.js'), join(dir, 'www/js/hls.min.js'));
-  // The recipe's page, with hls.js from npm in place of Clappr from a CDN (Clappr plays HLS
-  // through hls.js too), in its default configuration.
-  writeFileSync(join(dir, 'www/index.html'), `<!doctype html><html><head><meta charset="utf-8"><title>webcam-stream</title>
-<script src="/js/hls.min.js"></script></head><body><video id="video" muted autoplay playsinline width="640" height="360"></video>
-<script>const v = document.getElementById('video'); const hls = new Hls(); hls.loadSource('/hls/stream.m3u8'); hls.attachMedia(v);</script>
-</body></html>`);
-  // The recipe's nginx.conf: RTMP in, HLS out with 3 s fragments and a 60 s playlist.
-  writeFileSync(join(dir, 'nginx.conf'), `load_module ${rtmpModule};
-worker_processes 1;
-error_log ${dir}/logs/error.log;
-pid ${dir}/logs/nginx.pid;
-events { worker_connections 1024; }
-rtmp {
-  access_log off;
-  server {
-    listen 127.0.0.1:${rtmpPort};
-    chunk_size 4000;
-    application show {
-      allow publish 127.0.0.1;
-      deny publish all;
-      live on;
-      hls on;
-      hls_path ${dir}/hls/;
-      hls_fragment 3;
-      hls_playlist_length 60;
-      deny play all;
-    }
-  }
-}
-http {
-  access_log off;
-  sendfile off;
-  tcp_nopush on;
-  directio 512;
-  default_type application/octet-stream;
-  client_body_temp_path ${dir}/logs/body;
-  proxy_temp_path ${dir}/logs/proxy;
-  fastcgi_temp_path ${dir}/logs/fastcgi;
-  uwsgi_temp_path ${dir}/logs/uwsgi;
-  scgi_temp_path ${dir}/logs/scgi;
-  server {
-    listen 127.0.0.1:${httpPort};
-    location /hls {
-      rewrite /hls/(.*) /$1 break;
-      add_header Cache-Control no-cache;
-      types { application/vnd.apple.mpegurl m3u8; video/mp2t ts; }
-      root ${dir}/hls;
-    }
-    location / { root ${dir}/www; }
-  }
-}
-`);
-  chmodSync(dir, 0o755);
-  chmodSync(join(dir, 'hls'), 0o777);  // nginx's worker (nobody, when started as root) writes here
-  const nginx = spawn(nginxBinary, ['-c', join(dir, 'nginx.conf'), '-p', dir, '-g', 'daemon off;'], { stdio: 'inherit' });
-  await new Promise((r) => setTimeout(r, 500));
-  const pattern = spawn(binary, ['pattern', '--size', '640x360', '--fps', '25'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const ffmpeg = spawn('ffmpeg', ['-v', 'fatal', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', '640x360', '-framerate', '25',
-                                  '-i', '-', '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency',
-                                  '-b:v', '800k', '-profile:v', 'baseline', '-f', 'flv',
-                                  `rtmp://127.0.0.1:${rtmpPort}/show/stream`],
-                       { stdio: ['pipe', 'inherit', 'inherit'] });
-  pattern.stdout.pipe(ffmpeg.stdin);
-  ffmpeg.stdin.on('error', () => {});
+  const stack = await startClassic();
   try {
     // Like a viewer who arrives at a stream that has been running (and because the stock player
     // gives up on the 404 of a playlist that does not exist yet): wait for 4 segments. Each takes
     // a whole GOP, 10 s with ffmpeg's default of 250 frames, whatever hls_fragment says.
     const started = Date.now();
-    await waitForSegments(`http://127.0.0.1:${httpPort}/hls/stream.m3u8`, undefined, 4, /\.ts$/m, 90000);
+    await waitForSegments(stack.playlist, undefined, 4, /\.ts$/m, 90000);
     console.log(`classic stack: 4 segments ${Date.now() - started} ms after ffmpeg started`);
-    return await measure(browser, `http://127.0.0.1:${httpPort}/`, undefined);
+    return await measure(browser, stack.url + '/', undefined);
   } finally {
-    stop(pattern);
-    stop(ffmpeg);
-    stop(nginx);
-    await new Promise((r) => setTimeout(r, 500));
-    rmSync(dir, { recursive: true, force: true });
+    await stack.stop();
   }
 }
 
