@@ -8,7 +8,7 @@
 //   4. start-up: from start to the first playable segment.
 // Usage: bench/run [SECONDS]   (SECONDS per CPU measurement, default 30)
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hlscamBinary, startClassic, waitForSegments, freePort, sleep } from './classic.mjs';
@@ -142,8 +142,60 @@ async function startupClassic() {
   return { stack: c, ms: Date.now() - started };
 }
 
+// ---- 2: serving with wrk ----
+function wrk(url, headers) {
+  const args = ['-t2', '-c50', '-d10s', '--latency'];
+  for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
+  const out = spawnSync('wrk', [...args, url], { encoding: 'utf8' }).stdout;
+  if (/Non-2xx/.test(out)) throw new Error(`wrk ${url}: non-2xx answers\n${out}`);
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]);
+  const p99 = /^\s+99%\s+([\d.]+)(us|ms|s)/m.exec(out);
+  const p99ms = Number(p99[1]) * { us: 0.001, ms: 1, s: 1000 }[p99[2]];
+  return { rps, p99ms };
+}
+
+async function serving() {
+  // A 1 MB segment: a 1 s GOP clip at 8 Mb/s, passed through without re-encoding.
+  const dir = mkdtempSync(join(tmpdir(), 'hlscam-serving-'));
+  const clip = join(dir, 'big.mp4');
+  spawnSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=25,noise=alls=30:allf=t', '-t', '10',
+                       '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-b:v', '8M', '-minrate', '8M', '-maxrate', '8M',
+                       '-bufsize', '1M', '-x264-params', 'nal-hrd=cbr', '-pix_fmt', 'yuv420p', clip]);
+  const h = await startHlscam(`[server]\nmax_connections_per_address = 200\n[camera.cam0]\ndevice = ${clip}\n[hls]\nwindow = 30\n`);
+  const text = await waitForSegments(h.playlist, authorization, 3, /^seg\d+\.m4s/m, 30000);
+  const segName = text.split('\n').filter((l) => l.startsWith('seg')).at(-1);
+  const segUrl = new URL(segName, h.playlist).href;
+  const bytes = Buffer.from(await (await fetch(segUrl, { headers: { Authorization: authorization } })).arrayBuffer());
+
+  // The classic stack with the recipe's Basic auth (htpasswd's default hash, apr1), serving the
+  // very same bytes as a file beside its own segments.
+  const htpasswd = join(dir, 'htpasswd');
+  spawnSync('htpasswd', ['-b', '-c', htpasswd, user, password]);
+  chmodSync(dir, 0o755);
+  chmodSync(htpasswd, 0o644);  // nginx's worker runs as nobody
+  const c = await startClassic({ gop: 25, htpasswd });
+  const auth = { Authorization: authorization };
+  let a1, b1, a2, b2;
+  try {
+    await waitForSegments(c.playlist, authorization, 1, /\.ts$/m, 60000);
+    writeFileSync(join(c.dir, 'hls', 'big.ts'), bytes);
+    a1 = wrk(segUrl, auth);
+    b1 = wrk(`${c.url}/hls/big.ts`, auth);
+    a2 = wrk(h.playlist, auth);
+    b2 = wrk(c.playlist, auth);
+  } finally {
+    await h.stop();
+    await c.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  row(`segment ${(bytes.length / 1e6).toFixed(2)} MB, requests/s`, a1.rps, b1.rps, 'req/s', 'higher');
+  row('segment, p99 latency', a1.p99ms, b1.p99ms, 'ms');
+  row('playlist, requests/s', a2.rps, b2.rps, 'req/s', 'higher');
+  row('playlist, p99 latency', a2.p99ms, b2.p99ms, 'ms');
+}
+
 console.log(`hlscam vs the classic stack, ${seconds} s per CPU measurement`);
-{
+if (!process.env.BENCH_ONLY || process.env.BENCH_ONLY === "cpu") {
   const h = await startupHlscam();
   const c = await startupClassic();
   row('start to first playable segment', h.ms, c.ms, 'ms');
@@ -157,4 +209,5 @@ console.log(`hlscam vs the classic stack, ${seconds} s per CPU measurement`);
   await h.stack.stop();
   await c.stack.stop();
 }
+if (!process.env.BENCH_ONLY || process.env.BENCH_ONLY === "serving") await serving();
 printTable();
