@@ -116,6 +116,59 @@ http {
   };
 }
 
+// nginx as a caching reverse proxy in front of `upstream` (the configuration the README gives
+// for serving many viewers): one cache entry per URL and credentials, concurrent misses for the
+// same entry wait for one request upstream (proxy_cache_lock), so a blocking playlist reload or a
+// part asked for by 100 viewers reaches hlscam once.
+export async function startCachingProxy(upstream) {
+  const [nginxBinary] = execFileSync(join(root, 'bench/nginx-rtmp')).toString().trim().split('\n');
+  const dir = mkdtempSync(join(tmpdir(), 'nginx-proxy-'));
+  const port = await freePort();
+  for (const d of ['logs', 'cache']) mkdirSync(join(dir, d));
+  writeFileSync(join(dir, 'nginx.conf'), `worker_processes 1;
+error_log ${dir}/logs/error.log;
+pid ${dir}/logs/nginx.pid;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/logs/body;
+  proxy_temp_path ${dir}/logs/proxy;
+  fastcgi_temp_path ${dir}/logs/fastcgi;
+  uwsgi_temp_path ${dir}/logs/uwsgi;
+  scgi_temp_path ${dir}/logs/scgi;
+  proxy_cache_path ${dir}/cache levels=1:2 keys_zone=hlscam:10m max_size=256m inactive=1m use_temp_path=off;
+  upstream hlscam { server ${upstream}; keepalive 32; }
+  server {
+    listen 127.0.0.1:${port};
+    location / {
+      proxy_pass http://hlscam;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_cache hlscam;
+      proxy_cache_key $request_uri$http_authorization;
+      proxy_cache_lock on;
+      proxy_cache_lock_age 10s;
+      proxy_cache_lock_timeout 10s;
+      proxy_read_timeout 15s;
+    }
+  }
+}
+`);
+  chmodSync(dir, 0o755);
+  chmodSync(join(dir, 'cache'), 0o777);
+  const nginx = spawn(nginxBinary, ['-c', join(dir, 'nginx.conf'), '-p', dir, '-g', 'daemon off;'], { stdio: 'inherit' });
+  await sleep(300);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async stop() {
+      if (nginx.exitCode === null && nginx.signalCode === null) nginx.kill('SIGTERM');  // our own PID
+      await sleep(300);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 // Polls a playlist until it lists `count` segments (lines matching `segment`).
 export async function waitForSegments(url, authorization, count, segment, timeoutMs) {
   const started = Date.now();

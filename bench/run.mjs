@@ -11,7 +11,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hlscamBinary, startClassic, waitForSegments, freePort, sleep } from './classic.mjs';
+import { hlscamBinary, startClassic, startCachingProxy, waitForSegments, sleep } from './classic.mjs';
 
 const seconds = Number(process.argv[2] || 30);
 const user = 'bench';
@@ -194,6 +194,59 @@ async function serving() {
   row('playlist, p99 latency', a2.p99ms, b2.p99ms, 'ms');
 }
 
+// ---- 3: fan-out through a caching proxy ----
+// A Low-Latency HLS viewer as hls.js behaves: blocking reload for the hinted part, then the part.
+const hintRe = /#EXT-X-PRELOAD-HINT:TYPE=PART,URI="part(\d+)\.(\d+)\.m4s"/;
+function startLowLatencyViewers(count, base, headers, stats) {
+  let running = true;
+  const loops = Array.from({ length: count }, async () => {
+    let text = await (await fetch(base + 'index.m3u8', { headers })).text();
+    while (running) {
+      const [, msn, part] = hintRe.exec(text) || [];
+      if (!msn) break;
+      const asked = Date.now();
+      const r = await fetch(`${base}index.m3u8?_HLS_msn=${msn}&_HLS_part=${part}`, { headers });
+      text = await r.text();
+      stats.waits.push(Date.now() - asked);
+      ++stats.reloads;
+      if (r.ok && text.includes(`URI="part${msn}.${part}.m4s"`)) ++stats.satisfied;
+      const p = await fetch(`${base}part${msn}.${part}.m4s`, { headers });
+      await p.arrayBuffer();
+      if (p.ok) ++stats.parts;
+    }
+  });
+  return { async stop() { running = false; await Promise.all(loops); } };
+}
+
+async function fanOut() {
+  const h = await startHlscam(cameraConfig, { QT_LOGGING_RULES: 'hlscam.http.debug=true' });
+  const proxy = await startCachingProxy(h.url.replace('http://', ''));
+  const stats = { reloads: 0, satisfied: 0, parts: 0, waits: [] };
+  try {
+    await waitForSegments(h.playlist, authorization, 2, /^seg\d+\.m4s/m, 30000);
+    const before = h.log().length;
+    const viewers = startLowLatencyViewers(100, `${proxy.url}/cam/cam0/`, { Authorization: authorization }, stats);
+    await sleep(seconds * 1000);
+    await viewers.stop();
+    const upstream = h.log().slice(before).split('\n');
+    const partsAsked = upstream.filter((l) => / GET \/cam\/cam0\/part\d+\.\d+\.m4s/.test(l));
+    // Blocking reloads only: each viewer's first, plain playlist request is `no-cache` by design.
+    const playlistsAsked = upstream.filter((l) => / GET \/cam\/cam0\/index\.m3u8\?.*_HLS_msn=/.test(l));
+    const distinctParts = new Set(partsAsked.map((l) => / GET (\S+)/.exec(l)[1])).size;
+    stats.waits.sort((a, b) => a - b);
+    console.log(`  fan-out: 100 viewers, ${stats.parts} parts served to them, ${stats.reloads} blocking reloads ` +
+                `(${stats.satisfied} listed the part asked for; median wait ${stats.waits[stats.waits.length >> 1]} ms)`);
+    console.log(`  reaching hlscam: ${partsAsked.length} part requests for ${distinctParts} parts, ` +
+                `${playlistsAsked.length} blocking playlist requests`);
+    rows.push(['fan-out: part requests reaching hlscam per part', (partsAsked.length / distinctParts).toFixed(2), '-', '-', 'req/part', 'lower']);
+    rows.push(['fan-out: blocking reloads reaching hlscam per part', (playlistsAsked.length / distinctParts).toFixed(2), '-', '-', 'req/part', 'lower']);
+    rows.push(['fan-out: blocking reloads that listed the part asked', `${(100 * stats.satisfied / stats.reloads).toFixed(1)}%`, '-', '-', '', 'higher']);
+  } finally {
+    await proxy.stop();
+    await h.stop();
+  }
+}
+
 console.log(`hlscam vs the classic stack, ${seconds} s per CPU measurement`);
 if (!process.env.BENCH_ONLY || process.env.BENCH_ONLY === "cpu") {
   const h = await startupHlscam();
@@ -210,4 +263,5 @@ if (!process.env.BENCH_ONLY || process.env.BENCH_ONLY === "cpu") {
   await c.stack.stop();
 }
 if (!process.env.BENCH_ONLY || process.env.BENCH_ONLY === "serving") await serving();
+if (!process.env.BENCH_ONLY || process.env.BENCH_ONLY === 'fanout') await fanOut();
 printTable();

@@ -46,8 +46,10 @@ Response MediaRoutes::playlist(Pipeline *pipeline, const MediaRequest &request, 
     options.targetDurationMs = m_hls.segmentMs;
     options.partTargetMs = m_hls.partMs;
     options.skip = ll.skip;
-    return Response::content("application/vnd.apple.mpegurl",
-                             writePlaylist(pipeline->store()->snapshot(), options), "no-cache");
+    // The answer to a blocking reload names a moment that has passed: it stays true, so caches
+    // may keep it and answer everyone who asks for the same part with one request to us.
+    const QByteArray cache = ll.msn ? "max-age=" + QByteArray::number(skipUntilUs(options) / 1000000) : "no-cache";
+    return Response::content("application/vnd.apple.mpegurl", writePlaylist(pipeline->store()->snapshot(), options), cache);
 }
 
 // RFC 8216bis 6.2.5.2: ready once the playlist holds segment _HLS_msn (or part _HLS_part of
