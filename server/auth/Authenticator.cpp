@@ -123,6 +123,11 @@ void Authenticator::checkBasic(const QByteArray &authorization, QObject *context
         result.role = user->role;
         return done(result);
     }
+    const QByteArray digest = m_cache.digest(name, password);
+    if (auto waiting = m_inFlight.find(digest); waiting != m_inFlight.end()) {
+        waiting->append({QPointer<QObject>(context), done});  // the same check is running
+        return;
+    }
     if (m_pending >= kMaxPending) {
         result.outcome = AuthResult::Outcome::Busy;
         return done(result);
@@ -131,15 +136,13 @@ void Authenticator::checkBasic(const QByteArray &authorization, QObject *context
     const QByteArray hash = user ? user->hash : m_dummyHash;
     const bool known = user != nullptr;
     ++m_pending;
-    QPointer<QObject> guard(context);
-    m_hashers.start([this, guard, done, name, password, hash, known] {
+    m_inFlight.insert(digest, {{QPointer<QObject>(context), done}});
+    m_hashers.start([this, digest, name, password, hash, known] {
         const bool ok = verifyPassword(password, hash) && known;
         const QByteArray upgraded = ok && isLegacy(schemeOf(hash)) ? hashPassword(password) : QByteArray();
-        QMetaObject::invokeMethod(this, [this, guard, done, name, password, hash, known, ok, upgraded] {
+        QMetaObject::invokeMethod(this, [this, digest, name, password, hash, known, ok, upgraded] {
             --m_pending;
             finishCheck(name, password, hash, ok, upgraded);
-            if (!guard)
-                return;  // the connection went away meanwhile
             AuthResult r;
             r.user = name;
             r.outcome = ok ? AuthResult::Outcome::Ok
@@ -148,7 +151,9 @@ void Authenticator::checkBasic(const QByteArray &authorization, QObject *context
                 r.role = u->role;
             else if (ok)
                 r.outcome = AuthResult::Outcome::UnknownUser;  // removed while being checked
-            done(r);
+            for (const auto &[guard, callback] : m_inFlight.take(digest))
+                if (guard)  // else the connection went away meanwhile
+                    callback(r);
         }, Qt::QueuedConnection);
     });
 }

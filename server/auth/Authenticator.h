@@ -10,6 +10,7 @@
 
 #include <QFileSystemWatcher>
 #include <QObject>
+#include <QPointer>
 #include <QSet>
 #include <QThreadPool>
 #include <functional>
@@ -74,6 +75,10 @@ private:
     QFileSystemWatcher m_watcher;
     QThreadPool m_hashers;
     int m_pending = 0;
+    // Checks on the thread pool by credentials digest, with everyone waiting for their outcome:
+    // a player that opens several connections at once (or 100 viewers behind one proxy login)
+    // costs one hash, not one each nor a 503.
+    QHash<QByteArray, QList<std::pair<QPointer<QObject>, Done>>> m_inFlight;
     QSet<QByteArray> m_warnedLegacy;  // name + hash, so each weak hash is announced once
     QByteArray m_dummyHash;  // verified for unknown names, so timing does not tell who exists
 };

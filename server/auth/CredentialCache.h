@@ -21,6 +21,9 @@ public:
     void clear() { m_entries.clear(); }
     int size() const { return int(m_entries.size()); }
 
+    // The keyed digest entries are stored under: also names a check in flight.
+    QByteArray digest(const QString &name, const QByteArray &password) const { return key(name, password); }
+
     // For tests: move this cache's clock forward.
     void advanceClockForTest(qint64 ms) { m_offsetMs += ms; }
 

@@ -80,6 +80,7 @@ private Q_SLOTS:
     void cacheIsBounded();
     void authenticatorOutcomes_data();
     void authenticatorOutcomes();
+    void concurrentChecksOfTheSameLoginShareOneHash();
     void authenticatorPicksUpAReplacedFile();
     void legacyHashesFromHtpasswd_data();
     void legacyHashesFromHtpasswd();
@@ -334,6 +335,25 @@ void TestAuth::authenticatorOutcomes()
         QCOMPARE(r.role, Role::Admin);
     // The second check of the same credentials is served by the cache with the same answer.
     QCOMPARE(int(check(auth, header).outcome), outcome);
+}
+
+void TestAuth::concurrentChecksOfTheSameLoginShareOneHash()
+{
+    // 100 requests with the same login arrive before the first check is done (a proxy in front
+    // of many viewers, a player opening connections): all are answered, none gets "busy".
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("users"));
+    writeFile(path, "alice:" + m_aliceHash + "\n");
+    Authenticator auth(path, kSecret);
+    QObject context;
+    QList<AuthResult::Outcome> outcomes;
+    for (int i = 0; i < 100; ++i)
+        auth.checkBasic(basic("alice:alice-pw"), &context, [&](const AuthResult &r) { outcomes << r.outcome; });
+    for (int i = 0; i < 100; ++i)
+        auth.checkBasic(basic("alice:wrong"), &context, [&](const AuthResult &r) { outcomes << r.outcome; });
+    QTRY_COMPARE_WITH_TIMEOUT(outcomes.size(), 200, 10000);
+    QCOMPARE(outcomes.count(AuthResult::Outcome::Ok), 100);
+    QCOMPARE(outcomes.count(AuthResult::Outcome::WrongPassword), 100);  // each one still a failure
 }
 
 void TestAuth::authenticatorPicksUpAReplacedFile()
