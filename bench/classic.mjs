@@ -130,7 +130,9 @@ error_log ${dir}/logs/error.log;
 pid ${dir}/logs/nginx.pid;
 events { worker_connections 4096; }
 http {
-  access_log off;
+  # Each request with whether the cache answered it ($upstream_cache_status HIT) or hlscam did.
+  log_format fanout '$msec $request_uri $upstream_cache_status $status';
+  access_log ${dir}/logs/access.log fanout;
   client_body_temp_path ${dir}/logs/body;
   proxy_temp_path ${dir}/logs/proxy;
   fastcgi_temp_path ${dir}/logs/fastcgi;
@@ -161,6 +163,7 @@ http {
   await sleep(300);
   return {
     url: `http://127.0.0.1:${port}`,
+    accessLog: join(dir, 'logs/access.log'),
     async stop() {
       if (nginx.exitCode === null && nginx.signalCode === null) nginx.kill('SIGTERM');  // our own PID
       await sleep(300);

@@ -219,7 +219,7 @@ function startLowLatencyViewers(count, base, headers, stats) {
 }
 
 async function fanOut() {
-  const h = await startHlscam(cameraConfig, { QT_LOGGING_RULES: 'hlscam.http.debug=true' });
+  const h = await startHlscam(`[server]\n# nginx is one address with many connections\ntrusted_proxies = 127.0.0.1\n${cameraConfig}`);
   const proxy = await startCachingProxy(h.url.replace('http://', ''));
   const stats = { reloads: 0, satisfied: 0, parts: 0, waits: [] };
   try {
@@ -228,13 +228,15 @@ async function fanOut() {
     // Counted after each viewer's first, plain playlist request (`no-cache` by design): from
     // then on viewers only make blocking reloads and part requests.
     await sleep(3000);
-    const before = h.log().length;
+    const from = Date.now() / 1000;
     await sleep(seconds * 1000);
     await viewers.stop();
-    const upstream = h.log().slice(before).split('\n');
-    const partsAsked = upstream.filter((l) => / GET \/cam\/cam0\/part\d+\.\d+\.m4s/.test(l));
-    const playlistsAsked = upstream.filter((l) => / GET \/cam\/cam0\/index\.m3u8/.test(l));
-    const distinctParts = new Set(partsAsked.map((l) => / GET (\S+)/.exec(l)[1])).size;
+    const log = readFileSync(proxy.accessLog, 'utf8').split('\n').map((l) => l.split(' '))
+      .filter((f) => f.length === 4 && Number(f[0]) >= from);
+    const upstream = log.filter((f) => f[2] !== 'HIT');  // MISS, EXPIRED...: went to hlscam
+    const partsAsked = upstream.filter((f) => /\/part\d+\.\d+\.m4s/.test(f[1]));
+    const playlistsAsked = upstream.filter((f) => /index\.m3u8\?.*_HLS_msn=/.test(f[1]));
+    const distinctParts = new Set(log.filter((f) => /\/part\d+\.\d+\.m4s/.test(f[1])).map((f) => f[1])).size;
     stats.waits.sort((a, b) => a - b);
     console.log(`  fan-out: 100 viewers, ${stats.parts} parts served to them, ${stats.reloads} blocking reloads ` +
                 `(${stats.satisfied} listed the part asked for; median wait ${stats.waits[stats.waits.length >> 1]} ms)`);
