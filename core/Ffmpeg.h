@@ -4,7 +4,6 @@
 
 extern "C" {
 #include <libavcodec/avcodec.h>
-#include <libavfilter/avfilter.h>
 #include <libavformat/avformat.h>
 #include <libavutil/frame.h>
 #include <libswscale/swscale.h>
@@ -30,9 +29,6 @@ struct CodecParametersDeleter {
 struct InputDeleter {
     void operator()(AVFormatContext *c) const { avformat_close_input(&c); }
 };
-struct FilterGraphDeleter {
-    void operator()(AVFilterGraph *g) const { avfilter_graph_free(&g); }
-};
 struct SwsDeleter {
     void operator()(SwsContext *s) const { sws_freeContext(s); }
 };
@@ -42,7 +38,6 @@ using FramePtr = std::unique_ptr<AVFrame, FrameDeleter>;
 using CodecContextPtr = std::unique_ptr<AVCodecContext, CodecContextDeleter>;
 using CodecParametersPtr = std::unique_ptr<AVCodecParameters, CodecParametersDeleter>;
 using InputPtr = std::unique_ptr<AVFormatContext, InputDeleter>;
-using FilterGraphPtr = std::unique_ptr<AVFilterGraph, FilterGraphDeleter>;
 using SwsPtr = std::unique_ptr<SwsContext, SwsDeleter>;
 
 inline PacketPtr makePacket() { return PacketPtr(av_packet_alloc()); }

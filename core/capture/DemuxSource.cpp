@@ -3,9 +3,11 @@
 #include "Logging.h"
 
 extern "C" {
-#include <libavdevice/avdevice.h>
+#include <libavdevice/version.h>
 #include <libavutil/time.h>
 }
+
+#include <dlfcn.h>
 
 namespace hlscam {
 
@@ -14,6 +16,25 @@ namespace {
 constexpr qint64 kStallTimeoutUs = 5'000'000;
 // How often a non-blocking camera is asked again when no frame is ready (a 25 fps frame is 40 ms).
 constexpr unsigned kPollUs = 2000;
+// libavdevice registers the video4linux2 input with libavformat. It is loaded on the first
+// camera, not linked: see CMakeLists.txt. Returns an error text, empty when the input exists.
+QString loadDeviceInputs()
+{
+    static const QString error = []() -> QString {
+        const QByteArray name = "libavdevice.so." + QByteArray::number(LIBAVDEVICE_VERSION_MAJOR);
+        void *library = dlopen(name.constData(), RTLD_NOW | RTLD_GLOBAL);
+        if (!library)
+            return QStringLiteral("cannot load %1 for V4L2 cameras: %2").arg(QString::fromLatin1(name), QString::fromLocal8Bit(dlerror()));
+        using RegisterAll = void (*)();
+        auto registerAll = reinterpret_cast<RegisterAll>(dlsym(library, "avdevice_register_all"));
+        if (!registerAll)
+            return QStringLiteral("%1 has no avdevice_register_all").arg(QString::fromLatin1(name));
+        registerAll();
+        return {};
+    }();
+    return error;
+}
+
 }  // namespace
 
 std::unique_ptr<DemuxSource> DemuxSource::camera(const QString &device, int width, int height,
@@ -48,12 +69,10 @@ DemuxSource::~DemuxSource() = default;
 
 QString DemuxSource::openInput()
 {
-    static const bool devicesRegistered = [] {
-        avdevice_register_all();
-        return true;
-    }();
-    Q_UNUSED(devicesRegistered);
-
+    if (m_isCamera) {
+        if (const QString error = loadDeviceInputs(); !error.isEmpty())
+            return error;
+    }
     const AVInputFormat *format = m_isCamera ? av_find_input_format("video4linux2") : nullptr;
     QString lastError;
     for (const QString &inputFormat : std::as_const(m_inputFormats)) {

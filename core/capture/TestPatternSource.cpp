@@ -3,12 +3,67 @@
 #include "capture/ClockOverlay.h"
 
 extern "C" {
-#include <libavfilter/buffersink.h>
 #include <libavutil/time.h>
 }
 
+#include <array>
+#include <cstring>
+
 namespace hlscam {
 
+namespace {
+
+struct Yuv {
+    quint8 y, u, v;
+};
+
+// 75 % colour bars in video-range BT.601: white, yellow, cyan, green, magenta, red, blue.
+constexpr std::array<Yuv, 7> kBars = {{{180, 128, 128}, {162, 44, 142}, {131, 156, 44}, {112, 72, 58},
+                                       {84, 184, 198}, {65, 100, 212}, {35, 212, 114}}};
+
+void fill(AVFrame *f, int x, int y, int w, int h, Yuv c)
+{
+    x &= ~1;
+    y &= ~1;
+    w = qMin(w, f->width - x) & ~1;
+    h = qMin(h, f->height - y) & ~1;
+    if (w <= 0 || h <= 0)
+        return;
+    for (int row = y; row < y + h; ++row)
+        std::memset(f->data[0] + qsizetype(row) * f->linesize[0] + x, c.y, size_t(w));
+    for (int row = y / 2; row < (y + h) / 2; ++row) {
+        std::memset(f->data[1] + qsizetype(row) * f->linesize[1] + x / 2, c.u, size_t(w / 2));
+        std::memset(f->data[2] + qsizetype(row) * f->linesize[2] + x / 2, c.v, size_t(w / 2));
+    }
+}
+
+// Bars over the upper two thirds; below, a grey ramp that scrolls and a square that sweeps
+// across, so every frame differs as a camera's would and motion is easy to judge.
+void drawPattern(AVFrame *f, qint64 index)
+{
+    const int w = f->width, h = f->height;
+    const int barsH = (h * 2 / 3) & ~1;
+    for (int i = 0; i < int(kBars.size()); ++i) {
+        const int x0 = w * i / int(kBars.size());
+        const int x1 = w * (i + 1) / int(kBars.size());
+        fill(f, x0, 0, x1 - x0 + 1, barsH, kBars[size_t(i)]);
+    }
+    for (int row = barsH; row < h; ++row) {
+        quint8 *line = f->data[0] + qsizetype(row) * f->linesize[0];
+        for (int x = 0; x < w; ++x)
+            line[x] = quint8(16 + (x + index * 4) % w * 219 / w);
+    }
+    for (int row = barsH / 2; row < h / 2; ++row) {
+        std::memset(f->data[1] + qsizetype(row) * f->linesize[1], 128, size_t(w / 2));
+        std::memset(f->data[2] + qsizetype(row) * f->linesize[2], 128, size_t(w / 2));
+    }
+    const int side = qMax(8, h / 8) & ~1;
+    const int travel = qMax(1, w - side);
+    const int x = int(index * 6 % (2 * travel));
+    fill(f, x < travel ? x : 2 * travel - x, barsH - side / 2, side, side, Yuv{235, 128, 128});
+}
+
+}  // namespace
 
 TestPatternSource::TestPatternSource(int width, int height, int fps)
     : m_width(width), m_height(height), m_fps(fps), m_pacer(fps)
@@ -19,36 +74,8 @@ TestPatternSource::~TestPatternSource() = default;
 
 QString TestPatternSource::open()
 {
-    m_graph.reset(avfilter_graph_alloc());
-    if (!m_graph)
-        return QStringLiteral("out of memory");
-    m_graph->nb_threads = 1;
-
-    int err = avfilter_graph_create_filter(&m_sink, avfilter_get_by_name("buffersink"), "out",
-                                           nullptr, nullptr, m_graph.get());
-    if (err < 0)
-        return QStringLiteral("test pattern: buffersink: %1").arg(ff::errorText(err));
-
-    const QString description = QStringLiteral("testsrc2=size=%1x%2:rate=%3,format=yuv420p")
-                                    .arg(m_width)
-                                    .arg(m_height)
-                                    .arg(m_fps);
-
-    AVFilterInOut *inputs = avfilter_inout_alloc();
-    inputs->name = av_strdup("out");
-    inputs->filter_ctx = m_sink;
-    inputs->pad_idx = 0;
-    inputs->next = nullptr;
-    AVFilterInOut *outputs = nullptr;
-    err = avfilter_graph_parse_ptr(m_graph.get(), description.toUtf8().constData(), &inputs,
-                                   &outputs, nullptr);
-    avfilter_inout_free(&inputs);
-    avfilter_inout_free(&outputs);
-    if (err < 0)
-        return QStringLiteral("test pattern: filter graph: %1").arg(ff::errorText(err));
-    err = avfilter_graph_config(m_graph.get(), nullptr);
-    if (err < 0)
-        return QStringLiteral("test pattern: filter graph: %1").arg(ff::errorText(err));
+    if (m_width < 16 || m_height < 16 || m_width % 2 || m_height % 2)
+        return QStringLiteral("test pattern: %1x%2 is not an even size of at least 16x16").arg(m_width).arg(m_height);
     m_pacer.reset();
     return {};
 }
@@ -59,15 +86,17 @@ ReadStatus TestPatternSource::read(Capture &out)
     out.wallUs = av_gettime();
 
     out.frame = ff::makeFrame();
-    int err = av_buffersink_get_frame(m_sink, out.frame.get());
-    if (err >= 0)
-        err = av_frame_make_writable(out.frame.get());
-    if (err < 0) {
+    AVFrame *f = out.frame.get();
+    f->format = AV_PIX_FMT_YUV420P;
+    f->width = m_width;
+    f->height = m_height;
+    if (const int err = av_frame_get_buffer(f, 0); err < 0) {
         m_error = QStringLiteral("test pattern: %1").arg(ff::errorText(err));
         return ReadStatus::Failed;
     }
-    drawClock(out.frame.get(), out.wallUs);  // the capture time, drawn into the picture itself
-    drawTimeCode(out.frame.get(), out.wallUs);
+    drawPattern(f, m_frameIndex++);
+    drawClock(f, out.wallUs);  // the capture time, drawn into the picture itself
+    drawTimeCode(f, out.wallUs);
     return ReadStatus::Ok;
 }
 

@@ -1,5 +1,6 @@
-// A synthetic camera: FFmpeg's moving testsrc2 pattern with the capture wall-clock time drawn on
-// every frame (ClockOverlay), so anyone can eyeball glass-to-glass latency against a clock.
+// A synthetic camera: colour bars with moving parts, drawn by our own code (no filter library
+// loaded), with the capture wall-clock time drawn on every frame twice (ClockOverlay): a clock
+// anyone can read against their own, and a time code a program can read.
 #pragma once
 
 #include "capture/Source.h"
@@ -22,8 +23,7 @@ private:
     int m_height;
     int m_fps;
     FramePacer m_pacer;
-    ff::FilterGraphPtr m_graph;
-    AVFilterContext *m_sink = nullptr;  // owned by m_graph
+    qint64 m_frameIndex = 0;
     QString m_error;
 };
 
