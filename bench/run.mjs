@@ -1,8 +1,8 @@
 // hlscam against the classic stack, side by side in one run on this machine, with the same
 // input (the stamped 640x360@25 pattern) and the same encode settings (libx264 ultrafast
 // zerolatency, 800 kb/s, 1 s GOP). Prints one table: hlscam, classic, ratio.
-//   1. CPU seconds per minute and memory (RSS and PSS, all processes of each stack) with 0, 1
-//      and 10 viewers (playlist + segment pollers);
+//   1. CPU seconds per minute and memory (RSS and PSS, all processes of each stack) with 0
+//      viewers, 1 (headless Chromium on the stack's page) and 10 (playlist + segment pollers);
 //   2. serving: wrk, 50 connections, Basic auth on both, on a 1 MB segment and on the playlist;
 //   3. fan-out: nginx proxy_cache in front of hlscam, 100 LL-HLS viewers through it;
 //   4. start-up: from start to the first playable segment.
@@ -11,6 +11,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { launchBrowser } from '../tests/browser/lib.mjs';
 import { hlscamBinary, startClassic, startCachingProxy, waitForSegments, sleep } from './classic.mjs';
 
 const seconds = Number(process.argv[2] || 30);
@@ -92,8 +93,19 @@ function startPollers(count, playlistUrl, headers) {
   return { async stop() { running = false; await Promise.all(loops); return seen.size; } };
 }
 
-async function cpuAndMemory(stack, viewers, headers) {
-  const pollers = startPollers(viewers, stack.playlist, headers);
+// One viewer as a real one: headless Chromium playing the stack's own page.
+async function startBrowserViewer(pageUrl, credentials) {
+  const browser = await launchBrowser();
+  const context = await browser.newContext({ httpCredentials: credentials });
+  const page = await context.newPage();
+  await page.goto(pageUrl);
+  await page.waitForFunction(() => { const v = document.querySelector('video'); return v && v.currentTime > 0; },
+                             null, { timeout: 60000 });
+  return { async stop() { await browser.close(); } };
+}
+
+async function cpuAndMemory(stack, viewers, headers, browserViewer) {
+  const pollers = browserViewer ? await browserViewer() : startPollers(viewers, stack.playlist, headers);
   await sleep(3000);
   const pids = stack.pids();
   const c0 = cpuTicks(pids), t0 = Date.now();
@@ -256,12 +268,16 @@ if (!process.env.BENCH_ONLY || process.env.BENCH_ONLY === "cpu") {
   const h = await startupHlscam();
   const c = await startupClassic();
   row('start to first playable segment', h.ms, c.ms, 'ms');
+  // 1 viewer is headless Chromium on each stack's page; 0 and 10 are pollers.
+  const chromium = { h: () => startBrowserViewer(h.stack.url + '/', { username: user, password }),
+                     c: () => startBrowserViewer(c.stack.url + '/', undefined) };
   for (const viewers of [0, 1, 10]) {
-    const a = await cpuAndMemory(h.stack, viewers, { Authorization: authorization });
-    const b = await cpuAndMemory(c.stack, viewers, {});
-    row(`CPU, ${viewers} viewers`, a.cpuPerMinute, b.cpuPerMinute, 'CPU s/min');
-    row(`RSS, ${viewers} viewers`, a.rssMb, b.rssMb, 'MB');
-    row(`PSS, ${viewers} viewers`, a.pssMb, b.pssMb, 'MB');
+    const a = await cpuAndMemory(h.stack, viewers, { Authorization: authorization }, viewers === 1 && chromium.h);
+    const b = await cpuAndMemory(c.stack, viewers, {}, viewers === 1 && chromium.c);
+    const who = viewers === 1 ? '1 viewer (Chromium)' : `${viewers} viewers`;
+    row(`CPU, ${who}`, a.cpuPerMinute, b.cpuPerMinute, 'CPU s/min');
+    row(`RSS, ${who}`, a.rssMb, b.rssMb, 'MB');
+    row(`PSS, ${who}`, a.pssMb, b.pssMb, 'MB');
   }
   await h.stack.stop();
   await c.stack.stop();
