@@ -54,6 +54,33 @@ test('the page plays the stream and its time advances', async () => {
   await context.close();
 });
 
+test('after a stall the page catches up with the live edge instead of drifting', async () => {
+  const context = await browser.newContext({
+    httpCredentials: { username: service.user, password: service.password },
+  });
+  const page = await context.newPage();
+  await page.goto(service.url + '/');
+  await page.waitForFunction(() => document.querySelector('#video').currentTime > 0, null, { timeout: 20000 });
+  // A network hiccup: for 6 s nothing the player asks for arrives; the picture freezes behind.
+  const until = Date.now() + 6000;
+  await page.route('**/cam/cam0/**', async (route) => {
+    const wait = until - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    await route.continue().catch(() => {});
+  });
+  await page.waitForTimeout(5500);
+  const behind = await page.evaluate(frameAgeMs);
+  assert.ok(behind > 4000, `the frame on screen during the stall should be old: ${behind} ms`);
+  // Back within a few seconds of the live edge, read off the frame's own time code.
+  let age = behind;
+  for (const deadline = Date.now() + 15000; Date.now() < deadline && !(age !== null && age < 2500);) {
+    await page.waitForTimeout(250);
+    age = await page.evaluate(frameAgeMs);
+  }
+  assert.ok(age !== null && age < 2500, `15 s after the stall the picture is still ${age} ms behind`);
+  await context.close();
+});
+
 test('the page makes a token link that plays without a password', async () => {
   const context = await browser.newContext({
     httpCredentials: { username: service.user, password: service.password },
