@@ -1,6 +1,7 @@
 // `hlscam serve`: starts one pipeline per camera and the HTTP server, until SIGINT or SIGTERM.
 #include "Commands.h"
 #include "SettingsOptions.h"
+#include "SystemdNotifier.h"
 #include "StopSignals.h"
 
 #include "auth/AddressSet.h"
@@ -170,6 +171,7 @@ int serve(const QStringList &args)
                                "without a password ([auth] in the config file)\n";
     for (Pipeline *p : std::as_const(pipelines))
         p->start();
+    SystemdNotifier systemd(pipelines);
 
     QTextStream err(stderr);
     const QString scheme = tls ? QStringLiteral("https") : QStringLiteral("http");
@@ -179,6 +181,7 @@ int serve(const QStringList &args)
 
     QObject::connect(&stopSignals, &StopSignals::stopRequested, qApp, &QCoreApplication::quit);
     const int status = QCoreApplication::exec();
+    systemd.send("STOPPING=1");
     for (Pipeline *p : std::as_const(pipelines))
         p->stop();
     return status;

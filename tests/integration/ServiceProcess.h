@@ -29,6 +29,8 @@ public:
     // Runs `hlscam ARGS` to completion with `input` on stdin; returns its exit code.
     int run(const QStringList &args, const QByteArray &input = {}, QByteArray *output = nullptr);
     bool addUser(const QString &name, const QString &password, const QString &role = QStringLiteral("viewer"));
+    // The environment `start` runs the service in (default: this process's).
+    void setEnvironment(const QProcessEnvironment &env) { m_process.setProcessEnvironment(env); }
     // Starts `hlscam serve` with the given extra arguments; waits for "listening on".
     bool start(const QStringList &extraArgs = {});
     // SIGTERM, then waits; returns the exit code, or -1 when it crashed or had to be killed.

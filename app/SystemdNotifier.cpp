@@ -1,0 +1,96 @@
+#include "SystemdNotifier.h"
+
+#include "pipeline/Pipeline.h"
+
+#include <QStringList>
+
+#include <cstring>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+namespace hlscam::app {
+
+namespace {
+
+QByteArray stateName(PipelineState s)
+{
+    switch (s) {
+    case PipelineState::Starting: return "starting";
+    case PipelineState::Streaming: return "streaming";
+    case PipelineState::Retrying: return "retrying";
+    case PipelineState::Stopped: return "stopped";
+    }
+    return "unknown";
+}
+
+}  // namespace
+
+SystemdNotifier::SystemdNotifier(const QList<Pipeline *> &pipelines, QObject *parent)
+    : QObject(parent), m_pipelines(pipelines)
+{
+    const QByteArray path = qgetenv("NOTIFY_SOCKET");
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    if (path.isEmpty() || (path[0] != '/' && path[0] != '@') || size_t(path.size()) >= sizeof address.sun_path)
+        return;
+    std::memcpy(address.sun_path, path.constData(), size_t(path.size()));
+    if (path[0] == '@')
+        address.sun_path[0] = '\0';  // an abstract socket
+    m_address = QByteArray(reinterpret_cast<const char *>(&address), int(offsetof(sockaddr_un, sun_path) + size_t(path.size())));
+    m_socket = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (m_socket < 0)
+        return;
+
+    connect(&m_status, &QTimer::timeout, this, &SystemdNotifier::checkPipelines);
+    m_status.start(250);
+    // The watchdog is pinged from this (the main) thread's event loop: if it hangs, pings stop.
+    const qint64 watchdogUs = qgetenv("WATCHDOG_USEC").toLongLong();
+    const QByteArray watchdogPid = qgetenv("WATCHDOG_PID");
+    if (watchdogUs > 0 && (watchdogPid.isEmpty() || watchdogPid.toLongLong() == qint64(::getpid()))) {
+        connect(&m_watchdog, &QTimer::timeout, this, [this] { send("WATCHDOG=1"); });
+        m_watchdog.start(int(qMax<qint64>(1, watchdogUs / 2000)));
+    }
+}
+
+SystemdNotifier::~SystemdNotifier()
+{
+    if (m_socket >= 0)
+        ::close(m_socket);
+}
+
+void SystemdNotifier::send(const QByteArray &message)
+{
+    if (m_socket < 0)
+        return;
+    ::sendto(m_socket, message.constData(), size_t(message.size()), MSG_NOSIGNAL,
+             reinterpret_cast<const sockaddr *>(m_address.constData()), socklen_t(m_address.size()));
+}
+
+void SystemdNotifier::checkPipelines()
+{
+    QList<QByteArray> parts;
+    bool settled = false;  // the first camera streams, or failed and says why
+    for (Pipeline *p : std::as_const(m_pipelines)) {
+        const PipelineStatus s = p->status();
+        QByteArray part = p->name().toUtf8() + ' ' + stateName(s.state);
+        if (!s.encoder.isEmpty())
+            part += " (" + s.encoder.toUtf8() + ')';
+        if (s.state == PipelineState::Retrying && !s.lastError.isEmpty())
+            part += ": " + s.lastError.left(120).toUtf8();
+        parts << part;
+        if (p == m_pipelines.first())
+            settled = s.state == PipelineState::Streaming || s.state == PipelineState::Retrying;
+    }
+    const QByteArray status = "STATUS=" + parts.join("; ").replace('\n', ' ');
+    if (!m_ready && (settled || m_pipelines.isEmpty())) {
+        m_ready = true;
+        send("READY=1\n" + status);
+        m_lastStatus = status;
+    } else if (m_ready && status != m_lastStatus) {
+        send(status);
+        m_lastStatus = status;
+    }
+}
+
+}  // namespace hlscam::app

@@ -1,0 +1,105 @@
+// The service's side of systemd's Type=notify, against a notification socket of our own (as
+// systemd would create): READY=1 once the camera streams, STATUS with its state and encoder,
+// watchdog pings at half WATCHDOG_USEC from the event loop, STOPPING=1 on SIGTERM.
+#include "ServiceProcess.h"
+
+#include <QElapsedTimer>
+#include <QProcessEnvironment>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cstring>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+namespace {
+
+// A bound unix datagram socket: what systemd listens on for a Type=notify service.
+class NotifySocket {
+public:
+    explicit NotifySocket(const QString &path) : m_path(path)
+    {
+        m_fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        sockaddr_un address{};
+        address.sun_family = AF_UNIX;
+        const QByteArray p = path.toUtf8();
+        std::memcpy(address.sun_path, p.constData(), size_t(qMin<qsizetype>(p.size(), sizeof address.sun_path - 1)));
+        m_bound = ::bind(m_fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0;
+    }
+    ~NotifySocket() { ::close(m_fd); }
+    bool bound() const { return m_bound; }
+    // Every message received so far.
+    QList<QByteArray> messages()
+    {
+        char buffer[4096];
+        for (;;) {
+            const ssize_t n = ::recv(m_fd, buffer, sizeof buffer, 0);
+            if (n <= 0)
+                break;
+            m_messages << QByteArray(buffer, int(n));
+        }
+        return m_messages;
+    }
+    bool received(const QByteArray &part)
+    {
+        for (const QByteArray &m : messages())
+            if (m.contains(part))
+                return true;
+        return false;
+    }
+
+private:
+    QString m_path;
+    int m_fd = -1;
+    bool m_bound = false;
+    QList<QByteArray> m_messages;
+};
+
+}  // namespace
+
+class TestSystemd : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void notifiesReadyStatusWatchdogAndStopping();
+    void withoutNotifySocketNothingIsSent();
+};
+
+void TestSystemd::notifiesReadyStatusWatchdogAndStopping()
+{
+    QTemporaryDir dir;
+    NotifySocket socket(dir.filePath(QStringLiteral("notify")));
+    QVERIFY(socket.bound());
+    ServiceProcess service;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("NOTIFY_SOCKET"), dir.filePath(QStringLiteral("notify")));
+    env.insert(QStringLiteral("WATCHDOG_USEC"), QStringLiteral("400000"));
+    service.setEnvironment(env);
+    QVERIFY(service.start());
+
+    QTRY_VERIFY_WITH_TIMEOUT(socket.received("READY=1"), 15000);
+    // READY comes with the camera's state: streaming, with the encoder it chose.
+    QVERIFY2(socket.received("STATUS=cam0 streaming (libx264)"), socket.messages().join(" | ").constData());
+    const int pingsBefore = int(socket.messages().count("WATCHDOG=1"));
+    QTest::qWait(1000);
+    QVERIFY2(socket.messages().count("WATCHDOG=1") >= pingsBefore + 3,
+             "a 400 ms watchdog wants a ping at least every 200 ms");
+    QCOMPARE(service.stop(), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(socket.received("STOPPING=1"), 2000);
+}
+
+void TestSystemd::withoutNotifySocketNothingIsSent()
+{
+    // Started by hand (no NOTIFY_SOCKET), the service runs as usual.
+    ServiceProcess service;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("NOTIFY_SOCKET"));
+    env.insert(QStringLiteral("WATCHDOG_USEC"), QStringLiteral("400000"));
+    service.setEnvironment(env);
+    QVERIFY(service.start());
+    QCOMPARE(service.get(QStringLiteral("/healthz")).status, 200);
+    QCOMPARE(service.stop(), 0);
+}
+
+QTEST_GUILESS_MAIN(TestSystemd)
+#include "tst_systemd.moc"
