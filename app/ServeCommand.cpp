@@ -180,6 +180,15 @@ int serve(const QStringList &args)
     err.flush();
 
     QObject::connect(&stopSignals, &StopSignals::stopRequested, qApp, &QCoreApplication::quit);
+    // Users and bans are also re-read whenever their files change; SIGHUP makes it explicit.
+    QObject::connect(&stopSignals, &StopSignals::reloadRequested, qApp, [&] {
+        systemd.send("RELOADING=1");
+        authenticator.reload();
+        if (const QString e = bans.load(); !e.isEmpty())
+            QTextStream(stderr) << "hlscam: " << e << "\n";
+        QTextStream(stderr) << "hlscam: reloaded users and bans (SIGHUP); camera and server settings need a restart\n";
+        systemd.send("READY=1");
+    });
     const int status = QCoreApplication::exec();
     systemd.send("STOPPING=1");
     for (Pipeline *p : std::as_const(pipelines))

@@ -25,8 +25,12 @@ StopSignals::StopSignals(QObject *parent) : QObject(parent)
     m_notifier = new QSocketNotifier(g_pipe[0], QSocketNotifier::Read, this);
     connect(m_notifier, &QSocketNotifier::activated, this, [this] {
         unsigned char byte = 0;
-        while (::read(g_pipe[0], &byte, 1) == 1)
-            Q_EMIT stopRequested(byte);
+        while (::read(g_pipe[0], &byte, 1) == 1) {
+            if (byte == SIGHUP)
+                Q_EMIT reloadRequested();
+            else
+                Q_EMIT stopRequested(byte);
+        }
     });
     struct sigaction action = {};
     action.sa_handler = onSignal;
@@ -34,12 +38,14 @@ StopSignals::StopSignals(QObject *parent) : QObject(parent)
     action.sa_flags = SA_RESTART;
     sigaction(SIGINT, &action, nullptr);
     sigaction(SIGTERM, &action, nullptr);
+    sigaction(SIGHUP, &action, nullptr);
 }
 
 StopSignals::~StopSignals()
 {
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
     delete m_notifier;
     ::close(g_pipe[0]);
     ::close(g_pipe[1]);

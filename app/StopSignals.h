@@ -1,5 +1,5 @@
-// Turns SIGINT and SIGTERM into a Qt signal on the main thread (self-pipe: the only safe way out
-// of a POSIX signal handler).
+// Turns SIGINT and SIGTERM (stop) and SIGHUP (reload, as `systemctl reload` sends) into Qt
+// signals on the main thread (self-pipe: the only safe way out of a POSIX signal handler).
 #pragma once
 
 #include <QObject>
@@ -16,6 +16,7 @@ public:
 
 Q_SIGNALS:
     void stopRequested(int signalNumber);
+    void reloadRequested();
 
 private:
     QSocketNotifier *m_notifier = nullptr;

@@ -36,6 +36,7 @@ public:
     // SIGTERM, then waits; returns the exit code, or -1 when it crashed or had to be killed.
     int stop();
     quint16 port() const { return m_port; }
+    qint64 pid() const { return m_process.processId(); }
     QByteArray log();  // everything the service printed so far
     QUrl url(const QString &path) const;
 

@@ -8,6 +8,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <csignal>
 #include <cstring>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -84,6 +85,12 @@ void TestSystemd::notifiesReadyStatusWatchdogAndStopping()
     QTest::qWait(1000);
     QVERIFY2(socket.messages().count("WATCHDOG=1") >= pingsBefore + 3,
              "a 400 ms watchdog wants a ping at least every 200 ms");
+    // systemctl reload: SIGHUP re-reads users and bans; the service keeps running and serving.
+    QVERIFY(service.addUser(QStringLiteral("late"), QStringLiteral("late-pw")));
+    ::kill(pid_t(service.pid()), SIGHUP);
+    QTRY_VERIFY_WITH_TIMEOUT(service.log().contains("reloaded users and bans (SIGHUP)"), 5000);
+    QVERIFY(socket.received("RELOADING=1"));
+    QCOMPARE(service.get(QStringLiteral("/cam/cam0/index.m3u8"), QStringLiteral("late"), QStringLiteral("late-pw")).status, 200);
     QCOMPARE(service.stop(), 0);
     QTRY_VERIFY_WITH_TIMEOUT(socket.received("STOPPING=1"), 2000);
 }
