@@ -29,7 +29,13 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("hlscam"));
     QCoreApplication::setApplicationVersion(QStringLiteral(HLSCAM_VERSION));
-    qSetMessagePattern(QStringLiteral("%{if-category}%{category}: %{endif}%{message}"));
+    // Under systemd, stderr goes to the journal ($JOURNAL_STREAM is set): a "<N>" prefix gives
+    // each line its syslog priority there (journald strips it from the message).
+    const QString priority = qEnvironmentVariableIsSet("JOURNAL_STREAM")
+                                 ? QStringLiteral("<%{if-debug}7%{endif}%{if-info}6%{endif}%{if-warning}4%{endif}"
+                                                  "%{if-critical}3%{endif}%{if-fatal}2%{endif}>")
+                                 : QString();
+    qSetMessagePattern(priority + QStringLiteral("%{if-category}%{category}: %{endif}%{message}"));
 
     QStringList args = app.arguments().mid(1);
     const QString command = args.isEmpty() ? QString() : args.takeFirst();

@@ -63,6 +63,7 @@ class TestSystemd : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void notifiesReadyStatusWatchdogAndStopping();
+    void journalLinesCarryTheirPriority();
     void withoutNotifySocketNothingIsSent();
 };
 
@@ -93,6 +94,21 @@ void TestSystemd::notifiesReadyStatusWatchdogAndStopping()
     QCOMPARE(service.get(QStringLiteral("/cam/cam0/index.m3u8"), QStringLiteral("late"), QStringLiteral("late-pw")).status, 200);
     QCOMPARE(service.stop(), 0);
     QTRY_VERIFY_WITH_TIMEOUT(socket.received("STOPPING=1"), 2000);
+}
+
+void TestSystemd::journalLinesCarryTheirPriority()
+{
+    // With stderr going to the journal, each log line starts with its syslog priority.
+    ServiceProcess service;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("JOURNAL_STREAM"), QStringLiteral("8:12345"));
+    service.setEnvironment(env);
+    QVERIFY(service.start());
+    QCOMPARE(service.get(QStringLiteral("/cam/cam0/index.m3u8"), QStringLiteral("nobody"), QStringLiteral("x")).status, 401);
+    QTRY_VERIFY_WITH_TIMEOUT(service.log().contains("\n<6>hlscam.pipeline: cam0 streaming"), 10000);
+    QVERIFY2(service.log().contains("\n<4>hlscam.auth: authentication failure from 127.0.0.1: unknown-user"),
+             service.log().constData());
+    QCOMPARE(service.stop(), 0);
 }
 
 void TestSystemd::withoutNotifySocketNothingIsSent()
