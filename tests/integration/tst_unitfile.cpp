@@ -1,5 +1,6 @@
-// The shipped systemd unit, checked by systemd's own tools: `systemd-analyze verify` accepts it
-// and `systemd-analyze security` rates its sandbox (exposure 0 = locked down, 10 = none).
+// What a board gets: the shipped systemd unit, checked by systemd's own tools (`systemd-analyze
+// verify` accepts it, `systemd-analyze security` rates its sandbox: 0 = locked down, 10 = none),
+// and a service binary that loads no GUI library.
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
@@ -13,6 +14,7 @@ private Q_SLOTS:
     void initTestCase();
     void verifyAcceptsIt();
     void sandboxExposureIsLow();
+    void serviceBinaryLinksNoGuiLibrary();
 
 private:
     QString run(const QStringList &args, int *exitCode);
@@ -66,6 +68,25 @@ void TestUnitFile::sandboxExposureIsLow()
     QVERIFY2(m.hasMatch(), qPrintable(out));
     qInfo("systemd-analyze security: exposure %s", qPrintable(m.captured(1)));
     QVERIFY2(m.captured(1).toDouble() <= 2.0, qPrintable(out));
+}
+
+void TestUnitFile::serviceBinaryLinksNoGuiLibrary()
+{
+#ifdef HLSCAM_GUI_BUILD
+    QSKIP("this build includes the desktop UI (HLSCAM_GUI=ON); the headless build is checked without it");
+#endif
+    QProcess ldd;
+    ldd.start(QStringLiteral("ldd"), {QStringLiteral(HLSCAM_BINARY)});
+    QVERIFY(ldd.waitForFinished(30000));
+    const QString libraries = QString::fromUtf8(ldd.readAllStandardOutput());
+    QVERIFY2(libraries.contains(QLatin1String("libQt6Core")), qPrintable(libraries));
+    // (Debian's libavutil brings libX11 along for VA-API; that is FFmpeg's, not a GUI of ours.)
+    for (const char *gui : {"libQt6Gui", "libQt6Quick", "libQt6Qml", "libQt6Multimedia", "libQt6Widgets", "libQt6OpenGL"})
+        QVERIFY2(!libraries.contains(QLatin1String(gui)), gui);
+    // Nor FFmpeg's filter and device libraries (SDL, PulseAudio...): libavdevice is loaded only
+    // when a V4L2 camera is opened.
+    QVERIFY2(!libraries.contains(QLatin1String("libavfilter")) && !libraries.contains(QLatin1String("libavdevice")),
+             qPrintable(libraries));
 }
 
 QTEST_GUILESS_MAIN(TestUnitFile)
