@@ -1,11 +1,17 @@
 // Attacks on the real binary, bounded and on loopback only. Brute force: 1000 password guesses
 // from 50 addresses of 127.0.0.0/8. Each address is banned exactly at its maxretry, no wrong
 // password is ever accepted, banned addresses are refused at connect, and a legitimate viewer
-// (127.0.0.1, in ignoreip) keeps getting the playlist throughout.
+// (127.0.0.1, in ignoreip) keeps getting the playlist throughout. Slowloris: 300 connections
+// from 10 addresses that trickle their headers a byte a second; a viewer is still answered
+// within a second, and the slow ones are cut off at header_timeout.
 #include "ServiceProcess.h"
 
 #include <QFile>
+#include <QTcpSocket>
 #include <QtTest>
+
+#include <memory>
+#include <vector>
 
 namespace {
 const QString kUser = QStringLiteral("viewer");
@@ -20,6 +26,7 @@ class TestAttacks : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void bruteForceFromManyAddresses();
+    void slowlorisDoesNotStarveViewers();
 };
 
 void TestAttacks::bruteForceFromManyAddresses()
@@ -73,6 +80,58 @@ void TestAttacks::bruteForceFromManyAddresses()
         QVERIFY2(list.contains(QStringLiteral("127.0.1.%1 ").arg(a + 1).toUtf8()), list.constData());
     QVERIFY(!list.contains("127.0.0.1 "));
     QCOMPARE(int(service.log().count("ban 127.0.1.")), kAddresses);
+}
+
+void TestAttacks::slowlorisDoesNotStarveViewers()
+{
+    ServiceProcess service;
+    QVERIFY(service.addUser(kUser, kPassword));
+    const QString config = service.stateDir() + QStringLiteral("/slow.conf");
+    QFile f(config);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("[server]\nheader_timeout = 3s\n");
+    f.close();
+    QVERIFY(service.start({QStringLiteral("--config"), config}));
+    QCOMPARE(service.get(kPlaylist, kUser, kPassword).status, 200);
+
+    // 10 addresses x 30 connections (under max_connections_per_address), each a request begun.
+    std::vector<std::unique_ptr<QTcpSocket>> slow;
+    for (int a = 0; a < 10; ++a) {
+        for (int i = 0; i < 30; ++i) {
+            auto s = std::make_unique<QTcpSocket>();
+            QVERIFY(s->bind(QHostAddress(QStringLiteral("127.0.2.%1").arg(a + 1))));
+            s->connectToHost(QHostAddress::LocalHost, service.port());
+            slow.push_back(std::move(s));
+        }
+    }
+    for (auto &s : slow) {
+        QVERIFY(s->waitForConnected(5000));
+        s->write("GET /cam/cam0/index.m3u8 HTTP/1.1\r\nHost: cam\r\nX-Slow: ");
+        s->flush();
+    }
+    qint64 slowest = 0;
+    for (int second = 0; second < 6; ++second) {
+        for (auto &s : slow) {
+            if (s->state() == QAbstractSocket::ConnectedState) {
+                s->write("a");  // one more byte of a header that never ends
+                s->flush();
+            }
+        }
+        const HttpReply r = service.getFrom(QStringLiteral("127.0.0.1"), kPlaylist, kUser, kPassword);
+        QCOMPARE(r.status, 200);
+        slowest = qMax(slowest, r.answeredAfterMs);
+        QTest::qWait(1000);
+    }
+    qInfo("300 slow connections: the viewer's slowest answer took %lld ms", slowest);
+    QVERIFY2(slowest < 1000, qPrintable(QStringLiteral("%1 ms").arg(slowest)));
+    // header_timeout (3 s) has passed several times over: every slow connection was cut off.
+    int open = 0;
+    for (auto &s : slow) {
+        s->waitForReadyRead(10);
+        if (s->state() == QAbstractSocket::ConnectedState)
+            ++open;
+    }
+    QCOMPARE(open, 0);
 }
 
 QTEST_GUILESS_MAIN(TestAttacks)
