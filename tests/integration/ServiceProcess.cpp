@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QEventLoop>
+#include <QFile>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QRegularExpression>
@@ -47,6 +48,15 @@ bool ServiceProcess::addUser(const QString &name, const QString &password, const
     return run({QStringLiteral("users"), QStringLiteral("add"), name, QStringLiteral("--role"), role,
                 QStringLiteral("--state-dir"), stateDir()},
                password.toUtf8() + '\n') == 0;
+}
+
+QStringList ServiceProcess::configArgs(const QByteArray &text)
+{
+    const QString path = stateDir() + QStringLiteral("/test.conf");
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly) || f.write(text) != text.size())
+        return {};
+    return {QStringLiteral("--config"), path};
 }
 
 bool ServiceProcess::start(const QStringList &extraArgs)

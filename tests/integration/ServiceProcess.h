@@ -29,6 +29,9 @@ public:
     // Runs `hlscam ARGS` to completion with `input` on stdin; returns its exit code.
     int run(const QStringList &args, const QByteArray &input = {}, QByteArray *output = nullptr);
     bool addUser(const QString &name, const QString &password, const QString &role = QStringLiteral("viewer"));
+    // Writes `text` as a config file in the state dir; returns the `--config FILE` arguments for
+    // start() or run() (empty when it cannot be written).
+    QStringList configArgs(const QByteArray &text);
     // The environment `start` runs the service in (default: this process's).
     void setEnvironment(const QProcessEnvironment &env) { m_process.setProcessEnvironment(env); }
     // Starts `hlscam serve` with the given extra arguments; waits for "listening on".

@@ -19,17 +19,6 @@ namespace {
 
 const QString kPlaylist = QStringLiteral("/cam/cam0/index.m3u8");
 
-// A config in the service's state dir; returns the --config arguments.
-QStringList configArgs(ServiceProcess &service, const QByteArray &text)
-{
-    const QString path = service.stateDir() + QStringLiteral("/test.conf");
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly))
-        return {};
-    f.write(text);
-    return {QStringLiteral("--config"), path};
-}
-
 // Leaves 127.0.0.2 and .3 out of ignoreip, so they can be banned; 127.0.0.1 stays ignored.
 const QByteArray kBanConfig = "[bans]\nmaxretry = 10\nfindtime = 1h\nbantime = 1h\nignoreip = 127.0.0.1\n";
 
@@ -58,7 +47,7 @@ void TestAccess::bansFollowFail2banRules()
     ServiceProcess service;
     QVERIFY(service.addUser(QStringLiteral("viewer"), QStringLiteral("viewer-pw")));
     QVERIFY(service.addUser(QStringLiteral("admin"), QStringLiteral("admin-pw"), QStringLiteral("admin")));
-    const QStringList config = configArgs(service, kBanConfig);
+    const QStringList config = service.configArgs(kBanConfig);
     QVERIFY(service.start(config));
 
     // Requests without credentials are challenges, never failures: 20 of them ban nobody.
@@ -114,7 +103,7 @@ void TestAccess::tokensOpenMediaOnly()
 {
     ServiceProcess service;
     QVERIFY(service.addUser(QStringLiteral("viewer"), QStringLiteral("viewer-pw")));
-    QVERIFY(service.start(configArgs(service, kBanConfig)));
+    QVERIFY(service.start(service.configArgs(kBanConfig)));
 
     // A viewer makes a token for the default camera through the API.
     const QByteArray body = R"({"ttl": 600})";
@@ -198,7 +187,7 @@ void TestAccess::anonymousViewersWatchButCannotAdminister()
 {
     ServiceProcess service;
     QVERIFY(service.addUser(QStringLiteral("admin"), QStringLiteral("admin-pw"), QStringLiteral("admin")));
-    QVERIFY(service.start(configArgs(service, "[auth]\nanonymous = viewer\n" + kBanConfig)));
+    QVERIFY(service.start(service.configArgs("[auth]\nanonymous = viewer\n" + kBanConfig)));
     QVERIFY(service.log().contains("anonymous = viewer"));
     // Page and stream without a password; a second HLS client (ffprobe) plays it as is.
     QCOMPARE(service.getFrom(QStringLiteral("127.0.0.2"), QStringLiteral("/")).status, 200);
@@ -228,11 +217,11 @@ void TestAccess::httpsWithASelfSignedCertificate()
 
     // Half a pair is a config error naming the key.
     QByteArray out;
-    const QStringList half = configArgs(service, "[server]\ntls_cert = " + cert.toUtf8() + "\n");
+    const QStringList half = service.configArgs("[server]\ntls_cert = " + cert.toUtf8() + "\n");
     QCOMPARE(service.run(QStringList{QStringLiteral("config"), QStringLiteral("check")} + half, {}, &out), 2);
     QVERIFY2(out.contains("tls_cert and tls_key go together"), out.constData());
 
-    QVERIFY(service.start(configArgs(service, "[server]\ntls_cert = " + cert.toUtf8() + "\ntls_key = " + key.toUtf8() + "\n")));
+    QVERIFY(service.start(service.configArgs("[server]\ntls_cert = " + cert.toUtf8() + "\ntls_key = " + key.toUtf8() + "\n")));
     QVERIFY(service.https());
     QCOMPARE(service.getFrom(QStringLiteral("127.0.0.1"), QStringLiteral("/healthz")).status, 200);
     QCOMPARE(service.getFrom(QStringLiteral("127.0.0.1"), kPlaylist).status, 401);
@@ -251,7 +240,7 @@ void TestAccess::httpsWithASelfSignedCertificate()
 
     // A missing key file stops the start with a clear message.
     ServiceProcess broken;
-    QVERIFY(!broken.start(configArgs(broken, "[server]\ntls_cert = " + cert.toUtf8() + "\ntls_key = /nonexistent/key.pem\n")));
+    QVERIFY(!broken.start(broken.configArgs("[server]\ntls_cert = " + cert.toUtf8() + "\ntls_key = /nonexistent/key.pem\n")));
     QVERIFY2(broken.log().contains("/nonexistent/key.pem: cannot be read"), broken.log().constData());
 }
 
@@ -259,7 +248,7 @@ void TestAccess::limitsCloseAbusiveConnections()
 {
     ServiceProcess service;
     QVERIFY(service.addUser(QStringLiteral("viewer"), QStringLiteral("viewer-pw")));
-    QVERIFY(service.start(configArgs(service, "[server]\nmax_request_bytes = 4096\nheader_timeout = 2\n"
+    QVERIFY(service.start(service.configArgs("[server]\nmax_request_bytes = 4096\nheader_timeout = 2\n"
                                               "max_connections_per_address = 4\n")));
     // Oversized headers: 431, connection closed.
     const HttpReply big = service.raw("GET / HTTP/1.1\r\nHost: x\r\nX-Junk: " + QByteArray(8000, 'a') + "\r\n\r\n");
@@ -323,7 +312,7 @@ void TestAccess::fail2banFilterMatchesRealLines()
         QFAIL("fail2ban-regex not found: ./scripts/setup installs the fail2ban package");
     ServiceProcess service;
     QVERIFY(service.addUser(QStringLiteral("viewer"), QStringLiteral("viewer-pw")));
-    QVERIFY(service.start(configArgs(service, kBanConfig)));
+    QVERIFY(service.start(service.configArgs(kBanConfig)));
     // Real failures of each kind from .2, a success, and an ignored address's failure.
     service.getFrom(QStringLiteral("127.0.0.2"), kPlaylist, QStringLiteral("viewer"), QStringLiteral("wrong"));
     service.getFrom(QStringLiteral("127.0.0.2"), kPlaylist, QStringLiteral("nobody"), QStringLiteral("x"));

@@ -6,7 +6,6 @@
 // within a second, and the slow ones are cut off at header_timeout.
 #include "ServiceProcess.h"
 
-#include <QFile>
 #include <QTcpSocket>
 #include <QtTest>
 
@@ -33,12 +32,8 @@ void TestAttacks::bruteForceFromManyAddresses()
 {
     ServiceProcess service;
     QVERIFY(service.addUser(kUser, kPassword));
-    const QString config = service.stateDir() + QStringLiteral("/attack.conf");
-    QFile f(config);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write("[bans]\nmaxretry = 10\nfindtime = 1h\nbantime = 1h\nignoreip = 127.0.0.1\n");
-    f.close();
-    QVERIFY(service.start({QStringLiteral("--config"), config}));
+    const QStringList config = service.configArgs("[bans]\nmaxretry = 10\nfindtime = 1h\nbantime = 1h\nignoreip = 127.0.0.1\n");
+    QVERIFY(service.start(config));
     QCOMPARE(service.get(kPlaylist, kUser, kPassword).status, 200);
 
     int answered401 = 0, refused = 0, accepted = 0, legitimateOk = 0, legitimateChecks = 0;
@@ -74,8 +69,8 @@ void TestAttacks::bruteForceFromManyAddresses()
     QCOMPARE(legitimateOk, legitimateChecks);
     // Every attacker is in the ban list, each banned once, and the viewer's address is not.
     QByteArray list;
-    QCOMPARE(service.run({QStringLiteral("bans"), QStringLiteral("list"), QStringLiteral("--state-dir"), service.stateDir(),
-                          QStringLiteral("--config"), config}, {}, &list), 0);
+    QCOMPARE(service.run(QStringList{QStringLiteral("bans"), QStringLiteral("list"), QStringLiteral("--state-dir"),
+                                     service.stateDir()} + config, {}, &list), 0);
     for (int a = 0; a < kAddresses; ++a)
         QVERIFY2(list.contains(QStringLiteral("127.0.1.%1 ").arg(a + 1).toUtf8()), list.constData());
     QVERIFY(!list.contains("127.0.0.1 "));
@@ -86,12 +81,7 @@ void TestAttacks::slowlorisDoesNotStarveViewers()
 {
     ServiceProcess service;
     QVERIFY(service.addUser(kUser, kPassword));
-    const QString config = service.stateDir() + QStringLiteral("/slow.conf");
-    QFile f(config);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write("[server]\nheader_timeout = 3s\n");
-    f.close();
-    QVERIFY(service.start({QStringLiteral("--config"), config}));
+    QVERIFY(service.start(service.configArgs("[server]\nheader_timeout = 3s\n")));
     QCOMPARE(service.get(kPlaylist, kUser, kPassword).status, 200);
 
     // 10 addresses x 30 connections (under max_connections_per_address), each a request begun.
