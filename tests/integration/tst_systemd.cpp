@@ -65,6 +65,7 @@ private Q_SLOTS:
     void notifiesReadyStatusWatchdogAndStopping();
     void journalLinesCarryTheirPriority();
     void withoutNotifySocketNothingIsSent();
+    void reloadAppliesCameraSettingsLive();
 };
 
 void TestSystemd::notifiesReadyStatusWatchdogAndStopping()
@@ -121,6 +122,44 @@ void TestSystemd::withoutNotifySocketNothingIsSent()
     service.setEnvironment(env);
     QVERIFY(service.start());
     QCOMPARE(service.get(QStringLiteral("/healthz")).status, 200);
+    QCOMPARE(service.stop(), 0);
+}
+
+// `systemctl reload` after editing the camera's size: the same process restarts that camera's
+// pipeline, players get a discontinuity and the new picture on the same playlist URL; what
+// cannot change live is named in the log; a config with a mistake changes nothing.
+void TestSystemd::reloadAppliesCameraSettingsLive()
+{
+    ServiceProcess service;
+    const QByteArray before = "[camera.cam0]\ndevice = testpattern\nwidth = 640\nheight = 360\n";
+    const QStringList config = service.configArgs(before);
+    QVERIFY(!config.isEmpty());
+    QVERIFY(service.addUser(QStringLiteral("owner"), QStringLiteral("owner-pw")));
+    QVERIFY(service.start(config));
+    const QString playlist = QStringLiteral("/cam/cam0/index.m3u8");
+    const QString user = QStringLiteral("owner"), password = QStringLiteral("owner-pw");
+    auto probedWidth = [&] {
+        QString error;
+        return service.probeVideo(playlist, user, password, &error).value(QStringLiteral("width")).toInt();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(probedWidth(), 640, 20000);
+    const qint64 pid = service.pid();
+
+    service.configArgs("[camera.cam0]\ndevice = testpattern\nwidth = 320\nheight = 240\n[hls]\nwindow = 8\n");
+    ::kill(pid_t(pid), SIGHUP);
+    QTRY_VERIFY_WITH_TIMEOUT(service.log().contains("reload: cam0: new settings, restarting its pipeline"), 5000);
+    QVERIFY2(service.log().contains("reload: changes to [hls] take effect at the next restart"), service.log().constData());
+    QTRY_VERIFY_WITH_TIMEOUT(service.get(playlist, user, password).body.contains("#EXT-X-DISCONTINUITY\n#EXT-X-MAP"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(probedWidth(), 320, 20000);
+    QCOMPARE(service.pid(), pid);
+
+    // A typo: the error names the file, line and key; the service carries on as it was.
+    service.configArgs("[camera.cam0]\ndevice = testpattern\nwidht = 800\n");
+    ::kill(pid_t(pid), SIGHUP);
+    QTRY_VERIFY_WITH_TIMEOUT(service.log().contains("still running on the previous one"), 5000);
+    QVERIFY2(service.log().contains("test.conf:3") && service.log().contains("widht"), service.log().constData());
+    QCOMPARE(service.get(playlist, user, password).status, 200);
+    QCOMPARE(probedWidth(), 320);
     QCOMPARE(service.stop(), 0);
 }
 
