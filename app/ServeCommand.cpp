@@ -208,7 +208,7 @@ int serve(const QStringList &args)
                                "without a password ([auth] in the config file)\n";
     for (Pipeline *p : std::as_const(pipelines))
         p->start();
-    SystemdNotifier systemd(pipelines);
+    SystemdNotifier systemd(pipelines, [&server](const QString &camera) { return server.viewers(camera); });
 
     QTextStream err(stderr);
     const QString scheme = tls ? QStringLiteral("https") : QStringLiteral("http");

@@ -82,7 +82,7 @@ void TestSystemd::notifiesReadyStatusWatchdogAndStopping()
 
     QTRY_VERIFY_WITH_TIMEOUT(socket.received("READY=1"), 15000);
     // READY comes with the camera's state: streaming, with the encoder it chose.
-    QVERIFY2(socket.received("STATUS=cam0 streaming (libx264)"), socket.messages().join(" | ").constData());
+    QVERIFY2(socket.received("STATUS=cam0 streaming (libx264), 0 viewers"), socket.messages().join(" | ").constData());
     const int pingsBefore = int(socket.messages().count("WATCHDOG=1"));
     QTest::qWait(1000);
     QVERIFY2(socket.messages().count("WATCHDOG=1") >= pingsBefore + 3,
@@ -93,6 +93,9 @@ void TestSystemd::notifiesReadyStatusWatchdogAndStopping()
     QTRY_VERIFY_WITH_TIMEOUT(service.log().contains("reloaded users and bans (SIGHUP)"), 5000);
     QVERIFY(socket.received("RELOADING=1"));
     QCOMPARE(service.get(QStringLiteral("/cam/cam0/index.m3u8"), QStringLiteral("late"), QStringLiteral("late-pw")).status, 200);
+    // That request made one viewer; the status line says so at its next check.
+    QTRY_VERIFY2_WITH_TIMEOUT(socket.received("STATUS=cam0 streaming (libx264), 1 viewer"),
+                              socket.messages().join(" | ").constData(), 5000);
     QCOMPARE(service.stop(), 0);
     QTRY_VERIFY_WITH_TIMEOUT(socket.received("STOPPING=1"), 2000);
 }
