@@ -18,8 +18,10 @@ extern "C" {
 namespace hlscam {
 
 namespace {
-constexpr int kFirstRetryMs = 500;
-constexpr int kMaxRetryMs = 10000;
+// A camera that comes back is streaming again within about a second (as µStreamer's default
+// device-error delay); retrying an open() that often costs nothing.
+constexpr int kFirstRetryMs = 250;
+constexpr int kMaxRetryMs = 1000;
 constexpr qint64 kHealthyRunUs = 10'000'000;  // a run this long resets the backoff
 
 // Media sequence numbers start from the clock (two per segment duration), so a restarted
