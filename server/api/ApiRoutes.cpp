@@ -1,5 +1,7 @@
 #include "api/ApiRoutes.h"
 
+#include "api/JsonBody.h"
+#include "api/UserRoutes.h"
 #include "auth/Authenticator.h"
 #include "auth/BanStore.h"
 
@@ -59,22 +61,16 @@ Response ApiRoutes::handle(const RequestContext &request)
             return methodNotAllowed("DELETE");
         return admin ? unban(request, path.mid(6)) : adminOnly();
     }
+    if (path == QLatin1String("/users") || path.startsWith(QLatin1String("/users/")))
+        return admin ? userRoutes(request, path.mid(7), m_auth) : adminOnly();
     return Response::jsonError(Status::NotFound, QStringLiteral("no such API route: %1").arg(request.path.left(100)));
 }
 
 Response ApiRoutes::tokens(const RequestContext &request)
 {
     QJsonObject in;
-    if (!request.body.trimmed().isEmpty()) {
-        QJsonParseError error;
-        const QJsonDocument doc = QJsonDocument::fromJson(request.body, &error);
-        if (!doc.isObject())
-            return Response::jsonError(Status::BadRequest, QStringLiteral("the body is not a JSON object: %1").arg(error.errorString()));
-        in = doc.object();
-    }
-    for (auto it = in.begin(); it != in.end(); ++it)
-        if (it.key() != QLatin1String("camera") && it.key() != QLatin1String("ttl") && it.key() != QLatin1String("role"))
-            return Response::jsonError(Status::BadRequest, QStringLiteral("unknown field '%1' (allowed: camera, ttl, role)").arg(it.key()));
+    if (auto bad = readJsonObject(request.body, {QStringLiteral("camera"), QStringLiteral("ttl"), QStringLiteral("role")}, &in))
+        return *bad;
 
     const QString camera = in.value(QStringLiteral("camera")).toString(m_cameras.value(0));
     if (camera != QLatin1String("*") && !m_cameras.contains(camera))

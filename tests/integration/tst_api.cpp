@@ -1,0 +1,165 @@
+// The admin API with the real binary: every route's answers, bad input (400 and nothing
+// changed), permissions (a viewer gets 403, no credentials 401), and changes that persist
+// across a restart.
+#include "ServiceProcess.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QtTest>
+
+namespace {
+const QString kAdmin = QStringLiteral("boss");
+const QString kAdminPassword = QStringLiteral("boss-password");
+const QString kViewer = QStringLiteral("guest");
+const QString kViewerPassword = QStringLiteral("guest-password");
+
+QJsonDocument json(const HttpReply &r) { return QJsonDocument::fromJson(r.body); }
+}  // namespace
+
+class TestApi : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase() { m_service.stop(); }
+    void viewersAndStrangersAreKeptOut_data();
+    void viewersAndStrangersAreKeptOut();
+    void usersAddChangeRemove();
+    void badUserInputChangesNothing_data();
+    void badUserInputChangesNothing();
+    void theLastAdminStays();
+    void userChangesSurviveARestart();
+
+private:
+    HttpReply admin(const QByteArray &method, const QString &path, const QByteArray &body = {})
+    {
+        return m_service.get(path, kAdmin, kAdminPassword, method, body);
+    }
+    QStringList userNames();
+    ServiceProcess m_service;
+};
+
+void TestApi::initTestCase()
+{
+    QVERIFY(m_service.addUser(kAdmin, kAdminPassword, QStringLiteral("admin")));
+    QVERIFY(m_service.addUser(kViewer, kViewerPassword));
+    QVERIFY(m_service.start());
+}
+
+QStringList TestApi::userNames()
+{
+    QStringList names;
+    for (const QJsonValue &u : json(admin("GET", QStringLiteral("/api/v1/users"))).array())
+        names << u[QStringLiteral("name")].toString() + u':' + u[QStringLiteral("role")].toString();
+    return names;
+}
+
+void TestApi::viewersAndStrangersAreKeptOut_data()
+{
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QString>("path");
+    QTest::newRow("list users") << QByteArray("GET") << QStringLiteral("/api/v1/users");
+    QTest::newRow("add a user") << QByteArray("POST") << QStringLiteral("/api/v1/users");
+    QTest::newRow("change a user") << QByteArray("PUT") << QStringLiteral("/api/v1/users/boss");
+    QTest::newRow("remove a user") << QByteArray("DELETE") << QStringLiteral("/api/v1/users/boss");
+    QTest::newRow("list bans") << QByteArray("GET") << QStringLiteral("/api/v1/bans");
+    QTest::newRow("lift a ban") << QByteArray("DELETE") << QStringLiteral("/api/v1/bans/192.0.2.1");
+}
+
+void TestApi::viewersAndStrangersAreKeptOut()
+{
+    QFETCH(QByteArray, method);
+    QFETCH(QString, path);
+    const QByteArray body = method == "POST" || method == "PUT" ? R"({"role":"admin","name":"mallory","password":"x"})" : "";
+    const HttpReply asViewer = m_service.get(path, kViewer, kViewerPassword, method, body);
+    QCOMPARE(asViewer.status, 403);
+    QVERIFY2(json(asViewer)[QStringLiteral("error")].toString().contains(QLatin1String("admin")), asViewer.body.constData());
+    QCOMPARE(m_service.get(path, {}, {}, method, body).status, 401);
+    QVERIFY(!userNames().contains(QStringLiteral("mallory:admin")));
+    QVERIFY(userNames().contains(QStringLiteral("boss:admin")));
+}
+
+void TestApi::usersAddChangeRemove()
+{
+    HttpReply r = admin("POST", QStringLiteral("/api/v1/users"), R"({"name":"ann","password":"ann-pw-1"})");
+    QCOMPARE(r.status, 201);
+    QCOMPARE(json(r)[QStringLiteral("role")].toString(), QStringLiteral("viewer"));
+    // In force for the very next request.
+    QCOMPARE(m_service.get(QStringLiteral("/cam/cam0/index.m3u8"), QStringLiteral("ann"), QStringLiteral("ann-pw-1")).status, 200);
+    QCOMPARE(m_service.get(QStringLiteral("/api/v1/users"), QStringLiteral("ann"), QStringLiteral("ann-pw-1")).status, 403);
+
+    r = admin("PUT", QStringLiteral("/api/v1/users/ann"), R"({"password":"ann-pw-2","role":"admin"})");
+    QCOMPARE(r.status, 200);
+    QCOMPARE(m_service.get(QStringLiteral("/api/v1/users"), QStringLiteral("ann"), QStringLiteral("ann-pw-1")).status, 401);
+    QCOMPARE(m_service.get(QStringLiteral("/api/v1/users"), QStringLiteral("ann"), QStringLiteral("ann-pw-2")).status, 200);
+    QVERIFY(userNames().contains(QStringLiteral("ann:admin")));
+
+    QCOMPARE(admin("DELETE", QStringLiteral("/api/v1/users/ann")).status, 200);
+    QCOMPARE(m_service.get(QStringLiteral("/cam/cam0/index.m3u8"), QStringLiteral("ann"), QStringLiteral("ann-pw-2")).status, 401);
+    QCOMPARE(admin("DELETE", QStringLiteral("/api/v1/users/ann")).status, 404);
+}
+
+void TestApi::badUserInputChangesNothing_data()
+{
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("message");  // part of the error a person reads
+    const QString users = QStringLiteral("/api/v1/users");
+    QTest::newRow("not JSON") << QByteArray("POST") << users << QByteArray("name=x") << 400 << QStringLiteral("not a JSON object");
+    QTest::newRow("a JSON array") << QByteArray("POST") << users << QByteArray("[]") << 400 << QStringLiteral("not a JSON object");
+    QTest::newRow("unknown field") << QByteArray("POST") << users << QByteArray(R"({"name":"x","password":"y","colour":"red"})") << 400 << QStringLiteral("unknown field 'colour'");
+    QTest::newRow("no password") << QByteArray("POST") << users << QByteArray(R"({"name":"x"})") << 400 << QStringLiteral("needs a password");
+    QTest::newRow("empty password") << QByteArray("POST") << users << QByteArray(R"({"name":"x","password":""})") << 400 << QStringLiteral("empty password");
+    QTest::newRow("password not a string") << QByteArray("POST") << users << QByteArray(R"({"name":"x","password":12345})") << 400 << QStringLiteral("password is a string");
+    QTest::newRow("no name") << QByteArray("POST") << users << QByteArray(R"({"password":"y"})") << 400 << QStringLiteral("name");
+    QTest::newRow("name with a colon") << QByteArray("POST") << users << QByteArray(R"({"name":"a:b","password":"y"})") << 400 << QStringLiteral("':'");
+    QTest::newRow("name with a space") << QByteArray("POST") << users << QByteArray(R"({"name":"a b","password":"y"})") << 400 << QStringLiteral("spaces");
+    QTest::newRow("unknown role") << QByteArray("POST") << users << QByteArray(R"({"name":"x","password":"y","role":"root"})") << 400 << QStringLiteral("viewer or admin");
+    QTest::newRow("existing user") << QByteArray("POST") << users << QByteArray(R"({"name":"guest","password":"y"})") << 409 << QStringLiteral("exists already");
+    QTest::newRow("change nothing") << QByteArray("PUT") << users + QStringLiteral("/guest") << QByteArray("{}") << 400 << QStringLiteral("nothing to change");
+    QTest::newRow("change an unknown user") << QByteArray("PUT") << users + QStringLiteral("/nobody") << QByteArray(R"({"role":"admin"})") << 404 << QStringLiteral("no user 'nobody'");
+    QTest::newRow("PATCH") << QByteArray("PATCH") << users + QStringLiteral("/guest") << QByteArray(R"({"role":"admin"})") << 405 << QString();
+    QTest::newRow("unknown route") << QByteArray("GET") << QStringLiteral("/api/v1/nope") << QByteArray() << 404 << QStringLiteral("no such API route");
+}
+
+void TestApi::badUserInputChangesNothing()
+{
+    QFETCH(QByteArray, method);
+    QFETCH(QString, path);
+    QFETCH(QByteArray, body);
+    QFETCH(int, status);
+    QFETCH(QString, message);
+    const QStringList before = userNames();
+    const HttpReply r = admin(method, path, body);
+    QCOMPARE(r.status, status);
+    QVERIFY2(QString::fromUtf8(r.body).contains(message), r.body.constData());
+    QCOMPARE(userNames(), before);
+}
+
+void TestApi::theLastAdminStays()
+{
+    HttpReply r = admin("DELETE", QStringLiteral("/api/v1/users/boss"));
+    QCOMPARE(r.status, 409);
+    QVERIFY2(json(r)[QStringLiteral("error")].toString().contains(QLatin1String("last admin")), r.body.constData());
+    QCOMPARE(admin("PUT", QStringLiteral("/api/v1/users/boss"), R"({"role":"viewer"})").status, 409);
+    QVERIFY(userNames().contains(QStringLiteral("boss:admin")));
+    // With a second admin, the first may step down.
+    QCOMPARE(admin("POST", QStringLiteral("/api/v1/users"), R"({"name":"deputy","password":"deputy-pw","role":"admin"})").status, 201);
+    QCOMPARE(m_service.get(QStringLiteral("/api/v1/users/boss"), QStringLiteral("deputy"), QStringLiteral("deputy-pw"), "PUT", R"({"role":"viewer"})").status, 200);
+    QCOMPARE(m_service.get(QStringLiteral("/api/v1/users/boss"), QStringLiteral("deputy"), QStringLiteral("deputy-pw"), "PUT", R"({"role":"admin"})").status, 200);
+    QCOMPARE(admin("DELETE", QStringLiteral("/api/v1/users/deputy")).status, 200);
+}
+
+void TestApi::userChangesSurviveARestart()
+{
+    QCOMPARE(admin("POST", QStringLiteral("/api/v1/users"), R"({"name":"kept","password":"kept-pw","role":"admin"})").status, 201);
+    QCOMPARE(m_service.stop(), 0);
+    QVERIFY(m_service.start());
+    QVERIFY(userNames().contains(QStringLiteral("kept:admin")));
+    QCOMPARE(m_service.get(QStringLiteral("/api/v1/users"), QStringLiteral("kept"), QStringLiteral("kept-pw")).status, 200);
+}
+
+QTEST_GUILESS_MAIN(TestApi)
+#include "tst_api.moc"
