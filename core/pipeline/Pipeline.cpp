@@ -31,7 +31,9 @@ qint64 firstMsn(int segmentMs)
     return QDateTime::currentMSecsSinceEpoch() / qMax(1, segmentMs / 2);
 }
 
-QString stateName(PipelineState s)
+}  // namespace
+
+QString pipelineStateName(PipelineState s)
 {
     switch (s) {
     case PipelineState::Starting: return QStringLiteral("starting");
@@ -41,10 +43,10 @@ QString stateName(PipelineState s)
     }
     return {};
 }
-}  // namespace
 
 Pipeline::Pipeline(const CameraSettings &camera, const HlsSettings &hls, QObject *parent)
     : QObject(parent),
+      m_configured(camera),
       m_camera(camera),
       m_hls(hls),
       m_store(std::make_unique<SegmentStore>(firstMsn(hls.segmentMs), hls.windowSegments + 2))
@@ -60,7 +62,7 @@ void Pipeline::start()
         return;
     m_stop = false;
     m_thread = QThread::create([this] { run(); });
-    m_thread->setObjectName(QStringLiteral("pipeline-%1").arg(m_camera.name));
+    m_thread->setObjectName(QStringLiteral("pipeline-%1").arg(m_configured.name));
     m_thread->start();
 }
 
@@ -76,9 +78,10 @@ void Pipeline::stop()
 
 void Pipeline::reconfigure(const CameraSettings &camera)
 {
-    Q_ASSERT(camera.name == m_camera.name);
+    Q_ASSERT(camera.name == m_configured.name);
     const bool running = m_thread != nullptr;
     stop();
+    m_configured = camera;
     m_camera = camera;
     {
         QMutexLocker lock(&m_statusMutex);
@@ -100,9 +103,9 @@ void Pipeline::setState(PipelineState state, const QString &error)
     // Each state change and each new error is logged once, not once per retry.
     if (state != m_status.state || error != m_status.lastError) {
         if (!error.isEmpty())
-            qCWarning(lcPipeline).noquote() << m_camera.name << stateName(state) << "-" << error;
+            qCWarning(lcPipeline).noquote() << m_camera.name << pipelineStateName(state) << "-" << error;
         else
-            qCInfo(lcPipeline).noquote() << m_camera.name << stateName(state);
+            qCInfo(lcPipeline).noquote() << m_camera.name << pipelineStateName(state);
     }
     m_status.state = state;
     if (!error.isEmpty() || state == PipelineState::Streaming)

@@ -4,6 +4,7 @@
 #include "api/UserRoutes.h"
 #include "auth/Authenticator.h"
 #include "auth/BanStore.h"
+#include "pipeline/Pipeline.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -37,9 +38,12 @@ Response adminOnly()
 
 }  // namespace
 
-ApiRoutes::ApiRoutes(Authenticator *auth, BanStore *bans, const QStringList &cameras, QObject *parent)
-    : QObject(parent), m_auth(auth), m_bans(bans), m_cameras(cameras)
+ApiRoutes::ApiRoutes(Authenticator *auth, BanStore *bans, const QList<Pipeline *> &pipelines, ViewerCounter *viewers,
+                     QObject *parent)
+    : QObject(parent), m_auth(auth), m_bans(bans), m_status(pipelines, viewers)
 {
+    for (const Pipeline *p : pipelines)
+        m_cameras << p->name();
 }
 
 Response ApiRoutes::handle(const RequestContext &request)
@@ -60,6 +64,19 @@ Response ApiRoutes::handle(const RequestContext &request)
         if (request.method != Method::Delete)
             return methodNotAllowed("DELETE");
         return admin ? unban(request, path.mid(6)) : adminOnly();
+    }
+    const bool read = request.method == Method::Get || request.method == Method::Head;
+    if (path == QLatin1String("/status") || path == QLatin1String("/devices") || path == QLatin1String("/cameras")
+        || path.startsWith(QLatin1String("/cameras/"))) {
+        if (!read)
+            return methodNotAllowed("GET, HEAD");
+        if (!admin)
+            return adminOnly();
+        if (path == QLatin1String("/status"))
+            return m_status.status();
+        if (path == QLatin1String("/devices"))
+            return m_status.devices();
+        return path == QLatin1String("/cameras") ? m_status.cameras() : m_status.camera(path.mid(9));
     }
     if (path == QLatin1String("/users") || path.startsWith(QLatin1String("/users/")))
         return admin ? userRoutes(request, path.mid(7), m_auth) : adminOnly();

@@ -1,7 +1,8 @@
-// The JSON API under /api/v1 (documented in README): URL tokens for the signed-in user, and the
-// bans for admins. Requests arrive authenticated; this checks roles, methods and input.
+// The JSON API under /api/v1 (documented in README): URL tokens for the signed-in user; status,
+// cameras, devices, users and bans for admins. Requests arrive authenticated; this checks roles, methods and input.
 #pragma once
 
+#include "api/StatusRoutes.h"
 #include "http/RequestContext.h"
 #include "http/Response.h"
 
@@ -12,11 +13,14 @@ namespace hlscam {
 
 class Authenticator;
 class BanStore;
+class Pipeline;
+class ViewerCounter;
 
 class ApiRoutes : public QObject {
     Q_OBJECT
 public:
-    ApiRoutes(Authenticator *auth, BanStore *bans, const QStringList &cameras, QObject *parent = nullptr);
+    ApiRoutes(Authenticator *auth, BanStore *bans, const QList<Pipeline *> &pipelines, ViewerCounter *viewers,
+              QObject *parent = nullptr);
 
     Response handle(const RequestContext &request);
 
@@ -28,6 +32,7 @@ private:
     Authenticator *m_auth;
     BanStore *m_bans;
     QStringList m_cameras;
+    StatusRoutes m_status;
 };
 
 }  // namespace hlscam

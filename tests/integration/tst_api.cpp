@@ -22,6 +22,8 @@ class TestApi : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase() { m_service.stop(); }
+    void statusSaysHowTheCameraIsDoing();
+    void camerasAndDevices();
     void viewersAndStrangersAreKeptOut_data();
     void viewersAndStrangersAreKeptOut();
     void usersAddChangeRemove();
@@ -54,6 +56,51 @@ QStringList TestApi::userNames()
     return names;
 }
 
+void TestApi::statusSaysHowTheCameraIsDoing()
+{
+    auto cam0 = [this] { return json(admin("GET", QStringLiteral("/api/v1/status")))[QStringLiteral("cameras")][0].toObject(); };
+    QTRY_COMPARE_WITH_TIMEOUT(cam0().value(QStringLiteral("state")).toString(), QStringLiteral("streaming"), 15000);
+    // Two people watching: the viewer's polls and the admin's own.
+    QCOMPARE(m_service.get(QStringLiteral("/cam/cam0/index.m3u8"), kViewer, kViewerPassword).status, 200);
+    QCOMPARE(admin("GET", QStringLiteral("/cam/cam0/index.m3u8")).status, 200);
+    const HttpReply r = admin("GET", QStringLiteral("/api/v1/status"));
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.header("Content-Type"), QByteArray("application/json"));
+    const QJsonObject status = json(r).object();
+    QCOMPARE(status.value(QStringLiteral("version")).toString(), QStringLiteral(HLSCAM_VERSION));
+    QVERIFY(status.value(QStringLiteral("uptime_s")).toInteger(-1) >= 0);
+    const QJsonObject c = cam0();
+    QCOMPARE(c.value(QStringLiteral("name")).toString(), QStringLiteral("cam0"));
+    QCOMPARE(c.value(QStringLiteral("encoder_in_use")).toString(), QStringLiteral("libx264"));
+    QVERIFY(c.value(QStringLiteral("source")).toString().contains(QLatin1String("test pattern")));
+    QCOMPARE(c.value(QStringLiteral("width")).toInt(), 640);
+    QCOMPARE(c.value(QStringLiteral("fps")).toInt(), 25);
+    QCOMPARE(c.value(QStringLiteral("viewers")).toInt(), 2);
+    QVERIFY(c.value(QStringLiteral("last_error")).isNull());
+    QVERIFY(c.value(QStringLiteral("frames")).toInteger() > 0);
+    // Parts are ready within a part's length of capture or so, and keep coming.
+    const qint64 delay = c.value(QStringLiteral("part_delay_ms")).toInteger(-1);
+    QVERIFY2(delay >= 0 && delay < 1000, qPrintable(QString::number(delay)));
+    const qint64 age = c.value(QStringLiteral("last_part_age_ms")).toInteger(-1);
+    QVERIFY2(age >= 0 && age < 1000, qPrintable(QString::number(age)));
+    qInfo("newest part ready %lld ms after its last picture", delay);
+}
+
+void TestApi::camerasAndDevices()
+{
+    const QJsonArray cameras = json(admin("GET", QStringLiteral("/api/v1/cameras"))).array();
+    QCOMPARE(cameras.size(), 1);
+    QCOMPARE(cameras[0][QStringLiteral("device")].toString(), QStringLiteral("testpattern"));
+    const HttpReply one = admin("GET", QStringLiteral("/api/v1/cameras/cam0"));
+    QCOMPARE(one.status, 200);
+    QCOMPARE(json(one)[QStringLiteral("bitrate")].toInt(), 800);
+    QCOMPARE(admin("GET", QStringLiteral("/api/v1/cameras/nope")).status, 404);
+    const HttpReply devices = admin("GET", QStringLiteral("/api/v1/devices"));
+    QCOMPARE(devices.status, 200);
+    QVERIFY(json(devices).isArray());  // empty on a machine without cameras
+    QCOMPARE(admin("POST", QStringLiteral("/api/v1/status")).status, 405);
+}
+
 void TestApi::viewersAndStrangersAreKeptOut_data()
 {
     QTest::addColumn<QByteArray>("method");
@@ -63,6 +110,10 @@ void TestApi::viewersAndStrangersAreKeptOut_data()
     QTest::newRow("change a user") << QByteArray("PUT") << QStringLiteral("/api/v1/users/boss");
     QTest::newRow("remove a user") << QByteArray("DELETE") << QStringLiteral("/api/v1/users/boss");
     QTest::newRow("list bans") << QByteArray("GET") << QStringLiteral("/api/v1/bans");
+    QTest::newRow("status") << QByteArray("GET") << QStringLiteral("/api/v1/status");
+    QTest::newRow("cameras") << QByteArray("GET") << QStringLiteral("/api/v1/cameras");
+    QTest::newRow("a camera") << QByteArray("GET") << QStringLiteral("/api/v1/cameras/cam0");
+    QTest::newRow("devices") << QByteArray("GET") << QStringLiteral("/api/v1/devices");
     QTest::newRow("lift a ban") << QByteArray("DELETE") << QStringLiteral("/api/v1/bans/192.0.2.1");
 }
 
