@@ -1,5 +1,6 @@
 #include "api/ApiRoutes.h"
 
+#include "api/CameraUpdate.h"
 #include "api/JsonBody.h"
 #include "api/UserRoutes.h"
 #include "auth/Authenticator.h"
@@ -39,8 +40,13 @@ Response adminOnly()
 }  // namespace
 
 ApiRoutes::ApiRoutes(Authenticator *auth, BanStore *bans, const QList<Pipeline *> &pipelines, ViewerCounter *viewers,
-                     QObject *parent)
-    : QObject(parent), m_auth(auth), m_bans(bans), m_status(pipelines, viewers)
+                     const QString &cameraOverrides, QObject *parent)
+    : QObject(parent),
+      m_auth(auth),
+      m_bans(bans),
+      m_pipelines(pipelines),
+      m_cameraOverrides(cameraOverrides),
+      m_status(pipelines, viewers)
 {
     for (const Pipeline *p : pipelines)
         m_cameras << p->name();
@@ -66,10 +72,18 @@ Response ApiRoutes::handle(const RequestContext &request)
         return admin ? unban(request, path.mid(6)) : adminOnly();
     }
     const bool read = request.method == Method::Get || request.method == Method::Head;
+    if (path.startsWith(QLatin1String("/cameras/")) && request.method == Method::Put) {
+        if (!admin)
+            return adminOnly();
+        for (Pipeline *p : std::as_const(m_pipelines))
+            if (p->name() == path.mid(9))
+                return updateCamera(p, request.body, m_cameraOverrides);
+        return Response::jsonError(Status::NotFound, QStringLiteral("no camera '%1'").arg(path.mid(9).left(64)));
+    }
     if (path == QLatin1String("/status") || path == QLatin1String("/devices") || path == QLatin1String("/cameras")
         || path.startsWith(QLatin1String("/cameras/"))) {
         if (!read)
-            return methodNotAllowed("GET, HEAD");
+            return methodNotAllowed(path.startsWith(QLatin1String("/cameras/")) ? "GET, HEAD, PUT" : "GET, HEAD");
         if (!admin)
             return adminOnly();
         if (path == QLatin1String("/status"))

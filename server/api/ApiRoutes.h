@@ -19,8 +19,9 @@ class ViewerCounter;
 class ApiRoutes : public QObject {
     Q_OBJECT
 public:
+    // `cameraOverrides`: the file where camera changes are kept (see CameraOverrides).
     ApiRoutes(Authenticator *auth, BanStore *bans, const QList<Pipeline *> &pipelines, ViewerCounter *viewers,
-              QObject *parent = nullptr);
+              const QString &cameraOverrides, QObject *parent = nullptr);
 
     Response handle(const RequestContext &request);
 
@@ -31,7 +32,9 @@ private:
 
     Authenticator *m_auth;
     BanStore *m_bans;
+    QList<Pipeline *> m_pipelines;
     QStringList m_cameras;
+    QString m_cameraOverrides;
     StatusRoutes m_status;
 };
 

@@ -1,5 +1,6 @@
 #include "api/StatusRoutes.h"
 
+#include "api/CameraJson.h"
 #include "capture/DeviceCatalog.h"
 #include "http/ViewerCounter.h"
 #include "pipeline/Pipeline.h"
@@ -12,13 +13,6 @@ namespace hlscam {
 
 namespace {
 
-QJsonObject settingsJson(const CameraSettings &c)
-{
-    return {{QStringLiteral("name"), c.name},       {QStringLiteral("device"), c.device},
-            {QStringLiteral("width"), c.width},     {QStringLiteral("height"), c.height},
-            {QStringLiteral("fps"), c.fps},         {QStringLiteral("bitrate"), c.bitrateKbps},
-            {QStringLiteral("encoder"), c.encoder}};
-}
 
 QJsonValue orNull(qint64 v) { return v < 0 ? QJsonValue() : QJsonValue(v); }
 
@@ -37,7 +31,7 @@ Response StatusRoutes::status() const
     for (Pipeline *p : m_pipelines) {
         const PipelineStatus s = p->status();
         const StorePosition at = p->store()->position();
-        QJsonObject c = settingsJson(p->settings());
+        QJsonObject c = cameraJson(p->settings());
         c.insert(QStringLiteral("state"), pipelineStateName(s.state));
         c.insert(QStringLiteral("source"), s.source);
         c.insert(QStringLiteral("encoder_in_use"), s.encoder);
@@ -59,7 +53,7 @@ Response StatusRoutes::cameras() const
 {
     QJsonArray out;
     for (Pipeline *p : m_pipelines)
-        out.append(settingsJson(p->settings()));
+        out.append(cameraJson(p->settings()));
     return Response::json(Status::Ok, out);
 }
 
@@ -67,7 +61,7 @@ Response StatusRoutes::camera(const QString &name) const
 {
     for (Pipeline *p : m_pipelines)
         if (p->name() == name)
-            return Response::json(Status::Ok, settingsJson(p->settings()));
+            return Response::json(Status::Ok, cameraJson(p->settings()));
     return Response::jsonError(Status::NotFound, QStringLiteral("no camera '%1'").arg(name.left(64)));
 }
 

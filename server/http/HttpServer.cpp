@@ -73,7 +73,7 @@ HttpServer::HttpServer(const QList<Pipeline *> &pipelines, Authenticator *authen
     for (const Pipeline *p : pipelines)
         cameras << p->name();
     m_viewers = std::make_unique<ViewerCounter>(cameras);
-    m_api = new ApiRoutes(authenticator, bans, pipelines, m_viewers.get(), this);
+    m_api = new ApiRoutes(authenticator, bans, pipelines, m_viewers.get(), settings.paths.cameraOverrides, this);
 }
 
 HttpServer::~HttpServer() = default;

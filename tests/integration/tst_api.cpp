@@ -30,7 +30,10 @@ private Q_SLOTS:
     void badUserInputChangesNothing_data();
     void badUserInputChangesNothing();
     void theLastAdminStays();
-    void userChangesSurviveARestart();
+    void badCameraInputChangesNothing_data();
+    void badCameraInputChangesNothing();
+    void cameraChangesApplyLive();
+    void changesSurviveARestart();
 
 private:
     HttpReply admin(const QByteArray &method, const QString &path, const QByteArray &body = {})
@@ -114,6 +117,7 @@ void TestApi::viewersAndStrangersAreKeptOut_data()
     QTest::newRow("cameras") << QByteArray("GET") << QStringLiteral("/api/v1/cameras");
     QTest::newRow("a camera") << QByteArray("GET") << QStringLiteral("/api/v1/cameras/cam0");
     QTest::newRow("devices") << QByteArray("GET") << QStringLiteral("/api/v1/devices");
+    QTest::newRow("change a camera") << QByteArray("PUT") << QStringLiteral("/api/v1/cameras/cam0");
     QTest::newRow("lift a ban") << QByteArray("DELETE") << QStringLiteral("/api/v1/bans/192.0.2.1");
 }
 
@@ -121,13 +125,16 @@ void TestApi::viewersAndStrangersAreKeptOut()
 {
     QFETCH(QByteArray, method);
     QFETCH(QString, path);
-    const QByteArray body = method == "POST" || method == "PUT" ? R"({"role":"admin","name":"mallory","password":"x"})" : "";
+    const QByteArray body = method == "POST" ? R"({"role":"admin","name":"mallory","password":"x"})"
+                            : method == "PUT" && path.contains(QLatin1String("cameras")) ? R"({"width":320})"
+                            : method == "PUT" ? R"({"role":"viewer"})" : "";
     const HttpReply asViewer = m_service.get(path, kViewer, kViewerPassword, method, body);
     QCOMPARE(asViewer.status, 403);
     QVERIFY2(json(asViewer)[QStringLiteral("error")].toString().contains(QLatin1String("admin")), asViewer.body.constData());
     QCOMPARE(m_service.get(path, {}, {}, method, body).status, 401);
     QVERIFY(!userNames().contains(QStringLiteral("mallory:admin")));
     QVERIFY(userNames().contains(QStringLiteral("boss:admin")));
+    QCOMPARE(json(admin("GET", QStringLiteral("/api/v1/cameras/cam0")))[QStringLiteral("width")].toInt(), 640);
 }
 
 void TestApi::usersAddChangeRemove()
@@ -203,13 +210,74 @@ void TestApi::theLastAdminStays()
     QCOMPARE(admin("DELETE", QStringLiteral("/api/v1/users/deputy")).status, 200);
 }
 
-void TestApi::userChangesSurviveARestart()
+void TestApi::badCameraInputChangesNothing_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("message");  // part of the error a person reads
+    QTest::newRow("width too small") << QByteArray(R"({"width":8})") << QStringLiteral("width");
+    QTest::newRow("odd height") << QByteArray(R"({"height":181})") << QStringLiteral("height");
+    QTest::newRow("width as text") << QByteArray(R"({"width":"wide"})") << QStringLiteral("width is a whole number");
+    QTest::newRow("fractional fps") << QByteArray(R"({"fps":12.5})") << QStringLiteral("fps is a whole number");
+    QTest::newRow("fps too high") << QByteArray(R"({"fps":500})") << QStringLiteral("fps");
+    QTest::newRow("bitrate too low") << QByteArray(R"({"bitrate":1})") << QStringLiteral("bitrate");
+    QTest::newRow("unknown encoder") << QByteArray(R"({"encoder":"h265"})") << QStringLiteral("encoder");
+    QTest::newRow("missing device") << QByteArray(R"({"device":"/dev/video77"})") << QStringLiteral("no device or file /dev/video77");
+    QTest::newRow("relative device") << QByteArray(R"({"device":"video0"})") << QStringLiteral("device");
+    QTest::newRow("device with a newline") << QByteArray(R"({"device":"/dev/null\nwidth = 16"})") << QStringLiteral("one line");
+    QTest::newRow("unknown field") << QByteArray(R"({"zoom":2})") << QStringLiteral("unknown field 'zoom'");
+    QTest::newRow("nothing") << QByteArray("{}") << QStringLiteral("nothing to change");
+}
+
+void TestApi::badCameraInputChangesNothing()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(QString, message);
+    const QByteArray before = admin("GET", QStringLiteral("/api/v1/cameras/cam0")).body;
+    const HttpReply r = admin("PUT", QStringLiteral("/api/v1/cameras/cam0"), body);
+    QCOMPARE(r.status, 400);
+    QVERIFY2(QString::fromUtf8(r.body).contains(message), r.body.constData());
+    QCOMPARE(admin("GET", QStringLiteral("/api/v1/cameras/cam0")).body, before);
+    QVERIFY(!m_service.log().contains("new settings"));
+}
+
+// A new size through the API: the same playlist URL carries on after a discontinuity with the new
+// picture; the status says so.
+void TestApi::cameraChangesApplyLive()
+{
+    const QString playlist = QStringLiteral("/cam/cam0/index.m3u8");
+    QVERIFY(!admin("GET", playlist).body.contains("#EXT-X-DISCONTINUITY"));
+    const HttpReply r = admin("PUT", QStringLiteral("/api/v1/cameras/cam0"), R"({"width":320,"height":180,"fps":15})");
+    QCOMPARE(r.status, 200);
+    QCOMPARE(json(r)[QStringLiteral("width")].toInt(), 320);
+    QCOMPARE(json(r)[QStringLiteral("device")].toString(), QStringLiteral("testpattern"));  // kept
+    QTRY_VERIFY_WITH_TIMEOUT(admin("GET", playlist).body.contains("#EXT-X-DISCONTINUITY\n#EXT-X-MAP"), 10000);
+    auto probedWidth = [this, &playlist] {
+        QString error;
+        return m_service.probeVideo(playlist, kAdmin, kAdminPassword, &error).value(QStringLiteral("width")).toInt();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(probedWidth(), 320, 20000);
+    const QJsonObject c = json(admin("GET", QStringLiteral("/api/v1/status")))[QStringLiteral("cameras")][0].toObject();
+    QCOMPARE(c.value(QStringLiteral("height")).toInt(), 180);
+    QCOMPARE(c.value(QStringLiteral("fps")).toInt(), 15);
+    QTRY_COMPARE_WITH_TIMEOUT(json(admin("GET", QStringLiteral("/api/v1/status")))[QStringLiteral("cameras")][0][QStringLiteral("state")].toString(),
+                              QStringLiteral("streaming"), 10000);
+    // The same settings again: nothing restarts.
+    const int discontinuities = int(admin("GET", playlist).body.count("#EXT-X-DISCONTINUITY\n"));
+    QCOMPARE(admin("PUT", QStringLiteral("/api/v1/cameras/cam0"), R"({"width":320})").status, 200);
+    QTest::qWait(1500);
+    QCOMPARE(int(admin("GET", playlist).body.count("#EXT-X-DISCONTINUITY\n")), discontinuities);
+}
+
+void TestApi::changesSurviveARestart()
 {
     QCOMPARE(admin("POST", QStringLiteral("/api/v1/users"), R"({"name":"kept","password":"kept-pw","role":"admin"})").status, 201);
     QCOMPARE(m_service.stop(), 0);
     QVERIFY(m_service.start());
     QVERIFY(userNames().contains(QStringLiteral("kept:admin")));
     QCOMPARE(m_service.get(QStringLiteral("/api/v1/users"), QStringLiteral("kept"), QStringLiteral("kept-pw")).status, 200);
+    const QJsonObject camera = json(admin("GET", QStringLiteral("/api/v1/cameras/cam0"))).object();
+    QCOMPARE(camera.value(QStringLiteral("width")).toInt(), 320);
+    QCOMPARE(camera.value(QStringLiteral("fps")).toInt(), 15);
 }
 
 QTEST_GUILESS_MAIN(TestApi)
