@@ -6,9 +6,11 @@ namespace hlscam {
 
 std::optional<QPair<QHostAddress, int>> parseAddressRange(const QString &entry)
 {
-    // Qt's parser stops at a NUL and skips spaces: "10.0.0.1<NUL>junk" would pass as 10.0.0.1.
-    static const QRegularExpression characters(QStringLiteral("^[0-9A-Za-z:./%_-]+\\z"));
-    if (!characters.match(entry).hasMatch())
+    // Address, optional %scope (a link-local interface), optional /prefix or /netmask, and
+    // nothing else: Qt's parser stops at a NUL ("10.0.0.1<NUL>junk" passed as 10.0.0.1), skips
+    // spaces, and took "::ffff:f:0%/0" for a range with an empty scope.
+    static const QRegularExpression shape(QStringLiteral("^[0-9A-Fa-f:.]+(?:%[A-Za-z0-9_.-]+)?(?:/[0-9.]+)?\\z"));
+    if (!shape.match(entry).hasMatch())
         return std::nullopt;
     const QString address = entry.section(u'/', 0, 0);
     if (!address.contains(u':')) {

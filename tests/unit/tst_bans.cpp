@@ -90,6 +90,7 @@ void TestBans::ranges_data()
     // ::/96 (IPv4-compatible, obsolete) is not every IPv4 client; :: is inside ::/8.
     QTest::newRow("v4-compatible range is not IPv4") << "::/96" << "1.2.3.4" << false;
     QTest::newRow("unspecified in ::/8") << "::/8" << "::" << true;
+    QTest::newRow("scoped link-local") << "fe80::1%eth0" << "fe80::1" << true;
 }
 
 void TestBans::ranges()

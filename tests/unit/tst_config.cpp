@@ -392,6 +392,8 @@ void TestConfig::errors_data() {
         "'010.0.0.1' is not an IP address or CIDR range");
     row("ignoreip NUL inside", QByteArray("[bans]\nignoreip = 10.0.0.1") + '\0' + "x\n", 2, "[bans] ignoreip",
         "is not an IP address or CIDR range");
+    row("trusted proxy empty scope", "[server]\ntrusted_proxies = ::ffff:f:0%/0\n", 2,
+        "[server] trusted_proxies", "'::ffff:f:0%/0' is not an IP address or CIDR range");
     row("ignoreip host name", "[bans]\nignoreip = 127.0.0.1 myphone.lan\n", 2, "[bans] ignoreip",
         "'myphone.lan' is not an IP address or CIDR range");
     row("anonymous admin", "[auth]\nanonymous = admin\n", 2, "[auth] anonymous",
