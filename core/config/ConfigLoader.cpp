@@ -1,5 +1,7 @@
 #include "config/ConfigLoader.h"
 
+#include "config/AddressRange.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -141,7 +143,7 @@ QString readAddressList(const QString &v, QStringList &out) {
     static const QRegularExpression separators(QStringLiteral("[\\s,]+"));
     const QStringList entries = v.split(separators, Qt::SkipEmptyParts);
     for (const QString &entry : entries) {
-        if (QHostAddress::parseSubnet(entry).second < 0)
+        if (!parseAddressRange(entry))
             return quoted(entry) +
                    QStringLiteral(
                        " is not an IP address or CIDR range (allowed: addresses or ranges such as "

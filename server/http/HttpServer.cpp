@@ -4,6 +4,7 @@
 #include "api/ApiRoutes.h"
 #include "auth/Authenticator.h"
 #include "auth/BanStore.h"
+#include "http/ByteRange.h"
 #include "http/MediaPath.h"
 #include "http/MediaRoutes.h"
 #include "http/Response.h"
@@ -155,6 +156,11 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     }
     ctx->query = QUrlQuery(request.url());
     ctx->body = request.body();
+    // Kept raw (parsed only for authenticated media requests). With If-Range the range holds
+    // only if a validator matches, and media carry none (RFC 9110 13.1.5): send them whole.
+    if (const QByteArray range = headerValue(request, "range");
+        range.size() <= kMaxRangeHeader && headerValue(request, "if-range").isEmpty())
+        ctx->range = range;
 
     // A URL token opens one camera's media; anything else needs Basic credentials.
     const QByteArray token = ctx->query.queryItemValue(QStringLiteral("token"), QUrl::FullyEncoded).toLatin1();
@@ -205,7 +211,7 @@ void HttpServer::route(const RequestPtr &ctx)
 {
     const QString &path = ctx->path;
     if (path.startsWith(QLatin1String("/cam/"))) {
-        MediaRequest media{parseMediaPath(path), ctx->query, {}, ctx->headOnly};
+        MediaRequest media{parseMediaPath(path), ctx->query, {}, ctx->headOnly, ctx->range};
         if (!ctx->token.isEmpty())
             media.uriQuery = "?token=" + ctx->token;
         if (media.path.kind != MediaPath::Kind::Invalid) {

@@ -43,17 +43,18 @@ Response Response::jsonError(Status status, const QString &message)
 
 void send(QHttpServerResponder &responder, const Response &response, bool headOnly)
 {
+    const QByteArrayView payload = response.payload();
     responder.writeStatusLine(response.status);
     if (!response.contentType.isEmpty())
         responder.writeHeader("Content-Type", response.contentType);
-    responder.writeHeader("Content-Length", QByteArray::number(response.body.size()));
+    responder.writeHeader("Content-Length", QByteArray::number(payload.size()));
     responder.writeHeader("X-Content-Type-Options", "nosniff");
     for (const auto &[name, value] : response.headers)
         responder.writeHeader(name, value);
-    if (headOnly || response.body.isEmpty())
+    if (headOnly || payload.isEmpty())
         responder.writeBody("", 0);  // ends the header block
     else
-        responder.writeBody(response.body);
+        responder.writeBody(payload.data(), payload.size());
 }
 
 }  // namespace hlscam

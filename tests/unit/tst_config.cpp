@@ -384,6 +384,16 @@ void TestConfig::errors_data() {
     row("findtime cannot be negative", "[bans]\nfindtime = -1\n", 2, "[bans] findtime",
         "'-1' is negative");
     row("findtime zero", "[bans]\nfindtime = 0\n", 2, "[bans] findtime", "'0' is out of range");
+    row("trusted proxy short IPv4", "[server]\ntrusted_proxies = 127.1\n", 2,
+        "[server] trusted_proxies", "'127.1' is not an IP address or CIDR range");
+    row("ignoreip bare number", "[bans]\nignoreip = 10\n", 2, "[bans] ignoreip",
+        "'10' is not an IP address or CIDR range");
+    row("ignoreip leading zero", "[bans]\nignoreip = 010.0.0.1\n", 2, "[bans] ignoreip",
+        "'010.0.0.1' is not an IP address or CIDR range");
+    row("ignoreip NUL inside", QByteArray("[bans]\nignoreip = 10.0.0.1") + '\0' + "x\n", 2, "[bans] ignoreip",
+        "is not an IP address or CIDR range");
+    row("trusted proxy empty scope", "[server]\ntrusted_proxies = ::ffff:f:0%/0\n", 2,
+        "[server] trusted_proxies", "'::ffff:f:0%/0' is not an IP address or CIDR range");
     row("ignoreip host name", "[bans]\nignoreip = 127.0.0.1 myphone.lan\n", 2, "[bans] ignoreip",
         "'myphone.lan' is not an IP address or CIDR range");
     row("anonymous admin", "[auth]\nanonymous = admin\n", 2, "[auth] anonymous",
