@@ -184,6 +184,15 @@ const KeyDef kKeys[] = {
      [](const QString &v, State &s) {
          return readPath(v, s.settings.server.tlsKey, "plain HTTP");
      }},
+    {"server", "metrics_token",
+     [](const QString &v, State &s) -> QString {
+         static const QRegularExpression token(QStringLiteral("^[A-Za-z0-9._~+/=-]{16,256}$"));
+         if (!v.isEmpty() && !token.match(v).hasMatch())
+             return QStringLiteral("is 16 to 256 letters, digits or ._~+/=- (a secret for Prometheus), "
+                                   "or empty for admins only");
+         s.settings.server.metricsToken = v;
+         return {};
+     }},
     {"server", "trusted_proxies",
      [](const QString &v, State &s) { return readAddressList(v, s.settings.server.trustedProxies); }},
     {"server", "max_request_bytes",

@@ -127,9 +127,9 @@ void MediaRoutes::hold(Held &&held)
 {
     const Readiness now = held.request.path.kind == MediaPath::Kind::Part ? partReadiness(held) : playlistReadiness(held);
     if (now != Readiness::Wait) {
-        send(held.responder, answerFor(held, now), held.request.headOnly);
+        send(held.responder, answerFor(held, now), held.request.headOnly, routeName(held.request.path.kind));
     } else if (m_held.size() >= qsizetype(kMaxHeld)) {
-        send(held.responder, unavailable("too many waiting requests"), held.request.headOnly);
+        send(held.responder, unavailable("too many waiting requests"), held.request.headOnly, routeName(held.request.path.kind));
     } else {
         m_held.push_back(std::move(held));
         m_expiry.start();
@@ -143,7 +143,7 @@ void MediaRoutes::handle(const MediaRequest &request, QHttpServerResponder &&res
     const bool headOnly = request.headOnly;
     Pipeline *pipeline = m_pipelines.value(path.camera);
     if (!pipeline) {
-        send(responder, notFound(), headOnly);
+        send(responder, notFound(), headOnly, routeName(path.kind));
         return;
     }
     const SegmentStore *store = pipeline->store();
@@ -155,7 +155,7 @@ void MediaRoutes::handle(const MediaRequest &request, QHttpServerResponder &&res
     case MediaPath::Kind::Playlist: {
         Held held{std::move(responder), socket, pipeline, request, {}, {}};
         if (const QString error = parseLowLatencyQuery(request.query, &held.lowLatency); !error.isEmpty()) {
-            send(held.responder, Response::text(Status::BadRequest, error.toUtf8()), headOnly);
+            send(held.responder, Response::text(Status::BadRequest, error.toUtf8()), headOnly, routeName(path.kind));
             return;
         }
         held.deadline = QDeadlineTimer(store->position().firstMsn < 0 ? kFirstSegmentWaitMs : blockMs);
@@ -167,20 +167,20 @@ void MediaRoutes::handle(const MediaRequest &request, QHttpServerResponder &&res
         return;
     case MediaPath::Kind::LatestInit:
         data = store->latestInit();
-        send(responder, data ? media(*data, "video/mp4", false, request.range) : notFound(), headOnly);
+        send(responder, data ? media(*data, "video/mp4", false, request.range) : notFound(), headOnly, routeName(path.kind));
         return;
     case MediaPath::Kind::Init:
         data = store->init(path.number);
-        send(responder, data ? media(*data, "video/mp4", true, request.range) : notFound(), headOnly);
+        send(responder, data ? media(*data, "video/mp4", true, request.range) : notFound(), headOnly, routeName(path.kind));
         return;
     case MediaPath::Kind::Segment:
         data = store->segment(path.number);
-        send(responder, data ? media(*data, "video/iso.segment", true, request.range) : notFound(), headOnly);
+        send(responder, data ? media(*data, "video/iso.segment", true, request.range) : notFound(), headOnly, routeName(path.kind));
         return;
     case MediaPath::Kind::Invalid:
         break;
     }
-    send(responder, notFound(), headOnly);
+    send(responder, notFound(), headOnly, routeName(path.kind));
 }
 
 void MediaRoutes::answerHeld()
@@ -195,7 +195,7 @@ void MediaRoutes::answerHeld()
             ++it;
             continue;
         }
-        send(it->responder, answerFor(*it, r), it->request.headOnly);
+        send(it->responder, answerFor(*it, r), it->request.headOnly, routeName(it->request.path.kind));
         it = m_held.erase(it);
     }
     if (m_held.empty())

@@ -1,5 +1,7 @@
 #include "http/Response.h"
 
+#include "http/Metrics.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -41,9 +43,10 @@ Response Response::jsonError(Status status, const QString &message)
     return json(status, QJsonObject{{QStringLiteral("error"), message}});
 }
 
-void send(QHttpServerResponder &responder, const Response &response, bool headOnly)
+void send(QHttpServerResponder &responder, const Response &response, bool headOnly, const char *route)
 {
     const QByteArrayView payload = response.payload();
+    Metrics::instance().answered(route, int(response.status), headOnly ? 0 : payload.size());
     responder.writeStatusLine(response.status);
     if (!response.contentType.isEmpty())
         responder.writeHeader("Content-Type", response.contentType);

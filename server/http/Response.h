@@ -41,6 +41,7 @@ struct Response {
 };
 
 // Sends the response; for HEAD requests the headers only (with the body's Content-Length).
-void send(QHttpServerResponder &responder, const Response &response, bool headOnly);
+// Sends `response`; `route` labels it in the metrics ("playlist", "api", ...).
+void send(QHttpServerResponder &responder, const Response &response, bool headOnly, const char *route);
 
 }  // namespace hlscam
