@@ -55,7 +55,10 @@ test('the page plays the stream and its time advances', async () => {
   await context.close();
 });
 
-test('after a stall the page catches up with the live edge instead of drifting', async () => {
+// Timing: under a sanitizer (scripts/sanitize) the service runs several times slower than it does.
+const sanitized = process.env.HLSCAM_SANITIZED ? 'the service runs under a sanitizer: timings do not hold' : false;
+
+test('after a stall the page catches up with the live edge instead of drifting', { skip: sanitized }, async () => {
   const context = await loggedIn();
   const page = await context.newPage();
   await page.goto(service.url + '/');
