@@ -26,6 +26,31 @@ constexpr int kTriesEach = 20;  // 1000 in all
 constexpr int kMaxRetry = 10;
 }  // namespace
 
+namespace {
+// `each` connections from each of `addresses` loopback addresses (prefix + 1, 2, ...), each sent
+// `bytes`. False when one could not connect.
+bool connectAndSend(std::vector<std::unique_ptr<QTcpSocket>> &out, const QString &prefix, int addresses, int each,
+                    quint16 port, const QByteArray &bytes)
+{
+    for (int a = 0; a < addresses; ++a) {
+        for (int i = 0; i < each; ++i) {
+            auto s = std::make_unique<QTcpSocket>();
+            if (!s->bind(QHostAddress(prefix + QString::number(a + 1))))
+                return false;
+            s->connectToHost(QHostAddress::LocalHost, port);
+            out.push_back(std::move(s));
+        }
+    }
+    for (auto &s : out) {
+        if (!s->waitForConnected(5000))
+            return false;
+        s->write(bytes);
+        s->flush();
+    }
+    return true;
+}
+}  // namespace
+
 class TestAttacks : public QObject {
     Q_OBJECT
 private Q_SLOTS:
@@ -108,19 +133,8 @@ void TestAttacks::slowlorisDoesNotStarveViewers()
 
     // 10 addresses x 30 connections (under max_connections_per_address), each a request begun.
     std::vector<std::unique_ptr<QTcpSocket>> slow;
-    for (int a = 0; a < 10; ++a) {
-        for (int i = 0; i < 30; ++i) {
-            auto s = std::make_unique<QTcpSocket>();
-            QVERIFY(s->bind(QHostAddress(QStringLiteral("127.0.2.%1").arg(a + 1))));
-            s->connectToHost(QHostAddress::LocalHost, service.port());
-            slow.push_back(std::move(s));
-        }
-    }
-    for (auto &s : slow) {
-        QVERIFY(s->waitForConnected(5000));
-        s->write("GET /cam/cam0/index.m3u8 HTTP/1.1\r\nHost: cam\r\nX-Slow: ");
-        s->flush();
-    }
+    QVERIFY(connectAndSend(slow, QStringLiteral("127.0.2."), 10, 30, service.port(),
+                           "GET /cam/cam0/index.m3u8 HTTP/1.1\r\nHost: cam\r\nX-Slow: "));
     qint64 slowest = 0;
     for (int second = 0; second < 6; ++second) {
         for (auto &s : slow) {
@@ -213,21 +227,9 @@ void TestAttacks::parkedBlockingReloadsAreBounded()
     const qint64 rssBefore = rssKb(service.pid());
 
     std::vector<std::unique_ptr<QTcpSocket>> parked;
-    for (int a = 0; a < 40; ++a) {
-        for (int i = 0; i < 30; ++i) {
-            auto s = std::make_unique<QTcpSocket>();
-            QVERIFY(s->bind(QHostAddress(QStringLiteral("127.0.4.%1").arg(a + 1))));
-            s->connectToHost(QHostAddress::LocalHost, service.port());
-            parked.push_back(std::move(s));
-        }
-    }
     QElapsedTimer sending;
     sending.start();
-    for (auto &s : parked) {
-        QVERIFY(s->waitForConnected(5000));
-        s->write(request);
-        s->flush();
-    }
+    QVERIFY(connectAndSend(parked, QStringLiteral("127.0.4."), 40, 30, service.port(), request));
     auto statusOf = [](QTcpSocket &s) {
         const QByteArray head = s.peek(12);
         return head.startsWith("HTTP/1.1 ") ? head.mid(9, 3).toInt() : 0;
