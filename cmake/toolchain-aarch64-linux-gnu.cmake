@@ -27,9 +27,10 @@ set(QT_HOST_PATH_CMAKE_DIR "/usr/lib/x86_64-linux-gnu/cmake" CACHE PATH "Host Qt
 
 # Test executables run under qemu-user (no binfmt needed): ctest and add_test(COMMAND target) put
 # this in front of them. The arm64 dynamic loader and libraries are found under / (multiarch).
-find_program(HLSCAM_QEMU_AARCH64 NAMES qemu-aarch64-static qemu-aarch64)
-if(HLSCAM_QEMU_AARCH64)
-  set(CMAKE_CROSSCOMPILING_EMULATOR "${HLSCAM_QEMU_AARCH64};-L;/" CACHE STRING "Runs arm64 programs")
+# QEMU 8 or later: 7.2 (bookworm's) rejects clone(CLONE_PIDFD), which QProcess uses.
+find_program(_hlscam_qemu NAMES qemu-aarch64 qemu-aarch64-static NO_CACHE)
+if(_hlscam_qemu)
+  set(CMAKE_CROSSCOMPILING_EMULATOR "${_hlscam_qemu};-L;/")
 endif()
 
 # The .deb (CPack): arm64, and dpkg-shlibdeps reads the arm64 libraries' shlibs/symbols files.
