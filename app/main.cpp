@@ -50,8 +50,13 @@ int main(int argc, char *argv[])
         return devices(args);
     if (command == QLatin1String("pattern"))
         return pattern(args);
-    if (command == QLatin1String("config") && !args.isEmpty() && args.first() == QLatin1String("check"))
-        return configCheck(args.mid(1));
+    if (command == QLatin1String("config")) {
+        if (!args.isEmpty() && args.first() == QLatin1String("check"))
+            return configCheck(args.mid(1));
+        const bool help = args.contains(QLatin1String("--help")) || args.contains(QLatin1String("-h"));
+        QTextStream(help ? stdout : stderr) << "usage: hlscam config check [--config FILE]\n";
+        return help ? kExitOk : kExitUsage;
+    }
     if (command == QLatin1String("version") || command == QLatin1String("--version")) {
         QTextStream(stdout) << "hlscam " << HLSCAM_VERSION << "\n";
         return kExitOk;

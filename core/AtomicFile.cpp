@@ -4,9 +4,22 @@
 #include <QSaveFile>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace hlscam {
+
+void keepOwner(int fd, const QString &path)
+{
+    if (::geteuid() != 0)
+        return;
+    struct stat st {};
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0
+        && ::stat(QFile::encodeName(QFileInfo(path).absolutePath()).constData(), &st) != 0)
+        return;
+    if (::fchown(fd, st.st_uid, st.st_gid) != 0)
+        return;  // the file stays root's: readable by root, the service will say it cannot read it
+}
 
 QString writeFileAtomically(const QString &path, const QByteArray &data)
 {
@@ -14,6 +27,7 @@ QString writeFileAtomically(const QString &path, const QByteArray &data)
     if (!file.open(QIODevice::WriteOnly))
         return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
     file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    keepOwner(file.handle(), path);
     if (file.write(data) != data.size() || !file.commit())
         return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
     // The rename itself is durable only once the directory is synced.

@@ -11,4 +11,9 @@ namespace hlscam {
 // naming the path and the cause, empty when fine.
 QString writeFileAtomically(const QString &path, const QByteArray &data);
 
+// When running as root, gives the file open as `fd` the owner of `path` (the file it replaces),
+// else of `path`'s directory: root running `hlscam users add` on a board must not leave a file
+// the service (user hlscam) can no longer read or lock. Does nothing for other users.
+void keepOwner(int fd, const QString &path);
+
 }  // namespace hlscam

@@ -1,5 +1,7 @@
 #include "FileLock.h"
 
+#include "AtomicFile.h"
+
 #include <QFile>
 
 #include <cerrno>
@@ -18,6 +20,7 @@ FileLock::FileLock(const QString &path)
         m_error = QStringLiteral("cannot open %1: %2").arg(QFile::decodeName(lockPath), QString::fromLocal8Bit(strerror(errno)));
         return;
     }
+    keepOwner(m_fd, path);  // the owner of the file it guards
     int rc;
     do {
         rc = ::flock(m_fd, LOCK_EX);

@@ -28,7 +28,7 @@ int ServiceProcess::run(const QStringList &args, const QByteArray &input, QByteA
 {
     QProcess p;
     p.setProcessChannelMode(QProcess::MergedChannels);
-    p.start(QStringLiteral(HLSCAM_BINARY), args);
+    p.start(m_binary, args);
     if (!p.waitForStarted(10000))
         return -1;
     p.write(input);
@@ -68,7 +68,7 @@ bool ServiceProcess::start(const QStringList &extraArgs)
     args += extraArgs;
     if (!extraArgs.contains(QStringLiteral("--source")))
         args << QStringLiteral("--source") << QStringLiteral("testpattern");
-    m_process.start(QStringLiteral(HLSCAM_BINARY), args);
+    m_process.start(m_binary, args);
     if (!m_process.waitForStarted(10000))
         return false;
     static const QRegularExpression listening(QStringLiteral("listening on (https?)://127\\.0\\.0\\.1:(\\d+)/"));

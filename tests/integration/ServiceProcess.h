@@ -32,6 +32,8 @@ public:
     // Writes `text` as a config file in the state dir; returns the `--config FILE` arguments for
     // start() or run() (empty when it cannot be written).
     QStringList configArgs(const QByteArray &text);
+    // The hlscam binary to run (default: the one just built).
+    void setBinary(const QString &path) { m_binary = path; }
     // The environment `start` runs the service in (default: this process's).
     void setEnvironment(const QProcessEnvironment &env) { m_process.setProcessEnvironment(env); }
     // Starts `hlscam serve` with the given extra arguments; waits for "listening on".
@@ -66,6 +68,7 @@ public:
 
 private:
     QTemporaryDir m_dir;
+    QString m_binary = QStringLiteral(HLSCAM_BINARY);
     QProcess m_process;
     quint16 m_port = 0;
     bool m_https = false;

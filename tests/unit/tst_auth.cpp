@@ -11,6 +11,9 @@
 #include <QtTest>
 
 #include <crypt.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace hlscam;
 
@@ -75,6 +78,7 @@ private Q_SLOTS:
     void rewritingKeepsWhatItDoesNotManage();
     void serializeRoundTripKeepsRoles();
     void saveIsPrivateAndLoadable();
+    void rootKeepsTheServiceUsersOwnership();
     void ensureAdminCreatesOnlyOnce();
     void cacheHitsExpiresAndForgets();
     void cacheIsBounded();
@@ -244,6 +248,32 @@ void TestAuth::saveIsPrivateAndLoadable()
 
     UsersFile nowhere(dir.filePath(QStringLiteral("missing-dir/users")));
     QVERIFY(nowhere.save().contains(QLatin1String("missing-dir/users")));  // the error names the path
+}
+
+// `sudo hlscam users add` on a board: the state dir and users file belong to the service's user;
+// root's rewrite (and its lock file) must stay theirs, or the service can no longer read them.
+void TestAuth::rootKeepsTheServiceUsersOwnership()
+{
+    if (::geteuid() != 0)
+        QSKIP("needs root (as CI runs) to own files for another user");
+    QTemporaryDir dir;
+    const struct passwd *nobody = ::getpwnam("nobody");
+    QVERIFY(nobody);
+    QCOMPARE(::chown(QFile::encodeName(dir.path()).constData(), nobody->pw_uid, nobody->pw_gid), 0);
+    const QString path = dir.filePath(QStringLiteral("users"));
+    for (const char *name : {"alice", "bob"}) {  // first a new file, then a rewrite
+        const QString error = UsersFile::update(path, [&](UsersFile &f, bool *save) {
+            *save = true;
+            return f.addOrUpdate({QString::fromLatin1(name), m_aliceHash, Role::Viewer});
+        });
+        QCOMPARE(error, QString());
+        for (const QString &file : {path, path + QStringLiteral(".lock")}) {
+            struct stat st {};
+            QCOMPARE(::stat(QFile::encodeName(file).constData(), &st), 0);
+            QCOMPARE(st.st_uid, nobody->pw_uid);
+            QCOMPARE(st.st_gid, nobody->pw_gid);
+        }
+    }
 }
 
 void TestAuth::ensureAdminCreatesOnlyOnce()
