@@ -1,5 +1,6 @@
 // `hlscam serve`: starts one pipeline per camera and the HTTP server, until SIGINT or SIGTERM.
 #include "Commands.h"
+#include "ReloadPlan.h"
 #include "SettingsOptions.h"
 #include "SystemdNotifier.h"
 #include "StopSignals.h"
@@ -81,6 +82,55 @@ void raiseDescriptorLimit()
     }
 }
 
+// The config file with the command line's overrides; errors are printed, naming file and line.
+std::optional<Settings> serveSettings(const QCommandLineParser &parser)
+{
+    std::optional<Settings> settings = loadSettings(parser);
+    if (!settings)
+        return std::nullopt;
+    if (parser.isSet(QStringLiteral("listen"))) {
+        if (QString err = applyListen(parser.value(QStringLiteral("listen")), settings->server); !err.isEmpty()) {
+            QTextStream(stderr) << "hlscam: --listen: " << err << "\n";
+            return std::nullopt;
+        }
+    }
+    if (parser.isSet(QStringLiteral("source"))) {
+        if (QString err = applySource(parser.value(QStringLiteral("source")), *settings); !err.isEmpty()) {
+            QTextStream(stderr) << "hlscam: --source: " << err << "\n";
+            return std::nullopt;
+        }
+    }
+    return settings;
+}
+
+// SIGHUP: re-reads the config file and applies what can be applied live (see ReloadPlan); a
+// config with a mistake changes nothing. `running` becomes what is now in effect.
+void reloadConfig(const QCommandLineParser &parser, Settings &running, const QList<Pipeline *> &pipelines)
+{
+    QTextStream err(stderr);
+    const std::optional<Settings> loaded = serveSettings(parser);
+    if (!loaded) {
+        err << "hlscam: reload: the configuration has a mistake; still running on the previous one\n";
+        return;
+    }
+    const ReloadPlan plan = planReload(running, *loaded);
+    for (const CameraSettings &camera : plan.camerasToRestart) {
+        for (Pipeline *p : pipelines) {
+            if (p->name() != camera.name)
+                continue;
+            err << "hlscam: reload: " << camera.name << ": new settings, restarting its pipeline\n";
+            err.flush();
+            p->reconfigure(camera);
+        }
+        for (CameraSettings &c : running.cameras)
+            if (c.name == camera.name)
+                c = camera;
+    }
+    if (!plan.needRestart.isEmpty())
+        err << "hlscam: reload: changes to " << plan.needRestart.join(QStringLiteral(", "))
+            << " take effect at the next restart\n";
+}
+
 }  // namespace
 
 int serve(const QStringList &args)
@@ -96,23 +146,10 @@ int serve(const QStringList &args)
                       QStringLiteral("SOURCE")});
     if (auto exit = parseOrExit(parser, args))
         return *exit;
-    std::optional<Settings> loaded = loadSettings(parser);
+    std::optional<Settings> loaded = serveSettings(parser);
     if (!loaded)
         return kExitUsage;
     Settings settings = *loaded;
-    if (parser.isSet(QStringLiteral("listen"))) {
-        if (QString err = applyListen(parser.value(QStringLiteral("listen")), settings.server); !err.isEmpty()) {
-            QTextStream(stderr) << "hlscam: --listen: " << err << "\n";
-            return kExitUsage;
-        }
-    }
-    if (parser.isSet(QStringLiteral("source"))) {
-        if (QString err = applySource(parser.value(QStringLiteral("source")), settings); !err.isEmpty()) {
-            QTextStream(stderr) << "hlscam: --source: " << err << "\n";
-            return kExitUsage;
-        }
-    }
-
     if (!prepareStateDir(settings))
         return kExitFailure;
     const QString usersPath = usersFilePath(settings);
@@ -171,7 +208,7 @@ int serve(const QStringList &args)
                                "without a password ([auth] in the config file)\n";
     for (Pipeline *p : std::as_const(pipelines))
         p->start();
-    SystemdNotifier systemd(pipelines);
+    SystemdNotifier systemd(pipelines, [&server](const QString &camera) { return server.viewers(camera); });
 
     QTextStream err(stderr);
     const QString scheme = tls ? QStringLiteral("https") : QStringLiteral("http");
@@ -180,13 +217,15 @@ int serve(const QStringList &args)
     err.flush();
 
     QObject::connect(&stopSignals, &StopSignals::stopRequested, qApp, &QCoreApplication::quit);
-    // Users and bans are also re-read whenever their files change; SIGHUP makes it explicit.
+    // Users and bans are also re-read whenever their files change; SIGHUP makes it explicit, and
+    // re-reads the config file.
     QObject::connect(&stopSignals, &StopSignals::reloadRequested, qApp, [&] {
         systemd.send("RELOADING=1");
         authenticator.reload();
         if (const QString e = bans.load(); !e.isEmpty())
             QTextStream(stderr) << "hlscam: " << e << "\n";
-        QTextStream(stderr) << "hlscam: reloaded users and bans (SIGHUP); camera and server settings need a restart\n";
+        QTextStream(stderr) << "hlscam: reloaded users and bans (SIGHUP)\n";
+        reloadConfig(parser, settings, pipelines);
         systemd.send("READY=1");
     });
     const int status = QCoreApplication::exec();

@@ -26,8 +26,8 @@ QByteArray stateName(PipelineState s)
 
 }  // namespace
 
-SystemdNotifier::SystemdNotifier(const QList<Pipeline *> &pipelines, QObject *parent)
-    : QObject(parent), m_pipelines(pipelines)
+SystemdNotifier::SystemdNotifier(const QList<Pipeline *> &pipelines, ViewerCount viewers, QObject *parent)
+    : QObject(parent), m_pipelines(pipelines), m_viewers(std::move(viewers))
 {
     const QByteArray path = qgetenv("NOTIFY_SOCKET");
     sockaddr_un address{};
@@ -76,6 +76,8 @@ void SystemdNotifier::checkPipelines()
         QByteArray part = p->name().toUtf8() + ' ' + stateName(s.state);
         if (!s.encoder.isEmpty())
             part += " (" + s.encoder.toUtf8() + ')';
+        const int viewers = m_viewers(p->name());
+        part += ", " + QByteArray::number(viewers) + (viewers == 1 ? " viewer" : " viewers");
         if (s.state == PipelineState::Retrying && !s.lastError.isEmpty())
             part += ": " + s.lastError.left(120).toUtf8();
         parts << part;

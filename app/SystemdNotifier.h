@@ -1,6 +1,6 @@
 // Tells systemd how the service is doing, with sd_notify(3)'s protocol spoken directly (a
 // datagram to $NOTIFY_SOCKET; no library): READY=1 once the first camera streams or has failed
-// clearly, STATUS= with each camera's state and encoder, WATCHDOG=1 from the main event loop at
+// clearly, STATUS= with each camera's state, encoder and viewers, WATCHDOG=1 from the main event loop at
 // half of $WATCHDOG_USEC (a stuck loop stops the pings and systemd restarts the service), and
 // STOPPING=1 on the way out (sent by the caller). Does nothing when not started by systemd with Type=notify.
 #pragma once
@@ -9,6 +9,7 @@
 #include <QList>
 #include <QObject>
 #include <QTimer>
+#include <functional>
 
 namespace hlscam {
 class Pipeline;
@@ -19,7 +20,8 @@ namespace hlscam::app {
 class SystemdNotifier : public QObject {
     Q_OBJECT
 public:
-    SystemdNotifier(const QList<Pipeline *> &pipelines, QObject *parent = nullptr);
+    using ViewerCount = std::function<int(const QString &camera)>;
+    SystemdNotifier(const QList<Pipeline *> &pipelines, ViewerCount viewers, QObject *parent = nullptr);
     ~SystemdNotifier() override;
 
     bool enabled() const { return m_socket >= 0; }
@@ -29,6 +31,7 @@ private:
     void checkPipelines();
 
     QList<Pipeline *> m_pipelines;
+    ViewerCount m_viewers;
     int m_socket = -1;
     QByteArray m_address;  // sockaddr_un bytes
     bool m_ready = false;

@@ -7,68 +7,16 @@
 //   3. fan-out: nginx proxy_cache in front of hlscam, 100 LL-HLS viewers through it;
 //   4. start-up: from start to the first playable segment.
 // Usage: bench/run [SECONDS]   (SECONDS per CPU measurement, default 30)
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchBrowser } from '../tests/browser/lib.mjs';
-import { hlscamBinary, startClassic, startCachingProxy, waitForSegments, sleep } from './classic.mjs';
+import { startClassic, startCachingProxy, waitForSegments, sleep } from './classic.mjs';
+import { user, password, authorization, startHlscam, cameraConfig, cpuTicks, memoryKb, startLowLatencyViewers } from './hlscam.mjs';
 
 const seconds = Number(process.argv[2] || 30);
-const user = 'bench';
-const password = 'bench-password';
-const authorization = 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
 const ticks = Number(spawnSync('getconf', ['CLK_TCK']).stdout.toString()) || 100;
-
-// ---- hlscam as a process we control ----
-async function startHlscam(config, env = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'hlscam-bench-'));
-  writeFileSync(join(dir, 'hlscam.conf'), config);
-  spawnSync(hlscamBinary, ['users', 'add', user, '--state-dir', dir], { input: password + '\n' });
-  const started = Date.now();
-  const child = spawn(hlscamBinary, ['serve', '--config', join(dir, 'hlscam.conf'), '--listen', '127.0.0.1:0', '--state-dir', dir],
-                      { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
-  let log = '';
-  child.stderr.on('data', (c) => { log += c; });
-  for (let i = 0; !/listening on http:\/\/127\.0\.0\.1:(\d+)/.test(log); ++i) {
-    if (i > 200 || child.exitCode !== null) throw new Error(`hlscam did not start:\n${log}`);
-    await sleep(25);
-  }
-  const port = Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(log)[1]);
-  return {
-    started, url: `http://127.0.0.1:${port}`, playlist: `http://127.0.0.1:${port}/cam/cam0/index.m3u8`,
-    log: () => log, pids: () => [child.pid],
-    async stop() {
-      if (child.exitCode === null) { child.kill('SIGTERM'); await new Promise((r) => child.once('exit', r)); }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-const cameraConfig = '[camera.cam0]\ndevice = testpattern\nwidth = 640\nheight = 360\nfps = 25\nbitrate = 800\nencoder = libx264\n';
-
-// ---- /proc sampling ----
-function cpuTicks(pids) {
-  let sum = 0;
-  for (const pid of pids) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-      sum += Number(fields[11]) + Number(fields[12]);  // utime + stime
-    } catch { /* gone */ }
-  }
-  return sum;
-}
-function memoryKb(pids) {
-  let rss = 0, pss = 0;
-  for (const pid of pids) {
-    try {
-      const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-      rss += Number(/^Rss:\s+(\d+)/m.exec(text)[1]);
-      pss += Number(/^Pss:\s+(\d+)/m.exec(text)[1]);
-    } catch { /* gone */ }
-  }
-  return { rss, pss };
-}
 
 // Viewers that poll like a regular HLS player: the playlist, then each new segment, every second.
 function startPollers(count, playlistUrl, headers) {
@@ -207,29 +155,6 @@ async function serving() {
 }
 
 // ---- 3: fan-out through a caching proxy ----
-// A Low-Latency HLS viewer as hls.js behaves: blocking reload for the hinted part, then the part.
-const hintRe = /#EXT-X-PRELOAD-HINT:TYPE=PART,URI="part(\d+)\.(\d+)\.m4s"/;
-function startLowLatencyViewers(count, base, headers, stats) {
-  let running = true;
-  const loops = Array.from({ length: count }, async () => {
-    let text = await (await fetch(base + 'index.m3u8', { headers })).text();
-    while (running) {
-      const [, msn, part] = hintRe.exec(text) || [];
-      if (!msn) break;
-      const asked = Date.now();
-      const r = await fetch(`${base}index.m3u8?_HLS_msn=${msn}&_HLS_part=${part}`, { headers });
-      text = await r.text();
-      stats.waits.push(Date.now() - asked);
-      ++stats.reloads;
-      if (r.ok && text.includes(`URI="part${msn}.${part}.m4s"`)) ++stats.satisfied;
-      const p = await fetch(`${base}part${msn}.${part}.m4s`, { headers });
-      await p.arrayBuffer();
-      if (p.ok) ++stats.parts;
-    }
-  });
-  return { async stop() { running = false; await Promise.all(loops); } };
-}
-
 async function fanOut() {
   const h = await startHlscam(`[server]\n# nginx is one address with many connections\ntrusted_proxies = 127.0.0.1\n${cameraConfig}`);
   const proxy = await startCachingProxy(h.url.replace('http://', ''));

@@ -21,12 +21,16 @@ struct CameraSettings {
     // "auto" (copy when the camera gives H.264, else h264_v4l2m2m, h264_omx, libx264),
     // or one of "copy", "h264_v4l2m2m", "h264_omx", "libx264".
     QString encoder = QStringLiteral("auto");
+
+    bool operator==(const CameraSettings &) const = default;
 };
 
 struct HlsSettings {
     int segmentMs = 1000;   // target segment duration; the encoder's GOP equals it
     int partMs = 200;       // LL-HLS part duration (fragments are cut at this size already)
     int windowSegments = 6; // segments listed in the playlist and kept in memory
+
+    bool operator==(const HlsSettings &) const = default;
 };
 
 struct ServerSettings {
@@ -41,6 +45,8 @@ struct ServerSettings {
     int maxConnectionsPerAddress = 32;   // from one client address (proxies exempt)
     int headerTimeoutS = 10;             // to send a whole request once it has begun
     int idleTimeoutS = 60;               // a kept-alive connection with nothing to do
+
+    bool operator==(const ServerSettings &) const = default;
 };
 
 // fail2ban's jail options, with its names and meanings.
@@ -51,6 +57,8 @@ struct BanSettings {
     bool banTimeIncrement = true;     // each repeat ban of an address doubles...
     qint64 banTimeMaxS = 7 * 86400;   // ...up to this
     QStringList ignoreIp = {QStringLiteral("127.0.0.1/8"), QStringLiteral("::1")};
+
+    bool operator==(const BanSettings &) const = default;
 };
 
 struct AuthSettings {
@@ -58,10 +66,14 @@ struct AuthSettings {
     // Anyone may watch (page and media) without a password, like a public garden camera; the
     // API still needs credentials. Off by default.
     bool anonymousViewers = false;
+
+    bool operator==(const AuthSettings &) const = default;
 };
 
 struct PathSettings {
     QString stateDir;  // empty: $STATE_DIRECTORY, else /var/lib/hlscam as root, else ~/.local/state/hlscam
+
+    bool operator==(const PathSettings &) const = default;
 };
 
 struct Settings {
@@ -71,6 +83,8 @@ struct Settings {
     AuthSettings auth;
     BanSettings bans;
     PathSettings paths;
+
+    bool operator==(const Settings &) const = default;
 };
 
 }  // namespace hlscam

@@ -72,6 +72,20 @@ void Pipeline::stop()
     m_thread = nullptr;
 }
 
+void Pipeline::reconfigure(const CameraSettings &camera)
+{
+    Q_ASSERT(camera.name == m_camera.name);
+    const bool running = m_thread != nullptr;
+    stop();
+    m_camera = camera;
+    {
+        QMutexLocker lock(&m_statusMutex);
+        m_status = PipelineStatus{};
+    }
+    if (running)
+        start();
+}
+
 PipelineStatus Pipeline::status() const
 {
     QMutexLocker lock(&m_statusMutex);

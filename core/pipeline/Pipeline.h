@@ -37,6 +37,9 @@ public:
 
     void start();
     void stop();  // waits for the worker thread
+    // New device, size, rate or encoder: the worker stops and starts again with them; the
+    // store (and every URL in it) carries on after a discontinuity. Same name only.
+    void reconfigure(const CameraSettings &camera);
     QString name() const { return m_camera.name; }
     SegmentStore *store() const { return m_store.get(); }
     PipelineStatus status() const;

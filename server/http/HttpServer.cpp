@@ -7,9 +7,11 @@
 #include "http/MediaPath.h"
 #include "http/MediaRoutes.h"
 #include "http/Response.h"
+#include "http/ViewerCounter.h"
 #include "net/Listener.h"
 #include "pipeline/Pipeline.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QHttpServerRequest>
 #include <QTcpSocket>
@@ -71,6 +73,14 @@ HttpServer::HttpServer(const QList<Pipeline *> &pipelines, Authenticator *authen
     for (const Pipeline *p : pipelines)
         cameras << p->name();
     m_api = new ApiRoutes(authenticator, bans, cameras, this);
+    m_viewers = std::make_unique<ViewerCounter>(cameras);
+}
+
+HttpServer::~HttpServer() = default;
+
+int HttpServer::viewers(const QString &camera)
+{
+    return m_viewers->count(camera, QDateTime::currentMSecsSinceEpoch());
 }
 
 void HttpServer::bindListener(Listener *listener)
@@ -198,6 +208,11 @@ void HttpServer::route(const RequestPtr &ctx)
         MediaRequest media{parseMediaPath(path), ctx->query, {}, ctx->headOnly};
         if (!ctx->token.isEmpty())
             media.uriQuery = "?token=" + ctx->token;
+        if (media.path.kind != MediaPath::Kind::Invalid) {
+            const QByteArray who = ctx->client.toString().toLatin1() + ' '
+                                   + (ctx->token.isEmpty() ? ctx->user.toUtf8() : ctx->token);
+            m_viewers->seen(media.path.camera, who, QDateTime::currentMSecsSinceEpoch());
+        }
         m_media->handle(media, std::move(ctx->responder), ctx->socket);
     } else if (path.startsWith(QLatin1String("/api/v1/")) || path == QLatin1String("/api/v1")) {
         send(ctx->responder, m_api->handle(*ctx), ctx->headOnly);

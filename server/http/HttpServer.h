@@ -10,6 +10,7 @@
 
 #include <QAbstractHttpServer>
 #include <QByteArray>
+#include <memory>
 
 namespace hlscam {
 
@@ -19,6 +20,7 @@ class BanStore;
 class Listener;
 class MediaRoutes;
 class Pipeline;
+class ViewerCounter;
 struct AuthResult;
 
 class HttpServer final : public QAbstractHttpServer {
@@ -26,6 +28,11 @@ class HttpServer final : public QAbstractHttpServer {
 public:
     HttpServer(const QList<Pipeline *> &pipelines, Authenticator *authenticator, BanStore *bans,
                const Settings &settings, QObject *parent = nullptr);
+
+    ~HttpServer() override;
+
+    // Distinct clients that fetched `camera`'s media in the last seconds (see ViewerCounter).
+    int viewers(const QString &camera);
 
     // Takes connections from `listener` (and owns it).
     void bindListener(Listener *listener);
@@ -45,6 +52,7 @@ private:
     Listener *m_listener = nullptr;
     MediaRoutes *m_media;
     ApiRoutes *m_api;
+    std::unique_ptr<ViewerCounter> m_viewers;
     AddressSet m_trustedProxies;
     bool m_anonymousViewers;
     QByteArray m_indexHtml;

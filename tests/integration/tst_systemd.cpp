@@ -65,6 +65,7 @@ private Q_SLOTS:
     void notifiesReadyStatusWatchdogAndStopping();
     void journalLinesCarryTheirPriority();
     void withoutNotifySocketNothingIsSent();
+    void reloadAppliesCameraSettingsLive();
 };
 
 void TestSystemd::notifiesReadyStatusWatchdogAndStopping()
@@ -81,7 +82,7 @@ void TestSystemd::notifiesReadyStatusWatchdogAndStopping()
 
     QTRY_VERIFY_WITH_TIMEOUT(socket.received("READY=1"), 15000);
     // READY comes with the camera's state: streaming, with the encoder it chose.
-    QVERIFY2(socket.received("STATUS=cam0 streaming (libx264)"), socket.messages().join(" | ").constData());
+    QVERIFY2(socket.received("STATUS=cam0 streaming (libx264), 0 viewers"), socket.messages().join(" | ").constData());
     const int pingsBefore = int(socket.messages().count("WATCHDOG=1"));
     QTest::qWait(1000);
     QVERIFY2(socket.messages().count("WATCHDOG=1") >= pingsBefore + 3,
@@ -92,6 +93,9 @@ void TestSystemd::notifiesReadyStatusWatchdogAndStopping()
     QTRY_VERIFY_WITH_TIMEOUT(service.log().contains("reloaded users and bans (SIGHUP)"), 5000);
     QVERIFY(socket.received("RELOADING=1"));
     QCOMPARE(service.get(QStringLiteral("/cam/cam0/index.m3u8"), QStringLiteral("late"), QStringLiteral("late-pw")).status, 200);
+    // That request made one viewer; the status line says so at its next check.
+    QTRY_VERIFY2_WITH_TIMEOUT(socket.received("STATUS=cam0 streaming (libx264), 1 viewer"),
+                              socket.messages().join(" | ").constData(), 5000);
     QCOMPARE(service.stop(), 0);
     QTRY_VERIFY_WITH_TIMEOUT(socket.received("STOPPING=1"), 2000);
 }
@@ -121,6 +125,44 @@ void TestSystemd::withoutNotifySocketNothingIsSent()
     service.setEnvironment(env);
     QVERIFY(service.start());
     QCOMPARE(service.get(QStringLiteral("/healthz")).status, 200);
+    QCOMPARE(service.stop(), 0);
+}
+
+// `systemctl reload` after editing the camera's size: the same process restarts that camera's
+// pipeline, players get a discontinuity and the new picture on the same playlist URL; what
+// cannot change live is named in the log; a config with a mistake changes nothing.
+void TestSystemd::reloadAppliesCameraSettingsLive()
+{
+    ServiceProcess service;
+    const QByteArray before = "[camera.cam0]\ndevice = testpattern\nwidth = 640\nheight = 360\n";
+    const QStringList config = service.configArgs(before);
+    QVERIFY(!config.isEmpty());
+    QVERIFY(service.addUser(QStringLiteral("owner"), QStringLiteral("owner-pw")));
+    QVERIFY(service.start(config));
+    const QString playlist = QStringLiteral("/cam/cam0/index.m3u8");
+    const QString user = QStringLiteral("owner"), password = QStringLiteral("owner-pw");
+    auto probedWidth = [&] {
+        QString error;
+        return service.probeVideo(playlist, user, password, &error).value(QStringLiteral("width")).toInt();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(probedWidth(), 640, 20000);
+    const qint64 pid = service.pid();
+
+    service.configArgs("[camera.cam0]\ndevice = testpattern\nwidth = 320\nheight = 240\n[hls]\nwindow = 8\n");
+    ::kill(pid_t(pid), SIGHUP);
+    QTRY_VERIFY_WITH_TIMEOUT(service.log().contains("reload: cam0: new settings, restarting its pipeline"), 5000);
+    QVERIFY2(service.log().contains("reload: changes to [hls] take effect at the next restart"), service.log().constData());
+    QTRY_VERIFY_WITH_TIMEOUT(service.get(playlist, user, password).body.contains("#EXT-X-DISCONTINUITY\n#EXT-X-MAP"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(probedWidth(), 320, 20000);
+    QCOMPARE(service.pid(), pid);
+
+    // A typo: the error names the file, line and key; the service carries on as it was.
+    service.configArgs("[camera.cam0]\ndevice = testpattern\nwidht = 800\n");
+    ::kill(pid_t(pid), SIGHUP);
+    QTRY_VERIFY_WITH_TIMEOUT(service.log().contains("still running on the previous one"), 5000);
+    QVERIFY2(service.log().contains("test.conf:3") && service.log().contains("widht"), service.log().constData());
+    QCOMPARE(service.get(playlist, user, password).status, 200);
+    QCOMPARE(probedWidth(), 320);
     QCOMPARE(service.stop(), 0);
 }
 
