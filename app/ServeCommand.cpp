@@ -10,6 +10,7 @@
 #include "auth/BanStore.h"
 #include "auth/UrlToken.h"
 #include "auth/UsersFile.h"
+#include "config/CameraOverrides.h"
 #include "config/ConfigLoader.h"
 #include "http/HttpServer.h"
 #include "net/Listener.h"
@@ -88,6 +89,15 @@ std::optional<Settings> serveSettings(const QCommandLineParser &parser)
     std::optional<Settings> settings = loadSettings(parser);
     if (!settings)
         return std::nullopt;
+    // Changes made through the API, over the file; the command line over both.
+    settings->paths.cameraOverrides = cameraOverridesPath(*settings);
+    QStringList notes;
+    if (QString err = applyCameraOverrides(settings->paths.cameraOverrides, *settings, &notes); !err.isEmpty()) {
+        QTextStream(stderr) << "hlscam: " << err << "\n";
+        return std::nullopt;
+    }
+    for (const QString &note : std::as_const(notes))
+        QTextStream(stderr) << "hlscam: " << note << "\n";
     if (parser.isSet(QStringLiteral("listen"))) {
         if (QString err = applyListen(parser.value(QStringLiteral("listen")), settings->server); !err.isEmpty()) {
             QTextStream(stderr) << "hlscam: --listen: " << err << "\n";
@@ -113,6 +123,11 @@ void reloadConfig(const QCommandLineParser &parser, Settings &running, const QLi
         err << "hlscam: reload: the configuration has a mistake; still running on the previous one\n";
         return;
     }
+    // What the cameras run now: the API may have changed them since the last load.
+    for (CameraSettings &c : running.cameras)
+        for (const Pipeline *p : pipelines)
+            if (p->name() == c.name)
+                c = p->settings();
     const ReloadPlan plan = planReload(running, *loaded);
     for (const CameraSettings &camera : plan.camerasToRestart) {
         for (Pipeline *p : pipelines) {

@@ -101,6 +101,11 @@ QString bansFilePath(const Settings &settings)
     return stateDir(settings) + QStringLiteral("/bans.json");
 }
 
+QString cameraOverridesPath(const Settings &settings)
+{
+    return stateDir(settings) + QStringLiteral("/cameras.conf");
+}
+
 QString tokenKeyPath(const Settings &settings)
 {
     return stateDir(settings) + QStringLiteral("/token.key");

@@ -21,6 +21,7 @@ QString stateDir(const Settings &settings);
 bool prepareStateDir(const Settings &settings);
 QString usersFilePath(const Settings &settings);
 QString bansFilePath(const Settings &settings);
+QString cameraOverridesPath(const Settings &settings);  // camera changes made through the API
 QString tokenKeyPath(const Settings &settings);
 
 }  // namespace hlscam::app

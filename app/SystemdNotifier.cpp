@@ -11,21 +11,6 @@
 
 namespace hlscam::app {
 
-namespace {
-
-QByteArray stateName(PipelineState s)
-{
-    switch (s) {
-    case PipelineState::Starting: return "starting";
-    case PipelineState::Streaming: return "streaming";
-    case PipelineState::Retrying: return "retrying";
-    case PipelineState::Stopped: return "stopped";
-    }
-    return "unknown";
-}
-
-}  // namespace
-
 SystemdNotifier::SystemdNotifier(const QList<Pipeline *> &pipelines, ViewerCount viewers, QObject *parent)
     : QObject(parent), m_pipelines(pipelines), m_viewers(std::move(viewers))
 {
@@ -73,7 +58,7 @@ void SystemdNotifier::checkPipelines()
     bool settled = false;  // the first camera streams, or failed and says why
     for (Pipeline *p : std::as_const(m_pipelines)) {
         const PipelineStatus s = p->status();
-        QByteArray part = p->name().toUtf8() + ' ' + stateName(s.state);
+        QByteArray part = p->name().toUtf8() + ' ' + pipelineStateName(s.state).toUtf8();
         if (!s.encoder.isEmpty())
             part += " (" + s.encoder.toUtf8() + ')';
         const int viewers = m_viewers(p->name());

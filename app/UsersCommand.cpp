@@ -3,7 +3,7 @@
 #include "Commands.h"
 #include "SettingsOptions.h"
 
-#include "auth/PasswordHash.h"
+#include "auth/UserChange.h"
 #include "auth/UsersFile.h"
 
 #include <QTextStream>
@@ -64,16 +64,6 @@ std::optional<QString> readPassword(QTextStream &err)
     return first;
 }
 
-std::optional<Role> parseRole(const QString &text)
-{
-    if (text == QLatin1String("viewer"))
-        return Role::Viewer;
-    if (text == QLatin1String("admin"))
-        return Role::Admin;
-    return std::nullopt;
-}
-
-QString roleName(Role role) { return role == Role::Admin ? QStringLiteral("admin") : QStringLiteral("viewer"); }
 
 }  // namespace
 
@@ -140,33 +130,19 @@ int users(const QStringList &args)
         if (!password)
             return kExitFailure;
     }
-    const QByteArray hash = password ? hashPassword(password->toUtf8()) : QByteArray();
-    if (password && hash.isEmpty()) {
-        err << "hlscam: hashing the password failed\n";
+    UserChange change;
+    change.kind = action == QLatin1String("add") ? UserChange::Kind::Add
+                  : action == QLatin1String("remove") ? UserChange::Kind::Remove : UserChange::Kind::Update;
+    change.name = name;
+    change.password = password;
+    if (change.kind == UserChange::Kind::Add)
+        change.role = role;
+    const UserChangeResult result = applyUserChange(file.path(), change);
+    if (!result.ok()) {
+        err << "hlscam: " << result.message << "\n";
         return kExitFailure;
     }
-    // Under the file's lock, on its current content: the service or another command may have
-    // changed it while the password was typed.
-    const QString error = UsersFile::update(file.path(), [&](UsersFile &current, bool *) -> QString {
-        const std::optional<User> now = current.find(name);
-        if (action == QLatin1String("add") && now)
-            return QStringLiteral("user '%1' exists already").arg(name);
-        if (action != QLatin1String("add") && !now)
-            return QStringLiteral("no user '%1' in %2").arg(name, current.path());
-        if (action == QLatin1String("remove")) {
-            current.remove(name);
-            return {};
-        }
-        User user = now.value_or(User{name, {}, *role});
-        user.hash = hash;
-        return current.addOrUpdate(user);
-    });
-    if (!error.isEmpty()) {
-        err << "hlscam: " << error << "\n";
-        return kExitFailure;
-    }
-    err << "hlscam: " << (action == QLatin1String("remove") ? "removed" : action == QLatin1String("add") ? "added" : "changed the password of")
-        << " user '" << name << "' in " << file.path() << "\n";
+    err << "hlscam: " << result.message << " in " << file.path() << "\n";
     return kExitOk;
 }
 

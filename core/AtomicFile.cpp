@@ -24,11 +24,19 @@ void keepOwner(int fd, const QString &path)
 QString writeFileAtomically(const QString &path, const QByteArray &data)
 {
     QSaveFile file(path);  // writes a temp file beside `path`, fsyncs it and renames it on commit
-    if (!file.open(QIODevice::WriteOnly))
+    // Unbuffered: Qt 6.4's commit() does not notice a failure to flush its own buffer, so on a
+    // full disk it would rename an empty file over the good one. Each write goes to the file
+    // at once, and a short write fails here instead.
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Unbuffered))
         return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
     file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     keepOwner(file.handle(), path);
-    if (file.write(data) != data.size() || !file.commit())
+    if (file.write(data) != data.size() || !file.flush()) {
+        const QString error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+        file.cancelWriting();  // the file at `path` stays as it was
+        return error;
+    }
+    if (!file.commit())
         return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
     // The rename itself is durable only once the directory is synced.
     const QByteArray dir = QFileInfo(path).absolutePath().toLocal8Bit();

@@ -72,6 +72,9 @@ struct AuthSettings {
 
 struct PathSettings {
     QString stateDir;  // empty: $STATE_DIRECTORY, else /var/lib/hlscam as root, else ~/.local/state/hlscam
+    // Where camera settings changed through the API are kept (CameraOverrides): set by the app
+    // to the state dir's cameras.conf, not a config key.
+    QString cameraOverrides;
 
     bool operator==(const PathSettings &) const = default;
 };

@@ -1,5 +1,7 @@
 #include "hls/SegmentStore.h"
 
+#include <QDateTime>
+
 #include <QMutexLocker>
 
 namespace hlscam {
@@ -37,6 +39,9 @@ void SegmentStore::addPart(const Part &part, bool startsSegment, qint64 programD
         Segment &current = m_segments.last();
         current.parts.append(part);
         current.durationUs += part.durationUs;
+        m_lastPartStoredMs = QDateTime::currentMSecsSinceEpoch();
+        // The time it covers ends at the segment's start plus the segment's duration so far.
+        m_lastPartDelayMs = qMax<qint64>(0, m_lastPartStoredMs - (current.programDateTimeMs + current.durationUs / 1000));
         trim();
     }
     Q_EMIT changed();
@@ -148,6 +153,8 @@ StorePosition SegmentStore::position() const
     p.lastMsn = m_segments.last().msn;
     p.lastParts = int(m_segments.last().parts.size());
     p.lastComplete = m_segments.last().complete;
+    p.lastPartStoredMs = m_lastPartStoredMs;
+    p.lastPartDelayMs = m_lastPartDelayMs;
     return p;
 }
 

@@ -41,6 +41,10 @@ struct StorePosition {
     qint64 lastMsn = -1;   // the newest segment, complete or being written
     int lastParts = 0;
     bool lastComplete = false;
+    // The newest part: when it was stored, and how long after the end of the time it covers
+    // (encoding and packaging: the server's share of the latency). -1: none yet.
+    qint64 lastPartStoredMs = -1;
+    qint64 lastPartDelayMs = -1;
 };
 
 class SegmentStore : public QObject {
@@ -87,6 +91,8 @@ private:
     bool m_pendingDiscontinuity = false;
     bool m_open = false;  // the last segment is being written
     qint64 m_discontinuitySequence = 0;
+    qint64 m_lastPartStoredMs = -1;
+    qint64 m_lastPartDelayMs = -1;
 };
 
 }  // namespace hlscam

@@ -18,8 +18,10 @@ extern "C" {
 namespace hlscam {
 
 namespace {
-constexpr int kFirstRetryMs = 500;
-constexpr int kMaxRetryMs = 10000;
+// A camera that comes back is streaming again within about a second (as µStreamer's default
+// device-error delay); retrying an open() that often costs nothing.
+constexpr int kFirstRetryMs = 250;
+constexpr int kMaxRetryMs = 1000;
 constexpr qint64 kHealthyRunUs = 10'000'000;  // a run this long resets the backoff
 
 // Media sequence numbers start from the clock (two per segment duration), so a restarted
@@ -29,7 +31,9 @@ qint64 firstMsn(int segmentMs)
     return QDateTime::currentMSecsSinceEpoch() / qMax(1, segmentMs / 2);
 }
 
-QString stateName(PipelineState s)
+}  // namespace
+
+QString pipelineStateName(PipelineState s)
 {
     switch (s) {
     case PipelineState::Starting: return QStringLiteral("starting");
@@ -39,10 +43,10 @@ QString stateName(PipelineState s)
     }
     return {};
 }
-}  // namespace
 
 Pipeline::Pipeline(const CameraSettings &camera, const HlsSettings &hls, QObject *parent)
     : QObject(parent),
+      m_configured(camera),
       m_camera(camera),
       m_hls(hls),
       m_store(std::make_unique<SegmentStore>(firstMsn(hls.segmentMs), hls.windowSegments + 2))
@@ -58,7 +62,7 @@ void Pipeline::start()
         return;
     m_stop = false;
     m_thread = QThread::create([this] { run(); });
-    m_thread->setObjectName(QStringLiteral("pipeline-%1").arg(m_camera.name));
+    m_thread->setObjectName(QStringLiteral("pipeline-%1").arg(m_configured.name));
     m_thread->start();
 }
 
@@ -74,9 +78,10 @@ void Pipeline::stop()
 
 void Pipeline::reconfigure(const CameraSettings &camera)
 {
-    Q_ASSERT(camera.name == m_camera.name);
+    Q_ASSERT(camera.name == m_configured.name);
     const bool running = m_thread != nullptr;
     stop();
+    m_configured = camera;
     m_camera = camera;
     {
         QMutexLocker lock(&m_statusMutex);
@@ -98,9 +103,9 @@ void Pipeline::setState(PipelineState state, const QString &error)
     // Each state change and each new error is logged once, not once per retry.
     if (state != m_status.state || error != m_status.lastError) {
         if (!error.isEmpty())
-            qCWarning(lcPipeline).noquote() << m_camera.name << stateName(state) << "-" << error;
+            qCWarning(lcPipeline).noquote() << m_camera.name << pipelineStateName(state) << "-" << error;
         else
-            qCInfo(lcPipeline).noquote() << m_camera.name << stateName(state);
+            qCInfo(lcPipeline).noquote() << m_camera.name << pipelineStateName(state);
     }
     m_status.state = state;
     if (!error.isEmpty() || state == PipelineState::Streaming)

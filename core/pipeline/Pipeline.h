@@ -19,6 +19,7 @@ namespace hlscam {
 class Source;
 
 enum class PipelineState { Starting, Streaming, Retrying, Stopped };
+QString pipelineStateName(PipelineState state);  // "streaming", ...
 
 struct PipelineStatus {
     PipelineState state = PipelineState::Starting;
@@ -40,7 +41,10 @@ public:
     // New device, size, rate or encoder: the worker stops and starts again with them; the
     // store (and every URL in it) carries on after a discontinuity. Same name only.
     void reconfigure(const CameraSettings &camera);
-    QString name() const { return m_camera.name; }
+    QString name() const { return m_configured.name; }
+    // The settings it was given (device may be "auto"; status().source says what was opened).
+    // Main thread.
+    CameraSettings settings() const { return m_configured; }
     SegmentStore *store() const { return m_store.get(); }
     PipelineStatus status() const;
 
@@ -51,7 +55,8 @@ private:
     void setState(PipelineState state, const QString &error = {});
     void sleepInterruptible(int ms);
 
-    CameraSettings m_camera;
+    CameraSettings m_configured;  // main thread's copy
+    CameraSettings m_camera;      // the worker's (auto resolved to a device)
     HlsSettings m_hls;
     std::unique_ptr<SegmentStore> m_store;
     QThread *m_thread = nullptr;

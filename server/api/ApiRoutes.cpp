@@ -1,7 +1,11 @@
 #include "api/ApiRoutes.h"
 
+#include "api/CameraUpdate.h"
+#include "api/JsonBody.h"
+#include "api/UserRoutes.h"
 #include "auth/Authenticator.h"
 #include "auth/BanStore.h"
+#include "pipeline/Pipeline.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -35,9 +39,17 @@ Response adminOnly()
 
 }  // namespace
 
-ApiRoutes::ApiRoutes(Authenticator *auth, BanStore *bans, const QStringList &cameras, QObject *parent)
-    : QObject(parent), m_auth(auth), m_bans(bans), m_cameras(cameras)
+ApiRoutes::ApiRoutes(Authenticator *auth, BanStore *bans, const QList<Pipeline *> &pipelines, ViewerCounter *viewers,
+                     const QString &cameraOverrides, QObject *parent)
+    : QObject(parent),
+      m_auth(auth),
+      m_bans(bans),
+      m_pipelines(pipelines),
+      m_cameraOverrides(cameraOverrides),
+      m_status(pipelines, viewers)
 {
+    for (const Pipeline *p : pipelines)
+        m_cameras << p->name();
 }
 
 Response ApiRoutes::handle(const RequestContext &request)
@@ -59,22 +71,37 @@ Response ApiRoutes::handle(const RequestContext &request)
             return methodNotAllowed("DELETE");
         return admin ? unban(request, path.mid(6)) : adminOnly();
     }
+    const bool read = request.method == Method::Get || request.method == Method::Head;
+    if (path.startsWith(QLatin1String("/cameras/")) && request.method == Method::Put) {
+        if (!admin)
+            return adminOnly();
+        for (Pipeline *p : std::as_const(m_pipelines))
+            if (p->name() == path.mid(9))
+                return updateCamera(p, request.body, m_cameraOverrides);
+        return Response::jsonError(Status::NotFound, QStringLiteral("no camera '%1'").arg(path.mid(9).left(64)));
+    }
+    if (path == QLatin1String("/status") || path == QLatin1String("/devices") || path == QLatin1String("/cameras")
+        || path.startsWith(QLatin1String("/cameras/"))) {
+        if (!read)
+            return methodNotAllowed(path.startsWith(QLatin1String("/cameras/")) ? "GET, HEAD, PUT" : "GET, HEAD");
+        if (!admin)
+            return adminOnly();
+        if (path == QLatin1String("/status"))
+            return m_status.status();
+        if (path == QLatin1String("/devices"))
+            return m_status.devices();
+        return path == QLatin1String("/cameras") ? m_status.cameras() : m_status.camera(path.mid(9));
+    }
+    if (path == QLatin1String("/users") || path.startsWith(QLatin1String("/users/")))
+        return admin ? userRoutes(request, path.mid(7), m_auth) : adminOnly();
     return Response::jsonError(Status::NotFound, QStringLiteral("no such API route: %1").arg(request.path.left(100)));
 }
 
 Response ApiRoutes::tokens(const RequestContext &request)
 {
     QJsonObject in;
-    if (!request.body.trimmed().isEmpty()) {
-        QJsonParseError error;
-        const QJsonDocument doc = QJsonDocument::fromJson(request.body, &error);
-        if (!doc.isObject())
-            return Response::jsonError(Status::BadRequest, QStringLiteral("the body is not a JSON object: %1").arg(error.errorString()));
-        in = doc.object();
-    }
-    for (auto it = in.begin(); it != in.end(); ++it)
-        if (it.key() != QLatin1String("camera") && it.key() != QLatin1String("ttl") && it.key() != QLatin1String("role"))
-            return Response::jsonError(Status::BadRequest, QStringLiteral("unknown field '%1' (allowed: camera, ttl, role)").arg(it.key()));
+    if (auto bad = readJsonObject(request.body, {QStringLiteral("camera"), QStringLiteral("ttl"), QStringLiteral("role")}, &in))
+        return *bad;
 
     const QString camera = in.value(QStringLiteral("camera")).toString(m_cameras.value(0));
     if (camera != QLatin1String("*") && !m_cameras.contains(camera))

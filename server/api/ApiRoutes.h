@@ -1,7 +1,8 @@
-// The JSON API under /api/v1 (documented in README): URL tokens for the signed-in user, and the
-// bans for admins. Requests arrive authenticated; this checks roles, methods and input.
+// The JSON API under /api/v1 (documented in README): URL tokens for the signed-in user; status,
+// cameras, devices, users and bans for admins. Requests arrive authenticated; this checks roles, methods and input.
 #pragma once
 
+#include "api/StatusRoutes.h"
 #include "http/RequestContext.h"
 #include "http/Response.h"
 
@@ -12,11 +13,15 @@ namespace hlscam {
 
 class Authenticator;
 class BanStore;
+class Pipeline;
+class ViewerCounter;
 
 class ApiRoutes : public QObject {
     Q_OBJECT
 public:
-    ApiRoutes(Authenticator *auth, BanStore *bans, const QStringList &cameras, QObject *parent = nullptr);
+    // `cameraOverrides`: the file where camera changes are kept (see CameraOverrides).
+    ApiRoutes(Authenticator *auth, BanStore *bans, const QList<Pipeline *> &pipelines, ViewerCounter *viewers,
+              const QString &cameraOverrides, QObject *parent = nullptr);
 
     Response handle(const RequestContext &request);
 
@@ -27,7 +32,10 @@ private:
 
     Authenticator *m_auth;
     BanStore *m_bans;
+    QList<Pipeline *> m_pipelines;
     QStringList m_cameras;
+    QString m_cameraOverrides;
+    StatusRoutes m_status;
 };
 
 }  // namespace hlscam

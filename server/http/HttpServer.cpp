@@ -72,8 +72,8 @@ HttpServer::HttpServer(const QList<Pipeline *> &pipelines, Authenticator *authen
     QStringList cameras;
     for (const Pipeline *p : pipelines)
         cameras << p->name();
-    m_api = new ApiRoutes(authenticator, bans, cameras, this);
     m_viewers = std::make_unique<ViewerCounter>(cameras);
+    m_api = new ApiRoutes(authenticator, bans, pipelines, m_viewers.get(), settings.paths.cameraOverrides, this);
 }
 
 HttpServer::~HttpServer() = default;

@@ -2,6 +2,7 @@
 
 #include "Logging.h"
 #include "auth/BanStore.h"
+#include "net/RequestHead.h"
 
 #include <QSslSocket>
 #include <QTcpSocket>
@@ -107,11 +108,40 @@ void Listener::onReadyRead(QTcpSocket *socket)
         it->requestStartMs = t;
     it->lastActivityMs = t;
     it->requestBytes += socket->bytesAvailable();
-    if (it->requestBytes > m_settings.maxRequestBytes && !it->responding) {
-        ++m_counters.tooLarge;
-        qCDebug(lcHttp).noquote() << "request too large from" << it->address;
-        refuse(socket, "431 Request Header Fields Too Large");
+    if (it->responding)
+        return;
+    if (!it->headChecked) {
+        // The unread bytes are this request's (Qt's parser reads after this handler).
+        const HeadVerdict verdict = checkRequestHead(socket->peek(m_settings.maxRequestBytes + 4), m_settings.maxRequestBytes);
+        switch (verdict) {
+        case HeadVerdict::Incomplete:
+            return;
+        case HeadVerdict::Acceptable:
+            it->headChecked = true;
+            break;
+        case HeadVerdict::BadRequest:
+            refuse(socket, "400 Bad Request");
+            return;
+        case HeadVerdict::HeadTooLarge:
+            tooLarge(socket, "431 Request Header Fields Too Large");
+            return;
+        case HeadVerdict::BodyTooLarge:
+            tooLarge(socket, "413 Content Too Large");
+            return;
+        case HeadVerdict::NotImplemented:
+            refuse(socket, "501 Not Implemented");
+            return;
+        }
     }
+    if (it->requestBytes > m_settings.maxRequestBytes)
+        tooLarge(socket, "413 Content Too Large");  // more than the head announced
+}
+
+void Listener::tooLarge(QTcpSocket *socket, const char *status)
+{
+    ++m_counters.tooLarge;
+    qCDebug(lcHttp).noquote() << "request too large from" << m_connections.value(socket).address;
+    refuse(socket, status);
 }
 
 void Listener::requestDispatched(QTcpSocket *socket)
@@ -121,6 +151,7 @@ void Listener::requestDispatched(QTcpSocket *socket)
         return;
     it->requestStartMs = 0;
     it->requestBytes = 0;
+    it->headChecked = false;
     it->responding = true;
     it->lastActivityMs = now();
 }

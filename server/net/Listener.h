@@ -1,7 +1,9 @@
 // The listening socket of the HTTP server, where hostile clients are stopped before Qt's HTTP
 // parser or any hashing sees a byte: a banned address is closed at accept time, connections over
-// the global or per-address limit too. It then watches each connection: a request larger than
-// max_request_bytes gets 431, a request not complete within header_timeout gets 408 (slowloris),
+// the global or per-address limit too. It then watches each connection: a head larger than
+// max_request_bytes gets 431, a body that would make the request larger 413 (before it is read),
+// a malformed Content-Length 400 (see RequestHead), a request not complete within
+// header_timeout 408 (slowloris),
 // and a connection idle for idle_timeout is closed.
 #pragma once
 
@@ -54,12 +56,14 @@ private:
         qint64 requestBytes = 0;
         qint64 lastActivityMs = 0;
         bool responding = false;    // a request was dispatched and its answer is not all sent
+        bool headChecked = false;   // this request's head passed checkRequestHead
     };
 
     void onReadyRead(QTcpSocket *socket);
     void onBytesWritten(QTcpSocket *socket);
     void sweep();
     void refuse(QTcpSocket *socket, const char *statusLine);
+    void tooLarge(QTcpSocket *socket, const char *statusLine);
     qint64 now() const { return m_clock.elapsed(); }
 
     ServerSettings m_settings;

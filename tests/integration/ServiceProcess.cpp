@@ -117,7 +117,7 @@ QUrl ServiceProcess::url(const QString &path) const
 }
 
 HttpReply ServiceProcess::get(const QString &path, const QString &user, const QString &password,
-                              const QByteArray &method)
+                              const QByteArray &method, const QByteArray &body)
 {
     QNetworkAccessManager nam;
     QNetworkRequest request(url(path));
@@ -126,7 +126,9 @@ HttpReply ServiceProcess::get(const QString &path, const QString &user, const QS
         request.setRawHeader("Authorization", "Basic " + (user + u':' + password).toUtf8().toBase64());
     // QNAM would answer a 401 by asking for credentials: go around it with a raw header only.
     // HEAD through QNAM's own call: as a custom verb it would wait for a body that never comes.
-    QNetworkReply *reply = method == "HEAD" ? nam.head(request) : nam.sendCustomRequest(request, method);
+    if (!body.isEmpty())
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
+    QNetworkReply *reply = method == "HEAD" ? nam.head(request) : nam.sendCustomRequest(request, method, body);
     QEventLoop loop;
     QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
     QTimer::singleShot(20000, &loop, &QEventLoop::quit);

@@ -3,9 +3,13 @@
 // password is ever accepted, banned addresses are refused at connect, and a legitimate viewer
 // (127.0.0.1, in ignoreip) keeps getting the playlist throughout. Slowloris: 300 connections
 // from 10 addresses that trickle their headers a byte a second; a viewer is still answered
-// within a second, and the slow ones are cut off at header_timeout.
+// within a second, and the slow ones are cut off at header_timeout. Hostile requests (traversal,
+// NUL, bad UTF-8, huge numbers, oversized bodies) get clean errors; blocking reloads parked by
+// the thousand are bounded.
 #include "ServiceProcess.h"
 
+#include <QFile>
+#include <QRegularExpression>
 #include <QTcpSocket>
 #include <QtTest>
 
@@ -26,7 +30,24 @@ class TestAttacks : public QObject {
 private Q_SLOTS:
     void bruteForceFromManyAddresses();
     void slowlorisDoesNotStarveViewers();
+    void hostileRequestsGetCleanErrors_data();
+    void hostileRequestsGetCleanErrors();
+    void parkedBlockingReloadsAreBounded();
+
+private:
+    static qint64 rssKb(qint64 pid);
 };
+
+qint64 TestAttacks::rssKb(qint64 pid)
+{
+    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n'))
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong();
+    return -1;
+}
 
 void TestAttacks::bruteForceFromManyAddresses()
 {
@@ -122,6 +143,116 @@ void TestAttacks::slowlorisDoesNotStarveViewers()
             ++open;
     }
     QCOMPARE(open, 0);
+}
+
+void TestAttacks::hostileRequestsGetCleanErrors_data()
+{
+    QTest::addColumn<QByteArray>("request");  // sent with a valid viewer's credentials
+    QTest::addColumn<int>("status");
+    const QByteArray auth = "Authorization: Basic " + (kUser + u':' + kPassword).toUtf8().toBase64() + "\r\n";
+    auto get = [&](const QByteArray &target) { return "GET " + target + " HTTP/1.1\r\nHost: cam\r\n" + auth + "\r\n"; };
+    // Traversal, plain and encoded: media paths are parsed strictly, nothing is read from disk.
+    QTest::newRow("dot-dot") << get("/cam/../cam/cam0/index.m3u8") << 404;
+    QTest::newRow("dot-dot out of the camera") << get("/cam/cam0/../../etc/passwd") << 404;
+    QTest::newRow("encoded dot-dot") << get("/cam/%2e%2e/cam0/index.m3u8") << 404;
+    QTest::newRow("encoded slashes") << get("/cam/cam0/%2e%2e%2f%2e%2e%2fetc%2fpasswd") << 404;
+    QTest::newRow("overlong UTF-8 dots") << get("/%c0%ae%c0%ae/etc/passwd") << 404;
+    QTest::newRow("double slash") << get("//etc/passwd") << 404;
+    // NUL and bytes that are not UTF-8, encoded and raw.
+    QTest::newRow("encoded NUL") << get("/cam/cam0%00/index.m3u8") << 404;
+    QTest::newRow("encoded NUL before a suffix") << get("/cam/cam0/index.m3u8%00.jpg") << 404;
+    QTest::newRow("invalid UTF-8, encoded") << get("/cam/caf%C3%A9%FF/index.m3u8") << 404;
+    QTest::newRow("raw NUL") << get(QByteArray("/cam/cam0\0/index.m3u8", 22)) << 400;
+    QTest::newRow("raw invalid UTF-8") << get("/cam/\xff\xfe/index.m3u8") << 404;
+    // Numbers beyond any range.
+    QTest::newRow("huge _HLS_msn") << get("/cam/cam0/index.m3u8?_HLS_msn=99999999999999999999999&_HLS_part=0") << 400;
+    QTest::newRow("_HLS_msn at int64 max") << get("/cam/cam0/index.m3u8?_HLS_msn=9223372036854775807") << 400;
+    QTest::newRow("negative _HLS_part") << get("/cam/cam0/index.m3u8?_HLS_msn=1&_HLS_part=-1") << 400;
+    QTest::newRow("huge segment number") << get("/cam/cam0/seg99999999999999999999.m4s") << 404;
+    // Bodies: none is wanted on media; a body over max_request_bytes is refused unread.
+    QTest::newRow("announced 100 MB body") << ("POST /api/v1/tokens HTTP/1.1\r\nHost: cam\r\n" + auth + "Content-Length: 100000000\r\n\r\n") << 413;
+    QTest::newRow("oversized body sent") << ("POST /api/v1/tokens HTTP/1.1\r\nHost: cam\r\n" + auth + "Content-Length: 40000\r\n\r\n" + QByteArray(40000, 'x')) << 413;
+    QTest::newRow("bad Content-Length") << ("POST /api/v1/tokens HTTP/1.1\r\nHost: cam\r\n" + auth + "Content-Length: -5\r\n\r\n") << 400;
+}
+
+// Each gets a clean 4xx, and the service is still there to serve the viewer afterwards.
+void TestAttacks::hostileRequestsGetCleanErrors()
+{
+    QFETCH(QByteArray, request);
+    QFETCH(int, status);
+    static ServiceProcess *service = nullptr;  // one service for all rows
+    if (!service) {
+        service = new ServiceProcess;
+        QVERIFY(service->addUser(kUser, kPassword));
+        QVERIFY(service->start());
+    }
+    const HttpReply r = service->raw(request, QStringLiteral("127.0.3.1"), 5000);
+    QCOMPARE(r.status, status);
+    QCOMPARE(service->get(kPlaylist, kUser, kPassword).status, 200);
+    if (QByteArray(QTest::currentDataTag()) == "bad Content-Length") {  // the last row
+        QVERIFY(!service->log().contains("ASSERT"));
+        delete service;
+        service = nullptr;
+    }
+}
+
+// Blocking playlist reloads for a part 2.4 s away are held, up to a bound: 1200 of them
+// from 40 addresses get 1024 held and the rest a prompt 503, the service's memory grows by what
+// the open connections cost and no more, a normal viewer is served meanwhile, and the held ones
+// are answered when the part comes.
+void TestAttacks::parkedBlockingReloadsAreBounded()
+{
+    ServiceProcess service;
+    QVERIFY(service.addUser(kUser, kPassword));
+    QVERIFY(service.start(service.configArgs("[server]\nmax_connections = 2000\nmax_connections_per_address = 32\n")));
+    QTRY_VERIFY_WITH_TIMEOUT(service.get(kPlaylist, kUser, kPassword).body.contains("#EXT-X-PRELOAD-HINT"), 10000);
+    // The hinted part is the next to come; ask for the one 12 parts (2.4 s) after it, as far
+    // ahead as a blocking reload may ask (3 s), so the requests are all in before it comes.
+    static const QRegularExpression hintRe(QStringLiteral("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part(\\d+)\\.(\\d+)\\.m4s"));
+    const QRegularExpressionMatch hint = hintRe.match(QString::fromUtf8(service.get(kPlaylist, kUser, kPassword).body));
+    QVERIFY(hint.hasMatch());
+    const qint64 wanted = hint.captured(1).toLongLong() * 5 + hint.captured(2).toInt() + 12;  // 5 parts a segment
+    const QByteArray request = "GET /cam/cam0/index.m3u8?_HLS_msn=" + QByteArray::number(wanted / 5) + "&_HLS_part="
+                               + QByteArray::number(wanted % 5) + " HTTP/1.1\r\nHost: cam\r\n"
+                               "Authorization: Basic " + (kUser + u':' + kPassword).toUtf8().toBase64() + "\r\n\r\n";
+    const qint64 rssBefore = rssKb(service.pid());
+
+    std::vector<std::unique_ptr<QTcpSocket>> parked;
+    for (int a = 0; a < 40; ++a) {
+        for (int i = 0; i < 30; ++i) {
+            auto s = std::make_unique<QTcpSocket>();
+            QVERIFY(s->bind(QHostAddress(QStringLiteral("127.0.4.%1").arg(a + 1))));
+            s->connectToHost(QHostAddress::LocalHost, service.port());
+            parked.push_back(std::move(s));
+        }
+    }
+    for (auto &s : parked) {
+        QVERIFY(s->waitForConnected(5000));
+        s->write(request);
+        s->flush();
+    }
+    auto statusOf = [](QTcpSocket &s) {
+        const QByteArray head = s.peek(12);
+        return head.startsWith("HTTP/1.1 ") ? head.mid(9, 3).toInt() : 0;
+    };
+    auto answered = [&](int status) {
+        int n = 0;
+        for (auto &s : parked) {
+            s->waitForReadyRead(0);
+            n += statusOf(*s) == status;
+        }
+        return n;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(answered(503), 1200 - 1024, 10000);
+    const qint64 rssHeld = rssKb(service.pid());
+    qInfo("1200 blocking reloads: 176 refused with 503; RSS %lld -> %lld kB", rssBefore, rssHeld);
+    // 1200 open connections, 1024 of them held: bounded by the connection limits, some 20 kB each.
+    QVERIFY2(rssHeld - rssBefore < 40 * 1024, qPrintable(QString::number(rssHeld - rssBefore)));
+    const HttpReply viewer = service.getFrom(QStringLiteral("127.0.0.1"), kPlaylist, kUser, kPassword);
+    QCOMPARE(viewer.status, 200);
+    QVERIFY2(viewer.answeredAfterMs < 1000, qPrintable(QString::number(viewer.answeredAfterMs)));
+    // The part comes: every held request is answered with the playlist.
+    QTRY_COMPARE_WITH_TIMEOUT(answered(200), 1024, 10000);
 }
 
 QTEST_GUILESS_MAIN(TestAttacks)

@@ -1,0 +1,91 @@
+#include "config/CameraOverrides.h"
+
+#include "AtomicFile.h"
+#include "FileLock.h"
+#include "config/ConfigLoader.h"
+
+#include <QFile>
+
+namespace hlscam {
+
+namespace {
+
+// The cameras named in the file: parseConfig gives the defaults to keys an older file lacks.
+std::optional<QList<CameraSettings>> readOverrides(const QString &path, QString *error)
+{
+    QFile file(path);
+    if (!file.exists())
+        return QList<CameraSettings>{};
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
+        return std::nullopt;
+    }
+    const QByteArray text = file.readAll();
+    if (!text.contains("[camera."))
+        return QList<CameraSettings>{};
+    const ConfigResult parsed = parseConfig(text, path);
+    if (!parsed.ok()) {
+        *error = parsed.error->toString();
+        return std::nullopt;
+    }
+    return parsed.settings.cameras;
+}
+
+}  // namespace
+
+QByteArray cameraSection(const CameraSettings &c)
+{
+    return QStringLiteral("[camera.%1]\ndevice = %2\nwidth = %3\nheight = %4\nfps = %5\nbitrate = %6\nencoder = %7\n")
+        .arg(c.name, c.device)
+        .arg(c.width)
+        .arg(c.height)
+        .arg(c.fps)
+        .arg(c.bitrateKbps)
+        .arg(c.encoder)
+        .toUtf8();
+}
+
+QString applyCameraOverrides(const QString &path, Settings &settings, QStringList *notes)
+{
+    QString error;
+    const std::optional<QList<CameraSettings>> overrides = readOverrides(path, &error);
+    if (!overrides)
+        return error;
+    for (const CameraSettings &o : *overrides) {
+        bool found = false;
+        for (CameraSettings &c : settings.cameras) {
+            if (c.name == o.name) {
+                c = o;
+                found = true;
+            }
+        }
+        if (!found)
+            notes->append(QStringLiteral("%1: camera %2 is no longer in the configuration; its settings there are not used")
+                              .arg(path, o.name));
+    }
+    return {};
+}
+
+QString saveCameraOverride(const QString &path, const CameraSettings &camera)
+{
+    FileLock lock(path);
+    if (!lock.error().isEmpty())
+        return lock.error();
+    QString error;
+    std::optional<QList<CameraSettings>> overrides = readOverrides(path, &error);
+    if (!overrides)
+        return error;
+    QByteArray text = "# Camera settings changed through hlscam's admin API; they apply over the config file.\n"
+                      "# Remove a section to go back to the config file's settings for that camera.\n";
+    bool replaced = false;
+    for (const CameraSettings &o : std::as_const(*overrides)) {
+        const bool mine = o.name == camera.name;
+        replaced = replaced || mine;
+        text += '\n' + cameraSection(mine ? camera : o);
+    }
+    if (!replaced)
+        text += '\n' + cameraSection(camera);
+    return writeFileAtomically(path, text);
+}
+
+}  // namespace hlscam

@@ -1,0 +1,62 @@
+#include "api/CameraUpdate.h"
+
+#include "api/CameraJson.h"
+#include "api/JsonBody.h"
+#include "config/CameraOverrides.h"
+#include "config/ConfigLoader.h"
+#include "pipeline/Pipeline.h"
+
+#include <QFileInfo>
+#include <QJsonObject>
+
+namespace hlscam {
+
+namespace {
+
+const QStringList kTextFields = {QStringLiteral("device"), QStringLiteral("encoder")};
+const QStringList kNumberFields = {QStringLiteral("width"), QStringLiteral("height"), QStringLiteral("fps"), QStringLiteral("bitrate")};
+
+
+}  // namespace
+
+Response updateCamera(Pipeline *pipeline, const QByteArray &body, const QString &overridesPath)
+{
+    QJsonObject in;
+    if (auto bad = readJsonObject(body, kTextFields + kNumberFields, &in))
+        return *bad;
+    if (in.isEmpty())
+        return Response::jsonError(Status::BadRequest, QStringLiteral("nothing to change: give one or more of %1")
+                                                           .arg((kTextFields + kNumberFields).join(QStringLiteral(", "))));
+    // The changed keys over the current ones, as a config section: the config file's checks
+    // (ranges, even sizes, encoder names) decide, with their messages.
+    QJsonObject merged = cameraJson(pipeline->settings());
+    for (auto it = in.begin(); it != in.end(); ++it) {
+        const bool number = kNumberFields.contains(it.key());
+        if (number ? !it->isDouble() || it->toDouble() != double(it->toInteger()) : !it->isString())
+            return Response::jsonError(Status::BadRequest, QStringLiteral("%1 is %2").arg(it.key(), number ? QStringLiteral("a whole number")
+                                                                                                          : QStringLiteral("a string")));
+        if (!number && (it->toString().contains(u'\n') || it->toString().contains(u'\r')))
+            return Response::jsonError(Status::BadRequest, QStringLiteral("%1 is one line").arg(it.key()));
+        merged.insert(it.key(), *it);
+    }
+    QByteArray section = "[camera." + pipeline->name().toUtf8() + "]\n";
+    for (const QString &key : kTextFields + kNumberFields)
+        section += key.toUtf8() + " = " + merged.value(key).toVariant().toString().toUtf8() + '\n';
+    const ConfigResult checked = parseConfig(section, QStringLiteral("request"));
+    if (!checked.ok())
+        return Response::jsonError(Status::BadRequest, QStringLiteral("%1: %2").arg(checked.error->key, checked.error->message));
+    const CameraSettings camera = checked.settings.cameras.first();
+    const QString &device = camera.device;
+    if (device != QLatin1String("auto") && device != QLatin1String("testpattern") && !QFileInfo::exists(device))
+        return Response::jsonError(Status::BadRequest, QStringLiteral("no device or file %1 on this machine (GET /api/v1/devices lists "
+                                                                      "its cameras)").arg(device.left(200)));
+    if (camera == pipeline->settings())
+        return Response::json(Status::Ok, cameraJson(camera));  // nothing changes, nothing restarts
+
+    if (const QString error = saveCameraOverride(overridesPath, camera); !error.isEmpty())
+        return Response::jsonError(Status::InternalServerError, QStringLiteral("not changed: %1").arg(error));
+    pipeline->reconfigure(camera);
+    return Response::json(Status::Ok, cameraJson(camera));
+}
+
+}  // namespace hlscam

@@ -1,0 +1,15 @@
+// PUT /api/v1/cameras/NAME: new device, size, rate, bitrate or encoder for a camera, checked
+// with the config file's own rules (and the device must exist), recorded in the state
+// directory's camera overrides, then applied live: the camera's pipeline restarts and players
+// get a discontinuity on the same playlist, not an error. Bad input changes nothing.
+#pragma once
+
+#include "http/Response.h"
+
+namespace hlscam {
+
+class Pipeline;
+
+Response updateCamera(Pipeline *pipeline, const QByteArray &body, const QString &overridesPath);
+
+}  // namespace hlscam

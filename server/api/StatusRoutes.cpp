@@ -1,0 +1,88 @@
+#include "api/StatusRoutes.h"
+
+#include "api/CameraJson.h"
+#include "capture/DeviceCatalog.h"
+#include "http/ViewerCounter.h"
+#include "pipeline/Pipeline.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonObject>
+
+namespace hlscam {
+
+namespace {
+
+
+QJsonValue orNull(qint64 v) { return v < 0 ? QJsonValue() : QJsonValue(v); }
+
+}  // namespace
+
+StatusRoutes::StatusRoutes(const QList<Pipeline *> &pipelines, ViewerCounter *viewers)
+    : m_pipelines(pipelines), m_viewers(viewers)
+{
+    m_uptime.start();
+}
+
+Response StatusRoutes::status() const
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QJsonArray cameras;
+    for (Pipeline *p : m_pipelines) {
+        const PipelineStatus s = p->status();
+        const StorePosition at = p->store()->position();
+        QJsonObject c = cameraJson(p->settings());
+        c.insert(QStringLiteral("state"), pipelineStateName(s.state));
+        c.insert(QStringLiteral("source"), s.source);
+        c.insert(QStringLiteral("encoder_in_use"), s.encoder);
+        c.insert(QStringLiteral("encoders_passed_over"), QJsonArray::fromStringList(s.encoderPassedOver));
+        c.insert(QStringLiteral("last_error"), s.lastError.isEmpty() ? QJsonValue() : QJsonValue(s.lastError));
+        c.insert(QStringLiteral("frames"), s.framesCaptured);
+        c.insert(QStringLiteral("viewers"), m_viewers->count(p->name(), now));
+        c.insert(QStringLiteral("part_delay_ms"), orNull(at.lastPartDelayMs));
+        c.insert(QStringLiteral("last_part_age_ms"), orNull(at.lastPartStoredMs < 0 ? -1 : now - at.lastPartStoredMs));
+        c.insert(QStringLiteral("playlist"), QStringLiteral("/cam/%1/index.m3u8").arg(p->name()));
+        cameras.append(c);
+    }
+    return Response::json(Status::Ok, QJsonObject{{QStringLiteral("version"), QStringLiteral(HLSCAM_VERSION)},
+                                                  {QStringLiteral("uptime_s"), m_uptime.elapsed() / 1000},
+                                                  {QStringLiteral("cameras"), cameras}});
+}
+
+Response StatusRoutes::cameras() const
+{
+    QJsonArray out;
+    for (Pipeline *p : m_pipelines)
+        out.append(cameraJson(p->settings()));
+    return Response::json(Status::Ok, out);
+}
+
+Response StatusRoutes::camera(const QString &name) const
+{
+    for (Pipeline *p : m_pipelines)
+        if (p->name() == name)
+            return Response::json(Status::Ok, cameraJson(p->settings()));
+    return Response::jsonError(Status::NotFound, QStringLiteral("no camera '%1'").arg(name.left(64)));
+}
+
+Response StatusRoutes::devices() const
+{
+    QJsonArray out;
+    for (const DeviceInfo &d : listCaptureDevices()) {
+        QJsonArray formats;
+        for (const DeviceFormat &f : d.formats) {
+            QJsonArray sizes;
+            for (const QSize &s : f.sizes)
+                sizes.append(QStringLiteral("%1x%2").arg(s.width()).arg(s.height()));
+            formats.append(QJsonObject{{QStringLiteral("fourcc"), f.fourcc},
+                                       {QStringLiteral("description"), f.description},
+                                       {QStringLiteral("sizes"), sizes}});
+        }
+        out.append(QJsonObject{{QStringLiteral("path"), d.path}, {QStringLiteral("card"), d.card},
+                               {QStringLiteral("driver"), d.driver}, {QStringLiteral("bus"), d.bus},
+                               {QStringLiteral("formats"), formats}});
+    }
+    return Response::json(Status::Ok, out);
+}
+
+}  // namespace hlscam

@@ -1,0 +1,32 @@
+// What an admin (or the desktop app) reads to see how the service is doing: GET /api/v1/status
+// (version, uptime, each camera's source, encoder and why, size, rate, viewers, last error, and
+// how soon after capture its newest part was ready), GET /api/v1/cameras[/NAME] (their settings),
+// GET /api/v1/devices (the V4L2 cameras of the machine).
+#pragma once
+
+#include "http/Response.h"
+
+#include <QElapsedTimer>
+#include <QList>
+
+namespace hlscam {
+
+class Pipeline;
+class ViewerCounter;
+
+class StatusRoutes {
+public:
+    StatusRoutes(const QList<Pipeline *> &pipelines, ViewerCounter *viewers);
+
+    Response status() const;
+    Response cameras() const;
+    Response camera(const QString &name) const;
+    Response devices() const;
+
+private:
+    QList<Pipeline *> m_pipelines;
+    ViewerCounter *m_viewers;
+    QElapsedTimer m_uptime;
+};
+
+}  // namespace hlscam

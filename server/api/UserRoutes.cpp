@@ -1,0 +1,95 @@
+#include "api/UserRoutes.h"
+
+#include "api/JsonBody.h"
+#include "auth/Authenticator.h"
+#include "auth/UserChange.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+namespace hlscam {
+
+namespace {
+
+using Method = QHttpServerRequest::Method;
+using Outcome = UserChangeResult::Outcome;
+
+Response changed(const UserChangeResult &result, Authenticator *auth, Status success, const QJsonObject &body)
+{
+    switch (result.outcome) {
+    case Outcome::Done:
+        auth->reload();  // in force now, not when the file watcher notices
+        return Response::json(success, body);
+    case Outcome::Invalid: return Response::jsonError(Status::BadRequest, result.message);
+    case Outcome::NotFound: return Response::jsonError(Status::NotFound, result.message);
+    case Outcome::Exists:
+    case Outcome::LastAdmin: return Response::jsonError(Status::Conflict, result.message);
+    case Outcome::Failed: break;
+    }
+    return Response::jsonError(Status::InternalServerError, result.message);
+}
+
+// The body's password and role, checked; `change` gets them.
+std::optional<Response> readFields(const QJsonObject &in, UserChange &change)
+{
+    const QJsonValue password = in.value(QStringLiteral("password"));
+    if (!password.isUndefined()) {
+        if (!password.isString())
+            return Response::jsonError(Status::BadRequest, QStringLiteral("password is a string"));
+        change.password = password.toString();
+    }
+    const QJsonValue role = in.value(QStringLiteral("role"));
+    if (!role.isUndefined()) {
+        change.role = parseRole(role.toString());
+        if (!change.role)
+            return Response::jsonError(Status::BadRequest, QStringLiteral("role is viewer or admin"));
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+Response userRoutes(const RequestContext &request, const QString &name, Authenticator *auth)
+{
+    if (name.isEmpty()) {
+        if (request.method == Method::Get || request.method == Method::Head) {
+            QJsonArray out;
+            for (const User &u : auth->users())
+                out.append(QJsonObject{{QStringLiteral("name"), u.name}, {QStringLiteral("role"), roleName(u.role)}});
+            return Response::json(Status::Ok, out);
+        }
+        if (request.method != Method::Post)
+            return Response::jsonError(Status::MethodNotAllowed, QStringLiteral("method not allowed here")).header("Allow", "GET, HEAD, POST");
+        QJsonObject in;
+        if (auto bad = readJsonObject(request.body, {QStringLiteral("name"), QStringLiteral("password"), QStringLiteral("role")}, &in))
+            return *bad;
+        UserChange change{UserChange::Kind::Add, in.value(QStringLiteral("name")).toString(), {}, Role::Viewer};
+        if (auto bad = readFields(in, change))
+            return *bad;
+        const UserChangeResult result = applyUserChange(auth->usersPath(), change);
+        return changed(result, auth, Status::Created,
+                       QJsonObject{{QStringLiteral("name"), change.name}, {QStringLiteral("role"), roleName(*change.role)}});
+    }
+
+    if (request.method == Method::Delete) {
+        const UserChangeResult result = applyUserChange(auth->usersPath(), {UserChange::Kind::Remove, name, {}, {}});
+        return changed(result, auth, Status::Ok, QJsonObject{{QStringLiteral("removed"), name}});
+    }
+    if (request.method != Method::Put)
+        return Response::jsonError(Status::MethodNotAllowed, QStringLiteral("method not allowed here")).header("Allow", "PUT, DELETE");
+    QJsonObject in;
+    if (auto bad = readJsonObject(request.body, {QStringLiteral("password"), QStringLiteral("role")}, &in))
+        return *bad;
+    UserChange change{UserChange::Kind::Update, name, {}, {}};
+    if (auto bad = readFields(in, change))
+        return *bad;
+    const UserChangeResult result = applyUserChange(auth->usersPath(), change);
+    QJsonObject out{{QStringLiteral("name"), name}};
+    if (change.role)
+        out.insert(QStringLiteral("role"), roleName(*change.role));
+    if (change.password)
+        out.insert(QStringLiteral("password_changed"), true);
+    return changed(result, auth, Status::Ok, out);
+}
+
+}  // namespace hlscam
