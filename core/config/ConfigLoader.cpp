@@ -1,5 +1,7 @@
 #include "config/ConfigLoader.h"
 
+#include "config/AddressRange.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -141,7 +143,7 @@ QString readAddressList(const QString &v, QStringList &out) {
     static const QRegularExpression separators(QStringLiteral("[\\s,]+"));
     const QStringList entries = v.split(separators, Qt::SkipEmptyParts);
     for (const QString &entry : entries) {
-        if (QHostAddress::parseSubnet(entry).second < 0)
+        if (!parseAddressRange(entry))
             return quoted(entry) +
                    QStringLiteral(
                        " is not an IP address or CIDR range (allowed: addresses or ranges such as "
@@ -181,6 +183,15 @@ const KeyDef kKeys[] = {
     {"server", "tls_key",
      [](const QString &v, State &s) {
          return readPath(v, s.settings.server.tlsKey, "plain HTTP");
+     }},
+    {"server", "metrics_token",
+     [](const QString &v, State &s) -> QString {
+         static const QRegularExpression token(QStringLiteral("^[A-Za-z0-9._~+/=-]{16,256}$"));
+         if (!v.isEmpty() && !token.match(v).hasMatch())
+             return QStringLiteral("is 16 to 256 letters, digits or ._~+/=- (a secret for Prometheus), "
+                                   "or empty for admins only");
+         s.settings.server.metricsToken = v;
+         return {};
      }},
     {"server", "trusted_proxies",
      [](const QString &v, State &s) { return readAddressList(v, s.settings.server.trustedProxies); }},

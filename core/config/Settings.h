@@ -39,6 +39,7 @@ struct ServerSettings {
     QString tlsCert;
     QString tlsKey;
     QStringList trustedProxies;
+    QString metricsToken;  // Bearer token that may read /metrics (besides admins); empty: none
     // Limits against abuse (see resources/hlscam.conf for why these defaults).
     int maxRequestBytes = 16384;         // request line + headers (+ body) of one request
     int maxConnections = 512;            // open connections in all

@@ -1,13 +1,13 @@
 #include "auth/AddressSet.h"
 
+#include "config/AddressRange.h"
+
 namespace hlscam {
 
 QHostAddress canonicalAddress(const QHostAddress &address)
 {
-    bool isV4 = false;
-    const quint32 v4 = address.toIPv4Address(&isV4);
-    if (isV4)
-        return QHostAddress(v4);
+    if (const std::optional<quint32> v4 = ipv4Of(address))
+        return QHostAddress(*v4);
     QHostAddress out(address);
     out.setScopeId(QString());
     return out;
@@ -15,11 +15,9 @@ QHostAddress canonicalAddress(const QHostAddress &address)
 
 AddressSet::AddressSet(const QStringList &entries)
 {
-    for (const QString &entry : entries) {
-        QPair<QHostAddress, int> range = QHostAddress::parseSubnet(entry);
-        if (range.second >= 0)
-            m_ranges.append({canonicalAddress(range.first), range.second});
-    }
+    for (const QString &entry : entries)
+        if (const auto range = parseAddressRange(entry))
+            m_ranges.append(*range);
 }
 
 bool AddressSet::contains(const QHostAddress &address) const

@@ -15,8 +15,8 @@ QHostAddress canonicalAddress(const QHostAddress &address);
 class AddressSet {
 public:
     AddressSet() = default;
-    // Entries such as "127.0.0.1/8", "::1", "fd00::/8"; invalid ones are skipped (the config
-    // loader has refused them before). A bare address is a range of one.
+    // Entries such as "127.0.0.1/8", "::1", "fd00::/8", read by parseAddressRange as the config
+    // check reads them; invalid ones are skipped (the config loader has refused them before).
     explicit AddressSet(const QStringList &entries);
 
     bool contains(const QHostAddress &address) const;

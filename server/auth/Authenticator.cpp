@@ -1,6 +1,7 @@
 #include "auth/Authenticator.h"
 
 #include "Logging.h"
+#include "auth/BasicCredentials.h"
 #include "auth/PasswordHash.h"
 
 #include <QDateTime>
@@ -10,7 +11,6 @@
 namespace hlscam {
 
 namespace {
-constexpr qsizetype kMaxCredentials = 1024;  // decoded "name:password"
 // Password checks waiting for a hasher; more get Busy (503) instead of queueing without bound.
 constexpr int kMaxPending = 32;
 }  // namespace
@@ -100,21 +100,11 @@ void Authenticator::checkBasic(const QByteArray &authorization, QObject *context
     if (authorization.isEmpty())
         return done(result);  // NoCredentials: a challenge, not a failure
     result.outcome = AuthResult::Outcome::Malformed;
-    const qsizetype space = authorization.indexOf(' ');
-    if (space < 0 || authorization.left(space).compare("Basic", Qt::CaseInsensitive) != 0)
+    const std::optional<BasicCredentials> credentials = decodeBasic(authorization);
+    if (!credentials)
         return done(result);
-    if (authorization.size() - space > kMaxCredentials * 4 / 3 + 8)
-        return done(result);
-    const auto decoded = QByteArray::fromBase64Encoding(authorization.mid(space + 1).trimmed(),
-                                                        QByteArray::AbortOnBase64DecodingErrors);
-    if (!decoded || decoded.decoded.size() > kMaxCredentials)
-        return done(result);
-    const qsizetype colon = decoded.decoded.indexOf(':');
-    // A NUL would cut the password short inside crypt(): refuse it rather than truncate.
-    if (colon <= 0 || decoded.decoded.contains('\0'))
-        return done(result);
-    const QString name = QString::fromUtf8(decoded.decoded.left(colon));
-    const QByteArray password = decoded.decoded.mid(colon + 1);
+    const QString name = credentials->name;
+    const QByteArray password = credentials->password;
     result.user = name;
 
     const User *user = find(name);

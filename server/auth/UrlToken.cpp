@@ -1,6 +1,7 @@
 #include "auth/UrlToken.h"
 
 #include "AtomicFile.h"
+#include "Utf8.h"
 
 #include <QFile>
 #include <QMessageAuthenticationCode>
@@ -62,12 +63,17 @@ std::optional<TokenClaims> UrlToken::parse(const QByteArray &token)
     const QList<QByteArray> fields = payload.decoded.split('\n');
     if (fields.size() != 5 || fields[0] != "1" || (fields[3] != "admin" && fields[3] != "viewer"))
         return std::nullopt;
-    static const QRegularExpression digits(QStringLiteral("^[0-9]{1,12}$"));
+    // One spelling per token: no leading zeros, names in UTF-8 as sign() writes them.
+    static const QRegularExpression digits(QStringLiteral("^(?:0|[1-9][0-9]{0,11})\\z"));
     if (!digits.match(QString::fromLatin1(fields[4])).hasMatch())
         return std::nullopt;
+    const std::optional<QString> user = fromStrictUtf8(fields[1]);
+    const std::optional<QString> camera = fromStrictUtf8(fields[2]);
+    if (!user || !camera)
+        return std::nullopt;
     TokenClaims c;
-    c.user = QString::fromUtf8(fields[1]);
-    c.camera = QString::fromUtf8(fields[2]);
+    c.user = *user;
+    c.camera = *camera;
     c.role = fields[3] == "admin" ? Role::Admin : Role::Viewer;
     c.expiresS = fields[4].toLongLong();
     if (!checkUserName(c.user).isEmpty() || c.camera.isEmpty())

@@ -2,6 +2,7 @@
 
 #include "AtomicFile.h"
 #include "FileLock.h"
+#include "Utf8.h"
 #include "auth/PasswordHash.h"
 
 #include <QFile>
@@ -36,7 +37,9 @@ UsersParseResult parseUsers(const QByteArray &text, const QString &fileName)
         lines.removeLast();  // the break at the end of the last line
     for (int i = 0; i < lines.size(); ++i) {
         QByteArray line = lines.at(i);
-        if (line.endsWith('\r'))
+        // Every CR before the break: one kept would come back as part of the line break when
+        // the file is rewritten and read again, and change the line (a hash) under its owner.
+        while (line.endsWith('\r'))
             line.chop(1);
         const int number = i + 1;
         UsersLine &kept = out.lines.emplace_back(UsersLine{UsersLine::Kind::Other, {}, line});
@@ -62,7 +65,12 @@ UsersParseResult parseUsers(const QByteArray &text, const QString &fileName)
             error(QStringLiteral("not `name:hash` (no ':')"));
             continue;
         }
-        const QString name = QString::fromUtf8(line.left(colon));
+        const std::optional<QString> utf8Name = fromStrictUtf8(QByteArrayView(line).first(colon));
+        if (!utf8Name) {
+            error(QStringLiteral("the user name is not UTF-8"));  // it could never log in
+            continue;
+        }
+        const QString name = *utf8Name;
         const QByteArray hash = line.mid(colon + 1);
         if (QString why = checkUserName(name); !why.isEmpty()) {
             error(why);

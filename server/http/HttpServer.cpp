@@ -4,8 +4,11 @@
 #include "api/ApiRoutes.h"
 #include "auth/Authenticator.h"
 #include "auth/BanStore.h"
+#include "http/ByteRange.h"
 #include "http/MediaPath.h"
 #include "http/MediaRoutes.h"
+#include "http/Metrics.h"
+#include "http/MetricsPage.h"
 #include "http/Response.h"
 #include "http/ViewerCounter.h"
 #include "net/Listener.h"
@@ -28,6 +31,17 @@ QByteArray resource(const QString &path)
     if (!f.open(QIODevice::ReadOnly))
         qFatal("hlscam: resource %s is missing from the binary", qPrintable(path));
     return f.readAll();
+}
+
+// Equal, in a time that does not depend on where they differ.
+bool sameSecret(const QByteArray &a, const QByteArray &b)
+{
+    if (a.size() != b.size())
+        return false;
+    unsigned char diff = 0;
+    for (qsizetype i = 0; i < a.size(); ++i)
+        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return diff == 0;
 }
 
 QByteArray headerValue(const QHttpServerRequest &request, const QByteArray &name)
@@ -62,6 +76,8 @@ HttpServer::HttpServer(const QList<Pipeline *> &pipelines, Authenticator *authen
                        const Settings &settings, QObject *parent)
     : QAbstractHttpServer(parent),
       m_auth(authenticator),
+      m_pipelines(pipelines),
+      m_metricsToken(settings.server.metricsToken.toLatin1()),
       m_bans(bans),
       m_media(new MediaRoutes(pipelines, settings.hls, this)),
       m_trustedProxies(settings.server.trustedProxies),
@@ -74,9 +90,16 @@ HttpServer::HttpServer(const QList<Pipeline *> &pipelines, Authenticator *authen
         cameras << p->name();
     m_viewers = std::make_unique<ViewerCounter>(cameras);
     m_api = new ApiRoutes(authenticator, bans, pipelines, m_viewers.get(), settings.paths.cameraOverrides, this);
+    m_uptime.start();
 }
 
 HttpServer::~HttpServer() = default;
+
+Response HttpServer::metrics() const
+{
+    const MetricsSources sources{m_pipelines, m_viewers.get(), m_listener, m_bans, m_uptime.elapsed()};
+    return Response::content("text/plain; version=0.0.4; charset=utf-8", renderMetrics(sources), "no-store");
+}
 
 int HttpServer::viewers(const QString &camera)
 {
@@ -123,7 +146,7 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
 
     const std::optional<QHostAddress> client = clientOf(request);
     if (!client) {
-        send(ctx->responder, Response::text(Status::BadRequest, "malformed X-Forwarded-For"), ctx->headOnly);
+        send(ctx->responder, Response::text(Status::BadRequest, "malformed X-Forwarded-For"), ctx->headOnly, "refused");
         return true;
     }
     ctx->client = *client;
@@ -131,7 +154,7 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
         if (ctx->client == canonicalAddress(request.remoteAddress())) {
             socket->abort();  // a connection opened before the ban: treated as a new one would be
         } else {
-            send(ctx->responder, Response::text(Status::Forbidden, "banned"), ctx->headOnly);
+            send(ctx->responder, Response::text(Status::Forbidden, "banned"), ctx->headOnly, "refused");
         }
         return true;
     }
@@ -146,15 +169,20 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
         send(ctx->responder,
              Response::text(Status::MethodNotAllowed, "method not allowed")
                  .header("Allow", api ? "GET, HEAD, POST, PUT, DELETE" : "GET, HEAD"),
-             false);
+             false, "refused");
         return true;
     }
     if (ctx->path == QLatin1String("/healthz")) {
-        send(ctx->responder, Response::text(Status::Ok, "ok"), ctx->headOnly);
+        send(ctx->responder, Response::text(Status::Ok, "ok"), ctx->headOnly, "healthz");
         return true;
     }
     ctx->query = QUrlQuery(request.url());
     ctx->body = request.body();
+    // Kept raw (parsed only for authenticated media requests). With If-Range the range holds
+    // only if a validator matches, and media carry none (RFC 9110 13.1.5): send them whole.
+    if (const QByteArray range = headerValue(request, "range");
+        range.size() <= kMaxRangeHeader && headerValue(request, "if-range").isEmpty())
+        ctx->range = range;
 
     // A URL token opens one camera's media; anything else needs Basic credentials.
     const QByteArray token = ctx->query.queryItemValue(QStringLiteral("token"), QUrl::FullyEncoded).toLatin1();
@@ -172,6 +200,18 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
         authenticated(ctx, AuthResult{AuthResult::Outcome::Ok, {}, Role::Viewer});
         return true;
     }
+    if (ctx->path == QLatin1String("/metrics") && authorization.startsWith("Bearer ")) {
+        // A Prometheus scraper: the configured token, compared in constant time, or a failure
+        // that counts toward a ban like a wrong password.
+        const QByteArray offered = authorization.mid(7).trimmed();
+        const bool ok = !m_metricsToken.isEmpty() && sameSecret(offered, m_metricsToken);
+        if (!ok) {
+            authenticated(ctx, AuthResult{AuthResult::Outcome::BadToken, {}, Role::Viewer});
+            return true;
+        }
+        send(ctx->responder, metrics(), ctx->headOnly, "metrics");
+        return true;
+    }
     m_auth->checkBasic(authorization, this, [this, ctx](const AuthResult &result) { authenticated(ctx, result); });
     return true;
 }
@@ -183,15 +223,16 @@ void HttpServer::authenticated(const RequestPtr &ctx, const AuthResult &result)
     if (result.isFailure()) {
         // Counted before answering: the ban, when this failure makes one, is already on disk.
         m_bans->recordFailure(ctx->client, outcomeName(result.outcome));
-        send(ctx->responder, challenge("authentication failed"), ctx->headOnly);
+        Metrics::instance().authFailure(outcomeName(result.outcome).toUtf8());
+        send(ctx->responder, challenge("authentication failed"), ctx->headOnly, "auth");
         return;
     }
     switch (result.outcome) {
     case AuthResult::Outcome::NoCredentials:
-        send(ctx->responder, challenge("authentication required"), ctx->headOnly);
+        send(ctx->responder, challenge("authentication required"), ctx->headOnly, "auth");
         return;
     case AuthResult::Outcome::Busy:
-        send(ctx->responder, Response::text(Status::ServiceUnavailable, "busy checking passwords, try again").header("Retry-After", "1"), ctx->headOnly);
+        send(ctx->responder, Response::text(Status::ServiceUnavailable, "busy checking passwords, try again").header("Retry-After", "1"), ctx->headOnly, "auth");
         return;
     default:
         break;
@@ -205,7 +246,7 @@ void HttpServer::route(const RequestPtr &ctx)
 {
     const QString &path = ctx->path;
     if (path.startsWith(QLatin1String("/cam/"))) {
-        MediaRequest media{parseMediaPath(path), ctx->query, {}, ctx->headOnly};
+        MediaRequest media{parseMediaPath(path), ctx->query, {}, ctx->headOnly, ctx->range};
         if (!ctx->token.isEmpty())
             media.uriQuery = "?token=" + ctx->token;
         if (media.path.kind != MediaPath::Kind::Invalid) {
@@ -214,8 +255,12 @@ void HttpServer::route(const RequestPtr &ctx)
             m_viewers->seen(media.path.camera, who, QDateTime::currentMSecsSinceEpoch());
         }
         m_media->handle(media, std::move(ctx->responder), ctx->socket);
+    } else if (path == QLatin1String("/metrics")) {
+        send(ctx->responder,
+             ctx->role == Role::Admin ? metrics() : Response::jsonError(Status::Forbidden, QStringLiteral("this needs an admin account")),
+             ctx->headOnly, "metrics");
     } else if (path.startsWith(QLatin1String("/api/v1/")) || path == QLatin1String("/api/v1")) {
-        send(ctx->responder, m_api->handle(*ctx), ctx->headOnly);
+        send(ctx->responder, m_api->handle(*ctx), ctx->headOnly, "api");
     } else if (path == QLatin1String("/") || path == QLatin1String("/index.html")) {
         Response r = Response::content("text/html; charset=utf-8", m_indexHtml, "no-cache");
         r.header("Content-Security-Policy",
@@ -223,18 +268,18 @@ void HttpServer::route(const RequestPtr &ctx)
                  "'unsafe-inline'; media-src 'self' blob:; worker-src 'self' blob:; "
                  "img-src 'self' data:; frame-ancestors 'self'");
         r.header("Referrer-Policy", "no-referrer");
-        send(ctx->responder, r, ctx->headOnly);
+        send(ctx->responder, r, ctx->headOnly, "page");
     } else if (path == QLatin1String("/player.js")) {
-        send(ctx->responder, Response::content("text/javascript; charset=utf-8", m_playerJs, "max-age=3600"), ctx->headOnly);
+        send(ctx->responder, Response::content("text/javascript; charset=utf-8", m_playerJs, "max-age=3600"), ctx->headOnly, "player");
     } else {
-        send(ctx->responder, Response::text(Status::NotFound, "not found"), ctx->headOnly);
+        send(ctx->responder, Response::text(Status::NotFound, "not found"), ctx->headOnly, "other");
     }
 }
 
 void HttpServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     QHttpServerResponder responder = makeResponder(request, socket);
-    send(responder, Response::text(Status::NotFound, "not found"), false);
+    send(responder, Response::text(Status::NotFound, "not found"), false, "other");
 }
 
 }  // namespace hlscam

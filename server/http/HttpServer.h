@@ -7,9 +7,11 @@
 #include "auth/AddressSet.h"
 #include "config/Settings.h"
 #include "http/RequestContext.h"
+#include "http/Response.h"
 
 #include <QAbstractHttpServer>
 #include <QByteArray>
+#include <QElapsedTimer>
 #include <memory>
 
 namespace hlscam {
@@ -46,8 +48,12 @@ private:
     std::optional<QHostAddress> clientOf(const QHttpServerRequest &request) const;
     void authenticated(const RequestPtr &request, const AuthResult &result);
     void route(const RequestPtr &request);
+    Response metrics() const;
 
     Authenticator *m_auth;
+    QList<Pipeline *> m_pipelines;
+    QByteArray m_metricsToken;
+    QElapsedTimer m_uptime;
     BanStore *m_bans;
     Listener *m_listener = nullptr;
     MediaRoutes *m_media;

@@ -58,4 +58,17 @@ MediaPath parseMediaPath(QStringView path)
     return out;
 }
 
+const char *routeName(MediaPath::Kind kind)
+{
+    switch (kind) {
+    case MediaPath::Kind::Playlist: return "playlist";
+    case MediaPath::Kind::LatestInit:
+    case MediaPath::Kind::Init: return "init";
+    case MediaPath::Kind::Segment: return "segment";
+    case MediaPath::Kind::Part: return "part";
+    case MediaPath::Kind::Invalid: break;
+    }
+    return "media-other";
+}
+
 }  // namespace hlscam

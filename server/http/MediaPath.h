@@ -17,4 +17,7 @@ struct MediaPath {
 // `path` is the URL path, already percent-decoded by QUrl; it must start with /cam/.
 MediaPath parseMediaPath(QStringView path);
 
+// The kind's name in the metrics: "playlist", "init", "segment", "part", "media-other".
+const char *routeName(MediaPath::Kind kind);
+
 }  // namespace hlscam

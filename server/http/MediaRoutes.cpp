@@ -1,6 +1,7 @@
 #include "http/MediaRoutes.h"
 
 #include "hls/PlaylistWriter.h"
+#include "http/ByteRange.h"
 #include "pipeline/Pipeline.h"
 
 namespace hlscam {
@@ -12,10 +13,23 @@ constexpr int kFirstSegmentWaitMs = 10000;
 constexpr qsizetype kMaxHeld = 1024;
 
 // Media never change under a URL (the sequence numbers start from the clock at each start), so
-// browsers may keep them; without `public`, shared caches skip authenticated answers.
-Response media(const QByteArray &data, const QByteArray &type, bool immutable)
+// browsers may keep them; without `public`, shared caches skip authenticated answers. A Range
+// asking for one slice gets it (206) as a view into the shared bytes, never a copy.
+Response media(const QByteArray &data, const QByteArray &type, bool immutable, const QByteArray &range)
 {
-    return Response::content(type, data, immutable ? "max-age=3600, immutable" : "no-cache");
+    const ByteRange slice = resolveByteRange(range, data.size());
+    Response r = slice.kind == ByteRange::Kind::Unsatisfiable
+                     ? Response::text(Status::RequestRangeNotSatisfiable, "range not satisfiable")
+                     : Response::content(type, data, immutable ? "max-age=3600, immutable" : "no-cache");
+    r.header("Accept-Ranges", "bytes");
+    if (slice.kind != ByteRange::Kind::Whole)
+        r.header("Content-Range", slice.contentRange(data.size()));
+    if (slice.kind == ByteRange::Kind::Partial) {
+        r.status = Status::PartialContent;
+        r.offset = slice.offset;
+        r.length = slice.length;
+    }
+    return r;
 }
 
 Response notFound() { return Response::text(Status::NotFound, "not found"); }
@@ -100,7 +114,7 @@ Response MediaRoutes::answerFor(const Held &held, Readiness readiness) const
         if (!isPart)
             return playlist(held.pipeline, held.request, held.lowLatency);
         const std::optional<QByteArray> data = held.pipeline->store()->part(held.request.path.number, held.request.path.part);
-        return data ? media(*data, "video/iso.segment", true) : notFound();
+        return data ? media(*data, "video/iso.segment", true, held.request.range) : notFound();
     }
     if (isPart)
         return notFound();
@@ -113,9 +127,9 @@ void MediaRoutes::hold(Held &&held)
 {
     const Readiness now = held.request.path.kind == MediaPath::Kind::Part ? partReadiness(held) : playlistReadiness(held);
     if (now != Readiness::Wait) {
-        send(held.responder, answerFor(held, now), held.request.headOnly);
+        send(held.responder, answerFor(held, now), held.request.headOnly, routeName(held.request.path.kind));
     } else if (m_held.size() >= qsizetype(kMaxHeld)) {
-        send(held.responder, unavailable("too many waiting requests"), held.request.headOnly);
+        send(held.responder, unavailable("too many waiting requests"), held.request.headOnly, routeName(held.request.path.kind));
     } else {
         m_held.push_back(std::move(held));
         m_expiry.start();
@@ -129,7 +143,7 @@ void MediaRoutes::handle(const MediaRequest &request, QHttpServerResponder &&res
     const bool headOnly = request.headOnly;
     Pipeline *pipeline = m_pipelines.value(path.camera);
     if (!pipeline) {
-        send(responder, notFound(), headOnly);
+        send(responder, notFound(), headOnly, routeName(path.kind));
         return;
     }
     const SegmentStore *store = pipeline->store();
@@ -141,7 +155,7 @@ void MediaRoutes::handle(const MediaRequest &request, QHttpServerResponder &&res
     case MediaPath::Kind::Playlist: {
         Held held{std::move(responder), socket, pipeline, request, {}, {}};
         if (const QString error = parseLowLatencyQuery(request.query, &held.lowLatency); !error.isEmpty()) {
-            send(held.responder, Response::text(Status::BadRequest, error.toUtf8()), headOnly);
+            send(held.responder, Response::text(Status::BadRequest, error.toUtf8()), headOnly, routeName(path.kind));
             return;
         }
         held.deadline = QDeadlineTimer(store->position().firstMsn < 0 ? kFirstSegmentWaitMs : blockMs);
@@ -153,20 +167,20 @@ void MediaRoutes::handle(const MediaRequest &request, QHttpServerResponder &&res
         return;
     case MediaPath::Kind::LatestInit:
         data = store->latestInit();
-        send(responder, data ? media(*data, "video/mp4", false) : notFound(), headOnly);
+        send(responder, data ? media(*data, "video/mp4", false, request.range) : notFound(), headOnly, routeName(path.kind));
         return;
     case MediaPath::Kind::Init:
         data = store->init(path.number);
-        send(responder, data ? media(*data, "video/mp4", true) : notFound(), headOnly);
+        send(responder, data ? media(*data, "video/mp4", true, request.range) : notFound(), headOnly, routeName(path.kind));
         return;
     case MediaPath::Kind::Segment:
         data = store->segment(path.number);
-        send(responder, data ? media(*data, "video/iso.segment", true) : notFound(), headOnly);
+        send(responder, data ? media(*data, "video/iso.segment", true, request.range) : notFound(), headOnly, routeName(path.kind));
         return;
     case MediaPath::Kind::Invalid:
         break;
     }
-    send(responder, notFound(), headOnly);
+    send(responder, notFound(), headOnly, routeName(path.kind));
 }
 
 void MediaRoutes::answerHeld()
@@ -181,7 +195,7 @@ void MediaRoutes::answerHeld()
             ++it;
             continue;
         }
-        send(it->responder, answerFor(*it, r), it->request.headOnly);
+        send(it->responder, answerFor(*it, r), it->request.headOnly, routeName(it->request.path.kind));
         it = m_held.erase(it);
     }
     if (m_held.empty())

@@ -29,6 +29,7 @@ struct MediaRequest {
     QUrlQuery query;      // the request's query (LL-HLS parameters live here)
     QByteArray uriQuery;  // carried on every URI a playlist lists (e.g. "?token=..."), or empty
     bool headOnly = false;
+    QByteArray range;  // the Range header (bounded, empty when absent), applied to media only
 };
 
 class MediaRoutes : public QObject {

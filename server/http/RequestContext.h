@@ -26,6 +26,7 @@ struct RequestContext {
     QByteArray body;
     QHostAddress client;  // the peer, or the client a trusted proxy named
     bool headOnly = false;
+    QByteArray range;  // the Range header, kept unparsed until the request is authenticated
     // Filled in once authenticated.
     QString user;
     Role role = Role::Viewer;

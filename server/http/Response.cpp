@@ -1,5 +1,7 @@
 #include "http/Response.h"
 
+#include "http/Metrics.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -41,19 +43,21 @@ Response Response::jsonError(Status status, const QString &message)
     return json(status, QJsonObject{{QStringLiteral("error"), message}});
 }
 
-void send(QHttpServerResponder &responder, const Response &response, bool headOnly)
+void send(QHttpServerResponder &responder, const Response &response, bool headOnly, const char *route)
 {
+    const QByteArrayView payload = response.payload();
+    Metrics::instance().answered(route, int(response.status), headOnly ? 0 : payload.size());
     responder.writeStatusLine(response.status);
     if (!response.contentType.isEmpty())
         responder.writeHeader("Content-Type", response.contentType);
-    responder.writeHeader("Content-Length", QByteArray::number(response.body.size()));
+    responder.writeHeader("Content-Length", QByteArray::number(payload.size()));
     responder.writeHeader("X-Content-Type-Options", "nosniff");
     for (const auto &[name, value] : response.headers)
         responder.writeHeader(name, value);
-    if (headOnly || response.body.isEmpty())
+    if (headOnly || payload.isEmpty())
         responder.writeBody("", 0);  // ends the header block
     else
-        responder.writeBody(response.body);
+        responder.writeBody(payload.data(), payload.size());
 }
 
 }  // namespace hlscam

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QHttpServerResponder>
 #include <QJsonValue>
 #include <QList>
@@ -17,6 +18,15 @@ struct Response {
     QByteArray contentType;
     QByteArray body;
     QList<std::pair<QByteArray, QByteArray>> headers;
+    // The part of body that is sent (a 206 answer): a view into the shared media bytes, so a
+    // range costs no copy of the segment.
+    qsizetype offset = 0;
+    qsizetype length = -1;  // -1: to the end of body
+
+    QByteArrayView payload() const
+    {
+        return QByteArrayView(body).sliced(offset, length < 0 ? body.size() - offset : length);
+    }
 
     Response &header(const QByteArray &name, const QByteArray &value)
     {
@@ -31,6 +41,7 @@ struct Response {
 };
 
 // Sends the response; for HEAD requests the headers only (with the body's Content-Length).
-void send(QHttpServerResponder &responder, const Response &response, bool headOnly);
+// Sends `response`; `route` labels it in the metrics ("playlist", "api", ...).
+void send(QHttpServerResponder &responder, const Response &response, bool headOnly, const char *route);
 
 }  // namespace hlscam

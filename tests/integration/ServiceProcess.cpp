@@ -117,13 +117,16 @@ QUrl ServiceProcess::url(const QString &path) const
 }
 
 HttpReply ServiceProcess::get(const QString &path, const QString &user, const QString &password,
-                              const QByteArray &method, const QByteArray &body)
+                              const QByteArray &method, const QByteArray &body,
+                              const QList<std::pair<QByteArray, QByteArray>> &headers)
 {
     QNetworkAccessManager nam;
     QNetworkRequest request(url(path));
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     if (!user.isNull())
         request.setRawHeader("Authorization", "Basic " + (user + u':' + password).toUtf8().toBase64());
+    for (const auto &[name, value] : headers)
+        request.setRawHeader(name, value);
     // QNAM would answer a 401 by asking for credentials: go around it with a raw header only.
     // HEAD through QNAM's own call: as a custom verb it would wait for a body that never comes.
     if (!body.isEmpty())

@@ -45,10 +45,11 @@ public:
     QByteArray log();  // everything the service printed so far
     QUrl url(const QString &path) const;
 
-    // A GET (or other method, with a JSON body) with optional Basic credentials, on a fresh
-    // connection.
+    // A GET (or other method, with a JSON body) with optional Basic credentials and extra
+    // headers, on a fresh connection.
     HttpReply get(const QString &path, const QString &user = {}, const QString &password = {},
-                  const QByteArray &method = "GET", const QByteArray &body = {});
+                  const QByteArray &method = "GET", const QByteArray &body = {},
+                  const QList<std::pair<QByteArray, QByteArray>> &headers = {});
 
     // Sends `request` (raw bytes) from the local address `from` (any of 127.0.0.0/8) on a fresh
     // connection, over TLS when the service serves HTTPS, and reads until the server closes or

@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSet>
 #include <QtTest>
 
 namespace {
@@ -34,6 +35,7 @@ private Q_SLOTS:
     void badCameraInputChangesNothing();
     void cameraChangesApplyLive();
     void changesSurviveARestart();
+    void metricsForAdminsAndTheScraper();
 
 private:
     HttpReply admin(const QByteArray &method, const QString &path, const QByteArray &body = {})
@@ -278,6 +280,76 @@ void TestApi::changesSurviveARestart()
     const QJsonObject camera = json(admin("GET", QStringLiteral("/api/v1/cameras/cam0"))).object();
     QCOMPARE(camera.value(QStringLiteral("width")).toInt(), 320);
     QCOMPARE(camera.value(QStringLiteral("fps")).toInt(), 15);
+}
+
+namespace {
+// The Prometheus text format's rules that a scraper enforces: every sample after its family's
+// TYPE line, each family in one block, values that parse.
+QString formatProblem(const QByteArray &page)
+{
+    QSet<QByteArray> seen;
+    QByteArray current;
+    for (const QByteArray &line : page.split('\n')) {
+        if (line.isEmpty() || line.startsWith("# HELP"))
+            continue;
+        if (line.startsWith("# TYPE ")) {
+            current = line.split(' ').value(2);
+            if (seen.contains(current))
+                return QStringLiteral("second TYPE for %1").arg(QString::fromUtf8(current));
+            seen.insert(current);
+            continue;
+        }
+        const QByteArray name = line.left(line.indexOf(line.contains('{') ? '{' : ' '));
+        if (name != current)
+            return QStringLiteral("sample of %1 outside its family").arg(QString::fromUtf8(name));
+        bool ok = false;
+        line.mid(line.lastIndexOf(' ') + 1).toDouble(&ok);
+        if (!ok)
+            return QStringLiteral("bad value: %1").arg(QString::fromUtf8(line));
+    }
+    return {};
+}
+
+double sampleValue(const QByteArray &page, const QByteArray &sample)
+{
+    for (const QByteArray &line : page.split('\n'))
+        if (line.startsWith(sample + ' '))
+            return line.mid(sample.size() + 1).toDouble();
+    return -1;
+}
+}  // namespace
+
+// GET /metrics: admins with their password, a scraper with the configured Bearer token; a wrong
+// token is a failure like a wrong password.
+void TestApi::metricsForAdminsAndTheScraper()
+{
+    ServiceProcess service;
+    QVERIFY(service.addUser(kAdmin, kAdminPassword, QStringLiteral("admin")));
+    QVERIFY(service.addUser(kViewer, kViewerPassword));
+    const QByteArray token = "scrape-0123456789abcdef";
+    QVERIFY(service.start(service.configArgs("[server]\nmetrics_token = " + token + "\n")));
+    QTRY_COMPARE_WITH_TIMEOUT(service.get(QStringLiteral("/cam/cam0/index.m3u8"), kViewer, kViewerPassword).status, 200, 10000);
+    QCOMPARE(service.get(QStringLiteral("/cam/cam0/index.m3u8"), kViewer, QStringLiteral("wrong")).status, 401);
+
+    const HttpReply asAdmin = service.get(QStringLiteral("/metrics"), kAdmin, kAdminPassword);
+    QCOMPARE(asAdmin.status, 200);
+    QVERIFY(asAdmin.header("Content-Type").startsWith("text/plain; version=0.0.4"));
+    QCOMPARE(formatProblem(asAdmin.body), QString());
+    QCOMPARE(sampleValue(asAdmin.body, "hlscam_viewers{camera=\"cam0\"}"), 1.0);
+    QCOMPARE(sampleValue(asAdmin.body, "hlscam_camera_streaming{camera=\"cam0\"}"), 1.0);
+    QVERIFY(sampleValue(asAdmin.body, "hlscam_http_responses_total{route=\"playlist\",status=\"200\"}") >= 1);
+    QCOMPARE(sampleValue(asAdmin.body, "hlscam_auth_failures_total{reason=\"wrong-password\"}"), 1.0);
+    QVERIFY(sampleValue(asAdmin.body, "hlscam_encoder_frames_total{camera=\"cam0\"}") > 0);
+
+    QCOMPARE(service.get(QStringLiteral("/metrics"), kViewer, kViewerPassword).status, 403);
+    const HttpReply scraped = service.get(QStringLiteral("/metrics"), {}, {}, "GET", {}, {{"Authorization", "Bearer " + token}});
+    QCOMPARE(scraped.status, 200);
+    QCOMPARE(formatProblem(scraped.body), QString());
+    QCOMPARE(service.get(QStringLiteral("/metrics"), {}, {}, "GET", {}, {{"Authorization", "Bearer " + token + "x"}}).status, 401);
+    QVERIFY(service.log().contains("authentication failure from 127.0.0.1: bad-token"));
+    const HttpReply after = service.get(QStringLiteral("/metrics"), {}, {}, "GET", {}, {{"Authorization", "Bearer " + token}});
+    QCOMPARE(sampleValue(after.body, "hlscam_auth_failures_total{reason=\"bad-token\"}"), 1.0);
+    QVERIFY(!service.log().contains(token));  // the secret is never logged
 }
 
 QTEST_GUILESS_MAIN(TestApi)

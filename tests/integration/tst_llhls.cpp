@@ -1,7 +1,7 @@
 // Low-Latency HLS protocol behaviour of the real binary (not timing): blocking playlist reload
 // returns the part asked for, requests too far ahead or malformed are refused, the hinted part
 // is held and then served, delta updates agree with full playlists, and parts put together are
-// the segment, byte for byte, which ffprobe decodes.
+// the segment, byte for byte, which ffprobe decodes. Byte ranges slice media, not playlists.
 #include "ServiceProcess.h"
 
 #include <QFile>
@@ -55,6 +55,7 @@ private Q_SLOTS:
     void hintedPartIsHeldThenServed();
     void deltaUpdateAgreesWithTheFullPlaylist();
     void partsMakeTheSegmentAndDecode();
+    void rangeRequestsServeSlicesOfMedia();
 
 private:
     HttpReply get(const QString &path) { return m_service.get(kBase + path, kUser, kPassword); }
@@ -202,6 +203,46 @@ void TestLlHls::partsMakeTheSegmentAndDecode()
     QVERIFY(probe.waitForFinished(30000));
     QCOMPARE(probe.exitCode(), 0);
     QCOMPARE(QString::fromLatin1(probe.readAllStandardOutput()).trimmed(), QStringLiteral("h264,25"));
+}
+
+void TestLlHls::rangeRequestsServeSlicesOfMedia()
+{
+    const QString segment = segmentUris(get(QStringLiteral("index.m3u8")).body).last();
+    const HttpReply whole = get(segment);
+    QCOMPARE(whole.status, 200);
+    QCOMPARE(whole.header("Accept-Ranges"), QByteArray("bytes"));
+    QVERIFY(whole.body.size() > 100);
+    const QByteArray total = '/' + QByteArray::number(whole.body.size());
+    const auto ranged = [this](const QString &path, const QByteArray &range) {
+        return m_service.get(kBase + path, kUser, kPassword, "GET", {}, {{"Range", range}});
+    };
+
+    HttpReply r = ranged(segment, "bytes=10-49");
+    QCOMPARE(r.status, 206);
+    QCOMPARE(r.header("Content-Range"), "bytes 10-49" + total);
+    QCOMPARE(r.body, whole.body.mid(10, 40));
+    r = ranged(segment, "bytes=-16");
+    QCOMPARE(r.status, 206);
+    QCOMPARE(r.body, whole.body.right(16));
+    r = ranged(segment, "bytes=999999999-");
+    QCOMPARE(r.status, 416);
+    QCOMPARE(r.header("Content-Range"), "bytes *" + total);
+    // Malformed or several ranges: the whole segment.
+    QCOMPARE(ranged(segment, "bytes=5-1").body, whole.body);
+    QCOMPARE(ranged(segment, "bytes=0-1,4-5").status, 200);
+
+    // Init segments too; playlists, blocking reloads included, ignore Range.
+    r = ranged(QStringLiteral("init.mp4"), "bytes=0-7");
+    QCOMPARE(r.status, 206);
+    QCOMPARE(r.body.size(), 8);
+    const PartRef next = preloadHint(get(QStringLiteral("index.m3u8")).body);
+    for (const QString &playlist : {QStringLiteral("index.m3u8"),
+                                    QStringLiteral("index.m3u8?_HLS_msn=%1").arg(next.msn)}) {
+        r = ranged(playlist, "bytes=0-3");
+        QCOMPARE(r.status, 200);
+        QVERIFY(r.body.startsWith("#EXTM3U"));
+        QVERIFY(r.header("Content-Range").isEmpty());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestLlHls)

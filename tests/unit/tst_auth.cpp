@@ -76,7 +76,9 @@ private Q_SLOTS:
     void malformedLinesAreReportedAndSkipped_data();
     void malformedLinesAreReportedAndSkipped();
     void rewritingKeepsWhatItDoesNotManage();
+    void rewritingIsStableWithStrayCarriageReturns();
     void serializeRoundTripKeepsRoles();
+    void tokenParsingIsCanonical();
     void saveIsPrivateAndLoadable();
     void rootKeepsTheServiceUsersOwnership();
     void ensureAdminCreatesOnlyOnce();
@@ -175,6 +177,7 @@ void TestAuth::malformedLinesAreReportedAndSkipped_data()
     QTest::newRow("unknown scheme") << QByteArray("carol:$9$x$y") << "plain text or an unknown scheme";
     QTest::newRow("duplicate") << QByteArray("alice:$y$abc") << "already on line 1";
     QTest::newRow("bad role") << QByteArray("#hlscam-role alice root") << "role line";
+    QTest::newRow("name not UTF-8") << QByteArray("j\xf6rg:$y$abc") << "not UTF-8";
 }
 
 void TestAuth::malformedLinesAreReportedAndSkipped()
@@ -205,6 +208,20 @@ void TestAuth::rewritingKeepsWhatItDoesNotManage()
     QCOMPARE(serializeUsers(r.users, r.lines),
              "# garden camera\nalice:" + newHash + "\n\ncarol:secret\n# end\ndave:" + m_aliceHash +
                  "\n#hlscam-role dave admin\n");
+}
+
+void TestAuth::rewritingIsStableWithStrayCarriageReturns()
+{
+    // Found by fuzz_users: a second CR before the break came back as the line break once the
+    // file was rewritten, so a hash (or a kept line) changed between two reads.
+    const QByteArray text = "alice:" + m_aliceHash + "\r\r\nnot a user\r\r\n";
+    const UsersParseResult r = parseUsers(text, QStringLiteral("f"));
+    QCOMPARE(r.users.size(), 1);
+    QCOMPARE(r.users[0].hash, m_aliceHash);
+    const QByteArray written = serializeUsers(r.users, r.lines);
+    const UsersParseResult again = parseUsers(written, QStringLiteral("f"));
+    QCOMPARE(again.users[0].hash, m_aliceHash);
+    QCOMPARE(serializeUsers(again.users, again.lines), written);
 }
 
 void TestAuth::serializeRoundTripKeepsRoles()
@@ -347,6 +364,9 @@ void TestAuth::authenticatorOutcomes_data()
     QTest::newRow("empty name") << basic(":alice-pw") << int(O::Malformed);
     QTest::newRow("NUL in password") << basic(QByteArray("alice:alice-pw\0x", 16)) << int(O::Malformed);
     QTest::newRow("huge") << basic("alice:" + QByteArray(5000, 'a')) << int(O::Malformed);
+    // Found by fuzz_basic: Latin-1 bytes were decoded to U+FFFD, so different names became one.
+    QTest::newRow("name not UTF-8") << basic("j\xf6rg:pw") << int(O::Malformed);
+    QTest::newRow("UTF-8 name") << basic("j\xc3\xb6rg:pw") << int(O::UnknownUser);
 }
 
 void TestAuth::authenticatorOutcomes()
@@ -501,6 +521,21 @@ void TestAuth::tokens()
     writeFile(path, "alice:" + m_aliceHash + "\n#hlscam-role alice admin\nbob:" + hashPassword("new") + "\n");
     QTRY_COMPARE_WITH_TIMEOUT(auth.checkToken(t, QStringLiteral("cam0")).outcome, AuthResult::Outcome::BadToken, 5000);
     QCOMPARE(auth.checkToken(all, QStringLiteral("cam0")).outcome, AuthResult::Outcome::Ok);
+}
+
+void TestAuth::tokenParsingIsCanonical()
+{
+    // Found by fuzz_token: one token, one spelling. Leading zeros in the expiry and names that
+    // are not UTF-8 (decoded with U+FFFD) parsed into claims that sign() writes differently.
+    const auto token = [](const QByteArray &payload) {
+        return payload.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals) + ".x";
+    };
+    QVERIFY(UrlToken::parse(token("1\nbob\ncam0\nviewer\n1893456000")));
+    QVERIFY(UrlToken::parse(token("1\nbob\ncam0\nviewer\n0")));
+    QVERIFY(!UrlToken::parse(token("1\nbob\ncam0\nviewer\n01893456000")));
+    QVERIFY(!UrlToken::parse(token("1\nj\xf6rg\ncam0\nviewer\n1893456000")));
+    QVERIFY(!UrlToken::parse(token("1\nbob\ncam\xff\nviewer\n1893456000")));
+    QVERIFY(UrlToken::parse(token("1\nj\xc3\xb6rg\ncam0\nviewer\n1893456000")));
 }
 
 void TestAuth::tokenSecretIsCreatedOnceAndPrivate()

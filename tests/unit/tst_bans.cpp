@@ -79,6 +79,18 @@ void TestBans::ranges_data()
     QTest::newRow("v4 range does not match v6") << "0.0.0.0/0" << "2001:db8::1" << false;
     QTest::newRow("list, second entry") << "10.0.0.0/8 ::1" << "::1" << true;
     QTest::newRow("empty") << "" << "127.0.0.1" << false;
+    // Found by fuzz_cidr/fuzz_config. Qt reads "127.1" as 127.1.0.0/16 (inet_aton: 127.0.0.1)
+    // and "10" as 10.0.0.0/8: short forms are refused, so match nothing.
+    QTest::newRow("short v4 refused") << "127.1" << "127.1.0.5" << false;
+    QTest::newRow("short v4 refused, inet_aton's reading") << "127.1" << "127.0.0.1" << false;
+    QTest::newRow("bare number refused") << "10" << "10.1.2.3" << false;
+    // A mapped range covers the IPv4 clients it names (it matched only its network before).
+    QTest::newRow("v4-mapped range") << "::ffff:192.168.0.0/112" << "192.168.3.4" << true;
+    QTest::newRow("v4-mapped range outside") << "::ffff:192.168.0.0/112" << "192.169.0.1" << false;
+    // ::/96 (IPv4-compatible, obsolete) is not every IPv4 client; :: is inside ::/8.
+    QTest::newRow("v4-compatible range is not IPv4") << "::/96" << "1.2.3.4" << false;
+    QTest::newRow("unspecified in ::/8") << "::/8" << "::" << true;
+    QTest::newRow("scoped link-local") << "fe80::1%eth0" << "fe80::1" << true;
 }
 
 void TestBans::ranges()

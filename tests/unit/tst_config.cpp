@@ -292,7 +292,7 @@ void TestConfig::errors_data() {
     row("unknown camera key", "[camera.cam0]\nframerate = 25\n", 2, "[camera.cam0] framerate",
         "unknown key (allowed in [camera.cam0]: device, width, height, fps, bitrate, encoder)");
     row("unknown server key", "[server]\nport = 80\n", 2, "[server] port",
-        "allowed in [server]: listen, tls_cert, tls_key, trusted_proxies");
+        "allowed in [server]: listen, tls_cert, tls_key, metrics_token, trusted_proxies");
     row("keys are case-sensitive", "[hls]\nWindow = 6\n", 2, "[hls] Window", "unknown key");
     row("duplicate section", "[hls]\nwindow = 6\n[server]\n[hls]\n", 4, "[hls]",
         "appears twice, at lines 1 and 4");
@@ -384,6 +384,16 @@ void TestConfig::errors_data() {
     row("findtime cannot be negative", "[bans]\nfindtime = -1\n", 2, "[bans] findtime",
         "'-1' is negative");
     row("findtime zero", "[bans]\nfindtime = 0\n", 2, "[bans] findtime", "'0' is out of range");
+    row("trusted proxy short IPv4", "[server]\ntrusted_proxies = 127.1\n", 2,
+        "[server] trusted_proxies", "'127.1' is not an IP address or CIDR range");
+    row("ignoreip bare number", "[bans]\nignoreip = 10\n", 2, "[bans] ignoreip",
+        "'10' is not an IP address or CIDR range");
+    row("ignoreip leading zero", "[bans]\nignoreip = 010.0.0.1\n", 2, "[bans] ignoreip",
+        "'010.0.0.1' is not an IP address or CIDR range");
+    row("ignoreip NUL inside", QByteArray("[bans]\nignoreip = 10.0.0.1") + '\0' + "x\n", 2, "[bans] ignoreip",
+        "is not an IP address or CIDR range");
+    row("trusted proxy empty scope", "[server]\ntrusted_proxies = ::ffff:f:0%/0\n", 2,
+        "[server] trusted_proxies", "'::ffff:f:0%/0' is not an IP address or CIDR range");
     row("ignoreip host name", "[bans]\nignoreip = 127.0.0.1 myphone.lan\n", 2, "[bans] ignoreip",
         "'myphone.lan' is not an IP address or CIDR range");
     row("anonymous admin", "[auth]\nanonymous = admin\n", 2, "[auth] anonymous",
@@ -391,6 +401,8 @@ void TestConfig::errors_data() {
     row("increment not a bool", "[bans]\nbantime_increment = maybe\n", 2,
         "[bans] bantime_increment", "'maybe' is not true or false");
     row("maxretry negative", "[bans]\nmaxretry = -5\n", 2, "[bans] maxretry", "is not a whole number");
+    row("metrics token too short", "[server]\nmetrics_token = abc\n", 2,
+        "[server] metrics_token", "is 16 to 256 letters, digits or ._~+/=- (a secret for Prometheus), or empty for admins only");
     row("request limit too small", "[server]\nmax_request_bytes = 100\n", 2,
         "[server] max_request_bytes", "'100' is out of range (allowed: 1024 to 1048576)");
     row("users_file relative", "[auth]\nusers_file = users\n", 2, "[auth] users_file",

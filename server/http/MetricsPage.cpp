@@ -1,0 +1,83 @@
+#include "http/MetricsPage.h"
+
+#include "auth/BanStore.h"
+#include "http/Metrics.h"
+#include "http/ViewerCounter.h"
+#include "net/Listener.h"
+#include "pipeline/Pipeline.h"
+
+#include <QDateTime>
+
+namespace hlscam {
+
+namespace {
+
+// One metric: its HELP and TYPE lines, then a sample per camera (or one without labels).
+class Family {
+public:
+    Family(QByteArray &out, const char *name, const char *type, const char *help) : m_out(out), m_name(name)
+    {
+        m_out += QByteArray("# HELP ") + name + ' ' + help + "\n# TYPE " + name + ' ' + type + '\n';
+    }
+    void sample(double value, const QByteArray &labels = {})
+    {
+        m_out += m_name + (labels.isEmpty() ? QByteArray() : '{' + labels + '}') + ' ' + QByteArray::number(value, 'g', 15) + '\n';
+    }
+
+private:
+    QByteArray &m_out;
+    QByteArray m_name;
+};
+
+QByteArray cameraLabel(const Pipeline *p) { return "camera=\"" + promLabel(p->name().toUtf8()) + '"'; }
+
+}  // namespace
+
+QByteArray renderMetrics(const MetricsSources &from)
+{
+    QByteArray out;
+    Family(out, "hlscam_build_info", "gauge", "The running version.").sample(1, "version=\"" HLSCAM_VERSION "\"");
+    Family(out, "hlscam_uptime_seconds", "gauge", "Seconds since the service started.").sample(double(from.uptimeMs) / 1000);
+
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    Family viewers(out, "hlscam_viewers", "gauge", "Distinct clients that fetched the camera's media in the last 10 s.");
+    for (const Pipeline *p : from.pipelines)
+        viewers.sample(from.viewers->count(p->name(), now), cameraLabel(p));
+    // Each family's samples follow its own HELP and TYPE lines, as the text format requires.
+    struct Camera {
+        QByteArray label;
+        PipelineStatus status;
+        StorePosition at;
+    };
+    QList<Camera> cameras;
+    for (Pipeline *p : from.pipelines)
+        cameras.append({cameraLabel(p), p->status(), p->store()->position()});
+    Family streaming(out, "hlscam_camera_streaming", "gauge", "1 while the camera's pipeline streams, else 0.");
+    for (const Camera &c : cameras)
+        streaming.sample(c.status.state == PipelineState::Streaming ? 1 : 0, c.label);
+    Family frames(out, "hlscam_encoder_frames_total", "counter", "Frames captured and encoded since the pipeline (re)started.");
+    for (const Camera &c : cameras)
+        frames.sample(double(c.status.framesCaptured), c.label);
+    Family delay(out, "hlscam_part_delay_seconds", "gauge", "How long after the time it covers the newest part was ready.");
+    for (const Camera &c : cameras)
+        if (c.at.lastPartDelayMs >= 0)
+            delay.sample(double(c.at.lastPartDelayMs) / 1000, c.label);
+    Family age(out, "hlscam_last_part_age_seconds", "gauge", "Seconds since the newest part was stored.");
+    for (const Camera &c : cameras)
+        if (c.at.lastPartStoredMs >= 0)
+            age.sample(double(now - c.at.lastPartStoredMs) / 1000, c.label);
+    if (from.listener) {
+        const Listener::Counters &c = from.listener->counters();
+        Family(out, "hlscam_connections_open", "gauge", "Open client connections.").sample(from.listener->connectionCount());
+        Family refused(out, "hlscam_connections_refused_total", "counter", "Connections closed at accept: banned address or over a limit.");
+        refused.sample(double(c.refusedBanned), "reason=\"banned\"");
+        refused.sample(double(c.refusedLimit), "reason=\"limit\"");
+        Family(out, "hlscam_requests_timed_out_total", "counter", "Requests not sent whole within header_timeout (408).").sample(double(c.timedOut));
+        Family(out, "hlscam_requests_too_large_total", "counter", "Requests over max_request_bytes (431, 413).").sample(double(c.tooLarge));
+    }
+    if (from.bans)
+        Family(out, "hlscam_bans_active", "gauge", "Addresses banned now.").sample(double(from.bans->bans().size()));
+    return out + Metrics::instance().render();
+}
+
+}  // namespace hlscam

@@ -1,0 +1,26 @@
+// GET /metrics: the service in Prometheus text format. Counters from Metrics (answers by route
+// and status, bytes, authentication failures), and gauges read from their owners now: viewers,
+// pipeline state, frames, part delay per camera; open and refused connections; active bans.
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+
+namespace hlscam {
+
+class BanStore;
+class Listener;
+class Pipeline;
+class ViewerCounter;
+
+struct MetricsSources {
+    QList<Pipeline *> pipelines;
+    ViewerCounter *viewers = nullptr;
+    const Listener *listener = nullptr;  // may be null (no socket yet)
+    const BanStore *bans = nullptr;
+    qint64 uptimeMs = 0;
+};
+
+QByteArray renderMetrics(const MetricsSources &from);
+
+}  // namespace hlscam
