@@ -74,7 +74,7 @@ void TestPipeline::testPatternBecomesDecodableSegments()
 
     auto completeSegments = [&] {
         QList<Segment> done;
-        for (const Segment &s : pipeline.store()->snapshot().segments)
+        for (const Segment &s : std::as_const(pipeline.store()->snapshot().segments))
             if (s.complete)
                 done.append(s);
         return done;
