@@ -74,7 +74,8 @@ void TestPipeline::testPatternBecomesDecodableSegments()
 
     auto completeSegments = [&] {
         QList<Segment> done;
-        for (const Segment &s : std::as_const(pipeline.store()->snapshot().segments))
+        const StoreSnapshot snapshot = pipeline.store()->snapshot();  // const: read without detaching
+        for (const Segment &s : snapshot.segments)
             if (s.complete)
                 done.append(s);
         return done;
