@@ -89,7 +89,14 @@ void SegmentStore::trim()
 StoreSnapshot SegmentStore::snapshot() const
 {
     QMutexLocker lock(&m_mutex);
-    return {m_segments, m_discontinuitySequence, m_generation};
+    StoreSnapshot out{{}, m_discontinuitySequence, m_generation};
+    // The segment records are copied (their media bytes stay shared): the writer changes its own
+    // records in place (parts, completion), so they are never shared with a reader, where a
+    // copy-on-write detach would decide ownership by a relaxed reference count.
+    out.segments.reserve(m_segments.size());
+    for (const Segment &segment : m_segments)
+        out.segments.append(segment);
+    return out;
 }
 
 const Segment *SegmentStore::find(qint64 msn) const
