@@ -1,5 +1,7 @@
 #include "ServiceProcess.h"
 
+#include <QTest>
+
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QSslSocket>
@@ -22,7 +24,13 @@ QByteArray HttpReply::header(const QByteArray &name) const
 
 ServiceProcess::ServiceProcess() = default;
 
-ServiceProcess::~ServiceProcess() { stop(); }
+ServiceProcess::~ServiceProcess()
+{
+    stop();
+    // A test that failed shows what the service said (a sanitizer's report lands here too).
+    if (QTest::currentTestFailed())
+        qWarning("service log (last 4000 bytes):\n%s", log().right(4000).constData());
+}
 
 int ServiceProcess::run(const QStringList &args, const QByteArray &input, QByteArray *output)
 {
