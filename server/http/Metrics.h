@@ -5,6 +5,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QMap>
 #include <QPair>
 
@@ -14,14 +15,15 @@ class Metrics {
 public:
     static Metrics &instance();
 
+    // `route` is a string literal (kept by reference: no allocation per answer).
     void answered(const char *route, int status, qint64 bodyBytes);
     void authFailure(const QByteArray &reason);
     // These counters in Prometheus text format.
     QByteArray render() const;
 
 private:
-    QMap<QPair<QByteArray, int>, quint64> m_answers;
-    QMap<QByteArray, quint64> m_bytes;
+    QMap<QPair<QByteArrayView, int>, quint64> m_answers;
+    QMap<QByteArrayView, quint64> m_bytes;
     QMap<QByteArray, quint64> m_authFailures;
 };
 
