@@ -114,8 +114,8 @@ std::optional<Settings> serveSettings(const QCommandLineParser &parser)
 }
 
 // SIGHUP: re-reads the config file and applies what can be applied live (see ReloadPlan); a
-// config with a mistake changes nothing. `running` becomes what is now in effect.
-void reloadConfig(const QCommandLineParser &parser, Settings &running, const QList<Pipeline *> &pipelines)
+// config with a mistake changes nothing. `started`: the settings the service started with.
+void reloadConfig(const QCommandLineParser &parser, const Settings &started, const QList<Pipeline *> &pipelines)
 {
     QTextStream err(stderr);
     const std::optional<Settings> loaded = serveSettings(parser);
@@ -123,7 +123,8 @@ void reloadConfig(const QCommandLineParser &parser, Settings &running, const QLi
         err << "hlscam: reload: the configuration has a mistake; still running on the previous one\n";
         return;
     }
-    // What the cameras run now: the API may have changed them since the last load.
+    // The cameras as they run now (a reload or the API may have changed them); the rest as started.
+    Settings running = started;
     for (CameraSettings &c : running.cameras)
         for (const Pipeline *p : pipelines)
             if (p->name() == c.name)
@@ -137,9 +138,6 @@ void reloadConfig(const QCommandLineParser &parser, Settings &running, const QLi
             err.flush();
             p->reconfigure(camera);
         }
-        for (CameraSettings &c : running.cameras)
-            if (c.name == camera.name)
-                c = camera;
     }
     if (!plan.needRestart.isEmpty())
         err << "hlscam: reload: changes to " << plan.needRestart.join(QStringLiteral(", "))
