@@ -27,11 +27,6 @@ QString isoTime(qint64 ms)
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate);
 }
 
-Response methodNotAllowed(const QByteArray &allow)
-{
-    return Response::jsonError(Status::MethodNotAllowed, QStringLiteral("method not allowed here")).header("Allow", allow);
-}
-
 Response adminOnly()
 {
     return Response::jsonError(Status::Forbidden, QStringLiteral("this needs an admin account"));

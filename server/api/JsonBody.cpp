@@ -22,4 +22,9 @@ std::optional<Response> readJsonObject(const QByteArray &body, const QStringList
     return std::nullopt;
 }
 
+Response methodNotAllowed(const QByteArray &allow)
+{
+    return Response::jsonError(Status::MethodNotAllowed, QStringLiteral("method not allowed here")).header("Allow", allow);
+}
+
 }  // namespace hlscam

@@ -59,7 +59,7 @@ Response userRoutes(const RequestContext &request, const QString &name, Authenti
             return Response::json(Status::Ok, out);
         }
         if (request.method != Method::Post)
-            return Response::jsonError(Status::MethodNotAllowed, QStringLiteral("method not allowed here")).header("Allow", "GET, HEAD, POST");
+            return methodNotAllowed("GET, HEAD, POST");
         QJsonObject in;
         if (auto bad = readJsonObject(request.body, {QStringLiteral("name"), QStringLiteral("password"), QStringLiteral("role")}, &in))
             return *bad;
@@ -76,7 +76,7 @@ Response userRoutes(const RequestContext &request, const QString &name, Authenti
         return changed(result, auth, Status::Ok, QJsonObject{{QStringLiteral("removed"), name}});
     }
     if (request.method != Method::Put)
-        return Response::jsonError(Status::MethodNotAllowed, QStringLiteral("method not allowed here")).header("Allow", "PUT, DELETE");
+        return methodNotAllowed("PUT, DELETE");
     QJsonObject in;
     if (auto bad = readJsonObject(request.body, {QStringLiteral("password"), QStringLiteral("role")}, &in))
         return *bad;
