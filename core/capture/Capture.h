@@ -4,7 +4,18 @@
 
 #include "Ffmpeg.h"
 
+#include <QByteArray>
+
 namespace hlscam {
+
+// What the packager needs to know of an H.264 stream besides its packets.
+struct H264Parameters {
+    int width = 0;
+    int height = 0;
+    // SPS/PPS out of band: Annex B, or an avcC record (then packets are length-prefixed).
+    // Empty when the stream carries them only in band (on its key frames).
+    QByteArray extradata;
+};
 
 struct Capture {
     ff::PacketPtr packet;  // set when the source delivers H.264 (passthrough)

@@ -151,14 +151,17 @@ QString DemuxSource::open()
         m_pacer = std::make_unique<FramePacer>(fps);
     if (par->codec_id != AV_CODEC_ID_H264 || m_decodeH264)
         return openDecoder();
+    m_h264.width = par->width;
+    m_h264.height = par->height;
+    m_h264.extradata = QByteArray(reinterpret_cast<const char *>(par->extradata), par->extradata_size);
     return {};
 }
 
-const AVCodecParameters *DemuxSource::h264Parameters() const
+const H264Parameters *DemuxSource::h264Parameters() const
 {
     if (!m_input || m_decoder)
         return nullptr;
-    return m_input->streams[m_stream]->codecpar;
+    return &m_h264;
 }
 
 ReadStatus DemuxSource::readPacket(AVPacket *packet)

@@ -21,7 +21,7 @@ public:
 
     QString open() override;
     ReadStatus read(Capture &out) override;
-    const AVCodecParameters *h264Parameters() const override;
+    const H264Parameters *h264Parameters() const override;
     QString description() const override { return m_description; }
     QString lastError() const override { return m_error; }
 
@@ -43,6 +43,7 @@ private:
     qint64 m_fileSize = -1;  // a file's size when opened: one that changed since is read again
     qint64 m_lastPacketUs = 0;  // monotonic time of the last video packet (or of opening)  // files: video packets read since opening or looping
     ff::CodecContextPtr m_decoder;
+    H264Parameters m_h264;  // the stream, when it is handed on as H.264
     std::unique_ptr<FramePacer> m_pacer;  // files only: a camera paces itself
     QString m_description;
     QString m_error;

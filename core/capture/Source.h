@@ -19,7 +19,7 @@ public:
     // Failed means the device is gone or broken: the pipeline closes it and retries.
     virtual ReadStatus read(Capture &out) = 0;
     // Non-null when the source delivers H.264 packets (passthrough); describes the stream.
-    virtual const AVCodecParameters *h264Parameters() const { return nullptr; }
+    virtual const H264Parameters *h264Parameters() const { return nullptr; }
     // "test pattern 640x360@25", "/dev/video0 mjpeg 1280x720@30", ...
     virtual QString description() const = 0;
     // The last error, when read() returned Failed.

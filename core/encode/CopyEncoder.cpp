@@ -2,12 +2,6 @@
 
 namespace hlscam {
 
-CopyEncoder::CopyEncoder(const AVCodecParameters *sourceParameters)
-    : m_parameters(avcodec_parameters_alloc())
-{
-    avcodec_parameters_copy(m_parameters.get(), sourceParameters);
-}
-
 QString CopyEncoder::push(Capture &capture, bool forceKey, std::vector<EncodedPacket> &out)
 {
     Q_UNUSED(forceKey);  // the camera decides its GOP; segments are cut at its key frames
@@ -15,7 +9,7 @@ QString CopyEncoder::push(Capture &capture, bool forceKey, std::vector<EncodedPa
         return QStringLiteral("copy: the source gave a decoded picture, not H.264");
     EncodedPacket p;
     p.key = capture.packet->flags & AV_PKT_FLAG_KEY;
-    p.packet = std::move(capture.packet);
+    p.data = QByteArray(reinterpret_cast<const char *>(capture.packet->data), capture.packet->size);
     p.monoUs = capture.monoUs;
     p.wallUs = capture.wallUs;
     out.push_back(std::move(p));

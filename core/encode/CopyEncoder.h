@@ -7,13 +7,13 @@ namespace hlscam {
 
 class CopyEncoder final : public Encoder {
 public:
-    explicit CopyEncoder(const AVCodecParameters *sourceParameters);
+    explicit CopyEncoder(const H264Parameters &sourceParameters) : m_parameters(sourceParameters) {}
     QString name() const override { return QStringLiteral("copy"); }
     QString push(Capture &capture, bool forceKey, std::vector<EncodedPacket> &out) override;
-    const AVCodecParameters *parameters() const override { return m_parameters.get(); }
+    const H264Parameters &parameters() const override { return m_parameters; }
 
 private:
-    ff::CodecParametersPtr m_parameters;
+    H264Parameters m_parameters;
 };
 
 }  // namespace hlscam

@@ -17,7 +17,7 @@ QStringList encoderCandidates(const QString &configured, bool sourceGivesH264)
     return {configured};
 }
 
-EncoderChoice openEncoder(const QString &configured, const AVCodecParameters *sourceH264,
+EncoderChoice openEncoder(const QString &configured, const H264Parameters *sourceH264,
                           EncoderOptions options)
 {
     ff::installLogging();
@@ -28,7 +28,7 @@ EncoderChoice openEncoder(const QString &configured, const AVCodecParameters *so
                 choice.passedOver << QStringLiteral("copy: the source does not give H.264");
                 continue;
             }
-            choice.encoder = std::make_unique<CopyEncoder>(sourceH264);
+            choice.encoder = std::make_unique<CopyEncoder>(*sourceH264);
             return choice;
         }
         options.codec = name;

@@ -21,7 +21,7 @@ struct EncoderChoice {
 
 // Opens the first candidate that works. sourceH264 is the source's H.264 stream, if any.
 // options.codec is ignored: the candidates decide it.
-EncoderChoice openEncoder(const QString &configured, const AVCodecParameters *sourceH264,
+EncoderChoice openEncoder(const QString &configured, const H264Parameters *sourceH264,
                           EncoderOptions options);
 
 }  // namespace hlscam

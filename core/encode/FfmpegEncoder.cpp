@@ -58,8 +58,9 @@ std::unique_ptr<FfmpegEncoder> FfmpegEncoder::open(const EncoderOptions &options
                                   : QStringLiteral("%1 (%2)").arg(detail, ff::errorText(err));
         return nullptr;
     }
-    e->m_parameters.reset(avcodec_parameters_alloc());
-    avcodec_parameters_from_context(e->m_parameters.get(), c);
+    e->m_parameters.width = c->width;
+    e->m_parameters.height = c->height;
+    e->m_parameters.extradata = QByteArray(reinterpret_cast<const char *>(c->extradata), c->extradata_size);
     return e;
 }
 
@@ -132,7 +133,7 @@ QString FfmpegEncoder::push(Capture &capture, bool forceKey, std::vector<Encoded
         } else {
             p.wallUs = capture.wallUs - (capture.monoUs - p.monoUs);
         }
-        p.packet = std::move(packet);
+        p.data = QByteArray(reinterpret_cast<const char *>(packet->data), packet->size);
         out.push_back(std::move(p));
     }
 }

@@ -26,7 +26,7 @@ public:
 
     QString name() const override { return m_options.codec; }
     QString push(Capture &capture, bool forceKey, std::vector<EncodedPacket> &out) override;
-    const AVCodecParameters *parameters() const override { return m_parameters.get(); }
+    const H264Parameters &parameters() const override { return m_parameters; }
 
 private:
     explicit FfmpegEncoder(const EncoderOptions &options);
@@ -34,7 +34,7 @@ private:
 
     EncoderOptions m_options;
     ff::CodecContextPtr m_context;
-    ff::CodecParametersPtr m_parameters;
+    H264Parameters m_parameters;
     ff::SwsPtr m_scaler;
     ff::FramePtr m_scaledFrame;
     std::deque<std::pair<qint64, qint64>> m_wallByMono;  // pictures inside the encoder

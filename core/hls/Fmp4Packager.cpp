@@ -1,44 +1,12 @@
 #include "hls/Fmp4Packager.h"
 
 #include "Logging.h"
-
-extern "C" {
-#include <libavutil/mathematics.h>
-}
+#include "hls/H264Bitstream.h"
 
 namespace hlscam {
 
 namespace {
-constexpr AVRational kMicroseconds{1, 1000000};
-constexpr int kIoBufferSize = 64 * 1024;
-
-// Annex B start codes: 00 00 01 or 00 00 00 01. Returns the offset of the NAL after it, or -1.
-int nextNal(const uint8_t *data, int size, int from)
-{
-    for (int i = from; i + 3 <= size; ++i)
-        if (data[i] == 0 && data[i + 1] == 0 && data[i + 2] == 1)
-            return i + 3;
-    return -1;
-}
-}  // namespace
-
-QByteArray extractParameterSets(const uint8_t *data, int size)
-{
-    QByteArray out;
-    int nal = nextNal(data, size, 0);
-    while (nal >= 0 && nal < size) {
-        int next = nextNal(data, size, nal);
-        int end = next < 0 ? size : next - 3;
-        while (end > nal && data[end - 1] == 0)
-            --end;  // a four-byte start code's leading zero belongs to neither NAL
-        const int type = data[nal] & 0x1f;
-        if (type == 7 || type == 8) {  // SPS, PPS
-            out.append("\0\0\0\1", 4);
-            out.append(reinterpret_cast<const char *>(data + nal), end - nal);
-        }
-        nal = next;
-    }
-    return out;
+constexpr quint32 kTimescale = 90000;
 }
 
 Fmp4Packager::Fmp4Packager(SegmentStore &store, const PackagerOptions &options)
@@ -48,71 +16,50 @@ Fmp4Packager::Fmp4Packager(SegmentStore &store, const PackagerOptions &options)
 
 Fmp4Packager::~Fmp4Packager() { finish(); }
 
-int Fmp4Packager::onWrite(void *opaque, const uint8_t *data, int size)
+quint64 Fmp4Packager::decodeTime(qint64 monoUs) const
 {
-    static_cast<Fmp4Packager *>(opaque)->m_pending.append(reinterpret_cast<const char *>(data), size);
-    return size;
+    return quint64(((monoUs - m_generationStartUs) * kTimescale + 500000) / 1000000);
 }
 
-QString Fmp4Packager::start(const AVCodecParameters *parameters, const AVPacket *keyPacket)
+QString Fmp4Packager::start(const H264Parameters &parameters, const EncodedPacket &keyPacket)
 {
-    int err = avformat_alloc_output_context2(&m_muxer, nullptr, "mp4", nullptr);
-    if (err < 0)
-        return QStringLiteral("mp4 muxer: %1").arg(ff::errorText(err));
-    m_stream = avformat_new_stream(m_muxer, nullptr);
-    avcodec_parameters_copy(m_stream->codecpar, parameters);
-    m_stream->codecpar->codec_tag = 0;
-    m_stream->time_base = AVRational{1, 90000};
-    if (parameters->extradata_size == 0) {
+    h264::ParameterSets sets = h264::readExtradata(parameters.extradata);
+    if (sets.isEmpty()) {
         // Cameras and some hardware encoders send SPS/PPS only in band, but the init segment
         // needs them up front: take them from the first key frame.
-        const QByteArray sets = extractParameterSets(keyPacket->data, keyPacket->size);
+        const int lengthSize = sets.nalLengthSize;
+        sets = lengthSize == 0 ? h264::parameterSetsInBand(keyPacket.data) : h264::ParameterSets{};
+        sets.nalLengthSize = lengthSize;
         if (sets.isEmpty())
             return QStringLiteral("the first key frame carries no SPS/PPS");
-        m_stream->codecpar->extradata =
-            static_cast<uint8_t *>(av_mallocz(sets.size() + AV_INPUT_BUFFER_PADDING_SIZE));
-        memcpy(m_stream->codecpar->extradata, sets.constData(), sets.size());
-        m_stream->codecpar->extradata_size = int(sets.size());
     }
-
-    auto *buffer = static_cast<unsigned char *>(av_malloc(kIoBufferSize));
-#if LIBAVFORMAT_VERSION_MAJOR >= 61
-    m_muxer->pb = avio_alloc_context(buffer, kIoBufferSize, 1, this, nullptr, &Fmp4Packager::onWrite, nullptr);
-#else
-    m_muxer->pb = avio_alloc_context(
-        buffer, kIoBufferSize, 1, this, nullptr,
-        reinterpret_cast<int (*)(void *, uint8_t *, int)>(&Fmp4Packager::onWrite), nullptr);
-#endif
-    m_muxer->flags |= AVFMT_FLAG_CUSTOM_IO;
-
-    AVDictionary *options = nullptr;
-    // frag_custom: a fragment is cut exactly when we say (a part); empty_moov: the init segment
-    // holds no samples; default_base_moof: what CMAF and MSE players expect.
-    av_dict_set(&options, "movflags", "+frag_custom+empty_moov+default_base_moof+skip_trailer", 0);
-    err = avformat_write_header(m_muxer, &options);
-    av_dict_free(&options);
-    if (err < 0)
-        return QStringLiteral("mp4 muxer: %1").arg(ff::errorText(err));
-    avio_flush(m_muxer->pb);
-    qCDebug(lcHls) << "new generation:" << m_stream->codecpar->width << "x" << m_stream->codecpar->height
-                   << "init segment" << m_pending.size() << "bytes";
-    m_store.beginGeneration(m_pending);
-    m_pending.clear();
+    CmafTrack track;
+    track.width = parameters.width;
+    track.height = parameters.height;
+    track.timescale = kTimescale;
+    track.avcConfiguration = h264::decoderConfiguration(sets);
+    if (track.avcConfiguration.isEmpty())
+        return QStringLiteral("the stream's SPS cannot be read");
+    const QByteArray init = cmafInitSegment(track);
+    qCDebug(lcHls) << "new generation:" << track.width << "x" << track.height << "init segment"
+                   << init.size() << "bytes";
+    m_store.beginGeneration(init);
+    m_nalLengthSize = sets.nalLengthSize;
+    m_sequence = 0;
+    m_started = true;
     m_partOpen = false;
     m_partStartsSegment = true;
     return {};
 }
 
-QString Fmp4Packager::write(EncodedPacket &packet, const AVCodecParameters *parameters)
+QString Fmp4Packager::write(const EncodedPacket &packet, const H264Parameters &parameters)
 {
     const qint64 t = packet.monoUs;
-    if (!m_muxer) {
+    if (!m_started) {
         if (!packet.key)
             return {};  // a segment must start with a key frame
-        if (QString err = start(parameters, packet.packet.get()); !err.isEmpty()) {
-            finish();
+        if (QString err = start(parameters, packet); !err.isEmpty())
             return err;
-        }
         m_generationStartUs = t;
     }
     if (t <= m_lastPacketUs && m_partOpen)
@@ -123,7 +70,7 @@ QString Fmp4Packager::write(EncodedPacket &packet, const AVCodecParameters *para
         const bool newSegment =
             packet.key && t - m_segmentStartUs >= m_options.segmentMs * 1000LL - halfFrameUs;
         if (newSegment || t - m_partStartUs >= m_options.partMs * 1000LL - halfFrameUs) {
-            flushPart(t - m_partStartUs);
+            flushPart(t - m_partStartUs, decodeTime(t));
             m_partStartsSegment = newSegment;
         }
     }
@@ -137,44 +84,42 @@ QString Fmp4Packager::write(EncodedPacket &packet, const AVCodecParameters *para
         }
     }
 
-    AVPacket *p = packet.packet.get();
-    p->stream_index = 0;
-    p->pts = p->dts = av_rescale_q(t - m_generationStartUs, kMicroseconds, m_stream->time_base);
-    p->duration = av_rescale_q(1000000 / m_options.fps, kMicroseconds, m_stream->time_base);
-    if (packet.key)
-        p->flags |= AV_PKT_FLAG_KEY;
-    const int err = av_write_frame(m_muxer, p);
-    if (err < 0)
-        return QStringLiteral("mp4 muxer: %1").arg(ff::errorText(err));
+    const qsizetype before = m_payload.size();
+    h264::appendLengthPrefixed(m_payload, packet.data, m_nalLengthSize);
+    m_sampleTimes.push_back(decodeTime(t));
+    m_samples.push_back(CmafSample{0, quint32(m_payload.size() - before), packet.key});
     m_lastPacketUs = t;
     return {};
 }
 
-void Fmp4Packager::flushPart(qint64 durationUs)
+void Fmp4Packager::flushPart(qint64 durationUs, quint64 nextDecodeTime)
 {
-    av_write_frame(m_muxer, nullptr);  // frag_custom: cut the fragment here
-    avio_flush(m_muxer->pb);
-    m_store.addPart(Part{m_pending, durationUs, m_partIndependent}, m_partStartsSegment,
-                    m_segmentPdtMs);
-    m_pending.clear();
+    // Each sample lasts until the next one starts, so the fragments' timeline has no gap.
+    for (size_t i = 0; i < m_samples.size(); ++i) {
+        const quint64 end = i + 1 < m_samples.size() ? m_sampleTimes[i + 1] : nextDecodeTime;
+        m_samples[i].duration = quint32(qMax(end, m_sampleTimes[i] + 1) - m_sampleTimes[i]);
+    }
+    const QByteArray fragment = cmafFragment(++m_sequence, m_sampleTimes.front(), m_samples, m_payload);
+    m_store.addPart(Part{fragment, durationUs, m_partIndependent}, m_partStartsSegment, m_segmentPdtMs);
+    m_samples.clear();
+    m_sampleTimes.clear();
+    m_payload.resize(0);  // keeps its capacity for the next part (clear() would free it)
     m_partOpen = false;
 }
 
 void Fmp4Packager::finish()
 {
-    if (!m_muxer)
+    if (!m_started)
         return;
-    if (m_partOpen)
-        flushPart(m_lastPacketUs - m_partStartUs + 1000000 / m_options.fps);
-    m_store.endGeneration();
-    if (m_muxer->pb) {
-        av_freep(&m_muxer->pb->buffer);
-        avio_context_free(&m_muxer->pb);
+    if (m_partOpen && !m_samples.empty()) {
+        const qint64 frameUs = 1000000 / m_options.fps;
+        flushPart(m_lastPacketUs - m_partStartUs + frameUs, decodeTime(m_lastPacketUs + frameUs));
     }
-    avformat_free_context(m_muxer);
-    m_muxer = nullptr;
-    m_stream = nullptr;
-    m_pending.clear();
+    m_store.endGeneration();
+    m_started = false;
+    m_samples.clear();
+    m_sampleTimes.clear();
+    m_payload.clear();
     m_partOpen = false;
     m_lastPacketUs = 0;
 }

@@ -1,9 +1,10 @@
-// Packages H.264 packets as fragmented MP4 (CMAF) in memory with libavformat's mp4 muxer: one
-// init segment per generation, then one moof+mdat fragment per part; parts make up segments,
-// each starting with a key frame. Nothing touches the disk.
+// Packages H.264 packets as fragmented MP4 (CMAF) in memory with our own box writer: one init
+// segment per generation, then one moof+mdat fragment per part; parts make up segments, each
+// starting with a key frame. Nothing touches the disk.
 #pragma once
 
 #include "encode/Encoder.h"
+#include "hls/CmafWriter.h"
 #include "hls/SegmentStore.h"
 
 namespace hlscam {
@@ -24,21 +25,27 @@ public:
     // Adds one packet. Packets before the first key frame are dropped; the first key frame
     // starts a generation with `parameters` (SPS/PPS are taken from the key frame when the
     // parameters have none). Returns an error text, empty when fine.
-    QString write(EncodedPacket &packet, const AVCodecParameters *parameters);
+    QString write(const EncodedPacket &packet, const H264Parameters &parameters);
     // Flushes the last part and closes the generation (source stopped or restarting).
     void finish();
-    bool started() const { return m_muxer != nullptr; }
+    bool started() const { return m_started; }
 
 private:
-    QString start(const AVCodecParameters *parameters, const AVPacket *keyPacket);
-    void flushPart(qint64 durationUs);
-    static int onWrite(void *opaque, const uint8_t *data, int size);
+    QString start(const H264Parameters &parameters, const EncodedPacket &keyPacket);
+    // Closes the open part; nextDecodeTime is where the next sample starts (the last sample's end).
+    void flushPart(qint64 durationUs, quint64 nextDecodeTime);
+    quint64 decodeTime(qint64 monoUs) const;  // in the track's timescale, from the generation start
 
     SegmentStore &m_store;
     PackagerOptions m_options;
-    AVFormatContext *m_muxer = nullptr;  // with its custom AVIO; freed in finish()
-    AVStream *m_stream = nullptr;
-    QByteArray m_pending;  // bytes the muxer wrote since the last part
+    bool m_started = false;
+    int m_nalLengthSize = 0;  // how the packets carry NAL units (0: Annex B)
+    quint32 m_sequence = 0;   // moof sequence number of the last fragment
+
+    // The open part: its samples' decode times and sizes, and their bytes.
+    std::vector<quint64> m_sampleTimes;
+    std::vector<CmafSample> m_samples;
+    QByteArray m_payload;
 
     qint64 m_generationStartUs = 0;
     qint64 m_segmentStartUs = 0;
@@ -49,8 +56,5 @@ private:
     bool m_partIndependent = false;
     bool m_partStartsSegment = false;
 };
-
-// SPS and PPS of an Annex B key frame, as Annex B extradata; empty when it has none.
-QByteArray extractParameterSets(const uint8_t *data, int size);
 
 }  // namespace hlscam

@@ -207,7 +207,7 @@ bool Pipeline::streamOnce(Source &source)
             lastKeyUs = capture.monoUs;
         packets.clear();
         error = choice.encoder->push(capture, forceKey, packets);
-        for (EncodedPacket &p : packets) {
+        for (const EncodedPacket &p : packets) {
             if (!error.isEmpty())
                 break;
             error = packager.write(p, choice.encoder->parameters());
