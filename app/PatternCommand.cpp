@@ -71,14 +71,10 @@ int pattern(const QStringList &args)
             err << "hlscam pattern: " << source.lastError() << "\n";
             return kExitFailure;
         }
-        const AVFrame *f = capture.frame.get();
-        for (int plane = 0; plane < 3; ++plane) {
-            const int w = plane ? width / 2 : width;
-            const int h = plane ? height / 2 : height;
-            for (int row = 0; row < h; ++row)
-                if (!writeAll(f->data[plane] + qsizetype(row) * f->linesize[plane], size_t(w)))
-                    return kExitOk;
-        }
+        // I420 planes are packed without padding: the picture is the raw frame as it stands.
+        const QByteArray &frame = capture.picture.data;
+        if (!writeAll(reinterpret_cast<const quint8 *>(frame.constData()), size_t(frame.size())))
+            return kExitOk;
     }
     return kExitOk;
 }

@@ -1,5 +1,6 @@
 # The Debian package (cpack -G DEB, or scripts/package for a release build): the service binary,
-# its systemd unit, the default configuration (a conffile), the fail2ban filter and jail example,
+# the FFmpeg module it loads for cameras and files (${CMAKE_INSTALL_LIBDIR}/hlscam/, installed by
+# ffmpeg/CMakeLists.txt), its systemd unit, the default configuration (a conffile), the fail2ban filter and jail example,
 # the manual page, and maintainer scripts that create the hlscam user and enable the service.
 include(GNUInstallDirs)
 
@@ -48,8 +49,9 @@ and serves Low-Latency HLS from memory to browsers, VLC, mpv and Safari,
 about a second behind real time. Users with hashed passwords, roles, URL
 tokens and fail2ban-style banning are built in: one service instead of
 nginx-rtmp, ffmpeg, htpasswd and fail2ban glued together.")
-# Libraries found by dpkg-shlibdeps, plus libavdevice (opened at run time, only when a camera
-# is used) and what the maintainer scripts call.
+# Libraries found by dpkg-shlibdeps in the binary (Qt, libx264) and in the FFmpeg module
+# (libavformat, libavcodec, libswscale), plus libavdevice (opened by the module, only when a
+# camera is used) and what the maintainer scripts call.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, init-system-helpers (>= 1.52), libavdevice59")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "fail2ban")

@@ -1,8 +1,9 @@
-// One picture from a camera source: either an H.264 packet (passthrough) or a decoded frame,
-// stamped with the capture clocks.
+// One picture from a camera source: either an H.264 access unit (passthrough) or an I420
+// picture, stamped with the capture clocks. No FFmpeg type here: sources in the FFmpeg module
+// and in core hand out the same thing.
 #pragma once
 
-#include "Ffmpeg.h"
+#include "capture/Picture.h"
 
 #include <QByteArray>
 
@@ -18,10 +19,11 @@ struct H264Parameters {
 };
 
 struct Capture {
-    ff::PacketPtr packet;  // set when the source delivers H.264 (passthrough)
-    ff::FramePtr frame;    // set otherwise
-    qint64 monoUs = 0;     // monotonic capture time: media timestamps (never jumps back)
-    qint64 wallUs = 0;     // wall-clock capture time: EXT-X-PROGRAM-DATE-TIME, the pattern's stamp
+    QByteArray h264;      // set when the source delivers H.264 (passthrough)...
+    bool h264Key = false;  // ...and this access unit is a key frame
+    Picture picture;      // set otherwise
+    qint64 monoUs = 0;    // monotonic capture time: media timestamps (never jumps back)
+    qint64 wallUs = 0;    // wall-clock capture time: EXT-X-PROGRAM-DATE-TIME, the pattern's stamp
 };
 
 }  // namespace hlscam

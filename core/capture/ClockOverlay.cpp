@@ -2,10 +2,6 @@
 
 #include <QDateTime>
 
-extern "C" {
-#include <libavutil/frame.h>
-}
-
 #include <array>
 #include <cstring>
 
@@ -37,15 +33,15 @@ const Glyph &glyphFor(char c)
     return kDigits[c - '0'];
 }
 
-void fillRect(AVFrame *f, int plane, int x, int y, int w, int h, quint8 value)
+void fillRect(Picture &f, int plane, int x, int y, int w, int h, quint8 value)
 {
     for (int row = y; row < y + h; ++row)
-        std::memset(f->data[plane] + qsizetype(row) * f->linesize[plane] + x, value, size_t(w));
+        std::memset(f.plane(plane) + qsizetype(row) * f.stride(plane) + x, value, size_t(w));
 }
 
 }  // namespace
 
-void drawClock(AVFrame *frame, qint64 wallUs)
+void drawClock(Picture &frame, qint64 wallUs)
 {
     const QDateTime t = QDateTime::fromMSecsSinceEpoch(wallUs / 1000);
     const QByteArray text = t.toString(QStringLiteral("HH:mm:ss.zzz")).toLatin1();
@@ -53,14 +49,14 @@ void drawClock(AVFrame *frame, qint64 wallUs)
         return;
 
     // Scale so the text takes about half the picture's width; even, for the 4:2:0 chroma grid.
-    const int scale = qMax(2, (frame->width / (2 * kChars * kCellW)) & ~1);
+    const int scale = qMax(2, (frame.width / (2 * kChars * kCellW)) & ~1);
     const int pad = 2 * scale;
     const int boxW = kChars * kCellW * scale + 2 * pad - scale;
     const int boxH = kGlyphH * scale + 2 * pad;
-    if (boxW > frame->width || boxH > frame->height)
+    if (boxW > frame.width || boxH > frame.height)
         return;  // a picture too small for the clock goes without
-    const int boxX = ((frame->width - boxW) / 2) & ~1;
-    const int boxY = (frame->height - boxH - boxH / 2) & ~1;
+    const int boxX = ((frame.width - boxW) / 2) & ~1;
+    const int boxY = (frame.height - boxH - boxH / 2) & ~1;
 
     fillRect(frame, 0, boxX, boxY, boxW, boxH, kBlack);
     fillRect(frame, 1, boxX / 2, boxY / 2, boxW / 2, boxH / 2, kNeutralChroma);
@@ -75,10 +71,10 @@ void drawClock(AVFrame *frame, qint64 wallUs)
     }
 }
 
-void drawTimeCode(AVFrame *frame, qint64 wallUs)
+void drawTimeCode(Picture &frame, qint64 wallUs)
 {
-    const int block = qMax(4, (frame->width / 40) & ~1);
-    if (block * kTimeCodeBlocks > frame->width || block > frame->height)
+    const int block = qMax(4, (frame.width / 40) & ~1);
+    if (block * kTimeCodeBlocks > frame.width || block > frame.height)
         return;
     const quint32 ms = quint32(quint64(wallUs / 1000) & 0xFFFFFFFFu);
     fillRect(frame, 1, 0, 0, block * kTimeCodeBlocks / 2, block / 2, kNeutralChroma);

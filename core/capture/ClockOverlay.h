@@ -3,20 +3,17 @@
 // screen. Our own 5x7 digit glyphs: no font files, no text-rendering library, no allocation.
 #pragma once
 
-#include <QtGlobal>
-
-struct AVFrame;
+#include "capture/Picture.h"
 
 namespace hlscam {
 
-// `frame` must be writable, 8-bit planar 4:2:0 (yuv420p/yuvj420p).
-void drawClock(AVFrame *frame, qint64 wallUs);
+void drawClock(Picture &frame, qint64 wallUs);
 
 // The same time for programs: a strip of kTimeCodeBlocks square blocks along the top edge,
 // each width/40 pixels (even, at least 4): white, black, then the 32 bits of the wall-clock
 // milliseconds modulo 2^32, most significant first, white for 1. A reader samples the centre
 // of each block of a decoded frame (bench/stamp.mjs) to get glass-to-glass latency.
 constexpr int kTimeCodeBlocks = 34;
-void drawTimeCode(AVFrame *frame, qint64 wallUs);
+void drawTimeCode(Picture &frame, qint64 wallUs);
 
 }  // namespace hlscam

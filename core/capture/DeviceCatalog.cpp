@@ -47,17 +47,55 @@ QList<QSize> frameSizes(int fd, quint32 pixelFormat)
     return sizes;
 }
 
+QStringList videoNodes(const QDir &dir)
+{
+    QStringList names = dir.entryList({QStringLiteral("video*")}, QDir::System | QDir::Files);
+    std::sort(names.begin(), names.end(), [](const QString &a, const QString &b) {
+        return a.mid(5).toInt() < b.mid(5).toInt();
+    });
+    return names;
+}
+
+// An encoder's capture queue is where the encoded stream comes out.
+bool capturesH264(int fd)
+{
+    for (const auto type : {V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE, V4L2_BUF_TYPE_VIDEO_CAPTURE}) {
+        v4l2_fmtdesc desc{};
+        desc.type = type;
+        for (desc.index = 0; xioctl(fd, VIDIOC_ENUM_FMT, &desc) == 0; ++desc.index)
+            if (desc.pixelformat == V4L2_PIX_FMT_H264)
+                return true;
+    }
+    return false;
+}
+
 }  // namespace
+
+bool hasH264MemoryToMemoryEncoder(const QString &devDir)
+{
+    const QDir dir(devDir);
+    for (const QString &name : videoNodes(dir)) {
+        const int fd = ::open(dir.filePath(name).toLocal8Bit().constData(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        v4l2_capability cap{};
+        bool found = false;
+        if (xioctl(fd, VIDIOC_QUERYCAP, &cap) == 0) {
+            const quint32 caps = (cap.capabilities & V4L2_CAP_DEVICE_CAPS) ? cap.device_caps : cap.capabilities;
+            found = (caps & (V4L2_CAP_VIDEO_M2M | V4L2_CAP_VIDEO_M2M_MPLANE)) && capturesH264(fd);
+        }
+        ::close(fd);
+        if (found)
+            return true;
+    }
+    return false;
+}
 
 QList<DeviceInfo> listCaptureDevices(const QString &devDir)
 {
     QList<DeviceInfo> devices;
     QDir dir(devDir);
-    QStringList names = dir.entryList({QStringLiteral("video*")}, QDir::System | QDir::Files);
-    std::sort(names.begin(), names.end(), [](const QString &a, const QString &b) {
-        return a.mid(5).toInt() < b.mid(5).toInt();
-    });
-    for (const QString &name : names) {
+    for (const QString &name : videoNodes(dir)) {
         const QString path = dir.filePath(name);
         const int fd = ::open(path.toLocal8Bit().constData(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
         if (fd < 0)

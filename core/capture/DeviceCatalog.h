@@ -25,4 +25,8 @@ struct DeviceInfo {
 // Devices under devDir named video* that can capture video (encoder/decoder nodes are skipped).
 QList<DeviceInfo> listCaptureDevices(const QString &devDir = QStringLiteral("/dev"));
 
+// Whether a V4L2 memory-to-memory device under devDir encodes to H.264 (the Pi's /dev/video11),
+// what FFmpeg's h264_v4l2m2m needs.
+bool hasH264MemoryToMemoryEncoder(const QString &devDir = QStringLiteral("/dev"));
+
 }  // namespace hlscam

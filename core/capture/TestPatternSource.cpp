@@ -2,9 +2,7 @@
 
 #include "capture/ClockOverlay.h"
 
-extern "C" {
-#include <libavutil/time.h>
-}
+#include "Clock.h"
 
 #include <array>
 #include <cstring>
@@ -21,27 +19,27 @@ struct Yuv {
 constexpr std::array<Yuv, 7> kBars = {{{180, 128, 128}, {162, 44, 142}, {131, 156, 44}, {112, 72, 58},
                                        {84, 184, 198}, {65, 100, 212}, {35, 212, 114}}};
 
-void fill(AVFrame *f, int x, int y, int w, int h, Yuv c)
+void fill(Picture &f, int x, int y, int w, int h, Yuv c)
 {
     x &= ~1;
     y &= ~1;
-    w = qMin(w, f->width - x) & ~1;
-    h = qMin(h, f->height - y) & ~1;
+    w = qMin(w, f.width - x) & ~1;
+    h = qMin(h, f.height - y) & ~1;
     if (w <= 0 || h <= 0)
         return;
     for (int row = y; row < y + h; ++row)
-        std::memset(f->data[0] + qsizetype(row) * f->linesize[0] + x, c.y, size_t(w));
+        std::memset(f.plane(0) + qsizetype(row) * f.stride(0) + x, c.y, size_t(w));
     for (int row = y / 2; row < (y + h) / 2; ++row) {
-        std::memset(f->data[1] + qsizetype(row) * f->linesize[1] + x / 2, c.u, size_t(w / 2));
-        std::memset(f->data[2] + qsizetype(row) * f->linesize[2] + x / 2, c.v, size_t(w / 2));
+        std::memset(f.plane(1) + qsizetype(row) * f.stride(1) + x / 2, c.u, size_t(w / 2));
+        std::memset(f.plane(2) + qsizetype(row) * f.stride(2) + x / 2, c.v, size_t(w / 2));
     }
 }
 
 // Bars over the upper two thirds; below, a grey ramp that scrolls and a square that sweeps
 // across, so every frame differs as a camera's would and motion is easy to judge.
-void drawPattern(AVFrame *f, qint64 index)
+void drawPattern(Picture &f, qint64 index)
 {
-    const int w = f->width, h = f->height;
+    const int w = f.width, h = f.height;
     const int barsH = (h * 2 / 3) & ~1;
     for (int i = 0; i < int(kBars.size()); ++i) {
         const int x0 = w * i / int(kBars.size());
@@ -49,13 +47,13 @@ void drawPattern(AVFrame *f, qint64 index)
         fill(f, x0, 0, x1 - x0 + 1, barsH, kBars[size_t(i)]);
     }
     for (int row = barsH; row < h; ++row) {
-        quint8 *line = f->data[0] + qsizetype(row) * f->linesize[0];
+        quint8 *line = f.plane(0) + qsizetype(row) * f.stride(0);
         for (int x = 0; x < w; ++x)
             line[x] = quint8(16 + (x + index * 4) % w * 219 / w);
     }
     for (int row = barsH / 2; row < h / 2; ++row) {
-        std::memset(f->data[1] + qsizetype(row) * f->linesize[1], 128, size_t(w / 2));
-        std::memset(f->data[2] + qsizetype(row) * f->linesize[2], 128, size_t(w / 2));
+        std::memset(f.plane(1) + qsizetype(row) * f.stride(1), 128, size_t(w / 2));
+        std::memset(f.plane(2) + qsizetype(row) * f.stride(2), 128, size_t(w / 2));
     }
     const int side = qMax(8, h / 8) & ~1;
     const int travel = qMax(1, w - side);
@@ -83,20 +81,17 @@ QString TestPatternSource::open()
 ReadStatus TestPatternSource::read(Capture &out)
 {
     out.monoUs = m_pacer.waitNext();
-    out.wallUs = av_gettime();
+    out.wallUs = wallClockUs();
 
-    out.frame = ff::makeFrame();
-    AVFrame *f = out.frame.get();
-    f->format = AV_PIX_FMT_YUV420P;
-    f->width = m_width;
-    f->height = m_height;
-    if (const int err = av_frame_get_buffer(f, 0); err < 0) {
-        m_error = QStringLiteral("test pattern: %1").arg(ff::errorText(err));
-        return ReadStatus::Failed;
-    }
-    drawPattern(f, m_frameIndex++);
-    drawClock(f, out.wallUs);  // the capture time, drawn into the picture itself
-    drawTimeCode(f, out.wallUs);
+    // Every pixel is drawn again, so one buffer serves every frame: it is copied only when the
+    // consumer still holds the previous picture.
+    if (m_picture.isNull())
+        m_picture = Picture::allocate(m_width, m_height);
+    m_picture.data.detach();
+    drawPattern(m_picture, m_frameIndex++);
+    drawClock(m_picture, out.wallUs);  // the capture time, drawn into the picture itself
+    drawTimeCode(m_picture, out.wallUs);
+    out.picture = m_picture;
     return ReadStatus::Ok;
 }
 

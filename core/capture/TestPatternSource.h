@@ -24,6 +24,7 @@ private:
     int m_fps;
     FramePacer m_pacer;
     qint64 m_frameIndex = 0;
+    Picture m_picture;  // the buffer frames are drawn into
     QString m_error;
 };
 

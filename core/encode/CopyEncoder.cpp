@@ -5,11 +5,11 @@ namespace hlscam {
 QString CopyEncoder::push(Capture &capture, bool forceKey, std::vector<EncodedPacket> &out)
 {
     Q_UNUSED(forceKey);  // the camera decides its GOP; segments are cut at its key frames
-    if (!capture.packet)
+    if (capture.h264.isEmpty())
         return QStringLiteral("copy: the source gave a decoded picture, not H.264");
     EncodedPacket p;
-    p.key = capture.packet->flags & AV_PKT_FLAG_KEY;
-    p.data = QByteArray(reinterpret_cast<const char *>(capture.packet->data), capture.packet->size);
+    p.key = capture.h264Key;
+    p.data = std::move(capture.h264);
     p.monoUs = capture.monoUs;
     p.wallUs = capture.wallUs;
     out.push_back(std::move(p));

@@ -10,6 +10,15 @@
 
 namespace hlscam {
 
+struct EncoderOptions {
+    QString codec;  // "libx264", or a libavcodec encoder name (the FFmpeg module's)
+    int width = 640;
+    int height = 360;
+    int fps = 25;
+    int bitrateKbps = 800;
+    int gopFrames = 25;  // equals the segment duration, so every segment starts with a key frame
+};
+
 struct EncodedPacket {
     QByteArray data;  // one H.264 access unit, Annex B or length-prefixed as the extradata says
     bool key = false;
@@ -21,7 +30,7 @@ class Encoder {
 public:
     virtual ~Encoder() = default;
     virtual QString name() const = 0;
-    // Encodes (or hands on) one capture; forceKey asks for an IDR frame (a segment starts).
+    // Encodes (or hands on) one capture (a picture of the options' size); forceKey asks for an IDR frame (a segment starts).
     // Returns an error text, empty when fine. Packets may come out later than their capture.
     virtual QString push(Capture &capture, bool forceKey, std::vector<EncodedPacket> &out) = 0;
     virtual const H264Parameters &parameters() const = 0;

@@ -1,9 +1,25 @@
 #include "encode/EncoderChain.h"
 
-#include "FfmpegLog.h"
 #include "encode/CopyEncoder.h"
+#include "encode/HardwarePresence.h"
+#include "encode/X264Encoder.h"
+#include "plugin/FfmpegModule.h"
 
 namespace hlscam {
+
+namespace {
+
+std::unique_ptr<Encoder> openNamed(const EncoderOptions &options, QString *why)
+{
+    if (options.codec == QLatin1String("libx264"))
+        return X264Encoder::open(options, why);
+    if (*why = missingEncoderHardware(options.codec); !why->isEmpty())
+        return nullptr;
+    FfmpegBackend *ffmpeg = ffmpegBackend(why);
+    return ffmpeg ? ffmpeg->encoder(options, why) : nullptr;
+}
+
+}  // namespace
 
 QStringList encoderCandidates(const QString &configured, bool sourceGivesH264)
 {
@@ -20,7 +36,6 @@ QStringList encoderCandidates(const QString &configured, bool sourceGivesH264)
 EncoderChoice openEncoder(const QString &configured, const H264Parameters *sourceH264,
                           EncoderOptions options)
 {
-    ff::installLogging();
     EncoderChoice choice;
     for (const QString &name : encoderCandidates(configured, sourceH264 != nullptr)) {
         if (name == QLatin1String("copy")) {
@@ -33,7 +48,7 @@ EncoderChoice openEncoder(const QString &configured, const H264Parameters *sourc
         }
         options.codec = name;
         QString why;
-        if (auto encoder = FfmpegEncoder::open(options, &why)) {
+        if (auto encoder = openNamed(options, &why)) {
             choice.encoder = std::move(encoder);
             return choice;
         }

@@ -3,7 +3,6 @@
 #pragma once
 
 #include "encode/Encoder.h"
-#include "encode/FfmpegEncoder.h"
 
 #include <QStringList>
 #include <memory>
@@ -20,7 +19,8 @@ struct EncoderChoice {
 };
 
 // Opens the first candidate that works. sourceH264 is the source's H.264 stream, if any.
-// options.codec is ignored: the candidates decide it.
+// options.codec is ignored: the candidates decide it. libx264 is built in; the hardware
+// encoders come from the FFmpeg module, loaded only when their hardware is present.
 EncoderChoice openEncoder(const QString &configured, const H264Parameters *sourceH264,
                           EncoderOptions options);
 

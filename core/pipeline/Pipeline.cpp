@@ -1,19 +1,16 @@
 #include "pipeline/Pipeline.h"
 
-#include "FfmpegLog.h"
+#include "Clock.h"
 #include "Logging.h"
-#include "capture/DemuxSource.h"
 #include "capture/DeviceCatalog.h"
 #include "capture/TestPatternSource.h"
+#include "capture/UnavailableSource.h"
 #include "encode/EncoderChain.h"
 #include "hls/Fmp4Packager.h"
+#include "plugin/FfmpegModule.h"
 
 #include <QDateTime>
 #include <QThread>
-
-extern "C" {
-#include <libavutil/time.h>
-}
 
 namespace hlscam {
 
@@ -51,7 +48,6 @@ Pipeline::Pipeline(const CameraSettings &camera, const HlsSettings &hls, QObject
       m_hls(hls),
       m_store(std::make_unique<SegmentStore>(firstMsn(hls.segmentMs), hls.windowSegments + 2))
 {
-    ff::installLogging();
 }
 
 Pipeline::~Pipeline() { stop(); }
@@ -131,9 +127,14 @@ std::unique_ptr<Source> Pipeline::makeSource()
     }
     if (device == QLatin1String("testpattern"))
         return std::make_unique<TestPatternSource>(c.width, c.height, c.fps);
+    // Cameras and files are read with FFmpeg, from the module loaded on this first use.
+    QString why;
+    FfmpegBackend *ffmpeg = ffmpegBackend(&why);
+    if (!ffmpeg)
+        return std::make_unique<UnavailableSource>(device, why);
     if (device.startsWith(QLatin1String("/dev/")))
-        return DemuxSource::camera(device, c.width, c.height, c.fps, decodeH264);
-    return DemuxSource::file(device, decodeH264);
+        return ffmpeg->camera(device, c.width, c.height, c.fps, decodeH264);
+    return ffmpeg->file(device, c.width, c.height, decodeH264);
 }
 
 void Pipeline::sleepInterruptible(int ms)
@@ -193,7 +194,7 @@ bool Pipeline::streamOnce(Source &source)
     const qint64 segmentUs = m_hls.segmentMs * 1000LL;
     const qint64 halfFrameUs = 500000 / m_camera.fps;
     qint64 lastKeyUs = std::numeric_limits<qint64>::min() / 2;
-    const qint64 startedUs = av_gettime_relative();
+    const qint64 startedUs = monotonicUs();
     std::vector<EncodedPacket> packets;
     QString error;
     while (!m_stop) {
@@ -225,7 +226,7 @@ bool Pipeline::streamOnce(Source &source)
     packager.finish();
     if (!error.isEmpty() && !m_stop)
         setState(PipelineState::Retrying, error);
-    return av_gettime_relative() - startedUs >= kHealthyRunUs;
+    return monotonicUs() - startedUs >= kHealthyRunUs;
 }
 
 }  // namespace hlscam

@@ -1,5 +1,6 @@
 // Several cameras from one config file: the test pattern, an H.264 file passed through without
-// re-encoding, and a camera that is not there (retried in the background, never fatal).
+// re-encoding, the same file decoded, scaled and encoded again, and a camera that is not there
+// (retried in the background, never fatal). Files come through the FFmpeg module.
 #include "ServiceProcess.h"
 
 #include <QFile>
@@ -20,6 +21,9 @@ private Q_SLOTS:
     void cleanupTestCase();
     void everyConfiguredCameraHasAPlaylist();
     void anH264FileIsPassedThrough();
+    void aDecodedFileIsScaledAndEncoded();
+    void filesLoadTheFfmpegModule();
+    void withoutTheModuleAFileIsAClearError();
     void aMissingCameraIsRetriedNotFatal();
     void aBrokenSourceResumesWithADiscontinuity();
 
@@ -45,6 +49,7 @@ void TestCameras::initTestCase()
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.write(QStringLiteral("[camera.cam0]\ndevice = testpattern\nwidth = 320\nheight = 180\n\n"
                            "[camera.clip]\ndevice = %1\n\n"
+                           "[camera.scaled]\ndevice = %1\nencoder = libx264\nwidth = 160\nheight = 90\n\n"
                            "[camera.gone]\ndevice = /dev/video99\n\n"
                            "[camera.flaky]\ndevice = %2\n")
                 .arg(clip, m_dir.filePath(QStringLiteral("flaky.mp4")))
@@ -75,6 +80,45 @@ void TestCameras::anH264FileIsPassedThrough()
     QCOMPARE(v["codec_name"].toString(), QStringLiteral("h264"));
     QCOMPARE(v["width"].toInt(), 320);  // the file's own size: nothing was re-encoded
     QCOMPARE(v["height"].toInt(), 240);
+}
+
+void TestCameras::aDecodedFileIsScaledAndEncoded()
+{
+    QTRY_VERIFY2_WITH_TIMEOUT(m_service.log().contains("scaled encoding with libx264"), m_service.log().constData(), 10000);
+    QString error;
+    const QJsonObject v = m_service.probeVideo(QStringLiteral("/cam/scaled/index.m3u8"), kUser, kPassword, &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(v["codec_name"].toString(), QStringLiteral("h264"));
+    QCOMPARE(v["width"].toInt(), 160);  // decoded and scaled by the module, encoded by core
+    QCOMPARE(v["height"].toInt(), 90);
+}
+
+void TestCameras::filesLoadTheFfmpegModule()
+{
+    QVERIFY2(m_service.log().contains("loaded the FFmpeg module"), m_service.log().constData());
+    QFile maps(QStringLiteral("/proc/%1/maps").arg(m_service.pid()));
+    QVERIFY(maps.open(QIODevice::ReadOnly));
+    const QByteArray mapped = maps.readAll();
+    for (const char *library : {"hlscam_ffmpeg.so", "libavformat", "libavcodec"})
+        QVERIFY2(mapped.contains(library), library);
+}
+
+void TestCameras::withoutTheModuleAFileIsAClearError()
+{
+    // The binary alone, without hlscam_ffmpeg.so beside it or installed: the file camera says
+    // what is missing and is retried; the service runs on.
+    const QString lonely = m_dir.filePath(QStringLiteral("alone/hlscam"));
+    QVERIFY(QDir().mkpath(QFileInfo(lonely).path()));
+    QVERIFY(QFile::copy(QStringLiteral(HLSCAM_BINARY), lonely));
+    ServiceProcess service;
+    service.setBinary(lonely);
+    QVERIFY(service.addUser(kUser, kPassword));
+    QVERIFY2(service.start({QStringLiteral("--source"), m_dir.filePath(QStringLiteral("clip.mp4"))}),
+             service.log().constData());
+    QTRY_VERIFY2_WITH_TIMEOUT(service.log().contains("need the FFmpeg module, which is not installed"),
+                              service.log().constData(), 10000);
+    QCOMPARE(service.get(QStringLiteral("/healthz")).status, 200);
+    QCOMPARE(service.stop(), 0);
 }
 
 void TestCameras::aMissingCameraIsRetriedNotFatal()

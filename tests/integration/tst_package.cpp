@@ -23,8 +23,10 @@ private Q_SLOTS:
     void maintainerScriptsParse();
     void lintianFindsNothing();
     void packagedBinaryServesOnPackagedConfig();
+    void packagedModuleReadsAFile();
 
 private:
+    void checkStrippedAndHardened(const QString &binary);
     // Runs a program to completion; stdout and stderr merged.
     QByteArray run(const QString &program, const QStringList &args, int *exitCode = nullptr);
     QTemporaryDir m_dir;
@@ -78,7 +80,10 @@ void TestPackage::controlFieldsAndDependencies()
     QCOMPARE(field("Version"), QByteArray(HLSCAM_VERSION));
     const QByteArray depends = field("Depends");
     // Found by dpkg-shlibdeps from the binary...
-    for (const char *lib : {"libqt6core6", "libqt6network6", "libqt6httpserver6", "libavcodec59", "libavformat59", "libcrypt1"})
+    for (const char *lib : {"libqt6core6", "libqt6network6", "libqt6httpserver6", "libx264-164", "libcrypt1"})
+        QVERIFY2(depends.contains(lib), depends.constData());
+    // ...and from the FFmpeg module...
+    for (const char *lib : {"libavcodec59", "libavformat59", "libswscale6"})
         QVERIFY2(depends.contains(lib), depends.constData());
     // ...and what it needs without linking: libavdevice is opened when a camera is, adduser and
     // deb-systemd-helper run in the maintainer scripts.
@@ -115,7 +120,8 @@ void TestPackage::filesWhereDebianWantsThem()
     for (const char *path : {"/usr/bin/hlscam", "/lib/systemd/system/hlscam.service",
                              "/usr/share/man/man1/hlscam.1.gz", "/usr/share/doc/hlscam/copyright",
                              "/usr/share/doc/hlscam/changelog.gz",
-                             "/usr/share/doc/hlscam/examples/fail2ban/jail.conf"})
+                             "/usr/share/doc/hlscam/examples/fail2ban/jail.conf",
+                             "/usr/" HLSCAM_MODULE_DIR "/hlscam_ffmpeg.so"})
         QVERIFY2(QFileInfo::exists(m_root + QLatin1String(path)), path);
     // The manual page renders (man's own check: no warnings from groff).
     int code = -1;
@@ -130,8 +136,13 @@ void TestPackage::binaryIsStrippedAndHardened()
 #ifndef HLSCAM_HARDENED
     QSKIP("built with HLSCAM_HARDENING=OFF (a sanitizer build)");
 #endif
-    const QString binary = m_root + QStringLiteral("/usr/bin/hlscam");
-    qInfo("packaged binary: %lld bytes", QFileInfo(binary).size());
+    for (const char *path : {"/usr/bin/hlscam", "/usr/" HLSCAM_MODULE_DIR "/hlscam_ffmpeg.so"})
+        checkStrippedAndHardened(m_root + QLatin1String(path));
+}
+
+void TestPackage::checkStrippedAndHardened(const QString &binary)
+{
+    qInfo("packaged %s: %lld bytes", qPrintable(QFileInfo(binary).fileName()), QFileInfo(binary).size());
     const QByteArray sections = run(QStringLiteral("readelf"), {QStringLiteral("-SW"), binary});
     for (const char *section : {".debug_info", ".symtab", ".comment"})
         QVERIFY2(!sections.contains(section), section);
@@ -193,6 +204,33 @@ void TestPackage::packagedBinaryServesOnPackagedConfig()
     QVERIFY2(!video.isEmpty(), qPrintable(error + QString::fromUtf8(service.log())));
     QCOMPARE(video.value(QStringLiteral("codec_name")).toString(), QStringLiteral("h264"));
     QCOMPARE(video.value(QStringLiteral("width")).toInt(), 640);
+    QCOMPARE(service.stop(), 0);
+}
+
+void TestPackage::packagedModuleReadsAFile()
+{
+    // The installed binary finds the installed FFmpeg module (../lib/hlscam/ from bin/) and
+    // passes an H.264 file through.
+    const QString clip = m_dir.filePath(QStringLiteral("clip.mp4"));
+    int code = -1;
+    const QByteArray log = run(QStringLiteral("ffmpeg"), {"-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
+                                                         "-t", "2", "-c:v", "libx264", "-g", "25", "-pix_fmt", "yuv420p", clip},
+                               &code);
+    QVERIFY2(code == 0, log.constData());
+    ServiceProcess service;
+    service.setBinary(m_root + QStringLiteral("/usr/bin/hlscam"));
+    QVERIFY(service.addUser(QStringLiteral("owner"), QStringLiteral("pw-owner")));
+    QVERIFY2(service.start({QStringLiteral("--config"), m_root + QStringLiteral("/etc/hlscam/hlscam.conf"),
+                            QStringLiteral("--source"), clip}),
+             service.log().constData());
+    QString error;
+    const QJsonObject video = service.probeVideo(QStringLiteral("/cam/cam0/index.m3u8"), QStringLiteral("owner"),
+                                                 QStringLiteral("pw-owner"), &error);
+    QVERIFY2(!video.isEmpty(), qPrintable(error + QString::fromUtf8(service.log())));
+    QCOMPARE(video.value(QStringLiteral("width")).toInt(), 320);  // the file's own, passed through
+    const QByteArray expected = "loaded the FFmpeg module " +
+        QDir::cleanPath(m_root + QStringLiteral("/usr/" HLSCAM_MODULE_DIR "/hlscam_ffmpeg.so")).toUtf8();
+    QVERIFY2(service.log().contains(expected), service.log().constData());
     QCOMPARE(service.stop(), 0);
 }
 

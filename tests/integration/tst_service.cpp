@@ -39,6 +39,7 @@ private Q_SLOTS:
     void onlyGetAndHead();
     void viewerPageAndPlayerAreServed();
     void ffprobeReadsTheStream();
+    void theTestPatternMapsNoFfmpeg();
     void firstStartCreatedAnAdminOnce();
     void usersListShowsRolesNotHashes();
     void badConfigNamesFileLineAndKey();
@@ -202,6 +203,18 @@ void TestService::ffprobeReadsTheStream()
     QCOMPARE(v["codec_name"].toString(), QStringLiteral("h264"));
     QCOMPARE(v["width"].toInt(), 640);
     QCOMPARE(v["height"].toInt(), 360);
+}
+
+void TestService::theTestPatternMapsNoFfmpeg()
+{
+    // libx264 and our own MP4 writer: the FFmpeg module and its ~25 MB of libraries are loaded
+    // only for cameras, files and hardware encoders (tst_cameras sees them loaded).
+    QFile maps(QStringLiteral("/proc/%1/maps").arg(m_service.pid()));
+    QVERIFY(maps.open(QIODevice::ReadOnly));
+    const QByteArray mapped = maps.readAll();
+    QVERIFY(mapped.contains("libx264"));
+    for (const char *library : {"hlscam_ffmpeg", "libavcodec", "libavformat", "libavutil", "libswscale"})
+        QVERIFY2(!mapped.contains(library), library);
 }
 
 void TestService::firstStartCreatedAnAdminOnce()

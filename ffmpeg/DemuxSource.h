@@ -1,9 +1,14 @@
 // A source read through libavformat: a V4L2 camera (libavdevice's video4linux2 input) or a media
-// file played in a loop. H.264 is handed on as packets (passthrough); anything else is decoded.
+// file played in a loop. H.264 is handed on as packets (passthrough); anything else is decoded
+// and converted to I420 of the configured size.
 #pragma once
 
+#include "Ffmpeg.h"
+#include "FrameConverter.h"
 #include "capture/FramePacer.h"
 #include "capture/Source.h"
+
+#include <memory>
 
 #include <QStringList>
 
@@ -16,7 +21,7 @@ public:
     static std::unique_ptr<DemuxSource> camera(const QString &device, int width, int height, int fps,
                                                bool decodeH264);
     // A media file, looped and paced to its frame rate.
-    static std::unique_ptr<DemuxSource> file(const QString &path, bool decodeH264);
+    static std::unique_ptr<DemuxSource> file(const QString &path, int width, int height, bool decodeH264);
     ~DemuxSource() override;
 
     QString open() override;
@@ -43,6 +48,7 @@ private:
     qint64 m_fileSize = -1;  // a file's size when opened: one that changed since is read again
     qint64 m_lastPacketUs = 0;  // monotonic time of the last video packet (or of opening)  // files: video packets read since opening or looping
     ff::CodecContextPtr m_decoder;
+    std::unique_ptr<FrameConverter> m_converter;  // decoded frames to the encoder's picture
     H264Parameters m_h264;  // the stream, when it is handed on as H.264
     std::unique_ptr<FramePacer> m_pacer;  // files only: a camera paces itself
     QString m_description;

@@ -1,12 +1,8 @@
-#include "encode/FfmpegEncoder.h"
+#include "FfmpegEncoder.h"
 
 #include "FfmpegLog.h"
 #include "Logging.h"
 
-extern "C" {
-#include <libavutil/opt.h>
-#include <libavutil/pixdesc.h>
-}
 
 namespace hlscam {
 
@@ -41,16 +37,8 @@ std::unique_ptr<FfmpegEncoder> FfmpegEncoder::open(const EncoderOptions &options
     c->rc_buffer_size = int(c->bit_rate);  // one second of VBV keeps segment sizes even
     c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER | AV_CODEC_FLAG_LOW_DELAY;
 
-    AVDictionary *opts = nullptr;
-    if (options.codec == QLatin1String("libx264")) {
-        av_dict_set(&opts, "preset", "ultrafast", 0);
-        av_dict_set(&opts, "tune", "zerolatency", 0);
-        av_dict_set(&opts, "forced-idr", "1", 0);
-        av_dict_set(&opts, "sc_threshold", "0", 0);  // no scene-cut key frames between segments
-    }
     ff::clearLastError();
-    const int err = avcodec_open2(c, codec, &opts);
-    av_dict_free(&opts);
+    const int err = avcodec_open2(c, codec, nullptr);
     if (err < 0) {
         // FFmpeg's own words ("Could not find a valid device") say more than the error code.
         const QString detail = ff::lastError();
@@ -64,49 +52,28 @@ std::unique_ptr<FfmpegEncoder> FfmpegEncoder::open(const EncoderOptions &options
     return e;
 }
 
-const AVFrame *FfmpegEncoder::scaled(const AVFrame *frame)
-{
-    if (frame->width == m_options.width && frame->height == m_options.height &&
-        frame->format == kEncoderFormat)
-        return frame;
-    // sws_getCachedContext keeps the context while the input stays the same.
-    m_scaler.reset(sws_getCachedContext(m_scaler.release(), frame->width, frame->height,
-                                        AVPixelFormat(frame->format), m_options.width,
-                                        m_options.height, kEncoderFormat, SWS_BILINEAR, nullptr,
-                                        nullptr, nullptr));
-    if (!m_scaler)
-        return nullptr;
-    if (!m_scaledFrame) {
-        m_scaledFrame = ff::makeFrame();
-        m_scaledFrame->width = m_options.width;
-        m_scaledFrame->height = m_options.height;
-        m_scaledFrame->format = kEncoderFormat;
-        if (av_frame_get_buffer(m_scaledFrame.get(), 0) < 0)
-            return nullptr;
-    }
-    if (av_frame_make_writable(m_scaledFrame.get()) < 0)
-        return nullptr;
-    sws_scale(m_scaler.get(), frame->data, frame->linesize, 0, frame->height, m_scaledFrame->data,
-              m_scaledFrame->linesize);
-    return m_scaledFrame.get();
-}
-
 QString FfmpegEncoder::push(Capture &capture, bool forceKey, std::vector<EncodedPacket> &out)
 {
-    if (!capture.frame)
+    const Picture &picture = capture.picture;
+    if (picture.isNull())
         return QStringLiteral("%1: the source gave H.264, not a picture").arg(name());
-    const AVFrame *input = scaled(capture.frame.get());
-    if (!input)
-        return QStringLiteral("%1: cannot convert %2x%3 %4 to %5x%6")
+    if (picture.width != m_options.width || picture.height != m_options.height)
+        return QStringLiteral("%1: the source gave %2x%3, not %4x%5")
             .arg(name())
-            .arg(capture.frame->width)
-            .arg(capture.frame->height)
-            .arg(QString::fromLatin1(av_get_pix_fmt_name(AVPixelFormat(capture.frame->format))))
+            .arg(picture.width)
+            .arg(picture.height)
             .arg(m_options.width)
             .arg(m_options.height);
 
+    // The frame points into the picture; libavcodec copies what it keeps (it is not refcounted).
     ff::FramePtr frame = ff::makeFrame();
-    av_frame_ref(frame.get(), input);
+    frame->format = kEncoderFormat;
+    frame->width = picture.width;
+    frame->height = picture.height;
+    for (int i = 0; i < 3; ++i) {
+        frame->data[i] = const_cast<uint8_t *>(picture.plane(i));
+        frame->linesize[i] = picture.stride(i);
+    }
     frame->pts = capture.monoUs;
     frame->pict_type = forceKey ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE;
     m_wallByMono.emplace_back(capture.monoUs, capture.wallUs);

@@ -1,9 +1,11 @@
-#include "capture/DemuxSource.h"
+#include "DemuxSource.h"
 
+#include "FfmpegLog.h"
 #include "Logging.h"
 
 extern "C" {
 #include <libavdevice/version.h>
+#include <libavutil/pixdesc.h>
 #include <libavutil/time.h>
 }
 
@@ -55,10 +57,12 @@ std::unique_ptr<DemuxSource> DemuxSource::camera(const QString &device, int widt
     return s;
 }
 
-std::unique_ptr<DemuxSource> DemuxSource::file(const QString &path, bool decodeH264)
+std::unique_ptr<DemuxSource> DemuxSource::file(const QString &path, int width, int height, bool decodeH264)
 {
     std::unique_ptr<DemuxSource> s(new DemuxSource);
     s->m_decodeH264 = decodeH264;
+    s->m_width = width;
+    s->m_height = height;
     s->m_url = path;
     s->m_inputFormats = {QString()};
     s->m_description = path;
@@ -115,6 +119,7 @@ QString DemuxSource::openDecoder()
     const int err = avcodec_open2(m_decoder.get(), codec, nullptr);
     if (err < 0)
         return QStringLiteral("%1: decoder: %2").arg(m_url, ff::errorText(err));
+    m_converter = std::make_unique<FrameConverter>(m_width, m_height);
     return {};
 }
 
@@ -221,7 +226,8 @@ ReadStatus DemuxSource::read(Capture &out)
             out.monoUs = av_gettime_relative();
         out.wallUs = av_gettime();
         if (!m_decoder) {
-            out.packet = std::move(packet);
+            out.h264 = QByteArray(reinterpret_cast<const char *>(packet->data), packet->size);
+            out.h264Key = packet->flags & AV_PKT_FLAG_KEY;
             return ReadStatus::Ok;
         }
         int err = avcodec_send_packet(m_decoder.get(), packet.get());
@@ -230,10 +236,21 @@ ReadStatus DemuxSource::read(Capture &out)
             qCDebug(lcCapture) << m_url << "dropped a picture it could not decode:" << ff::errorText(err);
             continue;  // one corrupt MJPEG frame is not a reason to reopen the camera
         }
-        out.frame = ff::makeFrame();
-        err = avcodec_receive_frame(m_decoder.get(), out.frame.get());
-        if (err == 0)
-            return ReadStatus::Ok;
+        ff::FramePtr frame = ff::makeFrame();
+        err = avcodec_receive_frame(m_decoder.get(), frame.get());
+        if (err == 0) {
+            out.picture = m_converter->convert(frame.get());
+            if (!out.picture.isNull())
+                return ReadStatus::Ok;
+            m_error = QStringLiteral("%1: cannot convert %2x%3 %4 to %5x%6 yuv420p")
+                          .arg(m_url)
+                          .arg(frame->width)
+                          .arg(frame->height)
+                          .arg(QString::fromLatin1(av_get_pix_fmt_name(AVPixelFormat(frame->format))))
+                          .arg(m_width)
+                          .arg(m_height);
+            return ReadStatus::Failed;
+        }
         if (err != AVERROR(EAGAIN)) {
             m_error = QStringLiteral("%1: decoder: %2").arg(m_url, ff::errorText(err));
             return ReadStatus::Failed;

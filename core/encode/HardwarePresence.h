@@ -1,0 +1,12 @@
+// Whether this machine has what a hardware H.264 encoder needs, checked without FFmpeg: the
+// FFmpeg module (and its libraries) is loaded for a hardware encoder only when one can exist.
+#pragma once
+
+#include <QString>
+
+namespace hlscam {
+
+// Empty when `codec` (h264_v4l2m2m, h264_omx) may work here; else why it cannot.
+QString missingEncoderHardware(const QString &codec, const QString &devDir = QStringLiteral("/dev"));
+
+}  // namespace hlscam

@@ -1,0 +1,35 @@
+// libx264, called directly: the software encoder every machine has. Preset ultrafast, tune
+// zerolatency (one picture in, one packet out), constant bitrate with a one-second VBV, IDR
+// frames exactly where the pipeline asks (segment starts) and nowhere else.
+#pragma once
+
+#include "encode/Encoder.h"
+
+#include <deque>
+#include <memory>
+#include <utility>
+
+typedef struct x264_t x264_t;
+
+namespace hlscam {
+
+class X264Encoder final : public Encoder {
+public:
+    // Opens the encoder; on failure returns nullptr and sets *error to why.
+    static std::unique_ptr<X264Encoder> open(const EncoderOptions &options, QString *error);
+    ~X264Encoder() override;
+
+    QString name() const override { return QStringLiteral("libx264"); }
+    QString push(Capture &capture, bool forceKey, std::vector<EncodedPacket> &out) override;
+    const H264Parameters &parameters() const override { return m_parameters; }
+
+private:
+    explicit X264Encoder(const EncoderOptions &options) : m_options(options) {}
+
+    EncoderOptions m_options;
+    x264_t *m_encoder = nullptr;
+    H264Parameters m_parameters;
+    std::deque<std::pair<qint64, qint64>> m_wallByMono;  // pictures inside the encoder
+};
+
+}  // namespace hlscam

@@ -1,0 +1,167 @@
+// libx264 called directly: SPS/PPS out of band, one packet per picture, IDR frames exactly where
+// asked, capture clocks carried through, the bitrate kept, and a stream ffprobe decodes.
+#include "capture/TestPatternSource.h"
+#include "encode/X264Encoder.h"
+#include "hls/H264Bitstream.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace hlscam;
+
+class TestX264 : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void parameterSetsAreOutOfBand();
+    void keyFramesExactlyWhereAsked();
+    void keepsTheBitrate();
+    void refusesWhatItCannotEncode();
+    void ffprobeDecodesTheStream();
+
+private:
+    // Encodes `frames` pattern pictures at 25 fps, forcing IDR frames at `keys`.
+    std::vector<EncodedPacket> encode(X264Encoder &encoder, int frames, const QList<int> &keys);
+
+    EncoderOptions m_options;
+    std::unique_ptr<TestPatternSource> m_source;
+};
+
+void TestX264::initTestCase()
+{
+    m_options.width = 320;
+    m_options.height = 180;
+    m_options.bitrateKbps = 400;
+    m_source = std::make_unique<TestPatternSource>(320, 180, 1000);  // 1000 fps: no waiting
+    QVERIFY(m_source->open().isEmpty());
+}
+
+std::vector<EncodedPacket> TestX264::encode(X264Encoder &encoder, int frames, const QList<int> &keys)
+{
+    std::vector<EncodedPacket> out;
+    for (int i = 0; i < frames; ++i) {
+        Capture capture;
+        if (m_source->read(capture) != ReadStatus::Ok)
+            return {};
+        capture.monoUs = 5'000'000 + i * 40'000;
+        capture.wallUs = 1'700'000'000'000'000 + i * 40'000 + 7;
+        const size_t before = out.size();
+        if (!encoder.push(capture, keys.contains(i), out).isEmpty() || out.size() != before + 1)
+            return {};  // zerolatency: exactly one packet per picture, at once
+    }
+    return out;
+}
+
+void TestX264::parameterSetsAreOutOfBand()
+{
+    QString error;
+    auto encoder = X264Encoder::open(m_options, &error);
+    QVERIFY2(encoder, qPrintable(error));
+    QCOMPARE(encoder->name(), QStringLiteral("libx264"));
+    const H264Parameters &p = encoder->parameters();
+    QCOMPARE(p.width, 320);
+    QCOMPARE(p.height, 180);
+    const h264::ParameterSets sets = h264::readExtradata(p.extradata);
+    QCOMPARE(sets.sps.size(), 1);
+    QCOMPARE(sets.pps.size(), 1);
+    QCOMPARE(sets.nalLengthSize, 0);  // Annex B
+    QVERIFY(!h264::decoderConfiguration(sets).isEmpty());
+    // ...and not repeated in the key frames: they are in the init segment.
+    const std::vector<EncodedPacket> packets = encode(*encoder, 2, {0});
+    QCOMPARE(packets.size(), size_t(2));
+    QVERIFY(h264::parameterSetsInBand(packets[0].data).isEmpty());
+}
+
+void TestX264::keyFramesExactlyWhereAsked()
+{
+    QString error;
+    EncoderOptions options = m_options;
+    options.gopFrames = 25;
+    auto encoder = X264Encoder::open(options, &error);
+    QVERIFY2(encoder, qPrintable(error));
+    const std::vector<EncodedPacket> packets = encode(*encoder, 40, {0, 10, 35});
+    QCOMPARE(packets.size(), size_t(40));
+    QList<int> keys;
+    for (int i = 0; i < 40; ++i) {
+        QCOMPARE(packets[size_t(i)].monoUs, 5'000'000 + i * 40'000);
+        QCOMPARE(packets[size_t(i)].wallUs, 1'700'000'000'000'000 + i * 40'000 + 7);
+        if (packets[size_t(i)].key) {
+            keys << i;
+            bool idr = false;
+            for (QByteArrayView nal : h264::splitAnnexB(packets[size_t(i)].data))
+                idr = idr || h264::nalType(nal) == h264::kNalIdr;
+            QVERIFY2(idr, qPrintable(QString::number(i)));
+        }
+    }
+    QCOMPARE(keys, (QList<int>{0, 10, 35}));  // no scene cut, no early GOP end
+}
+
+void TestX264::keepsTheBitrate()
+{
+    QString error;
+    auto encoder = X264Encoder::open(m_options, &error);
+    QVERIFY2(encoder, qPrintable(error));
+    const std::vector<EncodedPacket> packets = encode(*encoder, 100, {0, 25, 50, 75});
+    QCOMPARE(packets.size(), size_t(100));
+    qint64 bytes = 0;
+    for (const EncodedPacket &p : packets)
+        bytes += p.data.size();
+    const double kbps = bytes * 8.0 / 4.0 / 1000.0;  // 4 s
+    qInfo("400 kb/s asked, %.0f kb/s given", kbps);
+    QVERIFY2(kbps > 100 && kbps < 600, qPrintable(QString::number(kbps)));
+}
+
+void TestX264::refusesWhatItCannotEncode()
+{
+    QString error;
+    auto encoder = X264Encoder::open(m_options, &error);
+    QVERIFY2(encoder, qPrintable(error));
+    std::vector<EncodedPacket> out;
+    Capture wrongSize;
+    wrongSize.picture = Picture::allocate(640, 360);
+    QVERIFY(encoder->push(wrongSize, false, out).contains(QLatin1String("640x360, not 320x180")));
+    Capture h264;
+    h264.h264 = QByteArray::fromHex("0000000165");
+    QVERIFY(encoder->push(h264, false, out).contains(QLatin1String("not a picture")));
+    QVERIFY(out.empty());
+
+    EncoderOptions odd = m_options;
+    odd.width = 0;
+    QVERIFY(!X264Encoder::open(odd, &error));
+    QVERIFY2(error.contains(QLatin1String("cannot encode")), qPrintable(error));
+}
+
+void TestX264::ffprobeDecodesTheStream()
+{
+    QString error;
+    auto encoder = X264Encoder::open(m_options, &error);
+    QVERIFY2(encoder, qPrintable(error));
+    const std::vector<EncodedPacket> packets = encode(*encoder, 50, {0, 25});
+    QCOMPARE(packets.size(), size_t(50));
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("stream.h264"));
+    QFile f(file);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(encoder->parameters().extradata);
+    for (const EncodedPacket &p : packets)
+        f.write(p.data);
+    f.close();
+    QProcess probe;
+    probe.start(QStringLiteral("ffprobe"), {"-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
+                                            "stream=codec_name,width,height,pix_fmt,nb_read_frames", "-of", "json", file});
+    QVERIFY(probe.waitForFinished(30000));
+    QCOMPARE(probe.exitCode(), 0);
+    const QJsonObject s = QJsonDocument::fromJson(probe.readAllStandardOutput())["streams"].toArray().first().toObject();
+    QCOMPARE(s["codec_name"].toString(), QStringLiteral("h264"));
+    QCOMPARE(s["width"].toInt(), 320);
+    QCOMPARE(s["height"].toInt(), 180);
+    QCOMPARE(s["pix_fmt"].toString(), QStringLiteral("yuv420p"));
+    QCOMPARE(s["nb_read_frames"].toString().toInt(), 50);
+}
+
+QTEST_GUILESS_MAIN(TestX264)
+#include "tst_x264.moc"
