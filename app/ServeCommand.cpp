@@ -13,6 +13,7 @@
 #include "config/CameraOverrides.h"
 #include "config/ConfigLoader.h"
 #include "http/HttpServer.h"
+#include "net/DnsSdAnnouncer.h"
 #include "net/Listener.h"
 #include "net/TlsFiles.h"
 #include "pipeline/Pipeline.h"
@@ -221,6 +222,11 @@ int serve(const QStringList &args)
                                "without a password ([auth] in the config file)\n";
     for (Pipeline *p : std::as_const(pipelines))
         p->start();
+    // Found on the LAN by the desktop app and DNS-SD browsers; goodbye when it goes out of scope.
+    std::optional<DnsSdAnnouncer> announcer;
+    if (settings.server.announce &&
+        !announcer.emplace(settings.server.announceName, tcp->serverPort(), bool(tls), tcp->serverAddress()).start(&error))
+        QTextStream(stderr) << "hlscam: not announced on the LAN: " << error << "\n";
     SystemdNotifier systemd(pipelines, [&server](const QString &camera) { return server.viewers(camera); });
 
     QTextStream err(stderr);
