@@ -17,7 +17,8 @@ constexpr int kAnnouncements = 3;     // §8.3: at least two, one second apart
 constexpr int kAnnounceIntervalMs = 1000;
 constexpr int kConflictDeferMs = 1000;  // §8.2: the loser of a simultaneous probe waits a second
 constexpr int kInterfaceCheckMs = 30000;  // a DHCP lease or a new link shows up within this
-constexpr qint64 kMulticastGapMs = 1000;  // §6: once a second per record and interface
+constexpr qint64 kMulticastGapMs = 1000;  // §6: once a second per record and interface...
+constexpr qint64 kDefendGapMs = 250;      // ...but a probe for our name is answered within 250 ms
 constexpr int kMaxUnicastPerSecond = 50;  // legacy answers, so we cannot be used as an amplifier
 constexpr int kMaxRenames = 50;
 
@@ -210,7 +211,7 @@ QList<dns::Record> DnsSdAnnouncer::recordsOn(const LinkInterface &link) const
         addresses += link.addresses(QAbstractSocket::IPv6Protocol);
     if (isWildcard())
         return dnssd::records(m_service, addresses);
-    addresses.removeIf([this](const QHostAddress &a) { return !a.isEqual(m_bound, QHostAddress::TolerantConversion); });
+    addresses.removeIf([this](const QHostAddress &a) { return a != m_bound; });
     return dnssd::records(m_service, addresses);
 }
 
@@ -225,20 +226,20 @@ QList<LinkInterface> DnsSdAnnouncer::reachableLinks() const
     if (!isWildcard())
         links.removeIf([this](const LinkInterface &l) {
             return std::none_of(l.entries.begin(), l.entries.end(), [this](const QNetworkAddressEntry &e) {
-                return e.ip().isEqual(m_bound, QHostAddress::TolerantConversion);
+                return e.ip() == m_bound;
             });
         });
     return links;
 }
 
 void DnsSdAnnouncer::sendMulticast(const LinkInterface &link, const QList<dns::Record> &answers,
-                                   const QList<dns::Record> &additionals)
+                                   const QList<dns::Record> &additionals, qint64 gapMs)
 {
     const qint64 now = m_clock.elapsed();
     dnssd::Reply reply;
     for (const dns::Record &r : answers) {
         qint64 &last = m_lastMulticast[recordKey(link.index(), r)];
-        if (last != 0 && now - last < kMulticastGapMs)
+        if (last != 0 && now - last < gapMs)
             continue;
         last = now;
         reply.answers.append(r);
@@ -310,11 +311,12 @@ void DnsSdAnnouncer::answer(const dns::Message &query, const QNetworkDatagram &d
     // §6: an answer holding a shared record waits 20-120 ms, so responders do not collide.
     const int delay = reply.uniqueOnly() ? 0 : int(QRandomGenerator::global()->bounded(20, 121));
     const int index = link.index();
-    QTimer::singleShot(delay, this, [this, index, reply] {
+    const qint64 gap = query.authorities.isEmpty() ? kMulticastGapMs : kDefendGapMs;
+    QTimer::singleShot(delay, this, [this, index, reply, gap] {
         if (m_state != State::Announced)
             return;
         if (const LinkInterface *l = findLink(m_links, index))
-            sendMulticast(*l, reply.answers, reply.additionals);
+            sendMulticast(*l, reply.answers, reply.additionals, gap);
     });
 }
 

@@ -59,7 +59,7 @@ private:
     QList<LinkInterface> reachableLinks() const;
     bool isWildcard() const;
     void sendMulticast(const LinkInterface &link, const QList<dns::Record> &answers,
-                       const QList<dns::Record> &additionals = {});
+                       const QList<dns::Record> &additionals = {}, qint64 gapMs = 1000);
     bool unicastAllowed();
 
     dnssd::Service m_service;
