@@ -3,6 +3,7 @@
 // answer which query.
 #include "net/DnsMessage.h"
 #include "net/DnsSdRecords.h"
+#include "net/LinkInterfaces.h"
 
 #include <QtTest>
 
@@ -277,6 +278,36 @@ private Q_SLOTS:
         QVERIFY(multicast.questions.isEmpty());
         QVERIFY(multicast.answers[0].cacheFlush);
         QCOMPARE(multicast.answers[0].ttl, dnssd::kHostTtl);
+    }
+
+    // RFC 6762 §11: only sources on one of the interfaces' subnets are answered.
+    void onLinkSources_data()
+    {
+        QTest::addColumn<QString>("source");
+        QTest::addColumn<bool>("onLink");
+        QTest::newRow("same /24") << "192.168.1.77" << true;
+        QTest::newRow("the interface itself") << "192.168.1.10" << true;
+        QTest::newRow("next /24") << "192.168.2.77" << false;
+        QTest::newRow("far away") << "203.0.113.9" << false;
+        QTest::newRow("IPv6 link-local") << "fe80::1234" << true;
+        QTest::newRow("IPv6 in the /64") << "2001:db8:1:2::99" << true;
+        QTest::newRow("IPv6 elsewhere") << "2001:db8:9::1" << false;
+    }
+
+    void onLinkSources()
+    {
+        QFETCH(QString, source);
+        QFETCH(bool, onLink);
+        QNetworkAddressEntry v4;
+        v4.setIp(QHostAddress(QStringLiteral("192.168.1.10")));
+        v4.setPrefixLength(24);
+        QNetworkAddressEntry v6;
+        v6.setIp(QHostAddress(QStringLiteral("2001:db8:1:2::10")));
+        v6.setPrefixLength(64);
+        const QList<LinkInterface> links{{QNetworkInterface(), {v4, v6}}};
+        QCOMPARE(isOnLink(links, QHostAddress(source), 0), onLink);
+        // Arrived on another interface: that interface's subnets count, not this one's.
+        QVERIFY(!isOnLink(links, QHostAddress(QStringLiteral("192.168.1.77")), 99));
     }
 };
 
