@@ -11,6 +11,7 @@
 #include "config/ConfigLoader.h"
 #include "config/StatePaths.h"
 #include "http/HttpServer.h"
+#include "net/DnsSdAnnouncer.h"
 #include "pipeline/Pipeline.h"
 
 #include <QCoreApplication>
@@ -161,6 +162,13 @@ int serve(const QStringList &args)
     if (settings.auth.anonymousViewers)
         QTextStream(stderr) << "hlscam: anonymous = viewer: anyone who can reach this service can watch "
                                "without a password ([auth] in the config file)\n";
+    // Found on the LAN by the desktop app and DNS-SD browsers; goodbye when it goes out of scope.
+    std::optional<DnsSdAnnouncer> announcer;
+    QString announceError;
+    if (settings.server.announce
+        && !announcer.emplace(settings.server.announceName, service.port(), service.scheme() == QLatin1String("https"), service.address())
+                .start(&announceError))
+        QTextStream(stderr) << "hlscam: not announced on the LAN: " << announceError << "\n";
     HttpServer *server = service.http();
     SystemdNotifier systemd(pipelines, [server](const QString &camera) { return server->viewers(camera); });
 
