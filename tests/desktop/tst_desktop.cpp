@@ -40,6 +40,7 @@ private Q_SLOTS:
     void unbansAnAddress();
     void appliesCameraSettings();
     void remembersTheBoard();
+    void findsTheBoardOnTheLan();
     void runsALocalServiceThroughTheApi();
 
 private:
@@ -360,6 +361,23 @@ void TestDesktop::remembersTheBoard()
     QTRY_VERIFY_WITH_TIMEOUT(find("recentList")->property("count").toInt() >= 1, 5000);
     QVERIFY(!QSettings().value(QStringLiteral("recent")).toByteArray().contains(kPassword.toUtf8()));  // never the password
     shot(QStringLiteral("connect"));
+}
+
+// The service announces itself (mDNS/DNS-SD, here on loopback, where it listens); the connect
+// page lists it, and a click puts its address in the form.
+void TestDesktop::findsTheBoardOnTheLan()
+{
+    auto *boards = find<hlscam::ui::JsonListModel>("discoveredBoards");
+    QVERIFY(boards);
+    const QString address = QStringLiteral("127.0.0.1:%1").arg(m_service.port());
+    QTRY_VERIFY_WITH_TIMEOUT(boards->find(QStringLiteral("address"), address) >= 0, 10000);
+    qInfo("found: %s at %s", qPrintable(boards->get(boards->find(QStringLiteral("address"), address)).value(QStringLiteral("name")).toString()),
+          qPrintable(address));
+    QVERIFY(type("addressField", QString()));
+    QTRY_VERIFY_WITH_TIMEOUT(find<QQuickItem>(qPrintable(QStringLiteral("found-") + address)) != nullptr, 5000);
+    QVERIFY(click(qPrintable(QStringLiteral("found-") + address)));
+    QCOMPARE(find("addressField")->property("text").toString(), address);
+    shot(QStringLiteral("connect-found"));
 }
 
 void TestDesktop::runsALocalServiceThroughTheApi()

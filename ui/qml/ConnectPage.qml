@@ -125,8 +125,8 @@ Pane {
 
             Label { text: qsTr("On this network"); font.bold: true; Layout.topMargin: 16 }
             DiscoveredList {
-                onPicked: function(hostPort) {
-                    addressInput.text = hostPort
+                onPicked: function(address) {
+                    addressInput.text = address
                     passwordInput.forceActiveFocus()
                 }
                 Layout.fillWidth: true
