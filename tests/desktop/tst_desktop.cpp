@@ -42,6 +42,7 @@ private Q_SLOTS:
     void remembersTheBoard();
     void findsTheBoardOnTheLan();
     void runsALocalServiceThroughTheApi();
+    void hlscamDesktopStartsTheApp();
 
 private:
     // An object of the window by objectName: QML children, or items a view created (delegates
@@ -396,6 +397,30 @@ void TestDesktop::runsALocalServiceThroughTheApi()
     QVERIFY(QFile::exists(Session::localStateDir() + QStringLiteral("/users")));
     QVERIFY(click("disconnectButton"));
     QTRY_VERIFY_WITH_TIMEOUT(!m_session->connected(), 5000);
+}
+
+// `hlscam desktop` hands over to hlscam-desktop beside it (the service binary links no GUI):
+// the same process goes on running the app, with its window on this display, until told to stop.
+void TestDesktop::hlscamDesktopStartsTheApp()
+{
+    QProcess app;
+    app.setProcessChannelMode(QProcess::MergedChannels);
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("HOME"), m_home.path());
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.filePath(QStringLiteral("config")));
+    app.setProcessEnvironment(env);
+    app.start(QStringLiteral(HLSCAM_BINARY), {QStringLiteral("desktop")});
+    QVERIFY(app.waitForStarted());
+    QTest::qWait(3000);
+    const QByteArray output = app.readAll();
+    QVERIFY2(app.state() == QProcess::Running, output.constData());
+    QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(app.processId()));
+    QVERIFY(cmdline.open(QIODevice::ReadOnly));
+    QVERIFY2(cmdline.readAll().startsWith(QFile::encodeName(QFileInfo(QStringLiteral(HLSCAM_BINARY)).absolutePath()) + "/hlscam-desktop"),
+             "hlscam desktop did not become hlscam-desktop");
+    QVERIFY2(!output.contains("qrc:/qml/"), output.constData());  // no QML error
+    app.terminate();
+    QVERIFY(app.waitForFinished(10000));
 }
 
 int main(int argc, char *argv[])
