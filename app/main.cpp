@@ -4,6 +4,7 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
+#include <QStandardPaths>
 #include <QTextStream>
 
 #include <cerrno>
@@ -30,14 +31,22 @@ const char *kUsage =
     "\n"
     "Run `hlscam <command> --help` for a command's options.\n";
 
+// hlscam-desktop beside this binary (a build tree, one install prefix), else on the PATH (the
+// board's package in /usr/bin, the desktop app from a source install in /usr/local/bin).
+QString desktopProgram()
+{
+    const QString beside = QCoreApplication::applicationDirPath() + QStringLiteral("/hlscam-desktop");
+    return QFileInfo(beside).isExecutable() ? beside : QStandardPaths::findExecutable(QStringLiteral("hlscam-desktop"));
+}
+
 // The desktop app is its own executable beside this one (it links Qt Quick and Multimedia; the
 // service must not). Replaces this process; returns only when it cannot be started.
 int startDesktop(const QStringList &args)
 {
-    const QString desktop = QCoreApplication::applicationDirPath() + QStringLiteral("/hlscam-desktop");
-    if (!QFileInfo(desktop).isExecutable()) {
-        QTextStream(stderr) << "hlscam: the desktop app is not installed here (" << desktop
-                            << " is missing; it is built when Qt Quick and Qt Multimedia are found, HLSCAM_GUI=ON)\n";
+    const QString desktop = desktopProgram();
+    if (desktop.isEmpty()) {
+        QTextStream(stderr) << "hlscam: the desktop app is not installed (no hlscam-desktop beside hlscam or on the PATH; "
+                               "it is built when Qt Quick and Qt Multimedia are found, HLSCAM_GUI=ON)\n";
         return hlscam::app::kExitFailure;
     }
     std::vector<QByteArray> storage{QFile::encodeName(desktop)};
@@ -79,8 +88,7 @@ int main(int argc, char *argv[])
         return startDesktop(args);
     // `hlscam` alone, started from a desktop's menu or file manager, opens the app; in a
     // terminal it prints the usage as before.
-    if (command.isEmpty() && inDesktopSession() && !::isatty(STDIN_FILENO)
-        && QFileInfo(QCoreApplication::applicationDirPath() + QStringLiteral("/hlscam-desktop")).isExecutable())
+    if (command.isEmpty() && inDesktopSession() && !::isatty(STDIN_FILENO) && !desktopProgram().isEmpty())
         return startDesktop(args);
     if (command == QLatin1String("serve"))
         return serve(args);
