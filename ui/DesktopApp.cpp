@@ -11,6 +11,8 @@
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
 
+#include <cstdio>
+
 namespace hlscam::ui {
 
 void prepareEnvironment()
@@ -53,6 +55,14 @@ QUrl mainWindowUrl()
 int runDesktop(int argc, char *argv[])
 {
     prepareEnvironment();
+    if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
+        && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
+        // Qt would abort with a page about platform plugins; say what is missing instead.
+        std::fputs("hlscam-desktop: no display to open a window on (DISPLAY and WAYLAND_DISPLAY are unset): "
+                   "start it in a desktop session, or over `ssh -X`. The service itself is `hlscam serve`.\n",
+                   stderr);
+        return 2;
+    }
     QGuiApplication app(argc, argv);
     setUp();
     QQmlApplicationEngine engine;
