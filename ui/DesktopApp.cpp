@@ -13,12 +13,19 @@
 
 #include <cstdio>
 
+extern "C" {
+#include <libavutil/log.h>
+}
+
 namespace hlscam::ui {
 
 void prepareEnvironment()
 {
     if (!qEnvironmentVariableIsSet("QT_MEDIA_BACKEND"))
         qputenv("QT_MEDIA_BACKEND", "ffmpeg");
+    // FFmpeg's own chatter (each playlist line it skips, each URL it opens) only when asked for.
+    if (!qEnvironmentVariableIsSet("QT_FFMPEG_DEBUG"))
+        av_log_set_level(AV_LOG_ERROR);
 }
 
 void registerQmlTypes()

@@ -36,7 +36,10 @@ Pane {
     // again once the live edge it starts from (3 segments back) is all new.
     Connections {
         target: page.session
-        function onPreviewRestarted() { afterRestart.restart() }
+        function onPreviewRestarted() {
+            player.stop()  // rather than pictures decoded with the old stream's parameters
+            afterRestart.restart()
+        }
     }
     Timer {
         id: afterRestart
