@@ -34,6 +34,7 @@ private Q_SLOTS:
     void cleanupTestCase();
     void unreachableServiceIsShown();
     void wrongPasswordIsShown();
+    void bannedComputerIsTold();
     void connectsAndThePreviewMoves();
     void previewLatency();
     void addsAUserAndListsIt();
@@ -208,6 +209,28 @@ void TestDesktop::wrongPasswordIsShown()
     QTRY_VERIFY_WITH_TIMEOUT(errorShown().contains(QLatin1String("Wrong user name or password")), 10000);
     QVERIFY(!m_session->connected());
     shot(QStringLiteral("connect-wrong-password"));
+}
+
+// A service that does not spare this computer: two wrong passwords ban it, and the next attempt
+// is told why the board hangs up (closed at accept, before a byte is read).
+void TestDesktop::bannedComputerIsTold()
+{
+    ServiceProcess strict;
+    QVERIFY(strict.addUser(kAdmin, kPassword, QStringLiteral("admin")));
+    QVERIFY(strict.start(strict.configArgs("[bans]\nmaxretry = 2\nignoreip = 127.0.0.9/32\n")
+                         + QStringList{QStringLiteral("--source"), QStringLiteral("testpattern")}));
+    const QString address = QStringLiteral("127.0.0.1:%1").arg(strict.port());
+    for (int i = 0; i < 2; ++i) {
+        QVERIFY(login(address, kAdmin, QStringLiteral("wrong %1").arg(i)));
+        QTRY_VERIFY_WITH_TIMEOUT(errorShown().contains(QLatin1String("Wrong user name or password")), 10000);
+        m_session->clearError();
+    }
+    QVERIFY(login(address, kAdmin, kPassword));
+    QTRY_VERIFY_WITH_TIMEOUT(errorShown().contains(QLatin1String("may be banned")), 10000);
+    QVERIFY(!m_session->connected());
+    qInfo("shown: %s", qPrintable(errorShown()));
+    shot(QStringLiteral("connect-banned"));
+    m_session->clearError();
 }
 
 void TestDesktop::connectsAndThePreviewMoves()
