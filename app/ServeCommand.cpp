@@ -5,16 +5,13 @@
 #include "SystemdNotifier.h"
 #include "StopSignals.h"
 
+#include "Service.h"
 #include "auth/AddressSet.h"
-#include "auth/Authenticator.h"
-#include "auth/BanStore.h"
-#include "auth/UrlToken.h"
-#include "auth/UsersFile.h"
 #include "config/CameraOverrides.h"
 #include "config/ConfigLoader.h"
+#include "config/StatePaths.h"
 #include "http/HttpServer.h"
-#include "net/Listener.h"
-#include "net/TlsFiles.h"
+#include "net/DnsSdAnnouncer.h"
 #include "pipeline/Pipeline.h"
 
 #include <QCoreApplication>
@@ -27,28 +24,9 @@ namespace hlscam::app {
 
 namespace {
 
-QString urlHost(const QHostAddress &a)
-{
-    return a.protocol() == QAbstractSocket::IPv6Protocol ? QStringLiteral("[%1]").arg(a.toString())
-                                                         : a.toString();
-}
-
 bool isWildcard(const QHostAddress &a)
 {
     return a == QHostAddress::Any || a == QHostAddress::AnyIPv4 || a == QHostAddress::AnyIPv6;
-}
-
-// Where a person can open the page: the bound address, or for a wildcard, this machine's own.
-QStringList openUrls(const QString &scheme, const QHostAddress &bound, quint16 port)
-{
-    QStringList urls;
-    if (!isWildcard(bound))
-        return {QStringLiteral("%1://%2:%3/").arg(scheme, urlHost(bound)).arg(port)};
-    urls << QStringLiteral("%1://localhost:%2/").arg(scheme).arg(port);
-    for (const QHostAddress &a : QNetworkInterface::allAddresses())
-        if (!a.isLoopback() && a.protocol() == QAbstractSocket::IPv4Protocol && !a.isLinkLocal())
-            urls << QStringLiteral("%1://%2:%3/").arg(scheme, a.toString()).arg(port);
-    return urls;
 }
 
 // Passwords in Basic auth travel readable over plain HTTP: say so loudly when the service can be
@@ -162,71 +140,41 @@ int serve(const QStringList &args)
     std::optional<Settings> loaded = serveSettings(parser);
     if (!loaded)
         return kExitUsage;
-    Settings settings = *loaded;
-    if (!prepareStateDir(settings))
-        return kExitFailure;
-    const QString usersPath = usersFilePath(settings);
-    QString error;
-    if (std::optional<QString> password = ensureAdmin(usersPath, &error)) {
+    raiseDescriptorLimit();
+    StopSignals stopSignals;
+    Service service(*loaded);
+    bool usageError = false;
+    if (const QString error = service.start(&usageError); !error.isEmpty()) {
+        QTextStream(stderr) << "hlscam: " << error << "\n";
+        return usageError ? kExitUsage : kExitFailure;
+    }
+    if (const std::optional<QString> &password = service.firstRunPassword()) {
         // Shown once, on the first start: it is not stored anywhere in clear.
         QTextStream(stderr) << "\n"
                             << "hlscam: first start: created user 'admin' (role admin) with password\n"
                             << "\n    " << *password << "\n\n"
                             << "hlscam: it is shown only this once; change it with `hlscam users passwd admin`\n\n";
-    } else if (!error.isEmpty()) {
-        QTextStream(stderr) << "hlscam: " << error << "\n";
-        return kExitFailure;
     }
-
-    std::optional<QSslConfiguration> tls;
-    if (!settings.server.tlsCert.isEmpty()) {
-        tls = loadTlsFiles(settings.server.tlsCert, settings.server.tlsKey, &error);
-        if (!tls) {
-            QTextStream(stderr) << "hlscam: " << error << "\n";
-            return kExitUsage;
-        }
-    }
-    std::optional<QByteArray> tokenSecret = UrlToken::loadOrCreateSecret(tokenKeyPath(settings), &error);
-    if (!tokenSecret) {
-        QTextStream(stderr) << "hlscam: " << error << "\n";
-        return kExitFailure;
-    }
-    BanStore bans(bansFilePath(settings), settings.bans);
-    if (QString e = bans.load(); !e.isEmpty())
-        QTextStream(stderr) << "hlscam: " << e << "\n";
-    bans.watch();
-    raiseDescriptorLimit();
-
-    StopSignals stopSignals;
-    Authenticator authenticator(usersPath, *tokenSecret);
-    std::vector<std::unique_ptr<Pipeline>> owned;
-    QList<Pipeline *> pipelines;
-    for (const CameraSettings &camera : std::as_const(settings.cameras)) {
-        owned.push_back(std::make_unique<Pipeline>(camera, settings.hls));
-        pipelines.append(owned.back().get());
-    }
-
-    HttpServer server(pipelines, &authenticator, &bans, settings);
-    auto *tcp = new Listener(settings.server, &bans, tls, &server);
-    if (!tcp->listen(settings.server.address, settings.server.port)) {
-        QTextStream(stderr) << "hlscam: cannot listen on " << urlHost(settings.server.address) << ":"
-                            << settings.server.port << ": " << tcp->errorString() << "\n";
-        return kExitFailure;
-    }
-    server.bindListener(tcp);
-    if (!tls)
-        warnIfExposed(tcp->serverAddress());
+    const Settings &settings = service.settings();
+    const QList<Pipeline *> &pipelines = service.pipelines();
+    if (service.scheme() == QLatin1String("http"))
+        warnIfExposed(service.address());
     if (settings.auth.anonymousViewers)
         QTextStream(stderr) << "hlscam: anonymous = viewer: anyone who can reach this service can watch "
                                "without a password ([auth] in the config file)\n";
-    for (Pipeline *p : std::as_const(pipelines))
-        p->start();
-    SystemdNotifier systemd(pipelines, [&server](const QString &camera) { return server.viewers(camera); });
+    // Found on the LAN by the desktop app and DNS-SD browsers; goodbye when it goes out of scope.
+    std::optional<DnsSdAnnouncer> announcer;
+    QString announceError;
+    if (settings.server.announce
+        && !announcer.emplace(settings.server.announceName, service.port(), service.scheme() == QLatin1String("https"), service.address())
+                .start(&announceError))
+        QTextStream(stderr) << "hlscam: not announced on the LAN: " << announceError << "\n";
+    HttpServer *server = service.http();
+    SystemdNotifier systemd(pipelines, [server](const QString &camera) { return server->viewers(camera); });
 
     QTextStream err(stderr);
-    const QString scheme = tls ? QStringLiteral("https") : QStringLiteral("http");
-    err << "hlscam: listening on " << scheme << "://" << urlHost(tcp->serverAddress()) << ":" << tcp->serverPort() << "/\n";
-    err << "hlscam: open " << openUrls(scheme, tcp->serverAddress(), tcp->serverPort()).join(QStringLiteral(" or ")) << "\n";
+    err << "hlscam: listening on " << service.scheme() << "://" << urlHost(service.address()) << ":" << service.port() << "/\n";
+    err << "hlscam: open " << openUrls(service.scheme(), service.address(), service.port()).join(QStringLiteral(" or ")) << "\n";
     err.flush();
 
     QObject::connect(&stopSignals, &StopSignals::stopRequested, qApp, &QCoreApplication::quit);
@@ -234,8 +182,7 @@ int serve(const QStringList &args)
     // re-reads the config file.
     QObject::connect(&stopSignals, &StopSignals::reloadRequested, qApp, [&] {
         systemd.send("RELOADING=1");
-        authenticator.reload();
-        if (const QString e = bans.load(); !e.isEmpty())
+        if (const QString e = service.reloadUsersAndBans(); !e.isEmpty())
             QTextStream(stderr) << "hlscam: " << e << "\n";
         QTextStream(stderr) << "hlscam: reloaded users and bans (SIGHUP)\n";
         reloadConfig(parser, settings, pipelines);
@@ -243,8 +190,7 @@ int serve(const QStringList &args)
     });
     const int status = QCoreApplication::exec();
     systemd.send("STOPPING=1");
-    for (Pipeline *p : std::as_const(pipelines))
-        p->stop();
+    service.stop();
     return status;
 }
 

@@ -3,11 +3,8 @@
 #include "Commands.h"
 #include "config/ConfigLoader.h"
 
-#include <QDir>
 #include <QFile>
 #include <QTextStream>
-
-#include <unistd.h>
 
 namespace hlscam::app {
 
@@ -58,57 +55,6 @@ std::optional<Settings> loadSettings(const QCommandLineParser &parser)
     if (parser.isSet(QStringLiteral("state-dir")))
         settings.paths.stateDir = parser.value(QStringLiteral("state-dir"));
     return settings;
-}
-
-QString stateDir(const Settings &settings)
-{
-    if (!settings.paths.stateDir.isEmpty())
-        return settings.paths.stateDir;
-    // systemd's StateDirectory= sets this; a root service uses the FHS place; a user, XDG's.
-    const QString systemd = qEnvironmentVariable("STATE_DIRECTORY");
-    if (!systemd.isEmpty())
-        return systemd.split(QLatin1Char(':')).first();
-    if (::geteuid() == 0)
-        return QStringLiteral("/var/lib/hlscam");
-    QString xdg = qEnvironmentVariable("XDG_STATE_HOME");
-    if (xdg.isEmpty())
-        xdg = QDir::homePath() + QStringLiteral("/.local/state");
-    return xdg + QStringLiteral("/hlscam");
-}
-
-bool prepareStateDir(const Settings &settings)
-{
-    const QString dir = stateDir(settings);
-    if (QDir(dir).exists())
-        return true;
-    if (!QDir().mkpath(dir)) {
-        QTextStream(stderr) << "hlscam: cannot create the state directory " << dir << "\n";
-        return false;
-    }
-    QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
-    return true;
-}
-
-QString usersFilePath(const Settings &settings)
-{
-    if (!settings.auth.usersFile.isEmpty())
-        return settings.auth.usersFile;
-    return stateDir(settings) + QStringLiteral("/users");
-}
-
-QString bansFilePath(const Settings &settings)
-{
-    return stateDir(settings) + QStringLiteral("/bans.json");
-}
-
-QString cameraOverridesPath(const Settings &settings)
-{
-    return stateDir(settings) + QStringLiteral("/cameras.conf");
-}
-
-QString tokenKeyPath(const Settings &settings)
-{
-    return stateDir(settings) + QStringLiteral("/token.key");
 }
 
 }  // namespace hlscam::app

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "config/Settings.h"
+#include "config/StatePaths.h"
 
 #include <QCommandLineParser>
 #include <optional>
@@ -16,12 +17,5 @@ std::optional<Settings> loadSettings(const QCommandLineParser &parser);
 // Returns an exit status to stop with, or nullopt to go on.
 std::optional<int> parseOrExit(QCommandLineParser &parser, const QStringList &args);
 
-QString stateDir(const Settings &settings);
-// Creates the state directory (owner-only) when it is missing; prints why not and returns false.
-bool prepareStateDir(const Settings &settings);
-QString usersFilePath(const Settings &settings);
-QString bansFilePath(const Settings &settings);
-QString cameraOverridesPath(const Settings &settings);  // camera changes made through the API
-QString tokenKeyPath(const Settings &settings);
 
 }  // namespace hlscam::app

@@ -102,8 +102,12 @@ int users(const QStringList &args)
     const std::optional<Settings> settings = loadSettings(parser);
     if (!settings)
         return kExitUsage;
-    if (action != QLatin1String("list") && !prepareStateDir(*settings))
-        return kExitFailure;
+    if (action != QLatin1String("list")) {
+        if (const QString e = prepareStateDir(*settings); !e.isEmpty()) {
+            err << "hlscam: " << e << "\n";
+            return kExitFailure;
+        }
+    }
 
     UsersFile file(usersFilePath(*settings));
     if (QString e = file.load(); !e.isEmpty()) {

@@ -2,7 +2,14 @@
 #include "Commands.h"
 
 #include <QCoreApplication>
+#include <QFile>
+#include <QFileInfo>
+#include <QStandardPaths>
 #include <QTextStream>
+
+#include <cerrno>
+#include <unistd.h>
+#include <vector>
 
 namespace {
 
@@ -18,9 +25,46 @@ const char *kUsage =
     "  devices                 list V4L2 cameras, their formats and sizes\n"
     "  config check [--config FILE]           validate a configuration file\n"
     "  pattern [--size WxH] [--fps N] [--seconds N]  the stamped test pattern as raw yuv420p on stdout\n"
+    "  desktop                 the desktop app: preview and manage a board, or run one here\n"
+    "                          (also what `hlscam` alone opens in a desktop session)\n"
     "  version\n"
     "\n"
     "Run `hlscam <command> --help` for a command's options.\n";
+
+// hlscam-desktop beside this binary (a build tree, one install prefix), else on the PATH (the
+// board's package in /usr/bin, the desktop app from a source install in /usr/local/bin).
+QString desktopProgram()
+{
+    const QString beside = QCoreApplication::applicationDirPath() + QStringLiteral("/hlscam-desktop");
+    return QFileInfo(beside).isExecutable() ? beside : QStandardPaths::findExecutable(QStringLiteral("hlscam-desktop"));
+}
+
+// The desktop app is its own executable beside this one (it links Qt Quick and Multimedia; the
+// service must not). Replaces this process; returns only when it cannot be started.
+int startDesktop(const QStringList &args)
+{
+    const QString desktop = desktopProgram();
+    if (desktop.isEmpty()) {
+        QTextStream(stderr) << "hlscam: the desktop app is not installed (no hlscam-desktop beside hlscam or on the PATH; "
+                               "it is built when Qt Quick and Qt Multimedia are found, HLSCAM_GUI=ON)\n";
+        return hlscam::app::kExitFailure;
+    }
+    std::vector<QByteArray> storage{QFile::encodeName(desktop)};
+    for (const QString &a : args)
+        storage.push_back(a.toLocal8Bit());
+    std::vector<char *> argv;
+    for (QByteArray &a : storage)
+        argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    QTextStream(stderr) << "hlscam: cannot start " << desktop << ": " << qt_error_string(errno) << "\n";
+    return hlscam::app::kExitFailure;
+}
+
+bool inDesktopSession()
+{
+    return !qEnvironmentVariableIsEmpty("DISPLAY") || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
+}
 
 }  // namespace
 
@@ -40,6 +84,12 @@ int main(int argc, char *argv[])
     QStringList args = app.arguments().mid(1);
     const QString command = args.isEmpty() ? QString() : args.takeFirst();
     using namespace hlscam::app;
+    if (command == QLatin1String("desktop"))
+        return startDesktop(args);
+    // `hlscam` alone, started from a desktop's menu or file manager, opens the app; in a
+    // terminal it prints the usage as before.
+    if (command.isEmpty() && inDesktopSession() && !::isatty(STDIN_FILENO) && !desktopProgram().isEmpty())
+        return startDesktop(args);
     if (command == QLatin1String("serve"))
         return serve(args);
     if (command == QLatin1String("users"))

@@ -219,6 +219,19 @@ const KeyDef kKeys[] = {
          if (e.isEmpty()) s.settings.server.idleTimeoutS = int(sec);
          return e;
      }},
+    {"server", "announce",
+     [](const QString &v, State &s) { return readBool(v, s.settings.server.announce); }},
+    {"server", "announce_name",
+     [](const QString &v, State &s) -> QString {
+         // One DNS label: at most 63 bytes of UTF-8 (RFC 6763 §4.1.1), no control characters.
+         const bool control = std::any_of(v.begin(), v.end(), [](QChar c) { return c.category() == QChar::Other_Control; });
+         if (v.toUtf8().size() > 63 || control)
+             return quoted(v) + QStringLiteral(" is not a service name (allowed: up to 63 bytes of UTF-8 "
+                                               "text without control characters, e.g. Garden camera; "
+                                               "empty for \"hlscam on <host name>\")");
+         s.settings.server.announceName = v;
+         return {};
+     }},
     {"camera", "device",
      [](const QString &v, State &s) { return readDevice(v, camera(s).device); }},
     {"camera", "width",

@@ -46,6 +46,9 @@ struct ServerSettings {
     int maxConnectionsPerAddress = 32;   // from one client address (proxies exempt)
     int headerTimeoutS = 10;             // to send a whole request once it has begun
     int idleTimeoutS = 60;               // a kept-alive connection with nothing to do
+    // Multicast DNS service discovery (DnsSdAnnouncer): the service says on the LAN where it is.
+    bool announce = true;
+    QString announceName;  // the instance name people see; empty: "hlscam on <host name>"
 
     bool operator==(const ServerSettings &) const = default;
 };

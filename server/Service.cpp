@@ -1,0 +1,130 @@
+#include "Service.h"
+
+#include "auth/Authenticator.h"
+#include "auth/BanStore.h"
+#include "auth/UrlToken.h"
+#include "auth/UsersFile.h"
+#include "config/StatePaths.h"
+#include "http/HttpServer.h"
+#include "net/Listener.h"
+#include "net/TlsFiles.h"
+#include "pipeline/Pipeline.h"
+
+#include <QNetworkInterface>
+
+namespace hlscam {
+
+namespace {
+
+bool isWildcard(const QHostAddress &a)
+{
+    return a == QHostAddress::Any || a == QHostAddress::AnyIPv4 || a == QHostAddress::AnyIPv6;
+}
+
+}  // namespace
+
+QString urlHost(const QHostAddress &a)
+{
+    return a.protocol() == QAbstractSocket::IPv6Protocol ? QStringLiteral("[%1]").arg(a.toString())
+                                                         : a.toString();
+}
+
+QStringList openUrls(const QString &scheme, const QHostAddress &bound, quint16 port)
+{
+    QStringList urls;
+    if (!isWildcard(bound))
+        return {QStringLiteral("%1://%2:%3/").arg(scheme, urlHost(bound)).arg(port)};
+    urls << QStringLiteral("%1://localhost:%2/").arg(scheme).arg(port);
+    for (const QHostAddress &a : QNetworkInterface::allAddresses())
+        if (!a.isLoopback() && a.protocol() == QAbstractSocket::IPv4Protocol && !a.isLinkLocal())
+            urls << QStringLiteral("%1://%2:%3/").arg(scheme, a.toString()).arg(port);
+    return urls;
+}
+
+Service::Service(Settings settings) : m_settings(std::move(settings)) {}
+
+Service::~Service()
+{
+    stop();
+}
+
+QString Service::start(bool *usageError)
+{
+    auto fail = [usageError](const QString &error, bool usage = false) {
+        if (usageError)
+            *usageError = usage;
+        return error;
+    };
+    if (QString e = prepareStateDir(m_settings); !e.isEmpty())
+        return fail(e);
+    const QString usersPath = usersFilePath(m_settings);
+    QString error;
+    m_firstRunPassword = ensureAdmin(usersPath, &error);
+    if (!error.isEmpty())
+        return fail(error);
+
+    std::optional<QSslConfiguration> tls;
+    if (!m_settings.server.tlsCert.isEmpty()) {
+        tls = loadTlsFiles(m_settings.server.tlsCert, m_settings.server.tlsKey, &error);
+        if (!tls)
+            return fail(error, true);
+    }
+    m_tls = tls.has_value();
+    std::optional<QByteArray> tokenSecret = UrlToken::loadOrCreateSecret(tokenKeyPath(m_settings), &error);
+    if (!tokenSecret)
+        return fail(error);
+    m_bans = std::make_unique<BanStore>(bansFilePath(m_settings), m_settings.bans);
+    if (QString e = m_bans->load(); !e.isEmpty())
+        qWarning("%s", qPrintable(e));
+    m_bans->watch();
+
+    m_auth = std::make_unique<Authenticator>(usersPath, *tokenSecret);
+    for (const CameraSettings &camera : std::as_const(m_settings.cameras)) {
+        m_owned.push_back(std::make_unique<Pipeline>(camera, m_settings.hls));
+        m_pipelines.append(m_owned.back().get());
+    }
+    m_http = std::make_unique<HttpServer>(m_pipelines, m_auth.get(), m_bans.get(), m_settings);
+    auto *tcp = new Listener(m_settings.server, m_bans.get(), tls, m_http.get());
+    if (!tcp->listen(m_settings.server.address, m_settings.server.port)) {
+        const QString why = QStringLiteral("cannot listen on %1:%2: %3")
+                                .arg(urlHost(m_settings.server.address))
+                                .arg(m_settings.server.port)
+                                .arg(tcp->errorString());
+        delete tcp;
+        return fail(why);
+    }
+    m_http->bindListener(tcp);
+    m_listener = tcp;
+    for (Pipeline *p : std::as_const(m_pipelines))
+        p->start();
+    return {};
+}
+
+void Service::stop()
+{
+    for (Pipeline *p : std::as_const(m_pipelines))
+        p->stop();
+}
+
+QString Service::scheme() const
+{
+    return m_tls ? QStringLiteral("https") : QStringLiteral("http");
+}
+
+QHostAddress Service::address() const
+{
+    return m_listener ? m_listener->serverAddress() : QHostAddress();
+}
+
+quint16 Service::port() const
+{
+    return m_listener ? m_listener->serverPort() : 0;
+}
+
+QString Service::reloadUsersAndBans()
+{
+    m_auth->reload();
+    return m_bans->load();
+}
+
+}  // namespace hlscam

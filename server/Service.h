@@ -1,0 +1,69 @@
+// One running hlscam service: state (users, bans, token key), the cameras' pipelines and the
+// HTTP server on its listener. `hlscam serve` runs one; the desktop app's local mode runs one
+// in-process and manages it through its HTTP API like any remote board.
+#pragma once
+
+#include "config/Settings.h"
+
+#include <QHostAddress>
+#include <QList>
+#include <QString>
+#include <memory>
+#include <optional>
+
+namespace hlscam {
+
+class Authenticator;
+class BanStore;
+class HttpServer;
+class Listener;
+class Pipeline;
+
+class Service {
+public:
+    // `settings` as loaded (config file, overrides, command line); paths not yet created.
+    explicit Service(Settings settings);
+    ~Service();
+    Service(const Service &) = delete;
+    Service &operator=(const Service &) = delete;
+
+    // Creates the state, the first admin (see firstRunPassword), loads TLS files, the token key
+    // and the bans, listens, then starts the cameras. Returns an error a person can act on
+    // (empty on success); `usageError` tells a mistake in the settings from a runtime failure.
+    QString start(bool *usageError = nullptr);
+    // Stops the cameras (the HTTP server goes with the object).
+    void stop();
+
+    // The password of the 'admin' user created by this start, when there was no users file.
+    const std::optional<QString> &firstRunPassword() const { return m_firstRunPassword; }
+    QString scheme() const;
+    QHostAddress address() const;
+    quint16 port() const;
+
+    const Settings &settings() const { return m_settings; }
+    const QList<Pipeline *> &pipelines() const { return m_pipelines; }
+    HttpServer *http() const { return m_http.get(); }
+    Authenticator *authenticator() const { return m_auth.get(); }
+    BanStore *bans() const { return m_bans.get(); }
+
+    // Users and bans files read again (they are also watched); returns the bans error, if any.
+    QString reloadUsersAndBans();
+
+private:
+    Settings m_settings;
+    std::optional<QString> m_firstRunPassword;
+    bool m_tls = false;
+    std::unique_ptr<BanStore> m_bans;
+    std::unique_ptr<Authenticator> m_auth;
+    std::vector<std::unique_ptr<Pipeline>> m_owned;
+    QList<Pipeline *> m_pipelines;
+    std::unique_ptr<HttpServer> m_http;
+    Listener *m_listener = nullptr;  // owned by m_http
+};
+
+// Where a person can open the page: the bound address, or for a wildcard, this machine's own.
+QStringList openUrls(const QString &scheme, const QHostAddress &bound, quint16 port);
+// "[::1]" for IPv6, the address itself otherwise.
+QString urlHost(const QHostAddress &address);
+
+}  // namespace hlscam

@@ -1,0 +1,97 @@
+// Finds hlscam services on the LAN (`_hlscam._tcp.local`, announced by DnsSdAnnouncer): a
+// multicast DNS querier (RFC 6762 §5.2) that asks on every link interface, follows PTR -> SRV/TXT
+// -> A/AAAA, keeps what it learnt until the TTLs run out (asking again at 80-95 % of a TTL, as a
+// cache should), and tells the owner when a service appears, changes or says goodbye. Bounded:
+// at most kMaxRecords records and kMaxServices services are kept, whatever the LAN sends.
+#pragma once
+
+#include "net/DnsMessage.h"
+#include "net/LinkInterfaces.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QHostAddress>
+#include <QList>
+#include <QMetaType>
+#include <QObject>
+#include <QTimer>
+#include <QUrl>
+
+class QNetworkDatagram;
+
+namespace hlscam {
+
+class MdnsSocket;
+
+// One service found: what the UI shows and connects to.
+struct DnsSdService {
+    QString instanceName;          // "hlscam on pi": unique on the LAN, the key of a service
+    QString hostName;              // "pi.local"
+    QList<QHostAddress> addresses; // IPv4 first; IPv6 link-local ones carry their interface
+    quint16 port = 0;
+    bool tls = false;              // TXT tls=1: the service speaks HTTPS
+    QString path = QStringLiteral("/");  // TXT path: the viewer page
+    QString apiPath;               // TXT api: the admin API, "/api/v1"
+    QString version;               // TXT version
+
+    // The viewer page at the first address, e.g. http://192.168.1.20:8080/
+    QUrl url() const;
+    bool operator==(const DnsSdService &) const = default;
+};
+
+class DnsSdBrowser : public QObject {
+    Q_OBJECT
+public:
+    static constexpr int kMaxRecords = 512;
+    static constexpr int kMaxServices = 64;
+
+    explicit DnsSdBrowser(QObject *parent = nullptr);
+    ~DnsSdBrowser() override;
+
+    // Opens UDP 5353 (shared), or an ephemeral port when 5353 cannot be had (then only the
+    // answers to its own queries arrive, and goodbyes are missed until a TTL ends), and queries.
+    bool start(QString *error = nullptr);
+    void stop();
+    // Queries now, and again after 1, 2, 4... seconds (what a "Search again" button wants).
+    void refresh();
+    QList<DnsSdService> services() const { return m_services.values(); }
+    bool hearsGoodbyes() const;  // port 5353 was had
+
+Q_SIGNALS:
+    // A service was found, or one already found changed (address, port, TXT): the same
+    // instanceName replaces the earlier one.
+    void serviceFound(const hlscam::DnsSdService &service);
+    // It said goodbye, or its records expired.
+    void serviceRemoved(const QString &instanceName);
+
+private:
+    struct Cached {
+        dns::Record record;
+        qint64 receivedMs = 0;
+        int interfaceIndex = 0;
+        int refreshesSent = 0;  // of the four at 80, 85, 90 and 95 % of the TTL
+        qint64 expiresMs() const { return receivedMs + qint64(record.ttl) * 1000; }
+    };
+
+    void onDatagram(const QNetworkDatagram &d);
+    void store(const dns::Record &r, int interfaceIndex, qint64 now);
+    bool wanted(const dns::Record &r) const;
+    void sendQuery();
+    void maintain();
+    void reconcile();
+    void ask(QList<dns::Question> questions);
+
+    MdnsSocket *m_socket = nullptr;
+    QList<LinkInterface> m_links;
+    QList<Cached> m_cache;
+    QHash<QString, DnsSdService> m_services;
+    QHash<QString, qint64> m_lastAsked;  // follow-up questions, at most one a second per name
+    QTimer m_queryTimer;
+    int m_queryIntervalMs = 1000;
+    QTimer m_maintenance;
+    QElapsedTimer m_clock;
+};
+
+}  // namespace hlscam
+
+Q_DECLARE_METATYPE(hlscam::DnsSdService)

@@ -1,0 +1,108 @@
+#include "net/MdnsSocket.h"
+
+#include "Logging.h"
+#include "net/DnsMessage.h"
+
+#include <QVariant>
+
+namespace hlscam {
+
+namespace {
+
+constexpr int kMaxDatagramsPerWakeup = 64;  // the event loop gets its turn under a flood
+
+const QAbstractSocket::BindMode kShared = QAbstractSocket::ShareAddress | QAbstractSocket::ReuseAddressHint;
+
+}  // namespace
+
+MdnsSocket::MdnsSocket(QObject *parent) : QObject(parent), m_v4(this), m_v6(this)
+{
+    connect(&m_v4, &QUdpSocket::readyRead, this, [this] { drain(&m_v4); });
+    connect(&m_v6, &QUdpSocket::readyRead, this, [this] { drain(&m_v6); });
+}
+
+QHostAddress MdnsSocket::group(QAbstractSocket::NetworkLayerProtocol protocol)
+{
+    return protocol == QAbstractSocket::IPv6Protocol ? QHostAddress(QStringLiteral("ff02::fb"))
+                                                     : QHostAddress(QStringLiteral("224.0.0.251"));
+}
+
+bool MdnsSocket::open(quint16 port, QString *error)
+{
+    const QAbstractSocket::BindMode mode = port ? kShared : QAbstractSocket::DefaultForPlatform;
+    if (!m_v4.bind(QHostAddress::AnyIPv4, port, mode)) {
+        if (error)
+            *error = QStringLiteral("cannot bind UDP port %1: %2").arg(port).arg(m_v4.errorString());
+        return false;
+    }
+    m_hasV6 = m_v6.bind(QHostAddress::AnyIPv6, port, mode);
+    if (!m_hasV6)
+        qCDebug(lcMdns) << "no IPv6 multicast DNS:" << m_v6.errorString();
+    for (QUdpSocket *s : {&m_v4, &m_v6}) {
+        s->setSocketOption(QAbstractSocket::MulticastTtlOption, QVariant(255));
+        s->setSocketOption(QAbstractSocket::MulticastLoopbackOption, QVariant(1));  // a browser on this machine
+    }
+    return true;
+}
+
+void MdnsSocket::join(const QList<LinkInterface> &links)
+{
+    // Only a socket on 5353 hears the group; an ephemeral querier gets unicast answers.
+    if (m_v4.localPort() != kMdnsPort)
+        return;
+    for (const LinkInterface &old : std::as_const(m_joined)) {
+        if (findLink(links, old.index()))
+            continue;
+        m_v4.leaveMulticastGroup(group(QAbstractSocket::IPv4Protocol), old.iface);
+        if (m_hasV6)
+            m_v6.leaveMulticastGroup(group(QAbstractSocket::IPv6Protocol), old.iface);
+    }
+    for (const LinkInterface &link : links) {
+        if (findLink(m_joined, link.index()))
+            continue;
+        if (!link.addresses(QAbstractSocket::IPv4Protocol).isEmpty() &&
+            !m_v4.joinMulticastGroup(group(QAbstractSocket::IPv4Protocol), link.iface))
+            qCWarning(lcMdns) << "cannot join 224.0.0.251 on" << link.iface.name() << m_v4.errorString();
+        if (m_hasV6 && !link.addresses(QAbstractSocket::IPv6Protocol).isEmpty() &&
+            !m_v6.joinMulticastGroup(group(QAbstractSocket::IPv6Protocol), link.iface))
+            qCDebug(lcMdns) << "cannot join ff02::fb on" << link.iface.name() << m_v6.errorString();
+    }
+    m_joined = links;
+}
+
+void MdnsSocket::sendMulticast(const LinkInterface &link, const QByteArray &packet)
+{
+    if (!link.addresses(QAbstractSocket::IPv4Protocol).isEmpty()) {
+        m_v4.setMulticastInterface(link.iface);
+        m_v4.writeDatagram(packet, group(QAbstractSocket::IPv4Protocol), kMdnsPort);
+    }
+    if (m_hasV6 && !link.addresses(QAbstractSocket::IPv6Protocol).isEmpty()) {
+        m_v6.setMulticastInterface(link.iface);
+        m_v6.writeDatagram(packet, group(QAbstractSocket::IPv6Protocol), kMdnsPort);
+    }
+}
+
+void MdnsSocket::sendTo(const QHostAddress &to, quint16 port, const QByteArray &packet, int interfaceIndex)
+{
+    QNetworkDatagram d(packet, to, port);
+    if (interfaceIndex)
+        d.setInterfaceIndex(uint(interfaceIndex));
+    if (to.protocol() == QAbstractSocket::IPv6Protocol)
+        m_v6.writeDatagram(d);
+    else
+        m_v4.writeDatagram(d);
+}
+
+void MdnsSocket::drain(QUdpSocket *socket)
+{
+    for (int i = 0; i < kMaxDatagramsPerWakeup && socket->hasPendingDatagrams(); ++i) {
+        // Qt reads the whole datagram; anything over the mDNS bound is dropped unparsed.
+        const QNetworkDatagram d = socket->receiveDatagram(dns::kMaxMessageBytes + 1);
+        if (d.isValid() && d.data().size() <= dns::kMaxMessageBytes)
+            Q_EMIT received(d);
+    }
+    if (socket->hasPendingDatagrams())
+        QMetaObject::invokeMethod(this, [this, socket] { drain(socket); }, Qt::QueuedConnection);
+}
+
+}  // namespace hlscam

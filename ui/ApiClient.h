@@ -1,0 +1,54 @@
+// The desktop app's only way to a service: its public HTTP API (/api/v1) with Basic credentials,
+// over QNetworkAccessManager. Turns every failure into a sentence a person can act on.
+#pragma once
+
+#include <QJsonValue>
+#include <QNetworkAccessManager>
+#include <QObject>
+#include <QUrl>
+#include <functional>
+
+namespace hlscam::ui {
+
+struct ApiReply {
+    int status = 0;     // HTTP status; 0 when no answer came
+    QJsonValue json;    // the body, when it was JSON
+    QString error;      // empty on success (2xx); else what went wrong, for a person
+    bool ok() const { return error.isEmpty(); }
+};
+
+class ApiClient : public QObject {
+    Q_OBJECT
+public:
+    explicit ApiClient(QObject *parent = nullptr);
+
+    // "board.local:8080", "http://192.168.1.20:8080", "https://cam.example"; empty URL when the
+    // text is not an address (see lastError).
+    static QUrl serviceUrl(const QString &text, QString *error = nullptr);
+
+    void setService(const QUrl &base, const QString &user, const QString &password);
+    QUrl base() const { return m_base; }
+    QString user() const { return m_user; }
+    // An absolute URL on the service for a path the API returned ("/cam/cam0/index.m3u8?token=").
+    QUrl resolve(const QString &path) const;
+
+    using Done = std::function<void(const ApiReply &)>;
+    // `path` under /api/v1, e.g. "/users"; `body` sent as JSON when not undefined. `done` runs in
+    // this object's thread, never after this object is gone.
+    void call(const QByteArray &method, const QString &path, const QJsonValue &body, Done done);
+    void get(const QString &path, Done done) { call("GET", path, QJsonValue::Undefined, std::move(done)); }
+
+Q_SIGNALS:
+    // A reply said the credentials are no longer good (401), e.g. the password was changed.
+    void unauthorized(const QString &message);
+
+private:
+    ApiReply interpret(class QNetworkReply *reply) const;
+
+    QNetworkAccessManager m_network;
+    QUrl m_base;
+    QString m_user;
+    QByteArray m_authorization;
+};
+
+}  // namespace hlscam::ui

@@ -1,0 +1,35 @@
+#include "LocalService.h"
+
+#include "Service.h"
+
+namespace hlscam::ui {
+
+LocalService::LocalService(Settings settings) : m_settings(std::move(settings))
+{
+    m_thread.setObjectName(QStringLiteral("local-service"));
+    m_context.moveToThread(&m_thread);
+    m_thread.start();
+}
+
+LocalService::~LocalService()
+{
+    QMetaObject::invokeMethod(&m_context, [this] { m_service.reset(); }, Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+}
+
+QString LocalService::start()
+{
+    QString error;
+    QMetaObject::invokeMethod(
+        &m_context,
+        [this, &error] {
+            m_service = std::make_unique<Service>(m_settings);
+            error = m_service->start();
+            m_port = m_service->port();
+        },
+        Qt::BlockingQueuedConnection);
+    return error;
+}
+
+}  // namespace hlscam::ui

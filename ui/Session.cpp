@@ -1,0 +1,293 @@
+#include "Session.h"
+
+#include "LocalService.h"
+#include "auth/UserChange.h"
+#include "auth/UsersFile.h"
+#include "config/CameraOverrides.h"
+#include "config/ConfigLoader.h"
+#include "config/StatePaths.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSettings>
+#include <QStandardPaths>
+
+namespace hlscam::ui {
+
+namespace {
+
+constexpr int kPollMs = 2000;
+constexpr int kRecentMax = 8;
+constexpr qint64 kPreviewTokenSeconds = 12 * 3600;
+const QString kLocalUser = QStringLiteral("desktop");
+
+QStringList statusKeys()
+{
+    return {QStringLiteral("name"), QStringLiteral("state"), QStringLiteral("source"), QStringLiteral("encoder_in_use"),
+            QStringLiteral("encoders_passed_over"), QStringLiteral("width"), QStringLiteral("height"), QStringLiteral("fps"),
+            QStringLiteral("bitrate"), QStringLiteral("viewers"), QStringLiteral("last_error"), QStringLiteral("frames"),
+            QStringLiteral("part_delay_ms"), QStringLiteral("last_part_age_ms")};
+}
+
+QString perUserConfigPath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) + QStringLiteral("/hlscam/hlscam.conf");
+}
+
+}  // namespace
+
+Session::Session(QObject *parent)
+    : QObject(parent),
+      m_cameras(statusKeys()),
+      m_recent({QStringLiteral("address"), QStringLiteral("user")})
+{
+    m_poll.setInterval(kPollMs);
+    connect(&m_poll, &QTimer::timeout, this, &Session::pollStatus);
+    m_tokenRenewal.setInterval(int(kPreviewTokenSeconds - 3600) * 1000);
+    connect(&m_tokenRenewal, &QTimer::timeout, this, &Session::renewPreviewToken);
+    connect(&m_api, &ApiClient::unauthorized, this, [this](const QString &message) {
+        if (!connected())
+            return;
+        disconnectFrom();
+        setError(message);
+    });
+    const QJsonDocument saved = QJsonDocument::fromJson(QSettings().value(QStringLiteral("recent")).toByteArray());
+    m_recent.setRows(saved.array());
+}
+
+Session::~Session()
+{
+    stopLocal();
+}
+
+QString Session::localStateDir()
+{
+    QString xdg = qEnvironmentVariable("XDG_STATE_HOME");
+    if (xdg.isEmpty())
+        xdg = QDir::homePath() + QStringLiteral("/.local/state");
+    return xdg + QStringLiteral("/hlscam/desktop");
+}
+
+void Session::connectTo(const QString &address, const QString &user, const QString &password)
+{
+    if (m_state != State::Disconnected && !m_local)
+        disconnectFrom();
+    QString error;
+    const QUrl base = ApiClient::serviceUrl(address, &error);
+    if (base.isEmpty())
+        return setError(error);
+    if (user.trimmed().isEmpty())
+        return setError(QStringLiteral("Enter the admin's user name"));
+    setError({});
+    m_address = base.toString();
+    m_api.setService(base, user.trimmed(), password);
+    setProgress(QStringLiteral("Logging in to %1…").arg(base.authority()));
+    setState(State::Connecting);
+    m_api.get(QStringLiteral("/status"), [this, base](const ApiReply &reply) {
+        if (m_state != State::Connecting || m_api.base() != base)
+            return;  // given up or replaced meanwhile
+        setProgress({});
+        if (!reply.ok()) {
+            stopLocal();
+            setState(State::Disconnected);
+            return setError(reply.error);
+        }
+        takeStatus(reply.json.toObject());
+        if (!m_local)
+            remember(base.authority(), m_api.user());
+        setState(State::Connected);
+        renewPreviewToken();
+        m_poll.start();
+        m_tokenRenewal.start();
+    });
+}
+
+void Session::startLocal()
+{
+    disconnectFrom();
+    setError({});
+    Settings settings;
+    const QString config = perUserConfigPath();
+    if (QFile::exists(config)) {
+        const ConfigResult loaded = loadConfigFile(config);
+        if (!loaded.ok())
+            return setError(loaded.error->toString());
+        settings = loaded.settings;
+    }
+    // Only this computer reaches the local service: the app is its one client.
+    settings.server.address = QHostAddress(QHostAddress::LocalHost);
+    settings.server.port = 0;
+    settings.paths.stateDir = localStateDir();
+    settings.paths.cameraOverrides = cameraOverridesPath(settings);
+    if (QString e = prepareStateDir(settings); !e.isEmpty())
+        return setError(e);
+    QStringList notes;
+    if (QString e = applyCameraOverrides(settings.paths.cameraOverrides, settings, &notes); !e.isEmpty())
+        return setError(e);
+
+    setState(State::Connecting);
+    setProgress(QStringLiteral("Starting a service on this computer…"));
+    // The app's own admin login, new at each start: it is never shown or stored in clear.
+    const QString password = UsersFile::generatePassword();
+    UserChange change{UserChange::Kind::Add, kLocalUser, password, Role::Admin};
+    UserChangeResult result = applyUserChange(usersFilePath(settings), change);
+    if (result.outcome == UserChangeResult::Outcome::Exists) {
+        change.kind = UserChange::Kind::Update;
+        result = applyUserChange(usersFilePath(settings), change);
+    }
+    if (!result.ok()) {
+        setState(State::Disconnected);
+        setProgress({});
+        return setError(result.message);
+    }
+    m_local = std::make_unique<LocalService>(settings);
+    if (QString e = m_local->start(); !e.isEmpty()) {
+        m_local.reset();
+        setState(State::Disconnected);
+        setProgress({});
+        return setError(QStringLiteral("Could not start the local service: %1").arg(e));
+    }
+    connectTo(QStringLiteral("http://127.0.0.1:%1").arg(m_local->port()), kLocalUser, password);
+}
+
+void Session::disconnectFrom()
+{
+    m_poll.stop();
+    m_tokenRenewal.stop();
+    m_previewToken.clear();
+    m_previewSignature.clear();
+    m_previewUrl.clear();
+    Q_EMIT previewChanged();
+    m_cameras.setRows({});
+    m_version.clear();
+    Q_EMIT statusChanged();
+    setProgress({});
+    stopLocal();
+    m_address.clear();
+    setState(State::Disconnected);
+}
+
+void Session::stopLocal()
+{
+    if (!m_local)
+        return;
+    m_local.reset();
+}
+
+void Session::forgetRecent(const QString &address)
+{
+    QJsonArray rows = m_recent.rows();
+    for (qsizetype i = rows.size() - 1; i >= 0; --i)
+        if (rows.at(i).toObject().value(QStringLiteral("address")).toString() == address)
+            rows.removeAt(i);
+    m_recent.setRows(rows);
+    QSettings().setValue(QStringLiteral("recent"), QJsonDocument(rows).toJson(QJsonDocument::Compact));
+}
+
+void Session::remember(const QString &address, const QString &user)
+{
+    forgetRecent(address);
+    QJsonArray rows = m_recent.rows();
+    rows.prepend(QJsonObject{{QStringLiteral("address"), address}, {QStringLiteral("user"), user}});
+    while (rows.size() > kRecentMax)
+        rows.removeLast();
+    m_recent.setRows(rows);
+    QSettings().setValue(QStringLiteral("recent"), QJsonDocument(rows).toJson(QJsonDocument::Compact));
+}
+
+void Session::clearError()
+{
+    setError({});
+}
+
+void Session::setPreviewCamera(const QString &camera)
+{
+    if (camera == m_previewCamera)
+        return;
+    m_previewCamera = camera;
+    m_previewUrl = m_previewToken.isEmpty() ? QUrl()
+                                            : m_api.resolve(QStringLiteral("/cam/%1/index.m3u8?token=%2").arg(camera, m_previewToken));
+    Q_EMIT previewChanged();
+}
+
+void Session::pollStatus()
+{
+    m_api.get(QStringLiteral("/status"), [this](const ApiReply &reply) {
+        if (!connected())
+            return;
+        if (!reply.ok()) {
+            ++m_failedPolls;
+            return setError(QStringLiteral("Lost the connection to %1, retrying: %2").arg(m_api.base().authority(), reply.error));
+        }
+        if (m_failedPolls > 0) {
+            m_failedPolls = 0;
+            setError({});
+        }
+        takeStatus(reply.json.toObject());
+    });
+}
+
+void Session::takeStatus(const QJsonObject &status)
+{
+    m_version = status.value(QStringLiteral("version")).toString();
+    m_uptime = status.value(QStringLiteral("uptime_s")).toInt();
+    const QJsonArray cameras = status.value(QStringLiteral("cameras")).toArray();
+    m_cameras.setRows(cameras);
+    if (m_cameras.find(QStringLiteral("name"), m_previewCamera) < 0)
+        setPreviewCamera(cameras.isEmpty() ? QString() : cameras.first().toObject().value(QStringLiteral("name")).toString());
+    const QVariantMap previewed = m_cameras.get(m_cameras.find(QStringLiteral("name"), m_previewCamera));
+    QStringList signature;
+    for (const char *key : {"source", "encoder_in_use", "width", "height", "fps", "bitrate"})
+        signature << previewed.value(QLatin1String(key)).toString();
+    const QString joined = signature.join(QLatin1Char('|'));
+    if (!m_previewSignature.isEmpty() && joined != m_previewSignature)
+        Q_EMIT previewRestarted();
+    m_previewSignature = joined;
+    Q_EMIT statusChanged();
+}
+
+// The preview plays the service's own stream like any player that cannot send a header: with a
+// URL token (valid for every camera), renewed well before it expires.
+void Session::renewPreviewToken()
+{
+    const QJsonObject request{{QStringLiteral("camera"), QStringLiteral("*")}, {QStringLiteral("ttl"), kPreviewTokenSeconds}};
+    m_api.call("POST", QStringLiteral("/tokens"), request, [this](const ApiReply &reply) {
+        if (!connected())
+            return;
+        if (!reply.ok())
+            return setError(QStringLiteral("No preview: %1").arg(reply.error));
+        m_previewToken = reply.json.toObject().value(QStringLiteral("token")).toString();
+        const QString camera = m_previewCamera;
+        m_previewCamera.clear();
+        setPreviewCamera(camera);
+    });
+}
+
+void Session::setState(State state)
+{
+    if (state == m_state)
+        return;
+    m_state = state;
+    Q_EMIT connectedChanged();
+}
+
+void Session::setError(const QString &error)
+{
+    if (error == m_error)
+        return;
+    m_error = error;
+    Q_EMIT errorChanged();
+}
+
+void Session::setProgress(const QString &progress)
+{
+    if (progress == m_progress)
+        return;
+    m_progress = progress;
+    Q_EMIT progressChanged();
+}
+
+}  // namespace hlscam::ui

@@ -1,0 +1,146 @@
+// The camera as viewers see it (the service's own LL-HLS stream, played by Qt Multimedia with a
+// URL token), next to what the service reports about it.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import QtMultimedia
+import Hlscam
+
+Pane {
+    id: page
+    property Session session
+    padding: 0
+
+    MediaPlayer {
+        id: player
+        objectName: "previewPlayer"
+        source: page.session.previewUrl
+        videoOutput: video
+        // A new URL (another camera, a renewed token, a restarted pipeline) plays at once.
+        onSourceChanged: if (player.source.toString().length > 0) player.play()
+        onErrorOccurred: function(error, errorString) { retry.restart() }
+    }
+    function reopen() {
+        player.stop()
+        player.source = ""
+        player.source = Qt.binding(function() { return page.session.previewUrl })
+    }
+    // The stream comes back after a camera restart or a network hiccup: open it again, calmly.
+    Timer {
+        id: retry
+        interval: 2000
+        onTriggered: if (page.session.connected) page.reopen()
+    }
+    // After a restart with new settings, the playlist still begins with the old pictures, and
+    // FFmpeg's HLS reader (Qt's preview backend) keeps the first picture format it sees: open it
+    // again once the live edge it starts from (3 segments back) is all new.
+    Connections {
+        target: page.session
+        function onPreviewRestarted() {
+            player.stop()  // rather than pictures decoded with the old stream's parameters
+            afterRestart.restart()
+        }
+    }
+    Timer {
+        id: afterRestart
+        interval: 4000
+        onTriggered: page.reopen()
+    }
+    // A player that stopped getting pictures (a stalled connection, a stream it could not follow)
+    // is reopened: the preview never freezes silently.
+    property double lastFrameAt: 0
+    Connections {
+        target: video.videoSink
+        function onVideoFrameChanged() { page.lastFrameAt = Date.now() }
+    }
+    Timer {
+        interval: 2000
+        repeat: true
+        running: page.session.connected && page.session.previewUrl.toString().length > 0
+        onTriggered: if (Date.now() - page.lastFrameAt > 6000) { page.lastFrameAt = Date.now(); page.reopen() }
+    }
+
+    RowLayout {
+        anchors.fill: parent
+        spacing: 0
+
+        Rectangle {
+            color: "black"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            VideoOutput {
+                id: video
+                objectName: "previewVideo"
+                anchors.fill: parent
+            }
+            Label {
+                anchors.centerIn: parent
+                visible: player.playbackState !== MediaPlayer.PlayingState || player.error !== MediaPlayer.NoError
+                color: "white"
+                text: player.error !== MediaPlayer.NoError ? qsTr("Preview: %1 (retrying)").arg(player.errorString)
+                      : page.session.previewUrl.toString().length === 0 ? qsTr("Waiting for a preview token…")
+                      : qsTr("Loading the stream…")
+            }
+        }
+
+        ScrollView {
+            Layout.preferredWidth: 300
+            Layout.fillHeight: true
+            ColumnLayout {
+                width: 280
+                x: 10
+                spacing: 6
+                Label { text: qsTr("Camera"); font.bold: true; Layout.topMargin: 10 }
+                ComboBox {
+                    objectName: "previewCamera"
+                    model: page.session.cameras
+                    textRole: "name"
+                    visible: page.session.cameras.count > 1
+                    onActivated: page.session.previewCamera = currentText
+                    Layout.fillWidth: true
+                }
+                Repeater {
+                    model: page.session.cameras
+                    delegate: GridLayout {
+                        required property var model
+                        visible: model.name === page.session.previewCamera
+                        columns: 2
+                        columnSpacing: 12
+                        Layout.fillWidth: true
+                        Label { text: qsTr("Name") }
+                        Label { text: model.name; font.bold: true }
+                        Label { text: qsTr("State") }
+                        Label {
+                            objectName: "cameraState"
+                            text: model.state
+                            color: model.state === "streaming" ? "#1b7a2e" : "#b3261e"
+                            font.bold: true
+                        }
+                        Label { text: qsTr("Source") }
+                        Label { text: model.source || "—"; wrapMode: Text.Wrap; Layout.fillWidth: true }
+                        Label { text: qsTr("Encoder") }
+                        Label { text: model.encoder_in_use || "—" }
+                        Label { text: qsTr("Picture") }
+                        Label { text: model.width + "×" + model.height + " @ " + model.fps + " fps" }
+                        Label { text: qsTr("Bitrate") }
+                        Label { text: model.bitrate + " kb/s" }
+                        Label { text: qsTr("Viewers") }
+                        Label { objectName: "cameraViewers"; text: model.viewers }
+                        Label { text: qsTr("Part ready") }
+                        Label { text: model.part_delay_ms === undefined || model.part_delay_ms === null ? "—" : qsTr("%1 ms after capture").arg(model.part_delay_ms) }
+                        Label { text: qsTr("Frames") }
+                        Label { text: model.frames }
+                        Label { text: qsTr("Last error"); visible: !!model.last_error }
+                        Label { text: model.last_error || ""; visible: !!model.last_error; color: "#b3261e"; wrapMode: Text.Wrap; Layout.fillWidth: true }
+                    }
+                }
+                Label { text: qsTr("Player"); font.bold: true; Layout.topMargin: 12 }
+                Label {
+                    objectName: "playerState"
+                    text: player.playbackState === MediaPlayer.PlayingState ? qsTr("playing")
+                          : player.playbackState === MediaPlayer.PausedState ? qsTr("paused") : qsTr("stopped")
+                }
+            }
+        }
+    }
+}
