@@ -42,6 +42,14 @@ void TestFaults::killNineWhileWritingLosesNothing()
     QStringList usersAcknowledged;
     QStringList bansAcknowledged;
     int killedWhileAdding = 0;
+    // How long an add takes on this machine and build: the kills fall within twice that, so
+    // some land before it is done and some after.
+    QElapsedTimer timing;
+    timing.start();
+    QCOMPARE(service.run({QStringLiteral("users"), QStringLiteral("add"), QStringLiteral("calibration"),
+                          QStringLiteral("--state-dir"), service.stateDir()}, "a-password\n"), 0);
+    const int addMs = int(qMax<qint64>(timing.elapsed(), 5));
+    qInfo("an add takes %d ms", addMs);
     for (int round = 0; round < 100; ++round) {
         QVERIFY2(service.start(config), service.log().constData());
         const QString name = QStringLiteral("user%1").arg(round);
@@ -55,7 +63,7 @@ void TestFaults::killNineWhileWritingLosesNothing()
 
         QElapsedTimer busy;
         busy.start();
-        const int killAfterMs = int(random.bounded(5, 400));  // an add takes about 150 ms
+        const int killAfterMs = int(random.bounded(1, 2 * addMs));
         for (int k = 1; busy.elapsed() < killAfterMs && k < 255; ++k) {
             const QString from = QStringLiteral("127.3.%1.%2").arg(round).arg(k);
             if (service.getFrom(from, kPlaylist, QStringLiteral("nobody"), QStringLiteral("wrong")).status == 401)
@@ -84,7 +92,7 @@ void TestFaults::killNineWhileWritingLosesNothing()
     qInfo("100 kills: %lld users and %lld bans acknowledged, all kept; %d adds killed mid-way",
           qint64(usersAcknowledged.size()), qint64(bansAcknowledged.size()), killedWhileAdding);
     // The kills did land in the middle of the writing, and both outcomes of an add happened.
-    QVERIFY(bansAcknowledged.size() > 100);
+    QVERIFY(bansAcknowledged.size() > 50);
     QVERIFY(killedWhileAdding > 0 && !usersAcknowledged.isEmpty());
 }
 
