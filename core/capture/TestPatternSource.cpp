@@ -37,7 +37,17 @@ void fill(Picture &f, int x, int y, int w, int h, Yuv c)
 
 // Bars over the upper two thirds; below, a grey ramp that scrolls and a square that sweeps
 // across, so every frame differs as a camera's would and motion is easy to judge.
-void drawPattern(Picture &f, qint64 index)
+// The grey ramp's period twice over: each row of a frame is a window into it, so scrolling the
+// ramp costs a copy per row, not a division per pixel (that was a quarter of the service's CPU).
+QByteArray makeRamp(int w)
+{
+    QByteArray ramp(2 * w, Qt::Uninitialized);
+    for (int x = 0; x < 2 * w; ++x)
+        ramp[x] = char(quint8(16 + x % w * 219 / w));
+    return ramp;
+}
+
+void drawPattern(Picture &f, const QByteArray &ramp, qint64 index)
 {
     const int w = f.width, h = f.height;
     const int barsH = (h * 2 / 3) & ~1;
@@ -46,11 +56,9 @@ void drawPattern(Picture &f, qint64 index)
         const int x1 = w * (i + 1) / int(kBars.size());
         fill(f, x0, 0, x1 - x0 + 1, barsH, kBars[size_t(i)]);
     }
-    for (int row = barsH; row < h; ++row) {
-        quint8 *line = f.plane(0) + qsizetype(row) * f.stride(0);
-        for (int x = 0; x < w; ++x)
-            line[x] = quint8(16 + (x + index * 4) % w * 219 / w);
-    }
+    const char *window = ramp.constData() + index * 4 % w;
+    for (int row = barsH; row < h; ++row)
+        std::memcpy(f.plane(0) + qsizetype(row) * f.stride(0), window, size_t(w));
     for (int row = barsH / 2; row < h / 2; ++row) {
         std::memset(f.plane(1) + qsizetype(row) * f.stride(1), 128, size_t(w / 2));
         std::memset(f.plane(2) + qsizetype(row) * f.stride(2), 128, size_t(w / 2));
@@ -85,10 +93,12 @@ ReadStatus TestPatternSource::read(Capture &out)
 
     // Every pixel is drawn again, so one buffer serves every frame: it is copied only when the
     // consumer still holds the previous picture.
-    if (m_picture.isNull())
+    if (m_picture.isNull()) {
         m_picture = Picture::allocate(m_width, m_height);
+        m_ramp = makeRamp(m_width);
+    }
     m_picture.data.detach();
-    drawPattern(m_picture, m_frameIndex++);
+    drawPattern(m_picture, m_ramp, m_frameIndex++);
     drawClock(m_picture, out.wallUs);  // the capture time, drawn into the picture itself
     drawTimeCode(m_picture, out.wallUs);
     out.picture = m_picture;

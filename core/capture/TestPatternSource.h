@@ -25,6 +25,7 @@ private:
     FramePacer m_pacer;
     qint64 m_frameIndex = 0;
     Picture m_picture;  // the buffer frames are drawn into
+    QByteArray m_ramp;  // the grey ramp, twice over (see makeRamp)
     QString m_error;
 };
 
