@@ -158,7 +158,6 @@ void Session::disconnectFrom()
     m_poll.stop();
     m_tokenRenewal.stop();
     m_previewToken.clear();
-    m_previewSignature.clear();
     m_previewUrl.clear();
     Q_EMIT previewChanged();
     m_cameras.setRows({});
@@ -238,14 +237,6 @@ void Session::takeStatus(const QJsonObject &status)
     m_cameras.setRows(cameras);
     if (m_cameras.find(QStringLiteral("name"), m_previewCamera) < 0)
         setPreviewCamera(cameras.isEmpty() ? QString() : cameras.first().toObject().value(QStringLiteral("name")).toString());
-    const QVariantMap previewed = m_cameras.get(m_cameras.find(QStringLiteral("name"), m_previewCamera));
-    QStringList signature;
-    for (const char *key : {"source", "encoder_in_use", "width", "height", "fps", "bitrate"})
-        signature << previewed.value(QLatin1String(key)).toString();
-    const QString joined = signature.join(QLatin1Char('|'));
-    if (!m_previewSignature.isEmpty() && joined != m_previewSignature)
-        Q_EMIT previewRestarted();
-    m_previewSignature = joined;
     Q_EMIT statusChanged();
 }
 

@@ -75,9 +75,6 @@ Q_SIGNALS:
     void progressChanged();
     void statusChanged();
     void previewChanged();
-    // The previewed camera restarted with other settings (a new picture size, encoder, source):
-    // players must open its stream again.
-    void previewRestarted();
 
 private:
     void setState(State state);
@@ -101,7 +98,6 @@ private:
     JsonListModel m_recent;
     QString m_previewCamera;
     QString m_previewToken;
-    QString m_previewSignature;  // what the previewed camera streams, to see it restart
     QUrl m_previewUrl;
     QTimer m_poll;
     QTimer m_tokenRenewal;

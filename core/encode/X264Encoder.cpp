@@ -58,7 +58,10 @@ std::unique_ptr<X264Encoder> X264Encoder::open(const EncoderOptions &options, QS
     p.i_keyint_min = options.gopFrames;
     p.i_scenecut_threshold = 0;  // no scene-cut key frames between segments
     p.i_bframe = 0;              // B-frames add delay and reorder; a live camera wants neither
-    p.b_repeat_headers = 0;      // SPS/PPS go in the init segment (x264_encoder_headers)
+    // SPS/PPS go in the init segment (x264_encoder_headers) and again before each IDR frame:
+    // players built on FFmpeg (ffplay, mpv, the desktop preview) keep the first init segment
+    // they read, and follow a camera restarted at another size only through in-band sets.
+    p.b_repeat_headers = 1;
     p.b_annexb = 1;
     p.rc.i_rc_method = X264_RC_ABR;
     p.rc.i_bitrate = options.bitrateKbps;

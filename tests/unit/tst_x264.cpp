@@ -17,7 +17,7 @@ class TestX264 : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase();
-    void parameterSetsAreOutOfBand();
+    void parameterSetsInInitAndKeyFrames();
     void keyFramesExactlyWhereAsked();
     void keepsTheBitrate();
     void refusesWhatItCannotEncode();
@@ -56,7 +56,7 @@ std::vector<EncodedPacket> TestX264::encode(X264Encoder &encoder, int frames, co
     return out;
 }
 
-void TestX264::parameterSetsAreOutOfBand()
+void TestX264::parameterSetsInInitAndKeyFrames()
 {
     QString error;
     auto encoder = X264Encoder::open(m_options, &error);
@@ -70,10 +70,14 @@ void TestX264::parameterSetsAreOutOfBand()
     QCOMPARE(sets.pps.size(), 1);
     QCOMPARE(sets.nalLengthSize, 0);  // Annex B
     QVERIFY(!h264::decoderConfiguration(sets).isEmpty());
-    // ...and not repeated in the key frames: they are in the init segment.
+    // ...and the same sets again in each key frame (players built on FFmpeg follow a restarted
+    // camera only through them), none in the other frames.
     const std::vector<EncodedPacket> packets = encode(*encoder, 2, {0});
     QCOMPARE(packets.size(), size_t(2));
-    QVERIFY(h264::parameterSetsInBand(packets[0].data).isEmpty());
+    const h264::ParameterSets inBand = h264::parameterSetsInBand(packets[0].data);
+    QCOMPARE(inBand.sps, sets.sps);
+    QCOMPARE(inBand.pps, sets.pps);
+    QVERIFY(h264::parameterSetsInBand(packets[1].data).isEmpty());
 }
 
 void TestX264::keyFramesExactlyWhereAsked()

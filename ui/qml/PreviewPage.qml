@@ -31,21 +31,6 @@ Pane {
         interval: 2000
         onTriggered: if (page.session.connected) page.reopen()
     }
-    // After a restart with new settings, the playlist still begins with the old pictures, and
-    // FFmpeg's HLS reader (Qt's preview backend) keeps the first picture format it sees: open it
-    // again once the live edge it starts from (3 segments back) is all new.
-    Connections {
-        target: page.session
-        function onPreviewRestarted() {
-            player.stop()  // rather than pictures decoded with the old stream's parameters
-            afterRestart.restart()
-        }
-    }
-    Timer {
-        id: afterRestart
-        interval: 4000
-        onTriggered: page.reopen()
-    }
     // A player that stopped getting pictures (a stalled connection, a stream it could not follow)
     // is reopened: the preview never freezes silently.
     property double lastFrameAt: 0
