@@ -34,6 +34,7 @@ private Q_SLOTS:
     void badCameraInputChangesNothing_data();
     void badCameraInputChangesNothing();
     void cameraChangesApplyLive();
+    void aPlayerFollowsTheChange();
     void changesSurviveARestart();
     void metricsForAdminsAndTheScraper();
 
@@ -270,6 +271,29 @@ void TestApi::cameraChangesApplyLive()
     QCOMPARE(int(admin("GET", playlist).body.count("#EXT-X-DISCONTINUITY\n")), discontinuities);
 }
 
+// A player already playing (FFmpeg's HLS reader, as in ffplay, mpv and the desktop preview,
+// which keeps the first init segment it read) goes on across the restart at the new size,
+// without a decoding error: the key frames carry their SPS/PPS.
+void TestApi::aPlayerFollowsTheChange()
+{
+    QProcess ffmpeg;
+    ffmpeg.setProcessChannelMode(QProcess::MergedChannels);
+    const QString url = QStringLiteral("http://%1:%2@127.0.0.1:%3/cam/cam0/index.m3u8").arg(kAdmin, kAdminPassword).arg(m_service.port());
+    ffmpeg.start(QStringLiteral("ffmpeg"), {QStringLiteral("-nostdin"), QStringLiteral("-v"), QStringLiteral("info"), QStringLiteral("-i"), url,
+                                            QStringLiteral("-t"), QStringLiteral("10"), QStringLiteral("-vf"), QStringLiteral("showinfo"),
+                                            QStringLiteral("-f"), QStringLiteral("null"), QStringLiteral("-")});
+    QVERIFY(ffmpeg.waitForStarted());
+    QTest::qWait(3000);
+    QCOMPARE(admin("PUT", QStringLiteral("/api/v1/cameras/cam0"), R"({"width":640,"height":360})").status, 200);
+    QVERIFY(ffmpeg.waitForFinished(30000));
+    const QByteArray log = ffmpeg.readAll();
+    const qsizetype before = log.count(" s:320x180 "), after = log.count(" s:640x360 ");
+    qInfo("ffmpeg: %lld pictures at 320x180, then %lld at 640x360", qint64(before), qint64(after));
+    QVERIFY2(before > 10 && after > 10, log.right(3000).constData());
+    QVERIFY2(log.lastIndexOf(" s:320x180 ") < log.indexOf(" s:640x360 "), "the sizes alternate");
+    QVERIFY2(!log.contains("error while decoding"), log.right(3000).constData());
+}
+
 void TestApi::changesSurviveARestart()
 {
     QCOMPARE(admin("POST", QStringLiteral("/api/v1/users"), R"({"name":"kept","password":"kept-pw","role":"admin"})").status, 201);
@@ -278,7 +302,7 @@ void TestApi::changesSurviveARestart()
     QVERIFY(userNames().contains(QStringLiteral("kept:admin")));
     QCOMPARE(m_service.get(QStringLiteral("/api/v1/users"), QStringLiteral("kept"), QStringLiteral("kept-pw")).status, 200);
     const QJsonObject camera = json(admin("GET", QStringLiteral("/api/v1/cameras/cam0"))).object();
-    QCOMPARE(camera.value(QStringLiteral("width")).toInt(), 320);
+    QCOMPARE(camera.value(QStringLiteral("width")).toInt(), 640);  // the last change made (aPlayerFollowsTheChange)
     QCOMPARE(camera.value(QStringLiteral("fps")).toInt(), 15);
 }
 
