@@ -76,7 +76,7 @@ QString FfmpegEncoder::push(Capture &capture, bool forceKey, std::vector<Encoded
     }
     frame->pts = capture.monoUs;
     frame->pict_type = forceKey ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE;
-    m_wallByMono.emplace_back(capture.monoUs, capture.wallUs);
+    m_inFlight.entered(capture.monoUs, capture.wallUs);
 
     int err = avcodec_send_frame(m_context.get(), frame.get());
     if (err < 0)
@@ -91,15 +91,7 @@ QString FfmpegEncoder::push(Capture &capture, bool forceKey, std::vector<Encoded
         EncodedPacket p;
         p.key = packet->flags & AV_PKT_FLAG_KEY;
         p.monoUs = packet->pts;
-        // Find the wall clock of this picture; pictures the encoder dropped are forgotten.
-        while (!m_wallByMono.empty() && m_wallByMono.front().first < p.monoUs)
-            m_wallByMono.pop_front();
-        if (!m_wallByMono.empty() && m_wallByMono.front().first == p.monoUs) {
-            p.wallUs = m_wallByMono.front().second;
-            m_wallByMono.pop_front();
-        } else {
-            p.wallUs = capture.wallUs - (capture.monoUs - p.monoUs);
-        }
+        p.wallUs = m_inFlight.leftWallUs(p.monoUs, capture.monoUs, capture.wallUs);
         p.data = QByteArray(reinterpret_cast<const char *>(packet->data), packet->size);
         out.push_back(std::move(p));
     }

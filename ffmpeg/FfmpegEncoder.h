@@ -4,11 +4,10 @@
 
 #include "Ffmpeg.h"
 #include "encode/Encoder.h"
+#include "encode/PicturesInFlight.h"
 
 #include <memory>
 
-#include <deque>
-#include <utility>
 
 namespace hlscam {
 
@@ -28,7 +27,7 @@ private:
     EncoderOptions m_options;
     ff::CodecContextPtr m_context;
     H264Parameters m_parameters;
-    std::deque<std::pair<qint64, qint64>> m_wallByMono;  // pictures inside the encoder
+    PicturesInFlight m_inFlight;  // their wall clocks
 };
 
 }  // namespace hlscam

@@ -113,7 +113,7 @@ QString X264Encoder::push(Capture &capture, bool forceKey, std::vector<EncodedPa
     }
     in.i_pts = capture.monoUs;
     in.i_type = forceKey ? X264_TYPE_IDR : X264_TYPE_AUTO;
-    m_wallByMono.emplace_back(capture.monoUs, capture.wallUs);
+    m_inFlight.entered(capture.monoUs, capture.wallUs);
 
     x264_nal_t *nals = nullptr;
     int count = 0;
@@ -127,15 +127,7 @@ QString X264Encoder::push(Capture &capture, bool forceKey, std::vector<EncodedPa
     p.data = bytesOf(nals, count);
     p.key = encoded.b_keyframe;
     p.monoUs = encoded.i_pts;
-    // Find the wall clock of this picture; pictures the encoder dropped are forgotten.
-    while (!m_wallByMono.empty() && m_wallByMono.front().first < p.monoUs)
-        m_wallByMono.pop_front();
-    if (!m_wallByMono.empty() && m_wallByMono.front().first == p.monoUs) {
-        p.wallUs = m_wallByMono.front().second;
-        m_wallByMono.pop_front();
-    } else {
-        p.wallUs = capture.wallUs - (capture.monoUs - p.monoUs);
-    }
+    p.wallUs = m_inFlight.leftWallUs(p.monoUs, capture.monoUs, capture.wallUs);
     out.push_back(std::move(p));
     return {};
 }

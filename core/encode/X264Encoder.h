@@ -4,10 +4,9 @@
 #pragma once
 
 #include "encode/Encoder.h"
+#include "encode/PicturesInFlight.h"
 
-#include <deque>
 #include <memory>
-#include <utility>
 
 typedef struct x264_t x264_t;
 
@@ -29,7 +28,7 @@ private:
     EncoderOptions m_options;
     x264_t *m_encoder = nullptr;
     H264Parameters m_parameters;
-    std::deque<std::pair<qint64, qint64>> m_wallByMono;  // pictures inside the encoder
+    PicturesInFlight m_inFlight;  // their wall clocks
 };
 
 }  // namespace hlscam
