@@ -24,11 +24,6 @@ namespace hlscam::app {
 
 namespace {
 
-bool isWildcard(const QHostAddress &a)
-{
-    return a == QHostAddress::Any || a == QHostAddress::AnyIPv4 || a == QHostAddress::AnyIPv6;
-}
-
 // Passwords in Basic auth travel readable over plain HTTP: say so loudly when the service can be
 // reached on an address that is not private (a public IPv4 or a global IPv6 of this machine).
 void warnIfExposed(const QHostAddress &bound)

@@ -14,14 +14,10 @@
 
 namespace hlscam {
 
-namespace {
-
 bool isWildcard(const QHostAddress &a)
 {
     return a == QHostAddress::Any || a == QHostAddress::AnyIPv4 || a == QHostAddress::AnyIPv6;
 }
-
-}  // namespace
 
 QString urlHost(const QHostAddress &a)
 {

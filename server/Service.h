@@ -63,6 +63,8 @@ private:
 
 // Where a person can open the page: the bound address, or for a wildcard, this machine's own.
 QStringList openUrls(const QString &scheme, const QHostAddress &bound, quint16 port);
+// Any address of this machine (0.0.0.0, ::).
+bool isWildcard(const QHostAddress &address);
 // "[::1]" for IPv6, the address itself otherwise.
 QString urlHost(const QHostAddress &address);
 
