@@ -14,6 +14,8 @@ extern "C" {
 namespace hlscam {
 
 namespace {
+// The demuxers a media file may be read with: video containers and raw H.264/H.265 streams.
+constexpr char kFileFormats[] = "mov,matroska,webm,mpegts,h264,hevc,flv,avi,ivf";
 // A camera that sends nothing for this long is stuck: close it and open it again.
 constexpr qint64 kStallTimeoutUs = 5'000'000;
 // How often a non-blocking camera is asked again when no frame is ready (a 25 fps frame is 40 ms).
@@ -81,6 +83,11 @@ QString DemuxSource::openInput()
     QString lastError;
     for (const QString &inputFormat : std::as_const(m_inputFormats)) {
         AVDictionary *options = nullptr;
+        // Only what a camera or a video file can be: local files (no http:, concat:, subfile:
+        // ... protocols) read by video demuxers (no "tty" or image demuxers that would render a
+        // text file or any other file of the board as a picture).
+        av_dict_set(&options, "protocol_whitelist", "file", 0);
+        av_dict_set(&options, "format_whitelist", m_isCamera ? "video4linux2,v4l2" : kFileFormats, 0);
         if (m_isCamera) {
             av_dict_set(&options, "video_size", qPrintable(QStringLiteral("%1x%2").arg(m_width).arg(m_height)), 0);
             av_dict_set(&options, "framerate", qPrintable(QString::number(m_fps)), 0);

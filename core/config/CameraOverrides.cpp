@@ -3,6 +3,7 @@
 #include "AtomicFile.h"
 #include "FileLock.h"
 #include "config/ConfigLoader.h"
+#include "config/DevicePolicy.h"
 
 #include <QFile>
 
@@ -54,9 +55,16 @@ QString applyCameraOverrides(const QString &path, Settings &settings, QStringLis
     for (const CameraSettings &o : *overrides) {
         bool found = false;
         for (CameraSettings &c : settings.cameras) {
-            if (c.name == o.name) {
-                c = o;
-                found = true;
+            if (c.name != o.name)
+                continue;
+            found = true;
+            // The file is the service account's to write: a device in it gets the API's rules.
+            const QString refusal = o.device == c.device ? QString() : refuseApiDevice(o.device, settings.paths.mediaDir);
+            const QString device = c.device;
+            c = o;
+            if (!refusal.isEmpty()) {
+                c.device = device;
+                notes->append(QStringLiteral("%1: camera %2: %3; the configured device is used").arg(path, o.name, refusal));
             }
         }
         if (!found)

@@ -153,6 +153,22 @@ QString readAddressList(const QString &v, QStringList &out) {
     return {};
 }
 
+// Host names: "cam.example.org", "*.example.org" or "*", separated by spaces or commas.
+QString readHostnames(const QString &v, QStringList &out) {
+    static const QRegularExpression separators(QStringLiteral("[\\s,]+"));
+    static const QRegularExpression name(
+        QStringLiteral("^(\\*|(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)$"));
+    const QStringList entries = v.split(separators, Qt::SkipEmptyParts);
+    for (const QString &entry : entries) {
+        if (entry.size() > 253 || !name.match(entry).hasMatch())
+            return quoted(entry) + QStringLiteral(" is not a host name (allowed: names such as cam.example.org, "
+                                                  "*.example.org for a domain and its subdomains, or * for "
+                                                  "any name; separated by spaces or commas)");
+    }
+    out = entries;
+    return {};
+}
+
 // What the keys write to while a file is read.
 struct State {
     Settings settings;
@@ -195,6 +211,8 @@ const KeyDef kKeys[] = {
      }},
     {"server", "trusted_proxies",
      [](const QString &v, State &s) { return readAddressList(v, s.settings.server.trustedProxies); }},
+    {"server", "hostnames",
+     [](const QString &v, State &s) { return readHostnames(v, s.settings.server.hostnames); }},
     {"server", "max_request_bytes",
      [](const QString &v, State &s) {
          return readInt(v, 1024, 1048576, s.settings.server.maxRequestBytes);
@@ -302,6 +320,10 @@ const KeyDef kKeys[] = {
     {"paths", "state_dir",
      [](const QString &v, State &s) {
          return readPath(v, s.settings.paths.stateDir, "the standard state directory");
+     }},
+    {"paths", "media_dir",
+     [](const QString &v, State &s) {
+         return readPath(v, s.settings.paths.mediaDir, "no media files through the API");
      }},
 };
 

@@ -39,6 +39,10 @@ struct ServerSettings {
     QString tlsCert;
     QString tlsKey;
     QStringList trustedProxies;
+    // Names besides IP literals, localhost and this host's name (and NAME.local) that may stand
+    // in the Host header: a defence against DNS rebinding. "*.example.org" for a domain and its
+    // subdomains; "*" for any name (no defence).
+    QStringList hostnames;
     QString metricsToken;  // Bearer token that may read /metrics (besides admins); empty: none
     // Limits against abuse (see resources/hlscam.conf for why these defaults).
     int maxRequestBytes = 16384;         // request line + headers (+ body) of one request
@@ -76,6 +80,8 @@ struct AuthSettings {
 
 struct PathSettings {
     QString stateDir;  // empty: $STATE_DIRECTORY, else /var/lib/hlscam as root, else ~/.local/state/hlscam
+    // The one directory whose media files the API may set as a camera's device; empty: none.
+    QString mediaDir;
     // Where camera settings changed through the API are kept (CameraOverrides): set by the app
     // to the state dir's cameras.conf, not a config key.
     QString cameraOverrides;

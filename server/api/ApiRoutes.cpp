@@ -35,12 +35,12 @@ Response adminOnly()
 }  // namespace
 
 ApiRoutes::ApiRoutes(Authenticator *auth, BanStore *bans, const QList<Pipeline *> &pipelines, ViewerCounter *viewers,
-                     const QString &cameraOverrides, QObject *parent)
+                     const PathSettings &paths, QObject *parent)
     : QObject(parent),
       m_auth(auth),
       m_bans(bans),
       m_pipelines(pipelines),
-      m_cameraOverrides(cameraOverrides),
+      m_paths(paths),
       m_status(pipelines, viewers)
 {
     for (const Pipeline *p : pipelines)
@@ -72,7 +72,7 @@ Response ApiRoutes::handle(const RequestContext &request)
             return adminOnly();
         for (Pipeline *p : std::as_const(m_pipelines))
             if (p->name() == path.mid(9))
-                return updateCamera(p, request.body, m_cameraOverrides);
+                return updateCamera(p, request.body, m_paths);
         return Response::jsonError(Status::NotFound, QStringLiteral("no camera '%1'").arg(path.mid(9).left(64)));
     }
     if (path == QLatin1String("/status") || path == QLatin1String("/devices") || path == QLatin1String("/cameras")

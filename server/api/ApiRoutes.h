@@ -3,6 +3,7 @@
 #pragma once
 
 #include "api/StatusRoutes.h"
+#include "config/Settings.h"
 #include "http/RequestContext.h"
 #include "http/Response.h"
 
@@ -19,9 +20,9 @@ class ViewerCounter;
 class ApiRoutes : public QObject {
     Q_OBJECT
 public:
-    // `cameraOverrides`: the file where camera changes are kept (see CameraOverrides).
+    // `paths`: where camera changes are kept (see CameraOverrides), the media directory.
     ApiRoutes(Authenticator *auth, BanStore *bans, const QList<Pipeline *> &pipelines, ViewerCounter *viewers,
-              const QString &cameraOverrides, QObject *parent = nullptr);
+              const PathSettings &paths, QObject *parent = nullptr);
 
     Response handle(const RequestContext &request);
 
@@ -34,7 +35,7 @@ private:
     BanStore *m_bans;
     QList<Pipeline *> m_pipelines;
     QStringList m_cameras;
-    QString m_cameraOverrides;
+    PathSettings m_paths;
     StatusRoutes m_status;
 };
 

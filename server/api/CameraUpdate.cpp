@@ -4,9 +4,9 @@
 #include "api/JsonBody.h"
 #include "config/CameraOverrides.h"
 #include "config/ConfigLoader.h"
+#include "config/DevicePolicy.h"
 #include "pipeline/Pipeline.h"
 
-#include <QFileInfo>
 #include <QJsonObject>
 
 namespace hlscam {
@@ -19,7 +19,7 @@ const QStringList kNumberFields = {QStringLiteral("width"), QStringLiteral("heig
 
 }  // namespace
 
-Response updateCamera(Pipeline *pipeline, const QByteArray &body, const QString &overridesPath)
+Response updateCamera(Pipeline *pipeline, const QByteArray &body, const PathSettings &paths)
 {
     QJsonObject in;
     if (auto bad = readJsonObject(body, kTextFields + kNumberFields, &in))
@@ -46,14 +46,14 @@ Response updateCamera(Pipeline *pipeline, const QByteArray &body, const QString 
     if (!checked.ok())
         return Response::jsonError(Status::BadRequest, QStringLiteral("%1: %2").arg(checked.error->key, checked.error->message));
     const CameraSettings camera = checked.settings.cameras.first();
-    const QString &device = camera.device;
-    if (device != QLatin1String("auto") && device != QLatin1String("testpattern") && !QFileInfo::exists(device))
-        return Response::jsonError(Status::BadRequest, QStringLiteral("no device or file %1 on this machine (GET /api/v1/devices lists "
-                                                                      "its cameras)").arg(device.left(200)));
+    // The device the config file gave stays allowed; a new one must pass the policy.
+    if (camera.device != pipeline->settings().device)
+        if (const QString refusal = refuseApiDevice(camera.device, paths.mediaDir); !refusal.isEmpty())
+            return Response::jsonError(Status::BadRequest, refusal);
     if (camera == pipeline->settings())
         return Response::json(Status::Ok, cameraJson(camera));  // nothing changes, nothing restarts
 
-    if (const QString error = saveCameraOverride(overridesPath, camera); !error.isEmpty())
+    if (const QString error = saveCameraOverride(paths.cameraOverrides, camera); !error.isEmpty())
         return Response::jsonError(Status::InternalServerError, QStringLiteral("not changed: %1").arg(error));
     pipeline->reconfigure(camera);
     return Response::json(Status::Ok, cameraJson(camera));

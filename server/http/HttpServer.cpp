@@ -5,6 +5,7 @@
 #include "auth/Authenticator.h"
 #include "auth/BanStore.h"
 #include "http/ByteRange.h"
+#include "http/CrossSiteCheck.h"
 #include "http/MediaPath.h"
 #include "http/MediaRoutes.h"
 #include "http/Metrics.h"
@@ -17,6 +18,7 @@
 #include <QDateTime>
 #include <QFile>
 #include <QHttpServerRequest>
+#include <QSysInfo>
 #include <QTcpSocket>
 
 namespace hlscam {
@@ -52,6 +54,21 @@ QByteArray headerValue(const QHttpServerRequest &request, const QByteArray &name
     return {};
 }
 
+// A list header sent on several lines is one list, in order (RFC 9110 5.3): a proxy such as
+// HAProxy appends its own X-Forwarded-For line after the client's.
+QByteArray combinedHeader(const QHttpServerRequest &request, const QByteArray &name)
+{
+    QByteArray combined;
+    for (const auto &[key, value] : request.headers()) {
+        if (key.compare(name, Qt::CaseInsensitive) != 0)
+            continue;
+        if (!combined.isEmpty())
+            combined += ',';
+        combined += value;
+    }
+    return combined;
+}
+
 QByteArray methodName(Method m)
 {
     switch (m) {
@@ -81,6 +98,7 @@ HttpServer::HttpServer(const QList<Pipeline *> &pipelines, Authenticator *authen
       m_bans(bans),
       m_media(new MediaRoutes(pipelines, settings.hls, this)),
       m_trustedProxies(settings.server.trustedProxies),
+      m_hosts(settings.server.hostnames, QSysInfo::machineHostName()),
       m_anonymousViewers(settings.auth.anonymousViewers),
       m_indexHtml(resource(QStringLiteral(":/www/index.html"))),
       m_playerJs(resource(QStringLiteral(":/www/player.js")))
@@ -89,7 +107,7 @@ HttpServer::HttpServer(const QList<Pipeline *> &pipelines, Authenticator *authen
     for (const Pipeline *p : pipelines)
         cameras << p->name();
     m_viewers = std::make_unique<ViewerCounter>(cameras);
-    m_api = new ApiRoutes(authenticator, bans, pipelines, m_viewers.get(), settings.paths.cameraOverrides, this);
+    m_api = new ApiRoutes(authenticator, bans, pipelines, m_viewers.get(), settings.paths, this);
     m_uptime.start();
 }
 
@@ -119,7 +137,7 @@ std::optional<QHostAddress> HttpServer::clientOf(const QHttpServerRequest &reque
     const QHostAddress peer = canonicalAddress(request.remoteAddress());
     if (m_trustedProxies.isEmpty() || !m_trustedProxies.contains(peer))
         return peer;  // anyone can write X-Forwarded-For: believed only from our own proxies
-    const QByteArray forwarded = headerValue(request, "x-forwarded-for");
+    const QByteArray forwarded = combinedHeader(request, "x-forwarded-for");
     if (forwarded.isEmpty())
         return peer;
     // Right to left: the nearest address our proxies did not add is the client.
@@ -159,6 +177,15 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
         return true;
     }
     qCDebug(lcHttp).noquote() << ctx->client.toString() << methodName(ctx->method) << ctx->path;
+    const QByteArray host = headerValue(request, "host");
+    if (!m_hosts.allows(host)) {
+        send(ctx->responder,
+             Response::text(Status::MisdirectedRequest,
+                            "this service does not answer to the name '" + HostCheck::nameOf(host).left(100).toUtf8()
+                                + "' (a hostile name pointed at it?); if it is yours, add it to [server] hostnames"),
+             ctx->headOnly, "refused");
+        return true;
+    }
 
     // Only the API takes other methods than GET and HEAD; refuse the rest before any hashing.
     const bool api = ctx->path.startsWith(QLatin1String("/api/"));
@@ -171,6 +198,14 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
                  .header("Allow", api ? "GET, HEAD, POST, PUT, DELETE" : "GET, HEAD"),
              false, "refused");
         return true;
+    }
+    if (api && !readOnly) {
+        const CrossSiteHeaders headers{host, headerValue(request, "origin"), headerValue(request, "sec-fetch-site"),
+                                       headerValue(request, "content-type"), !request.body().isEmpty()};
+        if (const std::optional<Response> refusal = refuseCrossSite(headers)) {
+            send(ctx->responder, *refusal, false, "refused");
+            return true;
+        }
     }
     if (ctx->path == QLatin1String("/healthz")) {
         send(ctx->responder, Response::text(Status::Ok, "ok"), ctx->headOnly, "healthz");
@@ -218,12 +253,15 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
 
 void HttpServer::authenticated(const RequestPtr &ctx, const AuthResult &result)
 {
+    if (result.isFailure()) {
+        // Counted even when the client has hung up already: a guesser that closes right after
+        // sending never waits for the answer.
+        m_bans->recordFailure(ctx->client, outcomeName(result.outcome));
+        Metrics::instance().authFailure(outcomeName(result.outcome).toUtf8());
+    }
     if (ctx->gone())
         return;
     if (result.isFailure()) {
-        // Counted before answering: the ban, when this failure makes one, is already on disk.
-        m_bans->recordFailure(ctx->client, outcomeName(result.outcome));
-        Metrics::instance().authFailure(outcomeName(result.outcome).toUtf8());
         send(ctx->responder, challenge("authentication failed"), ctx->headOnly, "auth");
         return;
     }

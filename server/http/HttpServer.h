@@ -6,6 +6,7 @@
 
 #include "auth/AddressSet.h"
 #include "config/Settings.h"
+#include "http/HostCheck.h"
 #include "http/RequestContext.h"
 #include "http/Response.h"
 
@@ -60,6 +61,7 @@ private:
     ApiRoutes *m_api;
     std::unique_ptr<ViewerCounter> m_viewers;
     AddressSet m_trustedProxies;
+    HostCheck m_hosts;
     bool m_anonymousViewers;
     QByteArray m_indexHtml;
     QByteArray m_playerJs;

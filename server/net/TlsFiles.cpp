@@ -21,6 +21,23 @@ std::optional<QByteArray> readPem(const QString &path, QString *error)
 }
 }  // namespace
 
+QList<QSslCipher> forwardSecretAeadCiphers(const QList<QSslCipher> &ciphers)
+{
+    // TLS 1.3 suites (TLS_AES_128_GCM_SHA256, ...) are all forward secret and AEAD. Of TLS 1.2,
+    // keep ECDHE/DHE key exchange with GCM or ChaCha20-Poly1305: no static RSA key exchange (no
+    // forward secrecy), no CBC with SHA-1 MACs (Lucky13 and friends).
+    QList<QSslCipher> kept;
+    for (const QSslCipher &cipher : ciphers) {
+        const QString name = cipher.name();
+        const bool tls13 = name.startsWith(QLatin1String("TLS_"));
+        const bool forwardSecret = name.startsWith(QLatin1String("ECDHE-")) || name.startsWith(QLatin1String("DHE-"));
+        const bool aead = name.contains(QLatin1String("GCM")) || name.contains(QLatin1String("CHACHA20"));
+        if (tls13 || (forwardSecret && aead))
+            kept.append(cipher);
+    }
+    return kept;
+}
+
 std::optional<QSslConfiguration> loadTlsFiles(const QString &certPath, const QString &keyPath, QString *error)
 {
     if (!QSslSocket::supportsSsl()) {
@@ -53,6 +70,7 @@ std::optional<QSslConfiguration> loadTlsFiles(const QString &certPath, const QSt
     conf.setPrivateKey(key);
     conf.setPeerVerifyMode(QSslSocket::VerifyNone);  // clients authenticate with passwords, not certificates
     conf.setProtocol(QSsl::TlsV1_2OrLater);
+    conf.setCiphers(forwardSecretAeadCiphers(conf.ciphers()));
     return conf;
 }
 

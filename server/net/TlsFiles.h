@@ -1,6 +1,8 @@
 // HTTPS from a PEM certificate (chain) and private key, as tls_cert and tls_key name them.
 #pragma once
 
+#include <QList>
+#include <QSslCipher>
 #include <QSslConfiguration>
 #include <QString>
 #include <optional>
@@ -8,6 +10,9 @@
 namespace hlscam {
 
 // The server configuration, or nullopt with *error naming the file and what is wrong.
+// The suites of `ciphers` that are forward secret and authenticated encryption (AEAD).
+QList<QSslCipher> forwardSecretAeadCiphers(const QList<QSslCipher> &ciphers);
+
 std::optional<QSslConfiguration> loadTlsFiles(const QString &certPath, const QString &keyPath, QString *error);
 
 }  // namespace hlscam

@@ -70,7 +70,9 @@ public:
 
 private:
     QTemporaryDir m_dir;
-    QString m_binary = QStringLiteral(HLSCAM_BINARY);
+    // HLSCAM_TEST_BINARY runs the tests against another build (e.g. an older one, to see a new
+    // test fail there).
+    QString m_binary = qEnvironmentVariable("HLSCAM_TEST_BINARY", QStringLiteral(HLSCAM_BINARY));
     QProcess m_process;
     quint16 m_port = 0;
     bool m_https = false;

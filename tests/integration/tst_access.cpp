@@ -107,7 +107,7 @@ void TestAccess::tokensOpenMediaOnly()
 
     // A viewer makes a token for the default camera through the API.
     const QByteArray body = R"({"ttl": 600})";
-    const HttpReply made = service.raw("POST /api/v1/tokens HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: Basic " +
+    const HttpReply made = service.raw("POST /api/v1/tokens HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAuthorization: Basic " +
                                        QByteArray("viewer:viewer-pw").toBase64() + "\r\nContent-Length: " + QByteArray::number(body.size()) +
                                        "\r\n\r\n" + body);
     QCOMPARE(made.status, 201);
@@ -159,7 +159,7 @@ void TestAccess::apiRolesAndErrors()
     QVERIFY(service.addUser(QStringLiteral("admin"), QStringLiteral("admin-pw"), QStringLiteral("admin")));
     QVERIFY(service.start());
     const auto post = [&](const QString &user, const QByteArray &json) {
-        return service.raw("POST /api/v1/tokens HTTP/1.1\r\nHost: x\r\nAuthorization: Basic " +
+        return service.raw("POST /api/v1/tokens HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic " +
                            (user + QStringLiteral(":") + user + QStringLiteral("-pw")).toUtf8().toBase64() +
                            "\r\nContent-Length: " + QByteArray::number(json.size()) + "\r\n\r\n" + json);
     };
@@ -230,7 +230,7 @@ void TestAccess::httpsWithASelfSignedCertificate()
     QSslSocket plain;
     plain.connectToHost(QHostAddress::LocalHost, service.port());
     QVERIFY(plain.waitForConnected(5000));
-    plain.write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    plain.write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     plain.waitForReadyRead(2000);
     QVERIFY(!plain.readAll().startsWith("HTTP/1.1 200"));
     // ffmpeg plays over HTTPS too (it does not check certificates by default).
@@ -251,10 +251,10 @@ void TestAccess::limitsCloseAbusiveConnections()
     QVERIFY(service.start(service.configArgs("[server]\nmax_request_bytes = 4096\nheader_timeout = 2\n"
                                               "max_connections_per_address = 4\n")));
     // Oversized headers: 431, connection closed.
-    const HttpReply big = service.raw("GET / HTTP/1.1\r\nHost: x\r\nX-Junk: " + QByteArray(8000, 'a') + "\r\n\r\n");
+    const HttpReply big = service.raw("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Junk: " + QByteArray(8000, 'a') + "\r\n\r\n");
     QCOMPARE(big.status, 431);
     // A request trickling in (slowloris): 408 after header_timeout, then closed.
-    const HttpReply slow = service.raw("GET / HTTP/1.1\r\nHost: x\r\n", QStringLiteral("127.0.0.1"), 8000);
+    const HttpReply slow = service.raw("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n", QStringLiteral("127.0.0.1"), 8000);
     QCOMPARE(slow.status, 408);
     QVERIFY2(slow.answeredAfterMs >= 1500 && slow.answeredAfterMs < 5000, qPrintable(QString::number(slow.answeredAfterMs)));
 

@@ -91,7 +91,7 @@ void TestAttacks::bruteForceFromManyAddresses()
             const QString from = QStringLiteral("127.0.1.%1").arg(a + 1);
             // A different wrong password each time, as a dictionary attack would.
             const QByteArray guess = (kUser + QStringLiteral(":guess-%1-%2").arg(a).arg(round)).toUtf8().toBase64();
-            const HttpReply r = service.raw("GET " + kPlaylist.toUtf8() + " HTTP/1.1\r\nHost: cam\r\nAuthorization: Basic " +
+            const HttpReply r = service.raw("GET " + kPlaylist.toUtf8() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic " +
                                             guess + "\r\nConnection: close\r\n\r\n", from, 5000);
             if (r.status == 200)
                 ++accepted;
@@ -136,7 +136,7 @@ void TestAttacks::slowlorisDoesNotStarveViewers()
     // 10 addresses x 30 connections (under max_connections_per_address), each a request begun.
     std::vector<std::unique_ptr<QTcpSocket>> slow;
     QVERIFY(connectAndSend(slow, QStringLiteral("127.0.2."), 10, 30, service.port(),
-                           "GET /cam/cam0/index.m3u8 HTTP/1.1\r\nHost: cam\r\nX-Slow: "));
+                           "GET /cam/cam0/index.m3u8 HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "));
     qint64 slowest = 0;
     for (int second = 0; second < 6; ++second) {
         for (auto &s : slow) {
@@ -167,7 +167,7 @@ void TestAttacks::hostileRequestsGetCleanErrors_data()
     QTest::addColumn<QByteArray>("request");  // sent with a valid viewer's credentials
     QTest::addColumn<int>("status");
     const QByteArray auth = "Authorization: Basic " + (kUser + u':' + kPassword).toUtf8().toBase64() + "\r\n";
-    auto get = [&](const QByteArray &target) { return "GET " + target + " HTTP/1.1\r\nHost: cam\r\n" + auth + "\r\n"; };
+    auto get = [&](const QByteArray &target) { return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth + "\r\n"; };
     // Traversal, plain and encoded: media paths are parsed strictly, nothing is read from disk.
     QTest::newRow("dot-dot") << get("/cam/../cam/cam0/index.m3u8") << 404;
     QTest::newRow("dot-dot out of the camera") << get("/cam/cam0/../../etc/passwd") << 404;
@@ -187,9 +187,9 @@ void TestAttacks::hostileRequestsGetCleanErrors_data()
     QTest::newRow("negative _HLS_part") << get("/cam/cam0/index.m3u8?_HLS_msn=1&_HLS_part=-1") << 400;
     QTest::newRow("huge segment number") << get("/cam/cam0/seg99999999999999999999.m4s") << 404;
     // Bodies: none is wanted on media; a body over max_request_bytes is refused unread.
-    QTest::newRow("announced 100 MB body") << ("POST /api/v1/tokens HTTP/1.1\r\nHost: cam\r\n" + auth + "Content-Length: 100000000\r\n\r\n") << 413;
-    QTest::newRow("oversized body sent") << ("POST /api/v1/tokens HTTP/1.1\r\nHost: cam\r\n" + auth + "Content-Length: 40000\r\n\r\n" + QByteArray(40000, 'x')) << 413;
-    QTest::newRow("bad Content-Length") << ("POST /api/v1/tokens HTTP/1.1\r\nHost: cam\r\n" + auth + "Content-Length: -5\r\n\r\n") << 400;
+    QTest::newRow("announced 100 MB body") << ("POST /api/v1/tokens HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth + "Content-Length: 100000000\r\n\r\n") << 413;
+    QTest::newRow("oversized body sent") << ("POST /api/v1/tokens HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth + "Content-Length: 40000\r\n\r\n" + QByteArray(40000, 'x')) << 413;
+    QTest::newRow("bad Content-Length") << ("POST /api/v1/tokens HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth + "Content-Length: -5\r\n\r\n") << 400;
 }
 
 // Each gets a clean 4xx, and the service is still there to serve the viewer afterwards.
@@ -220,7 +220,7 @@ void TestAttacks::parkedBlockingReloadsAreBounded()
     QVERIFY(service.start(service.configArgs("[server]\nmax_connections = 2000\nmax_connections_per_address = 32\n"
                                              "[camera.cam0]\ndevice = testpattern\n[camera.dead]\ndevice = /dev/video99\n")));
     QTRY_COMPARE_WITH_TIMEOUT(service.get(kPlaylist, kUser, kPassword).status, 200, 10000);
-    const QByteArray request = "GET /cam/dead/index.m3u8 HTTP/1.1\r\nHost: cam\r\n"
+    const QByteArray request = "GET /cam/dead/index.m3u8 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                                "Authorization: Basic " + (kUser + u':' + kPassword).toUtf8().toBase64() + "\r\n\r\n";
     const qint64 rssBefore = rssKb(service.pid());
 

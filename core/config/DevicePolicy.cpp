@@ -1,0 +1,43 @@
+#include "config/DevicePolicy.h"
+
+#include <QFileInfo>
+
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+namespace hlscam {
+
+namespace {
+constexpr unsigned kVideo4LinuxMajor = 81;  // Documentation/admin-guide/devices.txt
+
+bool isInside(const QString &path, const QString &dir)
+{
+    // Compared after resolving links and "..": a link in the media directory pointing out of it
+    // leads outside, and is refused.
+    const QString file = QFileInfo(path).canonicalFilePath();
+    const QString root = QFileInfo(dir).canonicalFilePath();
+    return !file.isEmpty() && !root.isEmpty() && file.startsWith(root + u'/') && QFileInfo(file).isFile();
+}
+}  // namespace
+
+bool isVideoDevice(const QString &path)
+{
+    struct stat st {};
+    return ::stat(QFile::encodeName(path).constData(), &st) == 0 && S_ISCHR(st.st_mode)
+           && major(st.st_rdev) == kVideo4LinuxMajor;
+}
+
+QString refuseApiDevice(const QString &device, const QString &mediaDir)
+{
+    if (device == QLatin1String("auto") || device == QLatin1String("testpattern"))
+        return {};
+    if (device.startsWith(QLatin1String("/dev/")) ? isVideoDevice(device)
+                                                   : !mediaDir.isEmpty() && isInside(device, mediaDir))
+        return {};
+    return QStringLiteral("'%1' is not a camera of this machine nor a media file in [paths] media_dir (%2): "
+                          "allowed are auto, testpattern, V4L2 cameras (GET /api/v1/devices lists them) "
+                          "and files in media_dir")
+        .arg(device.left(200), mediaDir.isEmpty() ? QStringLiteral("not set") : mediaDir);
+}
+
+}  // namespace hlscam
