@@ -48,7 +48,7 @@ std::optional<Response> refuseCrossSite(const CrossSiteHeaders &request)
     if ((request.hasBody || !request.contentType.isEmpty()) && !isJson(request.contentType))
         return Response::jsonError(Status::UnsupportedMediaType,
                                    QStringLiteral("the body must be JSON, sent with Content-Type: "
-                                                  "application/json (got %1)")
+                                                  "application/json (got %1; curl: --json '{...}')")
                                        .arg(request.contentType.isEmpty()
                                                 ? QStringLiteral("no Content-Type")
                                                 : QString::fromLatin1(request.contentType.left(100))));

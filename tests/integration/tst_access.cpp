@@ -161,7 +161,7 @@ void TestAccess::apiRolesAndErrors()
     const auto post = [&](const QString &user, const QByteArray &json) {
         return service.raw("POST /api/v1/tokens HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic " +
                            (user + QStringLiteral(":") + user + QStringLiteral("-pw")).toUtf8().toBase64() +
-                           "\r\nContent-Length: " + QByteArray::number(json.size()) + "\r\n\r\n" + json);
+                           "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(json.size()) + "\r\n\r\n" + json);
     };
     QCOMPARE(service.get(QStringLiteral("/api/v1/bans"), QStringLiteral("viewer"), QStringLiteral("viewer-pw")).status, 403);
     QCOMPARE(service.get(QStringLiteral("/api/v1/bans"), QStringLiteral("admin"), QStringLiteral("admin-pw")).status, 200);

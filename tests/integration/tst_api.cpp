@@ -224,7 +224,7 @@ void TestApi::badCameraInputChangesNothing_data()
     QTest::newRow("fps too high") << QByteArray(R"({"fps":500})") << QStringLiteral("fps");
     QTest::newRow("bitrate too low") << QByteArray(R"({"bitrate":1})") << QStringLiteral("bitrate");
     QTest::newRow("unknown encoder") << QByteArray(R"({"encoder":"h265"})") << QStringLiteral("encoder");
-    QTest::newRow("missing device") << QByteArray(R"({"device":"/dev/video77"})") << QStringLiteral("no device or file /dev/video77");
+    QTest::newRow("missing device") << QByteArray(R"({"device":"/dev/video77"})") << QStringLiteral("'/dev/video77' is not a camera of this machine");
     QTest::newRow("relative device") << QByteArray(R"({"device":"video0"})") << QStringLiteral("device");
     QTest::newRow("device with a newline") << QByteArray(R"({"device":"/dev/null\nwidth = 16"})") << QStringLiteral("one line");
     QTest::newRow("unknown field") << QByteArray(R"({"zoom":2})") << QStringLiteral("unknown field 'zoom'");
