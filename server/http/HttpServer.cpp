@@ -178,6 +178,11 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     }
     qCDebug(lcHttp).noquote() << ctx->client.toString() << methodName(ctx->method) << ctx->path;
     const QByteArray host = headerValue(request, "host");
+    if (host != combinedHeader(request, "host")) {
+        // Two Host lines (RFC 9112 3.2: a 400): a proxy and we might each believe another one.
+        send(ctx->responder, Response::text(Status::BadRequest, "more than one Host header"), ctx->headOnly, "refused");
+        return true;
+    }
     if (!m_hosts.allows(host)) {
         send(ctx->responder,
              Response::text(Status::MisdirectedRequest,

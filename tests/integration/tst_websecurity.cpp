@@ -158,6 +158,8 @@ void TestWebSecurity::hostileHostNamesGet421_data()
     QTest::newRow("this host on mDNS") << machine + ".local:PORT" << true;
     QTest::newRow("a listed name") << QByteArray("cam.example.org") << true;
     QTest::newRow("a listed domain") << QByteArray("garden.example.net:PORT") << true;
+    // A second Host line must not slip a hostile name past the check (RFC 9112: 400).
+    QTest::newRow("two Host lines") << QByteArray("127.0.0.1:PORT\r\nHost: rebind.evil.example") << false;
 }
 
 void TestWebSecurity::hostileHostNamesGet421()
@@ -171,6 +173,8 @@ void TestWebSecurity::hostileHostNamesGet421()
         const HttpReply r = m_service->raw(request("GET", path, "Host: " + host + "\r\n" + admin));
         if (allowed)
             QVERIFY2(r.status == 200, qPrintable(path + ": " + QByteArray::number(r.status) + ' ' + r.body));
+        else if (host.contains("\r\n"))
+            QVERIFY2(r.status == 400, qPrintable(path + ": " + QByteArray::number(r.status)));
         else
             QVERIFY2(r.status == 421 && r.body.contains("hostnames"), qPrintable(path + ": " + QByteArray::number(r.status)));
     }
