@@ -12,7 +12,7 @@
 #include "config/StatePaths.h"
 #include "http/HttpServer.h"
 #include "net/DnsSdAnnouncer.h"
-#include "pipeline/Pipeline.h"
+#include "camera/Camera.h"
 
 #include <QCoreApplication>
 #include <QNetworkInterface>
@@ -88,7 +88,7 @@ std::optional<Settings> serveSettings(const QCommandLineParser &parser)
 
 // SIGHUP: re-reads the config file and applies what can be applied live (see ReloadPlan); a
 // config with a mistake changes nothing. `started`: the settings the service started with.
-void reloadConfig(const QCommandLineParser &parser, const Settings &started, const QList<Pipeline *> &pipelines)
+void reloadConfig(const QCommandLineParser &parser, const Settings &started, const QList<Camera *> &cameras)
 {
     QTextStream err(stderr);
     const std::optional<Settings> loaded = serveSettings(parser);
@@ -99,12 +99,12 @@ void reloadConfig(const QCommandLineParser &parser, const Settings &started, con
     // The cameras as they run now (a reload or the API may have changed them); the rest as started.
     Settings running = started;
     for (CameraSettings &c : running.cameras)
-        for (const Pipeline *p : pipelines)
+        for (const Camera *p : cameras)
             if (p->name() == c.name)
                 c = p->settings();
     const ReloadPlan plan = planReload(running, *loaded);
     for (const CameraSettings &camera : plan.camerasToRestart) {
-        for (Pipeline *p : pipelines) {
+        for (Camera *p : cameras) {
             if (p->name() != camera.name)
                 continue;
             err << "hlscam: reload: " << camera.name << ": new settings, restarting its pipeline\n";
@@ -151,7 +151,7 @@ int serve(const QStringList &args)
                             << "hlscam: it is shown only this once; change it with `hlscam users passwd admin`\n\n";
     }
     const Settings &settings = service.settings();
-    const QList<Pipeline *> &pipelines = service.pipelines();
+    const QList<Camera *> &cameras = service.cameras();
     if (service.scheme() == QLatin1String("http"))
         warnIfExposed(service.address());
     if (settings.auth.anonymousViewers)
@@ -165,7 +165,7 @@ int serve(const QStringList &args)
                 .start(&announceError))
         QTextStream(stderr) << "hlscam: not announced on the LAN: " << announceError << "\n";
     HttpServer *server = service.http();
-    SystemdNotifier systemd(pipelines, [server](const QString &camera) { return server->viewers(camera); });
+    SystemdNotifier systemd(cameras, [server](const QString &camera) { return server->viewers(camera); });
 
     QTextStream err(stderr);
     err << "hlscam: listening on " << service.scheme() << "://" << urlHost(service.address()) << ":" << service.port() << "/\n";
@@ -180,7 +180,7 @@ int serve(const QStringList &args)
         if (const QString e = service.reloadUsersAndBans(); !e.isEmpty())
             QTextStream(stderr) << "hlscam: " << e << "\n";
         QTextStream(stderr) << "hlscam: reloaded users and bans (SIGHUP)\n";
-        reloadConfig(parser, settings, pipelines);
+        reloadConfig(parser, settings, cameras);
         systemd.send("READY=1");
     });
     const int status = QCoreApplication::exec();

@@ -1,6 +1,6 @@
 #include "SystemdNotifier.h"
 
-#include "pipeline/Pipeline.h"
+#include "camera/Camera.h"
 
 #include <QStringList>
 
@@ -11,8 +11,8 @@
 
 namespace hlscam::app {
 
-SystemdNotifier::SystemdNotifier(const QList<Pipeline *> &pipelines, ViewerCount viewers, QObject *parent)
-    : QObject(parent), m_pipelines(pipelines), m_viewers(std::move(viewers))
+SystemdNotifier::SystemdNotifier(const QList<Camera *> &cameras, ViewerCount viewers, QObject *parent)
+    : QObject(parent), m_cameras(cameras), m_viewers(std::move(viewers))
 {
     const QByteArray path = qgetenv("NOTIFY_SOCKET");
     sockaddr_un address{};
@@ -27,8 +27,13 @@ SystemdNotifier::SystemdNotifier(const QList<Pipeline *> &pipelines, ViewerCount
     if (m_socket < 0)
         return;
 
-    connect(&m_status, &QTimer::timeout, this, &SystemdNotifier::checkPipelines);
-    m_status.start(250);
+    // A camera's state is sent as it changes; the viewer counts, which change without a signal,
+    // once a second.
+    for (Camera *camera : std::as_const(m_cameras))
+        connect(camera, &Camera::statusChanged, this, &SystemdNotifier::checkCameras);
+    connect(&m_status, &QTimer::timeout, this, &SystemdNotifier::checkCameras);
+    m_status.start(1000);
+    checkCameras();
     // The watchdog is pinged from this (the main) thread's event loop: if it hangs, pings stop.
     const qint64 watchdogUs = qgetenv("WATCHDOG_USEC").toLongLong();
     const QByteArray watchdogPid = qgetenv("WATCHDOG_PID");
@@ -52,25 +57,25 @@ void SystemdNotifier::send(const QByteArray &message)
              reinterpret_cast<const sockaddr *>(m_address.constData()), socklen_t(m_address.size()));
 }
 
-void SystemdNotifier::checkPipelines()
+void SystemdNotifier::checkCameras()
 {
     QList<QByteArray> parts;
     bool settled = false;  // the first camera streams, or failed and says why
-    for (Pipeline *p : std::as_const(m_pipelines)) {
-        const PipelineStatus s = p->status();
-        QByteArray part = p->name().toUtf8() + ' ' + pipelineStateName(s.state).toUtf8();
+    for (Camera *p : std::as_const(m_cameras)) {
+        const CameraStatus s = p->status();
+        QByteArray part = p->name().toUtf8() + ' ' + cameraStateName(s.state).toUtf8();
         if (!s.encoder.isEmpty())
             part += " (" + s.encoder.toUtf8() + ')';
         const int viewers = m_viewers(p->name());
         part += ", " + QByteArray::number(viewers) + (viewers == 1 ? " viewer" : " viewers");
-        if (s.state == PipelineState::Retrying && !s.lastError.isEmpty())
+        if (s.state == CameraState::Retrying && !s.lastError.isEmpty())
             part += ": " + s.lastError.left(120).toUtf8();
         parts << part;
-        if (p == m_pipelines.first())
-            settled = s.state == PipelineState::Streaming || s.state == PipelineState::Retrying;
+        if (p == m_cameras.first())
+            settled = s.state == CameraState::Streaming || s.state == CameraState::Retrying;
     }
     const QByteArray status = "STATUS=" + parts.join("; ").replace('\n', ' ');
-    if (!m_ready && (settled || m_pipelines.isEmpty())) {
+    if (!m_ready && (settled || m_cameras.isEmpty())) {
         m_ready = true;
         send("READY=1\n" + status);
         m_lastStatus = status;

@@ -12,7 +12,7 @@
 #include <functional>
 
 namespace hlscam {
-class Pipeline;
+class Camera;
 }
 
 namespace hlscam::app {
@@ -21,16 +21,16 @@ class SystemdNotifier : public QObject {
     Q_OBJECT
 public:
     using ViewerCount = std::function<int(const QString &camera)>;
-    SystemdNotifier(const QList<Pipeline *> &pipelines, ViewerCount viewers, QObject *parent = nullptr);
+    SystemdNotifier(const QList<Camera *> &cameras, ViewerCount viewers, QObject *parent = nullptr);
     ~SystemdNotifier() override;
 
     bool enabled() const { return m_socket >= 0; }
     void send(const QByteArray &message);
 
 private:
-    void checkPipelines();
+    void checkCameras();
 
-    QList<Pipeline *> m_pipelines;
+    QList<Camera *> m_cameras;
     ViewerCount m_viewers;
     int m_socket = -1;
     QByteArray m_address;  // sockaddr_un bytes

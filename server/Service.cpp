@@ -77,9 +77,9 @@ QString Service::start(bool *usageError)
     m_auth = std::make_unique<Authenticator>(usersPath, *tokenSecret);
     for (const CameraSettings &camera : std::as_const(m_settings.cameras)) {
         m_owned.push_back(std::make_unique<Pipeline>(camera, m_settings.hls));
-        m_pipelines.append(m_owned.back().get());
+        m_cameras.append(m_owned.back().get());
     }
-    m_http = std::make_unique<HttpServer>(m_pipelines, m_auth.get(), m_bans.get(), m_settings);
+    m_http = std::make_unique<HttpServer>(m_cameras, m_auth.get(), m_bans.get(), m_settings);
     auto *tcp = new Listener(m_settings.server, m_bans.get(), tls, m_http.get());
     if (!tcp->listen(m_settings.server.address, m_settings.server.port)) {
         const QString why = QStringLiteral("cannot listen on %1:%2: %3")
@@ -91,14 +91,14 @@ QString Service::start(bool *usageError)
     }
     m_http->bindListener(tcp);
     m_listener = tcp;
-    for (Pipeline *p : std::as_const(m_pipelines))
+    for (const std::unique_ptr<Pipeline> &p : m_owned)
         p->start();
     return {};
 }
 
 void Service::stop()
 {
-    for (Pipeline *p : std::as_const(m_pipelines))
+    for (const std::unique_ptr<Pipeline> &p : m_owned)
         p->stop();
 }
 

@@ -1,4 +1,4 @@
-// One running hlscam service: state (users, bans, token key), the cameras' pipelines and the
+// One running hlscam service: state (users, bans, token key), the cameras' cameras and the
 // HTTP server on its listener. `hlscam serve` runs one; the desktop app's local mode runs one
 // in-process and manages it through its HTTP API like any remote board.
 #pragma once
@@ -17,6 +17,7 @@ class Authenticator;
 class BanStore;
 class HttpServer;
 class Listener;
+class Camera;
 class Pipeline;
 
 class Service {
@@ -41,7 +42,7 @@ public:
     quint16 port() const;
 
     const Settings &settings() const { return m_settings; }
-    const QList<Pipeline *> &pipelines() const { return m_pipelines; }
+    const QList<Camera *> &cameras() const { return m_cameras; }
     HttpServer *http() const { return m_http.get(); }
     Authenticator *authenticator() const { return m_auth.get(); }
     BanStore *bans() const { return m_bans.get(); }
@@ -56,7 +57,7 @@ private:
     std::unique_ptr<BanStore> m_bans;
     std::unique_ptr<Authenticator> m_auth;
     std::vector<std::unique_ptr<Pipeline>> m_owned;
-    QList<Pipeline *> m_pipelines;
+    QList<Camera *> m_cameras;
     std::unique_ptr<HttpServer> m_http;
     Listener *m_listener = nullptr;  // owned by m_http
 };

@@ -30,19 +30,8 @@ qint64 firstMsn(int segmentMs)
 
 }  // namespace
 
-QString pipelineStateName(PipelineState s)
-{
-    switch (s) {
-    case PipelineState::Starting: return QStringLiteral("starting");
-    case PipelineState::Streaming: return QStringLiteral("streaming");
-    case PipelineState::Retrying: return QStringLiteral("retrying");
-    case PipelineState::Stopped: return QStringLiteral("stopped");
-    }
-    return {};
-}
-
 Pipeline::Pipeline(const CameraSettings &camera, const HlsSettings &hls, QObject *parent)
-    : QObject(parent),
+    : Camera(parent),
       m_configured(camera),
       m_camera(camera),
       m_hls(hls),
@@ -57,6 +46,7 @@ void Pipeline::start()
     if (m_thread)
         return;
     m_stop = false;
+    m_interrupt = false;
     m_thread = QThread::create([this] { run(); });
     m_thread->setObjectName(QStringLiteral("pipeline-%1").arg(m_configured.name));
     m_thread->start();
@@ -66,7 +56,11 @@ void Pipeline::stop()
 {
     if (!m_thread)
         return;
-    m_stop = true;
+    {
+        QMutexLocker lock(&m_mutex);
+        m_stop = true;
+        m_interrupt = true;
+    }
     m_thread->wait();
     delete m_thread;
     m_thread = nullptr;
@@ -75,37 +69,63 @@ void Pipeline::stop()
 void Pipeline::reconfigure(const CameraSettings &camera)
 {
     Q_ASSERT(camera.name == m_configured.name);
-    const bool running = m_thread != nullptr;
-    stop();
     m_configured = camera;
-    m_camera = camera;
-    {
-        QMutexLocker lock(&m_statusMutex);
-        m_status = PipelineStatus{};
+    if (!m_thread) {
+        m_camera = camera;
+        return;
     }
-    if (running)
-        start();
+    QMutexLocker lock(&m_mutex);
+    m_pending = camera;
+    m_interrupt = true;  // the worker leaves its read or its retry wait, and takes them
 }
 
-PipelineStatus Pipeline::status() const
+bool Pipeline::takeNewSettings()
 {
-    QMutexLocker lock(&m_statusMutex);
+    // Under the lock that stop() and reconfigure() set the flags with: none is lost.
+    QMutexLocker lock(&m_mutex);
+    m_interrupt = m_stop.load();
+    if (!m_pending)
+        return false;
+    m_camera = *m_pending;
+    m_pending.reset();
+    m_status = CameraStatus{};
+    return true;
+}
+
+CameraStatus Pipeline::status() const
+{
+    QMutexLocker lock(&m_mutex);
     return m_status;
 }
 
-void Pipeline::setState(PipelineState state, const QString &error)
+void Pipeline::updateStatus(const std::function<void(CameraStatus &)> &change)
 {
-    QMutexLocker lock(&m_statusMutex);
-    // Each state change and each new error is logged once, not once per retry.
-    if (state != m_status.state || error != m_status.lastError) {
-        if (!error.isEmpty())
-            qCWarning(lcPipeline).noquote() << m_camera.name << pipelineStateName(state) << "-" << error;
-        else
-            qCInfo(lcPipeline).noquote() << m_camera.name << pipelineStateName(state);
+    bool changed = false;
+    {
+        QMutexLocker lock(&m_mutex);
+        CameraStatus before = m_status;
+        change(m_status);
+        before.framesCaptured = m_status.framesCaptured;  // not worth a signal
+        changed = !(before == m_status);
     }
-    m_status.state = state;
-    if (!error.isEmpty() || state == PipelineState::Streaming)
-        m_status.lastError = error;
+    if (changed)
+        Q_EMIT statusChanged();
+}
+
+void Pipeline::setState(CameraState state, const QString &error)
+{
+    updateStatus([&](CameraStatus &status) {
+        // Each state change and each new error is logged once, not once per retry.
+        if (state != status.state || error != status.lastError) {
+            if (!error.isEmpty())
+                qCWarning(lcPipeline).noquote() << m_camera.name << cameraStateName(state) << "-" << error;
+            else
+                qCInfo(lcPipeline).noquote() << m_camera.name << cameraStateName(state);
+        }
+        status.state = state;
+        if (!error.isEmpty() || state == CameraState::Streaming)
+            status.lastError = error;
+    });
 }
 
 std::unique_ptr<Source> Pipeline::makeSource()
@@ -139,7 +159,7 @@ std::unique_ptr<Source> Pipeline::makeSource()
 
 void Pipeline::sleepInterruptible(int ms)
 {
-    for (int slept = 0; slept < ms && !m_stop; slept += 50)
+    for (int slept = 0; slept < ms && !m_interrupt; slept += 50)
         QThread::msleep(50);
 }
 
@@ -147,23 +167,26 @@ void Pipeline::run()
 {
     int retryMs = kFirstRetryMs;
     while (!m_stop) {
-        std::unique_ptr<Source> source = makeSource();
-        source->setStopFlag(&m_stop);
-        {
-            QMutexLocker lock(&m_statusMutex);
-            m_status.source = source->description();
+        if (takeNewSettings()) {
+            retryMs = kFirstRetryMs;
+            Q_EMIT statusChanged();
         }
+        std::unique_ptr<Source> source = makeSource();
+        source->setStopFlag(&m_interrupt);
+        updateStatus([&](CameraStatus &status) { status.source = source->description(); });
         if (QString err = source->open(); !err.isEmpty()) {
-            setState(PipelineState::Retrying, err);
+            setState(CameraState::Retrying, err);
         } else if (streamOnce(*source)) {
             retryMs = kFirstRetryMs;
         }
         if (m_stop)
             break;
+        if (m_interrupt)
+            continue;  // new settings: open again at once
         sleepInterruptible(retryMs);
         retryMs = qMin(retryMs * 2, kMaxRetryMs);
     }
-    setState(PipelineState::Stopped);
+    setState(CameraState::Stopped);
 }
 
 bool Pipeline::streamOnce(Source &source)
@@ -176,19 +199,18 @@ bool Pipeline::streamOnce(Source &source)
     options.gopFrames = qMax(1, m_camera.fps * m_hls.segmentMs / 1000);
     EncoderChoice choice = openEncoder(m_camera.encoder, source.h264Parameters(), options);
     if (!choice.encoder) {
-        setState(PipelineState::Retrying, choice.error);
+        setState(CameraState::Retrying, choice.error);
         return false;
     }
     for (const QString &why : std::as_const(choice.passedOver))
         qCInfo(lcEncode).noquote() << m_camera.name << "passed over" << why;
     qCInfo(lcEncode).noquote() << m_camera.name << "encoding with" << choice.encoder->name()
                                << "from" << source.description();
-    {
-        QMutexLocker lock(&m_statusMutex);
-        m_status.source = source.description();
-        m_status.encoder = choice.encoder->name();
-        m_status.encoderPassedOver = choice.passedOver;
-    }
+    updateStatus([&](CameraStatus &status) {
+        status.source = source.description();
+        status.encoder = choice.encoder->name();
+        status.encoderPassedOver = choice.passedOver;
+    });
 
     Fmp4Packager packager(*m_store, {m_hls.segmentMs, m_hls.partMs, m_camera.fps});
     const qint64 segmentUs = m_hls.segmentMs * 1000LL;
@@ -197,7 +219,7 @@ bool Pipeline::streamOnce(Source &source)
     const qint64 startedUs = monotonicUs();
     std::vector<EncodedPacket> packets;
     QString error;
-    while (!m_stop) {
+    while (!m_interrupt) {
         Capture capture;
         if (source.read(capture) == ReadStatus::Failed) {
             error = source.lastError();
@@ -217,15 +239,15 @@ bool Pipeline::streamOnce(Source &source)
             break;
         bool first = false;
         {
-            QMutexLocker lock(&m_statusMutex);
-            first = m_status.framesCaptured++ == 0 || m_status.state != PipelineState::Streaming;
+            QMutexLocker lock(&m_mutex);
+            first = m_status.framesCaptured++ == 0 || m_status.state != CameraState::Streaming;
         }
         if (first && packager.started())
-            setState(PipelineState::Streaming);
+            setState(CameraState::Streaming);
     }
     packager.finish();
-    if (!error.isEmpty() && !m_stop)
-        setState(PipelineState::Retrying, error);
+    if (!error.isEmpty() && !m_interrupt)
+        setState(CameraState::Retrying, error);
     return monotonicUs() - startedUs >= kHealthyRunUs;
 }
 

@@ -1,16 +1,17 @@
-// One camera's capture -> encode -> package loop, on its own worker thread. It owns its source,
-// encoder and packager; the HTTP side reaches it only through the SegmentStore and status().
-// A failing or missing camera is retried with backoff; the process never exits for that.
+// One camera's capture -> encode -> package loop, on its own worker thread: the Camera the
+// server sees. It owns its source, encoder and packager; the HTTP side reaches it only through
+// the SegmentStore, status() and reconfigure(). A failing or missing camera is retried with
+// backoff; the process never exits for that.
 #pragma once
 
-#include "config/Settings.h"
+#include "camera/Camera.h"
 #include "hls/SegmentStore.h"
 
 #include <QMutex>
-#include <QObject>
-#include <QStringList>
+#include <functional>
 #include <atomic>
 #include <memory>
+#include <optional>
 
 class QThread;
 
@@ -18,41 +19,31 @@ namespace hlscam {
 
 class Source;
 
-enum class PipelineState { Starting, Streaming, Retrying, Stopped };
-QString pipelineStateName(PipelineState state);  // "streaming", ...
-
-struct PipelineStatus {
-    PipelineState state = PipelineState::Starting;
-    QString source;              // what is being captured
-    QString encoder;             // the encoder in use
-    QStringList encoderPassedOver;  // earlier candidates and why they were passed over
-    QString lastError;
-    qint64 framesCaptured = 0;
-};
-
-class Pipeline : public QObject {
+class Pipeline final : public Camera {
     Q_OBJECT
 public:
     Pipeline(const CameraSettings &camera, const HlsSettings &hls, QObject *parent = nullptr);
     ~Pipeline() override;
 
     void start();
-    void stop();  // waits for the worker thread
-    // New device, size, rate or encoder: the worker stops and starts again with them; the
-    // store (and every URL in it) carries on after a discontinuity. Same name only.
-    void reconfigure(const CameraSettings &camera);
-    QString name() const { return m_configured.name; }
-    // The settings it was given (device may be "auto"; status().source says what was opened).
-    // Main thread.
-    CameraSettings settings() const { return m_configured; }
-    SegmentStore *store() const { return m_store.get(); }
-    PipelineStatus status() const;
+    void stop();  // waits for the worker thread: only at shutdown
+
+    QString name() const override { return m_configured.name; }
+    CameraSettings settings() const override { return m_configured; }
+    SegmentStore *store() const override { return m_store.get(); }
+    CameraStatus status() const override;
+    // Hands the new settings to the worker, which closes its source and encoder and opens them
+    // again with these: the caller (the HTTP thread) never waits for a camera to close.
+    void reconfigure(const CameraSettings &camera) override;
 
 private:
     void run();
     bool streamOnce(Source &source);  // true when it streamed for a while before failing
     std::unique_ptr<Source> makeSource();
-    void setState(PipelineState state, const QString &error = {});
+    // Takes settings handed over by reconfigure(), if any; true when it did.
+    bool takeNewSettings();
+    void setState(CameraState state, const QString &error = {});
+    void updateStatus(const std::function<void(CameraStatus &)> &change);
     void sleepInterruptible(int ms);
 
     CameraSettings m_configured;  // main thread's copy
@@ -61,8 +52,11 @@ private:
     std::unique_ptr<SegmentStore> m_store;
     QThread *m_thread = nullptr;
     std::atomic_bool m_stop{false};
-    mutable QMutex m_statusMutex;
-    PipelineStatus m_status;
+    // Set by stop() and reconfigure(): sources and the loops watch it to give up at once.
+    std::atomic_bool m_interrupt{false};
+    mutable QMutex m_mutex;  // guards m_status and m_pending
+    CameraStatus m_status;
+    std::optional<CameraSettings> m_pending;
 };
 
 }  // namespace hlscam

@@ -5,7 +5,7 @@
 #include "api/UserRoutes.h"
 #include "auth/Authenticator.h"
 #include "auth/BanStore.h"
-#include "pipeline/Pipeline.h"
+#include "camera/Camera.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -34,17 +34,17 @@ Response adminOnly()
 
 }  // namespace
 
-ApiRoutes::ApiRoutes(Authenticator *auth, BanStore *bans, const QList<Pipeline *> &pipelines, ViewerCounter *viewers,
+ApiRoutes::ApiRoutes(Authenticator *auth, BanStore *bans, const QList<Camera *> &cameras, ViewerCounter *viewers,
                      const PathSettings &paths, QObject *parent)
     : QObject(parent),
       m_auth(auth),
       m_bans(bans),
-      m_pipelines(pipelines),
+      m_cameras(cameras),
       m_paths(paths),
-      m_status(pipelines, viewers)
+      m_status(cameras, viewers)
 {
-    for (const Pipeline *p : pipelines)
-        m_cameras << p->name();
+    for (const Camera *p : cameras)
+        m_cameraNames << p->name();
 }
 
 Response ApiRoutes::handle(const RequestContext &request)
@@ -70,7 +70,7 @@ Response ApiRoutes::handle(const RequestContext &request)
     if (path.startsWith(QLatin1String("/cameras/")) && request.method == Method::Put) {
         if (!admin)
             return adminOnly();
-        for (Pipeline *p : std::as_const(m_pipelines))
+        for (Camera *p : std::as_const(m_cameras))
             if (p->name() == path.mid(9))
                 return updateCamera(p, request.body, m_paths);
         return Response::jsonError(Status::NotFound, QStringLiteral("no camera '%1'").arg(path.mid(9).left(64)));
@@ -98,9 +98,9 @@ Response ApiRoutes::tokens(const RequestContext &request)
     if (auto bad = readJsonObject(request.body, {QStringLiteral("camera"), QStringLiteral("ttl"), QStringLiteral("role")}, &in))
         return *bad;
 
-    const QString camera = in.value(QStringLiteral("camera")).toString(m_cameras.value(0));
-    if (camera != QLatin1String("*") && !m_cameras.contains(camera))
-        return Response::jsonError(Status::BadRequest, QStringLiteral("no camera '%1' (cameras: %2, or * for all)").arg(camera, m_cameras.join(QStringLiteral(", "))));
+    const QString camera = in.value(QStringLiteral("camera")).toString(m_cameraNames.value(0));
+    if (camera != QLatin1String("*") && !m_cameraNames.contains(camera))
+        return Response::jsonError(Status::BadRequest, QStringLiteral("no camera '%1' (cameras: %2, or * for all)").arg(camera, m_cameraNames.join(QStringLiteral(", "))));
     const bool admin = request.role == Role::Admin;
     const qint64 maxTtl = admin ? kMaxAdminTokenSeconds : kMaxViewerTokenSeconds;
     const QJsonValue ttlValue = in.value(QStringLiteral("ttl"));
@@ -117,7 +117,7 @@ Response ApiRoutes::tokens(const RequestContext &request)
     const QByteArray token = m_auth->issueToken(request.user, camera, role, qint64(ttl));
     if (token.isEmpty())
         return Response::jsonError(Status::Forbidden, QStringLiteral("your account was just removed"));
-    const QString playlistCamera = camera == QLatin1String("*") ? m_cameras.value(0) : camera;
+    const QString playlistCamera = camera == QLatin1String("*") ? m_cameraNames.value(0) : camera;
     return Response::json(Status::Created,
                           QJsonObject{{QStringLiteral("token"), QString::fromLatin1(token)},
                                       {QStringLiteral("camera"), camera},

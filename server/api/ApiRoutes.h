@@ -14,14 +14,14 @@ namespace hlscam {
 
 class Authenticator;
 class BanStore;
-class Pipeline;
+class Camera;
 class ViewerCounter;
 
 class ApiRoutes : public QObject {
     Q_OBJECT
 public:
     // `paths`: where camera changes are kept (see CameraOverrides), the media directory.
-    ApiRoutes(Authenticator *auth, BanStore *bans, const QList<Pipeline *> &pipelines, ViewerCounter *viewers,
+    ApiRoutes(Authenticator *auth, BanStore *bans, const QList<Camera *> &cameras, ViewerCounter *viewers,
               const PathSettings &paths, QObject *parent = nullptr);
 
     Response handle(const RequestContext &request);
@@ -33,8 +33,8 @@ private:
 
     Authenticator *m_auth;
     BanStore *m_bans;
-    QList<Pipeline *> m_pipelines;
-    QStringList m_cameras;
+    QList<Camera *> m_cameras;
+    QStringList m_cameraNames;
     PathSettings m_paths;
     StatusRoutes m_status;
 };

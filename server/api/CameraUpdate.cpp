@@ -5,7 +5,7 @@
 #include "config/CameraOverrides.h"
 #include "config/ConfigLoader.h"
 #include "config/DevicePolicy.h"
-#include "pipeline/Pipeline.h"
+#include "camera/Camera.h"
 
 #include <QJsonObject>
 
@@ -19,7 +19,7 @@ const QStringList kNumberFields = {QStringLiteral("width"), QStringLiteral("heig
 
 }  // namespace
 
-Response updateCamera(Pipeline *pipeline, const QByteArray &body, const PathSettings &paths)
+Response updateCamera(Camera *target, const QByteArray &body, const PathSettings &paths)
 {
     QJsonObject in;
     if (auto bad = readJsonObject(body, kTextFields + kNumberFields, &in))
@@ -29,7 +29,7 @@ Response updateCamera(Pipeline *pipeline, const QByteArray &body, const PathSett
                                                            .arg((kTextFields + kNumberFields).join(QStringLiteral(", "))));
     // The changed keys over the current ones, as a config section: the config file's checks
     // (ranges, even sizes, encoder names) decide, with their messages.
-    QJsonObject merged = cameraJson(pipeline->settings());
+    QJsonObject merged = cameraJson(target->settings());
     for (auto it = in.begin(); it != in.end(); ++it) {
         const bool number = kNumberFields.contains(it.key());
         if (number ? !it->isDouble() || it->toDouble() != double(it->toInteger()) : !it->isString())
@@ -39,7 +39,7 @@ Response updateCamera(Pipeline *pipeline, const QByteArray &body, const PathSett
             return Response::jsonError(Status::BadRequest, QStringLiteral("%1 is one line").arg(it.key()));
         merged.insert(it.key(), *it);
     }
-    QByteArray section = "[camera." + pipeline->name().toUtf8() + "]\n";
+    QByteArray section = "[camera." + target->name().toUtf8() + "]\n";
     for (const QString &key : kTextFields + kNumberFields)
         section += key.toUtf8() + " = " + merged.value(key).toVariant().toString().toUtf8() + '\n';
     const ConfigResult checked = parseConfig(section, QStringLiteral("request"));
@@ -47,15 +47,15 @@ Response updateCamera(Pipeline *pipeline, const QByteArray &body, const PathSett
         return Response::jsonError(Status::BadRequest, QStringLiteral("%1: %2").arg(checked.error->key, checked.error->message));
     const CameraSettings camera = checked.settings.cameras.first();
     // The device the config file gave stays allowed; a new one must pass the policy.
-    if (camera.device != pipeline->settings().device)
+    if (camera.device != target->settings().device)
         if (const QString refusal = refuseApiDevice(camera.device, paths.mediaDir); !refusal.isEmpty())
             return Response::jsonError(Status::BadRequest, refusal);
-    if (camera == pipeline->settings())
+    if (camera == target->settings())
         return Response::json(Status::Ok, cameraJson(camera));  // nothing changes, nothing restarts
 
     if (const QString error = saveCameraOverride(paths.cameraOverrides, camera); !error.isEmpty())
         return Response::jsonError(Status::InternalServerError, QStringLiteral("not changed: %1").arg(error));
-    pipeline->reconfigure(camera);
+    target->reconfigure(camera);
     return Response::json(Status::Ok, cameraJson(camera));
 }
 

@@ -10,8 +10,8 @@
 
 namespace hlscam {
 
-class Pipeline;
+class Camera;
 
-Response updateCamera(Pipeline *pipeline, const QByteArray &body, const PathSettings &paths);
+Response updateCamera(Camera *target, const QByteArray &body, const PathSettings &paths);
 
 }  // namespace hlscam

@@ -3,7 +3,8 @@
 #include "api/CameraJson.h"
 #include "capture/DeviceCatalog.h"
 #include "http/ViewerCounter.h"
-#include "pipeline/Pipeline.h"
+#include "camera/Camera.h"
+#include "hls/SegmentStore.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -18,8 +19,8 @@ QJsonValue orNull(qint64 v) { return v < 0 ? QJsonValue() : QJsonValue(v); }
 
 }  // namespace
 
-StatusRoutes::StatusRoutes(const QList<Pipeline *> &pipelines, ViewerCounter *viewers)
-    : m_pipelines(pipelines), m_viewers(viewers)
+StatusRoutes::StatusRoutes(const QList<Camera *> &cameras, ViewerCounter *viewers)
+    : m_cameras(cameras), m_viewers(viewers)
 {
     m_uptime.start();
 }
@@ -28,11 +29,11 @@ Response StatusRoutes::status() const
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     QJsonArray cameras;
-    for (Pipeline *p : m_pipelines) {
-        const PipelineStatus s = p->status();
+    for (Camera *p : m_cameras) {
+        const CameraStatus s = p->status();
         const StorePosition at = p->store()->position();
         QJsonObject c = cameraJson(p->settings());
-        c.insert(QStringLiteral("state"), pipelineStateName(s.state));
+        c.insert(QStringLiteral("state"), cameraStateName(s.state));
         c.insert(QStringLiteral("source"), s.source);
         c.insert(QStringLiteral("encoder_in_use"), s.encoder);
         c.insert(QStringLiteral("encoders_passed_over"), QJsonArray::fromStringList(s.encoderPassedOver));
@@ -52,14 +53,14 @@ Response StatusRoutes::status() const
 Response StatusRoutes::cameras() const
 {
     QJsonArray out;
-    for (Pipeline *p : m_pipelines)
+    for (Camera *p : m_cameras)
         out.append(cameraJson(p->settings()));
     return Response::json(Status::Ok, out);
 }
 
 Response StatusRoutes::camera(const QString &name) const
 {
-    for (Pipeline *p : m_pipelines)
+    for (Camera *p : m_cameras)
         if (p->name() == name)
             return Response::json(Status::Ok, cameraJson(p->settings()));
     return Response::jsonError(Status::NotFound, QStringLiteral("no camera '%1'").arg(name.left(64)));

@@ -11,12 +11,12 @@
 
 namespace hlscam {
 
-class Pipeline;
+class Camera;
 class ViewerCounter;
 
 class StatusRoutes {
 public:
-    StatusRoutes(const QList<Pipeline *> &pipelines, ViewerCounter *viewers);
+    StatusRoutes(const QList<Camera *> &cameras, ViewerCounter *viewers);
 
     Response status() const;
     Response cameras() const;
@@ -24,7 +24,7 @@ public:
     Response devices() const;
 
 private:
-    QList<Pipeline *> m_pipelines;
+    QList<Camera *> m_cameras;
     ViewerCounter *m_viewers;
     QElapsedTimer m_uptime;
 };

@@ -13,7 +13,8 @@
 #include "http/Response.h"
 #include "http/ViewerCounter.h"
 #include "net/Listener.h"
-#include "pipeline/Pipeline.h"
+#include "camera/Camera.h"
+#include "hls/SegmentStore.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -89,25 +90,25 @@ Response challenge(const QByteArray &message)
 
 }  // namespace
 
-HttpServer::HttpServer(const QList<Pipeline *> &pipelines, Authenticator *authenticator, BanStore *bans,
+HttpServer::HttpServer(const QList<Camera *> &cameras, Authenticator *authenticator, BanStore *bans,
                        const Settings &settings, QObject *parent)
     : QAbstractHttpServer(parent),
       m_auth(authenticator),
-      m_pipelines(pipelines),
+      m_cameras(cameras),
       m_metricsToken(settings.server.metricsToken.toLatin1()),
       m_bans(bans),
-      m_media(new MediaRoutes(pipelines, settings.hls, this)),
+      m_media(new MediaRoutes(cameras, settings.hls, this)),
       m_trustedProxies(settings.server.trustedProxies),
       m_hosts(settings.server.hostnames, QSysInfo::machineHostName()),
       m_anonymousViewers(settings.auth.anonymousViewers),
       m_indexHtml(resource(QStringLiteral(":/www/index.html"))),
       m_playerJs(resource(QStringLiteral(":/www/player.js")))
 {
-    QStringList cameras;
-    for (const Pipeline *p : pipelines)
-        cameras << p->name();
-    m_viewers = std::make_unique<ViewerCounter>(cameras);
-    m_api = new ApiRoutes(authenticator, bans, pipelines, m_viewers.get(), settings.paths, this);
+    QStringList names;
+    for (const Camera *camera : cameras)
+        names << camera->name();
+    m_viewers = std::make_unique<ViewerCounter>(names);
+    m_api = new ApiRoutes(authenticator, bans, cameras, m_viewers.get(), settings.paths, this);
     m_uptime.start();
 }
 
@@ -115,7 +116,7 @@ HttpServer::~HttpServer() = default;
 
 Response HttpServer::metrics() const
 {
-    const MetricsSources sources{m_pipelines, m_viewers.get(), m_listener, m_bans, m_uptime.elapsed()};
+    const MetricsSources sources{m_cameras, m_viewers.get(), m_listener, m_bans, m_uptime.elapsed()};
     return Response::content("text/plain; version=0.0.4; charset=utf-8", renderMetrics(sources), "no-store");
 }
 

@@ -22,14 +22,14 @@ class Authenticator;
 class BanStore;
 class Listener;
 class MediaRoutes;
-class Pipeline;
+class Camera;
 class ViewerCounter;
 struct AuthResult;
 
 class HttpServer final : public QAbstractHttpServer {
     Q_OBJECT
 public:
-    HttpServer(const QList<Pipeline *> &pipelines, Authenticator *authenticator, BanStore *bans,
+    HttpServer(const QList<Camera *> &cameras, Authenticator *authenticator, BanStore *bans,
                const Settings &settings, QObject *parent = nullptr);
 
     ~HttpServer() override;
@@ -52,7 +52,7 @@ private:
     Response metrics() const;
 
     Authenticator *m_auth;
-    QList<Pipeline *> m_pipelines;
+    QList<Camera *> m_cameras;
     QByteArray m_metricsToken;
     QElapsedTimer m_uptime;
     BanStore *m_bans;

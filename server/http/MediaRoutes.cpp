@@ -2,7 +2,8 @@
 
 #include "hls/PlaylistWriter.h"
 #include "http/ByteRange.h"
-#include "pipeline/Pipeline.h"
+#include "camera/Camera.h"
+#include "hls/SegmentStore.h"
 
 namespace hlscam {
 
@@ -40,11 +41,11 @@ Response unavailable(const QByteArray &why)
 }
 }  // namespace
 
-MediaRoutes::MediaRoutes(const QList<Pipeline *> &pipelines, const HlsSettings &hls, QObject *parent)
+MediaRoutes::MediaRoutes(const QList<Camera *> &cameras, const HlsSettings &hls, QObject *parent)
     : QObject(parent), m_hls(hls)
 {
-    for (Pipeline *p : pipelines) {
-        m_pipelines.insert(p->name(), p);
+    for (Camera *p : cameras) {
+        m_cameras.insert(p->name(), p);
         connect(p->store(), &SegmentStore::changed, this, &MediaRoutes::answerHeld,
                 Qt::QueuedConnection);
     }
@@ -52,7 +53,7 @@ MediaRoutes::MediaRoutes(const QList<Pipeline *> &pipelines, const HlsSettings &
     connect(&m_expiry, &QTimer::timeout, this, &MediaRoutes::answerHeld);
 }
 
-Response MediaRoutes::playlist(Pipeline *pipeline, const MediaRequest &request, const LowLatencyQuery &ll) const
+Response MediaRoutes::playlist(Camera *camera, const MediaRequest &request, const LowLatencyQuery &ll) const
 {
     PlaylistOptions options;
     options.uriQuery = request.uriQuery;
@@ -63,14 +64,14 @@ Response MediaRoutes::playlist(Pipeline *pipeline, const MediaRequest &request, 
     // The answer to a blocking reload names a moment that has passed: it stays true, so caches
     // may keep it and answer everyone who asks for the same part with one request to us.
     const QByteArray cache = ll.msn ? "max-age=" + QByteArray::number(skipUntilUs(options) / 1000000) : "no-cache";
-    return Response::content("application/vnd.apple.mpegurl", writePlaylist(pipeline->store()->snapshot(), options), cache);
+    return Response::content("application/vnd.apple.mpegurl", writePlaylist(camera->store()->snapshot(), options), cache);
 }
 
 // RFC 8216bis 6.2.5.2: ready once the playlist holds segment _HLS_msn (or part _HLS_part of
 // it); a request more than two segments or three seconds of parts ahead is refused.
 MediaRoutes::Readiness MediaRoutes::playlistReadiness(const Held &held) const
 {
-    const StorePosition at = held.pipeline->store()->position();
+    const StorePosition at = held.camera->store()->position();
     const bool started = at.firstMsn >= 0 && (at.lastComplete || at.lastMsn > at.firstMsn);
     if (!started)
         return Readiness::Wait;  // not one complete segment yet
@@ -97,7 +98,7 @@ MediaRoutes::Readiness MediaRoutes::playlistReadiness(const Held &held) const
 MediaRoutes::Readiness MediaRoutes::partReadiness(const Held &held) const
 {
     const MediaPath &path = held.request.path;
-    const SegmentStore *store = held.pipeline->store();
+    const SegmentStore *store = held.camera->store();
     if (const auto progress = store->progress(path.number)) {
         if (path.part < progress->first)
             return Readiness::Ready;
@@ -112,8 +113,8 @@ Response MediaRoutes::answerFor(const Held &held, Readiness readiness) const
     const bool isPart = held.request.path.kind == MediaPath::Kind::Part;
     if (readiness == Readiness::Ready) {
         if (!isPart)
-            return playlist(held.pipeline, held.request, held.lowLatency);
-        const std::optional<QByteArray> data = held.pipeline->store()->part(held.request.path.number, held.request.path.part);
+            return playlist(held.camera, held.request, held.lowLatency);
+        const std::optional<QByteArray> data = held.camera->store()->part(held.request.path.number, held.request.path.part);
         return data ? media(*data, "video/iso.segment", true, held.request.range) : notFound();
     }
     if (isPart)
@@ -141,19 +142,19 @@ void MediaRoutes::handle(const MediaRequest &request, QHttpServerResponder &&res
 {
     const MediaPath &path = request.path;
     const bool headOnly = request.headOnly;
-    Pipeline *pipeline = m_pipelines.value(path.camera);
-    if (!pipeline) {
+    Camera *camera = m_cameras.value(path.camera);
+    if (!camera) {
         send(responder, notFound(), headOnly, routeName(path.kind));
         return;
     }
-    const SegmentStore *store = pipeline->store();
+    const SegmentStore *store = camera->store();
     // A blocking reload waits up to three target durations (the spec's bound), the very first
     // playlist until the camera has made a segment; the hinted part as long as a segment lasts.
     const int blockMs = 3 * qMax(1000, m_hls.segmentMs);
     std::optional<QByteArray> data;
     switch (path.kind) {
     case MediaPath::Kind::Playlist: {
-        Held held{std::move(responder), socket, pipeline, request, {}, {}};
+        Held held{std::move(responder), socket, camera, request, {}, {}};
         if (const QString error = parseLowLatencyQuery(request.query, &held.lowLatency); !error.isEmpty()) {
             send(held.responder, Response::text(Status::BadRequest, error.toUtf8()), headOnly, routeName(path.kind));
             return;
@@ -163,7 +164,7 @@ void MediaRoutes::handle(const MediaRequest &request, QHttpServerResponder &&res
         return;
     }
     case MediaPath::Kind::Part:
-        hold(Held{std::move(responder), socket, pipeline, request, {}, QDeadlineTimer(blockMs)});
+        hold(Held{std::move(responder), socket, camera, request, {}, QDeadlineTimer(blockMs)});
         return;
     case MediaPath::Kind::LatestInit:
         data = store->latestInit();

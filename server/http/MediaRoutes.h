@@ -21,7 +21,7 @@
 
 namespace hlscam {
 
-class Pipeline;
+class Camera;
 
 // One request for a camera's media, already authenticated.
 struct MediaRequest {
@@ -35,7 +35,7 @@ struct MediaRequest {
 class MediaRoutes : public QObject {
     Q_OBJECT
 public:
-    MediaRoutes(const QList<Pipeline *> &pipelines, const HlsSettings &hls, QObject *parent = nullptr);
+    MediaRoutes(const QList<Camera *> &cameras, const HlsSettings &hls, QObject *parent = nullptr);
 
     // Answers now, or keeps the responder and answers later.
     void handle(const MediaRequest &request, QHttpServerResponder &&responder, QTcpSocket *socket);
@@ -45,20 +45,20 @@ private:
     struct Held {
         QHttpServerResponder responder;
         QPointer<QTcpSocket> socket;
-        Pipeline *pipeline;
+        Camera *camera;
         MediaRequest request;
         LowLatencyQuery lowLatency;  // for playlists
         QDeadlineTimer deadline;
     };
 
-    Response playlist(Pipeline *pipeline, const MediaRequest &request, const LowLatencyQuery &ll) const;
+    Response playlist(Camera *camera, const MediaRequest &request, const LowLatencyQuery &ll) const;
     Readiness playlistReadiness(const Held &held) const;
     Readiness partReadiness(const Held &held) const;
     Response answerFor(const Held &held, Readiness readiness) const;
     void hold(Held &&held);
     void answerHeld();
 
-    QHash<QString, Pipeline *> m_pipelines;
+    QHash<QString, Camera *> m_cameras;
     HlsSettings m_hls;
     std::list<Held> m_held;
     QTimer m_expiry;

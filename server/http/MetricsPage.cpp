@@ -4,7 +4,8 @@
 #include "http/Metrics.h"
 #include "http/ViewerCounter.h"
 #include "net/Listener.h"
-#include "pipeline/Pipeline.h"
+#include "camera/Camera.h"
+#include "hls/SegmentStore.h"
 
 #include <QDateTime>
 
@@ -29,7 +30,7 @@ private:
     QByteArray m_name;
 };
 
-QByteArray cameraLabel(const Pipeline *p) { return "camera=\"" + promLabel(p->name().toUtf8()) + '"'; }
+QByteArray cameraLabel(const Camera *p) { return "camera=\"" + promLabel(p->name().toUtf8()) + '"'; }
 
 }  // namespace
 
@@ -41,29 +42,29 @@ QByteArray renderMetrics(const MetricsSources &from)
 
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     Family viewers(out, "hlscam_viewers", "gauge", "Distinct clients that fetched the camera's media in the last 10 s.");
-    for (const Pipeline *p : from.pipelines)
+    for (const Camera *p : from.cameras)
         viewers.sample(from.viewers->count(p->name(), now), cameraLabel(p));
     // Each family's samples follow its own HELP and TYPE lines, as the text format requires.
-    struct Camera {
+    struct Sample {
         QByteArray label;
-        PipelineStatus status;
+        CameraStatus status;
         StorePosition at;
     };
-    QList<Camera> cameras;
-    for (Pipeline *p : from.pipelines)
+    QList<Sample> cameras;
+    for (const Camera *p : from.cameras)
         cameras.append({cameraLabel(p), p->status(), p->store()->position()});
     Family streaming(out, "hlscam_camera_streaming", "gauge", "1 while the camera's pipeline streams, else 0.");
-    for (const Camera &c : cameras)
-        streaming.sample(c.status.state == PipelineState::Streaming ? 1 : 0, c.label);
+    for (const Sample &c : cameras)
+        streaming.sample(c.status.state == CameraState::Streaming ? 1 : 0, c.label);
     Family frames(out, "hlscam_encoder_frames_total", "counter", "Frames captured and encoded since the pipeline (re)started.");
-    for (const Camera &c : cameras)
+    for (const Sample &c : cameras)
         frames.sample(double(c.status.framesCaptured), c.label);
     Family delay(out, "hlscam_part_delay_seconds", "gauge", "How long after the time it covers the newest part was ready.");
-    for (const Camera &c : cameras)
+    for (const Sample &c : cameras)
         if (c.at.lastPartDelayMs >= 0)
             delay.sample(double(c.at.lastPartDelayMs) / 1000, c.label);
     Family age(out, "hlscam_last_part_age_seconds", "gauge", "Seconds since the newest part was stored.");
-    for (const Camera &c : cameras)
+    for (const Sample &c : cameras)
         if (c.at.lastPartStoredMs >= 0)
             age.sample(double(now - c.at.lastPartStoredMs) / 1000, c.label);
     if (from.listener) {

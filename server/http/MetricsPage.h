@@ -10,11 +10,11 @@ namespace hlscam {
 
 class BanStore;
 class Listener;
-class Pipeline;
+class Camera;
 class ViewerCounter;
 
 struct MetricsSources {
-    QList<Pipeline *> pipelines;
+    QList<Camera *> cameras;
     ViewerCounter *viewers = nullptr;
     const Listener *listener = nullptr;  // may be null (no socket yet)
     const BanStore *bans = nullptr;

@@ -81,8 +81,8 @@ void TestPipeline::testPatternBecomesDecodableSegments()
         return done;
     };
     QTRY_VERIFY_WITH_TIMEOUT(completeSegments().size() >= 3, 15000);
-    const PipelineStatus status = pipeline.status();
-    QCOMPARE(status.state, PipelineState::Streaming);
+    const CameraStatus status = pipeline.status();
+    QCOMPARE(status.state, CameraState::Streaming);
     QCOMPARE(status.encoder, QStringLiteral("libx264"));
     pipeline.stop();
 

@@ -1,0 +1,52 @@
+// What the server, the app and the desktop app need of one camera, and all they may reach of
+// it: a name, its segment store, its status and settings, and a way to change them. A Pipeline
+// is one; tests put a fake behind it. The camera's work happens on threads of its own: these
+// calls return at once and are made from the thread that owns the object (the main thread).
+#pragma once
+
+#include "config/Settings.h"
+
+#include <QObject>
+#include <QStringList>
+
+namespace hlscam {
+
+class SegmentStore;
+
+enum class CameraState { Starting, Streaming, Retrying, Stopped };
+QString cameraStateName(CameraState state);  // "starting", "streaming", ...
+
+struct CameraStatus {
+    CameraState state = CameraState::Starting;
+    QString source;                 // what is being captured
+    QString encoder;                // the encoder in use
+    QStringList encoderPassedOver;  // earlier candidates and why they were passed over
+    QString lastError;
+    qint64 framesCaptured = 0;
+
+    bool operator==(const CameraStatus &) const = default;
+};
+
+class Camera : public QObject {
+    Q_OBJECT
+public:
+    using QObject::QObject;
+
+    virtual QString name() const = 0;
+    // The settings it runs with (device may be "auto"; status().source says what was opened).
+    virtual CameraSettings settings() const = 0;
+    // Where its init segments, segments and parts are: safe to read from any thread.
+    virtual SegmentStore *store() const = 0;
+    // A copy, safe to take from any thread; framesCaptured moves on every frame without a signal.
+    virtual CameraStatus status() const = 0;
+    // New device, size, rate, bitrate or encoder (same name): the camera restarts on its own
+    // thread; the store (and every URL in it) carries on after a discontinuity. Returns at once.
+    virtual void reconfigure(const CameraSettings &settings) = 0;
+
+Q_SIGNALS:
+    // The state, source, encoder or error changed (not the frame count). Emitted from the
+    // camera's thread: connections to objects of other threads are queued.
+    void statusChanged();
+};
+
+}  // namespace hlscam
