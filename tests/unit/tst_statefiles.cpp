@@ -218,11 +218,11 @@ void TestStateFiles::plantedEntryIsRefused()
         QFAIL("unknown operation");
     }
 
-    QVERIFY2(error.contains(planted) && error.contains(why),
-             qPrintable(QStringLiteral("error: '%1' (expected it to name %2 and say '%3')").arg(error, planted, why)));
     const Snapshot victimAfter = snapshot(victim);
     QVERIFY2(victimAfter == victimBefore,
              qPrintable(QStringLiteral("victim changed: before %1, after %2").arg(describe(victimBefore), describe(victimAfter))));
+    QVERIFY2(error.contains(planted) && error.contains(why),
+             qPrintable(QStringLiteral("error: '%1' (expected it to name %2 and say '%3')").arg(error, planted, why)));
     QVERIFY2(entry(planted) == plantedBefore, "the planted entry was replaced or moved (lose nothing: it stays for a person to look at)");
     QVERIFY2(!QFileInfo::exists(elsewhere.filePath(QStringLiteral("created"))), "a file was created through the dangling link");
 }
