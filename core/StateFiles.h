@@ -3,7 +3,7 @@
 // account is compromised it can plant a symbolic link, a hard link or a fifo there and wait for
 // root to run `hlscam users add`. So every state file is opened relative to its directory (opened
 // itself without following a link), never through a link, and used only when it is a regular
-// file with one name, owned by the directory's owner or by us. Anything else is refused with an
+// file with one name, owned by the directory's owner, us or root. Anything else is refused with an
 // error naming the file and why, and left where it is. Ownership is only ever given away for a
 // file this process has just created (O_EXCL).
 #pragma once
@@ -17,8 +17,9 @@ struct StateFileRead {
     enum class Status { Read, Missing, Failed };
     Status status = Status::Failed;
     QByteArray data;
-    QString error;         // when Failed: names the file and the cause
-    bool refused = false;  // Failed because the file is not to be trusted (link, fifo, ...), not I/O
+    QString error;  // when Failed: names the file and the cause
+    bool refused =
+        false;  // Failed because the file is not to be trusted (link, fifo, ...), not I/O
 };
 
 // Reads the file at `path`, at most `maxBytes` (a larger file is an error).
