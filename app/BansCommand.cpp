@@ -1,11 +1,13 @@
 // `hlscam bans list|unban ADDR`: reads and edits the bans file in the state directory; a running
-// service picks the change up by itself.
+// service picks the change up by itself. Run by root on the service user's files, it runs as that user.
 #include "Commands.h"
 #include "SettingsOptions.h"
+#include "StateOwner.h"
 
 #include "auth/BanStore.h"
 
 #include <QDateTime>
+#include <QFileInfo>
 #include <QTextStream>
 
 namespace hlscam::app {
@@ -40,6 +42,10 @@ int bans(const QStringList &args)
     if (!settings)
         return kExitUsage;
     BanStore store(bansFilePath(*settings), settings->bans);
+    if (const QString e = becomeStateOwner(QFileInfo(store.path()).path()); !e.isEmpty()) {
+        err << "hlscam: " << e << "\n";
+        return kExitFailure;
+    }
     if (QString e = store.load(); !e.isEmpty()) {
         err << "hlscam: " << e << "\n";
         return kExitFailure;

@@ -1,11 +1,13 @@
 // `hlscam users add|passwd|remove|list`: edits the users file (atomically; a running service
-// picks the change up by itself).
+// picks the change up by itself). Run by root on the service user's files, it runs as that user.
 #include "Commands.h"
 #include "SettingsOptions.h"
+#include "StateOwner.h"
 
 #include "auth/UserChange.h"
 #include "auth/UsersFile.h"
 
+#include <QFileInfo>
 #include <QTextStream>
 
 #include <cstdio>
@@ -110,6 +112,10 @@ int users(const QStringList &args)
     }
 
     UsersFile file(usersFilePath(*settings));
+    if (const QString e = becomeStateOwner(QFileInfo(file.path()).path()); !e.isEmpty()) {
+        err << "hlscam: " << e << "\n";
+        return kExitFailure;
+    }
     if (QString e = file.load(); !e.isEmpty()) {
         err << "hlscam: " << e << "\n";
         return kExitFailure;

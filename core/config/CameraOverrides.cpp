@@ -1,11 +1,9 @@
 #include "config/CameraOverrides.h"
 
-#include "AtomicFile.h"
 #include "FileLock.h"
+#include "StateFiles.h"
 #include "config/ConfigLoader.h"
 #include "config/DevicePolicy.h"
-
-#include <QFile>
 
 namespace hlscam {
 
@@ -14,14 +12,14 @@ namespace {
 // The cameras named in the file: parseConfig gives the defaults to keys an older file lacks.
 std::optional<QList<CameraSettings>> readOverrides(const QString &path, QString *error)
 {
-    QFile file(path);
-    if (!file.exists())
+    const StateFileRead read = readStateFile(path, 1024 * 1024);
+    if (read.status == StateFileRead::Status::Missing)
         return QList<CameraSettings>{};
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
+    if (read.status == StateFileRead::Status::Failed) {
+        *error = read.error;
         return std::nullopt;
     }
-    const QByteArray text = file.readAll();
+    const QByteArray &text = read.data;
     if (!text.contains("[camera."))
         return QList<CameraSettings>{};
     const ConfigResult parsed = parseConfig(text, path);

@@ -3,6 +3,8 @@
 #include <QDir>
 #include <QFile>
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace hlscam {
@@ -30,7 +32,12 @@ QString prepareStateDir(const Settings &settings)
         return {};
     if (!QDir().mkpath(dir))
         return QStringLiteral("cannot create the state directory %1").arg(dir);
-    QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    // Owner-only; on the directory just made, not on what a link there would point at.
+    const int fd = ::open(QFile::encodeName(dir).constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd >= 0) {
+        ::fchmod(fd, 0700);
+        ::close(fd);
+    }
     return {};
 }
 

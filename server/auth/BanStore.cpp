@@ -1,11 +1,10 @@
 #include "auth/BanStore.h"
 
-#include "AtomicFile.h"
 #include "FileLock.h"
 #include "Logging.h"
+#include "StateFiles.h"
 
 #include <QDateTime>
-#include <QFile>
 #include <QFileInfo>
 
 namespace hlscam {
@@ -18,20 +17,20 @@ QString describeDuration(qint64 seconds)
     return seconds < 0 ? QStringLiteral("ever") : QStringLiteral("%1s").arg(seconds);
 }
 
-// Reads `path` into `list`; missing is empty. Error text when unreadable or not a bans file.
-QString readInto(const QString &path, BanList &list)
+// Reads `path` into `list`; missing is empty. Error text when unreadable or not a bans file;
+// *refused when the file is not one to touch at all (a link, ...).
+QString readInto(const QString &path, BanList &list, bool *refused = nullptr)
 {
-    QFile f(path);
-    if (!f.exists()) {
+    const StateFileRead read = readStateFile(path, kMaxFileBytes);
+    if (refused)
+        *refused = read.refused;
+    if (read.status == StateFileRead::Status::Missing) {
         list.fromJson(R"({"version":1,"addresses":{}})");
         return {};
     }
-    if (!f.open(QIODevice::ReadOnly))
-        return QStringLiteral("cannot read %1: %2").arg(path, f.errorString());
-    const QByteArray data = f.read(kMaxFileBytes + 1);
-    if (data.size() > kMaxFileBytes)
-        return QStringLiteral("%1 is larger than 16 MiB").arg(path);
-    if (QString e = list.fromJson(data); !e.isEmpty())
+    if (read.status == StateFileRead::Status::Failed)
+        return read.error;
+    if (QString e = list.fromJson(read.data); !e.isEmpty())
         return QStringLiteral("%1: %2").arg(path, e);
     return {};
 }
@@ -47,13 +46,15 @@ qint64 BanStore::nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
 QString BanStore::load()
 {
     BanList fresh(m_list.settings());
-    const QString error = readInto(m_path, fresh);
-    if (!error.isEmpty() && QFileInfo::exists(m_path)) {
-        // Keep what cannot be read for a person to look at; start from an empty list.
+    bool refused = false;
+    const QString error = readInto(m_path, fresh, &refused);
+    if (!error.isEmpty()) {
+        // Keep what cannot be read for a person to look at; the next ban starts a new file. A
+        // file refused as a link or the like stays where it is: writes refuse it too, loudly.
         const QString aside = m_path + QStringLiteral(".broken");
-        QFile::remove(aside);
-        QFile::rename(m_path, aside);
-        return error + QStringLiteral(" (moved aside to %1; starting with no bans)").arg(aside);
+        if (!refused && moveStateFileAside(m_path, aside).isEmpty())
+            return error + QStringLiteral(" (moved aside to %1; starting with no bans)").arg(aside);
+        return error;  // the bans loaded before (none at start) stay
     }
     fresh.prune(nowMs());
     m_list = fresh;

@@ -1,9 +1,8 @@
 #include "auth/UrlToken.h"
 
-#include "AtomicFile.h"
+#include "StateFiles.h"
 #include "Utf8.h"
 
-#include <QFile>
 #include <QMessageAuthenticationCode>
 #include <QRandomGenerator>
 #include <QRegularExpression>
@@ -17,11 +16,15 @@ constexpr int kSecretBytes = 32;
 
 std::optional<QByteArray> UrlToken::loadOrCreateSecret(const QString &path, QString *error)
 {
-    QFile f(path);
-    if (f.open(QIODevice::ReadOnly)) {
-        const QByteArray key = f.read(kSecretBytes + 1);
-        if (key.size() == kSecretBytes)
-            return key;
+    // Only a missing key is made anew: one that cannot be read stays, and says why.
+    const StateFileRead read = readStateFile(path, 4096);
+    if (read.status == StateFileRead::Status::Failed) {
+        *error = read.error;
+        return std::nullopt;
+    }
+    if (read.status == StateFileRead::Status::Read) {
+        if (read.data.size() == kSecretBytes)
+            return read.data;
         *error = QStringLiteral("%1 is not a %2-byte key: remove it to make a new one (existing "
                                 "tokens stop working)").arg(path).arg(kSecretBytes);
         return std::nullopt;

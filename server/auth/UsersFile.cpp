@@ -1,11 +1,10 @@
 #include "auth/UsersFile.h"
 
-#include "AtomicFile.h"
 #include "FileLock.h"
+#include "StateFiles.h"
 #include "Utf8.h"
 #include "auth/PasswordHash.h"
 
-#include <QFile>
 #include <QHash>
 #include <QSet>
 #include <QRandomGenerator>
@@ -14,7 +13,8 @@ namespace hlscam {
 
 namespace {
 constexpr QByteArrayView kRolePrefix = "#hlscam-role ";
-}
+constexpr qint64 kMaxFileBytes = 16 * 1024 * 1024;
+}  // namespace
 
 QString checkUserName(const QString &name)
 {
@@ -138,12 +138,12 @@ QString UsersFile::load()
     m_users.clear();
     m_errors.clear();
     m_lines.clear();
-    QFile f(m_path);
-    if (!f.exists())
+    const StateFileRead read = readStateFile(m_path, kMaxFileBytes);
+    if (read.status == StateFileRead::Status::Missing)
         return {};
-    if (!f.open(QIODevice::ReadOnly))
-        return QStringLiteral("cannot read %1: %2").arg(m_path, f.errorString());
-    UsersParseResult parsed = parseUsers(f.readAll(), m_path);
+    if (read.status == StateFileRead::Status::Failed)
+        return read.error;
+    UsersParseResult parsed = parseUsers(read.data, m_path);
     m_users = parsed.users;
     m_errors = parsed.errors;
     m_lines = parsed.lines;

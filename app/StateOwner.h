@@ -1,0 +1,16 @@
+// `sudo hlscam users add` on a board: root edits a directory that belongs to the service's user.
+// Rather than do that with root's rights (where a link planted by a compromised service account
+// could lead them elsewhere), the command becomes that user for good before touching anything
+// there: it can then do nothing the service could not do itself.
+#pragma once
+
+#include <QString>
+
+namespace hlscam::app {
+
+// When running as root and `dir` (where the command's files are) belongs to another user,
+// switches all user and group ids (real, effective, saved; supplementary groups) to the
+// directory's owner and group, irrevocably. Does nothing otherwise. Returns why it could not.
+QString becomeStateOwner(const QString &dir);
+
+}  // namespace hlscam::app
