@@ -67,45 +67,13 @@ Response MediaRoutes::playlist(Camera *camera, const MediaRequest &request, cons
     return Response::content("application/vnd.apple.mpegurl", writePlaylist(camera->store()->snapshot(), options), cache);
 }
 
-// RFC 8216bis 6.2.5.2: ready once the playlist holds segment _HLS_msn (or part _HLS_part of
-// it); a request more than two segments or three seconds of parts ahead is refused.
-MediaRoutes::Readiness MediaRoutes::playlistReadiness(const Held &held) const
+Readiness MediaRoutes::readiness(const Held &held) const
 {
-    const StorePosition at = held.camera->store()->position();
-    const bool started = at.firstMsn >= 0 && (at.lastComplete || at.lastMsn > at.firstMsn);
-    if (!started)
-        return Readiness::Wait;  // not one complete segment yet
-    if (!held.lowLatency.msn)
-        return Readiness::Ready;
-    const qint64 msn = *held.lowLatency.msn;
-    const int partsPerSegment = qMax(1, m_hls.segmentMs / qMax(1, m_hls.partMs));
-    const int advanceParts = qMax(3, 3000 / qMax(1, m_hls.partMs));
-    const qint64 lastPart = at.lastComplete ? (at.lastMsn + 1) * partsPerSegment - 1
-                                            : at.lastMsn * partsPerSegment + at.lastParts - 1;
-    const qint64 wanted = msn * partsPerSegment + held.lowLatency.part.value_or(partsPerSegment - 1);
-    if (msn > at.lastMsn + 2 || wanted - lastPart > advanceParts)
-        return Readiness::Never;
-    if (msn < at.lastMsn)
-        return Readiness::Ready;
-    if (msn > at.lastMsn)
-        return Readiness::Wait;
-    // The newest segment: ready when complete, or when it has the part asked for.
-    return at.lastComplete || (held.lowLatency.part && *held.lowLatency.part < at.lastParts) ? Readiness::Ready
-                                                                                             : Readiness::Wait;
-}
-
-// A part is held only when it is the next one to come: the one the playlist hints at.
-MediaRoutes::Readiness MediaRoutes::partReadiness(const Held &held) const
-{
-    const MediaPath &path = held.request.path;
     const SegmentStore *store = held.camera->store();
-    if (const auto progress = store->progress(path.number)) {
-        if (path.part < progress->first)
-            return Readiness::Ready;
-        return !progress->second && path.part == progress->first ? Readiness::Wait : Readiness::Never;
-    }
-    const StorePosition at = store->position();
-    return at.lastMsn >= 0 && path.number == at.lastMsn + 1 && path.part == 0 ? Readiness::Wait : Readiness::Never;
+    const MediaPath &path = held.request.path;
+    if (path.kind == MediaPath::Kind::Part)
+        return partReadiness(store->progress(path.number), store->position(), path.number, path.part);
+    return playlistReadiness(store->position(), held.lowLatency, m_hls);
 }
 
 Response MediaRoutes::answerFor(const Held &held, Readiness readiness) const
@@ -126,7 +94,7 @@ Response MediaRoutes::answerFor(const Held &held, Readiness readiness) const
 
 void MediaRoutes::hold(Held &&held)
 {
-    const Readiness now = held.request.path.kind == MediaPath::Kind::Part ? partReadiness(held) : playlistReadiness(held);
+    const Readiness now = readiness(held);
     if (now != Readiness::Wait) {
         send(held.responder, answerFor(held, now), held.request.headOnly, routeName(held.request.path.kind));
     } else if (m_held.size() >= qsizetype(kMaxHeld)) {
@@ -191,7 +159,7 @@ void MediaRoutes::answerHeld()
             it = m_held.erase(it);  // the viewer left; its socket may already be gone
             continue;
         }
-        const Readiness r = it->request.path.kind == MediaPath::Kind::Part ? partReadiness(*it) : playlistReadiness(*it);
+        const Readiness r = readiness(*it);
         if (r == Readiness::Wait && !it->deadline.hasExpired()) {
             ++it;
             continue;

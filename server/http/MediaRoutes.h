@@ -8,6 +8,7 @@
 #include "config/Settings.h"
 #include "http/LowLatencyQuery.h"
 #include "http/MediaPath.h"
+#include "http/Readiness.h"
 #include "http/Response.h"
 
 #include <QDeadlineTimer>
@@ -41,7 +42,6 @@ public:
     void handle(const MediaRequest &request, QHttpServerResponder &&responder, QTcpSocket *socket);
 
 private:
-    enum class Readiness { Ready, Wait, Never };
     struct Held {
         QHttpServerResponder responder;
         QPointer<QTcpSocket> socket;
@@ -52,8 +52,7 @@ private:
     };
 
     Response playlist(Camera *camera, const MediaRequest &request, const LowLatencyQuery &ll) const;
-    Readiness playlistReadiness(const Held &held) const;
-    Readiness partReadiness(const Held &held) const;
+    Readiness readiness(const Held &held) const;
     Response answerFor(const Held &held, Readiness readiness) const;
     void hold(Held &&held);
     void answerHeld();
