@@ -1,22 +1,17 @@
 // `hlscam serve`: starts one pipeline per camera and the HTTP server, until SIGINT or SIGTERM.
 #include "Commands.h"
-#include "ReloadPlan.h"
 #include "SettingsOptions.h"
-#include "SystemdNotifier.h"
 #include "StopSignals.h"
+#include "SystemdNotifier.h"
 
+#include "Logging.h"
 #include "Service.h"
 #include "auth/AddressSet.h"
-#include "config/CameraOverrides.h"
-#include "config/ConfigLoader.h"
-#include "config/StatePaths.h"
 #include "http/HttpServer.h"
 #include "net/DnsSdAnnouncer.h"
-#include "camera/Camera.h"
 
 #include <QCoreApplication>
 #include <QNetworkInterface>
-#include <QTextStream>
 
 #include <sys/resource.h>
 
@@ -39,10 +34,10 @@ void warnIfExposed(const QHostAddress &bound)
             exposed << a.toString();
     if (exposed.isEmpty())
         return;
-    QTextStream(stderr) << "hlscam: WARNING: serving plain HTTP with Basic authentication on the public address(es) "
-                        << exposed.join(QStringLiteral(", "))
-                        << ": passwords can be read on the way. Set tls_cert and tls_key in [server], "
-                           "or listen on a private address behind an HTTPS proxy.\n";
+    qCWarning(lcService).noquote() << "serving plain HTTP with Basic authentication on the public address(es)"
+                                   << exposed.join(QStringLiteral(", "))
+                                   << ": passwords can be read on the way. Set tls_cert and tls_key in [server], "
+                                      "or listen on a private address behind an HTTPS proxy.";
 }
 
 // Each connection is a descriptor: lift the soft limit to the hard one, so max_connections
@@ -56,65 +51,20 @@ void raiseDescriptorLimit()
     }
 }
 
-// The config file with the command line's overrides; errors are printed, naming file and line.
-std::optional<Settings> serveSettings(const QCommandLineParser &parser)
+// Where the settings come from: --config (else /etc/hlscam/hlscam.conf when it exists), and the
+// flags that override it.
+SettingsSources sourcesOf(const QCommandLineParser &parser)
 {
-    std::optional<Settings> settings = loadSettings(parser);
-    if (!settings)
-        return std::nullopt;
-    // Changes made through the API, over the file; the command line over both.
-    settings->paths.cameraOverrides = cameraOverridesPath(*settings);
-    QStringList notes;
-    if (QString err = applyCameraOverrides(settings->paths.cameraOverrides, *settings, &notes); !err.isEmpty()) {
-        QTextStream(stderr) << "hlscam: " << err << "\n";
-        return std::nullopt;
-    }
-    for (const QString &note : std::as_const(notes))
-        QTextStream(stderr) << "hlscam: " << note << "\n";
-    if (parser.isSet(QStringLiteral("listen"))) {
-        if (QString err = applyListen(parser.value(QStringLiteral("listen")), settings->server); !err.isEmpty()) {
-            QTextStream(stderr) << "hlscam: --listen: " << err << "\n";
-            return std::nullopt;
-        }
-    }
-    if (parser.isSet(QStringLiteral("source"))) {
-        if (QString err = applySource(parser.value(QStringLiteral("source")), *settings); !err.isEmpty()) {
-            QTextStream(stderr) << "hlscam: --source: " << err << "\n";
-            return std::nullopt;
-        }
-    }
-    return settings;
-}
-
-// SIGHUP: re-reads the config file and applies what can be applied live (see ReloadPlan); a
-// config with a mistake changes nothing. `started`: the settings the service started with.
-void reloadConfig(const QCommandLineParser &parser, const Settings &started, const QList<Camera *> &cameras)
-{
-    QTextStream err(stderr);
-    const std::optional<Settings> loaded = serveSettings(parser);
-    if (!loaded) {
-        err << "hlscam: reload: the configuration has a mistake; still running on the previous one\n";
-        return;
-    }
-    // The cameras as they run now (a reload or the API may have changed them); the rest as started.
-    Settings running = started;
-    for (CameraSettings &c : running.cameras)
-        for (const Camera *p : cameras)
-            if (p->name() == c.name)
-                c = p->settings();
-    const ReloadPlan plan = planReload(running, *loaded);
-    for (const CameraSettings &camera : plan.camerasToRestart) {
-        for (Camera *p : cameras) {
-            if (p->name() != camera.name)
-                continue;
-            err << "hlscam: reload: " << camera.name << ": new settings, restarting its pipeline\n";
-            err.flush();
-            p->reconfigure(camera);
-        }
-    }
-    if (!plan.needRestart.isEmpty())
-        err << "hlscam: reload: changes to " << plan.needRestart.join(QStringLiteral(", "))
-            << " take effect at the next restart\n";
+    SettingsSources sources;
+    sources.configFile = configFileOf(parser);
+    const auto flag = [&parser](const char *name) -> std::optional<QString> {
+        const QString option = QLatin1String(name);
+        return parser.isSet(option) ? std::optional<QString>(parser.value(option)) : std::nullopt;
+    };
+    sources.stateDir = flag("state-dir");
+    sources.listen = flag("listen");
+    sources.source = flag("source");
+    return sources;
 }
 
 }  // namespace
@@ -132,55 +82,56 @@ int serve(const QStringList &args)
                       QStringLiteral("SOURCE")});
     if (auto exit = parseOrExit(parser, args))
         return *exit;
-    std::optional<Settings> loaded = serveSettings(parser);
-    if (!loaded)
+    const SettingsSources sources = sourcesOf(parser);
+    const AssembledSettings loaded = assembleSettings(sources);
+    for (const QString &note : loaded.notes)
+        qCWarning(lcService).noquote() << note;
+    if (!loaded.settings) {
+        qCCritical(lcService).noquote() << loaded.error;
         return kExitUsage;
+    }
     raiseDescriptorLimit();
     StopSignals stopSignals;
-    Service service(*loaded);
+    Service service(*loaded.settings, sources);
     bool usageError = false;
     if (const QString error = service.start(&usageError); !error.isEmpty()) {
-        QTextStream(stderr) << "hlscam: " << error << "\n";
+        qCCritical(lcService).noquote() << error;
         return usageError ? kExitUsage : kExitFailure;
     }
     if (const std::optional<QString> &password = service.firstRunPassword()) {
         // Shown once, on the first start: it is not stored anywhere in clear.
-        QTextStream(stderr) << "\n"
-                            << "hlscam: first start: created user 'admin' (role admin) with password\n"
-                            << "\n    " << *password << "\n\n"
-                            << "hlscam: it is shown only this once; change it with `hlscam users passwd admin`\n\n";
+        qCWarning(lcService).noquote() << QStringLiteral("first start: created user 'admin' (role admin) with password\n\n"
+                                                        "    %1\n\nit is shown only this once; change it with "
+                                                        "`hlscam users passwd admin`\n")
+                                              .arg(*password);
     }
     const Settings &settings = service.settings();
     const QList<Camera *> &cameras = service.cameras();
     if (service.scheme() == QLatin1String("http"))
         warnIfExposed(service.address());
     if (settings.auth.anonymousViewers)
-        QTextStream(stderr) << "hlscam: anonymous = viewer: anyone who can reach this service can watch "
-                               "without a password ([auth] in the config file)\n";
+        qCWarning(lcService) << "anonymous = viewer: anyone who can reach this service can watch without a "
+                                "password ([auth] in the config file)";
     // Found on the LAN by the desktop app and DNS-SD browsers; goodbye when it goes out of scope.
     std::optional<DnsSdAnnouncer> announcer;
     QString announceError;
     if (settings.server.announce
         && !announcer.emplace(settings.server.announceName, service.port(), service.scheme() == QLatin1String("https"), service.address())
                 .start(&announceError))
-        QTextStream(stderr) << "hlscam: not announced on the LAN: " << announceError << "\n";
+        qCWarning(lcService).noquote() << "not announced on the LAN:" << announceError;
     HttpServer *server = service.http();
     SystemdNotifier systemd(cameras, [server](const QString &camera) { return server->viewers(camera); });
 
-    QTextStream err(stderr);
-    err << "hlscam: listening on " << service.scheme() << "://" << urlHost(service.address()) << ":" << service.port() << "/\n";
-    err << "hlscam: open " << openUrls(service.scheme(), service.address(), service.port()).join(QStringLiteral(" or ")) << "\n";
-    err.flush();
+    qCInfo(lcService).noquote().nospace() << "listening on " << service.scheme() << "://" << urlHost(service.address())
+                                          << ":" << service.port() << "/";
+    qCInfo(lcService).noquote() << "open" << openUrls(service.scheme(), service.address(), service.port()).join(QStringLiteral(" or "));
 
     QObject::connect(&stopSignals, &StopSignals::stopRequested, qApp, &QCoreApplication::quit);
     // Users and bans are also re-read whenever their files change; SIGHUP makes it explicit, and
     // re-reads the config file.
     QObject::connect(&stopSignals, &StopSignals::reloadRequested, qApp, [&] {
         systemd.send("RELOADING=1");
-        if (const QString e = service.reloadUsersAndBans(); !e.isEmpty())
-            QTextStream(stderr) << "hlscam: " << e << "\n";
-        QTextStream(stderr) << "hlscam: reloaded users and bans (SIGHUP)\n";
-        reloadConfig(parser, settings, cameras);
+        service.reload();
         systemd.send("READY=1");
     });
     const int status = QCoreApplication::exec();

@@ -38,11 +38,15 @@ std::optional<int> parseOrExit(QCommandLineParser &parser, const QStringList &ar
     return std::nullopt;
 }
 
+QString configFileOf(const QCommandLineParser &parser)
+{
+    const QString path = parser.value(QStringLiteral("config"));
+    return path.isEmpty() && QFile::exists(kSystemConfig) ? kSystemConfig : path;
+}
+
 std::optional<Settings> loadSettings(const QCommandLineParser &parser)
 {
-    QString path = parser.value(QStringLiteral("config"));
-    if (path.isEmpty() && QFile::exists(kSystemConfig))
-        path = kSystemConfig;
+    const QString path = configFileOf(parser);
     Settings settings;
     if (!path.isEmpty()) {
         ConfigResult result = loadConfigFile(path);

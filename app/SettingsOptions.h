@@ -10,6 +10,8 @@
 namespace hlscam::app {
 
 void addCommonOptions(QCommandLineParser &parser);
+// --config, else /etc/hlscam/hlscam.conf when it exists, else empty (the built-in defaults).
+QString configFileOf(const QCommandLineParser &parser);
 // Loads the config file (--config, else /etc/hlscam/hlscam.conf when it exists, else the built-in
 // defaults) and applies --state-dir. Prints the error and returns nullopt on a bad config.
 std::optional<Settings> loadSettings(const QCommandLineParser &parser);

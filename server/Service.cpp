@@ -1,5 +1,8 @@
 #include "Service.h"
 
+#include "Logging.h"
+#include "ReloadPlan.h"
+#include "camera/Camera.h"
 #include "auth/Authenticator.h"
 #include "auth/BanStore.h"
 #include "auth/UrlToken.h"
@@ -37,7 +40,10 @@ QStringList openUrls(const QString &scheme, const QHostAddress &bound, quint16 p
     return urls;
 }
 
-Service::Service(Settings settings) : m_settings(std::move(settings)) {}
+Service::Service(Settings settings, SettingsSources sources)
+    : m_settings(std::move(settings)), m_sources(std::move(sources))
+{
+}
 
 Service::~Service()
 {
@@ -71,7 +77,7 @@ QString Service::start(bool *usageError)
         return fail(error);
     m_bans = std::make_unique<BanStore>(bansFilePath(m_settings), m_settings.bans);
     if (QString e = m_bans->load(); !e.isEmpty())
-        qWarning("%s", qPrintable(e));
+        qCWarning(lcService).noquote() << e;
     m_bans->watch();
 
     m_auth = std::make_unique<Authenticator>(usersPath, *tokenSecret);
@@ -117,10 +123,39 @@ quint16 Service::port() const
     return m_listener ? m_listener->serverPort() : 0;
 }
 
-QString Service::reloadUsersAndBans()
+void Service::reload()
 {
     m_auth->reload();
-    return m_bans->load();
+    if (const QString e = m_bans->load(); !e.isEmpty())
+        qCWarning(lcService).noquote() << e;
+    qCInfo(lcService) << "reloaded users and bans (SIGHUP)";
+
+    const AssembledSettings loaded = assembleSettings(m_sources);
+    if (!loaded.settings) {
+        qCCritical(lcService).noquote() << loaded.error;
+        qCCritical(lcService) << "reload: the configuration has a mistake; still running on the previous one";
+        return;
+    }
+    for (const QString &note : loaded.notes)
+        qCWarning(lcService).noquote() << note;
+    // The cameras as they run now (a reload or the API may have changed them); the rest as started.
+    Settings running = m_settings;
+    for (CameraSettings &c : running.cameras)
+        for (const Camera *camera : std::as_const(m_cameras))
+            if (camera->name() == c.name)
+                c = camera->settings();
+    const ReloadPlan plan = planReload(running, *loaded.settings);
+    for (const CameraSettings &settings : plan.camerasToRestart) {
+        for (Camera *camera : std::as_const(m_cameras)) {
+            if (camera->name() != settings.name)
+                continue;
+            qCInfo(lcService).noquote().nospace() << "reload: " << settings.name << ": new settings, restarting its pipeline";
+            camera->reconfigure(settings);
+        }
+    }
+    if (!plan.needRestart.isEmpty())
+        qCWarning(lcService).noquote() << "reload: changes to" << plan.needRestart.join(QStringLiteral(", "))
+                                       << "take effect at the next restart";
 }
 
 }  // namespace hlscam

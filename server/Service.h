@@ -3,6 +3,7 @@
 // in-process and manages it through its HTTP API like any remote board.
 #pragma once
 
+#include "ServiceSettings.h"
 #include "config/Settings.h"
 
 #include <QHostAddress>
@@ -22,8 +23,9 @@ class Pipeline;
 
 class Service {
 public:
-    // `settings` as loaded (config file, overrides, command line); paths not yet created.
-    explicit Service(Settings settings);
+    // `settings` as assembled from `sources` (see assembleSettings); paths not yet created.
+    // The sources are read again by reload().
+    Service(Settings settings, SettingsSources sources);
     ~Service();
     Service(const Service &) = delete;
     Service &operator=(const Service &) = delete;
@@ -47,11 +49,15 @@ public:
     Authenticator *authenticator() const { return m_auth.get(); }
     BanStore *bans() const { return m_bans.get(); }
 
-    // Users and bans files read again (they are also watched); returns the bans error, if any.
-    QString reloadUsersAndBans();
+    // SIGHUP: the users and bans files read again (they are also watched), and the settings
+    // assembled again from their sources: a camera whose settings changed restarts on its own
+    // (its viewers see a discontinuity), what needs a restart is named in the log, and a
+    // config with a mistake changes nothing. Logs what it did.
+    void reload();
 
 private:
     Settings m_settings;
+    SettingsSources m_sources;
     std::optional<QString> m_firstRunPassword;
     bool m_tls = false;
     std::unique_ptr<BanStore> m_bans;

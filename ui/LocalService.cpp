@@ -4,7 +4,8 @@
 
 namespace hlscam::ui {
 
-LocalService::LocalService(Settings settings) : m_settings(std::move(settings))
+LocalService::LocalService(Settings settings, SettingsSources sources)
+    : m_settings(std::move(settings)), m_sources(std::move(sources))
 {
     m_thread.setObjectName(QStringLiteral("local-service"));
     m_context.moveToThread(&m_thread);
@@ -24,7 +25,7 @@ QString LocalService::start()
     QMetaObject::invokeMethod(
         &m_context,
         [this, &error] {
-            m_service = std::make_unique<Service>(m_settings);
+            m_service = std::make_unique<Service>(m_settings, m_sources);
             error = m_service->start();
             m_port = m_service->port();
         },

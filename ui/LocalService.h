@@ -3,6 +3,7 @@
 // same thread could never answer it.
 #pragma once
 
+#include "ServiceSettings.h"
 #include "config/Settings.h"
 
 #include <QObject>
@@ -17,7 +18,7 @@ namespace hlscam::ui {
 
 class LocalService {
 public:
-    explicit LocalService(Settings settings);
+    LocalService(Settings settings, SettingsSources sources);
     ~LocalService();  // stops the service on its thread, then the thread
     LocalService(const LocalService &) = delete;
     LocalService &operator=(const LocalService &) = delete;
@@ -28,6 +29,7 @@ public:
 
 private:
     Settings m_settings;
+    SettingsSources m_sources;
     QThread m_thread;
     QObject m_context;  // lives on m_thread: where the service's objects are made and run
     std::unique_ptr<Service> m_service;

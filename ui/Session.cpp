@@ -109,24 +109,20 @@ void Session::startLocal()
 {
     disconnectFrom();
     setError({});
-    Settings settings;
-    const QString config = perUserConfigPath();
-    if (QFile::exists(config)) {
-        const ConfigResult loaded = loadConfigFile(config);
-        if (!loaded.ok())
-            return setError(loaded.error->toString());
-        settings = loaded.settings;
-    }
+    SettingsSources sources;
+    if (const QString config = perUserConfigPath(); QFile::exists(config))
+        sources.configFile = config;
+    sources.stateDir = localStateDir();
     // Only this computer reaches the local service: the app is its one client.
-    settings.server.address = QHostAddress(QHostAddress::LocalHost);
-    settings.server.port = 0;
-    settings.paths.stateDir = localStateDir();
-    settings.paths.cameraOverrides = cameraOverridesPath(settings);
-    if (QString e = prepareStateDir(settings); !e.isEmpty())
+    sources.listen = QStringLiteral("127.0.0.1:0");
+    Settings where;
+    where.paths.stateDir = *sources.stateDir;
+    if (QString e = prepareStateDir(where); !e.isEmpty())
         return setError(e);
-    QStringList notes;
-    if (QString e = applyCameraOverrides(settings.paths.cameraOverrides, settings, &notes); !e.isEmpty())
-        return setError(e);
+    const AssembledSettings assembled = assembleSettings(sources);
+    if (!assembled.settings)
+        return setError(assembled.error);
+    const Settings &settings = *assembled.settings;
 
     setState(State::Connecting);
     setProgress(QStringLiteral("Starting a service on this computer…"));
@@ -143,7 +139,7 @@ void Session::startLocal()
         setProgress({});
         return setError(result.message);
     }
-    m_local = std::make_unique<LocalService>(settings);
+    m_local = std::make_unique<LocalService>(settings, sources);
     if (QString e = m_local->start(); !e.isEmpty()) {
         m_local.reset();
         setState(State::Disconnected);

@@ -1,6 +1,6 @@
 #include "ReloadPlan.h"
 
-namespace hlscam::app {
+namespace hlscam {
 
 namespace {
 QStringList cameraNames(const Settings &s)
@@ -34,4 +34,4 @@ ReloadPlan planReload(const Settings &running, const Settings &loaded)
     return plan;
 }
 
-}  // namespace hlscam::app
+}  // namespace hlscam

@@ -9,7 +9,7 @@
 #include <QList>
 #include <QStringList>
 
-namespace hlscam::app {
+namespace hlscam {
 
 struct ReloadPlan {
     QList<CameraSettings> camerasToRestart;  // same name, new settings
@@ -18,4 +18,4 @@ struct ReloadPlan {
 
 ReloadPlan planReload(const Settings &running, const Settings &loaded);
 
-}  // namespace hlscam::app
+}  // namespace hlscam
