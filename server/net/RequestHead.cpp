@@ -122,6 +122,8 @@ HeadCheck checkRequestHead(QByteArrayView buffered, qint64 maxRequestBytes)
     qint64 contentLength = -1;
     bool close = false;
     bool keepAlive = false;
+    bool connectionUpgrade = false;
+    QList<QByteArray> upgrades;
     int fields = 0;
     for (QByteArrayView line = takeLine(rest); !line.isEmpty(); line = takeLine(rest)) {
         if (line.front() == ' ' || line.front() == '\t')
@@ -135,7 +137,10 @@ HeadCheck checkRequestHead(QByteArrayView buffered, qint64 maxRequestBytes)
         const QByteArrayView value = trimmed(line.sliced(colon + 1));
         if (name == "transfer-encoding")
             return {HeadVerdict::NotImplemented};
+        if (name == "upgrade")
+            upgrades << value.toByteArray();
         if (name == "connection") {
+            connectionUpgrade = connectionUpgrade || value.toByteArray().toLower().contains("upgrade");
             for (const QByteArray &option : value.toByteArray().toLower().split(',')) {
                 close = close || option.trimmed() == "close";
                 keepAlive = keepAlive || option.trimmed() == "keep-alive";
@@ -151,6 +156,10 @@ HeadCheck checkRequestHead(QByteArrayView buffered, qint64 maxRequestBytes)
             return {HeadVerdict::BadRequest};  // two lengths: a request-smuggling attempt
         contentLength = length;
     }
+    // Qt 6.4 takes this as a WebSocket handshake: it answers twice (our answer, then its 404) and
+    // logs a warning each time. We serve no WebSockets.
+    if (connectionUpgrade && upgrades.join(", ").toLower() == "websocket")
+        return {HeadVerdict::NotImplemented};
     const qint64 bodyBytes = std::max<qint64>(contentLength, 0);
     if (headBytes + bodyBytes > maxRequestBytes)
         return {HeadVerdict::BodyTooLarge};

@@ -3,9 +3,10 @@
 // parser ends it (a blank line, CRLF or bare LF), so both agree where the body starts. Refused:
 // an invalid Content-Length (Qt 6.4 takes it as none and answers the request), a body larger than
 // max_request_bytes (announced: refused before it is read), chunked bodies (not accepted
-// anywhere), control bytes in the request line, and header lines Qt would read differently from
-// us (no colon, a name that is not a token, a folded line): Qt then drops every header, and a
-// Content-Length it does not see would make the body a second request.
+// anywhere), WebSocket handshakes (Qt would answer twice), control bytes in the request line,
+// and header lines Qt would read differently from us (no colon, a name that is not a token, a
+// folded line): Qt then drops every header, and a Content-Length it does not see would make the
+// body a second request.
 #pragma once
 
 #include <QByteArrayView>
@@ -18,7 +19,7 @@ enum class HeadVerdict {
     BadRequest,       // 400: malformed Content-Length or header line, control bytes in the request line
     HeadTooLarge,     // 431: no end of the head within maxRequestBytes
     BodyTooLarge,     // 413: head plus announced body over maxRequestBytes
-    NotImplemented,   // 501: a Transfer-Encoding (chunked bodies)
+    NotImplemented,   // 501: a Transfer-Encoding (chunked bodies), a WebSocket handshake
 };
 
 struct HeadCheck {

@@ -178,6 +178,8 @@ void TestRequestLimits::chunkedOrOversizedAnywhereIsNeverProcessed_data()
     QTest::newRow("huge length split across packets")
         << QList<QByteArray>{"POST /api/v1/tokens HTTP/1.1\r\nHost: cam\r\n", "Content-Length: 100000000\r\n\r\n",
                              QByteArray(65536, 'x')} << 0;
+    QTest::newRow("WebSocket handshake (Qt would answer twice)")
+        << QList<QByteArray>{"GET /healthz HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"} << 0;
     QTest::newRow("folded length") << QList<QByteArray>{"GET /healthz HTTP/1.1\r\nContent-Length: 5\r\n 0\r\n\r\n"} << 0;
     QTest::newRow("space before the colon") << QList<QByteArray>{"GET /healthz HTTP/1.1\r\nContent-Length : 5\r\n\r\nhello"} << 0;
 }

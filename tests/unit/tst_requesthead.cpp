@@ -57,6 +57,9 @@ void TestRequestHead::verdicts_data()
     QTest::newRow("name not a token") << QByteArray("GET / HTTP/1.1\r\nX(y): 1\r\n\r\n") << HeadVerdict::BadRequest;
     QTest::newRow("CR inside a length") << QByteArray("POST /x HTTP/1.1\r\nContent-Length: 5\r\r\n\r\n") << HeadVerdict::BadRequest;
     QTest::newRow("101 fields") << "GET / HTTP/1.1\r\n" + QByteArray("A:\r\n").repeated(101) + "\r\n" << HeadVerdict::HeadTooLarge;
+    QTest::newRow("WebSocket handshake") << QByteArray("GET / HTTP/1.1\r\nConnection: keep-alive, Upgrade\r\nUpgrade: WebSocket\r\n\r\n") << HeadVerdict::NotImplemented;
+    QTest::newRow("h2c upgrade, ignored") << QByteArray("GET / HTTP/1.1\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n\r\n") << HeadVerdict::Acceptable;
+    QTest::newRow("Upgrade without Connection") << QByteArray("GET / HTTP/1.1\r\nUpgrade: websocket\r\n\r\n") << HeadVerdict::Acceptable;
     // Request lines Qt refuses.
     QTest::newRow("no protocol") << QByteArray("GET /\r\n\r\n") << HeadVerdict::BadRequest;
     QTest::newRow("not HTTP") << QByteArray("GET / FTP/1.1\r\n\r\n") << HeadVerdict::BadRequest;
