@@ -223,6 +223,10 @@ const KeyDef kKeys[] = {
      [](const QString &v, State &s) {
          return readInt(v, 1, 100000, s.settings.server.maxConnectionsPerAddress);
      }},
+    {"server", "max_connections_per_network",
+     [](const QString &v, State &s) {
+         return readInt(v, 1, 100000, s.settings.server.maxConnectionsPerNetwork);
+     }},
     {"server", "header_timeout",
      [](const QString &v, State &s) {
          qint64 sec = 0;

@@ -48,6 +48,8 @@ struct ServerSettings {
     int maxRequestBytes = 16384;         // request line + headers (+ body) of one request
     int maxConnections = 512;            // open connections in all
     int maxConnectionsPerAddress = 32;   // from one client address (proxies exempt)
+    int maxConnectionsPerNetwork = 128;  // from one IPv4 /24 or IPv6 /64 (proxies exempt); the
+                                         // Listener never gives one more than half of maxConnections
     int headerTimeoutS = 10;             // to send a whole request once it has begun
     int idleTimeoutS = 60;               // a kept-alive connection with nothing to do
     // Multicast DNS service discovery (DnsSdAnnouncer): the service says on the LAN where it is.

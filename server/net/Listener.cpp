@@ -2,6 +2,7 @@
 
 #include "Logging.h"
 #include "auth/BanStore.h"
+#include "net/NetworkOf.h"
 #include "net/RequestHead.h"
 
 #include <QSslSocket>
@@ -41,7 +42,9 @@ Listener::Listener(const ServerSettings &settings, const BanStore *bans,
       m_settings(settings),
       m_bans(bans),
       m_tls(tls),
-      m_trustedProxies(settings.trustedProxies)
+      m_trustedProxies(settings.trustedProxies),
+      // Half the global limit at most: one network always leaves room for the others.
+      m_perNetworkLimit(std::max(1, std::min(settings.maxConnectionsPerNetwork, settings.maxConnections / 2)))
 {
     m_clock.start();
     m_sweeper.setInterval(500);
@@ -60,8 +63,10 @@ void Listener::incomingConnection(qintptr descriptor)
     }
     const QString address = peer.toString();
     const bool proxy = m_trustedProxies.contains(peer);
+    const QString network = proxy ? QString() : networkOf(peer);
     if (m_connections.size() >= m_settings.maxConnections ||
-        (!proxy && m_perAddress.value(address) >= m_settings.maxConnectionsPerAddress)) {
+        (!proxy && (m_perAddress.value(address) >= m_settings.maxConnectionsPerAddress ||
+                    m_perNetwork.value(network) >= m_perNetworkLimit))) {
         ++m_counters.refusedLimit;
         qCDebug(lcHttp).noquote() << "connection limit: refusing" << address;
         if (m_tls)
@@ -77,19 +82,33 @@ void Listener::incomingConnection(qintptr descriptor)
         delete socket;
         return;
     }
+    // What Qt may hold unread for a connection: the request its parser is on (at most
+    // max_request_bytes, kept whole until it is complete) and what came after it (dropped once
+    // past max_request_bytes). The checks below keep within it; this bounds memory even if they
+    // did not: more waits in the kernel, and the sender is flow-controlled.
+    socket->setReadBufferSize(2 * qint64(m_settings.maxRequestBytes) + 65536);
     // Connected before the HTTP server's own readyRead handler, so this sees every new byte
     // before the parser does.
     connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onReadyRead(socket); });
     connect(socket, &QTcpSocket::bytesWritten, this, [this, socket] { onBytesWritten(socket); });
-    connect(socket, &QObject::destroyed, this, [this, socket, address] {
+    connect(socket, &QObject::destroyed, this, [this, socket, address, network] {
         m_connections.remove(socket);
         if (--m_perAddress[address] <= 0)
             m_perAddress.remove(address);
+        if (!network.isEmpty() && --m_perNetwork[network] <= 0)
+            m_perNetwork.remove(network);
     });
     // A client must send its first request within header_timeout of connecting (TLS handshake
     // included): a connection that only sits there is the cheapest attack of all.
-    m_connections.insert(socket, Connection{address, now(), 0, now(), false});
+    Connection c;
+    c.address = address;
+    c.network = network;
+    c.requestStartMs = now();
+    c.lastActivityMs = now();
+    m_connections.insert(socket, c);
     ++m_perAddress[address];
+    if (!network.isEmpty())
+        ++m_perNetwork[network];
     if (auto *tls = qobject_cast<QSslSocket *>(socket)) {
         tls->setSslConfiguration(*m_tls);
         connect(tls, &QSslSocket::sslErrors, tls, [tls] { tls->abort(); });
@@ -103,38 +122,94 @@ void Listener::onReadyRead(QTcpSocket *socket)
     auto it = m_connections.find(socket);
     if (it == m_connections.end())
         return;
-    const qint64 t = now();
-    if (it->requestStartMs == 0)
-        it->requestStartMs = t;
-    it->lastActivityMs = t;
-    it->requestBytes += socket->bytesAvailable();
-    if (it->responding)
+    Connection &c = *it;
+    // Qt's parser (it runs after this) reads every byte it is given, and requestDispatched drops
+    // what follows a whole request, so what is unread now is exactly what just arrived: every
+    // received byte passes here once, whatever the connection is doing, and counts.
+    const qint64 arrived = socket->bytesAvailable();
+    if (arrived <= 0)
+        return;  // Qt's parser signalling itself
+    if (c.phase == Phase::Answering || c.phase == Phase::Closing) {
+        // Pipelined, or sent to a connection we are closing: never parsed.
+        socket->skip(arrived);
+        beyondRequest(socket, c, arrived);
         return;
-    if (!it->headChecked) {
-        // The unread bytes are this request's (Qt's parser reads after this handler).
-        const HeadVerdict verdict = checkRequestHead(socket->peek(m_settings.maxRequestBytes + 4), m_settings.maxRequestBytes);
-        switch (verdict) {
-        case HeadVerdict::Incomplete:
-            return;
-        case HeadVerdict::Acceptable:
-            it->headChecked = true;
-            break;
-        case HeadVerdict::BadRequest:
-            refuse(socket, "400 Bad Request");
-            return;
-        case HeadVerdict::HeadTooLarge:
-            tooLarge(socket, "431 Request Header Fields Too Large");
-            return;
-        case HeadVerdict::BodyTooLarge:
-            tooLarge(socket, "413 Content Too Large");
-            return;
-        case HeadVerdict::NotImplemented:
-            refuse(socket, "501 Not Implemented");
-            return;
+    }
+    if (!c.requestStartMs)
+        c.requestStartMs = now();
+    const QByteArray bytes = socket->peek(arrived);
+    QByteArrayView rest(bytes);
+    if (c.phase == Phase::Head && !readHead(socket, c, rest))
+        return;
+    if (c.phase == Phase::Body) {
+        const qint64 part = std::min<qint64>(c.bodyLeft, rest.size());
+        c.bodyLeft -= part;
+        rest = rest.sliced(part);
+        if (c.bodyLeft == 0)
+            c.phase = Phase::Complete;
+    }
+    // The next request, already: counted now, dropped once Qt has taken this one off.
+    if (c.phase == Phase::Complete && !rest.isEmpty())
+        beyondRequest(socket, c, rest.size());
+}
+
+bool Listener::readHead(QTcpSocket *socket, Connection &c, QByteArrayView &arrived)
+{
+    const qint64 max = m_settings.maxRequestBytes;
+    if (c.head.isEmpty()) {
+        while (!arrived.isEmpty() && isBlankBeforeRequest(arrived.front())) {
+            arrived = arrived.sliced(1);
+            ++c.blanks;
         }
     }
-    if (it->requestBytes > m_settings.maxRequestBytes)
-        tooLarge(socket, "413 Content Too Large");  // more than the head announced
+    const qsizetype searched = c.head.size();
+    c.head.append(arrived);
+    const qsizetype end = headEnd(c.head, searched);
+    if (end < 0) {
+        if (c.blanks + c.head.size() > max)
+            tooLarge(socket, "431 Request Header Fields Too Large");
+        return false;
+    }
+    const HeadCheck check = checkRequestHead(QByteArrayView(c.head).first(end), max - c.blanks);
+    arrived = arrived.last(c.head.size() - end);  // what came after the head
+    c.head = QByteArray();
+    switch (check.verdict) {
+    case HeadVerdict::Acceptable:
+        break;
+    case HeadVerdict::Incomplete:  // not with a whole head
+    case HeadVerdict::BadRequest:
+        refuse(socket, "400 Bad Request");
+        return false;
+    case HeadVerdict::HeadTooLarge:
+        tooLarge(socket, "431 Request Header Fields Too Large");
+        return false;
+    case HeadVerdict::BodyTooLarge:
+        tooLarge(socket, "413 Content Too Large");
+        return false;
+    case HeadVerdict::NotImplemented:
+        refuse(socket, "501 Not Implemented");
+        return false;
+    }
+    c.bodyLeft = check.bodyBytes;
+    c.closeAfterAnswer = c.closeAfterAnswer || check.closeAfter;
+    c.phase = Phase::Body;
+    return true;
+}
+
+// Bytes after the request, before its answer is done. Clients that pipeline are rare (browsers
+// and HLS players do not), and must retry what a closed connection left unanswered (RFC 9112
+// 9.3.2): so close after this answer, and cut off one that sends more than a request's worth.
+void Listener::beyondRequest(QTcpSocket *socket, Connection &c, qint64 bytes)
+{
+    c.beyond += bytes;
+    c.closeAfterAnswer = true;
+    if (c.beyond > m_settings.maxRequestBytes && c.phase != Phase::Closing) {
+        ++m_counters.tooLarge;
+        qCDebug(lcHttp).noquote() << "pipelined too much:" << c.address;
+        c.phase = Phase::Closing;
+        // Not from inside readyRead: Qt's parser still runs after this handler.
+        QMetaObject::invokeMethod(socket, &QAbstractSocket::abort, Qt::QueuedConnection);
+    }
 }
 
 void Listener::tooLarge(QTcpSocket *socket, const char *status)
@@ -149,11 +224,21 @@ void Listener::requestDispatched(QTcpSocket *socket)
     auto it = m_connections.find(socket);
     if (it == m_connections.end())
         return;
-    it->requestStartMs = 0;
-    it->requestBytes = 0;
-    it->headChecked = false;
-    it->responding = true;
-    it->lastActivityMs = now();
+    Connection &c = *it;
+    // Qt's parser has read exactly this request; what is still unread came after it (counted
+    // in beyondRequest). Dropped here, before Qt's parser looks again, so answers go out one at
+    // a time and no request is ever parsed without the checks above.
+    if (const qint64 rest = socket->bytesAvailable(); rest > 0) {
+        socket->skip(rest);
+        c.closeAfterAnswer = true;
+    }
+    if (c.phase != Phase::Closing)
+        c.phase = Phase::Answering;
+    c.requestStartMs = 0;
+    c.head = QByteArray();
+    c.blanks = 0;
+    c.bodyLeft = 0;
+    c.lastActivityMs = now();
 }
 
 void Listener::onBytesWritten(QTcpSocket *socket)
@@ -161,18 +246,30 @@ void Listener::onBytesWritten(QTcpSocket *socket)
     auto it = m_connections.find(socket);
     if (it == m_connections.end())
         return;
-    it->lastActivityMs = now();
-    if (socket->bytesToWrite() == 0)
-        it->responding = false;
+    Connection &c = *it;
+    c.lastActivityMs = now();  // the answer moves: the client reads
+    if (socket->bytesToWrite() > 0 || c.phase != Phase::Answering)
+        return;
+    // The whole answer is written (each is written at once, see Response).
+    if (c.closeAfterAnswer) {
+        c.phase = Phase::Closing;
+        socket->disconnectFromHost();
+    } else {
+        c.phase = Phase::Head;
+        c.beyond = 0;
+    }
 }
 
 void Listener::refuse(QTcpSocket *socket, const char *status)
 {
-    // No request is being answered on this connection, so the answer cannot interleave.
-    socket->readAll();
+    // No request is being answered on this connection, so the answer cannot interleave. What is
+    // unread is dropped (skipped: Qt's parser may hold a transaction on the socket).
+    socket->skip(socket->bytesAvailable());
     socket->write(QByteArray("HTTP/1.1 ") + status + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
     socket->disconnectFromHost();
-    m_connections[socket].responding = true;  // closing: the sweeper leaves it alone
+    Connection &c = m_connections[socket];
+    c.phase = Phase::Closing;
+    c.lastActivityMs = now();
 }
 
 void Listener::sweep()
@@ -182,14 +279,17 @@ void Listener::sweep()
     const qint64 idleMs = qint64(m_settings.idleTimeoutS) * 1000;
     // Held requests (a blocking playlist reload, a playlist waiting for the first segment) wait
     // up to about 10 s without a byte moving: never cut them shorter than this.
-    const qint64 respondingMs = std::max<qint64>(idleMs, 30000);
+    const qint64 answeringMs = std::max<qint64>(idleMs, 30000);
     QList<QTcpSocket *> late;
     QList<QTcpSocket *> idle;
     for (auto it = m_connections.cbegin(); it != m_connections.cend(); ++it) {
-        if (it.key()->state() != QAbstractSocket::ConnectedState)
+        const QAbstractSocket::SocketState state = it.key()->state();
+        if (state != QAbstractSocket::ConnectedState && state != QAbstractSocket::ClosingState)
             continue;
-        if (it->responding) {
-            if (t - it->lastActivityMs > respondingMs)
+        // Only the answer moving counts as activity: bytes a client sends do not keep it here.
+        const bool closing = state == QAbstractSocket::ClosingState || it->phase == Phase::Closing;
+        if (closing || it->phase == Phase::Answering) {
+            if (t - it->lastActivityMs > answeringMs)
                 idle.append(it.key());  // a reader that stopped reading
         } else if (it->requestStartMs && t - it->requestStartMs > headerMs) {
             late.append(it.key());
@@ -215,8 +315,10 @@ void Listener::dropAddress(const QHostAddress &address)
             victims.append(it.key());
     // Gracefully: the answer to the failure that caused the ban is still being written. A
     // client that will not read it is cut off by the sweeper.
-    for (QTcpSocket *s : std::as_const(victims))
+    for (QTcpSocket *s : std::as_const(victims)) {
+        m_connections[s].phase = Phase::Closing;  // nothing more of it is parsed
         s->disconnectFromHost();
+    }
 }
 
 }  // namespace hlscam

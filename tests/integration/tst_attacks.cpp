@@ -130,10 +130,12 @@ void TestAttacks::slowlorisDoesNotStarveViewers()
 {
     ServiceProcess service;
     QVERIFY(service.addUser(kUser, kPassword));
-    QVERIFY(service.start(service.configArgs("[server]\nheader_timeout = 3s\n")));
+    QVERIFY(service.start(service.configArgs("[server]\nheader_timeout = 3s\nmax_connections = 1000\n"
+                                             "max_connections_per_network = 500\n")));
     QCOMPARE(service.get(kPlaylist, kUser, kPassword).status, 200);
 
-    // 10 addresses x 30 connections (under max_connections_per_address), each a request begun.
+    // 10 addresses x 30 connections (under max_connections_per_address, and one /24 may hold
+    // them all), each a request begun.
     std::vector<std::unique_ptr<QTcpSocket>> slow;
     QVERIFY(connectAndSend(slow, QStringLiteral("127.0.2."), 10, 30, service.port(),
                            "GET /cam/cam0/index.m3u8 HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "));
@@ -217,7 +219,8 @@ void TestAttacks::parkedBlockingReloadsAreBounded()
 {
     ServiceProcess service;
     QVERIFY(service.addUser(kUser, kPassword));
-    QVERIFY(service.start(service.configArgs("[server]\nmax_connections = 2000\nmax_connections_per_address = 32\n"
+    QVERIFY(service.start(service.configArgs("[server]\nmax_connections = 2500\nmax_connections_per_address = 32\n"
+                                             "max_connections_per_network = 1250\n"
                                              "[camera.cam0]\ndevice = testpattern\n[camera.dead]\ndevice = /dev/video99\n")));
     QTRY_COMPARE_WITH_TIMEOUT(service.get(kPlaylist, kUser, kPassword).status, 200, 10000);
     const QByteArray request = "GET /cam/dead/index.m3u8 HTTP/1.1\r\nHost: 127.0.0.1\r\n"

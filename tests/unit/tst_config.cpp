@@ -43,12 +43,13 @@ QString describe(const Settings &s) {
                  .arg(s.hls.segmentMs)
                  .arg(s.hls.partMs)
                  .arg(s.hls.windowSegments);
-    lines << QStringLiteral("limits request %1 conns %2 per-address %3 header %4 s idle %5 s")
+    lines << QStringLiteral("limits request %1 conns %2 per-address %3 per-network %6 header %4 s idle %5 s")
                  .arg(s.server.maxRequestBytes)
                  .arg(s.server.maxConnections)
                  .arg(s.server.maxConnectionsPerAddress)
                  .arg(s.server.headerTimeoutS)
-                 .arg(s.server.idleTimeoutS);
+                 .arg(s.server.idleTimeoutS)
+                 .arg(s.server.maxConnectionsPerNetwork);
     lines << QStringLiteral("bans maxretry %1 findtime %2 bantime %3 increment %4 max %5 ignore [%6]")
                  .arg(s.bans.maxRetry)
                  .arg(s.bans.findTimeS)
@@ -215,6 +216,7 @@ void TestConfig::goodFiles_data() {
                "max_request_bytes = 8192\n"
                "max_connections = 100\n"
                "max_connections_per_address = 4\n"
+               "max_connections_per_network = 16\n"
                "header_timeout = 30s\n"
                "idle_timeout = 2m\n"
                "[bans]\n"
@@ -228,6 +230,7 @@ void TestConfig::goodFiles_data() {
                s.server.maxRequestBytes = 8192;
                s.server.maxConnections = 100;
                s.server.maxConnectionsPerAddress = 4;
+               s.server.maxConnectionsPerNetwork = 16;
                s.server.headerTimeoutS = 30;
                s.server.idleTimeoutS = 120;
                s.bans.maxRetry = 3;
@@ -403,6 +406,8 @@ void TestConfig::errors_data() {
     row("maxretry negative", "[bans]\nmaxretry = -5\n", 2, "[bans] maxretry", "is not a whole number");
     row("metrics token too short", "[server]\nmetrics_token = abc\n", 2,
         "[server] metrics_token", "is 16 to 256 letters, digits or ._~+/=- (a secret for Prometheus), or empty for admins only");
+    row("network limit zero", "[server]\nmax_connections_per_network = 0\n", 2,
+        "[server] max_connections_per_network", "'0' is out of range (allowed: 1 to 100000)");
     row("request limit too small", "[server]\nmax_request_bytes = 100\n", 2,
         "[server] max_request_bytes", "'100' is out of range (allowed: 1024 to 1048576)");
     row("users_file relative", "[auth]\nusers_file = users\n", 2, "[auth] users_file",
