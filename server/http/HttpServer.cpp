@@ -221,10 +221,13 @@ void HttpServer::authenticated(const RequestPtr &ctx, const AuthResult &result)
     if (ctx->gone())
         return;
     if (result.isFailure()) {
-        // Counted before answering: the ban, when this failure makes one, is already on disk.
-        m_bans->recordFailure(ctx->client, outcomeName(result.outcome));
+        // Answered once the ban this failure makes, if any, is on disk (written off the event
+        // loop): an answered ban survives a kill -9. Other failures are answered at once.
         Metrics::instance().authFailure(outcomeName(result.outcome).toUtf8());
-        send(ctx->responder, challenge("authentication failed"), ctx->headOnly, "auth");
+        m_bans->recordFailure(ctx->client, outcomeName(result.outcome), this, [this, ctx] {
+            if (!ctx->gone())
+                send(ctx->responder, challenge("authentication failed"), ctx->headOnly, "auth");
+        });
         return;
     }
     switch (result.outcome) {

@@ -13,6 +13,8 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <functional>
+#include <memory>
 
 namespace {
 const QString kPlaylist = QStringLiteral("/cam/cam0/index.m3u8");
@@ -126,6 +128,7 @@ class TestBanFlood : public QObject {
 private Q_SLOTS:
     void viewersKeepTheirPaceUnderAFailureFlood();
     void banMadeJustBeforeStopIsKept();
+    void ipv6NetworksListedAndLifted();
 };
 
 void TestBanFlood::viewersKeepTheirPaceUnderAFailureFlood()
@@ -192,6 +195,47 @@ void TestBanFlood::banMadeJustBeforeStopIsKept()
     QByteArray list;
     QCOMPARE(service.run({QStringLiteral("bans"), QStringLiteral("list"), QStringLiteral("--state-dir"), service.stateDir()}, {}, &list), 0);
     QVERIFY2(list.contains("127.2.0.1 ") && list.contains("127.2.0.2 "), list.constData());
+}
+
+// IPv6 bans are per /64 (loopback has no such clients: the bans are written into the file as
+// the service writes them): listed as the network, lifted by any address in it, by the network
+// or by a wider one, through the command and the API.
+void TestBanFlood::ipv6NetworksListedAndLifted()
+{
+    ServiceProcess service;
+    QVERIFY(service.addUser(QStringLiteral("admin"), QStringLiteral("admin-pw"), QStringLiteral("admin")));
+    const QStringList state{QStringLiteral("--state-dir"), service.stateDir()};
+    const auto writeBans = [&](const QByteArray &keys) {
+        QByteArray json = R"({"version":1,"addresses":{)";
+        for (const QByteArray &k : keys.split(' '))
+            json += '"' + k + R"(":{"banned_at":1,"banned_until":-1,"bans":1},)";
+        json.chop(1);
+        QFile f(service.stateDir() + QStringLiteral("/bans.json"));
+        return f.open(QIODevice::WriteOnly) && f.write(json + "}}") > 0;
+    };
+    QVERIFY(writeBans("2001:db8:1:2::/64 2001:db8:1:3::/64 2001:db8:2::/64"));
+    QByteArray out;
+    QCOMPARE(service.run(QStringList{QStringLiteral("bans"), QStringLiteral("list")} + state, {}, &out), 0);
+    QVERIFY2(out.contains("2001:db8:1:2::/64  banned"), out.constData());
+    // Any address of the network lifts its ban; then it is not banned any more.
+    QCOMPARE(service.run(QStringList{QStringLiteral("bans"), QStringLiteral("unban"), QStringLiteral("2001:db8:1:2::99")} + state, {}, &out), 0);
+    QCOMPARE(service.run(QStringList{QStringLiteral("bans"), QStringLiteral("unban"), QStringLiteral("2001:db8:1:2::99")} + state, {}, &out), 1);
+    QCOMPARE(service.run(QStringList{QStringLiteral("bans"), QStringLiteral("unban"), QStringLiteral("2001:db8::/33x")} + state), 2);
+
+    // Through the API, by the network and by a wider one.
+    QVERIFY2(service.start(), service.log().constData());
+    HttpReply r = service.get(QStringLiteral("/api/v1/bans"), QStringLiteral("admin"), QStringLiteral("admin-pw"));
+    QVERIFY2(r.body.contains("\"2001:db8:1:3::/64\"") && !r.body.contains("2001:db8:1:2::"), r.body.constData());
+    r = service.get(QStringLiteral("/api/v1/bans/2001:db8:1:3::/64"), QStringLiteral("admin"), QStringLiteral("admin-pw"), "DELETE");
+    QCOMPARE(r.status, 200);
+    QVERIFY2(r.body.contains("2001:db8:1:3::/64"), r.body.constData());
+    r = service.get(QStringLiteral("/api/v1/bans/2001:db8::/32"), QStringLiteral("admin"), QStringLiteral("admin-pw"), "DELETE");
+    QCOMPARE(r.status, 200);
+    QVERIFY2(r.body.contains("2001:db8:2::/64"), r.body.constData());
+    QCOMPARE(service.get(QStringLiteral("/api/v1/bans/2001:db8:2::1"), QStringLiteral("admin"), QStringLiteral("admin-pw"), "DELETE").status, 404);
+    QCOMPARE(service.stop(), 0);
+    QCOMPARE(service.run(QStringList{QStringLiteral("bans"), QStringLiteral("list")} + state, {}, &out), 0);
+    QVERIFY2(!out.contains("2001:db8"), out.constData());
 }
 
 QTEST_GUILESS_MAIN(TestBanFlood)
