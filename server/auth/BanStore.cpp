@@ -204,8 +204,12 @@ void BanStore::onWritten(quint64 seq, const BanWrite &write)
 QString BanStore::flush()
 {
     m_writeTimer.stop();
-    m_writer.reset();  // finishes what it was given (its reports arrive later, harmlessly)
-    const QSet<QString> keys = m_list.takeChanged();
+    m_writer.reset();  // finishes what it was given (its reports arrive later and are ignored)
+    // What the writer had is written again: had its write failed, the report saying so would
+    // be ignored.
+    QSet<QString> keys = m_list.takeChanged();
+    for (auto it = m_inFlight.cbegin(); it != m_inFlight.cend(); ++it)
+        keys.insert(it.key());
     if (keys.isEmpty())
         return {};
     BanChanges changes;

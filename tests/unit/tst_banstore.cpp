@@ -60,6 +60,7 @@ private Q_SLOTS:
     void banReachesTheFileWithinASecond();
     void banIsOnDiskWhenTheStoreGoesAway();
     void aFloodOfAddressesStaysBounded();
+    void theFailureTableIsBounded();
 };
 
 void TestBanStore::failuresBelowMaxretryDoNotTouchTheFile()
@@ -148,6 +149,22 @@ void TestBanStore::aFloodOfAddressesStaysBounded()
     QTest::qWait(300);
     // The file holds bans only: no trace of the 30,000 failures.
     QVERIFY2(contents(path).size() < 4096, qPrintable(QString::number(contents(path).size())));
+}
+
+void TestBanStore::theFailureTableIsBounded()
+{
+    // Past 20,000 addresses the quietest are forgotten (in batches), never a ban.
+    BanList list(settings(3));
+    const qint64 t0 = 1'800'000'000'000;
+    for (int i = 0; i < 3; ++i)
+        list.recordFailure(ip(QStringLiteral("203.0.113.1")), t0 + i);
+    for (int i = 0; i < 50000; ++i)
+        list.recordFailure(ip(QStringLiteral("10.%1.%2.%3").arg(i / 65536).arg(i / 256 % 256).arg(i % 256)), t0 + 10 + i);
+    QVERIFY2(list.size() <= 20000, qPrintable(QString::number(list.size())));
+    QVERIFY(list.isBanned(ip(QStringLiteral("203.0.113.1")), t0 + 60000));
+    // The newest are the ones remembered.
+    QCOMPARE(list.failuresOf(ip(QStringLiteral("10.0.195.79")), t0 + 60000), 1);  // the 49,999th
+    QCOMPARE(list.failuresOf(ip(QStringLiteral("10.0.0.1")), t0 + 60000), 0);
 }
 
 QTEST_GUILESS_MAIN(TestBanStore)
