@@ -19,15 +19,17 @@ const reason = process.argv[5] || 'bad-token';
 const quietMs = 10000;
 const maxFloodMs = 600000;  // bounded whatever happens
 
-const config = `${cameraConfig}[server]\nmax_connections = 1024\n[bans]\nmaxretry = 10\nignoreip = 127.0.0.1\n`;
+const config = `${cameraConfig}[bans]\nmaxretry = 10\nignoreip = 127.0.0.1\n`;
 
 function get(port, path, { headers = {}, agent, localAddress } = {}) {
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
-    const req = http.request({ host: '127.0.0.1', port, path, headers, agent, localAddress }, (res) => {
+    // A flooder has no agent: its connection closes after the answer (Node's global agent would
+    // keep one open per source address, up to the service's max_connections).
+    const req = http.request({ host: '127.0.0.1', port, path, headers, agent: agent || false, localAddress }, (res) => {
       res.resume();
       res.on('end', () => {
-        if (!agent) req.destroy();  // the service keeps connections open: a flooder hangs up
+        if (!agent) req.destroy();
         resolve({ status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 });
       });
     });

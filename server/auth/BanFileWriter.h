@@ -33,15 +33,16 @@ using BanChanges = QHash<QString, std::optional<BanRecord>>;
 QString readBansFile(const QString &path, BanList &list);
 
 struct BanWrite {
-    QString error;    // the file could not be locked, read or written (then it is left as it was)
-    FileStamp before; // the file as read, before the changes
-    FileStamp after;  // the file as written
-    BanList file;     // its bans as written: what other processes changed is in it too
+    QString error;     // the file could not be locked, read or written (then it is left as it was)
+    FileStamp before;  // the file as read, before the changes
+    FileStamp after;   // the file as written
+    BanList file;      // its bans as written: what other processes changed is in it too
 };
 
 // Applies `changes` to the bans file at `path` under its lock, prunes what is over, and replaces
 // the file atomically.
-BanWrite writeBanChanges(const QString &path, const BanSettings &settings, const BanChanges &changes);
+BanWrite writeBanChanges(const QString &path, const BanSettings &settings,
+                         const BanChanges &changes);
 
 class BanFileWriter {
 public:
