@@ -5,6 +5,7 @@
 #include "StateOwner.h"
 
 #include "auth/BanStore.h"
+#include "config/AddressRange.h"
 
 #include <QDateTime>
 #include <QFileInfo>
@@ -22,10 +23,10 @@ QString when(qint64 ms)
 int bans(const QStringList &args)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("List bans, or lift one: list, unban ADDR."));
+    parser.setApplicationDescription(QStringLiteral("List bans, or lift one: list, unban ADDR (or an IPv6 network such as 2001:db8::/64)."));
     addCommonOptions(parser);
     parser.addPositionalArgument(QStringLiteral("action"), QStringLiteral("list or unban"));
-    parser.addPositionalArgument(QStringLiteral("address"), QStringLiteral("the banned IP address"));
+    parser.addPositionalArgument(QStringLiteral("address"), QStringLiteral("the banned IP address or network"));
     if (auto exit = parseOrExit(parser, args))
         return *exit;
     QTextStream out(stdout);
@@ -59,22 +60,25 @@ int bans(const QStringList &args)
                 << "  ban " << b.banCount << "\n";
         return kExitOk;
     }
-    const QHostAddress address(positional.at(1));
-    if (address.isNull()) {
-        err << "hlscam: '" << positional.at(1) << "' is not an IP address\n";
+    // An address (lifts the ban of its IPv6 network too) or a network such as 2001:db8::/64.
+    const QString target = positional.at(1);
+    const std::optional<QPair<QHostAddress, int>> range = parseAddressRange(target);
+    if (!range) {
+        err << "hlscam: '" << target << "' is not an IP address or network\n";
         return kExitUsage;
     }
     QString error;
-    const bool was = store.unban(address, QStringLiteral("lifted with `hlscam bans unban`"), &error);
+    const QStringList lifted = store.unban(range->first, range->second, QStringLiteral("lifted with `hlscam bans unban`"), &error);
     if (!error.isEmpty()) {
         err << "hlscam: " << error << "\n";
         return kExitFailure;
     }
-    if (!was) {
-        err << "hlscam: " << canonicalAddress(address).toString() << " is not banned\n";
+    if (lifted.isEmpty()) {
+        err << "hlscam: " << (target.contains(u'/') ? target : store.key(range->first)) << " is not banned\n";
         return kExitFailure;
     }
-    err << "hlscam: unbanned " << canonicalAddress(address).toString() << "\n";
+    for (const QString &k : lifted)
+        err << "hlscam: unbanned " << k << "\n";
     return kExitOk;
 }
 

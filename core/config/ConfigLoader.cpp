@@ -321,6 +321,8 @@ const KeyDef kKeys[] = {
      }},
     {"bans", "ignoreip",
      [](const QString &v, State &s) { return readAddressList(v, s.settings.bans.ignoreIp); }},
+    {"bans", "ipv6_prefix",
+     [](const QString &v, State &s) { return readInt(v, 32, 128, s.settings.bans.ipv6Prefix); }},
     {"paths", "state_dir",
      [](const QString &v, State &s) {
          return readPath(v, s.settings.paths.stateDir, "the standard state directory");

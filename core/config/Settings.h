@@ -67,6 +67,9 @@ struct BanSettings {
     bool banTimeIncrement = true;     // each repeat ban of an address doubles...
     qint64 banTimeMaxS = 7 * 86400;   // ...up to this
     QStringList ignoreIp = {QStringLiteral("127.0.0.1/8"), QStringLiteral("::1")};
+    // IPv6 clients are counted and banned per network of this prefix (one subscriber usually
+    // holds a whole /64, so per address a ban costs an attacker nothing); 128: per address.
+    int ipv6Prefix = 64;
 
     bool operator==(const BanSettings &) const = default;
 };

@@ -6,6 +6,7 @@
 #include "auth/Authenticator.h"
 #include "auth/BanStore.h"
 #include "camera/Camera.h"
+#include "config/AddressRange.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -139,16 +140,20 @@ Response ApiRoutes::listBans() const
 
 Response ApiRoutes::unban(const RequestContext &request, const QString &address)
 {
-    const QHostAddress a(address);
-    if (a.isNull())
-        return Response::jsonError(Status::BadRequest, QStringLiteral("'%1' is not an IP address").arg(address.left(100)));
+    // An address (lifts the ban of its IPv6 network too) or a network such as 2001:db8::/64.
+    const std::optional<QPair<QHostAddress, int>> range = parseAddressRange(address);
+    if (!range)
+        return Response::jsonError(Status::BadRequest, QStringLiteral("'%1' is not an IP address or network").arg(address.left(100)));
     QString error;
-    const bool was = m_bans->unban(a, QStringLiteral("lifted by %1 through the API").arg(request.user), &error);
+    const QStringList lifted = m_bans->unban(range->first, range->second,
+                                             QStringLiteral("lifted by %1 through the API").arg(request.user), &error);
     if (!error.isEmpty())
         return Response::jsonError(Status::InternalServerError, QStringLiteral("unbanned, but not saved: %1").arg(error));
-    if (!was)
-        return Response::jsonError(Status::NotFound, QStringLiteral("%1 is not banned").arg(canonicalAddress(a).toString()));
-    return Response::json(Status::Ok, QJsonObject{{QStringLiteral("unbanned"), canonicalAddress(a).toString()}});
+    if (lifted.isEmpty()) {
+        const bool one = !address.contains(u'/');
+        return Response::jsonError(Status::NotFound, QStringLiteral("%1 is not banned").arg(one ? m_bans->key(range->first) : address.left(100)));
+    }
+    return Response::json(Status::Ok, QJsonObject{{QStringLiteral("unbanned"), lifted.join(u' ')}});
 }
 
 }  // namespace hlscam

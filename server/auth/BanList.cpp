@@ -1,20 +1,47 @@
 #include "auth/BanList.h"
 
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <algorithm>
+#include <utility>
+#include <vector>
 
 namespace hlscam {
 
 namespace {
 // Addresses remembered at most; beyond it the quietest unbanned ones are forgotten, so a flood
-// from many addresses cannot grow memory or the state file without bound.
+// from many addresses cannot grow memory without bound. A bound is enforced by evicting down to
+// kEvictTo in one pass: a flood from ever new addresses costs one scan per few thousand, not
+// one per failure.
 constexpr int kMaxRecords = 20000;
+constexpr int kEvictTo = kMaxRecords * 9 / 10;
 
 bool isBannedRecord(const BanRecord &r, qint64 nowMs)
 {
     return r.bannedUntilMs < 0 || r.bannedUntilMs > nowMs;
+}
+
+void clearBan(BanRecord &r)
+{
+    r.bannedUntilMs = 0;
+    r.bannedAtMs = 0;
+    r.banCount = 0;
+}
+
+void copyBan(BanRecord &to, const BanRecord &from)
+{
+    to.bannedUntilMs = from.bannedUntilMs;
+    to.bannedAtMs = from.bannedAtMs;
+    to.banCount = from.banCount;
+}
+
+// "203.0.113.7", "2001:db8::1" or "2001:db8::/64" (a key) to its address, null when neither.
+QHostAddress addressOfKey(const QString &key)
+{
+    if (!key.contains(u'/'))
+        return QHostAddress(key);
+    const QPair<QHostAddress, int> subnet = QHostAddress::parseSubnet(key);
+    return subnet.second < 0 ? QHostAddress() : subnet.first;
 }
 }  // namespace
 
@@ -22,8 +49,34 @@ BanList::BanList(const BanSettings &settings) { setSettings(settings); }
 
 void BanList::setSettings(const BanSettings &settings)
 {
+    const bool rekey = settings.ipv6Prefix != m_settings.ipv6Prefix && !m_records.isEmpty();
     m_settings = settings;
     m_ignore = AddressSet(settings.ignoreIp);
+    if (!rekey)
+        return;
+    // Counted per another IPv6 network size now: each record moves to its new key.
+    const QHash<QString, BanRecord> old = std::exchange(m_records, {});
+    for (auto it = old.cbegin(); it != old.cend(); ++it) {
+        const QString k = key(addressOfKey(it.key()));
+        BanRecord &r = m_records[k];
+        r.failuresMs += it->failuresMs;
+        std::sort(r.failuresMs.begin(), r.failuresMs.end());
+        if (it->banCount > r.banCount)
+            copyBan(r, *it);
+        if (it->persistent() || k != it.key())
+            m_changed << k << it.key();
+    }
+}
+
+QString BanList::keyOf(const QHostAddress &address, int ipv6Prefix)
+{
+    const QHostAddress a = canonicalAddress(address);
+    if (a.protocol() != QAbstractSocket::IPv6Protocol || ipv6Prefix >= 128)
+        return a.toString();
+    Q_IPV6ADDR bytes = a.toIPv6Address();
+    for (int bit = std::max(ipv6Prefix, 0); bit < 128; ++bit)
+        bytes[bit / 8] &= quint8(~(0x80u >> (bit % 8)));
+    return QStringLiteral("%1/%2").arg(QHostAddress(bytes).toString()).arg(ipv6Prefix);
 }
 
 qint64 BanList::banDurationSeconds(int banCount) const
@@ -44,7 +97,8 @@ BanList::Failure BanList::recordFailure(const QHostAddress &address, qint64 nowM
         out.ignored = true;
         return out;
     }
-    BanRecord &r = m_records[key(address)];
+    const QString k = key(address);
+    BanRecord &r = m_records[k];
     if (isBannedRecord(r, nowMs)) {  // a failure on a connection opened before the ban
         out.failures = int(r.failuresMs.size());
         out.banCount = r.banCount;
@@ -60,6 +114,7 @@ BanList::Failure BanList::recordFailure(const QHostAddress &address, qint64 nowM
         r.bannedAtMs = nowMs;
         r.bannedUntilMs = seconds < 0 ? -1 : nowMs + seconds * 1000;
         r.failuresMs.clear();  // as fail2ban: the count starts again after a ban
+        m_changed.insert(k);
         out.banned = true;
         out.banSeconds = seconds;
     } else if (r.failuresMs.size() > m_settings.maxRetry) {
@@ -78,14 +133,38 @@ bool BanList::isBanned(const QHostAddress &address, qint64 nowMs) const
     return it != m_records.cend() && isBannedRecord(*it, nowMs) && !m_ignore.contains(address);
 }
 
-bool BanList::unban(const QHostAddress &address)
+bool BanList::unban(const QHostAddress &address) { return !unbanWithin(address, 128).isEmpty(); }
+
+QStringList BanList::unbanWithin(const QHostAddress &network, int prefix)
 {
-    const auto it = m_records.find(key(address));
-    if (it == m_records.end() || it->bannedUntilMs == 0)
-        return false;
+    const QHostAddress net = canonicalAddress(network);
+    const int unit = net.protocol() == QAbstractSocket::IPv6Protocol ? m_settings.ipv6Prefix : 32;
+    QStringList lifted;
     // Lifted by hand: the ban history goes too, so the next ban starts from bantime again.
-    m_records.erase(it);
-    return true;
+    if (prefix >= unit) {
+        const auto it = m_records.find(key(net));
+        if (it != m_records.end() && it->bannedUntilMs != 0) {
+            lifted << it.key();
+            erase(it);
+        }
+        return lifted;
+    }
+    for (auto it = m_records.begin(); it != m_records.end();) {
+        if (it->bannedUntilMs != 0 && addressOfKey(it.key()).isInSubnet(net, prefix)) {
+            lifted << it.key();
+            it = erase(it);
+        } else {
+            ++it;
+        }
+    }
+    return lifted;
+}
+
+QHash<QString, BanRecord>::iterator BanList::erase(QHash<QString, BanRecord>::iterator it)
+{
+    if (it->persistent())
+        m_changed.insert(it.key());
+    return m_records.erase(it);
 }
 
 QList<BanInfo> BanList::bans(qint64 nowMs) const
@@ -116,10 +195,13 @@ bool BanList::prune(qint64 nowMs)
     for (auto it = m_records.begin(); it != m_records.end();) {
         BanRecord &r = *it;
         changed |= r.failuresMs.removeIf([&](qint64 t) { return t <= windowStart; }) > 0;
-        const bool banned = isBannedRecord(r, nowMs);
-        const bool historyOver = r.banCount == 0 || !m_settings.banTimeIncrement ||
-                                 (r.bannedUntilMs > 0 && r.bannedUntilMs + memoryMs <= nowMs);
-        if (!banned && r.failuresMs.isEmpty() && historyOver) {
+        const bool historyOver = !m_settings.banTimeIncrement || (r.bannedUntilMs > 0 && r.bannedUntilMs + memoryMs <= nowMs);
+        if (r.persistent() && !isBannedRecord(r, nowMs) && historyOver) {
+            clearBan(r);
+            m_changed.insert(it.key());
+            changed = true;
+        }
+        if (!r.persistent() && r.failuresMs.isEmpty()) {
             it = m_records.erase(it);
             changed = true;
         } else {
@@ -131,33 +213,85 @@ bool BanList::prune(qint64 nowMs)
 
 void BanList::enforceBound(qint64 nowMs)
 {
-    while (m_records.size() > kMaxRecords) {
-        auto quietest = m_records.end();
-        for (auto it = m_records.begin(); it != m_records.end(); ++it) {
-            if (isBannedRecord(*it, nowMs))
-                continue;
-            if (quietest == m_records.end() || it->failuresMs.value(it->failuresMs.size() - 1) <
-                                                   quietest->failuresMs.value(quietest->failuresMs.size() - 1))
-                quietest = it;
-        }
-        if (quietest == m_records.end())
-            return;  // all banned: bans are never dropped to make room
-        m_records.erase(quietest);
+    if (m_records.size() <= kMaxRecords)
+        return;
+    // The quietest go first: addresses with failures only before those with a ban history, and
+    // within each the longest quiet. Bans are never dropped to make room.
+    struct Candidate {
+        bool history;
+        qint64 lastFailureMs;
+        QString key;
+    };
+    std::vector<Candidate> candidates;
+    candidates.reserve(size_t(m_records.size()));
+    for (auto it = m_records.cbegin(); it != m_records.cend(); ++it)
+        if (!isBannedRecord(*it, nowMs))
+            candidates.push_back({it->persistent(), it->failuresMs.isEmpty() ? 0 : it->failuresMs.last(), it.key()});
+    const size_t excess = size_t(m_records.size() - kEvictTo);
+    const size_t n = std::min(excess, candidates.size());
+    const auto quieter = [](const Candidate &a, const Candidate &b) {
+        return a.history != b.history ? !a.history : a.lastFailureMs < b.lastFailureMs;
+    };
+    std::nth_element(candidates.begin(), candidates.begin() + qsizetype(n), candidates.end(), quieter);
+    for (size_t i = 0; i < n; ++i)
+        erase(m_records.find(candidates[i].key));
+}
+
+QSet<QString> BanList::takeChanged() { return std::exchange(m_changed, {}); }
+
+std::optional<BanRecord> BanList::persistentRecord(const QString &key) const
+{
+    const auto it = m_records.constFind(key);
+    if (it == m_records.cend() || !it->persistent())
+        return std::nullopt;
+    BanRecord r;
+    copyBan(r, *it);
+    return r;
+}
+
+void BanList::setPersistent(const QString &key, const std::optional<BanRecord> &record)
+{
+    if (record && record->persistent()) {
+        copyBan(m_records[key], *record);
+        return;
     }
+    const auto it = m_records.find(key);
+    if (it == m_records.end())
+        return;
+    clearBan(*it);
+    if (it->failuresMs.isEmpty())
+        m_records.erase(it);
+}
+
+QStringList BanList::mergeFrom(const BanList &file, const QSet<QString> &keep, qint64 nowMs)
+{
+    QStringList lifted;
+    for (auto it = m_records.begin(); it != m_records.end();) {
+        const auto there = file.m_records.constFind(it.key());
+        const bool inFile = there != file.m_records.cend() && there->persistent();
+        if (keep.contains(it.key()) || !it->persistent() || inFile) {
+            ++it;
+            continue;
+        }
+        if (isBannedRecord(*it, nowMs))
+            lifted << it.key();
+        clearBan(*it);
+        it = it->failuresMs.isEmpty() ? m_records.erase(it) : std::next(it);
+    }
+    for (auto it = file.m_records.cbegin(); it != file.m_records.cend(); ++it)
+        if (it->persistent() && !keep.contains(it.key()))
+            copyBan(m_records[it.key()], *it);
+    return lifted;
 }
 
 QByteArray BanList::toJson() const
 {
     QJsonObject addresses;
-    for (auto it = m_records.cbegin(); it != m_records.cend(); ++it) {
-        QJsonArray failures;
-        for (qint64 t : it->failuresMs)
-            failures.append(t);
-        addresses.insert(it.key(), QJsonObject{{QStringLiteral("failures"), failures},
-                                               {QStringLiteral("banned_at"), it->bannedAtMs},
-                                               {QStringLiteral("banned_until"), it->bannedUntilMs},
-                                               {QStringLiteral("bans"), it->banCount}});
-    }
+    for (auto it = m_records.cbegin(); it != m_records.cend(); ++it)
+        if (it->persistent())
+            addresses.insert(it.key(), QJsonObject{{QStringLiteral("banned_at"), it->bannedAtMs},
+                                                   {QStringLiteral("banned_until"), it->bannedUntilMs},
+                                                   {QStringLiteral("bans"), it->banCount}});
     const QJsonObject root{{QStringLiteral("version"), 1}, {QStringLiteral("addresses"), addresses}};
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }
@@ -174,19 +308,24 @@ QString BanList::fromJson(const QByteArray &json)
     QHash<QString, BanRecord> records;
     const QJsonObject addresses = root.value(QStringLiteral("addresses")).toObject();
     for (auto it = addresses.begin(); it != addresses.end(); ++it) {
-        const QHostAddress address(it.key());
+        const QHostAddress address = addressOfKey(it.key());
         if (address.isNull())
             return QStringLiteral("'%1' is not an address").arg(it.key());
         const QJsonObject o = it.value().toObject();
         BanRecord r;
-        for (const QJsonValue &t : o.value(QStringLiteral("failures")).toArray())
-            r.failuresMs.append(t.toInteger());
         r.bannedAtMs = o.value(QStringLiteral("banned_at")).toInteger();
         r.bannedUntilMs = o.value(QStringLiteral("banned_until")).toInteger();
         r.banCount = o.value(QStringLiteral("bans")).toInt();
-        records.insert(key(address), r);
+        // Failure lists of older files are not read: failures live in memory only. A key
+        // written under another ipv6_prefix is counted under this one.
+        BanRecord &into = records[key(address)];
+        if (r.persistent() && r.banCount >= into.banCount)
+            copyBan(into, r);
     }
+    for (auto it = records.begin(); it != records.end();)
+        it = it->persistent() ? std::next(it) : records.erase(it);
     m_records = records;
+    m_changed.clear();
     return {};
 }
 

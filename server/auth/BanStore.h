@@ -1,16 +1,22 @@
-// The bans of a service, kept in <state_dir>/bans.json so they survive restarts and kill -9.
-// Every change is a locked read-modify-write of the file (the `hlscam bans` command may change it
-// at the same time), replaced atomically; the running service rereads it when it changes on disk.
-// Logs every failure and ban in one stable line format (documented in README, read by the
-// fail2ban filter in resources/fail2ban/).
+// The bans of a service. Failures are counted in memory only; bans (and their history, for
+// bantime_increment) are kept in <state_dir>/bans.json so they survive restarts. A ban holds in
+// memory at once; the file learns it a moment later from a writer thread, in one coalesced
+// locked read-merge-write for everything that changed (the `hlscam bans` command may change the
+// file at the same time), and at the latest when the store is destroyed. The running service
+// rereads the file when another process changes it. Logs every failure and ban in one stable
+// line format (documented in README, read by the fail2ban filter in resources/fail2ban/).
 #pragma once
 
+#include "auth/BanFileWriter.h"
 #include "auth/BanList.h"
 
+#include <QElapsedTimer>
 #include <QFileSystemWatcher>
 #include <QObject>
+#include <QPointer>
 #include <QTimer>
 #include <functional>
+#include <memory>
 
 namespace hlscam {
 
@@ -18,10 +24,12 @@ class BanStore : public QObject {
     Q_OBJECT
 public:
     BanStore(const QString &path, const BanSettings &settings, QObject *parent = nullptr);
+    ~BanStore() override;  // writes what is not on disk yet
 
     QString path() const { return m_path; }
     // Reads the file; a missing file is no bans. An unreadable or broken file is an error text
-    // (the broken file is kept aside as bans.json.broken and an empty list used).
+    // (the broken file is kept aside as bans.json.broken and an empty list used). Failures
+    // counted so far and bans not written yet are kept.
     QString load();
     // Follows changes other processes make to the file, and lifts expired bans, until destroyed.
     void watch();
@@ -29,29 +37,58 @@ public:
     bool isBanned(const QHostAddress &address) const;
     bool isIgnored(const QHostAddress &address) const { return m_list.isIgnored(address); }
     // Counts one failed login from `address` (reason: wrong-password, bad-token, ...) and bans
-    // the address when it reaches maxretry.
-    BanList::Failure recordFailure(const QHostAddress &address, const QString &reason);
-    // Returns false when the address was not banned; an error text in *error on a write failure.
-    bool unban(const QHostAddress &address, const QString &by, QString *error = nullptr);
+    // the address when it reaches maxretry. `saved` (when given) runs once a ban this failure
+    // made is on disk (or failed to get there), at once when it made none; not when `context`
+    // is gone by then.
+    BanList::Failure recordFailure(const QHostAddress &address, const QString &reason,
+                                   QObject *context = nullptr, std::function<void()> saved = {});
+    // Lifts the bans of an address (its IPv6 network's) or of every ban inside network/prefix,
+    // and writes the file before returning. Returns what was lifted; an error text in *error on
+    // a write failure.
+    QStringList unban(const QHostAddress &network, int prefix, const QString &by, QString *error = nullptr);
+    bool unban(const QHostAddress &address, const QString &by, QString *error = nullptr)
+    {
+        return !unban(address, 128, by, error).isEmpty();
+    }
     QList<BanInfo> bans() const;
+    QString key(const QHostAddress &address) const { return m_list.key(address); }
     void setSettings(const BanSettings &settings);
+    // Writes every change now, on this thread; an error text when the file refused it.
+    QString flush();
 
     static qint64 nowMs();
 
 Q_SIGNALS:
-    void banned(const QHostAddress &address);
+    // A ban was made and is on disk (its answer sent): close the open connections inside it.
+    void banned(const QHostAddress &network, int prefix);
 
 private:
-    // Applies `change` to the file's current content under the lock and writes it back.
-    QString modify(const std::function<void(BanList &)> &change);
+    struct Waiter {
+        quint64 seq;
+        QPointer<QObject> context;
+        std::function<void()> run;
+    };
+    void scheduleWrite();
+    void submitChanges();
+    void onWritten(quint64 seq, const BanWrite &write);
     void reloadFromDisk();
+    void mergeFile(const BanList &file);
     void liftExpired();
 
     QString m_path;
     BanList m_list;
     QFileSystemWatcher m_watcher;
     QTimer m_expiry;
-    QString m_lastWriteError;  // logged once, not for every failure
+    QTimer m_writeTimer;          // coalesces changes into one write
+    QElapsedTimer m_sinceSubmit;  // the last write handed to the writer
+    std::unique_ptr<BanFileWriter> m_writer;  // started at the first write
+    quint64 m_submitted = 0;      // sequence number of the last write handed over
+    quint64 m_written = 0;        // ...and of the last one done
+    QHash<QString, quint64> m_inFlight;  // keys handed to the writer, not yet on disk
+    QList<Waiter> m_waiters;      // run when the write of their seq is done
+    FileStamp m_knownStamp;       // the file as we last read or wrote it
+    bool m_recheckFile = false;   // the file changed while a write was in flight
+    QString m_lastWriteError;     // logged once, not for every failure
 };
 
 }  // namespace hlscam

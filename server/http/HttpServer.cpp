@@ -261,16 +261,18 @@ void HttpServer::authenticated(const RequestPtr &ctx, const AuthResult &result)
 {
     if (result.isFailure()) {
         // Counted even when the client has hung up already: a guesser that closes right after
-        // sending never waits for the answer.
-        m_bans->recordFailure(ctx->client, outcomeName(result.outcome));
+        // sending never waits for the answer. Answered once the ban this failure makes, if any,
+        // is on disk (written off the event loop): an answered ban survives a kill -9. Other
+        // failures are answered at once.
         Metrics::instance().authFailure(outcomeName(result.outcome).toUtf8());
+        m_bans->recordFailure(ctx->client, outcomeName(result.outcome), this, [this, ctx] {
+            if (!ctx->gone())
+                send(ctx->responder, challenge("authentication failed"), ctx->headOnly, "auth");
+        });
+        return;
     }
     if (ctx->gone())
         return;
-    if (result.isFailure()) {
-        send(ctx->responder, challenge("authentication failed"), ctx->headOnly, "auth");
-        return;
-    }
     switch (result.outcome) {
     case AuthResult::Outcome::NoCredentials:
         send(ctx->responder, challenge("authentication required"), ctx->headOnly, "auth");

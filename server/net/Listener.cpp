@@ -306,12 +306,12 @@ void Listener::sweep()
         s->abort();
 }
 
-void Listener::dropAddress(const QHostAddress &address)
+void Listener::dropAddress(const QHostAddress &network, int prefix)
 {
-    const QString key = canonicalAddress(address).toString();
+    // A ban covers an address or, for IPv6, its whole network (ipv6_prefix).
     QList<QTcpSocket *> victims;
     for (auto it = m_connections.cbegin(); it != m_connections.cend(); ++it)
-        if (it->address == key)
+        if (canonicalAddress(QHostAddress(it->address)).isInSubnet(network, prefix))
             victims.append(it.key());
     // Gracefully: the answer to the failure that caused the ban is still being written. A
     // client that will not read it is cut off by the sweeper.

@@ -37,8 +37,8 @@ public:
     // The HTTP server took a whole request off `socket` (called before it answers): its header
     // clock stops, and whatever follows the request is dropped unparsed.
     void requestDispatched(QTcpSocket *socket);
-    // Closes every connection from `address` (it was just banned).
-    void dropAddress(const QHostAddress &address);
+    // Closes every connection from inside network/prefix (it was just banned).
+    void dropAddress(const QHostAddress &network, int prefix);
     int connectionCount() const { return int(m_connections.size()); }
 
     struct Counters {

@@ -1,0 +1,87 @@
+#include "auth/BanFileWriter.h"
+
+#include "FileLock.h"
+#include "StateFiles.h"
+
+#include <QDateTime>
+#include <QFile>
+
+#include <sys/stat.h>
+
+namespace hlscam {
+
+namespace {
+constexpr qint64 kMaxFileBytes = 16 * 1024 * 1024;
+}  // namespace
+
+FileStamp FileStamp::of(const QString &path) {
+    struct stat st = {};
+    if (::lstat(QFile::encodeName(path).constData(), &st) != 0) return {};
+    return {qint64(st.st_ino), qint64(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
+            qint64(st.st_size)};
+}
+
+QString readBansFile(const QString &path, BanList &list, bool *refused) {
+    const StateFileRead read = readStateFile(path, kMaxFileBytes);
+    if (refused) *refused = read.refused;
+    if (read.status == StateFileRead::Status::Missing) {
+        list.fromJson(R"({"version":1,"addresses":{}})");
+        return {};
+    }
+    if (read.status == StateFileRead::Status::Failed) return read.error;
+    if (QString e = list.fromJson(read.data); !e.isEmpty()) return QStringLiteral("%1: %2").arg(path, e);
+    return {};
+}
+
+BanWrite writeBanChanges(const QString &path, const BanSettings &settings,
+                         const BanChanges &changes) {
+    BanWrite out{{}, {}, {}, BanList(settings)};
+    FileLock lock(path);
+    if (out.error = lock.error(); !out.error.isEmpty()) return out;
+    out.before = FileStamp::of(path);
+    if (out.error = readBansFile(path, out.file); !out.error.isEmpty())
+        return out;  // writing now would drop the bans in a file we cannot read
+    for (auto it = changes.cbegin(); it != changes.cend(); ++it)
+        out.file.setPersistent(it.key(), *it);
+    out.file.prune(QDateTime::currentMSecsSinceEpoch());
+    out.error = writeFileAtomically(path, out.file.toJson());
+    if (out.error.isEmpty())
+        out.after = FileStamp::of(path);  // still under the lock: no other writer's version
+    return out;
+}
+
+BanFileWriter::BanFileWriter(const QString &path, const BanSettings &settings, Done done)
+    : m_path(path), m_settings(settings), m_done(std::move(done)), m_thread([this] { run(); }) {}
+
+BanFileWriter::~BanFileWriter() {
+    {
+        const std::lock_guard lock(m_mutex);
+        m_stop = true;
+    }
+    m_wake.notify_one();
+    m_thread.join();
+}
+
+void BanFileWriter::submit(const BanChanges &changes, quint64 seq) {
+    {
+        const std::lock_guard lock(m_mutex);
+        m_queued.insert(changes);
+        m_queuedSeq = seq;
+    }
+    m_wake.notify_one();
+}
+
+void BanFileWriter::run() {
+    std::unique_lock lock(m_mutex);
+    for (;;) {
+        m_wake.wait(lock, [this] { return m_stop || !m_queued.isEmpty(); });
+        if (m_queued.isEmpty()) return;  // asked to stop, and all is written
+        const BanChanges changes = std::exchange(m_queued, {});
+        const quint64 seq = m_queuedSeq;
+        lock.unlock();
+        m_done(seq, writeBanChanges(m_path, m_settings, changes));
+        lock.lock();
+    }
+}
+
+}  // namespace hlscam
