@@ -181,7 +181,7 @@ void TestBanFlood::banMadeJustBeforeStopIsKept() {
             socket.connectToHost(QHostAddress::LocalHost, service.port());
             QVERIFY(socket.waitForConnected(5000));
             socket.write(
-                "GET /cam/cam0/index.m3u8?token=bad HTTP/1.1\r\nHost: x\r\nConnection: "
+                "GET /cam/cam0/index.m3u8?token=bad HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: "
                 "close\r\n\r\n");
             QVERIFY(socket.waitForBytesWritten(5000));
             if (i == 0)

@@ -106,10 +106,10 @@ private Q_SLOTS:
 void TestRequestLimits::hugeBodyWhileAnAnswerIsPendingIsCutOff_data()
 {
     QTest::addColumn<QByteArray>("first");
-    const QByteArray get = "GET /player.js HTTP/1.1\r\nHost: cam\r\n" + authLine() + "\r\n";
+    const QByteArray get = "GET /player.js HTTP/1.1\r\nHost: 127.0.0.1\r\n" + authLine() + "\r\n";
     QTest::newRow("twenty answers unread") << get.repeated(20);
     // A camera that never streams: its playlist is held up to 10 s.
-    QTest::newRow("a held playlist") << "GET /cam/dead/index.m3u8 HTTP/1.1\r\nHost: cam\r\n" + authLine() + "\r\n";
+    QTest::newRow("a held playlist") << "GET /cam/dead/index.m3u8 HTTP/1.1\r\nHost: 127.0.0.1\r\n" + authLine() + "\r\n";
 }
 
 void TestRequestLimits::hugeBodyWhileAnAnswerIsPendingIsCutOff()
@@ -127,7 +127,7 @@ void TestRequestLimits::hugeBodyWhileAnAnswerIsPendingIsCutOff()
     // The answer is pending; only then the body (the size check once skipped this state).
     s->waitForBytesWritten(1000);
     QTest::qWait(500);
-    s->write("POST /api/v1/tokens HTTP/1.1\r\nHost: cam\r\n" + authLine() +
+    s->write("POST /api/v1/tokens HTTP/1.1\r\nHost: 127.0.0.1\r\n" + authLine() +
              "Content-Type: application/json\r\nContent-Length: 2000000000\r\n\r\n");
     const QByteArray chunk(1 << 20, 'x');
     constexpr qint64 kOffered = 200ll << 20;
@@ -165,18 +165,18 @@ void TestRequestLimits::chunkedOrOversizedAnywhereIsNeverProcessed_data()
 {
     QTest::addColumn<QList<QByteArray>>("pieces");
     QTest::addColumn<int>("answered");  // how many 200s
-    const QByteArray good = "GET /healthz HTTP/1.1\r\nHost: cam\r\n\r\n";
-    const QByteArray chunked = "GET /healthz HTTP/1.1\r\nHost: cam\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n";
+    const QByteArray good = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    const QByteArray chunked = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n";
     QTest::newRow("chunked pipelined behind a good GET") << QList<QByteArray>{good + chunked} << 1;
     QTest::newRow("chunked after a pause, pipelined") << QList<QByteArray>{good + good, chunked} << 1;
     QTest::newRow("chunked head split across packets")
-        << QList<QByteArray>{"GET /healthz HTTP/1.1\r\nHost: cam\r\n", "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"} << 0;
+        << QList<QByteArray>{"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n", "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"} << 0;
     QTest::newRow("chunked with bare LF line ends")
-        << QList<QByteArray>{"GET /healthz HTTP/1.1\nHost: cam\nTransfer-Encoding: chunked\n\n0\n\n"} << 0;
+        << QList<QByteArray>{"GET /healthz HTTP/1.1\nHost: 127.0.0.1\nTransfer-Encoding: chunked\n\n0\n\n"} << 0;
     QTest::newRow("leading blank lines, then chunked")
         << QList<QByteArray>{"\r\n\r\nGET /healthz HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"} << 0;
     QTest::newRow("huge length split across packets")
-        << QList<QByteArray>{"POST /api/v1/tokens HTTP/1.1\r\nHost: cam\r\n", "Content-Length: 100000000\r\n\r\n",
+        << QList<QByteArray>{"POST /api/v1/tokens HTTP/1.1\r\nHost: 127.0.0.1\r\n", "Content-Length: 100000000\r\n\r\n",
                              QByteArray(65536, 'x')} << 0;
     QTest::newRow("WebSocket handshake (Qt would answer twice)")
         << QList<QByteArray>{"GET /healthz HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"} << 0;
@@ -240,7 +240,7 @@ void TestRequestLimits::tricklingClientsAreClosed()
     // kernel's buffers take), while it sends bytes every half second: they are no activity.
     auto reader = connectFrom(service.port(), QStringLiteral("127.0.0.42"), 4096);
     QVERIFY(reader);
-    reader->write(QByteArray("GET /player.js HTTP/1.1\r\nHost: cam\r\n" + authLine() + "\r\n").repeated(10));
+    reader->write(QByteArray("GET /player.js HTTP/1.1\r\nHost: 127.0.0.1\r\n" + authLine() + "\r\n").repeated(10));
     const qint64 readerMs = trickle(*reader, "\r\n", 20000);
     qInfo("stalled reader closed after %lld ms", readerMs);
     QVERIFY2(readerMs < 10000, qPrintable(QString::number(readerMs)));
@@ -291,11 +291,11 @@ void TestRequestLimits::closeRequestsEndTheConnection_data()
 {
     QTest::addColumn<QByteArray>("request");
     QTest::addColumn<bool>("closes");
-    QTest::newRow("Connection: close") << QByteArray("GET /healthz HTTP/1.1\r\nHost: cam\r\nConnection: close\r\n\r\n") << true;
-    QTest::newRow("close among other options") << QByteArray("GET /healthz HTTP/1.1\r\nHost: cam\r\nConnection: Keep-Alive, CLOSE\r\n\r\n") << true;
+    QTest::newRow("Connection: close") << QByteArray("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n") << true;
+    QTest::newRow("close among other options") << QByteArray("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Keep-Alive, CLOSE\r\n\r\n") << true;
     QTest::newRow("HTTP/1.0") << QByteArray("GET /healthz HTTP/1.0\r\n\r\n") << true;
     QTest::newRow("HTTP/1.0, keep-alive") << QByteArray("GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n") << false;
-    QTest::newRow("HTTP/1.1") << QByteArray("GET /healthz HTTP/1.1\r\nHost: cam\r\n\r\n") << false;
+    QTest::newRow("HTTP/1.1") << QByteArray("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n") << false;
 }
 
 // After the answer the server closes at once when asked to; otherwise the connection takes the
