@@ -60,15 +60,15 @@ int pattern(const QStringList &args)
     std::signal(SIGPIPE, SIG_IGN);  // a closed reader is a write error, not a crash
 
     TestPatternSource source(width, height, fps);
-    if (const QString e = source.open(); !e.isEmpty()) {
-        err << "hlscam pattern: " << e << "\n";
+    if (const Error e = source.open()) {
+        err << "hlscam pattern: " << e.message << "\n";
         return kExitFailure;
     }
     const qint64 frames = qint64(seconds) * fps;
     for (qint64 n = 0; frames == 0 || n < frames; ++n) {
         Capture capture;
         if (source.read(capture) != ReadStatus::Ok) {
-            err << "hlscam pattern: " << source.lastError() << "\n";
+            err << "hlscam pattern: " << source.lastError().message << "\n";
             return kExitFailure;
         }
         // I420 planes are packed without padding: the picture is the raw frame as it stands.

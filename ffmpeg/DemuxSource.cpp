@@ -39,6 +39,23 @@ QString loadDeviceInputs()
     return error;
 }
 
+// What kind of failure an FFmpeg error code is, for the status API and the retry policy.
+Fault faultOf(int err)
+{
+    if (err == AVERROR(ENOENT) || err == AVERROR(ENODEV) || err == AVERROR(ENXIO))
+        return Fault::NoDevice;
+    if (err == AVERROR(EBUSY))
+        return Fault::Busy;
+    if (err == AVERROR(EACCES) || err == AVERROR(EPERM))
+        return Fault::NoPermission;
+    if (err == AVERROR_INVALIDDATA || err == AVERROR(EINVAL) || err == AVERROR_DEMUXER_NOT_FOUND
+        || err == AVERROR_DECODER_NOT_FOUND || err == AVERROR_PATCHWELCOME)
+        return Fault::UnsupportedFormat;
+    if (err == AVERROR(EIO))
+        return Fault::Io;
+    return Fault::Other;
+}
+
 }  // namespace
 
 std::unique_ptr<DemuxSource> DemuxSource::camera(const QString &device, int width, int height,
@@ -73,14 +90,15 @@ std::unique_ptr<DemuxSource> DemuxSource::file(const QString &path, int width, i
 
 DemuxSource::~DemuxSource() = default;
 
-QString DemuxSource::openInput()
+Error DemuxSource::openInput()
 {
     if (m_isCamera) {
         if (const QString error = loadDeviceInputs(); !error.isEmpty())
-            return error;
+            return {Fault::ModuleMissing, error};
     }
     const AVInputFormat *format = m_isCamera ? av_find_input_format("video4linux2") : nullptr;
     QString lastError;
+    int lastCode = 0;
     for (const QString &inputFormat : std::as_const(m_inputFormats)) {
         AVDictionary *options = nullptr;
         // Only what a camera or a video file can be: local files (no http:, concat:, subfile:
@@ -106,48 +124,50 @@ QString DemuxSource::openInput()
             return {};
         }
         lastError = ff::errorText(err);
+        lastCode = err;
         if (err == AVERROR(ENOENT) || err == AVERROR(EACCES) || err == AVERROR(EBUSY))
             break;  // no point asking this device for another format
         qCDebug(lcCapture) << m_url << "does not give" << (inputFormat.isEmpty() ? "raw" : inputFormat)
                            << ":" << lastError;
     }
-    return QStringLiteral("%1: %2").arg(m_url, lastError);
+    return {faultOf(lastCode), QStringLiteral("%1: %2").arg(m_url, lastError)};
 }
 
-QString DemuxSource::openDecoder()
+Error DemuxSource::openDecoder()
 {
     const AVCodecParameters *par = m_input->streams[m_stream]->codecpar;
     const AVCodec *codec = avcodec_find_decoder(par->codec_id);
     if (!codec)
-        return QStringLiteral("%1: no decoder for %2").arg(m_url, QString::fromLatin1(avcodec_get_name(par->codec_id)));
+        return {Fault::UnsupportedFormat,
+                QStringLiteral("%1: no decoder for %2").arg(m_url, QString::fromLatin1(avcodec_get_name(par->codec_id)))};
     m_decoder.reset(avcodec_alloc_context3(codec));
     avcodec_parameters_to_context(m_decoder.get(), par);
     m_decoder->thread_count = 1;  // one picture in, one out: no frame-threading delay
     const int err = avcodec_open2(m_decoder.get(), codec, nullptr);
     if (err < 0)
-        return QStringLiteral("%1: decoder: %2").arg(m_url, ff::errorText(err));
+        return {Fault::UnsupportedFormat, QStringLiteral("%1: decoder: %2").arg(m_url, ff::errorText(err))};
     m_converter = std::make_unique<FrameConverter>(m_width, m_height);
     return {};
 }
 
-QString DemuxSource::open()
+Error DemuxSource::open()
 {
     m_input.reset();
     m_decoder.reset();
-    m_error.clear();
+    m_error = {};
     m_packetsSinceRewind = 0;
     m_lastPacketUs = av_gettime_relative();
-    if (QString err = openInput(); !err.isEmpty())
+    if (Error err = openInput())
         return err;
     if (!m_isCamera) {
         const int err = avformat_find_stream_info(m_input.get(), nullptr);
         if (err < 0)
-            return QStringLiteral("%1: %2").arg(m_url, ff::errorText(err));
+            return {faultOf(err), QStringLiteral("%1: %2").arg(m_url, ff::errorText(err))};
     }
     m_fileSize = m_isCamera ? -1 : avio_size(m_input->pb);
     m_stream = av_find_best_stream(m_input.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
     if (m_stream < 0)
-        return QStringLiteral("%1: no video stream").arg(m_url);
+        return {Fault::UnsupportedFormat, QStringLiteral("%1: no video stream").arg(m_url)};
 
     AVStream *stream = m_input->streams[m_stream];
     const AVCodecParameters *par = stream->codecpar;
@@ -185,7 +205,7 @@ ReadStatus DemuxSource::readPacket(AVPacket *packet)
             // A file that gives nothing between two ends, or that was truncated or replaced
             // (the demuxer's index no longer matches it), has failed: it is opened again.
             if (m_packetsSinceRewind == 0 || avio_size(m_input->pb) != m_fileSize) {
-                m_error = QStringLiteral("%1: no video left in the file").arg(m_url);
+                m_error = {Fault::Io, QStringLiteral("%1: no video left in the file").arg(m_url)};
                 return ReadStatus::Failed;
             }
             m_packetsSinceRewind = 0;
@@ -197,18 +217,18 @@ ReadStatus DemuxSource::readPacket(AVPacket *packet)
         }
         if (err == AVERROR(EAGAIN)) {
             if (stopRequested()) {
-                m_error = QStringLiteral("%1: stopped").arg(m_url);
+                m_error = {Fault::Other, QStringLiteral("%1: stopped").arg(m_url)};
                 return ReadStatus::Failed;
             }
             if (av_gettime_relative() - m_lastPacketUs > kStallTimeoutUs) {
-                m_error = QStringLiteral("%1: no picture for %2 s").arg(m_url).arg(kStallTimeoutUs / 1000000);
+                m_error = {Fault::Stalled, QStringLiteral("%1: no picture for %2 s").arg(m_url).arg(kStallTimeoutUs / 1000000)};
                 return ReadStatus::Failed;
             }
             av_usleep(kPollUs);
             continue;
         }
         if (err < 0) {
-            m_error = QStringLiteral("%1: %2").arg(m_url, ff::errorText(err));
+            m_error = {faultOf(err), QStringLiteral("%1: %2").arg(m_url, ff::errorText(err))};
             return ReadStatus::Failed;
         }
         if (packet->stream_index == m_stream && packet->size > 0 && !(packet->flags & AV_PKT_FLAG_CORRUPT)) {
@@ -249,17 +269,17 @@ ReadStatus DemuxSource::read(Capture &out)
             out.picture = m_converter->convert(frame.get());
             if (!out.picture.isNull())
                 return ReadStatus::Ok;
-            m_error = QStringLiteral("%1: cannot convert %2x%3 %4 to %5x%6 yuv420p")
+            m_error = {Fault::UnsupportedFormat, QStringLiteral("%1: cannot convert %2x%3 %4 to %5x%6 yuv420p")
                           .arg(m_url)
                           .arg(frame->width)
                           .arg(frame->height)
                           .arg(QString::fromLatin1(av_get_pix_fmt_name(AVPixelFormat(frame->format))))
                           .arg(m_width)
-                          .arg(m_height);
+                          .arg(m_height)};
             return ReadStatus::Failed;
         }
         if (err != AVERROR(EAGAIN)) {
-            m_error = QStringLiteral("%1: decoder: %2").arg(m_url, ff::errorText(err));
+            m_error = {Fault::UnsupportedFormat, QStringLiteral("%1: decoder: %2").arg(m_url, ff::errorText(err))};
             return ReadStatus::Failed;
         }
     }

@@ -24,16 +24,16 @@ public:
     static std::unique_ptr<DemuxSource> file(const QString &path, int width, int height, bool decodeH264);
     ~DemuxSource() override;
 
-    QString open() override;
+    Error open() override;
     ReadStatus read(Capture &out) override;
     const H264Parameters *h264Parameters() const override;
     QString description() const override { return m_description; }
-    QString lastError() const override { return m_error; }
+    Error lastError() const override { return m_error; }
 
 private:
     DemuxSource() = default;
-    QString openInput();
-    QString openDecoder();
+    Error openInput();
+    Error openDecoder();
     ReadStatus readPacket(AVPacket *packet);
 
     QString m_url;
@@ -52,7 +52,7 @@ private:
     H264Parameters m_h264;  // the stream, when it is handed on as H.264
     std::unique_ptr<FramePacer> m_pacer;  // files only: a camera paces itself
     QString m_description;
-    QString m_error;
+    Error m_error;
 };
 
 }  // namespace hlscam

@@ -4,6 +4,7 @@
 // calls return at once and are made from the thread that owns the object (the main thread).
 #pragma once
 
+#include "Error.h"
 #include "config/Settings.h"
 
 #include <QObject>
@@ -22,6 +23,7 @@ struct CameraStatus {
     QString encoder;                // the encoder in use
     QStringList encoderPassedOver;  // earlier candidates and why they were passed over
     QString lastError;
+    Fault fault = Fault::None;  // the kind of lastError; None while streaming
     qint64 framesCaptured = 0;
 
     bool operator==(const CameraStatus &) const = default;

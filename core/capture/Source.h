@@ -1,6 +1,7 @@
 // A camera source: opens a device (or pattern, or file) and hands out pictures, paced in real time.
 #pragma once
 
+#include "Error.h"
 #include "capture/Capture.h"
 
 #include <QString>
@@ -13,8 +14,8 @@ enum class ReadStatus { Ok, Failed };
 class Source {
 public:
     virtual ~Source() = default;
-    // Opens the source; returns an error a person can act on, empty on success.
-    virtual QString open() = 0;
+    // Opens the source; a failure names its kind (no device, busy, no permission, ...).
+    virtual Error open() = 0;
     // Blocks until the next picture (at most about one frame interval plus device latency).
     // Failed means the device is gone or broken: the pipeline closes it and retries.
     virtual ReadStatus read(Capture &out) = 0;
@@ -22,8 +23,8 @@ public:
     virtual const H264Parameters *h264Parameters() const { return nullptr; }
     // "test pattern 640x360@25", "/dev/video0 mjpeg 1280x720@30", ...
     virtual QString description() const = 0;
-    // The last error, when read() returned Failed.
-    virtual QString lastError() const { return {}; }
+    // Why read() returned Failed.
+    virtual Error lastError() const { return {}; }
 
     // Set by the pipeline: a read() waiting for a picture gives up (Failed) once it is true.
     void setStopFlag(const std::atomic_bool *stop) { m_stop = stop; }

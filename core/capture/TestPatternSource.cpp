@@ -78,10 +78,11 @@ TestPatternSource::TestPatternSource(int width, int height, int fps)
 
 TestPatternSource::~TestPatternSource() = default;
 
-QString TestPatternSource::open()
+Error TestPatternSource::open()
 {
     if (m_width < 16 || m_height < 16 || m_width % 2 || m_height % 2)
-        return QStringLiteral("test pattern: %1x%2 is not an even size of at least 16x16").arg(m_width).arg(m_height);
+        return {Fault::UnsupportedFormat,
+                QStringLiteral("test pattern: %1x%2 is not an even size of at least 16x16").arg(m_width).arg(m_height)};
     m_pacer.reset();
     return {};
 }

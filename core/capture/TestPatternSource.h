@@ -13,10 +13,10 @@ public:
     TestPatternSource(int width, int height, int fps);
     ~TestPatternSource() override;
 
-    QString open() override;
+    Error open() override;
     ReadStatus read(Capture &out) override;
     QString description() const override;
-    QString lastError() const override { return m_error; }
+    Error lastError() const override { return m_error; }
 
 private:
     int m_width;
@@ -26,7 +26,7 @@ private:
     qint64 m_frameIndex = 0;
     Picture m_picture;  // the buffer frames are drawn into
     QByteArray m_ramp;  // the grey ramp, twice over (see makeRamp)
-    QString m_error;
+    Error m_error;
 };
 
 }  // namespace hlscam

@@ -12,10 +12,10 @@ public:
         : m_description(description), m_why(why)
     {
     }
-    QString open() override { return QStringLiteral("%1: %2").arg(m_description, m_why); }
+    Error open() override { return {Fault::ModuleMissing, QStringLiteral("%1: %2").arg(m_description, m_why)}; }
     ReadStatus read(Capture &) override { return ReadStatus::Failed; }
     QString description() const override { return m_description; }
-    QString lastError() const override { return m_why; }
+    Error lastError() const override { return {Fault::ModuleMissing, m_why}; }
 
 private:
     QString m_description;

@@ -112,19 +112,22 @@ void Pipeline::updateStatus(const std::function<void(CameraStatus &)> &change)
         Q_EMIT statusChanged();
 }
 
-void Pipeline::setState(CameraState state, const QString &error)
+void Pipeline::setState(CameraState state, const Error &error)
 {
     updateStatus([&](CameraStatus &status) {
         // Each state change and each new error is logged once, not once per retry.
-        if (state != status.state || error != status.lastError) {
-            if (!error.isEmpty())
-                qCWarning(lcPipeline).noquote() << m_camera.name << cameraStateName(state) << "-" << error;
+        if (state != status.state || error.message != status.lastError) {
+            if (error)
+                qCWarning(lcPipeline).noquote() << m_camera.name << cameraStateName(state) << "-" << error.message
+                                                << QStringLiteral("(%1)").arg(faultName(error.fault));
             else
                 qCInfo(lcPipeline).noquote() << m_camera.name << cameraStateName(state);
         }
         status.state = state;
-        if (!error.isEmpty() || state == CameraState::Streaming)
-            status.lastError = error;
+        if (error || state == CameraState::Streaming) {
+            status.lastError = error.message;
+            status.fault = error.fault;
+        }
     });
 }
 
@@ -174,7 +177,7 @@ void Pipeline::run()
         std::unique_ptr<Source> source = makeSource();
         source->setStopFlag(&m_interrupt);
         updateStatus([&](CameraStatus &status) { status.source = source->description(); });
-        if (QString err = source->open(); !err.isEmpty()) {
+        if (const Error err = source->open()) {
             setState(CameraState::Retrying, err);
         } else if (streamOnce(*source)) {
             retryMs = kFirstRetryMs;
@@ -199,7 +202,7 @@ bool Pipeline::streamOnce(Source &source)
     options.gopFrames = qMax(1, m_camera.fps * m_hls.segmentMs / 1000);
     EncoderChoice choice = openEncoder(m_camera.encoder, source.h264Parameters(), options);
     if (!choice.encoder) {
-        setState(CameraState::Retrying, choice.error);
+        setState(CameraState::Retrying, Error{Fault::Encoder, choice.error});
         return false;
     }
     for (const QString &why : std::as_const(choice.passedOver))
@@ -218,7 +221,7 @@ bool Pipeline::streamOnce(Source &source)
     qint64 lastKeyUs = std::numeric_limits<qint64>::min() / 2;
     const qint64 startedUs = monotonicUs();
     std::vector<EncodedPacket> packets;
-    QString error;
+    Error error;
     while (!m_interrupt) {
         Capture capture;
         if (source.read(capture) == ReadStatus::Failed) {
@@ -229,13 +232,15 @@ bool Pipeline::streamOnce(Source &source)
         if (forceKey)
             lastKeyUs = capture.monoUs;
         packets.clear();
-        error = choice.encoder->push(capture, forceKey, packets);
+        if (QString e = choice.encoder->push(capture, forceKey, packets); !e.isEmpty())
+            error = {Fault::Encoder, e};
         for (const EncodedPacket &p : packets) {
-            if (!error.isEmpty())
+            if (error)
                 break;
-            error = packager.write(p, choice.encoder->parameters());
+            if (QString e = packager.write(p, choice.encoder->parameters()); !e.isEmpty())
+                error = {Fault::Other, e};
         }
-        if (!error.isEmpty())
+        if (error)
             break;
         bool first = false;
         {
@@ -246,7 +251,7 @@ bool Pipeline::streamOnce(Source &source)
             setState(CameraState::Streaming);
     }
     packager.finish();
-    if (!error.isEmpty() && !m_interrupt)
+    if (error && !m_interrupt)
         setState(CameraState::Retrying, error);
     return monotonicUs() - startedUs >= kHealthyRunUs;
 }

@@ -42,7 +42,7 @@ private:
     std::unique_ptr<Source> makeSource();
     // Takes settings handed over by reconfigure(), if any; true when it did.
     bool takeNewSettings();
-    void setState(CameraState state, const QString &error = {});
+    void setState(CameraState state, const Error &error = {});
     void updateStatus(const std::function<void(CameraStatus &)> &change);
     void sleepInterruptible(int ms);
 

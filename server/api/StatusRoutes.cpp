@@ -38,6 +38,7 @@ Response StatusRoutes::status() const
         c.insert(QStringLiteral("encoder_in_use"), s.encoder);
         c.insert(QStringLiteral("encoders_passed_over"), QJsonArray::fromStringList(s.encoderPassedOver));
         c.insert(QStringLiteral("last_error"), s.lastError.isEmpty() ? QJsonValue() : QJsonValue(s.lastError));
+        c.insert(QStringLiteral("fault"), s.fault == Fault::None ? QJsonValue() : QJsonValue(faultName(s.fault)));
         c.insert(QStringLiteral("frames"), s.framesCaptured);
         c.insert(QStringLiteral("viewers"), m_viewers->count(p->name(), now));
         c.insert(QStringLiteral("part_delay_ms"), orNull(at.lastPartDelayMs));

@@ -56,6 +56,12 @@ QByteArray renderMetrics(const MetricsSources &from)
     Family streaming(out, "hlscam_camera_streaming", "gauge", "1 while the camera's pipeline streams, else 0.");
     for (const Sample &c : cameras)
         streaming.sample(c.status.state == CameraState::Streaming ? 1 : 0, c.label);
+    Family fault(out, "hlscam_camera_fault", "gauge",
+                 "1 for the kind of the camera's last failure while it is not streaming (no-device, busy, "
+                 "no-permission, stalled, unsupported-format, module-missing, encoder, io, other).");
+    for (const Sample &c : cameras)
+        if (c.status.fault != Fault::None && c.status.state != CameraState::Streaming)
+            fault.sample(1, c.label + ",fault=\"" + faultName(c.status.fault).toUtf8() + '"');
     Family frames(out, "hlscam_encoder_frames_total", "counter", "Frames captured and encoded since the pipeline (re)started.");
     for (const Sample &c : cameras)
         frames.sample(double(c.status.framesCaptured), c.label);

@@ -121,6 +121,7 @@ void TestReadiness::statusOfACameraBehindTheInterface()
     s.state = CameraState::Retrying;
     s.source = QStringLiteral("/dev/video0");
     s.lastError = QStringLiteral("/dev/video0: No such device");
+    s.fault = Fault::NoDevice;
     garden.setStatus(s);
     ViewerCounter viewers({QStringLiteral("garden")});
     const StatusRoutes routes({&garden}, &viewers);
@@ -128,6 +129,7 @@ void TestReadiness::statusOfACameraBehindTheInterface()
     QCOMPARE(camera[QStringLiteral("name")].toString(), QStringLiteral("garden"));
     QCOMPARE(camera[QStringLiteral("state")].toString(), QStringLiteral("retrying"));
     QCOMPARE(camera[QStringLiteral("last_error")].toString(), s.lastError);
+    QCOMPARE(camera[QStringLiteral("fault")].toString(), QStringLiteral("no-device"));
     QCOMPARE(camera[QStringLiteral("playlist")].toString(), QStringLiteral("/cam/garden/index.m3u8"));
     QVERIFY(camera[QStringLiteral("part_delay_ms")].isNull());  // nothing stored yet
 }

@@ -37,7 +37,7 @@ void TestX264::initTestCase()
     m_options.height = 180;
     m_options.bitrateKbps = 400;
     m_source = std::make_unique<TestPatternSource>(320, 180, 1000);  // 1000 fps: no waiting
-    QVERIFY(m_source->open().isEmpty());
+    QVERIFY(!m_source->open().failed());
 }
 
 std::vector<EncodedPacket> TestX264::encode(X264Encoder &encoder, int frames, const QList<int> &keys)
