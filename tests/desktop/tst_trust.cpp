@@ -1,0 +1,321 @@
+// The desktop app and a board it found on the LAN, in a real window (under Xvfb) against the real
+// hlscam binary serving HTTPS with a self-signed certificate: a click on the found board shows
+// where a login would go (scheme, host, port) and sends nothing; the first login shows the
+// certificate's SHA-256 fingerprint and sends no request before the person trusts it; once
+// trusted, logins work; when the service comes back on the same port with another certificate,
+// the app refuses, names both fingerprints, and the service sees no request at all (so no
+// credentials). The service logs every request it parses (hlscam.http debug), which is what
+// "nothing was sent" is checked against. Screenshots go to $HLSCAM_TEST_OUTPUT.
+#include "../integration/ServiceProcess.h"
+#include "DesktopApp.h"
+#include "JsonListModel.h"
+#include "Session.h"
+
+#include <QGuiApplication>
+#include <QQmlApplicationEngine>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QtTest>
+
+using hlscam::ui::Session;
+
+namespace {
+
+const QString kAdmin = QStringLiteral("boss");
+const QString kPassword = QStringLiteral("correct horse 42");
+
+// A request line as the service logs it at debug level: "hlscam.http: 127.0.0.1 GET /path".
+const QRegularExpression kRequestLine(QStringLiteral("hlscam\\.http: \\S+ (GET|HEAD|POST|PUT|DELETE|\\w+) /"));
+
+int requestsIn(const QByteArray &log)
+{
+    int n = 0;
+    for (auto it = kRequestLine.globalMatch(QString::fromUtf8(log)); it.hasNext(); it.next())
+        ++n;
+    return n;
+}
+
+}  // namespace
+
+class TestTrust : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void serviceSaysItsFingerprint();
+    void foundBoardShowsWhereTheLoginGoes();
+    void firstLoginShowsTheFingerprintFirst();
+    void trustedBoardLogsIn();
+    void changedCertificateIsRefused();
+    void forgottenCertificateIsAskedForAgain();
+
+private:
+    template <typename T = QObject>
+    T *find(const char *name) const { return qobject_cast<T *>(findObject(QLatin1String(name))); }
+    QObject *findObject(QLatin1String name) const;
+    bool click(const char *name);
+    bool type(const char *name, const QString &text);
+    bool shown(const char *name) const;
+    QString textOf(const char *name) const;
+    void shot(const QString &name);
+    QString errorShown() const;
+    // A self-signed certificate and its key in the temp dir; its fingerprint as openssl prints it.
+    bool makeCertificate(const QString &name, QString *fingerprint);
+    QStringList tlsConfig(const QString &name);
+
+    ServiceProcess m_service;
+    QTemporaryDir m_home;
+    std::unique_ptr<QQmlApplicationEngine> m_engine;
+    QQuickWindow *m_window = nullptr;
+    Session *m_session = nullptr;
+    QString m_output;
+    QString m_name;
+    QString m_address;  // https://127.0.0.1:PORT
+    QString m_first;    // fingerprints of the two certificates
+    QString m_second;
+};
+
+void TestTrust::initTestCase()
+{
+    QVERIFY(m_home.isValid());
+    qputenv("XDG_STATE_HOME", QFile::encodeName(m_home.filePath(QStringLiteral("state"))));
+    QStandardPaths::setTestModeEnabled(true);  // trusted certificates go to a test location
+    QSettings().clear();
+    m_output = qEnvironmentVariable("HLSCAM_TEST_OUTPUT", QDir::tempPath());
+    QDir().mkpath(m_output);
+
+    QVERIFY(makeCertificate(QStringLiteral("first"), &m_first));
+    QVERIFY(makeCertificate(QStringLiteral("second"), &m_second));
+    QVERIFY(m_first != m_second);
+    QVERIFY(m_service.addUser(kAdmin, kPassword, QStringLiteral("admin")));
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("hlscam.http.debug=true"));
+    m_service.setEnvironment(env);
+    m_name = QStringLiteral("hlscam trust test %1").arg(QRandomGenerator::global()->bounded(1000000));
+    QVERIFY(m_service.start(tlsConfig(QStringLiteral("first"))));
+    QVERIFY(m_service.https());
+    m_address = QStringLiteral("https://127.0.0.1:%1").arg(m_service.port());
+
+    m_engine = std::make_unique<QQmlApplicationEngine>();
+    m_engine->load(hlscam::ui::mainWindowUrl());
+    QVERIFY2(!m_engine->rootObjects().isEmpty(), "Main.qml did not load (see the QML errors above)");
+    m_window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().first());
+    QVERIFY(m_window);
+    QVERIFY(QTest::qWaitForWindowExposed(m_window));
+    m_window->requestActivate();
+    m_session = m_window->findChild<Session *>();
+    QVERIFY(m_session);
+}
+
+void TestTrust::cleanupTestCase()
+{
+    m_engine.reset();
+    m_service.stop();
+}
+
+bool TestTrust::makeCertificate(const QString &name, QString *fingerprint)
+{
+    const QString cert = m_home.filePath(name + QStringLiteral(".pem"));
+    const QString key = m_home.filePath(name + QStringLiteral(".key"));
+    QProcess openssl;
+    openssl.start(QStringLiteral("openssl"), {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                                              "-days", "2", "-subj", "/CN=hlscam-test", "-keyout", key, "-out", cert});
+    if (!openssl.waitForFinished(30000) || openssl.exitCode() != 0)
+        return false;
+    openssl.start(QStringLiteral("openssl"), {"x509", "-noout", "-fingerprint", "-sha256", "-in", cert});
+    if (!openssl.waitForFinished(30000) || openssl.exitCode() != 0)
+        return false;
+    // "sha256 Fingerprint=AB:CD:..." (the prefix's case differs between OpenSSL versions)
+    *fingerprint = QString::fromLatin1(openssl.readAllStandardOutput()).section(u'=', 1).trimmed();
+    return fingerprint->size() == 95;
+}
+
+QStringList TestTrust::tlsConfig(const QString &name)
+{
+    return m_service.configArgs("[server]\ntls_cert = " + m_home.filePath(name + QStringLiteral(".pem")).toUtf8() +
+                                "\ntls_key = " + m_home.filePath(name + QStringLiteral(".key")).toUtf8() +
+                                "\nannounce = true\nannounce_name = " + m_name.toUtf8() + "\n");
+}
+
+QObject *TestTrust::findObject(QLatin1String name) const
+{
+    if (QObject *o = m_window->findChild<QObject *>(name))
+        return o;
+    QList<QQuickItem *> todo{m_window->contentItem()};
+    while (!todo.isEmpty()) {
+        QQuickItem *item = todo.takeLast();
+        if (item->objectName() == name)
+            return item;
+        todo << item->childItems();
+    }
+    return nullptr;
+}
+
+bool TestTrust::click(const char *name)
+{
+    auto *item = find<QQuickItem>(name);
+    if (!item || !item->isVisible() || !item->isEnabled()) {
+        qWarning("%s: missing, hidden or disabled", name);
+        return false;
+    }
+    const QPointF centre = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
+    QTest::mouseClick(m_window, Qt::LeftButton, Qt::NoModifier, centre.toPoint());
+    return true;
+}
+
+bool TestTrust::type(const char *name, const QString &text)
+{
+    if (!click(name))
+        return false;
+    QTest::keyClick(m_window, Qt::Key_A, Qt::ControlModifier);
+    QTest::keyClick(m_window, Qt::Key_Delete);
+    for (const QChar c : text)
+        QTest::keyClick(m_window, c.toLatin1());
+    return textOf(name) == text;
+}
+
+bool TestTrust::shown(const char *name) const
+{
+    QObject *o = findObject(QLatin1String(name));
+    return o && o->property("visible").toBool();
+}
+
+QString TestTrust::textOf(const char *name) const
+{
+    QObject *o = findObject(QLatin1String(name));
+    return o ? o->property("text").toString() : QStringLiteral("<no %1>").arg(QLatin1String(name));
+}
+
+void TestTrust::shot(const QString &name)
+{
+    QTest::qWait(300);
+    const QString path = m_output + QStringLiteral("/desktop-%1.png").arg(name);
+    QVERIFY2(m_window->grabWindow().save(path), qPrintable(path));
+    qInfo("screenshot: %s", qPrintable(path));
+}
+
+QString TestTrust::errorShown() const
+{
+    QObject *banner = findObject(QLatin1String("sessionError"));
+    QObject *text = banner ? banner->findChild<QObject *>(QStringLiteral("errorText")) : nullptr;
+    return banner && banner->property("visible").toBool() && text ? text->property("text").toString() : QString();
+}
+
+// What the person compares the app's prompt with.
+void TestTrust::serviceSaysItsFingerprint()
+{
+    QVERIFY2(m_service.log().contains("certificate SHA-256 fingerprint " + m_first.toLatin1()), m_service.log().constData());
+}
+
+// The board is listed with its https address; a click fills the form (clearing a password typed
+// before), shows where a login would go, and sends nothing.
+void TestTrust::foundBoardShowsWhereTheLoginGoes()
+{
+    auto *boards = find<hlscam::ui::JsonListModel>("discoveredBoards");
+    QVERIFY(boards);
+    QTRY_VERIFY_WITH_TIMEOUT(boards->find(QStringLiteral("address"), m_address) >= 0, 15000);
+    QCOMPARE(boards->get(boards->find(QStringLiteral("address"), m_address)).value(QStringLiteral("name")).toString(), m_name);
+    QVERIFY(type("passwordField", QStringLiteral("typed for another board")));
+    const QByteArray item = "found-" + m_address.toUtf8();
+    QTRY_VERIFY_WITH_TIMEOUT(find<QQuickItem>(item.constData()) != nullptr, 5000);
+    QVERIFY(click(item.constData()));
+    QCOMPARE(textOf("addressField"), m_address);
+    QCOMPARE(textOf("passwordField"), QString());
+    QVERIFY2(shown("loginTarget"), qPrintable(textOf("loginTarget")));
+    QVERIFY2(textOf("loginTarget").contains(m_address + QStringLiteral(" over HTTPS")), qPrintable(textOf("loginTarget")));
+    QVERIFY2(shown("pickedNote") && textOf("pickedNote").contains(m_name), qPrintable(textOf("pickedNote")));
+    QTest::qWait(500);
+    QCOMPARE(requestsIn(m_service.log()), 0);
+    QVERIFY(!m_session->busy() && !m_session->connected());
+    shot(QStringLiteral("connect-found-https"));
+}
+
+// Logging in: a handshake only (no request), then the fingerprint is put to the person.
+void TestTrust::firstLoginShowsTheFingerprintFirst()
+{
+    QVERIFY(type("userField", kAdmin));
+    QVERIFY(type("passwordField", kPassword));
+    QVERIFY(click("connectButton"));
+    QTRY_VERIFY2_WITH_TIMEOUT(shown("trustPrompt"), qPrintable(errorShown()), 10000);
+    QCOMPARE(m_session->trustFingerprint(), m_first);
+    QCOMPARE(textOf("trustFingerprint").replace(u'\n', u':'), m_first);
+    QCOMPARE(m_session->trustAddress(), m_address);
+    QVERIFY(!m_session->connected());
+    QCOMPARE(requestsIn(m_service.log()), 0);  // not even the credential-less probe got a request out
+    shot(QStringLiteral("trust-prompt"));
+}
+
+void TestTrust::trustedBoardLogsIn()
+{
+    QVERIFY(click("trustButton"));
+    QTRY_VERIFY2_WITH_TIMEOUT(m_session->connected(), qPrintable(errorShown()), 10000);
+    QVERIFY(!shown("trustPrompt"));
+    QVERIFY2(m_service.log().contains("GET /api/v1/status"), m_service.log().right(2000).constData());
+    const QString key = QStringLiteral("trusted-certificates/127.0.0.1:%1").arg(m_service.port());
+    QCOMPARE(QSettings().value(key).toString(), m_first);
+    QVERIFY(m_session->recent()->find(QStringLiteral("address"), m_address) >= 0);  // with its scheme
+    QVERIFY(click("disconnectButton"));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_session->connected(), 5000);
+
+    // Again: the trusted certificate lets the login through without asking.
+    QSignalSpy trust(m_session, &Session::trustChanged);
+    QVERIFY(type("addressField", m_address));
+    QVERIFY(type("passwordField", kPassword));
+    QVERIFY(click("connectButton"));
+    QTRY_VERIFY2_WITH_TIMEOUT(m_session->connected(), qPrintable(errorShown()), 10000);
+    QCOMPARE(trust.size(), 0);
+    QVERIFY(click("disconnectButton"));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_session->connected(), 5000);
+}
+
+// The same address with another certificate (a new key, or someone posing as the board).
+void TestTrust::changedCertificateIsRefused()
+{
+    const quint16 port = m_service.port();
+    QCOMPARE(m_service.stop(), 0);
+    QVERIFY(m_service.start(tlsConfig(QStringLiteral("second")) + QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port)}));
+    QCOMPARE(m_service.port(), port);
+    QVERIFY(type("addressField", m_address));
+    QVERIFY(type("passwordField", kPassword));
+    QVERIFY(click("connectButton"));
+    QTRY_VERIFY_WITH_TIMEOUT(!errorShown().isEmpty(), 10000);
+    const QString error = errorShown();
+    qInfo("shown: %s", qPrintable(error));
+    QVERIFY2(error.contains(m_first) && error.contains(m_second), qPrintable(error));
+    QVERIFY2(error.contains(QLatin1String("not sent")), qPrintable(error));
+    QVERIFY(!m_session->connected());
+    QVERIFY(!shown("trustPrompt"));
+    QVERIFY(shown("forgetCertificateButton"));
+    QTest::qWait(500);
+    QCOMPARE(requestsIn(m_service.log()), 0);  // no login attempt: no request at all
+    shot(QStringLiteral("trust-changed"));
+}
+
+// Forgetting the old certificate: the next login asks about the new one; cancelled, nothing goes.
+void TestTrust::forgottenCertificateIsAskedForAgain()
+{
+    QVERIFY(click("forgetCertificateButton"));
+    QTRY_VERIFY(!shown("forgetCertificateButton"));
+    QVERIFY(type("passwordField", kPassword));
+    QVERIFY(click("connectButton"));
+    QTRY_VERIFY2_WITH_TIMEOUT(shown("trustPrompt"), qPrintable(errorShown()), 10000);
+    QCOMPARE(m_session->trustFingerprint(), m_second);
+    QVERIFY(click("cancelTrustButton"));
+    QTRY_VERIFY(!shown("trustPrompt"));
+    QVERIFY(!m_session->connected());
+    QTest::qWait(500);
+    QCOMPARE(requestsIn(m_service.log()), 0);
+}
+
+int main(int argc, char *argv[])
+{
+    hlscam::ui::prepareEnvironment();
+    QGuiApplication app(argc, argv);
+    hlscam::ui::setUp();
+    TestTrust test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_trust.moc"
