@@ -109,6 +109,15 @@ QString lastAnnounced(const QByteArray &log)
     return name;
 }
 
+// N of "NAME (N)"; 0 for any other name.
+int suffixOf(const QString &name)
+{
+    const QString prefix = kName + QStringLiteral(" (");
+    if (!name.startsWith(prefix) || !name.endsWith(u')'))
+        return 0;
+    return name.mid(prefix.size(), name.size() - prefix.size() - 1).toInt();
+}
+
 // CPU time the process used so far (user + system), in ms.
 qint64 cpuMs(qint64 pid)
 {
@@ -136,7 +145,7 @@ quint16 askSrvPort(const QByteArray &instance, const LinkInterface &link)
     const dns::Name name = dnssd::instanceName(instance, dnssd::hlscamType());
     query.questions.append({name, dns::SRV, dns::kClassIn, false});
     socket.writeDatagram(dns::encode(query), MdnsSocket::group(QAbstractSocket::IPv4Protocol), kMdnsPort);
-    QDeadlineTimer deadline(5000);
+    QDeadlineTimer deadline(2000);
     while (!deadline.hasExpired()) {
         socket.waitForReadyRead(100);
         while (socket.hasPendingDatagrams()) {
@@ -150,6 +159,29 @@ quint16 askSrvPort(const QByteArray &instance, const LinkInterface &link)
     }
     return 0;
 }
+
+// At the end of a test: what valgrind said about the service, its errors in full.
+class ValgrindReport {
+public:
+    explicit ValgrindReport(QString path) : m_path(std::move(path)) {}
+    ~ValgrindReport()
+    {
+        QFile f(m_path);
+        if (m_path.isEmpty() || !f.open(QIODevice::ReadOnly))
+            return;
+        const QByteArray text = f.readAll();
+        const QByteArray summary = text.mid(text.lastIndexOf("ERROR SUMMARY")).trimmed();
+        // Its errors come after the header, which ends with the parent's PID.
+        const qsizetype errors = text.indexOf('\n', text.indexOf("Parent PID"));
+        qInfo("valgrind on the service: %s%s", summary.constData(),
+              summary.startsWith("ERROR SUMMARY: 0 ") ? "" : text.mid(errors, 4000).constData());
+    }
+    ValgrindReport(const ValgrindReport &) = delete;
+    ValgrindReport &operator=(const ValgrindReport &) = delete;
+
+private:
+    QString m_path;
+};
 
 }  // namespace
 
@@ -170,14 +202,19 @@ private Q_SLOTS:
 
     void survivesEndlessConflicts()
     {
-        ServiceProcess service;
         QTemporaryDir wrapperDir;
         const bool valgrind = !qEnvironmentVariableIsEmpty("HLSCAM_TEST_VALGRIND");
+        const QString valgrindLog = wrapperDir.filePath(QStringLiteral("valgrind.log"));
+        // Declared before the service, so it reads valgrind's report after the service is gone,
+        // however the test ends.
+        const ValgrindReport report(valgrind ? valgrindLog : QString());
+        ServiceProcess service;
         if (valgrind) {
             const QString path = wrapperDir.filePath(QStringLiteral("hlscam-valgrind"));
             QFile wrapper(path);
             QVERIFY(wrapper.open(QIODevice::WriteOnly));
-            wrapper.write("#!/bin/sh\nexec valgrind --error-exitcode=99 --track-origins=yes " HLSCAM_BINARY " \"$@\"\n");
+            wrapper.write("#!/bin/sh\nexec valgrind --error-exitcode=99 --suppressions=" HLSCAM_SOURCE_DIR
+                          "/tests/sanitizer/valgrind.supp --log-file=" + valgrindLog.toUtf8() + " " HLSCAM_BINARY " \"$@\"\n");
             wrapper.close();
             QVERIFY(wrapper.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
             service.setBinary(path);
@@ -216,6 +253,8 @@ private Q_SLOTS:
         // limit this is a loop as fast as the loopback.
         answerProbes = true;
         probes = 0;
+        // Already announced under a free name? Then that one is claimed too, to start the loop.
+        spoofer.sendMulticast(m_links.first(), spoofedClaim(lastAnnounced(service.log()).toUtf8()));
         const qint64 cpuBefore = cpuMs(service.pid());
         QElapsedTimer attack;
         attack.start();
@@ -224,24 +263,24 @@ private Q_SLOTS:
         const qint64 cpu = cpuMs(service.pid()) - cpuBefore;
         qInfo("while every probe was answered: %d probes in %lld ms, service CPU %lld ms", probes,
               attack.elapsed(), cpu);
-        // §8.1: one probe attempt (up to three probes) each 5 s at most: 12 s leaves room for
-        // three attempts; twice that is still no loop.
-        QVERIFY2(probes <= 18, qPrintable(QString::number(probes)));
+        // §8.1: one probe attempt (up to three probes, the first answered at once) each 5 s at
+        // most: 12 s leaves room for three attempts. Without a limit: hundreds.
+        QVERIFY2(probes <= 9, qPrintable(QString::number(probes)));
         if (!valgrind)
             QVERIFY2(cpu < attack.elapsed() / 4, qPrintable(QString::number(cpu)));
         QVERIFY2(!service.log().contains("gave up"), service.log().right(2000).constData());
 
         // 3. The spoofer goes quiet: within one wait and a probe round the service announces a
-        // free name (past the 60 claimed), and answers for it with its own port.
-        QTRY_VERIFY_WITH_TIMEOUT(lastAnnounced(service.log()).startsWith(QString::fromUtf8(candidate(kClaimed + 1))), patienceMs);
-        const QString final = lastAnnounced(service.log());
-        qInfo("announced as \"%s\" after the attack", qPrintable(final));
-        QCOMPARE(askSrvPort(final.toUtf8(), m_links.first()), service.port());
+        // free name (past the 60 claimed in the burst), and answers for it with its own port.
+        // (A claim that came late may still rename it once: the name it ends with answers.)
+        const auto settled = [&] {
+            const QString name = lastAnnounced(service.log());
+            return suffixOf(name) > kClaimed && askSrvPort(name.toUtf8(), m_links.first()) == service.port();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(settled(), patienceMs);
+        qInfo("announced as \"%s\" after the attack", qPrintable(lastAnnounced(service.log())));
         QCOMPARE(service.get(QStringLiteral("/healthz")).status, 200);
-        const int status = service.stop();
-        const QByteArray log = service.log();
-        QVERIFY2(!log.contains("Invalid read") && !log.contains("Invalid write"), log.right(6000).constData());
-        QCOMPARE(status, 0);
+        QCOMPARE(service.stop(), 0);  // 99 when valgrind found an error
     }
 
     // The owner of a browser stops it, or deletes it, from a slot on its own serviceFound: the
