@@ -170,6 +170,9 @@ int serve(const QStringList &args)
     QTextStream err(stderr);
     err << "hlscam: listening on " << service.scheme() << "://" << urlHost(service.address()) << ":" << service.port() << "/\n";
     err << "hlscam: open " << openUrls(service.scheme(), service.address(), service.port()).join(QStringLiteral(" or ")) << "\n";
+    // The desktop app shows this when it first connects (trust on first use): compare them.
+    if (!service.certificateFingerprint().isEmpty())
+        err << "hlscam: certificate SHA-256 fingerprint " << service.certificateFingerprint() << "\n";
     err.flush();
 
     QObject::connect(&stopSignals, &StopSignals::stopRequested, qApp, &QCoreApplication::quit);

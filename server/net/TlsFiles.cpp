@@ -1,5 +1,6 @@
 #include "net/TlsFiles.h"
 
+#include <QCryptographicHash>
 #include <QFile>
 #include <QSslCertificate>
 #include <QSslKey>
@@ -20,6 +21,13 @@ std::optional<QByteArray> readPem(const QString &path, QString *error)
     return f.read(kMaxPemBytes);
 }
 }  // namespace
+
+QString certificateFingerprint(const QSslCertificate &certificate)
+{
+    if (certificate.isNull())
+        return {};
+    return QString::fromLatin1(certificate.digest(QCryptographicHash::Sha256).toHex(':').toUpper());
+}
 
 std::optional<QSslConfiguration> loadTlsFiles(const QString &certPath, const QString &keyPath, QString *error)
 {

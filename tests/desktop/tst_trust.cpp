@@ -239,9 +239,9 @@ void TestTrust::firstLoginShowsTheFingerprintFirst()
     QVERIFY(type("passwordField", kPassword));
     QVERIFY(click("connectButton"));
     QTRY_VERIFY2_WITH_TIMEOUT(shown("trustPrompt"), qPrintable(errorShown()), 10000);
-    QCOMPARE(m_session->trustFingerprint(), m_first);
+    QCOMPARE(m_session->property("trustFingerprint").toString(), m_first);
     QCOMPARE(textOf("trustFingerprint").replace(u'\n', u':'), m_first);
-    QCOMPARE(m_session->trustAddress(), m_address);
+    QCOMPARE(m_session->property("trustAddress").toString(), m_address);
     QVERIFY(!m_session->connected());
     QCOMPARE(requestsIn(m_service.log()), 0);  // not even the credential-less probe got a request out
     shot(QStringLiteral("trust-prompt"));
@@ -260,7 +260,8 @@ void TestTrust::trustedBoardLogsIn()
     QTRY_VERIFY_WITH_TIMEOUT(!m_session->connected(), 5000);
 
     // Again: the trusted certificate lets the login through without asking.
-    QSignalSpy trust(m_session, &Session::trustChanged);
+    QSignalSpy trust(m_session, SIGNAL(trustChanged()));  // by name, like the properties above
+    QVERIFY(trust.isValid());
     QVERIFY(type("addressField", m_address));
     QVERIFY(type("passwordField", kPassword));
     QVERIFY(click("connectButton"));
@@ -301,7 +302,7 @@ void TestTrust::forgottenCertificateIsAskedForAgain()
     QVERIFY(type("passwordField", kPassword));
     QVERIFY(click("connectButton"));
     QTRY_VERIFY2_WITH_TIMEOUT(shown("trustPrompt"), qPrintable(errorShown()), 10000);
-    QCOMPARE(m_session->trustFingerprint(), m_second);
+    QCOMPARE(m_session->property("trustFingerprint").toString(), m_second);
     QVERIFY(click("cancelTrustButton"));
     QTRY_VERIFY(!shown("trustPrompt"));
     QVERIFY(!m_session->connected());
