@@ -174,6 +174,8 @@ void ApiClient::call(const QByteArray &method, const QString &path, const QJsonV
         const ApiReply result = interpret(reply);
         if (result.status == 401)
             Q_EMIT unauthorized(result.error);
+        if (!reply->property(kPresented).toString().isEmpty())
+            Q_EMIT certificateChanged(result.error);
         done(result);
     });
 }
@@ -182,7 +184,7 @@ ApiReply ApiClient::interpret(QNetworkReply *reply) const
 {
     ApiReply out;
     out.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const QByteArray body = reply->readAll();
+    const QByteArray body = reply->isOpen() ? reply->readAll() : QByteArray();  // closed when aborted
     QJsonParseError parseError{};
     const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
     if (parseError.error == QJsonParseError::NoError)

@@ -58,6 +58,8 @@ public:
 Q_SIGNALS:
     // A reply said the credentials are no longer good (401), e.g. the password was changed.
     void unauthorized(const QString &message);
+    // The https service showed another certificate than the pinned one; nothing was sent.
+    void certificateChanged(const QString &message);
 
 private:
     ApiReply interpret(class QNetworkReply *reply) const;

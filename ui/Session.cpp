@@ -61,6 +61,17 @@ Session::Session(QObject *parent)
         disconnectFrom();
         setError(message);
     });
+    // Someone else answers on the board's address: leave at once, so the preview stops too (its
+    // player, FFmpeg inside Qt Multimedia, does not check the pinned certificate).
+    connect(&m_api, &ApiClient::certificateChanged, this, [this](const QString &message) {
+        if (!connected())
+            return;
+        const QString authority = m_api.base().authority();
+        disconnectFrom();
+        setError(message);
+        m_changedCertificate = authority;
+        Q_EMIT trustChanged();
+    });
     const QJsonDocument saved = QJsonDocument::fromJson(QSettings().value(QStringLiteral("recent")).toByteArray());
     m_recent.setRows(saved.array());
 }
