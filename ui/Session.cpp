@@ -1,6 +1,7 @@
 #include "Session.h"
 
 #include "LocalService.h"
+#include "TrustedCertificates.h"
 #include "auth/UserChange.h"
 #include "auth/UsersFile.h"
 #include "config/CameraOverrides.h"
@@ -31,12 +32,6 @@ QStringList statusKeys()
             QStringLiteral("encoders_passed_over"), QStringLiteral("width"), QStringLiteral("height"), QStringLiteral("fps"),
             QStringLiteral("bitrate"), QStringLiteral("viewers"), QStringLiteral("last_error"), QStringLiteral("frames"),
             QStringLiteral("part_delay_ms"), QStringLiteral("last_part_age_ms")};
-}
-
-// Trusted certificates, per host:port, in the app's settings.
-QString trustKey(const QUrl &base)
-{
-    return QStringLiteral("trusted-certificates/") + base.authority();
 }
 
 QString perUserConfigPath()
@@ -118,7 +113,7 @@ void Session::checkCertificate(const QUrl &base, const QString &user, const QStr
             return;  // given up or replaced meanwhile
         setProgress({});
         const QString shown = certificateFingerprint(certificate);
-        const QString trusted = QSettings().value(trustKey(base)).toString();
+        const QString trusted = trusted::fingerprint(base.authority());
         if (!shown.isEmpty() && shown == trusted)
             return logIn(base, user, password, shown);
         setState(State::Disconnected);
@@ -183,7 +178,7 @@ void Session::trustCertificate()
     const QString fingerprint = m_trustFingerprint;
     const QString user = m_pendingUser;
     const QString password = m_pendingPassword;
-    QSettings().setValue(trustKey(base), fingerprint);
+    trusted::remember(base.authority(), fingerprint);
     clearTrust();
     logIn(base, user, password, fingerprint);
 }
@@ -198,7 +193,7 @@ void Session::forgetCertificate()
 {
     if (m_changedCertificate.isEmpty())
         return;
-    QSettings().remove(QStringLiteral("trusted-certificates/") + m_changedCertificate);
+    trusted::forget(m_changedCertificate);
     m_changedCertificate.clear();
     Q_EMIT trustChanged();
     setError({});
