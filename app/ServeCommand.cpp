@@ -125,6 +125,9 @@ int serve(const QStringList &args)
     qCInfo(lcService).noquote().nospace() << "listening on " << service.scheme() << "://" << urlHost(service.address())
                                           << ":" << service.port() << "/";
     qCInfo(lcService).noquote() << "open" << openUrls(service.scheme(), service.address(), service.port()).join(QStringLiteral(" or "));
+    // The desktop app shows this when it first connects (trust on first use): compare them.
+    if (!service.certificateFingerprint().isEmpty())
+        qCInfo(lcService).noquote() << "certificate SHA-256 fingerprint" << service.certificateFingerprint();
 
     QObject::connect(&stopSignals, &StopSignals::stopRequested, qApp, &QCoreApplication::quit);
     // Users and bans are also re-read whenever their files change; SIGHUP makes it explicit, and

@@ -72,6 +72,8 @@ QString Service::start(bool *usageError)
             return fail(error, true);
     }
     m_tls = tls.has_value();
+    if (tls)
+        m_fingerprint = hlscam::certificateFingerprint(tls->localCertificate());
     std::optional<QByteArray> tokenSecret = UrlToken::loadOrCreateSecret(tokenKeyPath(m_settings), &error);
     if (!tokenSecret)
         return fail(error);

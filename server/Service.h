@@ -40,6 +40,9 @@ public:
     // The password of the 'admin' user created by this start, when there was no users file.
     const std::optional<QString> &firstRunPassword() const { return m_firstRunPassword; }
     QString scheme() const;
+    // With HTTPS: the SHA-256 fingerprint of the served certificate (what clients that trust on
+    // first use show); else empty.
+    QString certificateFingerprint() const { return m_fingerprint; }
     QHostAddress address() const;
     quint16 port() const;
 
@@ -60,6 +63,7 @@ private:
     SettingsSources m_sources;
     std::optional<QString> m_firstRunPassword;
     bool m_tls = false;
+    QString m_fingerprint;
     std::unique_ptr<BanStore> m_bans;
     std::unique_ptr<Authenticator> m_auth;
     std::vector<std::unique_ptr<Pipeline>> m_owned;

@@ -4,6 +4,10 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkReply>
+#include <QSslConfiguration>
+#include <QTimer>
+
+#include "net/TlsFiles.h"
 
 namespace hlscam::ui {
 
@@ -11,10 +15,22 @@ namespace {
 
 constexpr int kTimeoutMs = 10000;
 constexpr qint64 kMaxReplyBytes = 4 * 1024 * 1024;  // the API's answers are small; a board is not trusted blindly
+// Set on a reply whose handshake showed a certificate other than the pinned one: its fingerprint.
+constexpr char kPresented[] = "hlscamPresentedFingerprint";
+
+QString peerFingerprint(const QNetworkReply *reply)
+{
+    return certificateFingerprint(reply->sslConfiguration().peerCertificate());
+}
+
+QString hostPort(const QUrl &base)
+{
+    return base.host() + (base.port() > 0 ? QStringLiteral(":%1").arg(base.port()) : QString());
+}
 
 QString transportError(QNetworkReply *reply, const QUrl &base)
 {
-    const QString where = base.host() + (base.port() > 0 ? QStringLiteral(":%1").arg(base.port()) : QString());
+    const QString where = hostPort(base);
     switch (reply->error()) {
     case QNetworkReply::ConnectionRefusedError:
         return QStringLiteral("Cannot reach %1: nothing is listening there (is the service running, and is the port right?)").arg(where);
@@ -65,11 +81,44 @@ QUrl ApiClient::serviceUrl(const QString &text, QString *error)
     return url;
 }
 
-void ApiClient::setService(const QUrl &base, const QString &user, const QString &password)
+void ApiClient::setService(const QUrl &base, const QString &user, const QString &password,
+                           const QString &pinnedFingerprint)
 {
+    // Connections kept alive for another board, or another certificate, are not reused.
+    m_network.clearConnectionCache();
     m_base = base;
     m_user = user;
     m_authorization = "Basic " + (user + QLatin1Char(':') + password).toUtf8().toBase64();
+    m_pin = pinnedFingerprint;
+}
+
+void ApiClient::probeCertificate(const QUrl &base, Probed done)
+{
+    m_network.clearConnectionCache();  // a fresh handshake, whose certificate we see
+    QUrl url = base;
+    url.setPath(QStringLiteral("/healthz"));
+    QNetworkRequest request(url);  // no Authorization header: and it is never written anyway
+    request.setTransferTimeout(kTimeoutMs);
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    QNetworkReply *reply = m_network.get(request);
+    auto seen = std::make_shared<QSslCertificate>();
+    // An untrusted certificate: noted, errors not ignored, so the handshake fails here.
+    connect(reply, &QNetworkReply::sslErrors, reply, [reply, seen](const QList<QSslError> &) {
+        *seen = reply->sslConfiguration().peerCertificate();
+    });
+    // One an authority vouches for: noted, and cut off before the request goes out.
+    connect(reply, &QNetworkReply::encrypted, reply, [reply, seen] {
+        *seen = reply->sslConfiguration().peerCertificate();
+        reply->abort();
+    });
+    connect(reply, &QNetworkReply::finished, this, [this, reply, seen, base, done = std::move(done)] {
+        if (!seen->isNull())
+            return done(*seen, {});
+        QString error = transportError(reply, base);
+        if (reply->error() == QNetworkReply::NoError || reply->error() == QNetworkReply::OperationCanceledError)
+            error = QStringLiteral("%1 did not show a certificate").arg(hostPort(base));
+        done(QSslCertificate(), error);
+    });
 }
 
 QUrl ApiClient::resolve(const QString &path) const
@@ -82,6 +131,14 @@ void ApiClient::call(const QByteArray &method, const QString &path, const QJsonV
     QUrl url = m_base;
     url.setPath(QStringLiteral("/api/v1") + path, QUrl::TolerantMode);  // segments come percent-encoded
     QNetworkRequest request(url);
+    const bool tls = url.scheme() == u"https";
+    if (tls && m_pin.isEmpty()) {
+        // Never credentials to a certificate nobody looked at; Session pins one before calling.
+        QTimer::singleShot(0, this, [this, done = std::move(done)] {
+            done(ApiReply{0, {}, QStringLiteral("%1: its certificate is not trusted yet").arg(hostPort(m_base))});
+        });
+        return;
+    }
     request.setRawHeader("Authorization", m_authorization);
     request.setTransferTimeout(kTimeoutMs);
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
@@ -92,6 +149,23 @@ void ApiClient::call(const QByteArray &method, const QString &path, const QJsonV
         request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
     }
     QNetworkReply *reply = m_network.sendCustomRequest(request, method, payload);
+    if (tls) {
+        const QString pin = m_pin;
+        connect(reply, &QNetworkReply::sslErrors, reply, [reply, pin](const QList<QSslError> &) {
+            const QString presented = peerFingerprint(reply);
+            if (presented == pin)
+                reply->ignoreSslErrors();  // self-signed, other name: the certificate trusted on first use
+            else
+                reply->setProperty(kPresented, presented);
+        });
+        connect(reply, &QNetworkReply::encrypted, reply, [reply, pin] {
+            const QString presented = peerFingerprint(reply);
+            if (presented != pin) {  // an authority's certificate, but not the one trusted
+                reply->setProperty(kPresented, presented);
+                reply->abort();
+            }
+        });
+    }
     connect(reply, &QNetworkReply::downloadProgress, reply, [reply](qint64 received, qint64) {
         if (received > kMaxReplyBytes)
             reply->abort();
@@ -100,6 +174,8 @@ void ApiClient::call(const QByteArray &method, const QString &path, const QJsonV
         const ApiReply result = interpret(reply);
         if (result.status == 401)
             Q_EMIT unauthorized(result.error);
+        if (!reply->property(kPresented).toString().isEmpty())
+            Q_EMIT certificateChanged(result.error);
         done(result);
     });
 }
@@ -108,13 +184,17 @@ ApiReply ApiClient::interpret(QNetworkReply *reply) const
 {
     ApiReply out;
     out.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const QByteArray body = reply->readAll();
+    const QByteArray body = reply->isOpen() ? reply->readAll() : QByteArray();  // closed when aborted
     QJsonParseError parseError{};
     const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
     if (parseError.error == QJsonParseError::NoError)
         out.json = doc.isArray() ? QJsonValue(doc.array()) : QJsonValue(doc.object());
     if (out.status == 0) {
-        out.error = transportError(reply, m_base);
+        const QString presented = reply->property(kPresented).toString();
+        out.error = presented.isEmpty()
+                        ? transportError(reply, m_base)
+                        : QStringLiteral("%1 showed another certificate than the one trusted for it, so nothing was sent "
+                                         "(trusted SHA-256 %2, shown %3)").arg(hostPort(m_base), m_pin, presented);
         return out;
     }
     if (out.status >= 200 && out.status < 300)

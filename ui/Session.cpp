@@ -1,11 +1,13 @@
 #include "Session.h"
 
 #include "LocalService.h"
+#include "TrustedCertificates.h"
 #include "auth/UserChange.h"
 #include "auth/UsersFile.h"
 #include "config/CameraOverrides.h"
 #include "config/ConfigLoader.h"
 #include "config/StatePaths.h"
+#include "net/TlsFiles.h"
 
 #include <QDir>
 #include <QFile>
@@ -54,6 +56,17 @@ Session::Session(QObject *parent)
         disconnectFrom();
         setError(message);
     });
+    // Someone else answers on the board's address: leave at once, so the preview stops too (its
+    // player, FFmpeg inside Qt Multimedia, does not check the pinned certificate).
+    connect(&m_api, &ApiClient::certificateChanged, this, [this](const QString &message) {
+        if (!connected())
+            return;
+        const QString authority = m_api.base().authority();
+        disconnectFrom();
+        setError(message);
+        m_changedCertificate = authority;
+        Q_EMIT trustChanged();
+    });
     const QJsonDocument saved = QJsonDocument::fromJson(QSettings().value(QStringLiteral("recent")).toByteArray());
     m_recent.setRows(saved.array());
 }
@@ -75,6 +88,7 @@ void Session::connectTo(const QString &address, const QString &user, const QStri
 {
     if (m_state != State::Disconnected && !m_local)
         disconnectFrom();
+    clearTrust();
     QString error;
     const QUrl base = ApiClient::serviceUrl(address, &error);
     if (base.isEmpty())
@@ -83,7 +97,51 @@ void Session::connectTo(const QString &address, const QString &user, const QStri
         return setError(QStringLiteral("Enter the admin's user name"));
     setError({});
     m_address = base.toString();
-    m_api.setService(base, user.trimmed(), password);
+    if (base.scheme() == u"https")
+        return checkCertificate(base, user.trimmed(), password);
+    logIn(base, user.trimmed(), password, {});
+}
+
+// Step one with HTTPS: the board's certificate, through a handshake that sends nothing.
+void Session::checkCertificate(const QUrl &base, const QString &user, const QString &password)
+{
+    m_pendingBase = base;
+    setProgress(QStringLiteral("Checking the certificate of %1…").arg(base.authority()));
+    setState(State::Connecting);
+    m_api.probeCertificate(base, [this, base, user, password](const QSslCertificate &certificate, const QString &error) {
+        if (m_state != State::Connecting || m_pendingBase != base)
+            return;  // given up or replaced meanwhile
+        setProgress({});
+        const QString shown = certificateFingerprint(certificate);
+        const QString trusted = trusted::fingerprint(base.authority());
+        if (!shown.isEmpty() && shown == trusted)
+            return logIn(base, user, password, shown);
+        setState(State::Disconnected);
+        if (shown.isEmpty()) {
+            clearTrust();
+            return setError(error);
+        }
+        if (trusted.isEmpty()) {  // first use: the person decides
+            m_pendingUser = user;
+            m_pendingPassword = password;
+            m_trustFingerprint = shown;
+            Q_EMIT trustChanged();
+            return;
+        }
+        clearTrust();
+        m_changedCertificate = base.authority();
+        Q_EMIT trustChanged();
+        setError(QStringLiteral("The certificate of %1 is not the one you trusted, so the password was not sent. "
+                                "Trusted: SHA-256 %2. Shown now: SHA-256 %3. Someone on the network may be posing as "
+                                "the board. If its certificate was replaced on purpose, compare the new fingerprint "
+                                "with the one the board prints when it starts, then forget the old one.")
+                     .arg(base.authority(), trusted, shown));
+    });
+}
+
+void Session::logIn(const QUrl &base, const QString &user, const QString &password, const QString &fingerprint)
+{
+    m_api.setService(base, user, password, fingerprint);
     setProgress(QStringLiteral("Logging in to %1…").arg(base.authority()));
     setState(State::Connecting);
     m_api.get(QStringLiteral("/status"), [this, base](const ApiReply &reply) {
@@ -96,13 +154,61 @@ void Session::connectTo(const QString &address, const QString &user, const QStri
             return setError(reply.error);
         }
         takeStatus(reply.json.toObject());
+        // An https board is listed with its scheme, so picking it again checks its certificate.
         if (!m_local)
-            remember(base.authority(), m_api.user());
+            remember(base.scheme() == u"https" ? base.toString() : base.authority(), m_api.user());
         setState(State::Connected);
         renewPreviewToken();
         m_poll.start();
         m_tokenRenewal.start();
     });
+}
+
+QString Session::loginTarget(const QString &text) const
+{
+    const QUrl base = ApiClient::serviceUrl(text);
+    return base.isEmpty() ? QString() : base.toString();
+}
+
+void Session::trustCertificate()
+{
+    if (m_trustFingerprint.isEmpty())
+        return;
+    const QUrl base = m_pendingBase;
+    const QString fingerprint = m_trustFingerprint;
+    const QString user = m_pendingUser;
+    const QString password = m_pendingPassword;
+    trusted::remember(base.authority(), fingerprint);
+    clearTrust();
+    logIn(base, user, password, fingerprint);
+}
+
+void Session::cancelTrust()
+{
+    clearTrust();
+    m_address.clear();
+}
+
+void Session::forgetCertificate()
+{
+    if (m_changedCertificate.isEmpty())
+        return;
+    trusted::forget(m_changedCertificate);
+    m_changedCertificate.clear();
+    Q_EMIT trustChanged();
+    setError({});
+}
+
+void Session::clearTrust()
+{
+    const bool shown = !m_trustFingerprint.isEmpty() || !m_changedCertificate.isEmpty();
+    m_pendingBase.clear();
+    m_pendingUser.clear();
+    m_pendingPassword.clear();
+    m_trustFingerprint.clear();
+    m_changedCertificate.clear();
+    if (shown)
+        Q_EMIT trustChanged();
 }
 
 void Session::startLocal()
@@ -151,6 +257,7 @@ void Session::startLocal()
 
 void Session::disconnectFrom()
 {
+    clearTrust();
     m_poll.stop();
     m_tokenRenewal.stop();
     m_previewToken.clear();

@@ -20,7 +20,15 @@ constexpr int kInterfaceCheckMs = 30000;  // a DHCP lease or a new link shows up
 constexpr qint64 kMulticastGapMs = 1000;  // §6: once a second per record and interface...
 constexpr qint64 kDefendGapMs = 250;      // ...but a probe for our name is answered within 250 ms
 constexpr int kMaxUnicastPerSecond = 50;  // legacy answers, so we cannot be used as an amplifier
-constexpr int kMaxRenames = 50;
+// §8.1: more than 15 conflicts within 10 s, and each further probe attempt waits 5 s. Never a
+// final give-up: a host that claims every name we pick only slows us down, and we are announced
+// as soon as it stops.
+constexpr int kConflictBurst = 15;
+constexpr qint64 kConflictWindowMs = 10000;
+constexpr int kThrottledProbeDelayMs = 5000;
+// Suffixes count up to this, then start again at " (2)": the name stays short and the counter
+// never overflows, however long a spoofer keeps claiming names.
+constexpr int kMaxSuffix = 9999;
 
 // A UTF-8 string cut to at most `max` bytes without splitting a character.
 QByteArray utf8Prefix(const QString &s, int max)
@@ -138,7 +146,8 @@ void DnsSdAnnouncer::stop()
     m_state = State::Stopped;
     m_step.stop();
     m_interfaceCheck.stop();
-    delete m_socket;
+    // Not `delete`: stop() may run from a slot on the socket's own received().
+    m_socket->closeAndDeleteLater();
     m_socket = nullptr;
 }
 
@@ -363,17 +372,37 @@ void DnsSdAnnouncer::onProbe(const dns::Message &m)
 
 void DnsSdAnnouncer::rename()
 {
-    if (m_renames >= kMaxRenames) {
-        qCWarning(lcMdns) << "gave up finding a free name after" << kMaxRenames << "conflicts";
-        stop();
-        return;
-    }
     const QString old = instanceName();
-    const QByteArray suffix = " (" + QByteArray::number(++m_renames + 1) + ')';
+    m_renames = m_renames % (kMaxSuffix - 1) + 1;
+    const QByteArray suffix = " (" + QByteArray::number(m_renames + 1) + ')';
     m_service.instance = utf8Prefix(QString::fromUtf8(m_baseName), dns::kMaxLabelBytes - int(suffix.size())) + suffix;
-    qCInfo(lcMdns) << "the name" << old << "is taken on the network; now" << instanceName();
     m_lastMulticast.clear();
-    beginProbing(0);
+    const int delay = conflictDelayMs();
+    if (delay > 0 && !m_throttled)
+        qCWarning(lcMdns) << "more than" << kConflictBurst << "name conflicts within" << kConflictWindowMs / 1000
+                          << "s: probing again at most every" << delay / 1000 << "s";
+    m_throttled = delay > 0;
+    // Under a flood of conflicts, one line per rename would be a flood of log lines too.
+    if (!m_throttled)
+        qCInfo(lcMdns) << "the name" << old << "is taken on the network; now" << instanceName();
+    else
+        qCDebug(lcMdns) << "the name" << old << "is taken on the network; now" << instanceName();
+    beginProbing(delay);
+}
+
+int DnsSdAnnouncer::conflictDelayMs()
+{
+    const qint64 now = m_clock.elapsed();
+    const bool recent = !m_conflicts.isEmpty() && now - m_conflicts.last() < kConflictWindowMs;
+    m_conflicts.removeIf([now](qint64 t) { return now - t >= kConflictWindowMs; });
+    m_conflicts.append(now);
+    if (m_conflicts.size() > kConflictBurst + 1)  // only "more than 15" matters: bounded
+        m_conflicts.removeFirst();
+    // Once over the limit, it holds until 10 s pass without a conflict (§8.1 asks for "at
+    // least" 5 s): a host that answers every probe at once gets one attempt each 5 s, not 15
+    // quick ones each time the oldest conflicts leave the window.
+    const bool throttle = m_conflicts.size() > kConflictBurst || (m_throttled && recent);
+    return throttle ? kThrottledProbeDelayMs : 0;
 }
 
 }  // namespace hlscam

@@ -3,7 +3,8 @@
 // for hlscam's own clients, and `_http._tcp` (`_https._tcp` with TLS) so any DNS-SD browser
 // lists the viewer page. A small responder of its own on UDP 5353 (shared with Avahi when it
 // runs), no daemon needed: it probes its instance name and renames itself on a conflict
-// ("hlscam on pi (2)"), announces three times, answers queries from the link (multicast, and
+// ("hlscam on pi (2)"; after more than 15 conflicts within 10 s it probes at most every 5 s until
+// 10 s pass without one, and never gives up), announces three times, answers queries from the link (multicast, and
 // legacy unicast from other ports), and says goodbye when it stops.
 #pragma once
 
@@ -55,6 +56,8 @@ private:
     void announceStep();
     void refreshInterfaces();
     void rename();
+    // Records a conflict; how long to wait before probing the next name (RFC 6762 §8.1).
+    int conflictDelayMs();
     QList<dns::Record> recordsOn(const LinkInterface &link) const;
     QList<LinkInterface> reachableLinks() const;
     bool isWildcard() const;
@@ -66,6 +69,8 @@ private:
     QHostAddress m_bound;
     QByteArray m_baseName;
     int m_renames = 0;
+    QList<qint64> m_conflicts;  // when the last (at most 16) conflicts came, m_clock time
+    bool m_throttled = false;
     State m_state = State::Stopped;
     MdnsSocket *m_socket = nullptr;
     QList<LinkInterface> m_links;

@@ -5,6 +5,7 @@
 #include "net/MdnsSocket.h"
 
 #include <QNetworkDatagram>
+#include <QPointer>
 
 namespace hlscam {
 
@@ -77,7 +78,9 @@ void DnsSdBrowser::stop()
 {
     m_queryTimer.stop();
     m_maintenance.stop();
-    delete m_socket;
+    // Not `delete`: stop() may be called from a slot on serviceFound, inside the socket's received().
+    if (m_socket)
+        m_socket->closeAndDeleteLater();
     m_socket = nullptr;
     m_cache.clear();
     reconcile();  // everything found is gone
@@ -281,10 +284,12 @@ void DnsSdBrowser::reconcile()
     }
     ask(missing);
     const QHash<QString, DnsSdService> before = std::exchange(m_services, found);
-    for (auto it = before.cbegin(); it != before.cend(); ++it)
+    // A slot may delete this browser: no signal is sent from a dead object.
+    const QPointer<DnsSdBrowser> alive(this);
+    for (auto it = before.cbegin(); it != before.cend() && alive; ++it)
         if (!found.contains(it.key()))
             Q_EMIT serviceRemoved(it.key());
-    for (auto it = found.cbegin(); it != found.cend(); ++it)
+    for (auto it = found.cbegin(); it != found.cend() && alive; ++it)
         if (before.value(it.key()) != it.value())
             Q_EMIT serviceFound(it.value());
 }

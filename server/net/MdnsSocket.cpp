@@ -3,13 +3,15 @@
 #include "Logging.h"
 #include "net/DnsMessage.h"
 
+#include <QPointer>
 #include <QVariant>
 
 namespace hlscam {
 
 namespace {
 
-constexpr int kMaxDatagramsPerWakeup = 64;  // the event loop gets its turn under a flood
+constexpr int kMaxDatagramsPerWakeup = 64;
+constexpr int kMaxInbox = 256;  // read but not yet handed on
 
 const QAbstractSocket::BindMode kShared = QAbstractSocket::ShareAddress | QAbstractSocket::ReuseAddressHint;
 
@@ -17,8 +19,11 @@ const QAbstractSocket::BindMode kShared = QAbstractSocket::ShareAddress | QAbstr
 
 MdnsSocket::MdnsSocket(QObject *parent) : QObject(parent), m_v4(this), m_v6(this)
 {
-    connect(&m_v4, &QUdpSocket::readyRead, this, [this] { drain(&m_v4); });
-    connect(&m_v6, &QUdpSocket::readyRead, this, [this] { drain(&m_v6); });
+    // Datagrams are read in readyRead but handed on (`received`) from a queued call of our own:
+    // Qt's socket code goes on using the QUdpSocket after readyRead returns, so a slot that
+    // deleted this object from inside readyRead would leave Qt running on freed memory.
+    connect(&m_v4, &QUdpSocket::readyRead, this, [this] { readPending(&m_v4); });
+    connect(&m_v6, &QUdpSocket::readyRead, this, [this] { readPending(&m_v6); });
 }
 
 QHostAddress MdnsSocket::group(QAbstractSocket::NetworkLayerProtocol protocol)
@@ -93,16 +98,52 @@ void MdnsSocket::sendTo(const QHostAddress &to, quint16 port, const QByteArray &
         m_v4.writeDatagram(d);
 }
 
-void MdnsSocket::drain(QUdpSocket *socket)
+void MdnsSocket::closeAndDeleteLater()
 {
-    for (int i = 0; i < kMaxDatagramsPerWakeup && socket->hasPendingDatagrams(); ++i) {
+    disconnect(this, &MdnsSocket::received, nullptr, nullptr);
+    m_inbox.clear();
+    m_v4.close();
+    m_v6.close();
+    deleteLater();
+}
+
+void MdnsSocket::readPending(QUdpSocket *socket)
+{
+    // Qt wants a datagram read inside readyRead (it drops what is left unread there), so reading
+    // happens here; at most kMaxInbox a wakeup, and Qt notifies again for the rest.
+    for (int i = 0; i < kMaxInbox && socket->hasPendingDatagrams(); ++i) {
         // Qt reads the whole datagram; anything over the mDNS bound is dropped unparsed.
-        const QNetworkDatagram d = socket->receiveDatagram(dns::kMaxMessageBytes + 1);
-        if (d.isValid() && d.data().size() <= dns::kMaxMessageBytes)
-            Q_EMIT received(d);
+        QNetworkDatagram d = socket->receiveDatagram(dns::kMaxMessageBytes + 1);
+        if (!d.isValid() || d.data().size() > dns::kMaxMessageBytes)
+            continue;
+        if (m_inbox.size() >= kMaxInbox)
+            continue;  // a flood the receiver has not caught up with: the newest are dropped
+        m_inbox.append(std::move(d));
     }
-    if (socket->hasPendingDatagrams())
-        QMetaObject::invokeMethod(this, [this, socket] { drain(socket); }, Qt::QueuedConnection);
+    scheduleDelivery();
+}
+
+void MdnsSocket::scheduleDelivery()
+{
+    if (m_deliveryQueued || m_inbox.isEmpty())
+        return;
+    m_deliveryQueued = true;
+    QMetaObject::invokeMethod(this, &MdnsSocket::deliver, Qt::QueuedConnection);
+}
+
+void MdnsSocket::deliver()
+{
+    m_deliveryQueued = false;
+    // A receiver may stop or delete its owner, and this object with it, from a slot on
+    // `received` (the owner stops, or a slot on the owner's own signal deletes it): nothing of
+    // this object is touched after an emit unless it is still alive.
+    const QPointer<MdnsSocket> alive(this);
+    for (int i = 0; i < kMaxDatagramsPerWakeup && !m_inbox.isEmpty(); ++i) {
+        Q_EMIT received(m_inbox.takeFirst());
+        if (!alive)
+            return;
+    }
+    scheduleDelivery();  // the event loop gets its turn under a flood
 }
 
 }  // namespace hlscam

@@ -1,5 +1,6 @@
 #include "net/TlsFiles.h"
 
+#include <QCryptographicHash>
 #include <QFile>
 #include <QSslCertificate>
 #include <QSslKey>
@@ -36,6 +37,13 @@ QList<QSslCipher> forwardSecretAeadCiphers(const QList<QSslCipher> &ciphers)
             kept.append(cipher);
     }
     return kept;
+}
+
+QString certificateFingerprint(const QSslCertificate &certificate)
+{
+    if (certificate.isNull())
+        return {};
+    return QString::fromLatin1(certificate.digest(QCryptographicHash::Sha256).toHex(':').toUpper());
 }
 
 std::optional<QSslConfiguration> loadTlsFiles(const QString &certPath, const QString &keyPath, QString *error)

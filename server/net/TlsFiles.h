@@ -15,4 +15,8 @@ QList<QSslCipher> forwardSecretAeadCiphers(const QList<QSslCipher> &ciphers);
 
 std::optional<QSslConfiguration> loadTlsFiles(const QString &certPath, const QString &keyPath, QString *error);
 
+// The SHA-256 of a certificate's DER form as `openssl x509 -noout -fingerprint -sha256` writes it
+// ("AB:CD:..."), so a person can compare what the board prints with what a client shows.
+QString certificateFingerprint(const QSslCertificate &certificate);
+
 }  // namespace hlscam

@@ -1,5 +1,5 @@
 // Boards that announce themselves on the LAN (mDNS/DNS-SD, _hlscam._tcp): one click puts the
-// address in the form.
+// address in the form, and nothing more (anyone on the LAN can announce any name).
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -7,7 +7,7 @@ import Hlscam
 
 ColumnLayout {
     id: list
-    signal picked(string address)
+    signal picked(string address, string name)
 
     DiscoveredBoards { id: boards; objectName: "discoveredBoards" }
 
@@ -35,7 +35,7 @@ ColumnLayout {
             objectName: "found-" + address
             width: ListView.view.width
             text: name + "\n" + address + (version ? "  ·  hlscam " + version : "")
-            onClicked: list.picked(address)
+            onClicked: list.picked(address, name)
         }
     }
 }
