@@ -2,12 +2,14 @@
 // the media hlscam writes. Shared by the unit, integration and desktop tests.
 #pragma once
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
+#include <QTemporaryDir>
 
 struct FfProbe {
     QJsonObject stream;  // the first video stream's entries; empty when there is none
@@ -20,19 +22,20 @@ enum class CountFrames { No, Yes };
 
 // `entries`: ffprobe's -show_entries, e.g. "stream=codec_name,width,height". CountFrames::Yes
 // decodes every frame (nb_read_frames); only for media that end, not a live playlist.
-inline FfProbe ffprobe(const QString &input, const QString &entries, CountFrames count = CountFrames::No,
-                       int timeoutMs = 60000)
-{
+inline FfProbe ffprobe(const QString &input, const QString &entries,
+                       CountFrames count = CountFrames::No, int timeoutMs = 60000) {
     QStringList args{QStringLiteral("-v"), QStringLiteral("error")};
-    if (count == CountFrames::Yes)
-        args << QStringLiteral("-count_frames");
-    args << QStringLiteral("-select_streams") << QStringLiteral("v:0") << QStringLiteral("-show_entries") << entries
-         << QStringLiteral("-of") << QStringLiteral("json") << input;
+    if (count == CountFrames::Yes) args << QStringLiteral("-count_frames");
+    args << QStringLiteral("-select_streams") << QStringLiteral("v:0")
+         << QStringLiteral("-show_entries") << entries << QStringLiteral("-of")
+         << QStringLiteral("json") << input;
     FfProbe result;
     QProcess probe;
     probe.start(QStringLiteral("ffprobe"), args);
     if (!probe.waitForFinished(timeoutMs)) {
-        result.error = QStringLiteral("ffprobe did not finish within %1 ms: %2").arg(timeoutMs).arg(probe.errorString());
+        result.error = QStringLiteral("ffprobe did not finish within %1 ms: %2")
+                           .arg(timeoutMs)
+                           .arg(probe.errorString());
         return result;  // the QProcess destructor kills it
     }
     if (probe.exitStatus() != QProcess::NormalExit || probe.exitCode() != 0) {
@@ -49,4 +52,21 @@ inline FfProbe ffprobe(const QString &input, const QString &entries, CountFrames
     else
         result.stream = streams.first().toObject();
     return result;
+}
+
+// The same for media in memory, written to a temporary file `fileName` first (its extension
+// tells ffprobe a raw format such as .h264).
+inline FfProbe ffprobeData(const QByteArray &media, const QString &fileName, const QString &entries,
+                           CountFrames count = CountFrames::No) {
+    QTemporaryDir dir;
+    QFile file(dir.filePath(fileName));
+    if (!dir.isValid() || !file.open(QIODevice::WriteOnly) || file.write(media) != media.size() ||
+        !file.flush()) {
+        FfProbe failed;
+        failed.error =
+            QStringLiteral("cannot write %1: %2").arg(file.fileName(), file.errorString());
+        return failed;
+    }
+    file.close();
+    return ffprobe(file.fileName(), entries, count);
 }
