@@ -8,6 +8,11 @@ import { frameAgeMs } from '../../bench/stamp.mjs';
 let service;
 let browser;
 
+// Glass-to-glass latency the page must stay under: about twice what a loaded 2-core machine
+// measures, so a regression from 1 s to a few seconds fails. A sanitized service (scripts/
+// sanitize) runs several times slower: only a sign of life is asked of it.
+const maxLatencyMs = process.env.HLSCAM_SANITIZED ? 15000 : 2500;
+
 before(async () => {
   service = await startService();
   browser = await launchBrowser();
@@ -22,7 +27,7 @@ after(async () => {
   await service?.stop();
 });
 
-test('the page plays the stream and its time advances', async () => {
+test('the page plays the stream and its time advances', async (t) => {
   const context = await loggedIn({ viewport: { width: 900, height: 560 } });
   const page = await context.newPage();
   const errors = [];
@@ -47,9 +52,19 @@ test('the page plays the stream and its time advances', async () => {
   assert.equal(info.h, 360);
   assert.match(info.status, /playing/i);
   assert.match(info.latency, /\d/, `latency readout: ${info.latency}`);
-  // The frame on screen carries its capture time as a time code that a program can read.
-  const age = await page.evaluate(frameAgeMs);
-  assert.ok(age !== null && age > 0 && age < 15000, `time code read off the frame: ${age} ms old`);
+  // The frames on screen carry their capture time as a time code that a program can read: the
+  // median age of ten, read over 2 s, is the glass-to-glass latency (README: about 1.1 s).
+  const ages = [];
+  for (let i = 0; i < 10; ++i) {
+    const age = await page.evaluate(frameAgeMs);
+    if (age !== null) ages.push(age);
+    await page.waitForTimeout(200);
+  }
+  ages.sort((a, b) => a - b);
+  const median = ages[Math.floor(ages.length / 2)];
+  t.diagnostic(`browser latency: median ${median} ms (${ages.join(' ')})`);
+  assert.ok(ages.length >= 5 && ages[0] > 0, `time codes read off the frames: ${ages.join(' ')}`);
+  assert.ok(median < maxLatencyMs, `latency read off the frames: median ${median} ms (bound ${maxLatencyMs})`);
   await page.screenshot({ path: screenshotPath('viewer.png') });
   assert.deepEqual(errors, []);
   await context.close();

@@ -285,8 +285,10 @@ void TestDesktop::previewLatency()
     const qint64 median = ages.at(ages.size() / 2);
     const qint64 p95 = ages.at(ages.size() * 95 / 100);
     qInfo("preview latency: median %lld ms, p95 %lld ms (%lld samples)", median, p95, qint64(ages.size()));
-    // A stock HLS player sits some 3 segments back; 30 s would mean it is not the live edge.
-    QVERIFY2(median < 6000, qPrintable(QString::number(median)));
+    // FFmpeg's HLS reader follows whole segments, not parts: a median of 2.1 to 4.2 s (2.6 s
+    // typical) in nine runs on a loaded 2-core machine. About twice that: a preview that falls
+    // 3 s further behind fails.
+    QVERIFY2(median < 5000, qPrintable(QString::number(median)));
 }
 
 void TestDesktop::addsAUserAndListsIt()

@@ -1,5 +1,7 @@
 #include "ServiceProcess.h"
 
+#include "FfProbe.h"
+
 #include <QTest>
 
 #include <QDeadlineTimer>
@@ -226,16 +228,21 @@ QJsonObject ServiceProcess::probeVideo(const QString &path, const QString &user,
     QUrl u = url(path);
     u.setUserName(user);
     u.setPassword(password);
-    QProcess probe;
-    probe.start(QStringLiteral("ffprobe"), {"-v", "error", "-select_streams", "v:0", "-show_entries",
-                                            "stream=codec_name,width,height", "-of", "json",
-                                            u.toString(QUrl::FullyEncoded)});
-    if (!probe.waitForFinished(60000) || probe.exitCode() != 0) {
-        *error = QString::fromUtf8(probe.readAllStandardError());
-        return {};
-    }
-    const QJsonArray streams = QJsonDocument::fromJson(probe.readAllStandardOutput())["streams"].toArray();
-    if (streams.isEmpty())
-        *error = QStringLiteral("ffprobe found no video stream");
-    return streams.isEmpty() ? QJsonObject() : streams.first().toObject();
+    const FfProbe probe = ffprobe(u.toString(QUrl::FullyEncoded), QStringLiteral("stream=codec_name,width,height"));
+    *error = probe.error;
+    return probe.stream;
+}
+
+bool ServiceProcess::makeCertificate(QString *cert, QString *key) const
+{
+    *cert = stateDir() + QStringLiteral("/cert.pem");
+    *key = stateDir() + QStringLiteral("/key.pem");
+    QProcess openssl;
+    openssl.setProcessChannelMode(QProcess::MergedChannels);
+    openssl.start(QStringLiteral("openssl"), {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                                              "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1", "-keyout", *key, "-out", *cert});
+    if (openssl.waitForFinished(30000) && openssl.exitStatus() == QProcess::NormalExit && openssl.exitCode() == 0)
+        return true;
+    qWarning("openssl req failed: %s %s", qPrintable(openssl.errorString()), openssl.readAll().constData());
+    return false;
 }

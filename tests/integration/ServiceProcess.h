@@ -68,6 +68,10 @@ public:
     QJsonObject probeVideo(const QString &path, const QString &user, const QString &password,
                            QString *error);
 
+    // A self-signed P-256 certificate for 127.0.0.1 and its key, made by openssl in the state dir
+    // as cert.pem and key.pem. False (openssl's complaint in a warning) when it could not.
+    bool makeCertificate(QString *cert, QString *key) const;
+
 private:
     QTemporaryDir m_dir;
     // HLSCAM_TEST_BINARY runs the tests against another build (e.g. an older one, to see a new

@@ -125,7 +125,7 @@ void TestFaults::fullStateDiskKeepsStreaming()
 
     // A ban cannot be written: the failure is still answered, the error names the file.
     QCOMPARE(service.getFrom(QStringLiteral("127.4.0.1"), kPlaylist, QStringLiteral("viewer"), QStringLiteral("wrong")).status, 401);
-    QTRY_VERIFY_WITH_TIMEOUT(service.log().contains("bans.json") && service.log().contains("No space left on device"), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(service.log().contains("bans.json") && service.log().contains("No space left on device"), 15000);
     // A user cannot be added: a clear error, and the users file is as it was.
     QByteArray out;
     QCOMPARE(service.run(QStringList{QStringLiteral("users"), QStringLiteral("add"), QStringLiteral("late")} + state, "late-pw\n", &out), 1);
@@ -133,14 +133,14 @@ void TestFaults::fullStateDiskKeepsStreaming()
     QCOMPARE(service.get(kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw")).status, 200);
     // Still streaming: media keeps coming (it lives in memory, not on the full disk).
     const QByteArray before = service.get(kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw")).body;
-    QTRY_VERIFY_WITH_TIMEOUT(service.get(kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw")).body != before, 3000);
+    QTRY_VERIFY_WITH_TIMEOUT(service.get(kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw")).body != before, 15000);
     QString error;
     QVERIFY2(!service.probeVideo(kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw"), &error).isEmpty(), qPrintable(error));
 
     // Space again: the next add and the next ban are written.
     QVERIFY(filler.remove());
     QCOMPARE(service.run(QStringList{QStringLiteral("users"), QStringLiteral("add"), QStringLiteral("late")} + state, "late-pw\n"), 0);
-    QTRY_COMPARE_WITH_TIMEOUT(service.get(kPlaylist, QStringLiteral("late"), QStringLiteral("late-pw")).status, 200, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(service.get(kPlaylist, QStringLiteral("late"), QStringLiteral("late-pw")).status, 200, 15000);
     QCOMPARE(service.getFrom(QStringLiteral("127.4.0.2"), kPlaylist, QStringLiteral("viewer"), QStringLiteral("wrong")).status, 401);
     QCOMPARE(service.run(QStringList{QStringLiteral("bans"), QStringLiteral("list")} + state, {}, &out), 0);
     QVERIFY2(out.contains("127.4.0.2 "), out.constData());

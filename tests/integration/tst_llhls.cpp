@@ -2,10 +2,10 @@
 // returns the part asked for, requests too far ahead or malformed are refused, the hinted part
 // is held and then served, delta updates agree with full playlists, and parts put together are
 // the segment, byte for byte, which ffprobe decodes. Byte ranges slice media, not playlists.
+#include "FfProbe.h"
 #include "ServiceProcess.h"
 
 #include <QFile>
-#include <QProcess>
 #include <QRegularExpression>
 #include <QtTest>
 
@@ -192,17 +192,11 @@ void TestLlHls::partsMakeTheSegmentAndDecode()
     QVERIFY(joined == segment.body);
 
     // init + parts is a playable fMP4 file: ffprobe counts its frames.
-    const QString file = m_dir.filePath(QStringLiteral("joined.mp4"));
-    QFile out(file);
-    QVERIFY(out.open(QIODevice::WriteOnly));
-    out.write(get(init).body + joined);
-    out.close();
-    QProcess probe;
-    probe.start(QStringLiteral("ffprobe"), {"-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
-                                            "stream=codec_name,nb_read_frames", "-of", "csv=p=0", file});
-    QVERIFY(probe.waitForFinished(30000));
-    QCOMPARE(probe.exitCode(), 0);
-    QCOMPARE(QString::fromLatin1(probe.readAllStandardOutput()).trimmed(), QStringLiteral("h264,25"));
+    const FfProbe probe = ffprobeData(get(init).body + joined, QStringLiteral("joined.mp4"),
+                                      QStringLiteral("stream=codec_name,nb_read_frames"), CountFrames::Yes);
+    QVERIFY2(probe.ok(), qPrintable(probe.error));
+    QCOMPARE(probe.stream[QStringLiteral("codec_name")].toString(), QStringLiteral("h264"));
+    QCOMPARE(probe.stream[QStringLiteral("nb_read_frames")].toString(), QStringLiteral("25"));
 }
 
 void TestLlHls::rangeRequestsServeSlicesOfMedia()

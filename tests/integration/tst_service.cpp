@@ -1,5 +1,6 @@
 // The real hlscam binary on a loopback port: authentication, playlist, media, errors, and
 // ffprobe (real FFmpeg) as a second HLS client.
+#include "PlaylistText.h"
 #include "ServiceProcess.h"
 
 #include <QRegularExpression>
@@ -9,15 +10,6 @@ namespace {
 
 const QString kUser = QStringLiteral("viewer1");
 const QString kPassword = QStringLiteral("correct horse battery");
-
-qint64 lastSegment(const QByteArray &playlist)
-{
-    static const QRegularExpression seg(QStringLiteral("seg(\\d+)\\.m4s"));
-    qint64 last = -1;
-    for (const QRegularExpressionMatch &m : seg.globalMatch(QString::fromUtf8(playlist)))
-        last = m.captured(1).toLongLong();
-    return last;
-}
 
 }  // namespace
 
@@ -144,12 +136,21 @@ void TestService::mediaHaveTypesAndCacheHeaders()
     QCOMPARE(latest.header("Cache-Control"), QByteArray("no-cache"));
 }
 
+// New segments keep coming, each one second of capture: their numbers advance, and the capture
+// times of two of them (EXT-X-PROGRAM-DATE-TIME, the service's clock) lie as many seconds apart.
 void TestService::segmentNumbersAdvance()
 {
-    const qint64 first = lastSegment(m_service.get(QStringLiteral("/cam/cam0/index.m3u8"), kUser, kPassword).body);
-    QTest::qWait(2500);
-    const qint64 later = lastSegment(m_service.get(QStringLiteral("/cam/cam0/index.m3u8"), kUser, kPassword).body);
-    QVERIFY2(later >= first + 2, qPrintable(QStringLiteral("%1 -> %2").arg(first).arg(later)));
+    const QString path = QStringLiteral("/cam/cam0/index.m3u8");
+    const QByteArray before = m_service.get(path, kUser, kPassword).body;
+    const qint64 first = lastSegment(before);
+    QVERIFY2(first >= 0, before.constData());
+    QByteArray after;
+    QTRY_VERIFY_WITH_TIMEOUT(lastSegment(after = m_service.get(path, kUser, kPassword).body) >= first + 2, 15000);
+    const qint64 later = lastSegment(after);
+    const qint64 apartMs = segmentTimeMs(after, later) - segmentTimeMs(before, first);
+    qInfo("segments %lld -> %lld: captured %lld ms apart", first, later, apartMs);
+    QVERIFY2(segmentTimeMs(before, first) > 0 && qAbs(apartMs - (later - first) * 1000) < 500,
+             qPrintable(QStringLiteral("%1 -> %2: %3 ms").arg(first).arg(later).arg(apartMs)));
 }
 
 void TestService::unknownPathsAre404_data()

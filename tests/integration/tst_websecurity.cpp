@@ -279,13 +279,8 @@ void TestWebSecurity::httpsSendsHstsAndRefusesCbcSuites()
 {
     ServiceProcess service;
     QVERIFY(service.addUser(QStringLiteral("viewer"), QStringLiteral("viewer-pw")));
-    const QString cert = service.stateDir() + QStringLiteral("/cert.pem");
-    const QString key = service.stateDir() + QStringLiteral("/key.pem");
-    QProcess openssl;
-    openssl.start(QStringLiteral("openssl"), {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-                                              "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1", "-keyout", key, "-out", cert});
-    QVERIFY(openssl.waitForFinished(30000));
-    QCOMPARE(openssl.exitCode(), 0);
+    QString cert, key;
+    QVERIFY(service.makeCertificate(&cert, &key));
     QVERIFY(service.start(service.configArgs("[server]\ntls_cert = " + cert.toUtf8() + "\ntls_key = " + key.toUtf8() + "\n")));
     const HttpReply page = service.getFrom(QStringLiteral("127.0.0.1"), QStringLiteral("/healthz"));
     QCOMPARE(page.status, 200);

@@ -1,12 +1,15 @@
 // The configuration loader: good files, every error with its line and key, the shipped
-// resources/hlscam.conf against the code, and the command-line overrides.
+// resources/hlscam.conf and the README's key table and failure reasons against the code, and the
+// command-line overrides.
 #include <QDir>
 #include <QFile>
+#include <QRegularExpression>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
 #include <functional>
 
+#include "auth/Authenticator.h"
 #include "config/ConfigLoader.h"
 
 using namespace hlscam;
@@ -77,6 +80,42 @@ QString shippedConfig() {
     return QStringLiteral(HLSCAM_SOURCE_DIR "/resources/hlscam.conf");
 }
 
+QString readSourceFile(const QString &relativePath) {
+    QFile file(QStringLiteral(HLSCAM_SOURCE_DIR "/") + relativePath);
+    return file.open(QIODevice::ReadOnly | QIODevice::Text) ? QString::fromUtf8(file.readAll()) : QString();
+}
+
+// The text of a "## heading" section of a Markdown file, up to the next "## "; empty if none.
+QString markdownSection(const QString &text, const QString &heading) {
+    const QString start = QStringLiteral("\n## ") + heading + u'\n';
+    const qsizetype from = text.indexOf(start);
+    if (from < 0) return {};
+    const qsizetype to = text.indexOf(QStringLiteral("\n## "), from + start.size());
+    return text.mid(from + 1, to < 0 ? -1 : to - from - 1);
+}
+
+// The `quoted` words of a piece of Markdown, in order.
+QStringList codeSpans(const QString &markdown) {
+    static const QRegularExpression span(QStringLiteral("`([^`]*)`"));
+    QStringList words;
+    for (const QRegularExpressionMatch &m : span.globalMatch(markdown)) words << m.captured(1);
+    return words;
+}
+
+// The reasons a failed login is logged and counted with ("wrong-password", ...): every outcome
+// outcomeName() knows (they count up from 0; past the last it says "?") that is a failure.
+QStringList failureReasons() {
+    QStringList reasons;
+    for (int i = 0; i < 64; ++i) {
+        AuthResult result;
+        result.outcome = static_cast<AuthResult::Outcome>(i);
+        const QString name = outcomeName(result.outcome);
+        if (name == u"?") break;
+        if (result.isFailure()) reasons << name;
+    }
+    return reasons;
+}
+
 }  // namespace
 
 class TestConfig : public QObject {
@@ -92,6 +131,8 @@ private Q_SLOTS:
     void loadFileErrors();
     void shippedConfigIsDefaults();
     void shippedConfigDocumentsEveryKey();
+    void readmeTableListsEveryKeyWithItsDefault();
+    void documentedFailureReasonsAreTheLoggedOnes();
     void listen_data();
     void listen();
     void listenErrors_data();
@@ -543,6 +584,97 @@ void TestConfig::shippedConfigDocumentsEveryKey() {
     QCOMPARE(fileKeys, known);
     QVERIFY(known.contains(QStringLiteral("camera.*.fps")));
     QVERIFY(known.contains(QStringLiteral("server.trusted_proxies")));
+}
+
+// The README's configuration table (section, key, default, meaning) lists exactly the keys the
+// parser knows, and each default it gives, read by the parser, is the default.
+void TestConfig::readmeTableListsEveryKeyWithItsDefault() {
+    const QString table = markdownSection(readSourceFile(QStringLiteral("README.md")), QStringLiteral("Configuration"));
+    QVERIFY2(!table.isEmpty(), "README.md has no \"## Configuration\" section");
+    QStringList readmeKeys;
+    QString section;
+    for (const QString &line : table.split(u'\n')) {
+        const QStringList cells = line.split(u'|');
+        if (!line.startsWith(u'|') || cells.size() < 5 || cells.at(2).contains(QStringLiteral("---")) ||
+            cells.at(2).trimmed() == u"key")
+            continue;
+        if (const QStringList named = codeSpans(cells.at(1)); !named.isEmpty()) {
+            section = named.first().mid(1, named.first().size() - 2);  // "[server]" -> "server"
+            if (section.startsWith(QStringLiteral("camera."))) section = QStringLiteral("camera.*");
+        }
+        QVERIFY2(!section.isEmpty(), qPrintable(QStringLiteral("a row before any section: ") + line));
+        const QStringList keys = codeSpans(cells.at(2));
+        QVERIFY2(!keys.isEmpty(), qPrintable(QStringLiteral("a row without a key: ") + line));
+        for (const QString &key : keys) readmeKeys << section + u'.' + key;
+
+        // "`640`, `360`" for "`width`, `height`"; "empty"; or words ("see above", "`<...>`").
+        const QString defaultCell = cells.at(3).trimmed();
+        QStringList defaults = codeSpans(defaultCell);
+        if (defaultCell == u"empty") defaults = QStringList(keys.size(), QString());
+        if (defaults.size() != keys.size() || defaultCell.contains(u'<')) continue;
+        const QString header = section == u"camera.*" ? QStringLiteral("camera.cam0") : section;
+        for (qsizetype i = 0; i < keys.size(); ++i) {
+            const QString text = QStringLiteral("[%1]\n%2 = %3\n").arg(header, keys.at(i), defaults.at(i));
+            const ConfigResult result = parseConfig(text.toUtf8(), QStringLiteral("README.md"));
+            QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error->toString()));
+            QVERIFY2(result.settings == Settings{},
+                     qPrintable(QStringLiteral("the README gives [%1] %2 the default '%3', the code another")
+                                    .arg(section, keys.at(i), defaults.at(i))));
+        }
+    }
+    const QSet<QString> documented(readmeKeys.begin(), readmeKeys.end());
+    QCOMPARE(documented.size(), readmeKeys.size());
+    const QStringList known = knownKeys();
+    const QSet<QString> parsed(known.begin(), known.end());
+    QStringList missing = (parsed - documented).values(), unknown = (documented - parsed).values();
+    missing.sort();
+    unknown.sort();
+    QVERIFY2(missing.isEmpty() && unknown.isEmpty(),
+             qPrintable(QStringLiteral("README.md's configuration table lacks [%1] and lists unknown [%2]")
+                            .arg(missing.join(QStringLiteral(", ")), unknown.join(QStringLiteral(", ")))));
+}
+
+// The reasons a failure is logged with are the ones the README's Bans section and the fail2ban
+// filter name, and the filter matches a failure line of each.
+void TestConfig::documentedFailureReasonsAreTheLoggedOnes() {
+    QStringList reasons = failureReasons();
+    QVERIFY(reasons.contains(QStringLiteral("wrong-password")));
+    QVERIFY(!reasons.contains(QStringLiteral("no-credentials")));  // a prompt, not a failure
+    reasons.sort();
+
+    const QString bans = markdownSection(readSourceFile(QStringLiteral("README.md")), QStringLiteral("Bans"));
+    const qsizetype said = bans.indexOf(QStringLiteral("Reasons are "));
+    QVERIFY2(said >= 0, "README.md's Bans section does not say \"Reasons are ...\"");
+    QStringList readme = codeSpans(bans.mid(said, bans.indexOf(u'.', said) - said));
+    readme.sort();
+    QCOMPARE(readme, reasons);
+    // Its example lines show real reasons.
+    static const QRegularExpression example(QStringLiteral("authentication failure from \\S+: ([a-z-]+) \\("));
+    int examples = 0;
+    for (const QRegularExpressionMatch &m : example.globalMatch(bans)) {
+        QVERIFY2(reasons.contains(m.captured(1)), qPrintable(m.captured(0)));
+        ++examples;
+    }
+    QVERIFY(examples > 0);
+
+    const QString filter = readSourceFile(QStringLiteral("resources/fail2ban/filter.d/hlscam.conf"));
+    const QRegularExpressionMatch listed = QRegularExpression(QStringLiteral("# Reasons: ([^.]*)\\.")).match(filter);
+    QVERIFY2(listed.hasMatch(), "the fail2ban filter does not list the reasons (\"# Reasons: ...\")");
+    QStringList filterReasons = listed.captured(1).split(QStringLiteral(", "));
+    filterReasons.sort();
+    QCOMPARE(filterReasons, reasons);
+    // fail2ban's <ADDR> tag stands for an IPv4 or IPv6 address; Python's regex syntax is PCRE's here.
+    const QRegularExpressionMatch rule = QRegularExpression(QStringLiteral("(?m)^failregex = (.*)$")).match(filter);
+    QVERIFY(rule.hasMatch());
+    const QRegularExpression failregex(
+        rule.captured(1).trimmed().replace(QStringLiteral("<ADDR>"), QStringLiteral("[0-9a-fA-F.:]+")));
+    QVERIFY2(failregex.isValid(), qPrintable(failregex.errorString()));
+    for (const QString &reason : std::as_const(reasons)) {
+        const QString line = QStringLiteral("hlscam.auth: authentication failure from 203.0.113.7: %1 (3 of 10)").arg(reason);
+        QVERIFY2(failregex.match(line).hasMatch(), qPrintable(line));
+    }
+    QVERIFY(!failregex.match(QStringLiteral("hlscam.auth: authentication failure from 127.0.0.1: wrong-password "
+                                            "(ignoreip, never banned)")).hasMatch());
 }
 
 void TestConfig::listen_data() {

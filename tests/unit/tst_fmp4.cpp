@@ -6,11 +6,8 @@
 #include "hls/Fmp4Packager.h"
 #include "hls/H264Bitstream.h"
 
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QProcess>
-#include <QTemporaryDir>
+#include "FfProbe.h"
+
 #include <QtEndian>
 #include <QtTest>
 
@@ -258,27 +255,16 @@ void TestFmp4::libx264StreamPlaysInFfprobe()
         all += s.data;
     }
 
-    QTemporaryDir dir;
-    const QString file = dir.filePath(QStringLiteral("stream.mp4"));
-    QFile f(file);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(all);
-    f.close();
-
-    QProcess probe;
-    probe.start(QStringLiteral("ffprobe"),
-                {"-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
-                 "stream=codec_name,width,height,nb_read_frames:packet=pts,dts,duration,size,flags", "-of",
-                 "json", file});
-    QVERIFY(probe.waitForFinished(30000));
-    QCOMPARE(probe.exitCode(), 0);
-    const QJsonDocument json = QJsonDocument::fromJson(probe.readAllStandardOutput());
-    const QJsonObject stream = json["streams"].toArray().first().toObject();
+    const FfProbe probe = ffprobeData(all, QStringLiteral("stream.mp4"),
+                                      QStringLiteral("stream=codec_name,width,height,nb_read_frames:packet=pts,dts,duration,size,flags"),
+                                      CountFrames::Yes);
+    QVERIFY2(probe.ok(), qPrintable(probe.error));
+    const QJsonObject &stream = probe.stream;
     QCOMPARE(stream["codec_name"].toString(), QStringLiteral("h264"));
     QCOMPARE(stream["width"].toInt(), 320);
     QCOMPARE(stream["height"].toInt(), 180);
     QCOMPARE(stream["nb_read_frames"].toString().toInt(), kFrames);  // every frame decodes
-    const QJsonArray packetsRead = json["packets"].toArray();
+    const QJsonArray &packetsRead = probe.packets;
     QCOMPARE(packetsRead.size(), kFrames);
     for (int i = 0; i < kFrames; ++i) {
         const QJsonObject p = packetsRead[i].toObject();

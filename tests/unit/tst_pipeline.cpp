@@ -4,11 +4,8 @@
 #include "hls/PlaylistWriter.h"
 #include "pipeline/Pipeline.h"
 
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QProcess>
-#include <QTemporaryDir>
+#include "FfProbe.h"
+
 #include <QtTest>
 
 using namespace hlscam;
@@ -111,20 +108,10 @@ void TestPipeline::testPatternBecomesDecodableSegments()
         all += s.data;
     }
 
-    QTemporaryDir dir;
-    const QString file = dir.filePath(QStringLiteral("stream.mp4"));
-    QFile f(file);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(all);
-    f.close();
-    QProcess probe;
-    probe.start(QStringLiteral("ffprobe"),
-                {"-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
-                 "stream=codec_name,width,height,nb_read_frames", "-of", "json", file});
-    QVERIFY(probe.waitForFinished(30000));
-    QCOMPARE(probe.exitCode(), 0);
-    const QJsonObject stream =
-        QJsonDocument::fromJson(probe.readAllStandardOutput())["streams"].toArray().first().toObject();
+    const FfProbe probe = ffprobeData(all, QStringLiteral("stream.mp4"), QStringLiteral("stream=codec_name,width,height,nb_read_frames"),
+                                      CountFrames::Yes);
+    QVERIFY2(probe.ok(), qPrintable(probe.error));
+    const QJsonObject &stream = probe.stream;
     QCOMPARE(stream["codec_name"].toString(), QStringLiteral("h264"));
     QCOMPARE(stream["width"].toInt(), 320);
     QCOMPARE(stream["height"].toInt(), 180);

@@ -4,11 +4,8 @@
 #include "encode/X264Encoder.h"
 #include "hls/H264Bitstream.h"
 
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QProcess>
-#include <QTemporaryDir>
+#include "FfProbe.h"
+
 #include <QtTest>
 
 using namespace hlscam;
@@ -146,20 +143,13 @@ void TestX264::ffprobeDecodesTheStream()
     QVERIFY2(encoder, qPrintable(error));
     const std::vector<EncodedPacket> packets = encode(*encoder, 50, {0, 25});
     QCOMPARE(packets.size(), size_t(50));
-    QTemporaryDir dir;
-    const QString file = dir.filePath(QStringLiteral("stream.h264"));
-    QFile f(file);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(encoder->parameters().extradata);
+    QByteArray stream = encoder->parameters().extradata;
     for (const EncodedPacket &p : packets)
-        f.write(p.data);
-    f.close();
-    QProcess probe;
-    probe.start(QStringLiteral("ffprobe"), {"-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
-                                            "stream=codec_name,width,height,pix_fmt,nb_read_frames", "-of", "json", file});
-    QVERIFY(probe.waitForFinished(30000));
-    QCOMPARE(probe.exitCode(), 0);
-    const QJsonObject s = QJsonDocument::fromJson(probe.readAllStandardOutput())["streams"].toArray().first().toObject();
+        stream += p.data;
+    const FfProbe probe = ffprobeData(stream, QStringLiteral("stream.h264"),
+                                      QStringLiteral("stream=codec_name,width,height,pix_fmt,nb_read_frames"), CountFrames::Yes);
+    QVERIFY2(probe.ok(), qPrintable(probe.error));
+    const QJsonObject &s = probe.stream;
     QCOMPARE(s["codec_name"].toString(), QStringLiteral("h264"));
     QCOMPARE(s["width"].toInt(), 320);
     QCOMPARE(s["height"].toInt(), 180);
