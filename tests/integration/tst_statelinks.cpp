@@ -2,6 +2,7 @@
 // links to a root-owned file where state files and their locks belong, and waits for root to run
 // `hlscam users add`, `hlscam bans unban` or a root-run service. The real binary, run as root,
 // must refuse with a message naming the link, exit non-zero, and leave the target as it was.
+#include "FileSnapshot.h"
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,41 +27,11 @@ QByteArray enc(const QString &path) {
     return QFile::encodeName(path);
 }
 
-struct Snapshot {
-    QByteArray content;
-    uid_t uid = 0;
-    gid_t gid = 0;
-    mode_t mode = 0;
-    ino_t ino = 0;
-    QStringList siblings;
-    bool operator==(const Snapshot &) const = default;
-};
+using Snapshot = FileSnapshot;
 
-Snapshot snapshot(const QString &path) {
-    Snapshot s;
-    struct stat st {};
-    if (::lstat(enc(path).constData(), &st) == 0) {
-        s.uid = st.st_uid;
-        s.gid = st.st_gid;
-        s.mode = st.st_mode;
-        s.ino = st.st_ino;
-    }
-    QFile f(path);
-    if (f.open(QIODevice::ReadOnly)) s.content = f.readAll();
-    s.siblings =
-        QDir(QFileInfo(path).absolutePath())
-            .entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot);
-    return s;
-}
+Snapshot snapshot(const QString &path) { return FileSnapshot::of(path); }
 
-QString describe(const Snapshot &s) {
-    return QStringLiteral("uid %1 gid %2 mode %3 ino %4 content '%5' entries %6")
-        .arg(s.uid)
-        .arg(s.gid)
-        .arg(s.mode, 0, 8)
-        .arg(s.ino)
-        .arg(QString::fromUtf8(s.content.left(64)), s.siblings.join(u','));
-}
+QString describe(const Snapshot &s) { return s.describe(); }
 
 // A root-owned file (0644, like /etc/passwd) in a directory of its own, and a state directory
 // owned by `owner` under a directory everyone may pass through (as /var/lib).

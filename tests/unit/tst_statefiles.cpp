@@ -3,6 +3,7 @@
 // is expected and wait for root to run `hlscam users add` (or a root-run service). Every reader
 // and writer of state files must then refuse, naming the file and why, and leave the link's
 // target exactly as it was: content, owner, mode, and no new file beside it.
+#include "FileSnapshot.h"
 #include <fcntl.h>
 #include <grp.h>
 #include <sys/stat.h>
@@ -36,44 +37,11 @@ QByteArray enc(const QString &path) {
 }
 
 // What a planted link must not change about the file it points at.
-struct Snapshot {
-    QByteArray content;
-    uid_t uid = 0;
-    gid_t gid = 0;
-    mode_t mode = 0;
-    ino_t ino = 0;
-    QStringList siblings;  // its directory's entries: no temp file or new file beside it
+using Snapshot = FileSnapshot;
 
-    bool operator==(const Snapshot &) const = default;
-};
+Snapshot snapshot(const QString &path) { return FileSnapshot::of(path); }
 
-Snapshot snapshot(const QString &path) {
-    Snapshot s;
-    struct stat st {};
-    if (::lstat(enc(path).constData(), &st) == 0) {
-        s.uid = st.st_uid;
-        s.gid = st.st_gid;
-        s.mode = st.st_mode;
-        s.ino = st.st_ino;
-    }
-    if (S_ISREG(st.st_mode)) {
-        QFile f(path);
-        if (f.open(QIODevice::ReadOnly)) s.content = f.readAll();
-    }
-    s.siblings =
-        QDir(QFileInfo(path).absolutePath())
-            .entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot);
-    return s;
-}
-
-QString describe(const Snapshot &s) {
-    return QStringLiteral("uid %1 gid %2 mode %3 ino %4 content '%5' entries %6")
-        .arg(s.uid)
-        .arg(s.gid)
-        .arg(s.mode, 0, 8)
-        .arg(s.ino)
-        .arg(QString::fromUtf8(s.content.left(64)), s.siblings.join(u','));
-}
+QString describe(const Snapshot &s) { return s.describe(); }
 
 // Reads one entry of the state directory as it is, without following it.
 struct Entry {
