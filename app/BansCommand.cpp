@@ -23,7 +23,8 @@ QString when(qint64 ms)
 int bans(const QStringList &args)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("List bans, or lift one: list, unban ADDR (or an IPv6 network such as 2001:db8::/64)."));
+    parser.setApplicationDescription(
+        QStringLiteral("List bans, or lift one: list, unban ADDR (or an IPv6 network such as 2001:db8::/64)."));
     addCommonOptions(parser);
     parser.addPositionalArgument(QStringLiteral("action"), QStringLiteral("list or unban"));
     parser.addPositionalArgument(QStringLiteral("address"), QStringLiteral("the banned IP address or network"));
@@ -56,8 +57,8 @@ int bans(const QStringList &args)
         if (bans.isEmpty())
             err << "hlscam: no address is banned\n";
         for (const BanInfo &b : bans)
-            out << b.address << "  banned " << when(b.bannedAtMs) << "  until " << when(b.bannedUntilMs)
-                << "  ban " << b.banCount << "\n";
+            out << b.address << "  banned " << when(b.bannedAtMs) << "  until " << when(b.bannedUntilMs) << "  ban "
+                << b.banCount << "\n";
         return kExitOk;
     }
     // An address (lifts the ban of its IPv6 network too) or a network such as 2001:db8::/64.
@@ -68,7 +69,8 @@ int bans(const QStringList &args)
         return kExitUsage;
     }
     QString error;
-    const QStringList lifted = store.unban(range->first, range->second, QStringLiteral("lifted with `hlscam bans unban`"), &error);
+    const QStringList lifted =
+        store.unban(range->first, range->second, QStringLiteral("lifted with `hlscam bans unban`"), &error);
     if (!error.isEmpty()) {
         err << "hlscam: " << error << "\n";
         return kExitFailure;

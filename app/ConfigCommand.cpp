@@ -18,9 +18,8 @@ int configCheck(const QStringList &args)
         return kExitUsage;
     QTextStream out(stdout);
     const QString file = parser.value(QStringLiteral("config"));
-    out << (file.isEmpty() ? QStringLiteral("built-in defaults") : file) << ": ok, "
-        << settings->cameras.size() << (settings->cameras.size() == 1 ? " camera" : " cameras")
-        << ", state in " << stateDir(*settings) << "\n";
+    out << (file.isEmpty() ? QStringLiteral("built-in defaults") : file) << ": ok, " << settings->cameras.size()
+        << (settings->cameras.size() == 1 ? " camera" : " cameras") << ", state in " << stateDir(*settings) << "\n";
     return kExitOk;
 }
 

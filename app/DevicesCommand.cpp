@@ -30,8 +30,7 @@ int devices(const QStringList &args)
             for (const QSize &s : f.sizes)
                 sizes << QStringLiteral("%1x%2").arg(s.width()).arg(s.height());
             out << "    " << f.fourcc.leftJustified(5) << f.description << ": "
-                << (sizes.isEmpty() ? QStringLiteral("(sizes not listed)") : sizes.join(QLatin1Char(' ')))
-                << "\n";
+                << (sizes.isEmpty() ? QStringLiteral("(sizes not listed)") : sizes.join(QLatin1Char(' '))) << "\n";
         }
     }
     return kExitOk;

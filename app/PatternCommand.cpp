@@ -9,9 +9,9 @@
 #include <QCommandLineParser>
 #include <QTextStream>
 
+#include <unistd.h>
 #include <csignal>
 #include <cstdio>
-#include <unistd.h>
 
 namespace hlscam::app {
 
@@ -34,8 +34,8 @@ bool writeAll(const quint8 *data, size_t size)
 int pattern(const QStringList &args)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Write the stamped test pattern as raw yuv420p frames to stdout, in real time."));
+    parser.setApplicationDescription(
+        QStringLiteral("Write the stamped test pattern as raw yuv420p frames to stdout, in real time."));
     parser.addHelpOption();
     parser.addOption({QStringLiteral("size"), QStringLiteral("WIDTHxHEIGHT (default 640x360)."), QStringLiteral("SIZE"),
                       QStringLiteral("640x360")});
@@ -52,8 +52,8 @@ int pattern(const QStringList &args)
     const int height = size.value(1).toInt(&okH);
     const int fps = parser.value(QStringLiteral("fps")).toInt(&okFps);
     const int seconds = parser.value(QStringLiteral("seconds")).toInt(&okSeconds);
-    if (size.size() != 2 || !okW || !okH || width < 16 || height < 16 || width > 3840 || height > 2160 ||
-        width % 2 || height % 2 || !okFps || fps < 1 || fps > 60 || !okSeconds || seconds < 0) {
+    if (size.size() != 2 || !okW || !okH || width < 16 || height < 16 || width > 3840 || height > 2160 || width % 2 ||
+        height % 2 || !okFps || fps < 1 || fps > 60 || !okSeconds || seconds < 0) {
         err << "hlscam pattern: --size is even WIDTHxHEIGHT up to 3840x2160, --fps 1 to 60, --seconds >= 0\n";
         return kExitUsage;
     }

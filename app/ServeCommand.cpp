@@ -74,8 +74,7 @@ int serve(const QStringList &args)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Run the camera streaming service."));
     addCommonOptions(parser);
-    parser.addOption({QStringLiteral("listen"),
-                      QStringLiteral("Address and port to listen on (default 0.0.0.0:8080)."),
+    parser.addOption({QStringLiteral("listen"), QStringLiteral("Address and port to listen on (default 0.0.0.0:8080)."),
                       QStringLiteral("ADDR:PORT")});
     parser.addOption({QStringLiteral("source"),
                       QStringLiteral("The first camera's source: auto, testpattern, /dev/videoN or a media file."),
@@ -100,9 +99,10 @@ int serve(const QStringList &args)
     }
     if (const std::optional<QString> &password = service.firstRunPassword()) {
         // Shown once, on the first start: it is not stored anywhere in clear.
-        qCWarning(lcService).noquote() << QStringLiteral("first start: created user 'admin' (role admin) with password\n\n"
-                                                        "    %1\n\nit is shown only this once; change it with "
-                                                        "`hlscam users passwd admin`\n")
+        qCWarning(lcService).noquote() << QStringLiteral(
+                                              "first start: created user 'admin' (role admin) with password\n\n"
+                                              "    %1\n\nit is shown only this once; change it with "
+                                              "`hlscam users passwd admin`\n")
                                               .arg(*password);
     }
     const Settings &settings = service.settings();
@@ -115,16 +115,18 @@ int serve(const QStringList &args)
     // Found on the LAN by the desktop app and DNS-SD browsers; goodbye when it goes out of scope.
     std::optional<DnsSdAnnouncer> announcer;
     QString announceError;
-    if (settings.server.announce
-        && !announcer.emplace(settings.server.announceName, service.port(), service.scheme() == QLatin1String("https"), service.address())
-                .start(&announceError))
+    if (settings.server.announce && !announcer
+                                         .emplace(settings.server.announceName, service.port(),
+                                                  service.scheme() == QLatin1String("https"), service.address())
+                                         .start(&announceError))
         qCWarning(lcService).noquote() << "not announced on the LAN:" << announceError;
     HttpServer *server = service.http();
     SystemdNotifier systemd(cameras, [server](const QString &camera) { return server->viewers(camera); });
 
-    qCInfo(lcService).noquote().nospace() << "listening on " << service.scheme() << "://" << urlHost(service.address())
-                                          << ":" << service.port() << "/";
-    qCInfo(lcService).noquote() << "open" << openUrls(service.scheme(), service.address(), service.port()).join(QStringLiteral(" or "));
+    qCInfo(lcService).noquote().nospace()
+        << "listening on " << service.scheme() << "://" << urlHost(service.address()) << ":" << service.port() << "/";
+    qCInfo(lcService).noquote()
+        << "open" << openUrls(service.scheme(), service.address(), service.port()).join(QStringLiteral(" or "));
     // The desktop app shows this when it first connects (trust on first use): compare them.
     if (!service.certificateFingerprint().isEmpty())
         qCInfo(lcService).noquote() << "certificate SHA-256 fingerprint" << service.certificateFingerprint();

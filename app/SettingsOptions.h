@@ -19,5 +19,4 @@ std::optional<Settings> loadSettings(const QCommandLineParser &parser);
 // Returns an exit status to stop with, or nullopt to go on.
 std::optional<int> parseOrExit(QCommandLineParser &parser, const QStringList &args);
 
-
 }  // namespace hlscam::app

@@ -4,15 +4,17 @@
 
 #include <QStringList>
 
-#include <cstring>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include <cstring>
 
 namespace hlscam::app {
 
 SystemdNotifier::SystemdNotifier(const QList<Camera *> &cameras, ViewerCount viewers, QObject *parent)
-    : QObject(parent), m_cameras(cameras), m_viewers(std::move(viewers))
+    : QObject(parent),
+      m_cameras(cameras),
+      m_viewers(std::move(viewers))
 {
     const QByteArray path = qgetenv("NOTIFY_SOCKET");
     sockaddr_un address{};
@@ -22,7 +24,8 @@ SystemdNotifier::SystemdNotifier(const QList<Camera *> &cameras, ViewerCount vie
     std::memcpy(address.sun_path, path.constData(), size_t(path.size()));
     if (path[0] == '@')
         address.sun_path[0] = '\0';  // an abstract socket
-    m_address = QByteArray(reinterpret_cast<const char *>(&address), int(offsetof(sockaddr_un, sun_path) + size_t(path.size())));
+    m_address = QByteArray(reinterpret_cast<const char *>(&address),
+                           int(offsetof(sockaddr_un, sun_path) + size_t(path.size())));
     m_socket = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (m_socket < 0)
         return;

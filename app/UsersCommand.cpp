@@ -10,11 +10,11 @@
 #include <QFileInfo>
 #include <QTextStream>
 
+#include <termios.h>
+#include <unistd.h>
 #include <cstdio>
 #include <iostream>
 #include <string>
-#include <termios.h>
-#include <unistd.h>
 
 namespace hlscam::app {
 
@@ -66,14 +66,13 @@ std::optional<QString> readPassword(QTextStream &err)
     return first;
 }
 
-
 }  // namespace
 
 int users(const QStringList &args)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Manage users: add NAME [--role viewer|admin], passwd NAME, remove NAME, list."));
+    parser.setApplicationDescription(
+        QStringLiteral("Manage users: add NAME [--role viewer|admin], passwd NAME, remove NAME, list."));
     addCommonOptions(parser);
     parser.addOption({QStringLiteral("role"), QStringLiteral("viewer (default) or admin."), QStringLiteral("ROLE")});
     parser.addPositionalArgument(QStringLiteral("action"), QStringLiteral("add, passwd, remove or list"));
@@ -86,8 +85,8 @@ int users(const QStringList &args)
     const QStringList positional = parser.positionalArguments();
     const QString action = positional.value(0);
     const QString name = positional.value(1);
-    const bool needsName = action == QLatin1String("add") || action == QLatin1String("passwd") ||
-                           action == QLatin1String("remove");
+    const bool needsName =
+        action == QLatin1String("add") || action == QLatin1String("passwd") || action == QLatin1String("remove");
     if (!(needsName || action == QLatin1String("list")) || (needsName && name.isEmpty()) ||
         positional.size() > (needsName ? 2 : 1)) {
         err << "usage: hlscam users add NAME [--role viewer|admin] | passwd NAME | remove NAME | list\n";
@@ -141,8 +140,9 @@ int users(const QStringList &args)
             return kExitFailure;
     }
     UserChange change;
-    change.kind = action == QLatin1String("add") ? UserChange::Kind::Add
-                  : action == QLatin1String("remove") ? UserChange::Kind::Remove : UserChange::Kind::Update;
+    change.kind = action == QLatin1String("add")      ? UserChange::Kind::Add
+                  : action == QLatin1String("remove") ? UserChange::Kind::Remove
+                                                      : UserChange::Kind::Update;
     change.name = name;
     change.password = password;
     if (change.kind == UserChange::Kind::Add)

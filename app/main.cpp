@@ -7,8 +7,8 @@
 #include <QStandardPaths>
 #include <QTextStream>
 
-#include <cerrno>
 #include <unistd.h>
+#include <cerrno>
 #include <vector>
 
 namespace {
@@ -45,8 +45,9 @@ int startDesktop(const QStringList &args)
 {
     const QString desktop = desktopProgram();
     if (desktop.isEmpty()) {
-        QTextStream(stderr) << "hlscam: the desktop app is not installed (no hlscam-desktop beside hlscam or on the PATH; "
-                               "it is built when Qt Quick and Qt Multimedia are found, HLSCAM_GUI=ON)\n";
+        QTextStream(stderr)
+            << "hlscam: the desktop app is not installed (no hlscam-desktop beside hlscam or on the PATH; "
+               "it is built when Qt Quick and Qt Multimedia are found, HLSCAM_GUI=ON)\n";
         return hlscam::app::kExitFailure;
     }
     std::vector<QByteArray> storage{QFile::encodeName(desktop)};
@@ -76,8 +77,9 @@ int main(int argc, char *argv[])
     // Under systemd, stderr goes to the journal ($JOURNAL_STREAM is set): a "<N>" prefix gives
     // each line its syslog priority there (journald strips it from the message).
     const QString priority = qEnvironmentVariableIsSet("JOURNAL_STREAM")
-                                 ? QStringLiteral("<%{if-debug}7%{endif}%{if-info}6%{endif}%{if-warning}4%{endif}"
-                                                  "%{if-critical}3%{endif}%{if-fatal}2%{endif}>")
+                                 ? QStringLiteral(
+                                       "<%{if-debug}7%{endif}%{if-info}6%{endif}%{if-warning}4%{endif}"
+                                       "%{if-critical}3%{endif}%{if-fatal}2%{endif}>")
                                  : QString();
     qSetMessagePattern(priority + QStringLiteral("%{if-category}%{category}: %{endif}%{message}"));
 
@@ -115,7 +117,8 @@ int main(int argc, char *argv[])
         QTextStream(stdout) << kUsage;
         return kExitOk;
     }
-    QTextStream(stderr) << (command.isEmpty() ? QString() : QStringLiteral("hlscam: unknown command '%1'\n").arg(command))
+    QTextStream(stderr) << (command.isEmpty() ? QString()
+                                              : QStringLiteral("hlscam: unknown command '%1'\n").arg(command))
                         << kUsage;
     return kExitUsage;
 }

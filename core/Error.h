@@ -31,7 +31,10 @@ struct [[nodiscard]] Error {
     QString message;
 
     Error() = default;
-    Error(Fault f, QString text) : fault(f), message(std::move(text)) {}
+    Error(Fault f, QString text)
+        : fault(f),
+          message(std::move(text))
+    {}
 
     bool failed() const { return fault != Fault::None; }
     explicit operator bool() const { return failed(); }
@@ -41,8 +44,12 @@ struct [[nodiscard]] Error {
 template <typename T>
 class [[nodiscard]] Result {
 public:
-    Result(T value) : m_value(std::move(value)) {}
-    Result(Error error) : m_error(std::move(error)) {}
+    Result(T value)
+        : m_value(std::move(value))
+    {}
+    Result(Error error)
+        : m_error(std::move(error))
+    {}
 
     bool ok() const { return m_value.has_value(); }
     const T &value() const { return *m_value; }

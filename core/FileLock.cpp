@@ -2,10 +2,10 @@
 
 #include "StateFiles.h"
 
-#include <cerrno>
-#include <cstring>
 #include <sys/file.h>
 #include <unistd.h>
+#include <cerrno>
+#include <cstring>
 
 namespace hlscam {
 

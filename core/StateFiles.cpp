@@ -14,9 +14,7 @@ namespace hlscam {
 
 namespace {
 
-QString errnoText(int error) {
-    return QString::fromLocal8Bit(strerror(error));
-}
+QString errnoText(int error) { return QString::fromLocal8Bit(strerror(error)); }
 
 // The directory holding a state file, open without following a link in its last component (the
 // components above it are the system's: /var/lib, not the service user's to change).
@@ -24,9 +22,9 @@ class StateDir {
 public:
     explicit StateDir(const QString &filePath)
         : m_path(QFileInfo(filePath).path()),
-          m_name(QFile::encodeName(QFileInfo(filePath).fileName())) {
-        m_fd = ::open(QFile::encodeName(m_path).constData(),
-                      O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+          m_name(QFile::encodeName(QFileInfo(filePath).fileName()))
+    {
+        m_fd = ::open(QFile::encodeName(m_path).constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (m_fd < 0) {
             m_errno = errno;
             struct stat st {};
@@ -36,20 +34,20 @@ public:
                               "(give the directory it points at)")
                               .arg(m_path);
             else
-                m_error = QStringLiteral("cannot open the directory of %1: %2")
-                              .arg(path(), errnoText(m_errno));
+                m_error = QStringLiteral("cannot open the directory of %1: %2").arg(path(), errnoText(m_errno));
             return;
         }
         if (::fstat(m_fd, &m_st) != 0) {
             m_errno = errno;
-            m_error = QStringLiteral("cannot open the directory of %1: %2")
-                          .arg(path(), errnoText(m_errno));
+            m_error = QStringLiteral("cannot open the directory of %1: %2").arg(path(), errnoText(m_errno));
             ::close(m_fd);
             m_fd = -1;
         }
     }
-    ~StateDir() {
-        if (m_fd >= 0) ::close(m_fd);
+    ~StateDir()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
     }
     StateDir(const StateDir &) = delete;
     StateDir &operator=(const StateDir &) = delete;
@@ -59,25 +57,22 @@ public:
     QString error() const { return m_error; }
     int fd() const { return m_fd; }
     const QByteArray &name() const { return m_name; }
-    QString pathOf(const QByteArray &name) const {
+    QString pathOf(const QByteArray &name) const
+    {
         return m_path == u'/' ? QLatin1Char('/') + QFile::decodeName(name)
                               : m_path + QLatin1Char('/') + QFile::decodeName(name);
     }
     QString path() const { return pathOf(m_name); }
 
     // Why the file described by `st` must not be used, or empty when it may.
-    QString refusal(const struct stat &st) const {
+    QString refusal(const struct stat &st) const
+    {
         if (S_ISLNK(st.st_mode))
-            return QStringLiteral(
-                       "%1 is a symbolic link; refusing to follow it in the state directory")
-                .arg(path());
+            return QStringLiteral("%1 is a symbolic link; refusing to follow it in the state directory").arg(path());
         if (!S_ISREG(st.st_mode))
-            return QStringLiteral(
-                       "%1 is not a regular file; refusing to use it in the state directory")
-                .arg(path());
+            return QStringLiteral("%1 is not a regular file; refusing to use it in the state directory").arg(path());
         if (st.st_nlink != 1)  // a hard link: a second name of a file that may live anywhere
-            return QStringLiteral(
-                       "%1 has %2 names (a hard link); refusing to use it in the state directory")
+            return QStringLiteral("%1 has %2 names (a hard link); refusing to use it in the state directory")
                 .arg(path())
                 .arg(st.st_nlink);
         // Root's files are safe too (the service account cannot make one): a users file an
@@ -95,12 +90,13 @@ public:
 
     // Opens the existing file without following a link and without blocking on a fifo; -1 with
     // errno ENOENT when missing, else -1 with *error set (refusal or cause) and *refused.
-    int openExisting(int flags, QString *error, bool *refused) const {
-        const int fd = ::openat(m_fd, m_name.constData(),
-                                flags | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    int openExisting(int flags, QString *error, bool *refused) const
+    {
+        const int fd = ::openat(m_fd, m_name.constData(), flags | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
         if (fd < 0) {
             const int openError = errno;
-            if (openError == ENOENT) return -1;
+            if (openError == ENOENT)
+                return -1;
             // A link (ELOOP), a socket (ENXIO), ...: say what it is rather than the errno.
             struct stat st {};
             if (::fstatat(m_fd, m_name.constData(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
@@ -128,10 +124,11 @@ public:
 
     // Creates `name` (which must not exist) for this process alone; when run as root, gives it
     // to `owner`/`group`: a file just made here, never one found in the directory.
-    int createExclusive(const QByteArray &name, int flags, uid_t owner, gid_t group) const {
-        const int fd = ::openat(m_fd, name.constData(),
-                                flags | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd < 0) return -1;
+    int createExclusive(const QByteArray &name, int flags, uid_t owner, gid_t group) const
+    {
+        const int fd = ::openat(m_fd, name.constData(), flags | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0)
+            return -1;
         ::fchmod(fd, 0600);
         if (::geteuid() == 0 && (owner != 0 || group != 0)) {
             // Failing leaves it root's: root reads it, the service says it cannot.
@@ -152,17 +149,21 @@ private:
     QString m_error;
 };
 
-QString failText(const char *verb, const QString &path, int error) {
+QString failText(const char *verb, const QString &path, int error)
+{
     return QStringLiteral("cannot %1 %2: %3").arg(QLatin1String(verb), path, errnoText(error));
 }
 
-bool writeAll(int fd, const QByteArray &data) {
+bool writeAll(int fd, const QByteArray &data)
+{
     qsizetype done = 0;
     while (done < data.size()) {
         const ssize_t n = ::write(fd, data.constData() + done, size_t(data.size() - done));
-        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && errno == EINTR)
+            continue;
         if (n <= 0) {
-            if (n == 0) errno = EIO;
+            if (n == 0)
+                errno = EIO;
             return false;
         }
         done += n;
@@ -172,7 +173,8 @@ bool writeAll(int fd, const QByteArray &data) {
 
 }  // namespace
 
-StateFileRead readStateFile(const QString &path, qint64 maxBytes) {
+StateFileRead readStateFile(const QString &path, qint64 maxBytes)
+{
     StateFileRead result;
     const StateDir dir(path);
     if (dir.missing()) {
@@ -186,14 +188,16 @@ StateFileRead readStateFile(const QString &path, qint64 maxBytes) {
     }
     const int fd = dir.openExisting(O_RDONLY, &result.error, &result.refused);
     if (fd < 0) {
-        if (result.error.isEmpty()) result.status = StateFileRead::Status::Missing;
+        if (result.error.isEmpty())
+            result.status = StateFileRead::Status::Missing;
         return result;
     }
     QByteArray data;
     char buffer[65536];
     for (;;) {
         const ssize_t n = ::read(fd, buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && errno == EINTR)
+            continue;
         if (n < 0) {
             result.error = failText("read", dir.path(), errno);
             break;
@@ -205,8 +209,7 @@ StateFileRead readStateFile(const QString &path, qint64 maxBytes) {
         }
         data.append(buffer, n);
         if (data.size() > maxBytes) {
-            result.error =
-                QStringLiteral("%1 is larger than %2 bytes").arg(dir.path()).arg(maxBytes);
+            result.error = QStringLiteral("%1 is larger than %2 bytes").arg(dir.path()).arg(maxBytes);
             break;
         }
     }
@@ -214,16 +217,19 @@ StateFileRead readStateFile(const QString &path, qint64 maxBytes) {
     return result;
 }
 
-QString writeFileAtomically(const QString &path, const QByteArray &data) {
+QString writeFileAtomically(const QString &path, const QByteArray &data)
+{
     const StateDir dir(path);
-    if (!dir.ok()) return dir.error();
+    if (!dir.ok())
+        return dir.error();
     // The file it replaces must be one we would read: the rename would not write through a link,
     // but refusing here says early what is wrong, and a reader refuses it anyway.
     uid_t owner = dir.owner();
     gid_t group = dir.group();
     struct stat st {};
     if (::fstatat(dir.fd(), dir.name().constData(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
-        if (QString why = dir.refusal(st); !why.isEmpty()) return why;
+        if (QString why = dir.refusal(st); !why.isEmpty())
+            return why;
         owner = st.st_uid;  // the directory's owner, us or root: nobody else passes refusal()
         group = st.st_gid;
     } else if (errno != ENOENT) {
@@ -233,15 +239,18 @@ QString writeFileAtomically(const QString &path, const QByteArray &data) {
     QByteArray temp;
     int fd = -1;
     for (int attempt = 0; fd < 0 && attempt < 16; ++attempt) {
-        temp = '.' + dir.name() + ".tmp-" +
-               QByteArray::number(QRandomGenerator::system()->generate64(), 36);
+        temp = '.' + dir.name() + ".tmp-" + QByteArray::number(QRandomGenerator::system()->generate64(), 36);
         fd = dir.createExclusive(temp, O_WRONLY, owner, group);
-        if (fd < 0 && errno != EEXIST) return failText("write", dir.path(), errno);
+        if (fd < 0 && errno != EEXIST)
+            return failText("write", dir.path(), errno);
     }
-    if (fd < 0) return failText("write", dir.path(), EEXIST);
+    if (fd < 0)
+        return failText("write", dir.path(), EEXIST);
     int error = 0;
-    if (!writeAll(fd, data) || ::fsync(fd) != 0) error = errno;
-    if (::close(fd) != 0 && error == 0) error = errno;
+    if (!writeAll(fd, data) || ::fsync(fd) != 0)
+        error = errno;
+    if (::close(fd) != 0 && error == 0)
+        error = errno;
     if (error == 0 && ::renameat(dir.fd(), temp.constData(), dir.fd(), dir.name().constData()) != 0)
         error = errno;
     if (error != 0) {
@@ -252,7 +261,8 @@ QString writeFileAtomically(const QString &path, const QByteArray &data) {
     return {};
 }
 
-int openStateLockFile(const QString &path, QString *error) {
+int openStateLockFile(const QString &path, QString *error)
+{
     const StateDir dir(path);
     if (!dir.ok()) {
         *error = dir.error();
@@ -261,27 +271,30 @@ int openStateLockFile(const QString &path, QString *error) {
     // Created here (and only then given to the directory's owner), or opened as found and checked.
     for (int attempt = 0; attempt < 8; ++attempt) {
         int fd = dir.createExclusive(dir.name(), O_RDONLY, dir.owner(), dir.group());
-        if (fd >= 0) return fd;
+        if (fd >= 0)
+            return fd;
         if (errno != EEXIST) {
             *error = failText("open", dir.path(), errno);
             return -1;
         }
         bool refused = false;
         fd = dir.openExisting(O_RDONLY, error, &refused);
-        if (fd >= 0 || !error->isEmpty()) return fd;
+        if (fd >= 0 || !error->isEmpty())
+            return fd;
         // Removed between the two calls: try again.
     }
     *error = failText("open", dir.path(), EAGAIN);
     return -1;
 }
 
-QString moveStateFileAside(const QString &path, const QString &newPath) {
+QString moveStateFileAside(const QString &path, const QString &newPath)
+{
     const StateDir dir(path);
-    if (!dir.ok()) return dir.error();
+    if (!dir.ok())
+        return dir.error();
     const QByteArray newName = QFile::encodeName(QFileInfo(newPath).fileName());
     if (::renameat(dir.fd(), dir.name().constData(), dir.fd(), newName.constData()) != 0)
-        return QStringLiteral("cannot rename %1 to %2: %3")
-            .arg(dir.path(), newPath, errnoText(errno));
+        return QStringLiteral("cannot rename %1 to %2: %3").arg(dir.path(), newPath, errnoText(errno));
     ::fsync(dir.fd());
     return {};
 }

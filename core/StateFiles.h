@@ -17,9 +17,8 @@ struct StateFileRead {
     enum class Status { Read, Missing, Failed };
     Status status = Status::Failed;
     QByteArray data;
-    QString error;  // when Failed: names the file and the cause
-    bool refused =
-        false;  // Failed because the file is not to be trusted (link, fifo, ...), not I/O
+    QString error;         // when Failed: names the file and the cause
+    bool refused = false;  // Failed because the file is not to be trusted (link, fifo, ...), not I/O
 };
 
 // Reads the file at `path`, at most `maxBytes` (a larger file is an error).

@@ -28,7 +28,8 @@ QString loadDeviceInputs()
         const QByteArray name = "libavdevice.so." + QByteArray::number(LIBAVDEVICE_VERSION_MAJOR);
         void *library = dlopen(name.constData(), RTLD_NOW | RTLD_GLOBAL);
         if (!library)
-            return QStringLiteral("cannot load %1 for V4L2 cameras: %2").arg(QString::fromLatin1(name), QString::fromLocal8Bit(dlerror()));
+            return QStringLiteral("cannot load %1 for V4L2 cameras: %2")
+                .arg(QString::fromLatin1(name), QString::fromLocal8Bit(dlerror()));
         using RegisterAll = void (*)();
         auto registerAll = reinterpret_cast<RegisterAll>(dlsym(library, "avdevice_register_all"));
         if (!registerAll)
@@ -48,8 +49,8 @@ Fault faultOf(int err)
         return Fault::Busy;
     if (err == AVERROR(EACCES) || err == AVERROR(EPERM))
         return Fault::NoPermission;
-    if (err == AVERROR_INVALIDDATA || err == AVERROR(EINVAL) || err == AVERROR_DEMUXER_NOT_FOUND
-        || err == AVERROR_DECODER_NOT_FOUND || err == AVERROR_PATCHWELCOME)
+    if (err == AVERROR_INVALIDDATA || err == AVERROR(EINVAL) || err == AVERROR_DEMUXER_NOT_FOUND ||
+        err == AVERROR_DECODER_NOT_FOUND || err == AVERROR_PATCHWELCOME)
         return Fault::UnsupportedFormat;
     if (err == AVERROR(EIO))
         return Fault::Io;
@@ -58,8 +59,7 @@ Fault faultOf(int err)
 
 }  // namespace
 
-std::unique_ptr<DemuxSource> DemuxSource::camera(const QString &device, int width, int height,
-                                                 int fps, bool decodeH264)
+std::unique_ptr<DemuxSource> DemuxSource::camera(const QString &device, int width, int height, int fps, bool decodeH264)
 {
     std::unique_ptr<DemuxSource> s(new DemuxSource);
     s->m_decodeH264 = decodeH264;
@@ -127,8 +127,8 @@ Error DemuxSource::openInput()
         lastCode = err;
         if (err == AVERROR(ENOENT) || err == AVERROR(EACCES) || err == AVERROR(EBUSY))
             break;  // no point asking this device for another format
-        qCDebug(lcCapture) << m_url << "does not give" << (inputFormat.isEmpty() ? "raw" : inputFormat)
-                           << ":" << lastError;
+        qCDebug(lcCapture) << m_url << "does not give" << (inputFormat.isEmpty() ? "raw" : inputFormat) << ":"
+                           << lastError;
     }
     return {faultOf(lastCode), QStringLiteral("%1: %2").arg(m_url, lastError)};
 }
@@ -138,8 +138,9 @@ Error DemuxSource::openDecoder()
     const AVCodecParameters *par = m_input->streams[m_stream]->codecpar;
     const AVCodec *codec = avcodec_find_decoder(par->codec_id);
     if (!codec)
-        return {Fault::UnsupportedFormat,
-                QStringLiteral("%1: no decoder for %2").arg(m_url, QString::fromLatin1(avcodec_get_name(par->codec_id)))};
+        return {
+            Fault::UnsupportedFormat,
+            QStringLiteral("%1: no decoder for %2").arg(m_url, QString::fromLatin1(avcodec_get_name(par->codec_id)))};
     m_decoder.reset(avcodec_alloc_context3(codec));
     avcodec_parameters_to_context(m_decoder.get(), par);
     m_decoder->thread_count = 1;  // one picture in, one out: no frame-threading delay
@@ -221,7 +222,8 @@ ReadStatus DemuxSource::readPacket(AVPacket *packet)
                 return ReadStatus::Failed;
             }
             if (av_gettime_relative() - m_lastPacketUs > kStallTimeoutUs) {
-                m_error = {Fault::Stalled, QStringLiteral("%1: no picture for %2 s").arg(m_url).arg(kStallTimeoutUs / 1000000)};
+                m_error = {Fault::Stalled,
+                           QStringLiteral("%1: no picture for %2 s").arg(m_url).arg(kStallTimeoutUs / 1000000)};
                 return ReadStatus::Failed;
             }
             av_usleep(kPollUs);
@@ -269,13 +271,14 @@ ReadStatus DemuxSource::read(Capture &out)
             out.picture = m_converter->convert(frame.get());
             if (!out.picture.isNull())
                 return ReadStatus::Ok;
-            m_error = {Fault::UnsupportedFormat, QStringLiteral("%1: cannot convert %2x%3 %4 to %5x%6 yuv420p")
-                          .arg(m_url)
-                          .arg(frame->width)
-                          .arg(frame->height)
-                          .arg(QString::fromLatin1(av_get_pix_fmt_name(AVPixelFormat(frame->format))))
-                          .arg(m_width)
-                          .arg(m_height)};
+            m_error = {Fault::UnsupportedFormat,
+                       QStringLiteral("%1: cannot convert %2x%3 %4 to %5x%6 yuv420p")
+                           .arg(m_url)
+                           .arg(frame->width)
+                           .arg(frame->height)
+                           .arg(QString::fromLatin1(av_get_pix_fmt_name(AVPixelFormat(frame->format))))
+                           .arg(m_width)
+                           .arg(m_height)};
             return ReadStatus::Failed;
         }
         if (err != AVERROR(EAGAIN)) {

@@ -3,14 +3,15 @@
 #include "FfmpegLog.h"
 #include "Logging.h"
 
-
 namespace hlscam {
 
 namespace {
 constexpr AVPixelFormat kEncoderFormat = AV_PIX_FMT_YUV420P;
 }
 
-FfmpegEncoder::FfmpegEncoder(const EncoderOptions &options) : m_options(options) {}
+FfmpegEncoder::FfmpegEncoder(const EncoderOptions &options)
+    : m_options(options)
+{}
 
 FfmpegEncoder::~FfmpegEncoder() = default;
 
@@ -42,8 +43,7 @@ std::unique_ptr<FfmpegEncoder> FfmpegEncoder::open(const EncoderOptions &options
     if (err < 0) {
         // FFmpeg's own words ("Could not find a valid device") say more than the error code.
         const QString detail = ff::lastError();
-        *error = detail.isEmpty() ? ff::errorText(err)
-                                  : QStringLiteral("%1 (%2)").arg(detail, ff::errorText(err));
+        *error = detail.isEmpty() ? ff::errorText(err) : QStringLiteral("%1 (%2)").arg(detail, ff::errorText(err));
         return nullptr;
     }
     e->m_parameters.width = c->width;

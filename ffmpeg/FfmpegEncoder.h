@@ -8,7 +8,6 @@
 
 #include <memory>
 
-
 namespace hlscam {
 
 class FfmpegEncoder final : public Encoder {

@@ -6,9 +6,9 @@ Picture FrameConverter::convert(const AVFrame *frame)
 {
     // sws_getCachedContext keeps the context while the input stays the same; it copies without
     // scaling when size and format already match.
-    m_scaler.reset(sws_getCachedContext(m_scaler.release(), frame->width, frame->height,
-                                        AVPixelFormat(frame->format), m_width, m_height,
-                                        AV_PIX_FMT_YUV420P, SWS_BILINEAR, nullptr, nullptr, nullptr));
+    m_scaler.reset(sws_getCachedContext(m_scaler.release(), frame->width, frame->height, AVPixelFormat(frame->format),
+                                        m_width, m_height, AV_PIX_FMT_YUV420P, SWS_BILINEAR, nullptr, nullptr,
+                                        nullptr));
     if (!m_scaler)
         return {};
     Picture picture = Picture::allocate(m_width, m_height);

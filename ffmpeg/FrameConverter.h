@@ -9,7 +9,10 @@ namespace hlscam {
 
 class FrameConverter {
 public:
-    FrameConverter(int width, int height) : m_width(width), m_height(height) {}
+    FrameConverter(int width, int height)
+        : m_width(width),
+          m_height(height)
+    {}
     // A null picture when swscale cannot convert this input.
     Picture convert(const AVFrame *frame);
 

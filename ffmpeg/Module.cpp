@@ -11,8 +11,7 @@ namespace {
 
 class Backend final : public FfmpegBackend {
 public:
-    std::unique_ptr<Source> camera(const QString &device, int width, int height, int fps,
-                                   bool decodeH264) override
+    std::unique_ptr<Source> camera(const QString &device, int width, int height, int fps, bool decodeH264) override
     {
         return DemuxSource::camera(device, width, height, fps, decodeH264);
     }

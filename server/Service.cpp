@@ -2,11 +2,11 @@
 
 #include "Logging.h"
 #include "ReloadPlan.h"
-#include "camera/Camera.h"
 #include "auth/Authenticator.h"
 #include "auth/BanStore.h"
 #include "auth/UrlToken.h"
 #include "auth/UsersFile.h"
+#include "camera/Camera.h"
 #include "config/StatePaths.h"
 #include "http/HttpServer.h"
 #include "net/Listener.h"
@@ -24,8 +24,7 @@ bool isWildcard(const QHostAddress &a)
 
 QString urlHost(const QHostAddress &a)
 {
-    return a.protocol() == QAbstractSocket::IPv6Protocol ? QStringLiteral("[%1]").arg(a.toString())
-                                                         : a.toString();
+    return a.protocol() == QAbstractSocket::IPv6Protocol ? QStringLiteral("[%1]").arg(a.toString()) : a.toString();
 }
 
 QStringList openUrls(const QString &scheme, const QHostAddress &bound, quint16 port)
@@ -41,14 +40,11 @@ QStringList openUrls(const QString &scheme, const QHostAddress &bound, quint16 p
 }
 
 Service::Service(Settings settings, SettingsSources sources)
-    : m_settings(std::move(settings)), m_sources(std::move(sources))
-{
-}
+    : m_settings(std::move(settings)),
+      m_sources(std::move(sources))
+{}
 
-Service::~Service()
-{
-    stop();
-}
+Service::~Service() { stop(); }
 
 QString Service::start(bool *usageError)
 {
@@ -110,20 +106,11 @@ void Service::stop()
         p->stop();
 }
 
-QString Service::scheme() const
-{
-    return m_tls ? QStringLiteral("https") : QStringLiteral("http");
-}
+QString Service::scheme() const { return m_tls ? QStringLiteral("https") : QStringLiteral("http"); }
 
-QHostAddress Service::address() const
-{
-    return m_listener ? m_listener->serverAddress() : QHostAddress();
-}
+QHostAddress Service::address() const { return m_listener ? m_listener->serverAddress() : QHostAddress(); }
 
-quint16 Service::port() const
-{
-    return m_listener ? m_listener->serverPort() : 0;
-}
+quint16 Service::port() const { return m_listener ? m_listener->serverPort() : 0; }
 
 void Service::reload()
 {
@@ -151,7 +138,8 @@ void Service::reload()
         for (Camera *camera : std::as_const(m_cameras)) {
             if (camera->name() != settings.name)
                 continue;
-            qCInfo(lcService).noquote().nospace() << "reload: " << settings.name << ": new settings, restarting its pipeline";
+            qCInfo(lcService).noquote().nospace()
+                << "reload: " << settings.name << ": new settings, restarting its pipeline";
             camera->reconfigure(settings);
         }
     }

@@ -33,7 +33,9 @@ QString transportError(QNetworkReply *reply, const QUrl &base)
     const QString where = hostPort(base);
     switch (reply->error()) {
     case QNetworkReply::ConnectionRefusedError:
-        return QStringLiteral("Cannot reach %1: nothing is listening there (is the service running, and is the port right?)").arg(where);
+        return QStringLiteral(
+                   "Cannot reach %1: nothing is listening there (is the service running, and is the port right?)")
+            .arg(where);
     case QNetworkReply::HostNotFoundError:
         return QStringLiteral("Cannot reach %1: the name is not known on this network").arg(where);
     case QNetworkReply::TimeoutError:
@@ -41,19 +43,21 @@ QString transportError(QNetworkReply *reply, const QUrl &base)
         return QStringLiteral("Cannot reach %1: no answer within %2 s").arg(where).arg(kTimeoutMs / 1000);
     case QNetworkReply::RemoteHostClosedError:
         // hlscam closes a banned address's connections at accept, before a byte is read.
-        return QStringLiteral("%1 closed the connection without an answer: this computer's address may be banned "
-                              "after failed logins. Unban it from another computer, or on the board with "
-                              "`hlscam bans unban ADDRESS`").arg(where);
+        return QStringLiteral(
+                   "%1 closed the connection without an answer: this computer's address may be banned "
+                   "after failed logins. Unban it from another computer, or on the board with "
+                   "`hlscam bans unban ADDRESS`")
+            .arg(where);
     case QNetworkReply::SslHandshakeFailedError:
         return QStringLiteral("Secure connection to %1 failed: %2").arg(where, reply->errorString());
-    default:
-        return QStringLiteral("Cannot reach %1: %2").arg(where, reply->errorString());
+    default: return QStringLiteral("Cannot reach %1: %2").arg(where, reply->errorString());
     }
 }
 
 }  // namespace
 
-ApiClient::ApiClient(QObject *parent) : QObject(parent)
+ApiClient::ApiClient(QObject *parent)
+    : QObject(parent)
 {
     m_network.setAutoDeleteReplies(true);
 }
@@ -66,10 +70,12 @@ QUrl ApiClient::serviceUrl(const QString &text, QString *error)
             *error = QStringLiteral("Enter the board's address, e.g. 192.168.1.20:8080");
         return {};
     }
-    QUrl url = QUrl::fromUserInput(trimmed.contains(QLatin1String("://")) ? trimmed : QStringLiteral("http://") + trimmed);
+    QUrl url =
+        QUrl::fromUserInput(trimmed.contains(QLatin1String("://")) ? trimmed : QStringLiteral("http://") + trimmed);
     if (!url.isValid() || url.host().isEmpty() || (url.scheme() != u"http" && url.scheme() != u"https")) {
         if (error)
-            *error = QStringLiteral("'%1' is not an address (try host:port, e.g. 192.168.1.20:8080)").arg(trimmed.left(80));
+            *error =
+                QStringLiteral("'%1' is not an address (try host:port, e.g. 192.168.1.20:8080)").arg(trimmed.left(80));
         return {};
     }
     if (url.port() < 0 && url.scheme() == u"http")
@@ -103,9 +109,8 @@ void ApiClient::probeCertificate(const QUrl &base, Probed done)
     QNetworkReply *reply = m_network.get(request);
     auto seen = std::make_shared<QSslCertificate>();
     // An untrusted certificate: noted, errors not ignored, so the handshake fails here.
-    connect(reply, &QNetworkReply::sslErrors, reply, [reply, seen](const QList<QSslError> &) {
-        *seen = reply->sslConfiguration().peerCertificate();
-    });
+    connect(reply, &QNetworkReply::sslErrors, reply,
+            [reply, seen](const QList<QSslError> &) { *seen = reply->sslConfiguration().peerCertificate(); });
     // One an authority vouches for: noted, and cut off before the request goes out.
     connect(reply, &QNetworkReply::encrypted, reply, [reply, seen] {
         *seen = reply->sslConfiguration().peerCertificate();
@@ -121,10 +126,7 @@ void ApiClient::probeCertificate(const QUrl &base, Probed done)
     });
 }
 
-QUrl ApiClient::resolve(const QString &path) const
-{
-    return m_base.resolved(QUrl(path));
-}
+QUrl ApiClient::resolve(const QString &path) const { return m_base.resolved(QUrl(path)); }
 
 void ApiClient::call(const QByteArray &method, const QString &path, const QJsonValue &body, Done done)
 {
@@ -193,8 +195,10 @@ ApiReply ApiClient::interpret(QNetworkReply *reply) const
         const QString presented = reply->property(kPresented).toString();
         out.error = presented.isEmpty()
                         ? transportError(reply, m_base)
-                        : QStringLiteral("%1 showed another certificate than the one trusted for it, so nothing was sent "
-                                         "(trusted SHA-256 %2, shown %3)").arg(hostPort(m_base), m_pin, presented);
+                        : QStringLiteral(
+                              "%1 showed another certificate than the one trusted for it, so nothing was sent "
+                              "(trusted SHA-256 %2, shown %3)")
+                              .arg(hostPort(m_base), m_pin, presented);
         return out;
     }
     if (out.status >= 200 && out.status < 300)
@@ -202,18 +206,24 @@ ApiReply ApiClient::interpret(QNetworkReply *reply) const
     const QString message = out.json.toObject().value(QStringLiteral("error")).toString();
     switch (out.status) {
     case 401:
-        out.error = QStringLiteral("Wrong user name or password for %1 (too many failures ban this computer's address)").arg(m_base.host());
+        out.error = QStringLiteral("Wrong user name or password for %1 (too many failures ban this computer's address)")
+                        .arg(m_base.host());
         break;
     case 403:
-        out.error = message.isEmpty() ? QStringLiteral("The account '%1' is not an admin: managing the board needs the admin role").arg(m_user)
-                                      : message;
+        out.error = message.isEmpty()
+                        ? QStringLiteral("The account '%1' is not an admin: managing the board needs the admin role")
+                              .arg(m_user)
+                        : message;
         break;
     case 404:
         out.error = message.isEmpty() ? QStringLiteral("This is not an hlscam service (no /api/v1 there)") : message;
         break;
     default:
-        out.error = message.isEmpty() ? QStringLiteral("The service answered %1 %2").arg(out.status).arg(reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString())
-                                      : message;
+        out.error = message.isEmpty()
+                        ? QStringLiteral("The service answered %1 %2")
+                              .arg(out.status)
+                              .arg(reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString())
+                        : message;
     }
     return out;
 }

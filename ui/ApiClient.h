@@ -19,9 +19,9 @@
 namespace hlscam::ui {
 
 struct ApiReply {
-    int status = 0;     // HTTP status; 0 when no answer came
-    QJsonValue json;    // the body, when it was JSON
-    QString error;      // empty on success (2xx); else what went wrong, for a person
+    int status = 0;   // HTTP status; 0 when no answer came
+    QJsonValue json;  // the body, when it was JSON
+    QString error;    // empty on success (2xx); else what went wrong, for a person
     bool ok() const { return error.isEmpty(); }
 };
 

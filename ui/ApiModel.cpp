@@ -7,9 +7,9 @@
 namespace hlscam::ui {
 
 ApiModel::ApiModel(QString listPath, QStringList keys, QObject *parent)
-    : JsonListModel(std::move(keys), parent), m_listPath(std::move(listPath))
-{
-}
+    : JsonListModel(std::move(keys), parent),
+      m_listPath(std::move(listPath))
+{}
 
 void ApiModel::setSession(Session *session)
 {

@@ -36,7 +36,8 @@ void registerQmlTypes()
     qmlRegisterType<BansModel>(uri, 1, 0, "BansModel");
     qmlRegisterType<CamerasModel>(uri, 1, 0, "CamerasModel");
     qmlRegisterType<DiscoveredBoards>(uri, 1, 0, "DiscoveredBoards");
-    qmlRegisterUncreatableType<JsonListModel>(uri, 1, 0, "JsonListModel", QStringLiteral("comes from Session or a model"));
+    qmlRegisterUncreatableType<JsonListModel>(uri, 1, 0, "JsonListModel",
+                                              QStringLiteral("comes from Session or a model"));
     qmlRegisterSingletonType(QUrl(QStringLiteral("qrc:/qml/Format.qml")), uri, 1, 0, "Format");
 }
 
@@ -54,27 +55,26 @@ void setUp()
     registerQmlTypes();
 }
 
-QUrl mainWindowUrl()
-{
-    return QUrl(QStringLiteral("qrc:/qml/Main.qml"));
-}
+QUrl mainWindowUrl() { return QUrl(QStringLiteral("qrc:/qml/Main.qml")); }
 
 int runDesktop(int argc, char *argv[])
 {
     prepareEnvironment();
-    if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
-        && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
+    if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") &&
+        qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
         // Qt would abort with a page about platform plugins; say what is missing instead.
-        std::fputs("hlscam-desktop: no display to open a window on (DISPLAY and WAYLAND_DISPLAY are unset): "
-                   "start it in a desktop session, or over `ssh -X`. The service itself is `hlscam serve`.\n",
-                   stderr);
+        std::fputs(
+            "hlscam-desktop: no display to open a window on (DISPLAY and WAYLAND_DISPLAY are unset): "
+            "start it in a desktop session, or over `ssh -X`. The service itself is `hlscam serve`.\n",
+            stderr);
         return 2;
     }
     QGuiApplication app(argc, argv);
     setUp();
     QQmlApplicationEngine engine;
-    QObject::connect(&engine, &QQmlApplicationEngine::objectCreationFailed, &app, [] { QCoreApplication::exit(1); },
-                     Qt::QueuedConnection);
+    QObject::connect(
+        &engine, &QQmlApplicationEngine::objectCreationFailed, &app, [] { QCoreApplication::exit(1); },
+        Qt::QueuedConnection);
     engine.load(mainWindowUrl());
     if (engine.rootObjects().isEmpty())
         return 1;

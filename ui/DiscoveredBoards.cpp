@@ -11,7 +11,7 @@ namespace {
 QString addressForField(const DnsSdService &s)
 {
     const QHostAddress a = s.addresses.value(0);
-    const QString host = a.isNull() ? s.hostName
+    const QString host = a.isNull()                                      ? s.hostName
                          : a.protocol() == QAbstractSocket::IPv6Protocol ? QStringLiteral("[%1]").arg(a.toString())
                                                                          : a.toString();
     return (s.tls ? QStringLiteral("https://") : QString()) + QStringLiteral("%1:%2").arg(host).arg(s.port);
@@ -20,7 +20,9 @@ QString addressForField(const DnsSdService &s)
 }  // namespace
 
 DiscoveredBoards::DiscoveredBoards(QObject *parent)
-    : JsonListModel({QStringLiteral("name"), QStringLiteral("host"), QStringLiteral("address"), QStringLiteral("version")}, parent),
+    : JsonListModel(
+          {QStringLiteral("name"), QStringLiteral("host"), QStringLiteral("address"), QStringLiteral("version")},
+          parent),
       m_browser(new DnsSdBrowser(this))
 {
     connect(m_browser, &DnsSdBrowser::serviceFound, this, &DiscoveredBoards::found);
@@ -32,10 +34,7 @@ DiscoveredBoards::DiscoveredBoards(QObject *parent)
 
 DiscoveredBoards::~DiscoveredBoards() = default;
 
-void DiscoveredBoards::refresh()
-{
-    m_browser->refresh();
-}
+void DiscoveredBoards::refresh() { m_browser->refresh(); }
 
 void DiscoveredBoards::found(const DnsSdService &service)
 {

@@ -7,7 +7,7 @@
 namespace hlscam {
 class DnsSdBrowser;
 struct DnsSdService;
-}
+}  // namespace hlscam
 
 namespace hlscam::ui {
 

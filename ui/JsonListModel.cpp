@@ -4,12 +4,12 @@
 
 namespace hlscam::ui {
 
-JsonListModel::JsonListModel(QStringList keys, QObject *parent) : QAbstractListModel(parent), m_keys(std::move(keys)) {}
+JsonListModel::JsonListModel(QStringList keys, QObject *parent)
+    : QAbstractListModel(parent),
+      m_keys(std::move(keys))
+{}
 
-int JsonListModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : int(m_rows.size());
-}
+int JsonListModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
 
 QVariant JsonListModel::data(const QModelIndex &index, int role) const
 {

@@ -5,7 +5,8 @@
 namespace hlscam::ui {
 
 LocalService::LocalService(Settings settings, SettingsSources sources)
-    : m_settings(std::move(settings)), m_sources(std::move(sources))
+    : m_settings(std::move(settings)),
+      m_sources(std::move(sources))
 {
     m_thread.setObjectName(QStringLiteral("local-service"));
     m_context.moveToThread(&m_thread);
@@ -14,7 +15,8 @@ LocalService::LocalService(Settings settings, SettingsSources sources)
 
 LocalService::~LocalService()
 {
-    QMetaObject::invokeMethod(&m_context, [this] { m_service.reset(); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        &m_context, [this] { m_service.reset(); }, Qt::BlockingQueuedConnection);
     m_thread.quit();
     m_thread.wait();
 }

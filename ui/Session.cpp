@@ -28,15 +28,26 @@ const QString kLocalUser = QStringLiteral("desktop");
 
 QStringList statusKeys()
 {
-    return {QStringLiteral("name"), QStringLiteral("state"), QStringLiteral("source"), QStringLiteral("encoder_in_use"),
-            QStringLiteral("encoders_passed_over"), QStringLiteral("width"), QStringLiteral("height"), QStringLiteral("fps"),
-            QStringLiteral("bitrate"), QStringLiteral("viewers"), QStringLiteral("last_error"), QStringLiteral("frames"),
-            QStringLiteral("part_delay_ms"), QStringLiteral("last_part_age_ms")};
+    return {QStringLiteral("name"),
+            QStringLiteral("state"),
+            QStringLiteral("source"),
+            QStringLiteral("encoder_in_use"),
+            QStringLiteral("encoders_passed_over"),
+            QStringLiteral("width"),
+            QStringLiteral("height"),
+            QStringLiteral("fps"),
+            QStringLiteral("bitrate"),
+            QStringLiteral("viewers"),
+            QStringLiteral("last_error"),
+            QStringLiteral("frames"),
+            QStringLiteral("part_delay_ms"),
+            QStringLiteral("last_part_age_ms")};
 }
 
 QString perUserConfigPath()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) + QStringLiteral("/hlscam/hlscam.conf");
+    return QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) +
+           QStringLiteral("/hlscam/hlscam.conf");
 }
 
 }  // namespace
@@ -71,10 +82,7 @@ Session::Session(QObject *parent)
     m_recent.setRows(saved.array());
 }
 
-Session::~Session()
-{
-    stopLocal();
-}
+Session::~Session() { stopLocal(); }
 
 QString Session::localStateDir()
 {
@@ -108,7 +116,8 @@ void Session::checkCertificate(const QUrl &base, const QString &user, const QStr
     m_pendingBase = base;
     setProgress(QStringLiteral("Checking the certificate of %1…").arg(base.authority()));
     setState(State::Connecting);
-    m_api.probeCertificate(base, [this, base, user, password](const QSslCertificate &certificate, const QString &error) {
+    m_api.probeCertificate(base, [this, base, user, password](const QSslCertificate &certificate,
+                                                              const QString &error) {
         if (m_state != State::Connecting || m_pendingBase != base)
             return;  // given up or replaced meanwhile
         setProgress({});
@@ -300,18 +309,16 @@ void Session::remember(const QString &address, const QString &user)
     QSettings().setValue(QStringLiteral("recent"), QJsonDocument(rows).toJson(QJsonDocument::Compact));
 }
 
-void Session::clearError()
-{
-    setError({});
-}
+void Session::clearError() { setError({}); }
 
 void Session::setPreviewCamera(const QString &camera)
 {
     if (camera == m_previewCamera)
         return;
     m_previewCamera = camera;
-    m_previewUrl = m_previewToken.isEmpty() ? QUrl()
-                                            : m_api.resolve(QStringLiteral("/cam/%1/index.m3u8?token=%2").arg(camera, m_previewToken));
+    m_previewUrl = m_previewToken.isEmpty()
+                       ? QUrl()
+                       : m_api.resolve(QStringLiteral("/cam/%1/index.m3u8?token=%2").arg(camera, m_previewToken));
     Q_EMIT previewChanged();
 }
 
@@ -322,7 +329,8 @@ void Session::pollStatus()
             return;
         if (!reply.ok()) {
             ++m_failedPolls;
-            return setError(QStringLiteral("Lost the connection to %1, retrying: %2").arg(m_api.base().authority(), reply.error));
+            return setError(
+                QStringLiteral("Lost the connection to %1, retrying: %2").arg(m_api.base().authority(), reply.error));
         }
         if (m_failedPolls > 0) {
             m_failedPolls = 0;
@@ -339,7 +347,8 @@ void Session::takeStatus(const QJsonObject &status)
     const QJsonArray cameras = status.value(QStringLiteral("cameras")).toArray();
     m_cameras.setRows(cameras);
     if (m_cameras.find(QStringLiteral("name"), m_previewCamera) < 0)
-        setPreviewCamera(cameras.isEmpty() ? QString() : cameras.first().toObject().value(QStringLiteral("name")).toString());
+        setPreviewCamera(cameras.isEmpty() ? QString()
+                                           : cameras.first().toObject().value(QStringLiteral("name")).toString());
     Q_EMIT statusChanged();
 }
 
@@ -347,7 +356,8 @@ void Session::takeStatus(const QJsonObject &status)
 // URL token (valid for every camera), renewed well before it expires.
 void Session::renewPreviewToken()
 {
-    const QJsonObject request{{QStringLiteral("camera"), QStringLiteral("*")}, {QStringLiteral("ttl"), kPreviewTokenSeconds}};
+    const QJsonObject request{{QStringLiteral("camera"), QStringLiteral("*")},
+                              {QStringLiteral("ttl"), kPreviewTokenSeconds}};
     m_api.call("POST", QStringLiteral("/tokens"), request, [this](const ApiReply &reply) {
         if (!connected())
             return;

@@ -8,14 +8,13 @@ namespace hlscam::ui {
 namespace {
 
 // A name or address as one path segment: "/" or "?" in it must not reach another route.
-QString segment(const QString &text)
-{
-    return QString::fromLatin1(QUrl::toPercentEncoding(text));
-}
+QString segment(const QString &text) { return QString::fromLatin1(QUrl::toPercentEncoding(text)); }
 
 }  // namespace
 
-UsersModel::UsersModel(QObject *parent) : ApiModel(QStringLiteral("/users"), {QStringLiteral("name"), QStringLiteral("role")}, parent) {}
+UsersModel::UsersModel(QObject *parent)
+    : ApiModel(QStringLiteral("/users"), {QStringLiteral("name"), QStringLiteral("role")}, parent)
+{}
 
 void UsersModel::add(const QString &name, const QString &password, const QString &role)
 {
@@ -25,13 +24,16 @@ void UsersModel::add(const QString &name, const QString &password, const QString
     if (password.isEmpty())
         return fail(QStringLiteral("Enter a password for %1").arg(name));
     change("POST", QStringLiteral("/users"),
-           QJsonObject{{QStringLiteral("name"), name.trimmed()}, {QStringLiteral("password"), password}, {QStringLiteral("role"), role}},
+           QJsonObject{{QStringLiteral("name"), name.trimmed()},
+                       {QStringLiteral("password"), password},
+                       {QStringLiteral("role"), role}},
            QStringLiteral("Added %1 (%2)").arg(name.trimmed(), role));
 }
 
 void UsersModel::remove(const QString &name)
 {
-    change("DELETE", QStringLiteral("/users/") + segment(name), QJsonValue::Undefined, QStringLiteral("Removed %1").arg(name));
+    change("DELETE", QStringLiteral("/users/") + segment(name), QJsonValue::Undefined,
+           QStringLiteral("Removed %1").arg(name));
 }
 
 void UsersModel::setPassword(const QString &name, const QString &password)
@@ -50,14 +52,15 @@ void UsersModel::setRole(const QString &name, const QString &role)
 
 BansModel::BansModel(QObject *parent)
     : ApiModel(QStringLiteral("/bans"),
-               {QStringLiteral("address"), QStringLiteral("banned_at"), QStringLiteral("banned_until"), QStringLiteral("ban_count")},
+               {QStringLiteral("address"), QStringLiteral("banned_at"), QStringLiteral("banned_until"),
+                QStringLiteral("ban_count")},
                parent)
-{
-}
+{}
 
 void BansModel::unban(const QString &address)
 {
-    change("DELETE", QStringLiteral("/bans/") + segment(address), QJsonValue::Undefined, QStringLiteral("Unbanned %1").arg(address));
+    change("DELETE", QStringLiteral("/bans/") + segment(address), QJsonValue::Undefined,
+           QStringLiteral("Unbanned %1").arg(address));
 }
 
 }  // namespace hlscam::ui

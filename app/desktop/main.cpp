@@ -1,7 +1,4 @@
 // hlscam-desktop: the desktop app (see ui/). `hlscam desktop` starts it.
 #include "DesktopApp.h"
 
-int main(int argc, char *argv[])
-{
-    return hlscam::ui::runDesktop(argc, argv);
-}
+int main(int argc, char *argv[]) { return hlscam::ui::runDesktop(argc, argv); }

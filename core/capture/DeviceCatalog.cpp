@@ -50,9 +50,8 @@ QList<QSize> frameSizes(int fd, quint32 pixelFormat)
 QStringList videoNodes(const QDir &dir)
 {
     QStringList names = dir.entryList({QStringLiteral("video*")}, QDir::System | QDir::Files);
-    std::sort(names.begin(), names.end(), [](const QString &a, const QString &b) {
-        return a.mid(5).toInt() < b.mid(5).toInt();
-    });
+    std::sort(names.begin(), names.end(),
+              [](const QString &a, const QString &b) { return a.mid(5).toInt() < b.mid(5).toInt(); });
     return names;
 }
 
@@ -102,8 +101,7 @@ QList<DeviceInfo> listCaptureDevices(const QString &devDir)
             continue;
         v4l2_capability cap{};
         if (xioctl(fd, VIDIOC_QUERYCAP, &cap) == 0) {
-            const quint32 caps = (cap.capabilities & V4L2_CAP_DEVICE_CAPS) ? cap.device_caps
-                                                                          : cap.capabilities;
+            const quint32 caps = (cap.capabilities & V4L2_CAP_DEVICE_CAPS) ? cap.device_caps : cap.capabilities;
             // Capture only: memory-to-memory nodes (the Pi's encoder at /dev/video11) are not cameras.
             if ((caps & V4L2_CAP_VIDEO_CAPTURE) && !(caps & V4L2_CAP_VIDEO_M2M)) {
                 DeviceInfo info;

@@ -8,7 +8,9 @@ namespace hlscam {
 
 class FramePacer {
 public:
-    explicit FramePacer(double fps) : m_intervalUs(qint64(1e6 / fps)) {}
+    explicit FramePacer(double fps)
+        : m_intervalUs(qint64(1e6 / fps))
+    {}
     // Sleeps until the next frame is due; returns the monotonic due time in microseconds.
     qint64 waitNext();
     void reset() { m_nextUs = 0; }

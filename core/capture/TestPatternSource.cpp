@@ -16,8 +16,8 @@ struct Yuv {
 };
 
 // 75 % colour bars in video-range BT.601: white, yellow, cyan, green, magenta, red, blue.
-constexpr std::array<Yuv, 7> kBars = {{{180, 128, 128}, {162, 44, 142}, {131, 156, 44}, {112, 72, 58},
-                                       {84, 184, 198}, {65, 100, 212}, {35, 212, 114}}};
+constexpr std::array<Yuv, 7> kBars = {
+    {{180, 128, 128}, {162, 44, 142}, {131, 156, 44}, {112, 72, 58}, {84, 184, 198}, {65, 100, 212}, {35, 212, 114}}};
 
 void fill(Picture &f, int x, int y, int w, int h, Yuv c)
 {
@@ -72,9 +72,11 @@ void drawPattern(Picture &f, const QByteArray &ramp, qint64 index)
 }  // namespace
 
 TestPatternSource::TestPatternSource(int width, int height, int fps)
-    : m_width(width), m_height(height), m_fps(fps), m_pacer(fps)
-{
-}
+    : m_width(width),
+      m_height(height),
+      m_fps(fps),
+      m_pacer(fps)
+{}
 
 TestPatternSource::~TestPatternSource() = default;
 

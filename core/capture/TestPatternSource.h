@@ -3,8 +3,8 @@
 // anyone can read against their own, and a time code a program can read.
 #pragma once
 
-#include "capture/Source.h"
 #include "capture/FramePacer.h"
+#include "capture/Source.h"
 
 namespace hlscam {
 

@@ -9,9 +9,9 @@ namespace hlscam {
 class UnavailableSource final : public Source {
 public:
     UnavailableSource(const QString &description, const QString &why)
-        : m_description(description), m_why(why)
-    {
-    }
+        : m_description(description),
+          m_why(why)
+    {}
     Error open() override { return {Fault::ModuleMissing, QStringLiteral("%1: %2").arg(m_description, m_why)}; }
     ReadStatus read(Capture &) override { return ReadStatus::Failed; }
     QString description() const override { return m_description; }

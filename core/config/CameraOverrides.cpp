@@ -57,17 +57,20 @@ QString applyCameraOverrides(const QString &path, Settings &settings, QStringLis
                 continue;
             found = true;
             // The file is the service account's to write: a device in it gets the API's rules.
-            const QString refusal = o.device == c.device ? QString() : refuseApiDevice(o.device, settings.paths.mediaDir);
+            const QString refusal =
+                o.device == c.device ? QString() : refuseApiDevice(o.device, settings.paths.mediaDir);
             const QString device = c.device;
             c = o;
             if (!refusal.isEmpty()) {
                 c.device = device;
-                notes->append(QStringLiteral("%1: camera %2: %3; the configured device is used").arg(path, o.name, refusal));
+                notes->append(
+                    QStringLiteral("%1: camera %2: %3; the configured device is used").arg(path, o.name, refusal));
             }
         }
         if (!found)
-            notes->append(QStringLiteral("%1: camera %2 is no longer in the configuration; its settings there are not used")
-                              .arg(path, o.name));
+            notes->append(
+                QStringLiteral("%1: camera %2 is no longer in the configuration; its settings there are not used")
+                    .arg(path, o.name));
     }
     return {};
 }
@@ -81,8 +84,9 @@ QString saveCameraOverride(const QString &path, const CameraSettings &camera)
     std::optional<QList<CameraSettings>> overrides = readOverrides(path, &error);
     if (!overrides)
         return error;
-    QByteArray text = "# Camera settings changed through hlscam's admin API; they apply over the config file.\n"
-                      "# Remove a section to go back to the config file's settings for that camera.\n";
+    QByteArray text =
+        "# Camera settings changed through hlscam's admin API; they apply over the config file.\n"
+        "# Remove a section to go back to the config file's settings for that camera.\n";
     bool replaced = false;
     for (const CameraSettings &o : std::as_const(*overrides)) {
         const bool mine = o.name == camera.name;

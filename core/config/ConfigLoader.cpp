@@ -23,46 +23,54 @@ constexpr qint64 kMaxFileBytes = 1024 * 1024;
 constexpr double kEpsilon = 1e-9;
 
 const QString kSections = QStringLiteral("[server], [camera.NAME], [hls], [auth], [bans], [paths]");
-const QString kSourceHelp =
-    QStringLiteral("allowed: testpattern, auto, /dev/videoN, or the path of a media file");
+const QString kSourceHelp = QStringLiteral("allowed: testpattern, auto, /dev/videoN, or the path of a media file");
 
-QString quoted(const QString &value) {
-    if (value.isEmpty()) return QStringLiteral("an empty value");
+QString quoted(const QString &value)
+{
+    if (value.isEmpty())
+        return QStringLiteral("an empty value");
     return u'\'' + (value.size() > 80 ? value.left(77) + QStringLiteral("...") : value) + u'\'';
 }
 
-bool isDigits(const QString &s) {
-    return !s.isEmpty() &&
-           std::all_of(s.begin(), s.end(), [](QChar c) { return c >= u'0' && c <= u'9'; });
+bool isDigits(const QString &s)
+{
+    return !s.isEmpty() && std::all_of(s.begin(), s.end(), [](QChar c) { return c >= u'0' && c <= u'9'; });
 }
 
 // Seconds with a number of decimals, as written: "1", "0.5", ".25"; the result in seconds.
-std::optional<double> readSeconds(const QString &v) {
+std::optional<double> readSeconds(const QString &v)
+{
     static const QRegularExpression re(QStringLiteral("^([0-9]+(\\.[0-9]+)?|\\.[0-9]+)$"));
-    if (!re.match(v).hasMatch()) return std::nullopt;
+    if (!re.match(v).hasMatch())
+        return std::nullopt;
     return v.toDouble();
 }
 
-QString readInt(const QString &v, int min, int max, int &out, bool even = false) {
-    const QString allowed = (even ? QStringLiteral("(allowed: even numbers from %1 to %2)")
-                                  : QStringLiteral("(allowed: %1 to %2)"))
-                                .arg(min)
-                                .arg(max);
-    if (!isDigits(v)) return quoted(v) + QStringLiteral(" is not a whole number ") + allowed;
+QString readInt(const QString &v, int min, int max, int &out, bool even = false)
+{
+    const QString allowed =
+        (even ? QStringLiteral("(allowed: even numbers from %1 to %2)") : QStringLiteral("(allowed: %1 to %2)"))
+            .arg(min)
+            .arg(max);
+    if (!isDigits(v))
+        return quoted(v) + QStringLiteral(" is not a whole number ") + allowed;
     const int n = v.size() > 9 ? max + 1 : v.toInt();  // more digits would overflow an int
-    if (n < min || n > max) return quoted(v) + QStringLiteral(" is out of range ") + allowed;
-    if (even && n % 2 != 0) return quoted(v) + QStringLiteral(" is odd ") + allowed;
+    if (n < min || n > max)
+        return quoted(v) + QStringLiteral(" is out of range ") + allowed;
+    if (even && n % 2 != 0)
+        return quoted(v) + QStringLiteral(" is odd ") + allowed;
     out = n;
     return {};
 }
 
 // kbit/s, plain or with a k or M suffix: "800", "800k", "2M", "1.5M".
-QString readBitrate(const QString &v, int &out) {
-    const QString allowed =
-        QStringLiteral("(allowed: 100 to 20000 kbit/s, written as 800, 800k or 2M)");
+QString readBitrate(const QString &v, int &out)
+{
+    const QString allowed = QStringLiteral("(allowed: 100 to 20000 kbit/s, written as 800, 800k or 2M)");
     static const QRegularExpression re(QStringLiteral("^([0-9]+(?:\\.[0-9]+)?)\\s*([kKM]?)$"));
     const QRegularExpressionMatch m = re.match(v);
-    if (!m.hasMatch()) return quoted(v) + QStringLiteral(" is not a bitrate ") + allowed;
+    if (!m.hasMatch())
+        return quoted(v) + QStringLiteral(" is not a bitrate ") + allowed;
     const double kbps = m.captured(1).toDouble() * (m.captured(2) == u"M" ? 1000.0 : 1.0);
     if (std::fabs(kbps - std::round(kbps)) > kEpsilon)
         return quoted(v) + QStringLiteral(" is not a whole number of kbit/s ") + allowed;
@@ -73,17 +81,17 @@ QString readBitrate(const QString &v, int &out) {
 }
 
 // Paths in the file must be absolute: a service's working directory is nobody's guess.
-QString readPath(const QString &v, QString &out, const char *emptyMeans) {
+QString readPath(const QString &v, QString &out, const char *emptyMeans)
+{
     if (!v.isEmpty() && !QDir::isAbsolutePath(v))
-        return quoted(v) +
-               QStringLiteral(
-                   " is not an absolute path (write the full path, or leave it empty for %1)")
-                   .arg(QLatin1String(emptyMeans));
+        return quoted(v) + QStringLiteral(" is not an absolute path (write the full path, or leave it empty for %1)")
+                               .arg(QLatin1String(emptyMeans));
     out = v;
     return {};
 }
 
-QString readDevice(const QString &v, QString &out) {
+QString readDevice(const QString &v, QString &out)
+{
     if (v != u"auto" && v != u"testpattern" && !QDir::isAbsolutePath(v))
         return quoted(v) + QStringLiteral(
                                " is not a device (allowed: auto, testpattern, /dev/videoN, or the "
@@ -92,78 +100,92 @@ QString readDevice(const QString &v, QString &out) {
     return {};
 }
 
-QString readEncoder(const QString &v, QString &out) {
-    static const QStringList names = {QStringLiteral("auto"), QStringLiteral("copy"),
-                                      QStringLiteral("h264_v4l2m2m"), QStringLiteral("h264_omx"),
-                                      QStringLiteral("libx264")};
+QString readEncoder(const QString &v, QString &out)
+{
+    static const QStringList names = {QStringLiteral("auto"), QStringLiteral("copy"), QStringLiteral("h264_v4l2m2m"),
+                                      QStringLiteral("h264_omx"), QStringLiteral("libx264")};
     if (!names.contains(v))
-        return quoted(v) + QStringLiteral(" is not an encoder (allowed: %1)")
-                               .arg(names.join(QStringLiteral(", ")));
+        return quoted(v) + QStringLiteral(" is not an encoder (allowed: %1)").arg(names.join(QStringLiteral(", ")));
     out = v;
     return {};
 }
 
 // A duration the way fail2ban writes them: seconds, or a number with s, m, h, d or w
 // ("3600", "10m", "1h", "1w"); "-1" (any negative) only where `negative` names what it means.
-QString readDuration(const QString &v, qint64 min, qint64 max, qint64 &out,
-                     const char *negative = nullptr) {
+QString readDuration(const QString &v, qint64 min, qint64 max, qint64 &out, const char *negative = nullptr)
+{
     static const QRegularExpression re(QStringLiteral("^(-?[0-9]{1,9})\\s*([smhdw]?)$"));
-    QString allowed = QStringLiteral("(allowed: %1 to %2 seconds, or with a unit: 30s, 10m, 1h, 1d, 1w")
-                          .arg(min)
-                          .arg(max);
-    if (negative) allowed += QStringLiteral("; -1 for %1").arg(QLatin1String(negative));
+    QString allowed =
+        QStringLiteral("(allowed: %1 to %2 seconds, or with a unit: 30s, 10m, 1h, 1d, 1w").arg(min).arg(max);
+    if (negative)
+        allowed += QStringLiteral("; -1 for %1").arg(QLatin1String(negative));
     allowed += u')';
     const QRegularExpressionMatch m = re.match(v);
-    if (!m.hasMatch()) return quoted(v) + QStringLiteral(" is not a duration ") + allowed;
+    if (!m.hasMatch())
+        return quoted(v) + QStringLiteral(" is not a duration ") + allowed;
     qint64 n = m.captured(1).toLongLong();
     if (n < 0) {
-        if (!negative) return quoted(v) + QStringLiteral(" is negative ") + allowed;
+        if (!negative)
+            return quoted(v) + QStringLiteral(" is negative ") + allowed;
         out = -1;
         return {};
     }
-    static const QHash<QString, qint64> unit = {{QString(), 1}, {QStringLiteral("s"), 1},
-                                                {QStringLiteral("m"), 60}, {QStringLiteral("h"), 3600},
-                                                {QStringLiteral("d"), 86400}, {QStringLiteral("w"), 604800}};
+    static const QHash<QString, qint64> unit = {{QString(), 1},
+                                                {QStringLiteral("s"), 1},
+                                                {QStringLiteral("m"), 60},
+                                                {QStringLiteral("h"), 3600},
+                                                {QStringLiteral("d"), 86400},
+                                                {QStringLiteral("w"), 604800}};
     n *= unit.value(m.captured(2));
-    if (n < min || n > max) return quoted(v) + QStringLiteral(" is out of range ") + allowed;
+    if (n < min || n > max)
+        return quoted(v) + QStringLiteral(" is out of range ") + allowed;
     out = n;
     return {};
 }
 
-QString readBool(const QString &v, bool &out) {
-    static const QStringList yes = {QStringLiteral("true"), QStringLiteral("yes"), QStringLiteral("on"), QStringLiteral("1")};
-    static const QStringList no = {QStringLiteral("false"), QStringLiteral("no"), QStringLiteral("off"), QStringLiteral("0")};
-    if (yes.contains(v.toLower())) out = true;
-    else if (no.contains(v.toLower())) out = false;
-    else return quoted(v) + QStringLiteral(" is not true or false (allowed: true, false, yes, no, on, off)");
+QString readBool(const QString &v, bool &out)
+{
+    static const QStringList yes = {QStringLiteral("true"), QStringLiteral("yes"), QStringLiteral("on"),
+                                    QStringLiteral("1")};
+    static const QStringList no = {QStringLiteral("false"), QStringLiteral("no"), QStringLiteral("off"),
+                                   QStringLiteral("0")};
+    if (yes.contains(v.toLower()))
+        out = true;
+    else if (no.contains(v.toLower()))
+        out = false;
+    else
+        return quoted(v) + QStringLiteral(" is not true or false (allowed: true, false, yes, no, on, off)");
     return {};
 }
 
-QString readAddressList(const QString &v, QStringList &out) {
+QString readAddressList(const QString &v, QStringList &out)
+{
     static const QRegularExpression separators(QStringLiteral("[\\s,]+"));
     const QStringList entries = v.split(separators, Qt::SkipEmptyParts);
     for (const QString &entry : entries) {
         if (!parseAddressRange(entry))
-            return quoted(entry) +
-                   QStringLiteral(
-                       " is not an IP address or CIDR range (allowed: addresses or ranges such as "
-                       "127.0.0.1, ::1, 10.0.0.0/8, separated by spaces or commas)");
+            return quoted(entry) + QStringLiteral(
+                                       " is not an IP address or CIDR range (allowed: addresses or ranges such as "
+                                       "127.0.0.1, ::1, 10.0.0.0/8, separated by spaces or commas)");
     }
     out = entries;
     return {};
 }
 
 // Host names: "cam.example.org", "*.example.org" or "*", separated by spaces or commas.
-QString readHostnames(const QString &v, QStringList &out) {
+QString readHostnames(const QString &v, QStringList &out)
+{
     static const QRegularExpression separators(QStringLiteral("[\\s,]+"));
     static const QRegularExpression name(
-        QStringLiteral("^(\\*|(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)$"));
+        QStringLiteral("^(\\*|(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-"
+                       "Za-z0-9])?)*)$"));
     const QStringList entries = v.split(separators, Qt::SkipEmptyParts);
     for (const QString &entry : entries) {
         if (entry.size() > 253 || !name.match(entry).hasMatch())
-            return quoted(entry) + QStringLiteral(" is not a host name (allowed: names such as cam.example.org, "
-                                                  "*.example.org for a domain and its subdomains, or * for "
-                                                  "any name; separated by spaces or commas)");
+            return quoted(entry) + QStringLiteral(
+                                       " is not a host name (allowed: names such as cam.example.org, "
+                                       "*.example.org for a domain and its subdomains, or * for "
+                                       "any name; separated by spaces or commas)");
     }
     out = entries;
     return {};
@@ -184,14 +206,14 @@ struct KeyDef {
     Handler apply;
 };
 
-CameraSettings &camera(State &s) {
-    return s.settings.cameras.last();
-}
+CameraSettings &camera(State &s) { return s.settings.cameras.last(); }
 
 // The one list of keys: the parser, knownKeys() and the error messages all read it.
 const KeyDef kKeys[] = {
     {"server", "listen",
-     [](const QString &v, State &s) { return applyListen(v, s.settings.server); }},
+     [](const QString &v, State &s) {
+         return applyListen(v, s.settings.server);
+     }},
     {"server", "tls_cert",
      [](const QString &v, State &s) {
          return readPath(v, s.settings.server.tlsCert, "plain HTTP");
@@ -204,21 +226,28 @@ const KeyDef kKeys[] = {
      [](const QString &v, State &s) -> QString {
          static const QRegularExpression token(QStringLiteral("^[A-Za-z0-9._~+/=-]{16,256}$"));
          if (!v.isEmpty() && !token.match(v).hasMatch())
-             return QStringLiteral("is 16 to 256 letters, digits or ._~+/=- (a secret for Prometheus), "
-                                   "or empty for admins only");
+             return QStringLiteral(
+                 "is 16 to 256 letters, digits or ._~+/=- (a secret for Prometheus), "
+                 "or empty for admins only");
          s.settings.server.metricsToken = v;
          return {};
      }},
     {"server", "trusted_proxies",
-     [](const QString &v, State &s) { return readAddressList(v, s.settings.server.trustedProxies); }},
+     [](const QString &v, State &s) {
+         return readAddressList(v, s.settings.server.trustedProxies);
+     }},
     {"server", "hostnames",
-     [](const QString &v, State &s) { return readHostnames(v, s.settings.server.hostnames); }},
+     [](const QString &v, State &s) {
+         return readHostnames(v, s.settings.server.hostnames);
+     }},
     {"server", "max_request_bytes",
      [](const QString &v, State &s) {
          return readInt(v, 1024, 1048576, s.settings.server.maxRequestBytes);
      }},
     {"server", "max_connections",
-     [](const QString &v, State &s) { return readInt(v, 1, 100000, s.settings.server.maxConnections); }},
+     [](const QString &v, State &s) {
+         return readInt(v, 1, 100000, s.settings.server.maxConnections);
+     }},
     {"server", "max_connections_per_address",
      [](const QString &v, State &s) {
          return readInt(v, 1, 100000, s.settings.server.maxConnectionsPerAddress);
@@ -231,47 +260,65 @@ const KeyDef kKeys[] = {
      [](const QString &v, State &s) {
          qint64 sec = 0;
          QString e = readDuration(v, 1, 3600, sec);
-         if (e.isEmpty()) s.settings.server.headerTimeoutS = int(sec);
+         if (e.isEmpty())
+             s.settings.server.headerTimeoutS = int(sec);
          return e;
      }},
     {"server", "idle_timeout",
      [](const QString &v, State &s) {
          qint64 sec = 0;
          QString e = readDuration(v, 1, 86400, sec);
-         if (e.isEmpty()) s.settings.server.idleTimeoutS = int(sec);
+         if (e.isEmpty())
+             s.settings.server.idleTimeoutS = int(sec);
          return e;
      }},
     {"server", "announce",
-     [](const QString &v, State &s) { return readBool(v, s.settings.server.announce); }},
+     [](const QString &v, State &s) {
+         return readBool(v, s.settings.server.announce);
+     }},
     {"server", "announce_name",
      [](const QString &v, State &s) -> QString {
          // One DNS label: at most 63 bytes of UTF-8 (RFC 6763 §4.1.1), no control characters.
-         const bool control = std::any_of(v.begin(), v.end(), [](QChar c) { return c.category() == QChar::Other_Control; });
+         const bool control =
+             std::any_of(v.begin(), v.end(), [](QChar c) { return c.category() == QChar::Other_Control; });
          if (v.toUtf8().size() > 63 || control)
-             return quoted(v) + QStringLiteral(" is not a service name (allowed: up to 63 bytes of UTF-8 "
-                                               "text without control characters, e.g. Garden camera; "
-                                               "empty for \"hlscam on <host name>\")");
+             return quoted(v) + QStringLiteral(
+                                    " is not a service name (allowed: up to 63 bytes of UTF-8 "
+                                    "text without control characters, e.g. Garden camera; "
+                                    "empty for \"hlscam on <host name>\")");
          s.settings.server.announceName = v;
          return {};
      }},
     {"camera", "device",
-     [](const QString &v, State &s) { return readDevice(v, camera(s).device); }},
+     [](const QString &v, State &s) {
+         return readDevice(v, camera(s).device);
+     }},
     {"camera", "width",
-     [](const QString &v, State &s) { return readInt(v, 16, 3840, camera(s).width, true); }},
+     [](const QString &v, State &s) {
+         return readInt(v, 16, 3840, camera(s).width, true);
+     }},
     {"camera", "height",
-     [](const QString &v, State &s) { return readInt(v, 16, 2160, camera(s).height, true); }},
-    {"camera", "fps", [](const QString &v, State &s) { return readInt(v, 1, 60, camera(s).fps); }},
+     [](const QString &v, State &s) {
+         return readInt(v, 16, 2160, camera(s).height, true);
+     }},
+    {"camera", "fps",
+     [](const QString &v, State &s) {
+         return readInt(v, 1, 60, camera(s).fps);
+     }},
     {"camera", "bitrate",
-     [](const QString &v, State &s) { return readBitrate(v, camera(s).bitrateKbps); }},
+     [](const QString &v, State &s) {
+         return readBitrate(v, camera(s).bitrateKbps);
+     }},
     {"camera", "encoder",
-     [](const QString &v, State &s) { return readEncoder(v, camera(s).encoder); }},
+     [](const QString &v, State &s) {
+         return readEncoder(v, camera(s).encoder);
+     }},
     {"hls", "segment_duration",
      [](const QString &v, State &s) -> QString {
          const std::optional<double> sec = readSeconds(v);
          if (!sec || *sec < 0.5 - kEpsilon || *sec > 10 + kEpsilon)
              return quoted(v) +
-                    (sec ? QStringLiteral(" is out of range")
-                         : QStringLiteral(" is not a number of seconds")) +
+                    (sec ? QStringLiteral(" is out of range") : QStringLiteral(" is not a number of seconds")) +
                     QStringLiteral(" (allowed: 0.5 to 10 seconds, e.g. 1 or 2.5)");
          s.segmentSeconds = *sec;
          s.settings.hls.segmentMs = static_cast<int>(std::lround(*sec * 1000));
@@ -283,14 +330,15 @@ const KeyDef kKeys[] = {
          const std::optional<double> sec = readSeconds(v);
          if (!sec)
              return quoted(v) +
-                    QStringLiteral(
-                        " is not a number of seconds (allowed: 0.1 to segment_duration, e.g. 0.2)");
+                    QStringLiteral(" is not a number of seconds (allowed: 0.1 to segment_duration, e.g. 0.2)");
          s.partSeconds = *sec;
          s.settings.hls.partMs = static_cast<int>(std::lround(*sec * 1000));
          return {};
      }},
     {"hls", "window",
-     [](const QString &v, State &s) { return readInt(v, 3, 60, s.settings.hls.windowSegments); }},
+     [](const QString &v, State &s) {
+         return readInt(v, 3, 60, s.settings.hls.windowSegments);
+     }},
     {"auth", "users_file",
      [](const QString &v, State &s) {
          return readPath(v, s.settings.auth.usersFile, "the file users in state_dir");
@@ -304,7 +352,9 @@ const KeyDef kKeys[] = {
          return quoted(v) + QStringLiteral(" is not allowed (allowed: none, viewer)");
      }},
     {"bans", "maxretry",
-     [](const QString &v, State &s) { return readInt(v, 0, 1000000, s.settings.bans.maxRetry); }},
+     [](const QString &v, State &s) {
+         return readInt(v, 0, 1000000, s.settings.bans.maxRetry);
+     }},
     {"bans", "findtime",
      [](const QString &v, State &s) {
          return readDuration(v, 1, 365 * 86400LL, s.settings.bans.findTimeS);
@@ -314,15 +364,21 @@ const KeyDef kKeys[] = {
          return readDuration(v, 1, 3650 * 86400LL, s.settings.bans.banTimeS, "a ban for ever");
      }},
     {"bans", "bantime_increment",
-     [](const QString &v, State &s) { return readBool(v, s.settings.bans.banTimeIncrement); }},
+     [](const QString &v, State &s) {
+         return readBool(v, s.settings.bans.banTimeIncrement);
+     }},
     {"bans", "bantime_max",
      [](const QString &v, State &s) {
          return readDuration(v, 1, 3650 * 86400LL, s.settings.bans.banTimeMaxS);
      }},
     {"bans", "ignoreip",
-     [](const QString &v, State &s) { return readAddressList(v, s.settings.bans.ignoreIp); }},
+     [](const QString &v, State &s) {
+         return readAddressList(v, s.settings.bans.ignoreIp);
+     }},
     {"bans", "ipv6_prefix",
-     [](const QString &v, State &s) { return readInt(v, 32, 128, s.settings.bans.ipv6Prefix); }},
+     [](const QString &v, State &s) {
+         return readInt(v, 32, 128, s.settings.bans.ipv6Prefix);
+     }},
     {"paths", "state_dir",
      [](const QString &v, State &s) {
          return readPath(v, s.settings.paths.stateDir, "the standard state directory");
@@ -333,41 +389,51 @@ const KeyDef kKeys[] = {
      }},
 };
 
-const KeyDef *findKey(const QString &section, const QString &key) {
+const KeyDef *findKey(const QString &section, const QString &key)
+{
     for (const KeyDef &def : kKeys) {
-        if (section == QLatin1String(def.section) && key == QLatin1String(def.key)) return &def;
+        if (section == QLatin1String(def.section) && key == QLatin1String(def.key))
+            return &def;
     }
     return nullptr;
 }
 
-QStringList keysOf(const QString &section) {
+QStringList keysOf(const QString &section)
+{
     QStringList keys;
     for (const KeyDef &def : kKeys) {
-        if (section == QLatin1String(def.section)) keys.append(QLatin1String(def.key));
+        if (section == QLatin1String(def.section))
+            keys.append(QLatin1String(def.key));
     }
     return keys;
 }
 
 // Part durations near `part` that divide the segment in whole milliseconds, for the hint.
-QString partSuggestions(double segment, double part) {
+QString partSuggestions(double segment, double part)
+{
     const int segMs = static_cast<int>(std::lround(segment * 1000));
     QList<int> parts;
     for (int n = 1; segMs / n >= 100; ++n) {
-        if (segMs % n == 0) parts.append(segMs / n);
+        if (segMs % n == 0)
+            parts.append(segMs / n);
     }
     const int partMs = static_cast<int>(std::lround(part * 1000));
     std::sort(parts.begin(), parts.end(),
               [partMs](int a, int b) { return std::abs(a - partMs) < std::abs(b - partMs); });
     QStringList text;
-    for (int ms : parts.mid(0, 2)) text.append(QString::number(ms / 1000.0));
+    for (int ms : parts.mid(0, 2))
+        text.append(QString::number(ms / 1000.0));
     return text.join(QStringLiteral(" or "));
 }
 
 class Parser {
 public:
-    explicit Parser(const QString &file) : m_file(file) {}
+    explicit Parser(const QString &file)
+        : m_file(file)
+    {}
 
-    ConfigResult run(const QByteArray &text) {
+    ConfigResult run(const QByteArray &text)
+    {
         const QList<QByteArray> lines = text.split('\n');
         for (qsizetype i = 0; i < lines.size(); ++i) {
             QByteArray bytes = lines[i];
@@ -377,33 +443,33 @@ public:
             const QString line = decoder(bytes);
             const int number = static_cast<int>(i + 1);
             if (decoder.hasError())
-                return failed(
-                    error(number, {}, QStringLiteral("not valid UTF-8: save the file as UTF-8")));
-            if (auto e = parseLine(line.trimmed(), number)) return failed(*e);
+                return failed(error(number, {}, QStringLiteral("not valid UTF-8: save the file as UTF-8")));
+            if (auto e = parseLine(line.trimmed(), number))
+                return failed(*e);
         }
-        if (auto e = finish()) return failed(*e);
+        if (auto e = finish())
+            return failed(*e);
         qCDebug(lcConfig) << "parsed" << m_file << "cameras:" << m_state.settings.cameras.size();
         return {m_state.settings, std::nullopt};
     }
 
 private:
     static ConfigResult failed(const ConfigError &e) { return {Settings{}, e}; }
-    ConfigError error(int line, const QString &key, const QString &message) const {
+    ConfigError error(int line, const QString &key, const QString &message) const
+    {
         return {m_file, line, key, message};
     }
-    QString label(const QString &key) const {
-        return u'[' + m_section + QStringLiteral("] ") + key;
-    }
+    QString label(const QString &key) const { return u'[' + m_section + QStringLiteral("] ") + key; }
 
-    std::optional<ConfigError> parseLine(const QString &line, int number) {
-        if (line.isEmpty() || line.startsWith(u'#') || line.startsWith(u';')) return std::nullopt;
+    std::optional<ConfigError> parseLine(const QString &line, int number)
+    {
+        if (line.isEmpty() || line.startsWith(u'#') || line.startsWith(u';'))
+            return std::nullopt;
         if (line.startsWith(u'[')) {
             if (!line.endsWith(u']'))
-                return error(
-                    number, {},
-                    quoted(line) +
-                        QStringLiteral(
-                            " is not a section header: write it alone on its line, e.g. [server]"));
+                return error(number, {},
+                             quoted(line) +
+                                 QStringLiteral(" is not a section header: write it alone on its line, e.g. [server]"));
             return parseSection(line.mid(1, line.size() - 2).trimmed(), number);
         }
         const qsizetype eq = line.indexOf(u'=');
@@ -414,7 +480,8 @@ private:
         return parseKey(line.left(eq).trimmed(), line.mid(eq + 1).trimmed(), number);
     }
 
-    std::optional<ConfigError> parseSection(const QString &name, int number) {
+    std::optional<ConfigError> parseSection(const QString &name, int number)
+    {
         const QString key = u'[' + name + u']';
         static const QRegularExpression cameraName(QStringLiteral("^[A-Za-z0-9_-]{1,32}$"));
         const bool isCamera = name.startsWith(QStringLiteral("camera."));
@@ -424,21 +491,20 @@ private:
                                         "letters, digits, _ or -, e.g. [camera.cam0])")
                              .arg(name.mid(7)));
         if (!isCamera && (name == u"camera" || keysOf(name).isEmpty()))
-            return error(number, key,
-                         QStringLiteral("unknown section (allowed: %1)").arg(kSections));
+            return error(number, key, QStringLiteral("unknown section (allowed: %1)").arg(kSections));
         if (const int first = m_sectionLines.value(name)) {
-            return error(
-                number, key,
-                QStringLiteral("the section appears twice, at lines %1 and %2: merge them into one")
-                    .arg(first)
-                    .arg(number));
+            return error(number, key,
+                         QStringLiteral("the section appears twice, at lines %1 and %2: merge them into one")
+                             .arg(first)
+                             .arg(number));
         }
         m_sectionLines.insert(name, number);
         m_section = name;
         m_kind = isCamera ? QStringLiteral("camera") : name;
         if (isCamera) {
             // The file's cameras replace the built-in default camera.
-            if (!m_sawCamera) m_state.settings.cameras.clear();
+            if (!m_sawCamera)
+                m_state.settings.cameras.clear();
             m_sawCamera = true;
             CameraSettings cam;
             cam.name = name.mid(7);
@@ -447,16 +513,14 @@ private:
         return std::nullopt;
     }
 
-    std::optional<ConfigError> parseKey(const QString &key, const QString &value, int number) {
+    std::optional<ConfigError> parseKey(const QString &key, const QString &value, int number)
+    {
         if (key.isEmpty())
-            return error(number, {},
-                         QStringLiteral("a line starting with = has no key: write key = value"));
+            return error(number, {}, QStringLiteral("a line starting with = has no key: write key = value"));
         if (m_section.isEmpty())
-            return error(
-                number, key,
-                QStringLiteral(
-                    "the key comes before any section: put it under its section (allowed: %1)")
-                    .arg(kSections));
+            return error(number, key,
+                         QStringLiteral("the key comes before any section: put it under its section (allowed: %1)")
+                             .arg(kSections));
         const KeyDef *def = findKey(m_kind, key);
         if (!def)
             return error(number, label(key),
@@ -465,26 +529,24 @@ private:
         const QString id = m_section + u'\n' + key;
         if (const int first = m_keyLines.value(id)) {
             return error(number, label(key),
-                         QStringLiteral("the key is set twice, at lines %1 and %2: keep one")
-                             .arg(first)
-                             .arg(number));
+                         QStringLiteral("the key is set twice, at lines %1 and %2: keep one").arg(first).arg(number));
         }
         m_keyLines.insert(id, number);
         QString message = def->apply(value, m_state);
-        if (message.isEmpty()) return std::nullopt;
+        if (message.isEmpty())
+            return std::nullopt;
         if (value.contains(u'#') || value.contains(u';'))
             message += QStringLiteral("; note that comments must be on their own line");
         return error(number, label(key), message);
     }
 
     // Checks that involve more than one key.
-    std::optional<ConfigError> finish() const {
+    std::optional<ConfigError> finish() const
+    {
         const ServerSettings &server = m_state.settings.server;
         if (server.tlsCert.isEmpty() != server.tlsKey.isEmpty()) {
-            const QString set =
-                server.tlsCert.isEmpty() ? QStringLiteral("tls_key") : QStringLiteral("tls_cert");
-            return error(m_keyLines.value(QStringLiteral("server\n") + set),
-                         QStringLiteral("[server] ") + set,
+            const QString set = server.tlsCert.isEmpty() ? QStringLiteral("tls_key") : QStringLiteral("tls_cert");
+            return error(m_keyLines.value(QStringLiteral("server\n") + set), QStringLiteral("[server] ") + set,
                          QStringLiteral("tls_cert and tls_key go together: set both for HTTPS, or "
                                         "neither for plain HTTP"));
         }
@@ -493,23 +555,18 @@ private:
         const int partLine = m_keyLines.value(QStringLiteral("hls\npart_duration"));
         const int segmentLine = m_keyLines.value(QStringLiteral("hls\nsegment_duration"));
         if (part < 0.1 - kEpsilon || part > segment + kEpsilon) {
-            return error(
-                partLine, QStringLiteral("[hls] part_duration"),
-                QStringLiteral(
-                    "'%1' is out of range (allowed: 0.1 to segment_duration, here %2 seconds)")
-                    .arg(QString::number(part), QString::number(segment)));
+            return error(partLine, QStringLiteral("[hls] part_duration"),
+                         QStringLiteral("'%1' is out of range (allowed: 0.1 to segment_duration, here %2 seconds)")
+                             .arg(QString::number(part), QString::number(segment)));
         }
         const double parts = std::round(segment / part);
         if (std::fabs(segment - parts * part) > 0.001 + kEpsilon) {
             const bool onPart = partLine != 0 || segmentLine == 0;
-            return error(
-                onPart ? partLine : segmentLine,
-                onPart ? QStringLiteral("[hls] part_duration")
-                       : QStringLiteral("[hls] segment_duration"),
-                QStringLiteral("segment_duration (%1 s) must be a whole multiple of part_duration "
-                               "(%2 s): use a part duration that divides it, e.g. %3")
-                    .arg(QString::number(segment), QString::number(part),
-                         partSuggestions(segment, part)));
+            return error(onPart ? partLine : segmentLine,
+                         onPart ? QStringLiteral("[hls] part_duration") : QStringLiteral("[hls] segment_duration"),
+                         QStringLiteral("segment_duration (%1 s) must be a whole multiple of part_duration "
+                                        "(%2 s): use a part duration that divides it, e.g. %3")
+                             .arg(QString::number(segment), QString::number(part), partSuggestions(segment, part)));
         }
         return std::nullopt;
     }
@@ -523,32 +580,32 @@ private:
     QHash<QString, int> m_keyLines;      // "section\nkey" -> line
 };
 
-bool isDottedQuad(const QString &s) {
+bool isDottedQuad(const QString &s)
+{
     const QStringList parts = s.split(u'.');
-    return parts.size() == 4 && std::all_of(parts.begin(), parts.end(), [](const QString &p) {
-               return isDigits(p) && p.size() <= 3;
-           });
+    return parts.size() == 4 &&
+           std::all_of(parts.begin(), parts.end(), [](const QString &p) { return isDigits(p) && p.size() <= 3; });
 }
 
 }  // namespace
 
-QString ConfigError::toString() const {
+QString ConfigError::toString() const
+{
     QString where = file;
     if (line > 0)
-        where +=
-            where.isEmpty() ? QStringLiteral("line %1").arg(line) : QStringLiteral(":%1").arg(line);
+        where += where.isEmpty() ? QStringLiteral("line %1").arg(line) : QStringLiteral(":%1").arg(line);
     QStringList parts;
     for (const QString &part : {where, key, message}) {
-        if (!part.isEmpty()) parts.append(part);
+        if (!part.isEmpty())
+            parts.append(part);
     }
     return parts.join(QStringLiteral(": "));
 }
 
-ConfigResult parseConfig(const QByteArray &text, const QString &fileName) {
-    return Parser(fileName).run(text);
-}
+ConfigResult parseConfig(const QByteArray &text, const QString &fileName) { return Parser(fileName).run(text); }
 
-ConfigResult loadConfigFile(const QString &path) {
+ConfigResult loadConfigFile(const QString &path)
+{
     const auto fail = [&path](const QString &message) {
         return ConfigResult{Settings{}, ConfigError{path, 0, {}, message}};
     };
@@ -559,25 +616,24 @@ ConfigResult loadConfigFile(const QString &path) {
         return fail(QStringLiteral("is a directory: give the path of the configuration file"));
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return fail(
-            QStringLiteral("cannot be read (%1): check its permissions").arg(file.errorString()));
+        return fail(QStringLiteral("cannot be read (%1): check its permissions").arg(file.errorString()));
     const QByteArray text = file.read(kMaxFileBytes + 1);
     if (text.size() > kMaxFileBytes)
         return fail(QStringLiteral("is larger than 1 MiB: is this the configuration file?"));
     return parseConfig(text, path);
 }
 
-QString applyListen(const QString &value, ServerSettings &server) {
+QString applyListen(const QString &value, ServerSettings &server)
+{
     const QString v = value.trimmed();
-    const QString allowed = QStringLiteral(
-        "(allowed: ADDR:PORT, [IPV6]:PORT, :PORT or PORT, e.g. 127.0.0.1:8080, [::1]:8080, :8080)");
+    const QString allowed =
+        QStringLiteral("(allowed: ADDR:PORT, [IPV6]:PORT, :PORT or PORT, e.g. 127.0.0.1:8080, [::1]:8080, :8080)");
     QString address;
     QString port = v;
     if (v.startsWith(u'[')) {
         const qsizetype close = v.indexOf(QStringLiteral("]:"));
         if (close < 0)
-            return quoted(v) + QStringLiteral(" has no :PORT after the bracketed address ") +
-                   allowed;
+            return quoted(v) + QStringLiteral(" has no :PORT after the bracketed address ") + allowed;
         address = v.mid(1, close - 1);
         port = v.mid(close + 2);
         if (!address.contains(u':'))
@@ -589,28 +645,26 @@ QString applyListen(const QString &value, ServerSettings &server) {
         port = v.mid(colon + 1);
     }
     if (!isDigits(port) || port.size() > 5 || port.toInt() > 65535)
-        return quoted(v) +
-               QStringLiteral(
-                   " has no valid port (ports are 0 to 65535, 0 lets the system pick one) ") +
+        return quoted(v) + QStringLiteral(" has no valid port (ports are 0 to 65535, 0 lets the system pick one) ") +
                allowed;
     // 0.0.0.0 is how Qt spells QHostAddress::Any too: every address, IPv4 and IPv6.
     QHostAddress host(QHostAddress::Any);
     if (!address.isEmpty() && address != u"0.0.0.0") {
         // QHostAddress would take "10.1" as 10.0.0.1; a listen address is written in full.
         if ((!address.contains(u':') && !isDottedQuad(address)) || !host.setAddress(address))
-            return quoted(address) +
-                   QStringLiteral(" is not an IP address (host names are not looked up) ") +
-                   allowed;
+            return quoted(address) + QStringLiteral(" is not an IP address (host names are not looked up) ") + allowed;
     }
     server.address = host;
     server.port = static_cast<quint16>(port.toInt());
     return {};
 }
 
-QString applySource(const QString &value, Settings &settings) {
+QString applySource(const QString &value, Settings &settings)
+{
     static const QRegularExpression videoNode(QStringLiteral("^/dev/video[0-9]+$"));
     QString device = value;
-    if (value.isEmpty()) return QStringLiteral("the source is empty (%1)").arg(kSourceHelp);
+    if (value.isEmpty())
+        return QStringLiteral("the source is empty (%1)").arg(kSourceHelp);
     // A /dev/videoN that is missing now may be plugged in later: the pipeline waits for it.
     if (value != u"testpattern" && value != u"auto" && !videoNode.match(value).hasMatch()) {
         const QFileInfo info(value);
@@ -620,17 +674,18 @@ QString applySource(const QString &value, Settings &settings) {
             return QStringLiteral("%1 is a directory (%2)").arg(quoted(value), kSourceHelp);
         device = info.absoluteFilePath();
     }
-    if (settings.cameras.isEmpty()) settings.cameras.append(CameraSettings{});
+    if (settings.cameras.isEmpty())
+        settings.cameras.append(CameraSettings{});
     settings.cameras.first().device = device;
     return {};
 }
 
-QStringList knownKeys() {
+QStringList knownKeys()
+{
     QStringList keys;
     for (const KeyDef &def : kKeys) {
         const QString section = QLatin1String(def.section);
-        keys.append((section == u"camera" ? QStringLiteral("camera.*") : section) + u'.' +
-                    QLatin1String(def.key));
+        keys.append((section == u"camera" ? QStringLiteral("camera.*") : section) + u'.' + QLatin1String(def.key));
     }
     return keys;
 }

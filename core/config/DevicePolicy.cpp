@@ -23,8 +23,8 @@ bool isInside(const QString &path, const QString &dir)
 bool isVideoDevice(const QString &path)
 {
     struct stat st {};
-    return ::stat(QFile::encodeName(path).constData(), &st) == 0 && S_ISCHR(st.st_mode)
-           && major(st.st_rdev) == kVideo4LinuxMajor;
+    return ::stat(QFile::encodeName(path).constData(), &st) == 0 && S_ISCHR(st.st_mode) &&
+           major(st.st_rdev) == kVideo4LinuxMajor;
 }
 
 QString refuseApiDevice(const QString &device, const QString &mediaDir)
@@ -32,11 +32,12 @@ QString refuseApiDevice(const QString &device, const QString &mediaDir)
     if (device == QLatin1String("auto") || device == QLatin1String("testpattern"))
         return {};
     if (device.startsWith(QLatin1String("/dev/")) ? isVideoDevice(device)
-                                                   : !mediaDir.isEmpty() && isInside(device, mediaDir))
+                                                  : !mediaDir.isEmpty() && isInside(device, mediaDir))
         return {};
-    return QStringLiteral("'%1' is not a camera of this machine nor a media file in [paths] media_dir (%2): "
-                          "allowed are auto, testpattern, V4L2 cameras (GET /api/v1/devices lists them) "
-                          "and files in media_dir")
+    return QStringLiteral(
+               "'%1' is not a camera of this machine nor a media file in [paths] media_dir (%2): "
+               "allowed are auto, testpattern, V4L2 cameras (GET /api/v1/devices lists them) "
+               "and files in media_dir")
         .arg(device.left(200), mediaDir.isEmpty() ? QStringLiteral("not set") : mediaDir);
 }
 

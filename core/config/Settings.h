@@ -26,9 +26,9 @@ struct CameraSettings {
 };
 
 struct HlsSettings {
-    int segmentMs = 1000;   // target segment duration; the encoder's GOP equals it
-    int partMs = 200;       // LL-HLS part duration (fragments are cut at this size already)
-    int windowSegments = 6; // segments listed in the playlist and kept in memory
+    int segmentMs = 1000;    // target segment duration; the encoder's GOP equals it
+    int partMs = 200;        // LL-HLS part duration (fragments are cut at this size already)
+    int windowSegments = 6;  // segments listed in the playlist and kept in memory
 
     bool operator==(const HlsSettings &) const = default;
 };
@@ -61,11 +61,11 @@ struct ServerSettings {
 
 // fail2ban's jail options, with its names and meanings.
 struct BanSettings {
-    int maxRetry = 10;                // failures within findtime that ban; 0 never bans
+    int maxRetry = 10;  // failures within findtime that ban; 0 never bans
     qint64 findTimeS = 3600;
-    qint64 banTimeS = 3600;           // negative: for ever
-    bool banTimeIncrement = true;     // each repeat ban of an address doubles...
-    qint64 banTimeMaxS = 7 * 86400;   // ...up to this
+    qint64 banTimeS = 3600;          // negative: for ever
+    bool banTimeIncrement = true;    // each repeat ban of an address doubles...
+    qint64 banTimeMaxS = 7 * 86400;  // ...up to this
     QStringList ignoreIp = {QStringLiteral("127.0.0.1/8"), QStringLiteral("::1")};
     // IPv6 clients are counted and banned per network of this prefix (one subscriber usually
     // holds a whole /64, so per address a ban costs an attacker nothing); 128: per address.

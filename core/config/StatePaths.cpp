@@ -48,19 +48,10 @@ QString usersFilePath(const Settings &settings)
     return stateDir(settings) + QStringLiteral("/users");
 }
 
-QString bansFilePath(const Settings &settings)
-{
-    return stateDir(settings) + QStringLiteral("/bans.json");
-}
+QString bansFilePath(const Settings &settings) { return stateDir(settings) + QStringLiteral("/bans.json"); }
 
-QString cameraOverridesPath(const Settings &settings)
-{
-    return stateDir(settings) + QStringLiteral("/cameras.conf");
-}
+QString cameraOverridesPath(const Settings &settings) { return stateDir(settings) + QStringLiteral("/cameras.conf"); }
 
-QString tokenKeyPath(const Settings &settings)
-{
-    return stateDir(settings) + QStringLiteral("/token.key");
-}
+QString tokenKeyPath(const Settings &settings) { return stateDir(settings) + QStringLiteral("/token.key"); }
 
 }  // namespace hlscam

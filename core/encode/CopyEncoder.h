@@ -7,7 +7,9 @@ namespace hlscam {
 
 class CopyEncoder final : public Encoder {
 public:
-    explicit CopyEncoder(const H264Parameters &sourceParameters) : m_parameters(sourceParameters) {}
+    explicit CopyEncoder(const H264Parameters &sourceParameters)
+        : m_parameters(sourceParameters)
+    {}
     QString name() const override { return QStringLiteral("copy"); }
     QString push(Capture &capture, bool forceKey, std::vector<EncodedPacket> &out) override;
     const H264Parameters &parameters() const override { return m_parameters; }

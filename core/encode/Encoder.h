@@ -30,8 +30,8 @@ class Encoder {
 public:
     virtual ~Encoder() = default;
     virtual QString name() const = 0;
-    // Encodes (or hands on) one capture (a picture of the options' size); forceKey asks for an IDR frame (a segment starts).
-    // Returns an error text, empty when fine. Packets may come out later than their capture.
+    // Encodes (or hands on) one capture (a picture of the options' size); forceKey asks for an IDR frame (a segment
+    // starts). Returns an error text, empty when fine. Packets may come out later than their capture.
     virtual QString push(Capture &capture, bool forceKey, std::vector<EncodedPacket> &out) = 0;
     virtual const H264Parameters &parameters() const = 0;
 };

@@ -27,14 +27,12 @@ QStringList encoderCandidates(const QString &configured, bool sourceGivesH264)
         if (sourceGivesH264)
             return {QStringLiteral("copy")};
         // The Pi's V4L2 M2M encoder (Pi 4 and earlier), the legacy OMX one, then software.
-        return {QStringLiteral("h264_v4l2m2m"), QStringLiteral("h264_omx"),
-                QStringLiteral("libx264")};
+        return {QStringLiteral("h264_v4l2m2m"), QStringLiteral("h264_omx"), QStringLiteral("libx264")};
     }
     return {configured};
 }
 
-EncoderChoice openEncoder(const QString &configured, const H264Parameters *sourceH264,
-                          EncoderOptions options)
+EncoderChoice openEncoder(const QString &configured, const H264Parameters *sourceH264, EncoderOptions options)
 {
     EncoderChoice choice;
     for (const QString &name : encoderCandidates(configured, sourceH264 != nullptr)) {
@@ -54,8 +52,8 @@ EncoderChoice openEncoder(const QString &configured, const H264Parameters *sourc
         }
         choice.passedOver << QStringLiteral("%1: %2").arg(name, why);
     }
-    choice.error = QStringLiteral("no H.264 encoder could be opened (%1)")
-                       .arg(choice.passedOver.join(QStringLiteral("; ")));
+    choice.error =
+        QStringLiteral("no H.264 encoder could be opened (%1)").arg(choice.passedOver.join(QStringLiteral("; ")));
     return choice;
 }
 

@@ -21,7 +21,6 @@ struct EncoderChoice {
 // Opens the first candidate that works. sourceH264 is the source's H.264 stream, if any.
 // options.codec is ignored: the candidates decide it. libx264 is built in; the hardware
 // encoders come from the FFmpeg module, loaded only when their hardware is present.
-EncoderChoice openEncoder(const QString &configured, const H264Parameters *sourceH264,
-                          EncoderOptions options);
+EncoderChoice openEncoder(const QString &configured, const H264Parameters *sourceH264, EncoderOptions options);
 
 }  // namespace hlscam

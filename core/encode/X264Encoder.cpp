@@ -71,7 +71,8 @@ std::unique_ptr<X264Encoder> X264Encoder::open(const EncoderOptions &options, QS
     std::unique_ptr<X264Encoder> e(new X264Encoder(options));
     e->m_encoder = x264_encoder_open(&p);
     if (!e->m_encoder) {
-        *error = QStringLiteral("libx264 cannot encode %1x%2@%3").arg(options.width).arg(options.height).arg(options.fps);
+        *error =
+            QStringLiteral("libx264 cannot encode %1x%2@%3").arg(options.width).arg(options.height).arg(options.fps);
         return nullptr;
     }
     x264_nal_t *nals = nullptr;

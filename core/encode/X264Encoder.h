@@ -23,7 +23,9 @@ public:
     const H264Parameters &parameters() const override { return m_parameters; }
 
 private:
-    explicit X264Encoder(const EncoderOptions &options) : m_options(options) {}
+    explicit X264Encoder(const EncoderOptions &options)
+        : m_options(options)
+    {}
 
     EncoderOptions m_options;
     x264_t *m_encoder = nullptr;

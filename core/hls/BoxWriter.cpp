@@ -35,13 +35,16 @@ void BoxWriter::patchU32(qsizetype at, quint32 v)
     p[3] = char(v);
 }
 
-BoxWriter::Box::Box(BoxWriter &w, const char (&type)[5]) : m_w(w), m_start(w.size())
+BoxWriter::Box::Box(BoxWriter &w, const char (&type)[5])
+    : m_w(w),
+      m_start(w.size())
 {
     m_w.u32(0);  // the size, patched when the box closes
     m_w.fourcc(type);
 }
 
-BoxWriter::Box::Box(BoxWriter &w, const char (&type)[5], quint8 version, quint32 flags) : Box(w, type)
+BoxWriter::Box::Box(BoxWriter &w, const char (&type)[5], quint8 version, quint32 flags)
+    : Box(w, type)
 {
     m_w.u8(version);
     m_w.u24(flags);

@@ -9,7 +9,9 @@ namespace hlscam {
 
 class BoxWriter {
 public:
-    explicit BoxWriter(QByteArray &out) : m_out(out) {}
+    explicit BoxWriter(QByteArray &out)
+        : m_out(out)
+    {}
 
     void u8(quint32 v) { m_out.append(char(v & 0xff)); }
     void u16(quint32 v);

@@ -35,7 +35,7 @@ void movieHeader(BoxWriter &w)
     w.u16(0x0100);      // volume 1.0
     w.zeros(10);
     unityMatrix(w);
-    w.zeros(24);  // pre_defined
+    w.zeros(24);          // pre_defined
     w.u32(kTrackId + 1);  // next_track_ID
 }
 
@@ -70,8 +70,8 @@ void sampleDescription(BoxWriter &w, const CmafTrack &t)
     w.u32(0x00480000);  // 72 dpi
     w.u32(0x00480000);
     w.u32(0);
-    w.u16(1);      // frame count
-    w.zeros(32);   // compressor name
+    w.u16(1);       // frame count
+    w.zeros(32);    // compressor name
     w.u16(0x0018);  // depth
     w.u16(0xffff);  // pre_defined = -1
     {

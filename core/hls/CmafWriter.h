@@ -12,7 +12,7 @@ namespace hlscam {
 struct CmafTrack {
     int width = 0;
     int height = 0;
-    quint32 timescale = 90000;  // media time units per second (the MPEG clock)
+    quint32 timescale = 90000;    // media time units per second (the MPEG clock)
     QByteArray avcConfiguration;  // the avcC record (h264::decoderConfiguration)
 };
 

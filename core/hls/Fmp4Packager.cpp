@@ -10,9 +10,9 @@ constexpr quint32 kTimescale = 90000;
 }
 
 Fmp4Packager::Fmp4Packager(SegmentStore &store, const PackagerOptions &options)
-    : m_store(store), m_options(options)
-{
-}
+    : m_store(store),
+      m_options(options)
+{}
 
 Fmp4Packager::~Fmp4Packager() { finish(); }
 
@@ -41,8 +41,8 @@ QString Fmp4Packager::start(const H264Parameters &parameters, const EncodedPacke
     if (track.avcConfiguration.isEmpty())
         return QStringLiteral("the stream's SPS cannot be read");
     const QByteArray init = cmafInitSegment(track);
-    qCDebug(lcHls) << "new generation:" << track.width << "x" << track.height << "init segment"
-                   << init.size() << "bytes";
+    qCDebug(lcHls) << "new generation:" << track.width << "x" << track.height << "init segment" << init.size()
+                   << "bytes";
     m_store.beginGeneration(init);
     m_nalLengthSize = sets.nalLengthSize;
     m_sequence = 0;
@@ -67,8 +67,7 @@ QString Fmp4Packager::write(const EncodedPacket &packet, const H264Parameters &p
 
     const qint64 halfFrameUs = 500000 / m_options.fps;
     if (m_partOpen) {
-        const bool newSegment =
-            packet.key && t - m_segmentStartUs >= m_options.segmentMs * 1000LL - halfFrameUs;
+        const bool newSegment = packet.key && t - m_segmentStartUs >= m_options.segmentMs * 1000LL - halfFrameUs;
         if (newSegment || t - m_partStartUs >= m_options.partMs * 1000LL - halfFrameUs) {
             flushPart(t - m_partStartUs, decodeTime(t));
             m_partStartsSegment = newSegment;

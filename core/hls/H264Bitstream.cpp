@@ -9,7 +9,9 @@ namespace {
 // Exp-Golomb reader over an RBSP (emulation prevention bytes 00 00 03 skipped as it reads).
 class BitReader {
 public:
-    explicit BitReader(QByteArrayView nal) : m_data(nal) {}
+    explicit BitReader(QByteArrayView nal)
+        : m_data(nal)
+    {}
 
     std::optional<quint32> bit()
     {
@@ -167,9 +169,9 @@ QByteArray decoderConfiguration(const ParameterSets &sets)
     const QByteArray &sps = sets.sps.first();
     const int profile = quint8(sps[1]);
     QByteArray out;
-    out.append(char(1));       // configurationVersion
+    out.append(char(1));        // configurationVersion
     out.append(sps.mid(1, 3));  // profile, constraint flags, level, as the SPS says
-    out.append(char(0xff));    // 6 reserved bits, lengthSizeMinusOne = 3
+    out.append(char(0xff));     // 6 reserved bits, lengthSizeMinusOne = 3
     out.append(char(0xe0 | sets.sps.size()));
     for (const QByteArray &s : sets.sps) {
         out.append(char(s.size() >> 8));
@@ -187,9 +189,9 @@ QByteArray decoderConfiguration(const ParameterSets &sets)
         quint32 chroma = 1, lumaDepth = 0, chromaDepth = 0;
         if (!r.ue())  // seq_parameter_set_id
             return {};
-        if (profile == 100 || profile == 110 || profile == 122 || profile == 244 || profile == 44 ||
-            profile == 83 || profile == 86 || profile == 118 || profile == 128 || profile == 138 ||
-            profile == 139 || profile == 134 || profile == 135) {
+        if (profile == 100 || profile == 110 || profile == 122 || profile == 244 || profile == 44 || profile == 83 ||
+            profile == 86 || profile == 118 || profile == 128 || profile == 138 || profile == 139 || profile == 134 ||
+            profile == 135) {
             const auto c = r.ue();
             if (!c || *c > 3)
                 return {};

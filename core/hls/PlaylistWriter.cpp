@@ -8,10 +8,7 @@ namespace hlscam {
 
 namespace {
 
-QByteArray seconds(qint64 us, int decimals)
-{
-    return QByteArray::number(double(us) / 1e6, 'f', decimals);
-}
+QByteArray seconds(qint64 us, int decimals) { return QByteArray::number(double(us) / 1e6, 'f', decimals); }
 
 QByteArray partUri(qint64 msn, qsizetype index, const QByteArray &query)
 {
@@ -32,10 +29,7 @@ qint64 skipUntilUs(const PlaylistOptions &options)
     return 6 * qint64((options.targetDurationMs + 999) / 1000) * 1000000;
 }
 
-qint64 partHoldBackUs(const PlaylistOptions &options)
-{
-    return 3 * qint64(options.partTargetMs) * 1000;
-}
+qint64 partHoldBackUs(const PlaylistOptions &options) { return 3 * qint64(options.partTargetMs) * 1000; }
 
 QByteArray writePlaylist(const StoreSnapshot &snapshot, const PlaylistOptions &options)
 {
@@ -132,9 +126,11 @@ QByteArray writePlaylist(const StoreSnapshot &snapshot, const PlaylistOptions &o
     // that has reached its duration ends at the next key frame: the next part starts the next.
     if (!listed.isEmpty()) {
         const Segment *last = listed.last();
-        const bool full = last != open || last->durationUs + options.partTargetMs * 500LL >= options.targetDurationMs * 1000LL;
+        const bool full =
+            last != open || last->durationUs + options.partTargetMs * 500LL >= options.targetDurationMs * 1000LL;
         out += "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"" +
-               (full ? partUri(last->msn + 1, 0, options.uriQuery) : partUri(last->msn, last->parts.size(), options.uriQuery)) +
+               (full ? partUri(last->msn + 1, 0, options.uriQuery)
+                     : partUri(last->msn, last->parts.size(), options.uriQuery)) +
                "\"\n";
     }
     return out;

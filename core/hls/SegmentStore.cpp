@@ -7,9 +7,10 @@
 namespace hlscam {
 
 SegmentStore::SegmentStore(qint64 firstMsn, int retainSegments, QObject *parent)
-    : QObject(parent), m_retain(retainSegments), m_nextMsn(firstMsn)
-{
-}
+    : QObject(parent),
+      m_retain(retainSegments),
+      m_nextMsn(firstMsn)
+{}
 
 void SegmentStore::beginGeneration(const QByteArray &init)
 {
@@ -41,7 +42,8 @@ void SegmentStore::addPart(const Part &part, bool startsSegment, qint64 programD
         current.durationUs += part.durationUs;
         m_lastPartStoredMs = QDateTime::currentMSecsSinceEpoch();
         // The time it covers ends at the segment's start plus the segment's duration so far.
-        m_lastPartDelayMs = qMax<qint64>(0, m_lastPartStoredMs - (current.programDateTimeMs + current.durationUs / 1000));
+        m_lastPartDelayMs =
+            qMax<qint64>(0, m_lastPartStoredMs - (current.programDateTimeMs + current.durationUs / 1000));
         trim();
     }
     Q_EMIT changed();

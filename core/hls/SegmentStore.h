@@ -18,9 +18,9 @@ struct Part {
 };
 
 struct Segment {
-    qint64 msn = 0;         // media sequence number: also its URL, seg<msn>.m4s
-    qint64 generation = 0;  // which init segment it needs (the MSN of its generation's first segment)
-    bool discontinuity = false;  // first segment after the source restarted
+    qint64 msn = 0;                // media sequence number: also its URL, seg<msn>.m4s
+    qint64 generation = 0;         // which init segment it needs (the MSN of its generation's first segment)
+    bool discontinuity = false;    // first segment after the source restarted
     qint64 programDateTimeMs = 0;  // wall clock of its first picture
     qint64 durationUs = 0;         // known once complete
     QList<Part> parts;
@@ -30,7 +30,7 @@ struct Segment {
 
 // What a playlist needs, copied out under the lock (media bytes are shared, not copied).
 struct StoreSnapshot {
-    QList<Segment> segments;  // oldest first; the last may be incomplete
+    QList<Segment> segments;           // oldest first; the last may be incomplete
     qint64 discontinuitySequence = 0;  // discontinuities before segments.first()
     qint64 latestGeneration = -1;
 };

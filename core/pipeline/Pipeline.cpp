@@ -23,10 +23,7 @@ constexpr qint64 kHealthyRunUs = 10'000'000;  // a run this long resets the back
 
 // Media sequence numbers start from the clock (two per segment duration), so a restarted
 // service never reuses a URL that a caching proxy may still hold from the previous run.
-qint64 firstMsn(int segmentMs)
-{
-    return QDateTime::currentMSecsSinceEpoch() / qMax(1, segmentMs / 2);
-}
+qint64 firstMsn(int segmentMs) { return QDateTime::currentMSecsSinceEpoch() / qMax(1, segmentMs / 2); }
 
 }  // namespace
 
@@ -36,8 +33,7 @@ Pipeline::Pipeline(const CameraSettings &camera, const HlsSettings &hls, QObject
       m_camera(camera),
       m_hls(hls),
       m_store(std::make_unique<SegmentStore>(firstMsn(hls.segmentMs), hls.windowSegments + 2))
-{
-}
+{}
 
 Pipeline::~Pipeline() { stop(); }
 
@@ -207,8 +203,8 @@ bool Pipeline::streamOnce(Source &source)
     }
     for (const QString &why : std::as_const(choice.passedOver))
         qCInfo(lcEncode).noquote() << m_camera.name << "passed over" << why;
-    qCInfo(lcEncode).noquote() << m_camera.name << "encoding with" << choice.encoder->name()
-                               << "from" << source.description();
+    qCInfo(lcEncode).noquote() << m_camera.name << "encoding with" << choice.encoder->name() << "from"
+                               << source.description();
     updateStatus([&](CameraStatus &status) {
         status.source = source.description();
         status.encoder = choice.encoder->name();

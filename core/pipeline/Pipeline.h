@@ -8,8 +8,8 @@
 #include "hls/SegmentStore.h"
 
 #include <QMutex>
-#include <functional>
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 

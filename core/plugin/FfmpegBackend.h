@@ -17,8 +17,7 @@ public:
     virtual ~FfmpegBackend() = default;
     // A V4L2 camera (H.264 handed on unless decodeH264; anything else decoded to I420 of
     // width x height).
-    virtual std::unique_ptr<Source> camera(const QString &device, int width, int height, int fps,
-                                           bool decodeH264) = 0;
+    virtual std::unique_ptr<Source> camera(const QString &device, int width, int height, int fps, bool decodeH264) = 0;
     // A media file, looped and paced to its frame rate; decoded pictures are width x height.
     virtual std::unique_ptr<Source> file(const QString &path, int width, int height, bool decodeH264) = 0;
     // A libavcodec encoder by name (options.codec); nullptr and *error when it cannot open.

@@ -23,15 +23,9 @@ constexpr qint64 kDefaultTokenSeconds = 86400;
 constexpr qint64 kMaxViewerTokenSeconds = 7 * 86400;
 constexpr qint64 kMaxAdminTokenSeconds = 365 * 86400;
 
-QString isoTime(qint64 ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate);
-}
+QString isoTime(qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate); }
 
-Response adminOnly()
-{
-    return Response::jsonError(Status::Forbidden, QStringLiteral("this needs an admin account"));
-}
+Response adminOnly() { return Response::jsonError(Status::Forbidden, QStringLiteral("this needs an admin account")); }
 
 }  // namespace
 
@@ -76,8 +70,8 @@ Response ApiRoutes::handle(const RequestContext &request)
                 return updateCamera(p, request.body, m_paths);
         return Response::jsonError(Status::NotFound, QStringLiteral("no camera '%1'").arg(path.mid(9).left(64)));
     }
-    if (path == QLatin1String("/status") || path == QLatin1String("/devices") || path == QLatin1String("/cameras")
-        || path.startsWith(QLatin1String("/cameras/"))) {
+    if (path == QLatin1String("/status") || path == QLatin1String("/devices") || path == QLatin1String("/cameras") ||
+        path.startsWith(QLatin1String("/cameras/"))) {
         if (!read)
             return methodNotAllowed(path.startsWith(QLatin1String("/cameras/")) ? "GET, HEAD, PUT" : "GET, HEAD");
         if (!admin)
@@ -96,18 +90,21 @@ Response ApiRoutes::handle(const RequestContext &request)
 Response ApiRoutes::tokens(const RequestContext &request)
 {
     QJsonObject in;
-    if (auto bad = readJsonObject(request.body, {QStringLiteral("camera"), QStringLiteral("ttl"), QStringLiteral("role")}, &in))
+    if (auto bad = readJsonObject(request.body,
+                                  {QStringLiteral("camera"), QStringLiteral("ttl"), QStringLiteral("role")}, &in))
         return *bad;
 
     const QString camera = in.value(QStringLiteral("camera")).toString(m_cameraNames.value(0));
     if (camera != QLatin1String("*") && !m_cameraNames.contains(camera))
-        return Response::jsonError(Status::BadRequest, QStringLiteral("no camera '%1' (cameras: %2, or * for all)").arg(camera, m_cameraNames.join(QStringLiteral(", "))));
+        return Response::jsonError(Status::BadRequest, QStringLiteral("no camera '%1' (cameras: %2, or * for all)")
+                                                           .arg(camera, m_cameraNames.join(QStringLiteral(", "))));
     const bool admin = request.role == Role::Admin;
     const qint64 maxTtl = admin ? kMaxAdminTokenSeconds : kMaxViewerTokenSeconds;
     const QJsonValue ttlValue = in.value(QStringLiteral("ttl"));
     const double ttl = ttlValue.isUndefined() ? double(kDefaultTokenSeconds) : ttlValue.toDouble(-1);
     if (ttl < 60 || ttl > double(maxTtl) || ttl != double(qint64(ttl)))
-        return Response::jsonError(Status::BadRequest, QStringLiteral("ttl is whole seconds from 60 to %1 for your role").arg(maxTtl));
+        return Response::jsonError(Status::BadRequest,
+                                   QStringLiteral("ttl is whole seconds from 60 to %1 for your role").arg(maxTtl));
     const QString roleText = in.value(QStringLiteral("role")).toString(QStringLiteral("viewer"));
     if (roleText != QLatin1String("viewer") && roleText != QLatin1String("admin"))
         return Response::jsonError(Status::BadRequest, QStringLiteral("role is viewer or admin"));
@@ -119,22 +116,25 @@ Response ApiRoutes::tokens(const RequestContext &request)
     if (token.isEmpty())
         return Response::jsonError(Status::Forbidden, QStringLiteral("your account was just removed"));
     const QString playlistCamera = camera == QLatin1String("*") ? m_cameraNames.value(0) : camera;
-    return Response::json(Status::Created,
-                          QJsonObject{{QStringLiteral("token"), QString::fromLatin1(token)},
-                                      {QStringLiteral("camera"), camera},
-                                      {QStringLiteral("role"), roleText},
-                                      {QStringLiteral("expires"), isoTime((QDateTime::currentSecsSinceEpoch() + qint64(ttl)) * 1000)},
-                                      {QStringLiteral("url"), QStringLiteral("/cam/%1/index.m3u8?token=%2").arg(playlistCamera, QString::fromLatin1(token))}});
+    return Response::json(
+        Status::Created,
+        QJsonObject{{QStringLiteral("token"), QString::fromLatin1(token)},
+                    {QStringLiteral("camera"), camera},
+                    {QStringLiteral("role"), roleText},
+                    {QStringLiteral("expires"), isoTime((QDateTime::currentSecsSinceEpoch() + qint64(ttl)) * 1000)},
+                    {QStringLiteral("url"),
+                     QStringLiteral("/cam/%1/index.m3u8?token=%2").arg(playlistCamera, QString::fromLatin1(token))}});
 }
 
 Response ApiRoutes::listBans() const
 {
     QJsonArray out;
     for (const BanInfo &b : m_bans->bans())
-        out.append(QJsonObject{{QStringLiteral("address"), b.address},
-                               {QStringLiteral("banned_at"), isoTime(b.bannedAtMs)},
-                               {QStringLiteral("banned_until"), b.bannedUntilMs < 0 ? QJsonValue() : QJsonValue(isoTime(b.bannedUntilMs))},
-                               {QStringLiteral("ban_count"), b.banCount}});
+        out.append(QJsonObject{
+            {QStringLiteral("address"), b.address},
+            {QStringLiteral("banned_at"), isoTime(b.bannedAtMs)},
+            {QStringLiteral("banned_until"), b.bannedUntilMs < 0 ? QJsonValue() : QJsonValue(isoTime(b.bannedUntilMs))},
+            {QStringLiteral("ban_count"), b.banCount}});
     return Response::json(Status::Ok, out);
 }
 
@@ -143,15 +143,19 @@ Response ApiRoutes::unban(const RequestContext &request, const QString &address)
     // An address (lifts the ban of its IPv6 network too) or a network such as 2001:db8::/64.
     const std::optional<QPair<QHostAddress, int>> range = parseAddressRange(address);
     if (!range)
-        return Response::jsonError(Status::BadRequest, QStringLiteral("'%1' is not an IP address or network").arg(address.left(100)));
+        return Response::jsonError(Status::BadRequest,
+                                   QStringLiteral("'%1' is not an IP address or network").arg(address.left(100)));
     QString error;
     const QStringList lifted = m_bans->unban(range->first, range->second,
                                              QStringLiteral("lifted by %1 through the API").arg(request.user), &error);
     if (!error.isEmpty())
-        return Response::jsonError(Status::InternalServerError, QStringLiteral("unbanned, but not saved: %1").arg(error));
+        return Response::jsonError(Status::InternalServerError,
+                                   QStringLiteral("unbanned, but not saved: %1").arg(error));
     if (lifted.isEmpty()) {
         const bool one = !address.contains(u'/');
-        return Response::jsonError(Status::NotFound, QStringLiteral("%1 is not banned").arg(one ? m_bans->key(range->first) : address.left(100)));
+        return Response::jsonError(
+            Status::NotFound,
+            QStringLiteral("%1 is not banned").arg(one ? m_bans->key(range->first) : address.left(100)));
     }
     return Response::json(Status::Ok, QJsonObject{{QStringLiteral("unbanned"), lifted.join(u' ')}});
 }

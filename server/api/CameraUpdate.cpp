@@ -2,10 +2,10 @@
 
 #include "api/CameraJson.h"
 #include "api/JsonBody.h"
+#include "camera/Camera.h"
 #include "config/CameraOverrides.h"
 #include "config/ConfigLoader.h"
 #include "config/DevicePolicy.h"
-#include "camera/Camera.h"
 
 #include <QJsonObject>
 
@@ -14,8 +14,8 @@ namespace hlscam {
 namespace {
 
 const QStringList kTextFields = {QStringLiteral("device"), QStringLiteral("encoder")};
-const QStringList kNumberFields = {QStringLiteral("width"), QStringLiteral("height"), QStringLiteral("fps"), QStringLiteral("bitrate")};
-
+const QStringList kNumberFields = {QStringLiteral("width"), QStringLiteral("height"), QStringLiteral("fps"),
+                                   QStringLiteral("bitrate")};
 
 }  // namespace
 
@@ -25,16 +25,18 @@ Response updateCamera(Camera *target, const QByteArray &body, const PathSettings
     if (auto bad = readJsonObject(body, kTextFields + kNumberFields, &in))
         return *bad;
     if (in.isEmpty())
-        return Response::jsonError(Status::BadRequest, QStringLiteral("nothing to change: give one or more of %1")
-                                                           .arg((kTextFields + kNumberFields).join(QStringLiteral(", "))));
+        return Response::jsonError(Status::BadRequest,
+                                   QStringLiteral("nothing to change: give one or more of %1")
+                                       .arg((kTextFields + kNumberFields).join(QStringLiteral(", "))));
     // The changed keys over the current ones, as a config section: the config file's checks
     // (ranges, even sizes, encoder names) decide, with their messages.
     QJsonObject merged = cameraJson(target->settings());
     for (auto it = in.begin(); it != in.end(); ++it) {
         const bool number = kNumberFields.contains(it.key());
         if (number ? !it->isDouble() || it->toDouble() != double(it->toInteger()) : !it->isString())
-            return Response::jsonError(Status::BadRequest, QStringLiteral("%1 is %2").arg(it.key(), number ? QStringLiteral("a whole number")
-                                                                                                          : QStringLiteral("a string")));
+            return Response::jsonError(Status::BadRequest, QStringLiteral("%1 is %2")
+                                                               .arg(it.key(), number ? QStringLiteral("a whole number")
+                                                                                     : QStringLiteral("a string")));
         if (!number && (it->toString().contains(u'\n') || it->toString().contains(u'\r')))
             return Response::jsonError(Status::BadRequest, QStringLiteral("%1 is one line").arg(it.key()));
         merged.insert(it.key(), *it);
@@ -44,7 +46,8 @@ Response updateCamera(Camera *target, const QByteArray &body, const PathSettings
         section += key.toUtf8() + " = " + merged.value(key).toVariant().toString().toUtf8() + '\n';
     const ConfigResult checked = parseConfig(section, QStringLiteral("request"));
     if (!checked.ok())
-        return Response::jsonError(Status::BadRequest, QStringLiteral("%1: %2").arg(checked.error->key, checked.error->message));
+        return Response::jsonError(Status::BadRequest,
+                                   QStringLiteral("%1: %2").arg(checked.error->key, checked.error->message));
     const CameraSettings camera = checked.settings.cameras.first();
     // The device the config file gave stays allowed; a new one must pass the policy.
     if (camera.device != target->settings().device)

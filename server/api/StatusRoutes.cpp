@@ -1,10 +1,10 @@
 #include "api/StatusRoutes.h"
 
 #include "api/CameraJson.h"
-#include "capture/DeviceCatalog.h"
-#include "http/ViewerCounter.h"
 #include "camera/Camera.h"
+#include "capture/DeviceCatalog.h"
 #include "hls/SegmentStore.h"
+#include "http/ViewerCounter.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -14,13 +14,13 @@ namespace hlscam {
 
 namespace {
 
-
 QJsonValue orNull(qint64 v) { return v < 0 ? QJsonValue() : QJsonValue(v); }
 
 }  // namespace
 
 StatusRoutes::StatusRoutes(const QList<Camera *> &cameras, ViewerCounter *viewers)
-    : m_cameras(cameras), m_viewers(viewers)
+    : m_cameras(cameras),
+      m_viewers(viewers)
 {
     m_uptime.start();
 }
@@ -80,8 +80,10 @@ Response StatusRoutes::devices() const
                                        {QStringLiteral("description"), f.description},
                                        {QStringLiteral("sizes"), sizes}});
         }
-        out.append(QJsonObject{{QStringLiteral("path"), d.path}, {QStringLiteral("card"), d.card},
-                               {QStringLiteral("driver"), d.driver}, {QStringLiteral("bus"), d.bus},
+        out.append(QJsonObject{{QStringLiteral("path"), d.path},
+                               {QStringLiteral("card"), d.card},
+                               {QStringLiteral("driver"), d.driver},
+                               {QStringLiteral("bus"), d.bus},
                                {QStringLiteral("formats"), formats}});
     }
     return Response::json(Status::Ok, out);

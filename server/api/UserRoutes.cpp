@@ -61,14 +61,16 @@ Response userRoutes(const RequestContext &request, const QString &name, Authenti
         if (request.method != Method::Post)
             return methodNotAllowed("GET, HEAD, POST");
         QJsonObject in;
-        if (auto bad = readJsonObject(request.body, {QStringLiteral("name"), QStringLiteral("password"), QStringLiteral("role")}, &in))
+        if (auto bad = readJsonObject(
+                request.body, {QStringLiteral("name"), QStringLiteral("password"), QStringLiteral("role")}, &in))
             return *bad;
         UserChange change{UserChange::Kind::Add, in.value(QStringLiteral("name")).toString(), {}, Role::Viewer};
         if (auto bad = readFields(in, change))
             return *bad;
         const UserChangeResult result = applyUserChange(auth->usersPath(), change);
-        return changed(result, auth, Status::Created,
-                       QJsonObject{{QStringLiteral("name"), change.name}, {QStringLiteral("role"), roleName(*change.role)}});
+        return changed(
+            result, auth, Status::Created,
+            QJsonObject{{QStringLiteral("name"), change.name}, {QStringLiteral("role"), roleName(*change.role)}});
     }
 
     if (request.method == Method::Delete) {

@@ -130,26 +130,30 @@ void Authenticator::checkBasic(const QByteArray &authorization, QObject *context
     m_hashers.start([this, digest, name, password, hash, known] {
         const bool ok = verifyPassword(password, hash) && known;
         const QByteArray upgraded = ok && isLegacy(schemeOf(hash)) ? hashPassword(password) : QByteArray();
-        QMetaObject::invokeMethod(this, [this, digest, name, password, hash, known, ok, upgraded] {
-            --m_pending;
-            finishCheck(name, password, hash, ok, upgraded);
-            AuthResult r;
-            r.user = name;
-            r.outcome = ok ? AuthResult::Outcome::Ok
-                           : known ? AuthResult::Outcome::WrongPassword : AuthResult::Outcome::UnknownUser;
-            if (const User *u = find(name); ok && u)
-                r.role = u->role;
-            else if (ok)
-                r.outcome = AuthResult::Outcome::UnknownUser;  // removed while being checked
-            for (const auto &[guard, callback] : m_inFlight.take(digest))
-                if (guard)  // else the connection went away meanwhile
-                    callback(r);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, digest, name, password, hash, known, ok, upgraded] {
+                --m_pending;
+                finishCheck(name, password, hash, ok, upgraded);
+                AuthResult r;
+                r.user = name;
+                r.outcome = ok      ? AuthResult::Outcome::Ok
+                            : known ? AuthResult::Outcome::WrongPassword
+                                    : AuthResult::Outcome::UnknownUser;
+                if (const User *u = find(name); ok && u)
+                    r.role = u->role;
+                else if (ok)
+                    r.outcome = AuthResult::Outcome::UnknownUser;  // removed while being checked
+                for (const auto &[guard, callback] : m_inFlight.take(digest))
+                    if (guard)  // else the connection went away meanwhile
+                        callback(r);
+            },
+            Qt::QueuedConnection);
     });
 }
 
-void Authenticator::finishCheck(const QString &name, const QByteArray &password, const QByteArray &hash,
-                                bool ok, const QByteArray &upgradedHash)
+void Authenticator::finishCheck(const QString &name, const QByteArray &password, const QByteArray &hash, bool ok,
+                                const QByteArray &upgradedHash)
 {
     const User *user = find(name);
     // Cache only what was checked against the hash the user still has.
@@ -175,7 +179,8 @@ void Authenticator::upgradeHash(const QString &name, const QByteArray &oldHash, 
         qCWarning(lcAuth).noquote().nospace() << "user '" << name << "': weak " << schemeName(schemeOf(oldHash))
                                               << " password hash replaced with yescrypt";
     else
-        qCWarning(lcAuth).noquote().nospace() << "user '" << name << "': could not replace the weak password hash: " << error;
+        qCWarning(lcAuth).noquote().nospace()
+            << "user '" << name << "': could not replace the weak password hash: " << error;
     reload();
 }
 

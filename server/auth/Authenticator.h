@@ -24,14 +24,17 @@ struct AuthResult {
         Malformed,
         UnknownUser,
         WrongPassword,
-        BadToken,       // malformed, forged, expired, for another camera, or of a removed user
-        Busy,           // too many password checks waiting: try again (not a failure)
+        BadToken,  // malformed, forged, expired, for another camera, or of a removed user
+        Busy,      // too many password checks waiting: try again (not a failure)
     };
     Outcome outcome = Outcome::NoCredentials;
     QString user;
     Role role = Role::Viewer;
 
-    bool isFailure() const { return outcome != Outcome::Ok && outcome != Outcome::NoCredentials && outcome != Outcome::Busy; }
+    bool isFailure() const
+    {
+        return outcome != Outcome::Ok && outcome != Outcome::NoCredentials && outcome != Outcome::Busy;
+    }
 };
 // "wrong-password", "bad-token", ...: the reason in the failure log line.
 QString outcomeName(AuthResult::Outcome outcome);
@@ -63,8 +66,8 @@ Q_SIGNALS:
 
 private:
     const User *find(const QString &name) const;
-    void finishCheck(const QString &name, const QByteArray &password, const QByteArray &hash,
-                     bool ok, const QByteArray &upgradedHash);
+    void finishCheck(const QString &name, const QByteArray &password, const QByteArray &hash, bool ok,
+                     const QByteArray &upgradedHash);
     void upgradeHash(const QString &name, const QByteArray &oldHash, const QByteArray &newHash);
     void watch();
 
@@ -80,7 +83,7 @@ private:
     // costs one hash, not one each nor a 503.
     QHash<QByteArray, QList<std::pair<QPointer<QObject>, Done>>> m_inFlight;
     QSet<QByteArray> m_warnedLegacy;  // name + hash, so each weak hash is announced once
-    QByteArray m_dummyHash;  // verified for unknown names, so timing does not tell who exists
+    QByteArray m_dummyHash;           // verified for unknown names, so timing does not tell who exists
 };
 
 }  // namespace hlscam

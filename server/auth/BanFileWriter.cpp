@@ -14,30 +14,36 @@ namespace {
 constexpr qint64 kMaxFileBytes = 16 * 1024 * 1024;
 }  // namespace
 
-FileStamp FileStamp::of(const QString &path) {
+FileStamp FileStamp::of(const QString &path)
+{
     struct stat st = {};
-    if (::lstat(QFile::encodeName(path).constData(), &st) != 0) return {};
-    return {qint64(st.st_ino), qint64(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
-            qint64(st.st_size)};
+    if (::lstat(QFile::encodeName(path).constData(), &st) != 0)
+        return {};
+    return {qint64(st.st_ino), qint64(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec, qint64(st.st_size)};
 }
 
-QString readBansFile(const QString &path, BanList &list, bool *refused) {
+QString readBansFile(const QString &path, BanList &list, bool *refused)
+{
     const StateFileRead read = readStateFile(path, kMaxFileBytes);
-    if (refused) *refused = read.refused;
+    if (refused)
+        *refused = read.refused;
     if (read.status == StateFileRead::Status::Missing) {
         list.fromJson(R"({"version":1,"addresses":{}})");
         return {};
     }
-    if (read.status == StateFileRead::Status::Failed) return read.error;
-    if (QString e = list.fromJson(read.data); !e.isEmpty()) return QStringLiteral("%1: %2").arg(path, e);
+    if (read.status == StateFileRead::Status::Failed)
+        return read.error;
+    if (QString e = list.fromJson(read.data); !e.isEmpty())
+        return QStringLiteral("%1: %2").arg(path, e);
     return {};
 }
 
-BanWrite writeBanChanges(const QString &path, const BanSettings &settings,
-                         const BanChanges &changes) {
+BanWrite writeBanChanges(const QString &path, const BanSettings &settings, const BanChanges &changes)
+{
     BanWrite out{{}, {}, {}, BanList(settings)};
     FileLock lock(path);
-    if (out.error = lock.error(); !out.error.isEmpty()) return out;
+    if (out.error = lock.error(); !out.error.isEmpty())
+        return out;
     out.before = FileStamp::of(path);
     if (out.error = readBansFile(path, out.file); !out.error.isEmpty())
         return out;  // writing now would drop the bans in a file we cannot read
@@ -51,9 +57,14 @@ BanWrite writeBanChanges(const QString &path, const BanSettings &settings,
 }
 
 BanFileWriter::BanFileWriter(const QString &path, const BanSettings &settings, Done done)
-    : m_path(path), m_settings(settings), m_done(std::move(done)), m_thread([this] { run(); }) {}
+    : m_path(path),
+      m_settings(settings),
+      m_done(std::move(done)),
+      m_thread([this] { run(); })
+{}
 
-BanFileWriter::~BanFileWriter() {
+BanFileWriter::~BanFileWriter()
+{
     {
         const std::lock_guard lock(m_mutex);
         m_stop = true;
@@ -62,7 +73,8 @@ BanFileWriter::~BanFileWriter() {
     m_thread.join();
 }
 
-void BanFileWriter::submit(const BanChanges &changes, quint64 seq) {
+void BanFileWriter::submit(const BanChanges &changes, quint64 seq)
+{
     {
         const std::lock_guard lock(m_mutex);
         m_queued.insert(changes);
@@ -71,11 +83,13 @@ void BanFileWriter::submit(const BanChanges &changes, quint64 seq) {
     m_wake.notify_one();
 }
 
-void BanFileWriter::run() {
+void BanFileWriter::run()
+{
     std::unique_lock lock(m_mutex);
     for (;;) {
         m_wake.wait(lock, [this] { return m_stop || !m_queued.isEmpty(); });
-        if (m_queued.isEmpty()) return;  // asked to stop, and all is written
+        if (m_queued.isEmpty())
+            return;  // asked to stop, and all is written
         const BanChanges changes = std::exchange(m_queued, {});
         const quint64 seq = m_queuedSeq;
         lock.unlock();

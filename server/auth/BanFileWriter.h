@@ -41,8 +41,7 @@ struct BanWrite {
 
 // Applies `changes` to the bans file at `path` under its lock, prunes what is over, and replaces
 // the file atomically.
-BanWrite writeBanChanges(const QString &path, const BanSettings &settings,
-                         const BanChanges &changes);
+BanWrite writeBanChanges(const QString &path, const BanSettings &settings, const BanChanges &changes);
 
 class BanFileWriter {
 public:

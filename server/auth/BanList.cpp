@@ -16,10 +16,7 @@ namespace {
 constexpr int kMaxRecords = 20000;
 constexpr int kEvictTo = kMaxRecords * 9 / 10;
 
-bool isBannedRecord(const BanRecord &r, qint64 nowMs)
-{
-    return r.bannedUntilMs < 0 || r.bannedUntilMs > nowMs;
-}
+bool isBannedRecord(const BanRecord &r, qint64 nowMs) { return r.bannedUntilMs < 0 || r.bannedUntilMs > nowMs; }
 
 void clearBan(BanRecord &r)
 {
@@ -183,7 +180,8 @@ int BanList::failuresOf(const QHostAddress &address, qint64 nowMs) const
     if (it == m_records.cend())
         return 0;
     const qint64 windowStart = nowMs - m_settings.findTimeS * 1000;
-    return int(std::count_if(it->failuresMs.cbegin(), it->failuresMs.cend(), [&](qint64 t) { return t > windowStart; }));
+    return int(
+        std::count_if(it->failuresMs.cbegin(), it->failuresMs.cend(), [&](qint64 t) { return t > windowStart; }));
 }
 
 bool BanList::prune(qint64 nowMs)
@@ -195,7 +193,8 @@ bool BanList::prune(qint64 nowMs)
     for (auto it = m_records.begin(); it != m_records.end();) {
         BanRecord &r = *it;
         changed |= r.failuresMs.removeIf([&](qint64 t) { return t <= windowStart; }) > 0;
-        const bool historyOver = !m_settings.banTimeIncrement || (r.bannedUntilMs > 0 && r.bannedUntilMs + memoryMs <= nowMs);
+        const bool historyOver =
+            !m_settings.banTimeIncrement || (r.bannedUntilMs > 0 && r.bannedUntilMs + memoryMs <= nowMs);
         if (r.persistent() && !isBannedRecord(r, nowMs) && historyOver) {
             clearBan(r);
             m_changed.insert(it.key());

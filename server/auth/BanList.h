@@ -21,7 +21,7 @@ struct BanRecord {
     QList<qint64> failuresMs;  // within findtime, oldest first; cleared by a ban; memory only
     qint64 bannedUntilMs = 0;  // 0: not banned; -1: for ever
     qint64 bannedAtMs = 0;
-    int banCount = 0;          // bans so far, for bantime_increment; 0: nothing to persist
+    int banCount = 0;  // bans so far, for bantime_increment; 0: nothing to persist
 
     bool persistent() const { return banCount > 0; }
     bool sameBan(const BanRecord &o) const
@@ -42,10 +42,10 @@ public:
     explicit BanList(const BanSettings &settings = {});
 
     struct Failure {
-        bool ignored = false;     // the address is in ignoreip
-        int failures = 0;         // within findtime, this one included
-        bool banned = false;      // this failure banned the address
-        qint64 banSeconds = 0;    // how long, -1 for ever
+        bool ignored = false;   // the address is in ignoreip
+        int failures = 0;       // within findtime, this one included
+        bool banned = false;    // this failure banned the address
+        qint64 banSeconds = 0;  // how long, -1 for ever
         int banCount = 0;
     };
     Failure recordFailure(const QHostAddress &address, qint64 nowMs);

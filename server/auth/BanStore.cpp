@@ -25,7 +25,9 @@ QString describeDuration(qint64 seconds)
 }  // namespace
 
 BanStore::BanStore(const QString &path, const BanSettings &settings, QObject *parent)
-    : QObject(parent), m_path(path), m_list(settings)
+    : QObject(parent),
+      m_path(path),
+      m_list(settings)
 {
     m_writeTimer.setSingleShot(true);
     connect(&m_writeTimer, &QTimer::timeout, this, &BanStore::submitChanges);
@@ -149,9 +151,10 @@ void BanStore::submitChanges()
         m_inFlight.insert(k, m_submitted);
     }
     if (!m_writer) {
-        m_writer = std::make_unique<BanFileWriter>(
-            m_path, m_list.settings(), [this](quint64 seq, const BanWrite &write) {
-                QMetaObject::invokeMethod(this, [this, seq, write] { onWritten(seq, write); }, Qt::QueuedConnection);
+        m_writer =
+            std::make_unique<BanFileWriter>(m_path, m_list.settings(), [this](quint64 seq, const BanWrite &write) {
+                QMetaObject::invokeMethod(
+                    this, [this, seq, write] { onWritten(seq, write); }, Qt::QueuedConnection);
             });
     }
     m_writer->submit(changes, m_submitted);
@@ -242,17 +245,19 @@ BanList::Failure BanStore::recordFailure(const QHostAddress &address, const QStr
     }
     const QString who = m_list.key(address);
     qCWarning(lcAuth).noquote().nospace()
-        << "ban " << who << " for " << describeDuration(result.banSeconds) << " after "
-        << m_list.settings().maxRetry << " failures within " << m_list.settings().findTimeS
-        << "s (ban " << result.banCount << ")";
+        << "ban " << who << " for " << describeDuration(result.banSeconds) << " after " << m_list.settings().maxRetry
+        << " failures within " << m_list.settings().findTimeS << "s (ban " << result.banCount << ")";
     // The ban holds from now on; the file learns it with the next write. Whoever answers the
     // failure waits for that write, so an answered ban survives a kill -9.
     const quint64 seq = m_submitted + 1;
     if (saved)
         m_waiters.append({seq, context ? context : this, std::move(saved)});
     const QHostAddress canonical = canonicalAddress(address);
-    const int prefix = canonical.protocol() == QAbstractSocket::IPv6Protocol ? std::min(m_list.settings().ipv6Prefix, 128) : 32;
-    m_waiters.append({seq, this, [this, canonical, prefix] { Q_EMIT banned(canonical, prefix); }});
+    const int prefix =
+        canonical.protocol() == QAbstractSocket::IPv6Protocol ? std::min(m_list.settings().ipv6Prefix, 128) : 32;
+    m_waiters.append({seq, this, [this, canonical, prefix] {
+                          Q_EMIT banned(canonical, prefix);
+                      }});
     scheduleWrite();
     return result;
 }

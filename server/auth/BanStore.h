@@ -40,8 +40,8 @@ public:
     // the address when it reaches maxretry. `saved` (when given) runs once a ban this failure
     // made is on disk (or failed to get there), at once when it made none; not when `context`
     // is gone by then.
-    BanList::Failure recordFailure(const QHostAddress &address, const QString &reason,
-                                   QObject *context = nullptr, std::function<void()> saved = {});
+    BanList::Failure recordFailure(const QHostAddress &address, const QString &reason, QObject *context = nullptr,
+                                   std::function<void()> saved = {});
     // Lifts the bans of an address (its IPv6 network's) or of every ban inside network/prefix,
     // and writes the file before returning. Returns what was lifted; an error text in *error on
     // a write failure.
@@ -79,16 +79,16 @@ private:
     BanList m_list;
     QFileSystemWatcher m_watcher;
     QTimer m_expiry;
-    QTimer m_writeTimer;          // coalesces changes into one write
-    QElapsedTimer m_sinceSubmit;  // the last write handed to the writer
+    QTimer m_writeTimer;                      // coalesces changes into one write
+    QElapsedTimer m_sinceSubmit;              // the last write handed to the writer
     std::unique_ptr<BanFileWriter> m_writer;  // started at the first write
-    quint64 m_submitted = 0;      // sequence number of the last write handed over
-    quint64 m_written = 0;        // ...and of the last one done
-    QHash<QString, quint64> m_inFlight;  // keys handed to the writer, not yet on disk
-    QList<Waiter> m_waiters;      // run when the write of their seq is done
-    FileStamp m_knownStamp;       // the file as we last read or wrote it
-    bool m_recheckFile = false;   // the file changed while a write was in flight
-    QString m_lastWriteError;     // logged once, not for every failure
+    quint64 m_submitted = 0;                  // sequence number of the last write handed over
+    quint64 m_written = 0;                    // ...and of the last one done
+    QHash<QString, quint64> m_inFlight;       // keys handed to the writer, not yet on disk
+    QList<Waiter> m_waiters;                  // run when the write of their seq is done
+    FileStamp m_knownStamp;                   // the file as we last read or wrote it
+    bool m_recheckFile = false;               // the file changed while a write was in flight
+    QString m_lastWriteError;                 // logged once, not for every failure
 };
 
 }  // namespace hlscam

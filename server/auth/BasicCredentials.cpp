@@ -11,8 +11,8 @@ std::optional<BasicCredentials> decodeBasic(const QByteArray &authorization)
         return std::nullopt;
     if (authorization.size() - space > kMaxBasicCredentials * 4 / 3 + 8)
         return std::nullopt;
-    const auto decoded = QByteArray::fromBase64Encoding(authorization.mid(space + 1).trimmed(),
-                                                        QByteArray::AbortOnBase64DecodingErrors);
+    const auto decoded =
+        QByteArray::fromBase64Encoding(authorization.mid(space + 1).trimmed(), QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded || decoded.decoded.size() > kMaxBasicCredentials)
         return std::nullopt;
     const qsizetype colon = decoded.decoded.indexOf(':');

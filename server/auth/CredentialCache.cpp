@@ -6,7 +6,8 @@
 namespace hlscam {
 
 CredentialCache::CredentialCache(int ttlSeconds, int maxEntries)
-    : m_ttlMs(ttlSeconds * 1000), m_maxEntries(maxEntries)
+    : m_ttlMs(ttlSeconds * 1000),
+      m_maxEntries(maxEntries)
 {
     m_secret.resize(32);
     QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(m_secret.data()), 8);

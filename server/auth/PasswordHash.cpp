@@ -75,8 +75,9 @@ QString schemeName(HashScheme scheme)
 
 QString describeUnsupported()
 {
-    return QStringLiteral("the password is in plain text or an unknown scheme, and is refused; "
-                          "set it with `hlscam users passwd NAME`");
+    return QStringLiteral(
+        "the password is in plain text or an unknown scheme, and is refused; "
+        "set it with `hlscam users passwd NAME`");
 }
 
 QByteArray hashPassword(const QByteArray &password)
@@ -91,14 +92,10 @@ QByteArray hashPassword(const QByteArray &password)
 bool verifyPassword(const QByteArray &password, const QByteArray &hash)
 {
     switch (schemeOf(hash)) {
-    case HashScheme::Unsupported:
-        return false;
-    case HashScheme::Apr1:
-        return sameBytes(apr1Crypt(password, hash), hash);
-    case HashScheme::Sha1:
-        return sameBytes(sha1Htpasswd(password), hash);
-    default:
-        return sameBytes(libxcrypt(password, hash), hash);
+    case HashScheme::Unsupported: return false;
+    case HashScheme::Apr1: return sameBytes(apr1Crypt(password, hash), hash);
+    case HashScheme::Sha1: return sameBytes(sha1Htpasswd(password), hash);
+    default: return sameBytes(libxcrypt(password, hash), hash);
     }
 }
 

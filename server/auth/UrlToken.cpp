@@ -25,8 +25,11 @@ std::optional<QByteArray> UrlToken::loadOrCreateSecret(const QString &path, QStr
     if (read.status == StateFileRead::Status::Read) {
         if (read.data.size() == kSecretBytes)
             return read.data;
-        *error = QStringLiteral("%1 is not a %2-byte key: remove it to make a new one (existing "
-                                "tokens stop working)").arg(path).arg(kSecretBytes);
+        *error = QStringLiteral(
+                     "%1 is not a %2-byte key: remove it to make a new one (existing "
+                     "tokens stop working)")
+                     .arg(path)
+                     .arg(kSecretBytes);
         return std::nullopt;
     }
     QByteArray key(kSecretBytes, Qt::Uninitialized);
@@ -88,8 +91,8 @@ bool UrlToken::signatureMatches(const QByteArray &token, const QByteArray &userH
 {
     const qsizetype dot = token.indexOf('.');
     const auto payload = QByteArray::fromBase64Encoding(token.left(dot), kBase64Url);
-    const auto given = QByteArray::fromBase64Encoding(token.mid(dot + 1),
-                                                      kBase64Url | QByteArray::AbortOnBase64DecodingErrors);
+    const auto given =
+        QByteArray::fromBase64Encoding(token.mid(dot + 1), kBase64Url | QByteArray::AbortOnBase64DecodingErrors);
     if (!given || given.decoded.size() != 32)
         return false;
     const QByteArray expected = mac(payload.decoded, userHash);

@@ -24,7 +24,9 @@ class UrlToken {
 public:
     static constexpr int kMaxLength = 512;
 
-    explicit UrlToken(const QByteArray &secret) : m_secret(secret) {}
+    explicit UrlToken(const QByteArray &secret)
+        : m_secret(secret)
+    {}
 
     // The key in `path` (32 random bytes), created owner-only when missing. nullopt and *error
     // when it can be neither read nor created.
@@ -36,8 +38,7 @@ public:
     // Claims are read before the signature is checked only to find the user's hash; nothing in
     // them is trusted unless the result is Ok. `hashOf` returns nullopt for an unknown user.
     template <typename HashOf>
-    Check verify(const QByteArray &token, const QString &camera, qint64 nowS, HashOf hashOf,
-                 TokenClaims *claims) const
+    Check verify(const QByteArray &token, const QString &camera, qint64 nowS, HashOf hashOf, TokenClaims *claims) const
     {
         const std::optional<TokenClaims> c = parse(token);
         if (!c)

@@ -12,7 +12,8 @@ using Outcome = UserChangeResult::Outcome;
 
 int adminCount(const UsersFile &file)
 {
-    return int(std::count_if(file.users().cbegin(), file.users().cend(), [](const User &u) { return u.role == Role::Admin; }));
+    return int(
+        std::count_if(file.users().cbegin(), file.users().cend(), [](const User &u) { return u.role == Role::Admin; }));
 }
 
 }  // namespace
@@ -64,7 +65,8 @@ UserChangeResult applyUserChange(const QString &usersPath, const UserChange &cha
         const bool losesAdmin = now && now->role == Role::Admin &&
                                 (change.kind == Kind::Remove || (change.role && *change.role != Role::Admin));
         if (losesAdmin && adminCount(file) == 1) {
-            result = {Outcome::LastAdmin, QStringLiteral("'%1' is the last admin: make another admin first").arg(change.name)};
+            result = {Outcome::LastAdmin,
+                      QStringLiteral("'%1' is the last admin: make another admin first").arg(change.name)};
             return result.message;
         }
         if (change.kind == Kind::Remove) {

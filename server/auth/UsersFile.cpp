@@ -6,8 +6,8 @@
 #include "auth/PasswordHash.h"
 
 #include <QHash>
-#include <QSet>
 #include <QRandomGenerator>
+#include <QSet>
 
 namespace hlscam {
 
@@ -114,11 +114,8 @@ QByteArray serializeUsers(const QList<User> &users, const QList<UsersLine> &line
     QSet<QString> written;
     for (const UsersLine &line : lines) {
         switch (line.kind) {
-        case UsersLine::Kind::Other:
-            out += line.text + '\n';
-            break;
-        case UsersLine::Kind::RoleEntry:
-            break;  // written with its user's line
+        case UsersLine::Kind::Other: out += line.text + '\n'; break;
+        case UsersLine::Kind::RoleEntry: break;  // written with its user's line
         case UsersLine::Kind::UserEntry:
             if (const User *u = byName.value(line.name)) {
                 out += entry(*u);
@@ -179,13 +176,9 @@ bool UsersFile::remove(const QString &name)
     return m_users.removeIf([&](const User &u) { return u.name == name; }) > 0;
 }
 
-QString UsersFile::save() const
-{
-    return writeFileAtomically(m_path, serializeUsers(m_users, m_lines));
-}
+QString UsersFile::save() const { return writeFileAtomically(m_path, serializeUsers(m_users, m_lines)); }
 
-QString UsersFile::update(const QString &path,
-                          const std::function<QString(UsersFile &, bool *save)> &change)
+QString UsersFile::update(const QString &path, const std::function<QString(UsersFile &, bool *save)> &change)
 {
     FileLock lock(path);
     if (!lock.locked())

@@ -49,7 +49,9 @@ QString checkUserName(const QString &name);
 
 class UsersFile {
 public:
-    explicit UsersFile(const QString &path) : m_path(path) {}
+    explicit UsersFile(const QString &path)
+        : m_path(path)
+    {}
 
     QString path() const { return m_path; }
     // Reads the file (a missing file is no users); returns an error text, empty when fine.
@@ -69,8 +71,7 @@ public:
     // A locked read-modify-write of the file at `path`: `change` edits the freshly loaded users
     // and returns an error text to abandon the edit, or empty to save; it may clear *save when
     // there turned out to be nothing to change.
-    static QString update(const QString &path,
-                          const std::function<QString(UsersFile &, bool *save)> &change);
+    static QString update(const QString &path, const std::function<QString(UsersFile &, bool *save)> &change);
 
 private:
     QString m_path;

@@ -11,9 +11,9 @@ namespace {
 QByteArray authorityOf(const QByteArray &origin)
 {
     const QUrl url(QString::fromLatin1(origin), QUrl::StrictMode);
-    if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))
-        || url.host().isEmpty() || !url.path().isEmpty() || url.hasQuery() || url.hasFragment()
-        || !url.userInfo().isEmpty())
+    if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")) ||
+        url.host().isEmpty() || !url.path().isEmpty() || url.hasQuery() || url.hasFragment() ||
+        !url.userInfo().isEmpty())
         return {};
     const QByteArray scheme = url.scheme().toLatin1();
     const qsizetype start = scheme.size() + 3;  // after "scheme://"
@@ -39,19 +39,19 @@ std::optional<Response> refuseCrossSite(const CrossSiteHeaders &request)
     if (!request.origin.isEmpty()) {
         const QByteArray origin = authorityOf(request.origin.trimmed());
         if (origin.isEmpty() || origin != request.host.trimmed().toLower())
-            return Response::jsonError(Status::Forbidden,
-                                       QStringLiteral("cross-site request refused: Origin %1 is not this "
-                                                      "service (Host %2)")
-                                           .arg(QString::fromLatin1(request.origin.left(100)),
-                                                QString::fromLatin1(request.host.left(100))));
+            return Response::jsonError(
+                Status::Forbidden,
+                QStringLiteral("cross-site request refused: Origin %1 is not this "
+                               "service (Host %2)")
+                    .arg(QString::fromLatin1(request.origin.left(100)), QString::fromLatin1(request.host.left(100))));
     }
     if ((request.hasBody || !request.contentType.isEmpty()) && !isJson(request.contentType))
-        return Response::jsonError(Status::UnsupportedMediaType,
-                                   QStringLiteral("the body must be JSON, sent with Content-Type: "
-                                                  "application/json (got %1; curl: --json '{...}')")
-                                       .arg(request.contentType.isEmpty()
-                                                ? QStringLiteral("no Content-Type")
-                                                : QString::fromLatin1(request.contentType.left(100))));
+        return Response::jsonError(
+            Status::UnsupportedMediaType,
+            QStringLiteral("the body must be JSON, sent with Content-Type: "
+                           "application/json (got %1; curl: --json '{...}')")
+                .arg(request.contentType.isEmpty() ? QStringLiteral("no Content-Type")
+                                                   : QString::fromLatin1(request.contentType.left(100))));
     return std::nullopt;
 }
 

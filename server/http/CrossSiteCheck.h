@@ -15,10 +15,10 @@
 namespace hlscam {
 
 struct CrossSiteHeaders {
-    QByteArray host;          // Host
-    QByteArray origin;        // Origin; empty when absent
-    QByteArray fetchSite;     // Sec-Fetch-Site; empty when absent
-    QByteArray contentType;   // Content-Type; empty when absent
+    QByteArray host;         // Host
+    QByteArray origin;       // Origin; empty when absent
+    QByteArray fetchSite;    // Sec-Fetch-Site; empty when absent
+    QByteArray contentType;  // Content-Type; empty when absent
     bool hasBody = false;
 };
 

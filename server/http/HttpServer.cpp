@@ -4,6 +4,8 @@
 #include "api/ApiRoutes.h"
 #include "auth/Authenticator.h"
 #include "auth/BanStore.h"
+#include "camera/Camera.h"
+#include "hls/SegmentStore.h"
 #include "http/ByteRange.h"
 #include "http/CrossSiteCheck.h"
 #include "http/MediaPath.h"
@@ -13,8 +15,6 @@
 #include "http/Response.h"
 #include "http/ViewerCounter.h"
 #include "net/Listener.h"
-#include "camera/Camera.h"
-#include "hls/SegmentStore.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -120,10 +120,7 @@ Response HttpServer::metrics() const
     return Response::content("text/plain; version=0.0.4; charset=utf-8", renderMetrics(sources), "no-store");
 }
 
-int HttpServer::viewers(const QString &camera)
-{
-    return m_viewers->count(camera, QDateTime::currentMSecsSinceEpoch());
-}
+int HttpServer::viewers(const QString &camera) { return m_viewers->count(camera, QDateTime::currentMSecsSinceEpoch()); }
 
 void HttpServer::bindListener(Listener *listener)
 {
@@ -187,8 +184,8 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     if (!m_hosts.allows(host)) {
         send(ctx->responder,
              Response::text(Status::MisdirectedRequest,
-                            "this service does not answer to the name '" + HostCheck::nameOf(host).left(100).toUtf8()
-                                + "' (a hostile name pointed at it?); if it is yours, add it to [server] hostnames"),
+                            "this service does not answer to the name '" + HostCheck::nameOf(host).left(100).toUtf8() +
+                                "' (a hostile name pointed at it?); if it is yours, add it to [server] hostnames"),
              ctx->headOnly, "refused");
         return true;
     }
@@ -196,8 +193,8 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     // Only the API takes other methods than GET and HEAD; refuse the rest before any hashing.
     const bool api = ctx->path.startsWith(QLatin1String("/api/"));
     const bool readOnly = ctx->method == Method::Get || ctx->method == Method::Head;
-    const bool apiMethod = readOnly || ctx->method == Method::Post || ctx->method == Method::Put ||
-                           ctx->method == Method::Delete;
+    const bool apiMethod =
+        readOnly || ctx->method == Method::Post || ctx->method == Method::Put || ctx->method == Method::Delete;
     if (!(api ? apiMethod : readOnly)) {
         send(ctx->responder,
              Response::text(Status::MethodNotAllowed, "method not allowed")
@@ -278,10 +275,12 @@ void HttpServer::authenticated(const RequestPtr &ctx, const AuthResult &result)
         send(ctx->responder, challenge("authentication required"), ctx->headOnly, "auth");
         return;
     case AuthResult::Outcome::Busy:
-        send(ctx->responder, Response::text(Status::ServiceUnavailable, "busy checking passwords, try again").header("Retry-After", "1"), ctx->headOnly, "auth");
+        send(
+            ctx->responder,
+            Response::text(Status::ServiceUnavailable, "busy checking passwords, try again").header("Retry-After", "1"),
+            ctx->headOnly, "auth");
         return;
-    default:
-        break;
+    default: break;
     }
     ctx->user = result.user;
     ctx->role = result.role;
@@ -296,14 +295,16 @@ void HttpServer::route(const RequestPtr &ctx)
         if (!ctx->token.isEmpty())
             media.uriQuery = "?token=" + ctx->token;
         if (media.path.kind != MediaPath::Kind::Invalid) {
-            const QByteArray who = ctx->client.toString().toLatin1() + ' '
-                                   + (ctx->token.isEmpty() ? ctx->user.toUtf8() : ctx->token);
+            const QByteArray who =
+                ctx->client.toString().toLatin1() + ' ' + (ctx->token.isEmpty() ? ctx->user.toUtf8() : ctx->token);
             m_viewers->seen(media.path.camera, who, QDateTime::currentMSecsSinceEpoch());
         }
         m_media->handle(media, std::move(ctx->responder), ctx->socket);
     } else if (path == QLatin1String("/metrics")) {
         send(ctx->responder,
-             ctx->role == Role::Admin ? metrics() : Response::jsonError(Status::Forbidden, QStringLiteral("this needs an admin account")),
+             ctx->role == Role::Admin
+                 ? metrics()
+                 : Response::jsonError(Status::Forbidden, QStringLiteral("this needs an admin account")),
              ctx->headOnly, "metrics");
     } else if (path.startsWith(QLatin1String("/api/v1/")) || path == QLatin1String("/api/v1")) {
         send(ctx->responder, m_api->handle(*ctx), ctx->headOnly, "api");
@@ -316,7 +317,8 @@ void HttpServer::route(const RequestPtr &ctx)
         r.header("Referrer-Policy", "no-referrer");
         send(ctx->responder, r, ctx->headOnly, "page");
     } else if (path == QLatin1String("/player.js")) {
-        send(ctx->responder, Response::content("text/javascript; charset=utf-8", m_playerJs, "max-age=3600"), ctx->headOnly, "player");
+        send(ctx->responder, Response::content("text/javascript; charset=utf-8", m_playerJs, "max-age=3600"),
+             ctx->headOnly, "player");
     } else {
         send(ctx->responder, Response::text(Status::NotFound, "not found"), ctx->headOnly, "other");
     }

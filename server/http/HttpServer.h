@@ -29,8 +29,8 @@ struct AuthResult;
 class HttpServer final : public QAbstractHttpServer {
     Q_OBJECT
 public:
-    HttpServer(const QList<Camera *> &cameras, Authenticator *authenticator, BanStore *bans,
-               const Settings &settings, QObject *parent = nullptr);
+    HttpServer(const QList<Camera *> &cameras, Authenticator *authenticator, BanStore *bans, const Settings &settings,
+               QObject *parent = nullptr);
 
     ~HttpServer() override;
 

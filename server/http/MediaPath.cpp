@@ -34,9 +34,9 @@ MediaPath parseMediaPath(QStringView path)
 
     // At most 18 digits keeps every number inside qint64. Anchored at the very end: "$" would
     // also match before a final newline, so "index.m3u8\n" would be a second name of the file.
-    static const QRegularExpression media(QRegularExpression::anchoredPattern(QStringLiteral(
-        "(?:(index\\.m3u8)|(init\\.mp4)|init([0-9]{1,18})\\.mp4|seg([0-9]{1,18})\\.m4s|"
-        "part([0-9]{1,18})\\.([0-9]{1,4})\\.m4s)")));
+    static const QRegularExpression media(QRegularExpression::anchoredPattern(
+        QStringLiteral("(?:(index\\.m3u8)|(init\\.mp4)|init([0-9]{1,18})\\.mp4|seg([0-9]{1,18})\\.m4s|"
+                       "part([0-9]{1,18})\\.([0-9]{1,4})\\.m4s)")));
     const QRegularExpressionMatch m = media.match(file);
     if (!m.hasMatch())
         return out;

@@ -1,9 +1,9 @@
 #include "http/MediaRoutes.h"
 
-#include "hls/PlaylistWriter.h"
-#include "http/ByteRange.h"
 #include "camera/Camera.h"
+#include "hls/PlaylistWriter.h"
 #include "hls/SegmentStore.h"
+#include "http/ByteRange.h"
 
 namespace hlscam {
 
@@ -42,12 +42,12 @@ Response unavailable(const QByteArray &why)
 }  // namespace
 
 MediaRoutes::MediaRoutes(const QList<Camera *> &cameras, const HlsSettings &hls, QObject *parent)
-    : QObject(parent), m_hls(hls)
+    : QObject(parent),
+      m_hls(hls)
 {
     for (Camera *p : cameras) {
         m_cameras.insert(p->name(), p);
-        connect(p->store(), &SegmentStore::changed, this, &MediaRoutes::answerHeld,
-                Qt::QueuedConnection);
+        connect(p->store(), &SegmentStore::changed, this, &MediaRoutes::answerHeld, Qt::QueuedConnection);
     }
     m_expiry.setInterval(250);
     connect(&m_expiry, &QTimer::timeout, this, &MediaRoutes::answerHeld);
@@ -64,7 +64,8 @@ Response MediaRoutes::playlist(Camera *camera, const MediaRequest &request, cons
     // The answer to a blocking reload names a moment that has passed: it stays true, so caches
     // may keep it and answer everyone who asks for the same part with one request to us.
     const QByteArray cache = ll.msn ? "max-age=" + QByteArray::number(skipUntilUs(options) / 1000000) : "no-cache";
-    return Response::content("application/vnd.apple.mpegurl", writePlaylist(camera->store()->snapshot(), options), cache);
+    return Response::content("application/vnd.apple.mpegurl", writePlaylist(camera->store()->snapshot(), options),
+                             cache);
 }
 
 Readiness MediaRoutes::readiness(const Held &held) const
@@ -82,7 +83,8 @@ Response MediaRoutes::answerFor(const Held &held, Readiness readiness) const
     if (readiness == Readiness::Ready) {
         if (!isPart)
             return playlist(held.camera, held.request, held.lowLatency);
-        const std::optional<QByteArray> data = held.camera->store()->part(held.request.path.number, held.request.path.part);
+        const std::optional<QByteArray> data =
+            held.camera->store()->part(held.request.path.number, held.request.path.part);
         return data ? media(*data, "video/iso.segment", true, held.request.range) : notFound();
     }
     if (isPart)
@@ -98,15 +100,15 @@ void MediaRoutes::hold(Held &&held)
     if (now != Readiness::Wait) {
         send(held.responder, answerFor(held, now), held.request.headOnly, routeName(held.request.path.kind));
     } else if (m_held.size() >= qsizetype(kMaxHeld)) {
-        send(held.responder, unavailable("too many waiting requests"), held.request.headOnly, routeName(held.request.path.kind));
+        send(held.responder, unavailable("too many waiting requests"), held.request.headOnly,
+             routeName(held.request.path.kind));
     } else {
         m_held.push_back(std::move(held));
         m_expiry.start();
     }
 }
 
-void MediaRoutes::handle(const MediaRequest &request, QHttpServerResponder &&responder,
-                         QTcpSocket *socket)
+void MediaRoutes::handle(const MediaRequest &request, QHttpServerResponder &&responder, QTcpSocket *socket)
 {
     const MediaPath &path = request.path;
     const bool headOnly = request.headOnly;
@@ -136,18 +138,20 @@ void MediaRoutes::handle(const MediaRequest &request, QHttpServerResponder &&res
         return;
     case MediaPath::Kind::LatestInit:
         data = store->latestInit();
-        send(responder, data ? media(*data, "video/mp4", false, request.range) : notFound(), headOnly, routeName(path.kind));
+        send(responder, data ? media(*data, "video/mp4", false, request.range) : notFound(), headOnly,
+             routeName(path.kind));
         return;
     case MediaPath::Kind::Init:
         data = store->init(path.number);
-        send(responder, data ? media(*data, "video/mp4", true, request.range) : notFound(), headOnly, routeName(path.kind));
+        send(responder, data ? media(*data, "video/mp4", true, request.range) : notFound(), headOnly,
+             routeName(path.kind));
         return;
     case MediaPath::Kind::Segment:
         data = store->segment(path.number);
-        send(responder, data ? media(*data, "video/iso.segment", true, request.range) : notFound(), headOnly, routeName(path.kind));
+        send(responder, data ? media(*data, "video/iso.segment", true, request.range) : notFound(), headOnly,
+             routeName(path.kind));
         return;
-    case MediaPath::Kind::Invalid:
-        break;
+    case MediaPath::Kind::Invalid: break;
     }
     send(responder, notFound(), headOnly, routeName(path.kind));
 }

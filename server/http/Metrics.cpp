@@ -25,19 +25,24 @@ QByteArray promLabel(const QByteArray &value)
 
 QByteArray Metrics::render() const
 {
-    QByteArray out = "# HELP hlscam_http_responses_total HTTP answers sent, by route and status.\n"
-                     "# TYPE hlscam_http_responses_total counter\n";
+    QByteArray out =
+        "# HELP hlscam_http_responses_total HTTP answers sent, by route and status.\n"
+        "# TYPE hlscam_http_responses_total counter\n";
     for (auto it = m_answers.cbegin(); it != m_answers.cend(); ++it)
-        out += "hlscam_http_responses_total{route=\"" + promLabel(it.key().first.toByteArray()) + "\",status=\""
-               + QByteArray::number(it.key().second) + "\"} " + QByteArray::number(it.value()) + '\n';
-    out += "# HELP hlscam_http_response_bytes_total Bytes of answer bodies sent, by route.\n"
-           "# TYPE hlscam_http_response_bytes_total counter\n";
+        out += "hlscam_http_responses_total{route=\"" + promLabel(it.key().first.toByteArray()) + "\",status=\"" +
+               QByteArray::number(it.key().second) + "\"} " + QByteArray::number(it.value()) + '\n';
+    out +=
+        "# HELP hlscam_http_response_bytes_total Bytes of answer bodies sent, by route.\n"
+        "# TYPE hlscam_http_response_bytes_total counter\n";
     for (auto it = m_bytes.cbegin(); it != m_bytes.cend(); ++it)
-        out += "hlscam_http_response_bytes_total{route=\"" + promLabel(it.key().toByteArray()) + "\"} " + QByteArray::number(it.value()) + '\n';
-    out += "# HELP hlscam_auth_failures_total Failed logins and bad tokens, by reason.\n"
-           "# TYPE hlscam_auth_failures_total counter\n";
+        out += "hlscam_http_response_bytes_total{route=\"" + promLabel(it.key().toByteArray()) + "\"} " +
+               QByteArray::number(it.value()) + '\n';
+    out +=
+        "# HELP hlscam_auth_failures_total Failed logins and bad tokens, by reason.\n"
+        "# TYPE hlscam_auth_failures_total counter\n";
     for (auto it = m_authFailures.cbegin(); it != m_authFailures.cend(); ++it)
-        out += "hlscam_auth_failures_total{reason=\"" + promLabel(it.key()) + "\"} " + QByteArray::number(it.value()) + '\n';
+        out += "hlscam_auth_failures_total{reason=\"" + promLabel(it.key()) + "\"} " + QByteArray::number(it.value()) +
+               '\n';
     return out;
 }
 

@@ -1,11 +1,11 @@
 #include "http/MetricsPage.h"
 
 #include "auth/BanStore.h"
+#include "camera/Camera.h"
+#include "hls/SegmentStore.h"
 #include "http/Metrics.h"
 #include "http/ViewerCounter.h"
 #include "net/Listener.h"
-#include "camera/Camera.h"
-#include "hls/SegmentStore.h"
 
 #include <QDateTime>
 
@@ -16,13 +16,16 @@ namespace {
 // One metric: its HELP and TYPE lines, then a sample per camera (or one without labels).
 class Family {
 public:
-    Family(QByteArray &out, const char *name, const char *type, const char *help) : m_out(out), m_name(name)
+    Family(QByteArray &out, const char *name, const char *type, const char *help)
+        : m_out(out),
+          m_name(name)
     {
         m_out += QByteArray("# HELP ") + name + ' ' + help + "\n# TYPE " + name + ' ' + type + '\n';
     }
     void sample(double value, const QByteArray &labels = {})
     {
-        m_out += m_name + (labels.isEmpty() ? QByteArray() : '{' + labels + '}') + ' ' + QByteArray::number(value, 'g', 15) + '\n';
+        m_out += m_name + (labels.isEmpty() ? QByteArray() : '{' + labels + '}') + ' ' +
+                 QByteArray::number(value, 'g', 15) + '\n';
     }
 
 private:
@@ -38,10 +41,12 @@ QByteArray renderMetrics(const MetricsSources &from)
 {
     QByteArray out;
     Family(out, "hlscam_build_info", "gauge", "The running version.").sample(1, "version=\"" HLSCAM_VERSION "\"");
-    Family(out, "hlscam_uptime_seconds", "gauge", "Seconds since the service started.").sample(double(from.uptimeMs) / 1000);
+    Family(out, "hlscam_uptime_seconds", "gauge", "Seconds since the service started.")
+        .sample(double(from.uptimeMs) / 1000);
 
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    Family viewers(out, "hlscam_viewers", "gauge", "Distinct clients that fetched the camera's media in the last 10 s.");
+    Family viewers(out, "hlscam_viewers", "gauge",
+                   "Distinct clients that fetched the camera's media in the last 10 s.");
     for (const Camera *p : from.cameras)
         viewers.sample(from.viewers->count(p->name(), now), cameraLabel(p));
     // Each family's samples follow its own HELP and TYPE lines, as the text format requires.
@@ -62,10 +67,12 @@ QByteArray renderMetrics(const MetricsSources &from)
     for (const Sample &c : cameras)
         if (c.status.fault != Fault::None && c.status.state != CameraState::Streaming)
             fault.sample(1, c.label + ",fault=\"" + faultName(c.status.fault).toUtf8() + '"');
-    Family frames(out, "hlscam_encoder_frames_total", "counter", "Frames captured and encoded since the pipeline (re)started.");
+    Family frames(out, "hlscam_encoder_frames_total", "counter",
+                  "Frames captured and encoded since the pipeline (re)started.");
     for (const Sample &c : cameras)
         frames.sample(double(c.status.framesCaptured), c.label);
-    Family delay(out, "hlscam_part_delay_seconds", "gauge", "How long after the time it covers the newest part was ready.");
+    Family delay(out, "hlscam_part_delay_seconds", "gauge",
+                 "How long after the time it covers the newest part was ready.");
     for (const Sample &c : cameras)
         if (c.at.lastPartDelayMs >= 0)
             delay.sample(double(c.at.lastPartDelayMs) / 1000, c.label);
@@ -75,12 +82,17 @@ QByteArray renderMetrics(const MetricsSources &from)
             age.sample(double(now - c.at.lastPartStoredMs) / 1000, c.label);
     if (from.listener) {
         const Listener::Counters &c = from.listener->counters();
-        Family(out, "hlscam_connections_open", "gauge", "Open client connections.").sample(from.listener->connectionCount());
-        Family refused(out, "hlscam_connections_refused_total", "counter", "Connections closed at accept: banned address or over a limit.");
+        Family(out, "hlscam_connections_open", "gauge", "Open client connections.")
+            .sample(from.listener->connectionCount());
+        Family refused(out, "hlscam_connections_refused_total", "counter",
+                       "Connections closed at accept: banned address or over a limit.");
         refused.sample(double(c.refusedBanned), "reason=\"banned\"");
         refused.sample(double(c.refusedLimit), "reason=\"limit\"");
-        Family(out, "hlscam_requests_timed_out_total", "counter", "Requests not sent whole within header_timeout (408).").sample(double(c.timedOut));
-        Family(out, "hlscam_requests_too_large_total", "counter", "Requests over max_request_bytes (431, 413).").sample(double(c.tooLarge));
+        Family(out, "hlscam_requests_timed_out_total", "counter",
+               "Requests not sent whole within header_timeout (408).")
+            .sample(double(c.timedOut));
+        Family(out, "hlscam_requests_too_large_total", "counter", "Requests over max_request_bytes (431, 413).")
+            .sample(double(c.tooLarge));
     }
     if (from.bans)
         Family(out, "hlscam_bans_active", "gauge", "Addresses banned now.").sample(double(from.bans->bans().size()));

@@ -14,8 +14,8 @@ Readiness playlistReadiness(const StorePosition &at, const LowLatencyQuery &ll, 
     const qint64 msn = *ll.msn;
     const int partsPerSegment = qMax(1, hls.segmentMs / qMax(1, hls.partMs));
     const int advanceParts = qMax(3, 3000 / qMax(1, hls.partMs));
-    const qint64 lastPart = at.lastComplete ? (at.lastMsn + 1) * partsPerSegment - 1
-                                            : at.lastMsn * partsPerSegment + at.lastParts - 1;
+    const qint64 lastPart =
+        at.lastComplete ? (at.lastMsn + 1) * partsPerSegment - 1 : at.lastMsn * partsPerSegment + at.lastParts - 1;
     const qint64 wanted = msn * partsPerSegment + ll.part.value_or(partsPerSegment - 1);
     if (msn > at.lastMsn + 2 || wanted - lastPart > advanceParts)
         return Readiness::Never;

@@ -16,7 +16,9 @@
 namespace hlscam {
 
 struct RequestContext {
-    RequestContext(QHttpServerResponder &&r) : responder(std::move(r)) {}
+    RequestContext(QHttpServerResponder &&r)
+        : responder(std::move(r))
+    {}
 
     QHttpServerResponder responder;
     QPointer<QTcpSocket> socket;  // null once the client has gone

@@ -34,7 +34,8 @@ Response Response::json(Status status, const QJsonValue &value)
     r.status = status;
     r.contentType = "application/json";
     r.body = (value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject()))
-                 .toJson(QJsonDocument::Compact) + '\n';
+                 .toJson(QJsonDocument::Compact) +
+             '\n';
     r.header("Cache-Control", "no-store");
     return r;
 }

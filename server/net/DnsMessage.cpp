@@ -18,7 +18,9 @@ QByteArray lower(const QByteArray &label)
 
 class Reader {
 public:
-    explicit Reader(QByteArrayView packet) : m_data(packet) {}
+    explicit Reader(QByteArrayView packet)
+        : m_data(packet)
+    {}
 
     bool u8(quint8 &v)
     {
@@ -233,9 +235,7 @@ public:
         const qsizetype lengthAt = out.size();
         u16(0);
         switch (rec.type) {
-        case PTR:
-            name(rec.target);
-            break;
+        case PTR: name(rec.target); break;
         case SRV:
             u16(rec.priority);
             u16(rec.weight);
@@ -262,8 +262,7 @@ public:
             out.append(reinterpret_cast<const char *>(v6.c), 16);
             break;
         }
-        default:
-            out.append(rec.rdata);
+        default: out.append(rec.rdata);
         }
         const qsizetype length = out.size() - lengthAt - 2;
         if (length > 0xFFFF)
@@ -300,17 +299,12 @@ bool Record::sameRecord(const Record &o) const
     if (type != o.type || rrclass != o.rrclass || !sameName(name, o.name))
         return false;
     switch (type) {
-    case PTR:
-        return sameName(target, o.target);
-    case SRV:
-        return priority == o.priority && weight == o.weight && port == o.port && sameName(target, o.target);
-    case TXT:
-        return txt == o.txt;
+    case PTR: return sameName(target, o.target);
+    case SRV: return priority == o.priority && weight == o.weight && port == o.port && sameName(target, o.target);
+    case TXT: return txt == o.txt;
     case A:
-    case AAAA:
-        return address == o.address;
-    default:
-        return rdata == o.rdata;
+    case AAAA: return address == o.address;
+    default: return rdata == o.rdata;
     }
 }
 
@@ -329,8 +323,8 @@ std::optional<Message> parse(QByteArrayView packet)
             return std::nullopt;
         m.questions.append(q);
     }
-    if (!readRecords(r, an, m.answers) || !readRecords(r, ns, m.authorities) ||
-        !readRecords(r, ar, m.additionals) || r.pos() != r.size())
+    if (!readRecords(r, an, m.answers) || !readRecords(r, ns, m.authorities) || !readRecords(r, ar, m.additionals) ||
+        r.pos() != r.size())
         return std::nullopt;
     return m;
 }

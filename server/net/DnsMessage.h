@@ -15,7 +15,7 @@ namespace hlscam::dns {
 
 enum Type : quint16 { A = 1, PTR = 12, TXT = 16, AAAA = 28, SRV = 33, ANY = 255 };
 constexpr quint16 kClassIn = 1;
-constexpr quint16 kFlagResponse = 0x8000;  // QR
+constexpr quint16 kFlagResponse = 0x8000;       // QR
 constexpr quint16 kFlagAuthoritative = 0x0400;  // AA, set on every mDNS response (RFC 6762 §18.4)
 // RFC 6762 §17: a multicast DNS packet is at most 9000 bytes; larger input is not even parsed.
 constexpr int kMaxMessageBytes = 9000;
@@ -44,11 +44,11 @@ struct Record {
     quint32 ttl = 0;
 
     // The data, read for the types above.
-    Name target;                             // PTR; SRV's host
+    Name target;                                 // PTR; SRV's host
     quint16 priority = 0, weight = 0, port = 0;  // SRV
-    QList<QByteArray> txt;                   // TXT: its strings ("key=value")
-    QHostAddress address;                    // A, AAAA
-    QByteArray rdata;                        // any other type, as received
+    QList<QByteArray> txt;                       // TXT: its strings ("key=value")
+    QHostAddress address;                        // A, AAAA
+    QByteArray rdata;                            // any other type, as received
 
     // Same name, type, class and data (TTL and cache-flush bit aside): the same record.
     bool sameRecord(const Record &other) const;

@@ -11,11 +11,11 @@ namespace hlscam {
 
 namespace {
 
-constexpr int kProbes = 3;            // RFC 6762 §8.1: three probes 250 ms apart
+constexpr int kProbes = 3;  // RFC 6762 §8.1: three probes 250 ms apart
 constexpr int kProbeIntervalMs = 250;
-constexpr int kAnnouncements = 3;     // §8.3: at least two, one second apart
+constexpr int kAnnouncements = 3;  // §8.3: at least two, one second apart
 constexpr int kAnnounceIntervalMs = 1000;
-constexpr int kConflictDeferMs = 1000;  // §8.2: the loser of a simultaneous probe waits a second
+constexpr int kConflictDeferMs = 1000;    // §8.2: the loser of a simultaneous probe waits a second
 constexpr int kInterfaceCheckMs = 30000;  // a DHCP lease or a new link shows up within this
 constexpr qint64 kMulticastGapMs = 1000;  // §6: once a second per record and interface...
 constexpr qint64 kDefendGapMs = 250;      // ...but a probe for our name is answered within 250 ms
@@ -81,9 +81,9 @@ QList<dns::Record> withTtl(QList<dns::Record> records, quint32 ttl)
 
 }  // namespace
 
-DnsSdAnnouncer::DnsSdAnnouncer(const QString &name, quint16 port, bool tls, const QHostAddress &bound,
-                               QObject *parent)
-    : QObject(parent), m_bound(bound)
+DnsSdAnnouncer::DnsSdAnnouncer(const QString &name, quint16 port, bool tls, const QHostAddress &bound, QObject *parent)
+    : QObject(parent),
+      m_bound(bound)
 {
     m_service.host = hostLabel();
     m_baseName = utf8Prefix(name.isEmpty() ? defaultName() : name, dns::kMaxLabelBytes);
@@ -92,7 +92,8 @@ DnsSdAnnouncer::DnsSdAnnouncer(const QString &name, quint16 port, bool tls, cons
     m_service.tls = tls;
     // Nothing secret: how to reach the page and the API, and which version answers.
     m_service.txt = {QByteArrayLiteral("txtvers=1"), QByteArrayLiteral("path=/"), QByteArrayLiteral("api=/api/v1"),
-                     QByteArrayLiteral("version=" HLSCAM_VERSION), tls ? QByteArrayLiteral("tls=1") : QByteArrayLiteral("tls=0")};
+                     QByteArrayLiteral("version=" HLSCAM_VERSION),
+                     tls ? QByteArrayLiteral("tls=1") : QByteArrayLiteral("tls=0")};
     m_step.setSingleShot(true);
     connect(&m_step, &QTimer::timeout, this, [this] {
         if (m_state == State::Probing)
@@ -105,15 +106,9 @@ DnsSdAnnouncer::DnsSdAnnouncer(const QString &name, quint16 port, bool tls, cons
     m_clock.start();
 }
 
-DnsSdAnnouncer::~DnsSdAnnouncer()
-{
-    stop();
-}
+DnsSdAnnouncer::~DnsSdAnnouncer() { stop(); }
 
-QString DnsSdAnnouncer::defaultName()
-{
-    return QStringLiteral("hlscam on %1").arg(QString::fromUtf8(hostLabel()));
-}
+QString DnsSdAnnouncer::defaultName() { return QStringLiteral("hlscam on %1").arg(QString::fromUtf8(hostLabel())); }
 
 bool DnsSdAnnouncer::start(QString *error)
 {
@@ -234,9 +229,8 @@ QList<LinkInterface> DnsSdAnnouncer::reachableLinks() const
     QList<LinkInterface> links = linkInterfaces();
     if (!isWildcard())
         links.removeIf([this](const LinkInterface &l) {
-            return std::none_of(l.entries.begin(), l.entries.end(), [this](const QNetworkAddressEntry &e) {
-                return e.ip() == m_bound;
-            });
+            return std::none_of(l.entries.begin(), l.entries.end(),
+                                [this](const QNetworkAddressEntry &e) { return e.ip() == m_bound; });
         });
     return links;
 }
@@ -341,7 +335,8 @@ void DnsSdAnnouncer::onResponse(const dns::Message &m)
                 continue;
             const bool ourName = std::any_of(ours.begin(), ours.end(),
                                              [&r](const dns::Record &o) { return dns::sameName(o.name, r.name); });
-            const bool same = std::any_of(ours.begin(), ours.end(), [&r](const dns::Record &o) { return o.sameRecord(r); });
+            const bool same =
+                std::any_of(ours.begin(), ours.end(), [&r](const dns::Record &o) { return o.sameRecord(r); });
             if (ourName && !same) {
                 rename();
                 return;

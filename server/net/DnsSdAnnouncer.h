@@ -74,7 +74,7 @@ private:
     State m_state = State::Stopped;
     MdnsSocket *m_socket = nullptr;
     QList<LinkInterface> m_links;
-    QTimer m_step;        // probes 250 ms apart, then announcements 1 s apart
+    QTimer m_step;  // probes 250 ms apart, then announcements 1 s apart
     int m_stepsLeft = 0;
     QTimer m_interfaceCheck;
     // §6: a record is multicast on an interface at most once a second.

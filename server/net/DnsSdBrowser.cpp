@@ -16,10 +16,7 @@ constexpr int kMaxQueryIntervalMs = 3600 * 1000;  // §5.2: doubling up to an ho
 constexpr int kMaintenanceMs = 1000;
 constexpr qint64 kFlushGraceMs = 1000;  // §10.2: records of a flushed set younger than this stay
 
-QString key(const dns::Name &name)
-{
-    return dns::toString(name).toLower();
-}
+QString key(const dns::Name &name) { return dns::toString(name).toLower(); }
 
 bool endsWith(const dns::Name &name, const dns::Name &suffix)
 {
@@ -38,7 +35,8 @@ QUrl DnsSdService::url() const
     return url;
 }
 
-DnsSdBrowser::DnsSdBrowser(QObject *parent) : QObject(parent)
+DnsSdBrowser::DnsSdBrowser(QObject *parent)
+    : QObject(parent)
 {
     qRegisterMetaType<DnsSdService>();
     m_queryTimer.setSingleShot(true);
@@ -86,10 +84,7 @@ void DnsSdBrowser::stop()
     reconcile();  // everything found is gone
 }
 
-bool DnsSdBrowser::hearsGoodbyes() const
-{
-    return m_socket && m_socket->localPort() == kMdnsPort;
-}
+bool DnsSdBrowser::hearsGoodbyes() const { return m_socket && m_socket->localPort() == kMdnsPort; }
 
 void DnsSdBrowser::refresh()
 {
@@ -175,15 +170,13 @@ bool DnsSdBrowser::wanted(const dns::Record &r) const
         return dns::sameName(r.name, dnssd::hlscamType()) && r.target.size() == 4 &&
                endsWith(r.target, dnssd::hlscamType());
     case dns::SRV:
-    case dns::TXT:
-        return r.name.size() == 4 && endsWith(r.name, dnssd::hlscamType());
+    case dns::TXT: return r.name.size() == 4 && endsWith(r.name, dnssd::hlscamType());
     case dns::A:
     case dns::AAAA:
         return std::any_of(m_cache.begin(), m_cache.end(), [&r](const Cached &c) {
             return c.record.type == dns::SRV && dns::sameName(c.record.target, r.name);
         });
-    default:
-        return false;
+    default: return false;
     }
 }
 
@@ -265,7 +258,8 @@ void DnsSdBrowser::reconcile()
         s.version = QString::fromUtf8(dns::txtValue(t, "version").value_or(QByteArray()));
         QList<QHostAddress> v6;
         for (const Cached &c : std::as_const(m_cache)) {
-            if ((c.record.type != dns::A && c.record.type != dns::AAAA) || !dns::sameName(c.record.name, srv->record.target))
+            if ((c.record.type != dns::A && c.record.type != dns::AAAA) ||
+                !dns::sameName(c.record.name, srv->record.target))
                 continue;
             QHostAddress a = c.record.address;
             if (c.record.type == dns::AAAA && a.isLinkLocal())

@@ -25,14 +25,14 @@ class MdnsSocket;
 
 // One service found: what the UI shows and connects to.
 struct DnsSdService {
-    QString instanceName;          // "hlscam on pi": unique on the LAN, the key of a service
-    QString hostName;              // "pi.local"
-    QList<QHostAddress> addresses; // IPv4 first; IPv6 link-local ones carry their interface
+    QString instanceName;           // "hlscam on pi": unique on the LAN, the key of a service
+    QString hostName;               // "pi.local"
+    QList<QHostAddress> addresses;  // IPv4 first; IPv6 link-local ones carry their interface
     quint16 port = 0;
-    bool tls = false;              // TXT tls=1: the service speaks HTTPS
+    bool tls = false;                    // TXT tls=1: the service speaks HTTPS
     QString path = QStringLiteral("/");  // TXT path: the viewer page
-    QString apiPath;               // TXT api: the admin API, "/api/v1"
-    QString version;               // TXT version
+    QString apiPath;                     // TXT api: the admin API, "/api/v1"
+    QString version;                     // TXT version
 
     // The viewer page at the first address, e.g. http://192.168.1.20:8080/
     QUrl url() const;

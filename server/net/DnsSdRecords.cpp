@@ -37,30 +37,18 @@ void addAdditional(Reply &reply, const dns::Record &r)
 
 }  // namespace
 
-dns::Name hlscamType()
-{
-    return {QByteArrayLiteral("_hlscam"), kTcp, kLocal};
-}
+dns::Name hlscamType() { return {QByteArrayLiteral("_hlscam"), kTcp, kLocal}; }
 
-dns::Name webType(bool tls)
-{
-    return {tls ? QByteArrayLiteral("_https") : QByteArrayLiteral("_http"), kTcp, kLocal};
-}
+dns::Name webType(bool tls) { return {tls ? QByteArrayLiteral("_https") : QByteArrayLiteral("_http"), kTcp, kLocal}; }
 
 dns::Name servicesMetaType()
 {
     return {QByteArrayLiteral("_services"), QByteArrayLiteral("_dns-sd"), QByteArrayLiteral("_udp"), kLocal};
 }
 
-dns::Name instanceName(const QByteArray &instance, const dns::Name &type)
-{
-    return dns::Name{instance} + type;
-}
+dns::Name instanceName(const QByteArray &instance, const dns::Name &type) { return dns::Name{instance} + type; }
 
-dns::Name hostName(const QByteArray &host)
-{
-    return {host, kLocal};
-}
+dns::Name hostName(const QByteArray &host) { return {host, kLocal}; }
 
 QList<dns::Record> records(const Service &s, const QList<QHostAddress> &addresses)
 {
@@ -103,8 +91,8 @@ Reply answer(const QList<dns::Record> &ours, const dns::Message &query)
         if (q.qclass != dns::kClassIn && q.qclass != dns::ANY)
             continue;
         for (const dns::Record &r : ours) {
-            if ((q.type == r.type || q.type == dns::ANY) && dns::sameName(q.name, r.name) &&
-                !knownAnswer(query, r) && !contains(reply.answers, r))
+            if ((q.type == r.type || q.type == dns::ANY) && dns::sameName(q.name, r.name) && !knownAnswer(query, r) &&
+                !contains(reply.answers, r))
                 reply.answers.append(r);
         }
     }
@@ -115,10 +103,10 @@ Reply answer(const QList<dns::Record> &ours, const dns::Message &query)
             if (a.type != dns::PTR && a.type != dns::SRV)
                 continue;
             for (const dns::Record &r : ours) {
-                const bool describesInstance = a.type == dns::PTR && dns::sameName(r.name, a.target) &&
-                                               (r.type == dns::SRV || r.type == dns::TXT);
-                const bool addressOfHost = a.type == dns::SRV && dns::sameName(r.name, a.target) &&
-                                           (r.type == dns::A || r.type == dns::AAAA);
+                const bool describesInstance =
+                    a.type == dns::PTR && dns::sameName(r.name, a.target) && (r.type == dns::SRV || r.type == dns::TXT);
+                const bool addressOfHost =
+                    a.type == dns::SRV && dns::sameName(r.name, a.target) && (r.type == dns::A || r.type == dns::AAAA);
                 if (describesInstance || addressOfHost)
                     addAdditional(reply, r);
             }

@@ -16,9 +16,9 @@ constexpr quint32 kHostTtl = 120;
 constexpr quint32 kServiceTtl = 4500;
 constexpr quint32 kLegacyMaxTtl = 10;  // §6.7: legacy unicast answers
 
-dns::Name hlscamType();                 // _hlscam._tcp.local
-dns::Name webType(bool tls);            // _http._tcp.local or _https._tcp.local
-dns::Name servicesMetaType();           // _services._dns-sd._udp.local (RFC 6763 §9)
+dns::Name hlscamType();        // _hlscam._tcp.local
+dns::Name webType(bool tls);   // _http._tcp.local or _https._tcp.local
+dns::Name servicesMetaType();  // _services._dns-sd._udp.local (RFC 6763 §9)
 dns::Name instanceName(const QByteArray &instance, const dns::Name &type);
 dns::Name hostName(const QByteArray &host);  // HOST.local
 

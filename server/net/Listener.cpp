@@ -32,12 +32,13 @@ void sendAndClose(qintptr descriptor, const char *response)
     ::close(int(descriptor));
 }
 
-constexpr char kBusy[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 5\r\nConnection: close\r\n\r\n";
+constexpr char kBusy[] =
+    "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 5\r\nConnection: close\r\n\r\n";
 
 }  // namespace
 
-Listener::Listener(const ServerSettings &settings, const BanStore *bans,
-                   const std::optional<QSslConfiguration> &tls, QObject *parent)
+Listener::Listener(const ServerSettings &settings, const BanStore *bans, const std::optional<QSslConfiguration> &tls,
+                   QObject *parent)
     : QTcpServer(parent),
       m_settings(settings),
       m_bans(bans),
@@ -174,21 +175,12 @@ bool Listener::readHead(QTcpSocket *socket, Connection &c, QByteArrayView &arriv
     arrived = arrived.last(c.head.size() - end);  // what came after the head
     c.head = QByteArray();
     switch (check.verdict) {
-    case HeadVerdict::Acceptable:
-        break;
+    case HeadVerdict::Acceptable: break;
     case HeadVerdict::Incomplete:  // not with a whole head
-    case HeadVerdict::BadRequest:
-        refuse(socket, "400 Bad Request");
-        return false;
-    case HeadVerdict::HeadTooLarge:
-        tooLarge(socket, "431 Request Header Fields Too Large");
-        return false;
-    case HeadVerdict::BodyTooLarge:
-        tooLarge(socket, "413 Content Too Large");
-        return false;
-    case HeadVerdict::NotImplemented:
-        refuse(socket, "501 Not Implemented");
-        return false;
+    case HeadVerdict::BadRequest: refuse(socket, "400 Bad Request"); return false;
+    case HeadVerdict::HeadTooLarge: tooLarge(socket, "431 Request Header Fields Too Large"); return false;
+    case HeadVerdict::BodyTooLarge: tooLarge(socket, "413 Content Too Large"); return false;
+    case HeadVerdict::NotImplemented: refuse(socket, "501 Not Implemented"); return false;
     }
     c.bodyLeft = check.bodyBytes;
     c.closeAfterAnswer = c.closeAfterAnswer || check.closeAfter;

@@ -31,8 +31,8 @@ class Listener : public QTcpServer {
     Q_OBJECT
 public:
     // `tls`: serve HTTPS with this configuration, or plain HTTP when empty.
-    Listener(const ServerSettings &settings, const BanStore *bans,
-             const std::optional<QSslConfiguration> &tls, QObject *parent = nullptr);
+    Listener(const ServerSettings &settings, const BanStore *bans, const std::optional<QSslConfiguration> &tls,
+             QObject *parent = nullptr);
 
     // The HTTP server took a whole request off `socket` (called before it answers): its header
     // clock stops, and whatever follows the request is dropped unparsed.
@@ -63,14 +63,14 @@ private:
     };
     struct Connection {
         QString address;
-        QString network;              // empty for a trusted proxy (not counted)
+        QString network;  // empty for a trusted proxy (not counted)
         Phase phase = Phase::Head;
-        qint64 requestStartMs = 0;    // first byte of an unfinished request; 0 when none
-        qint64 lastActivityMs = 0;    // the answer last moved (or the last one was done)
-        QByteArray head;              // Head: what arrived of it
-        qint64 blanks = 0;            // Head: line ends before it (Qt's parser skips them)
-        qint64 bodyLeft = 0;          // Body: bytes still to come
-        qint64 beyond = 0;            // bytes after the request, before its answer was done
+        qint64 requestStartMs = 0;  // first byte of an unfinished request; 0 when none
+        qint64 lastActivityMs = 0;  // the answer last moved (or the last one was done)
+        QByteArray head;            // Head: what arrived of it
+        qint64 blanks = 0;          // Head: line ends before it (Qt's parser skips them)
+        qint64 bodyLeft = 0;        // Body: bytes still to come
+        qint64 beyond = 0;          // bytes after the request, before its answer was done
         bool closeAfterAnswer = false;
     };
 

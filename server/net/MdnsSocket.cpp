@@ -17,7 +17,10 @@ const QAbstractSocket::BindMode kShared = QAbstractSocket::ShareAddress | QAbstr
 
 }  // namespace
 
-MdnsSocket::MdnsSocket(QObject *parent) : QObject(parent), m_v4(this), m_v6(this)
+MdnsSocket::MdnsSocket(QObject *parent)
+    : QObject(parent),
+      m_v4(this),
+      m_v6(this)
 {
     // Datagrams are read in readyRead but handed on (`received`) from a queued call of our own:
     // Qt's socket code goes on using the QUdpSocket after readyRead returns, so a slot that

@@ -73,8 +73,8 @@ QByteArrayView protocolOf(QByteArrayView line)
         ++i;
     const qsizetype end = line.indexOf(' ', i);
     const QByteArrayView protocol = line.sliced(i, (end < 0 ? line.size() : end) - i);
-    if (protocol.size() != 8 || !protocol.startsWith("HTTP/") || protocol[6] != '.' ||
-        protocol[5] < '0' || protocol[5] > '9' || protocol[7] < '0' || protocol[7] > '9')
+    if (protocol.size() != 8 || !protocol.startsWith("HTTP/") || protocol[6] != '.' || protocol[5] < '0' ||
+        protocol[5] > '9' || protocol[7] < '0' || protocol[7] > '9')
         return {};
     return protocol;
 }

@@ -14,12 +14,12 @@
 namespace hlscam {
 
 enum class HeadVerdict {
-    Incomplete,       // the head has not all arrived yet, and is not too large so far
-    Acceptable,       // hand it to the parser
-    BadRequest,       // 400: malformed Content-Length or header line, control bytes in the request line
-    HeadTooLarge,     // 431: no end of the head within maxRequestBytes
-    BodyTooLarge,     // 413: head plus announced body over maxRequestBytes
-    NotImplemented,   // 501: a Transfer-Encoding (chunked bodies), a WebSocket handshake
+    Incomplete,      // the head has not all arrived yet, and is not too large so far
+    Acceptable,      // hand it to the parser
+    BadRequest,      // 400: malformed Content-Length or header line, control bytes in the request line
+    HeadTooLarge,    // 431: no end of the head within maxRequestBytes
+    BodyTooLarge,    // 413: head plus announced body over maxRequestBytes
+    NotImplemented,  // 501: a Transfer-Encoding (chunked bodies), a WebSocket handshake
 };
 
 struct HeadCheck {

@@ -14,7 +14,9 @@ inline std::optional<qint64> frameAgeMs(const QImage &frame)
     const int block = qMax(4, (w / 40) & ~1);
     if (w < 34 * block || frame.height() < block)
         return std::nullopt;
-    auto bit = [&](int i) { return qGray(frame.pixel(i * block + block / 2, block / 2)) > 128 ? 1 : 0; };
+    auto bit = [&](int i) {
+        return qGray(frame.pixel(i * block + block / 2, block / 2)) > 128 ? 1 : 0;
+    };
     if (bit(0) != 1 || bit(1) != 0)
         return std::nullopt;  // no time code in this picture
     quint64 stamp = 0;

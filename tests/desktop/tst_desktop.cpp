@@ -49,7 +49,10 @@ private:
     // An object of the window by objectName: QML children, or items a view created (delegates
     // hang in the item tree only).
     template <typename T = QObject>
-    T *find(const char *name) const { return qobject_cast<T *>(findObject(QLatin1String(name))); }
+    T *find(const char *name) const
+    {
+        return qobject_cast<T *>(findObject(QLatin1String(name)));
+    }
     QObject *findObject(QLatin1String name) const;
     bool click(const char *name);
     bool type(const char *name, const QString &text);
@@ -76,7 +79,8 @@ void TestDesktop::initTestCase()
     QStandardPaths::setTestModeEnabled(true);  // recent boards go to a test location, not the user's
     QSettings().clear();
     // No per-user service config from an earlier run: local mode starts on the defaults.
-    QDir(QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) + QStringLiteral("/hlscam")).removeRecursively();
+    QDir(QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) + QStringLiteral("/hlscam"))
+        .removeRecursively();
     m_output = qEnvironmentVariable("HLSCAM_TEST_OUTPUT", QDir::tempPath());
     QDir().mkpath(m_output);
 
@@ -191,8 +195,8 @@ QString TestDesktop::errorShown() const
 
 bool TestDesktop::login(const QString &address, const QString &user, const QString &password)
 {
-    return type("addressField", address) && type("userField", user) && type("passwordField", password)
-           && click("connectButton");
+    return type("addressField", address) && type("userField", user) && type("passwordField", password) &&
+           click("connectButton");
 }
 
 void TestDesktop::unreachableServiceIsShown()
@@ -217,8 +221,8 @@ void TestDesktop::bannedComputerIsTold()
 {
     ServiceProcess strict;
     QVERIFY(strict.addUser(kAdmin, kPassword, QStringLiteral("admin")));
-    QVERIFY(strict.start(strict.configArgs("[bans]\nmaxretry = 2\nignoreip = 127.0.0.9/32\n")
-                         + QStringList{QStringLiteral("--source"), QStringLiteral("testpattern")}));
+    QVERIFY(strict.start(strict.configArgs("[bans]\nmaxretry = 2\nignoreip = 127.0.0.9/32\n") +
+                         QStringList{QStringLiteral("--source"), QStringLiteral("testpattern")}));
     const QString address = QStringLiteral("127.0.0.1:%1").arg(strict.port());
     for (int i = 0; i < 2; ++i) {
         QVERIFY(login(address, kAdmin, QStringLiteral("wrong %1").arg(i)));
@@ -307,8 +311,15 @@ void TestDesktop::addsAUserAndListsIt()
     // The service has her, with the password typed, as a viewer.
     const HttpReply list = m_service.get(QStringLiteral("/api/v1/users"), kAdmin, kPassword);
     QVERIFY(list.body.contains("\"carol\""));
-    QCOMPARE(m_service.get(QStringLiteral("/cam/cam0/index.m3u8"), QStringLiteral("carol"), QStringLiteral("carol's long password")).status, 200);
-    QCOMPARE(m_service.get(QStringLiteral("/api/v1/users"), QStringLiteral("carol"), QStringLiteral("carol's long password")).status, 403);
+    QCOMPARE(m_service
+                 .get(QStringLiteral("/cam/cam0/index.m3u8"), QStringLiteral("carol"),
+                      QStringLiteral("carol's long password"))
+                 .status,
+             200);
+    QCOMPARE(
+        m_service.get(QStringLiteral("/api/v1/users"), QStringLiteral("carol"), QStringLiteral("carol's long password"))
+            .status,
+        403);
     shot(QStringLiteral("users"));
 
     // A mistake is shown, and changes nothing: the name is taken.
@@ -317,15 +328,24 @@ void TestDesktop::addsAUserAndListsIt()
     QVERIFY(click("addUserButton"));
     QTRY_VERIFY_WITH_TIMEOUT(!users->error().isEmpty(), 10000);
     qInfo("shown: %s", qPrintable(users->error()));
-    QCOMPARE(m_service.get(QStringLiteral("/cam/cam0/index.m3u8"), QStringLiteral("carol"), QStringLiteral("carol's long password")).status, 200);
+    QCOMPARE(m_service
+                 .get(QStringLiteral("/cam/cam0/index.m3u8"), QStringLiteral("carol"),
+                      QStringLiteral("carol's long password"))
+                 .status,
+             200);
 }
 
 void TestDesktop::unbansAnAddress()
 {
     // 127.0.0.2 guesses wrong three times (maxretry) and is banned.
     for (int i = 0; i < 3; ++i)
-        QCOMPARE(m_service.getFrom(QStringLiteral("127.0.0.2"), QStringLiteral("/api/v1/status"), kAdmin, QStringLiteral("guess")).status, 401);
-    QCOMPARE(m_service.getFrom(QStringLiteral("127.0.0.2"), QStringLiteral("/api/v1/status"), kAdmin, kPassword).status, 0);
+        QCOMPARE(
+            m_service
+                .getFrom(QStringLiteral("127.0.0.2"), QStringLiteral("/api/v1/status"), kAdmin, QStringLiteral("guess"))
+                .status,
+            401);
+    QCOMPARE(m_service.getFrom(QStringLiteral("127.0.0.2"), QStringLiteral("/api/v1/status"), kAdmin, kPassword).status,
+             0);
 
     QVERIFY(click("bansTab"));
     QVERIFY(click("refreshBansButton"));
@@ -336,7 +356,8 @@ void TestDesktop::unbansAnAddress()
     QVERIFY(click("unban-127.0.0.2"));
     QTRY_COMPARE_WITH_TIMEOUT(bans->rowCount(), 0, 10000);
     QVERIFY(bans->message().contains(QLatin1String("Unbanned 127.0.0.2")));
-    QCOMPARE(m_service.getFrom(QStringLiteral("127.0.0.2"), QStringLiteral("/api/v1/status"), kAdmin, kPassword).status, 200);
+    QCOMPARE(m_service.getFrom(QStringLiteral("127.0.0.2"), QStringLiteral("/api/v1/status"), kAdmin, kPassword).status,
+             200);
 }
 
 void TestDesktop::appliesCameraSettings()
@@ -360,7 +381,8 @@ void TestDesktop::appliesCameraSettings()
     QVERIFY(click("applyButton"));
     QTRY_VERIFY_WITH_TIMEOUT(!cameras->message().isEmpty(), 10000);
     QVERIFY2(cameras->error().isEmpty(), qPrintable(cameras->error()));
-    const QJsonObject now = QJsonDocument::fromJson(m_service.get(QStringLiteral("/api/v1/cameras/cam0"), kAdmin, kPassword).body).object();
+    const QJsonObject now =
+        QJsonDocument::fromJson(m_service.get(QStringLiteral("/api/v1/cameras/cam0"), kAdmin, kPassword).body).object();
     QCOMPARE(now.value(QStringLiteral("width")).toInt(), 320);
     QCOMPARE(now.value(QStringLiteral("height")).toInt(), 180);
     shot(QStringLiteral("camera"));
@@ -385,7 +407,8 @@ void TestDesktop::remembersTheBoard()
     QCOMPARE(m_session->recent()->find(QStringLiteral("address"), m_address), 0);
     QCOMPARE(m_session->recent()->get(0).value(QStringLiteral("user")).toString(), kAdmin);
     QTRY_VERIFY_WITH_TIMEOUT(find("recentList")->property("count").toInt() >= 1, 5000);
-    QVERIFY(!QSettings().value(QStringLiteral("recent")).toByteArray().contains(kPassword.toUtf8()));  // never the password
+    QVERIFY(
+        !QSettings().value(QStringLiteral("recent")).toByteArray().contains(kPassword.toUtf8()));  // never the password
     shot(QStringLiteral("connect"));
 }
 
@@ -397,7 +420,9 @@ void TestDesktop::findsTheBoardOnTheLan()
     QVERIFY(boards);
     const QString address = QStringLiteral("127.0.0.1:%1").arg(m_service.port());
     QTRY_VERIFY_WITH_TIMEOUT(boards->find(QStringLiteral("address"), address) >= 0, 10000);
-    qInfo("found: %s at %s", qPrintable(boards->get(boards->find(QStringLiteral("address"), address)).value(QStringLiteral("name")).toString()),
+    qInfo("found: %s at %s",
+          qPrintable(
+              boards->get(boards->find(QStringLiteral("address"), address)).value(QStringLiteral("name")).toString()),
           qPrintable(address));
     QVERIFY(type("addressField", QString()));
     QTRY_VERIFY_WITH_TIMEOUT(find<QQuickItem>(qPrintable(QStringLiteral("found-") + address)) != nullptr, 5000);
@@ -441,7 +466,8 @@ void TestDesktop::hlscamDesktopStartsTheApp()
     QVERIFY2(app.state() == QProcess::Running, output.constData());
     QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(app.processId()));
     QVERIFY(cmdline.open(QIODevice::ReadOnly));
-    QVERIFY2(cmdline.readAll().startsWith(QFile::encodeName(QFileInfo(QStringLiteral(HLSCAM_BINARY)).absolutePath()) + "/hlscam-desktop"),
+    QVERIFY2(cmdline.readAll().startsWith(QFile::encodeName(QFileInfo(QStringLiteral(HLSCAM_BINARY)).absolutePath()) +
+                                          "/hlscam-desktop"),
              "hlscam desktop did not become hlscam-desktop");
     QVERIFY2(!output.contains("qrc:/qml/"), output.constData());  // no QML error
     app.terminate();

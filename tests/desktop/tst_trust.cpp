@@ -27,14 +27,15 @@ const QString kAdmin = QStringLiteral("boss");
 const QString kPassword = QStringLiteral("correct horse 42");
 
 // A request line as the service logs it at debug level: "hlscam.http: 127.0.0.1 GET /path".
-const QRegularExpression kRequestLine(
-    QStringLiteral("hlscam\\.http: \\S+ (GET|HEAD|POST|PUT|DELETE|\\w+) /"));
+const QRegularExpression kRequestLine(QStringLiteral("hlscam\\.http: \\S+ (GET|HEAD|POST|PUT|DELETE|\\w+) /"));
 
 // The request lines of a log, empty when there are none.
-QString requestsIn(const QByteArray &log) {
+QString requestsIn(const QByteArray &log)
+{
     QStringList lines;
     for (const QString &line : QString::fromUtf8(log).split(u'\n'))
-        if (kRequestLine.match(line).hasMatch()) lines << line;
+        if (kRequestLine.match(line).hasMatch())
+            lines << line;
     return lines.join(u'\n');
 }
 
@@ -55,7 +56,8 @@ private Q_SLOTS:
 
 private:
     template <typename T = QObject>
-    T *find(const char *name) const {
+    T *find(const char *name) const
+    {
         return qobject_cast<T *>(findObject(QLatin1String(name)));
     }
     QObject *findObject(QLatin1String name) const;
@@ -84,7 +86,8 @@ private:
     QString m_second;
 };
 
-void TestTrust::initTestCase() {
+void TestTrust::initTestCase()
+{
     QVERIFY(m_home.isValid());
     qputenv("XDG_STATE_HOME", QFile::encodeName(m_home.filePath(QStringLiteral("state"))));
     QStandardPaths::setTestModeEnabled(true);  // trusted certificates go to a test location
@@ -99,16 +102,14 @@ void TestTrust::initTestCase() {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("hlscam.http.debug=true"));
     m_service.setEnvironment(env);
-    m_name =
-        QStringLiteral("hlscam trust test %1").arg(QRandomGenerator::global()->bounded(1000000));
+    m_name = QStringLiteral("hlscam trust test %1").arg(QRandomGenerator::global()->bounded(1000000));
     QVERIFY(m_service.start(tlsConfig(QStringLiteral("first"))));
     QVERIFY(m_service.https());
     m_address = QStringLiteral("https://127.0.0.1:%1").arg(m_service.port());
 
     m_engine = std::make_unique<QQmlApplicationEngine>();
     m_engine->load(hlscam::ui::mainWindowUrl());
-    QVERIFY2(!m_engine->rootObjects().isEmpty(),
-             "Main.qml did not load (see the QML errors above)");
+    QVERIFY2(!m_engine->rootObjects().isEmpty(), "Main.qml did not load (see the QML errors above)");
     m_window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().first());
     QVERIFY(m_window);
     QVERIFY(QTest::qWaitForWindowExposed(m_window));
@@ -117,47 +118,50 @@ void TestTrust::initTestCase() {
     QVERIFY(m_session);
 }
 
-void TestTrust::cleanupTestCase() {
+void TestTrust::cleanupTestCase()
+{
     m_engine.reset();
     m_service.stop();
 }
 
-bool TestTrust::makeCertificate(const QString &name, QString *fingerprint) {
+bool TestTrust::makeCertificate(const QString &name, QString *fingerprint)
+{
     const QString cert = m_home.filePath(name + QStringLiteral(".pem"));
     const QString key = m_home.filePath(name + QStringLiteral(".key"));
     QProcess openssl;
     openssl.start(QStringLiteral("openssl"),
-                  {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                   "-days", "2", "-subj", "/CN=hlscam-test", "-keyout", key, "-out", cert});
-    if (!openssl.waitForFinished(30000) || openssl.exitCode() != 0) return false;
-    openssl.start(QStringLiteral("openssl"),
-                  {"x509", "-noout", "-fingerprint", "-sha256", "-in", cert});
-    if (!openssl.waitForFinished(30000) || openssl.exitCode() != 0) return false;
+                  {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
+                   "-subj", "/CN=hlscam-test", "-keyout", key, "-out", cert});
+    if (!openssl.waitForFinished(30000) || openssl.exitCode() != 0)
+        return false;
+    openssl.start(QStringLiteral("openssl"), {"x509", "-noout", "-fingerprint", "-sha256", "-in", cert});
+    if (!openssl.waitForFinished(30000) || openssl.exitCode() != 0)
+        return false;
     // "sha256 Fingerprint=AB:CD:..." (the prefix's case differs between OpenSSL versions)
     *fingerprint = QString::fromLatin1(openssl.readAllStandardOutput()).section(u'=', 1).trimmed();
     return fingerprint->size() == 95;
 }
 
-bool TestTrust::runOpenssl(const QStringList &args, QByteArray *out) {
+bool TestTrust::runOpenssl(const QStringList &args, QByteArray *out)
+{
     QProcess openssl;
     openssl.start(QStringLiteral("openssl"), args);
-    if (!openssl.waitForFinished(30000) || openssl.exitStatus() != QProcess::NormalExit ||
-        openssl.exitCode() != 0) {
-        qWarning("openssl %s: %s", qPrintable(args.join(u' ')),
-                 openssl.readAllStandardError().constData());
+    if (!openssl.waitForFinished(30000) || openssl.exitStatus() != QProcess::NormalExit || openssl.exitCode() != 0) {
+        qWarning("openssl %s: %s", qPrintable(args.join(u' ')), openssl.readAllStandardError().constData());
         return false;
     }
-    if (out) *out = openssl.readAllStandardOutput();
+    if (out)
+        *out = openssl.readAllStandardOutput();
     return true;
 }
 
-bool TestTrust::makeSignedCertificate(const QString &name, QString *fingerprint) {
+bool TestTrust::makeSignedCertificate(const QString &name, QString *fingerprint)
+{
     const QString ca = m_home.filePath(QStringLiteral("ca.pem"));
     const QString caKey = m_home.filePath(QStringLiteral("ca.key"));
     if (!QFile::exists(ca) &&
-        !runOpenssl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-                     "-nodes", "-days", "2", "-subj", "/CN=hlscam test authority", "-addext",
-                     "basicConstraints=critical,CA:TRUE", "-addext",
+        !runOpenssl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
+                     "-subj", "/CN=hlscam test authority", "-addext", "basicConstraints=critical,CA:TRUE", "-addext",
                      "keyUsage=critical,keyCertSign", "-keyout", caKey, "-out", ca}))
         return false;
     const QString cert = m_home.filePath(name + QStringLiteral(".pem"));
@@ -169,35 +173,39 @@ bool TestTrust::makeSignedCertificate(const QString &name, QString *fingerprint)
         return false;
     ext.close();
     QByteArray out;
-    if (!runOpenssl({"req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-                     "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", key, "-out", request}) ||
-        !runOpenssl({"x509", "-req", "-in", request, "-CA", ca, "-CAkey", caKey, "-CAcreateserial",
-                     "-days", "2", "-extfile", extensions, "-out", cert}) ||
+    if (!runOpenssl({"req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj",
+                     "/CN=127.0.0.1", "-keyout", key, "-out", request}) ||
+        !runOpenssl({"x509", "-req", "-in", request, "-CA", ca, "-CAkey", caKey, "-CAcreateserial", "-days", "2",
+                     "-extfile", extensions, "-out", cert}) ||
         !runOpenssl({"x509", "-noout", "-fingerprint", "-sha256", "-in", cert}, &out))
         return false;
     *fingerprint = QString::fromLatin1(out).section(u'=', 1).trimmed();
     return fingerprint->size() == 95;
 }
 
-QStringList TestTrust::tlsConfig(const QString &name) {
-    return m_service.configArgs(
-        "[server]\ntls_cert = " + m_home.filePath(name + QStringLiteral(".pem")).toUtf8() +
-        "\ntls_key = " + m_home.filePath(name + QStringLiteral(".key")).toUtf8() +
-        "\nannounce = true\nannounce_name = " + m_name.toUtf8() + "\n");
+QStringList TestTrust::tlsConfig(const QString &name)
+{
+    return m_service.configArgs("[server]\ntls_cert = " + m_home.filePath(name + QStringLiteral(".pem")).toUtf8() +
+                                "\ntls_key = " + m_home.filePath(name + QStringLiteral(".key")).toUtf8() +
+                                "\nannounce = true\nannounce_name = " + m_name.toUtf8() + "\n");
 }
 
-QObject *TestTrust::findObject(QLatin1String name) const {
-    if (QObject *o = m_window->findChild<QObject *>(name)) return o;
+QObject *TestTrust::findObject(QLatin1String name) const
+{
+    if (QObject *o = m_window->findChild<QObject *>(name))
+        return o;
     QList<QQuickItem *> todo{m_window->contentItem()};
     while (!todo.isEmpty()) {
         QQuickItem *item = todo.takeLast();
-        if (item->objectName() == name) return item;
+        if (item->objectName() == name)
+            return item;
         todo << item->childItems();
     }
     return nullptr;
 }
 
-bool TestTrust::click(const char *name) {
+bool TestTrust::click(const char *name)
+{
     auto *item = find<QQuickItem>(name);
     if (!item || !item->isVisible() || !item->isEnabled()) {
         qWarning("%s: missing, hidden or disabled", name);
@@ -208,54 +216,59 @@ bool TestTrust::click(const char *name) {
     return true;
 }
 
-bool TestTrust::type(const char *name, const QString &text) {
-    if (!click(name)) return false;
+bool TestTrust::type(const char *name, const QString &text)
+{
+    if (!click(name))
+        return false;
     QTest::keyClick(m_window, Qt::Key_A, Qt::ControlModifier);
     QTest::keyClick(m_window, Qt::Key_Delete);
-    for (const QChar c : text) QTest::keyClick(m_window, c.toLatin1());
+    for (const QChar c : text)
+        QTest::keyClick(m_window, c.toLatin1());
     return textOf(name) == text;
 }
 
-bool TestTrust::shown(const char *name) const {
+bool TestTrust::shown(const char *name) const
+{
     QObject *o = findObject(QLatin1String(name));
     return o && o->property("visible").toBool();
 }
 
-QString TestTrust::textOf(const char *name) const {
+QString TestTrust::textOf(const char *name) const
+{
     QObject *o = findObject(QLatin1String(name));
     return o ? o->property("text").toString() : QStringLiteral("<no %1>").arg(QLatin1String(name));
 }
 
-void TestTrust::shot(const QString &name) {
+void TestTrust::shot(const QString &name)
+{
     QTest::qWait(300);
     const QString path = m_output + QStringLiteral("/desktop-%1.png").arg(name);
     QVERIFY2(m_window->grabWindow().save(path), qPrintable(path));
     qInfo("screenshot: %s", qPrintable(path));
 }
 
-QString TestTrust::errorShown() const {
+QString TestTrust::errorShown() const
+{
     QObject *banner = findObject(QLatin1String("sessionError"));
     QObject *text = banner ? banner->findChild<QObject *>(QStringLiteral("errorText")) : nullptr;
-    return banner && banner->property("visible").toBool() && text
-               ? text->property("text").toString()
-               : QString();
+    return banner && banner->property("visible").toBool() && text ? text->property("text").toString() : QString();
 }
 
 // What the person compares the app's prompt with.
-void TestTrust::serviceSaysItsFingerprint() {
+void TestTrust::serviceSaysItsFingerprint()
+{
     QVERIFY2(m_service.log().contains("certificate SHA-256 fingerprint " + m_first.toLatin1()),
              m_service.log().constData());
 }
 
 // The board is listed with its https address; a click fills the form (clearing a password typed
 // before), shows where a login would go, and sends nothing.
-void TestTrust::foundBoardShowsWhereTheLoginGoes() {
+void TestTrust::foundBoardShowsWhereTheLoginGoes()
+{
     auto *boards = find<hlscam::ui::JsonListModel>("discoveredBoards");
     QVERIFY(boards);
     QTRY_VERIFY_WITH_TIMEOUT(boards->find(QStringLiteral("address"), m_address) >= 0, 15000);
-    QCOMPARE(boards->get(boards->find(QStringLiteral("address"), m_address))
-                 .value(QStringLiteral("name"))
-                 .toString(),
+    QCOMPARE(boards->get(boards->find(QStringLiteral("address"), m_address)).value(QStringLiteral("name")).toString(),
              m_name);
     QVERIFY(type("passwordField", QStringLiteral("typed for another board")));
     const QByteArray item = "found-" + m_address.toUtf8();
@@ -266,8 +279,7 @@ void TestTrust::foundBoardShowsWhereTheLoginGoes() {
     QVERIFY2(shown("loginTarget"), qPrintable(textOf("loginTarget")));
     QVERIFY2(textOf("loginTarget").contains(m_address + QStringLiteral(" over HTTPS")),
              qPrintable(textOf("loginTarget")));
-    QVERIFY2(shown("pickedNote") && textOf("pickedNote").contains(m_name),
-             qPrintable(textOf("pickedNote")));
+    QVERIFY2(shown("pickedNote") && textOf("pickedNote").contains(m_name), qPrintable(textOf("pickedNote")));
     QTest::qWait(500);
     QCOMPARE(requestsIn(m_service.log()), QString());
     QVERIFY(!m_session->busy() && !m_session->connected());
@@ -275,7 +287,8 @@ void TestTrust::foundBoardShowsWhereTheLoginGoes() {
 }
 
 // Logging in: a handshake only (no request), then the fingerprint is put to the person.
-void TestTrust::firstLoginShowsTheFingerprintFirst() {
+void TestTrust::firstLoginShowsTheFingerprintFirst()
+{
     QVERIFY(type("userField", kAdmin));
     QVERIFY(type("passwordField", kPassword));
     QVERIFY(click("connectButton"));
@@ -289,16 +302,15 @@ void TestTrust::firstLoginShowsTheFingerprintFirst() {
     shot(QStringLiteral("trust-prompt"));
 }
 
-void TestTrust::trustedBoardLogsIn() {
+void TestTrust::trustedBoardLogsIn()
+{
     QVERIFY(click("trustButton"));
     QTRY_VERIFY2_WITH_TIMEOUT(m_session->connected(), qPrintable(errorShown()), 10000);
     QVERIFY(!shown("trustPrompt"));
-    QVERIFY2(m_service.log().contains("GET /api/v1/status"),
-             m_service.log().right(2000).constData());
+    QVERIFY2(m_service.log().contains("GET /api/v1/status"), m_service.log().right(2000).constData());
     const QString key = QStringLiteral("trusted-certificates/127.0.0.1:%1").arg(m_service.port());
     QCOMPARE(QSettings().value(key).toString(), m_first);
-    QVERIFY(m_session->recent()->find(QStringLiteral("address"), m_address) >=
-            0);  // with its scheme
+    QVERIFY(m_session->recent()->find(QStringLiteral("address"), m_address) >= 0);  // with its scheme
     QVERIFY(click("disconnectButton"));
     QTRY_VERIFY_WITH_TIMEOUT(!m_session->connected(), 5000);
 
@@ -315,12 +327,12 @@ void TestTrust::trustedBoardLogsIn() {
 }
 
 // The same address with another certificate (a new key, or someone posing as the board).
-void TestTrust::changedCertificateIsRefused() {
+void TestTrust::changedCertificateIsRefused()
+{
     const quint16 port = m_service.port();
     QCOMPARE(m_service.stop(), 0);
-    QVERIFY(m_service.start(
-        tlsConfig(QStringLiteral("second")) +
-        QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port)}));
+    QVERIFY(m_service.start(tlsConfig(QStringLiteral("second")) +
+                            QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port)}));
     QCOMPARE(m_service.port(), port);
     QVERIFY(type("addressField", m_address));
     QVERIFY(type("passwordField", kPassword));
@@ -339,7 +351,8 @@ void TestTrust::changedCertificateIsRefused() {
 }
 
 // Forgetting the old certificate: the next login asks about the new one; cancelled, nothing goes.
-void TestTrust::forgottenCertificateIsAskedForAgain() {
+void TestTrust::forgottenCertificateIsAskedForAgain()
+{
     QVERIFY(click("forgetCertificateButton"));
     QTRY_VERIFY(!shown("forgetCertificateButton"));
     QVERIFY(type("passwordField", kPassword));
@@ -360,13 +373,13 @@ void TestTrust::forgottenCertificateIsAskedForAgain() {
 // at the end of the handshake: the service sees none of them, and the app leaves the board.
 // (The preview's player, FFmpeg inside Qt Multimedia, checks no pin: media requests with the
 // preview's URL token may reach the other certificate until the app has left; not asserted.)
-void TestTrust::authoritySignedCertificateIsPinnedToo() {
+void TestTrust::authoritySignedCertificateIsPinnedToo()
+{
     QString first, second;
     QVERIFY(makeSignedCertificate(QStringLiteral("signed-first"), &first));
     QVERIFY(makeSignedCertificate(QStringLiteral("signed-second"), &second));
     QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-    const QList<QSslCertificate> authority =
-        QSslCertificate::fromPath(m_home.filePath(QStringLiteral("ca.pem")));
+    const QList<QSslCertificate> authority = QSslCertificate::fromPath(m_home.filePath(QStringLiteral("ca.pem")));
     QCOMPARE(authority.size(), 1);
     tls.addCaCertificate(authority.first());
     QSslConfiguration::setDefaultConfiguration(tls);
@@ -390,14 +403,12 @@ void TestTrust::authoritySignedCertificateIsPinnedToo() {
     // Same port, another certificate of the same authority, while the app polls the status.
     const quint16 port = m_service.port();
     QCOMPARE(m_service.stop(), 0);
-    QVERIFY(m_service.start(
-        tlsConfig(QStringLiteral("signed-second")) +
-        QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port)}));
+    QVERIFY(m_service.start(tlsConfig(QStringLiteral("signed-second")) +
+                            QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port)}));
     QTRY_VERIFY_WITH_TIMEOUT(errorShown().contains(second), 15000);
     qInfo("shown: %s", qPrintable(errorShown()));
-    QVERIFY2(
-        errorShown().contains(first) && errorShown().contains(QLatin1String("nothing was sent")),
-        qPrintable(errorShown()));
+    QVERIFY2(errorShown().contains(first) && errorShown().contains(QLatin1String("nothing was sent")),
+             qPrintable(errorShown()));
     QTRY_VERIFY_WITH_TIMEOUT(!m_session->connected(), 5000);
     QVERIFY(shown("forgetCertificateButton"));
     QTest::qWait(2500);  // when a poll would have come
@@ -407,7 +418,8 @@ void TestTrust::authoritySignedCertificateIsPinnedToo() {
         qInfo("the preview's player reached the other certificate:\n%s", qPrintable(requests));
 }
 
-int main(int argc, char *argv[]) {
+int main(int argc, char *argv[])
+{
     hlscam::ui::prepareEnvironment();
     QGuiApplication app(argc, argv);
     hlscam::ui::setUp();

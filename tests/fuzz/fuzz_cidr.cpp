@@ -12,8 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     QByteArray value = bytes(data, size);
     value.truncate(value.indexOf('\n') < 0 ? value.size() : value.indexOf('\n'));  // one line
-    const ConfigResult result = parseConfig("[server]\ntrusted_proxies = " + value + "\n[bans]\nignoreip = " + value + '\n',
-                                            QStringLiteral("fuzz.conf"));
+    const ConfigResult result = parseConfig(
+        "[server]\ntrusted_proxies = " + value + "\n[bans]\nignoreip = " + value + '\n', QStringLiteral("fuzz.conf"));
     if (!result.ok())
         return 0;
     check(result.settings.server.trustedProxies == result.settings.bans.ignoreIp,

@@ -17,8 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             continue;
         check(r.offset >= 0 && r.length >= 1 && r.offset + r.length <= length, "the slice is inside the body", input);
         const QByteArray last = QByteArray::number(r.offset + r.length - 1);
-        check(r.contentRange(length) == "bytes " + QByteArray::number(r.offset) + '-' + last + '/' +
-                                            QByteArray::number(length),
+        check(r.contentRange(length) ==
+                  "bytes " + QByteArray::number(r.offset) + '-' + last + '/' + QByteArray::number(length),
               "Content-Range names the slice", input);
         const ByteRange again = resolveByteRange("bytes=" + QByteArray::number(r.offset) + '-' + last, length);
         check(again.kind == r.kind && again.offset == r.offset && again.length == r.length,

@@ -30,7 +30,8 @@ qsizetype qtHeadBytes(const QByteArray &in)
             continue;
         }
         fragment.append(c);
-        if (c == '\n' && (fragment.endsWith("\n\r\n") || fragment.endsWith("\n\n") || fragment == "\r\n" || fragment == "\n"))
+        if (c == '\n' &&
+            (fragment.endsWith("\n\r\n") || fragment.endsWith("\n\n") || fragment == "\r\n" || fragment == "\n"))
             return i + 1;
     }
     return -1;

@@ -28,7 +28,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
               again->expiresS == claims->expiresS,
           "a signed token parses to its claims", input);
     TokenClaims verified;
-    const auto hashOf = [&](const QString &) { return std::optional<QByteArray>(hash); };
+    const auto hashOf = [&](const QString &) {
+        return std::optional<QByteArray>(hash);
+    };
     const QString camera = claims->camera == QLatin1String("*") ? QStringLiteral("cam0") : claims->camera;
     check(signedToken.size() > UrlToken::kMaxLength ||
               tokens.verify(signedToken, camera, claims->expiresS - 1, hashOf, &verified) == UrlToken::Check::Ok,

@@ -6,14 +6,14 @@
 
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
-#include <QSslSocket>
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <QEventLoop>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QRegularExpression>
+#include <QSslSocket>
 #include <QTimer>
 
 QByteArray HttpReply::header(const QByteArray &name) const
@@ -222,8 +222,8 @@ HttpReply ServiceProcess::getFrom(const QString &from, const QString &path, cons
     return raw(request + "\r\n", from);
 }
 
-QJsonObject ServiceProcess::probeVideo(const QString &path, const QString &user,
-                                       const QString &password, QString *error)
+QJsonObject ServiceProcess::probeVideo(const QString &path, const QString &user, const QString &password,
+                                       QString *error)
 {
     QUrl u = url(path);
     u.setUserName(user);
@@ -239,8 +239,9 @@ bool ServiceProcess::makeCertificate(QString *cert, QString *key) const
     *key = stateDir() + QStringLiteral("/key.pem");
     QProcess openssl;
     openssl.setProcessChannelMode(QProcess::MergedChannels);
-    openssl.start(QStringLiteral("openssl"), {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-                                              "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1", "-keyout", *key, "-out", *cert});
+    openssl.start(QStringLiteral("openssl"),
+                  {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
+                   "-subj", "/CN=127.0.0.1", "-keyout", *key, "-out", *cert});
     if (openssl.waitForFinished(30000) && openssl.exitStatus() == QProcess::NormalExit && openssl.exitCode() == 0)
         return true;
     qWarning("openssl req failed: %s %s", qPrintable(openssl.errorString()), openssl.readAll().constData());

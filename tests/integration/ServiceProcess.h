@@ -12,8 +12,8 @@
 #include <utility>
 
 struct HttpReply {
-    int status = 0;  // 0: no answer (connection failed, refused, closed or timed out)
-    qint64 closedAfterMs = -1;  // for raw requests: when the server closed the connection
+    int status = 0;               // 0: no answer (connection failed, refused, closed or timed out)
+    qint64 closedAfterMs = -1;    // for raw requests: when the server closed the connection
     qint64 answeredAfterMs = -1;  // for raw requests: when the whole answer was in
     QList<std::pair<QByteArray, QByteArray>> headers;
     QByteArray body;
@@ -55,18 +55,15 @@ public:
     // connection, over TLS when the service serves HTTPS, and reads until the server closes or
     // `timeoutMs` passes. For requests a normal client cannot make: other source addresses,
     // oversized or slow headers.
-    HttpReply raw(const QByteArray &request, const QString &from = QStringLiteral("127.0.0.1"),
-                  int timeoutMs = 10000);
+    HttpReply raw(const QByteArray &request, const QString &from = QStringLiteral("127.0.0.1"), int timeoutMs = 10000);
     // A one-request GET from `from`, with Basic credentials unless user is null.
-    HttpReply getFrom(const QString &from, const QString &path, const QString &user = {},
-                      const QString &password = {});
+    HttpReply getFrom(const QString &from, const QString &path, const QString &user = {}, const QString &password = {});
     bool https() const { return m_https; }
 
     // The playlist at `path` read by ffprobe (real FFmpeg) with credentials (none when user is
     // empty): its first video stream's codec_name, width and height; empty with *error set on
     // failure.
-    QJsonObject probeVideo(const QString &path, const QString &user, const QString &password,
-                           QString *error);
+    QJsonObject probeVideo(const QString &path, const QString &user, const QString &password, QString *error);
 
     // A self-signed P-256 certificate for 127.0.0.1 and its key, made by openssl in the state dir
     // as cert.pem and key.pem. False (openssl's complaint in a warning) when it could not.

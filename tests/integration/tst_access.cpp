@@ -56,28 +56,48 @@ void TestAccess::bansFollowFail2banRules()
 
     // 10 wrong passwords from .2: each answered 401, the 10th bans.
     for (int i = 0; i < 10; ++i)
-        QCOMPARE(service.getFrom(QStringLiteral("127.0.0.2"), kPlaylist, QStringLiteral("viewer"), QStringLiteral("guess%1").arg(i)).status, 401);
+        QCOMPARE(service
+                     .getFrom(QStringLiteral("127.0.0.2"), kPlaylist, QStringLiteral("viewer"),
+                              QStringLiteral("guess%1").arg(i))
+                     .status,
+                 401);
     // The next connection from .2 is closed before a byte is read, even with the right password.
     const HttpReply refused = service.getFrom(QStringLiteral("127.0.0.2"), QStringLiteral("/healthz"));
     QCOMPARE(refused.status, 0);
-    QVERIFY2(refused.closedAfterMs >= 0 && refused.closedAfterMs < 1000, qPrintable(QString::number(refused.closedAfterMs)));
+    QVERIFY2(refused.closedAfterMs >= 0 && refused.closedAfterMs < 1000,
+             qPrintable(QString::number(refused.closedAfterMs)));
     qInfo("a banned address's connection stayed open %lld ms", refused.closedAfterMs);
-    QCOMPARE(service.getFrom(QStringLiteral("127.0.0.2"), kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw")).status, 0);
+    QCOMPARE(
+        service.getFrom(QStringLiteral("127.0.0.2"), kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw"))
+            .status,
+        0);
 
     // .3 still plays with the right password; the ignored .1 is never banned.
-    QCOMPARE(service.getFrom(QStringLiteral("127.0.0.3"), kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw")).status, 200);
+    QCOMPARE(
+        service.getFrom(QStringLiteral("127.0.0.3"), kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw"))
+            .status,
+        200);
     for (int i = 0; i < 12; ++i)
-        QCOMPARE(service.getFrom(QStringLiteral("127.0.0.1"), kPlaylist, QStringLiteral("viewer"), QStringLiteral("nope")).status, 401);
-    QCOMPARE(service.getFrom(QStringLiteral("127.0.0.1"), kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw")).status, 200);
+        QCOMPARE(
+            service.getFrom(QStringLiteral("127.0.0.1"), kPlaylist, QStringLiteral("viewer"), QStringLiteral("nope"))
+                .status,
+            401);
+    QCOMPARE(
+        service.getFrom(QStringLiteral("127.0.0.1"), kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw"))
+            .status,
+        200);
 
     const QByteArray log = service.log();
-    QCOMPARE(countLines(log, QStringLiteral("authentication failure from 127\\.0\\.0\\.2: wrong-password \\(\\d+ of 10\\)")), 10);
+    QCOMPARE(
+        countLines(log, QStringLiteral("authentication failure from 127\\.0\\.0\\.2: wrong-password \\(\\d+ of 10\\)")),
+        10);
     QCOMPARE(countLines(log, QStringLiteral("ban 127\\.0\\.0\\.2 for 3600s after 10 failures")), 1);
     QCOMPARE(countLines(log, QStringLiteral("authentication failure from 127\\.0\\.0\\.3")), 0);
     QCOMPARE(countLines(log, QStringLiteral("ban 127\\.0\\.0\\.1 ")), 0);
 
     // The admin API lists it.
-    const HttpReply list = service.getFrom(QStringLiteral("127.0.0.1"), QStringLiteral("/api/v1/bans"), QStringLiteral("admin"), QStringLiteral("admin-pw"));
+    const HttpReply list = service.getFrom(QStringLiteral("127.0.0.1"), QStringLiteral("/api/v1/bans"),
+                                           QStringLiteral("admin"), QStringLiteral("admin-pw"));
     QCOMPARE(list.status, 200);
     const QJsonArray bans = QJsonDocument::fromJson(list.body).array();
     QCOMPARE(bans.size(), 1);
@@ -86,17 +106,39 @@ void TestAccess::bansFollowFail2banRules()
     // A restart keeps the ban.
     QCOMPARE(service.stop(), 0);
     QVERIFY(service.start(config));
-    QCOMPARE(service.getFrom(QStringLiteral("127.0.0.2"), kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw")).status, 0);
-    QCOMPARE(service.getFrom(QStringLiteral("127.0.0.3"), kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw")).status, 200);
+    QCOMPARE(
+        service.getFrom(QStringLiteral("127.0.0.2"), kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw"))
+            .status,
+        0);
+    QCOMPARE(
+        service.getFrom(QStringLiteral("127.0.0.3"), kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw"))
+            .status,
+        200);
 
     // `hlscam bans` sees and lifts it while the service runs; the service follows at once.
     QByteArray out;
-    QCOMPARE(service.run(QStringList{QStringLiteral("bans"), QStringLiteral("list"), QStringLiteral("--state-dir"), service.stateDir()} + config, {}, &out), 0);
+    QCOMPARE(service.run(QStringList{QStringLiteral("bans"), QStringLiteral("list"), QStringLiteral("--state-dir"),
+                                     service.stateDir()} +
+                             config,
+                         {}, &out),
+             0);
     QVERIFY2(out.contains("127.0.0.2"), out.constData());
-    QCOMPARE(service.run(QStringList{QStringLiteral("bans"), QStringLiteral("unban"), QStringLiteral("127.0.0.2"), QStringLiteral("--state-dir"), service.stateDir()} + config), 0);
-    QTRY_COMPARE_WITH_TIMEOUT(service.getFrom(QStringLiteral("127.0.0.2"), kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw")).status, 200, 5000);
-    QCOMPARE(service.run(QStringList{QStringLiteral("bans"), QStringLiteral("unban"), QStringLiteral("127.0.0.2"), QStringLiteral("--state-dir"), service.stateDir()} + config), 1);
-    QCOMPARE(service.run(QStringList{QStringLiteral("bans"), QStringLiteral("unban"), QStringLiteral("not-an-ip"), QStringLiteral("--state-dir"), service.stateDir()} + config), 2);
+    QCOMPARE(service.run(QStringList{QStringLiteral("bans"), QStringLiteral("unban"), QStringLiteral("127.0.0.2"),
+                                     QStringLiteral("--state-dir"), service.stateDir()} +
+                         config),
+             0);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        service.getFrom(QStringLiteral("127.0.0.2"), kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw"))
+            .status,
+        200, 5000);
+    QCOMPARE(service.run(QStringList{QStringLiteral("bans"), QStringLiteral("unban"), QStringLiteral("127.0.0.2"),
+                                     QStringLiteral("--state-dir"), service.stateDir()} +
+                         config),
+             1);
+    QCOMPARE(service.run(QStringList{QStringLiteral("bans"), QStringLiteral("unban"), QStringLiteral("not-an-ip"),
+                                     QStringLiteral("--state-dir"), service.stateDir()} +
+                         config),
+             2);
 }
 
 void TestAccess::tokensOpenMediaOnly()
@@ -107,9 +149,10 @@ void TestAccess::tokensOpenMediaOnly()
 
     // A viewer makes a token for the default camera through the API.
     const QByteArray body = R"({"ttl": 600})";
-    const HttpReply made = service.raw("POST /api/v1/tokens HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAuthorization: Basic " +
-                                       QByteArray("viewer:viewer-pw").toBase64() + "\r\nContent-Length: " + QByteArray::number(body.size()) +
-                                       "\r\n\r\n" + body);
+    const HttpReply made = service.raw(
+        "POST /api/v1/tokens HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAuthorization: Basic " +
+        QByteArray("viewer:viewer-pw").toBase64() + "\r\nContent-Length: " + QByteArray::number(body.size()) +
+        "\r\n\r\n" + body);
     QCOMPARE(made.status, 201);
     const QJsonObject answer = QJsonDocument::fromJson(made.body).object();
     const QString token = answer[QStringLiteral("token")].toString();
@@ -143,12 +186,18 @@ void TestAccess::tokensOpenMediaOnly()
     // A token opens media only; a damaged token is a counted failure.
     QCOMPARE(service.get(QStringLiteral("/?token=") + token).status, 401);
     QCOMPARE(service.get(QStringLiteral("/api/v1/bans?token=") + token).status, 401);
-    QCOMPARE(service.getFrom(QStringLiteral("127.0.0.3"), kPlaylist + QStringLiteral("?token=") + token + QStringLiteral("x")).status, 401);
+    QCOMPARE(
+        service
+            .getFrom(QStringLiteral("127.0.0.3"), kPlaylist + QStringLiteral("?token=") + token + QStringLiteral("x"))
+            .status,
+        401);
     QCOMPARE(service.get(QStringLiteral("/cam/nope/index.m3u8?token=") + token).status, 401);
     QVERIFY(service.log().contains("authentication failure from 127.0.0.3: bad-token (1 of 10)"));
 
     // Removing the user revokes the token.
-    QCOMPARE(service.run({QStringLiteral("users"), QStringLiteral("remove"), QStringLiteral("viewer"), QStringLiteral("--state-dir"), service.stateDir()}), 0);
+    QCOMPARE(service.run({QStringLiteral("users"), QStringLiteral("remove"), QStringLiteral("viewer"),
+                          QStringLiteral("--state-dir"), service.stateDir()}),
+             0);
     QTRY_COMPARE_WITH_TIMEOUT(service.get(kPlaylist + QStringLiteral("?token=") + token).status, 401, 5000);
 }
 
@@ -161,15 +210,29 @@ void TestAccess::apiRolesAndErrors()
     const auto post = [&](const QString &user, const QByteArray &json) {
         return service.raw("POST /api/v1/tokens HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic " +
                            (user + QStringLiteral(":") + user + QStringLiteral("-pw")).toUtf8().toBase64() +
-                           "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(json.size()) + "\r\n\r\n" + json);
+                           "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(json.size()) +
+                           "\r\n\r\n" + json);
     };
-    QCOMPARE(service.get(QStringLiteral("/api/v1/bans"), QStringLiteral("viewer"), QStringLiteral("viewer-pw")).status, 403);
-    QCOMPARE(service.get(QStringLiteral("/api/v1/bans"), QStringLiteral("admin"), QStringLiteral("admin-pw")).status, 200);
-    QCOMPARE(service.get(QStringLiteral("/api/v1/bans/10.0.0.9"), QStringLiteral("admin"), QStringLiteral("admin-pw"), "DELETE").status, 404);
-    QCOMPARE(service.get(QStringLiteral("/api/v1/bans/zzz"), QStringLiteral("admin"), QStringLiteral("admin-pw"), "DELETE").status, 400);
-    QCOMPARE(service.get(QStringLiteral("/api/v1/bans"), QStringLiteral("admin"), QStringLiteral("admin-pw"), "DELETE").status, 405);
-    QCOMPARE(service.get(QStringLiteral("/api/v1/nothing"), QStringLiteral("admin"), QStringLiteral("admin-pw")).status, 404);
-    QCOMPARE(service.get(QStringLiteral("/api/v1/tokens"), QStringLiteral("admin"), QStringLiteral("admin-pw")).status, 405);
+    QCOMPARE(service.get(QStringLiteral("/api/v1/bans"), QStringLiteral("viewer"), QStringLiteral("viewer-pw")).status,
+             403);
+    QCOMPARE(service.get(QStringLiteral("/api/v1/bans"), QStringLiteral("admin"), QStringLiteral("admin-pw")).status,
+             200);
+    QCOMPARE(
+        service
+            .get(QStringLiteral("/api/v1/bans/10.0.0.9"), QStringLiteral("admin"), QStringLiteral("admin-pw"), "DELETE")
+            .status,
+        404);
+    QCOMPARE(
+        service.get(QStringLiteral("/api/v1/bans/zzz"), QStringLiteral("admin"), QStringLiteral("admin-pw"), "DELETE")
+            .status,
+        400);
+    QCOMPARE(service.get(QStringLiteral("/api/v1/bans"), QStringLiteral("admin"), QStringLiteral("admin-pw"), "DELETE")
+                 .status,
+             405);
+    QCOMPARE(service.get(QStringLiteral("/api/v1/nothing"), QStringLiteral("admin"), QStringLiteral("admin-pw")).status,
+             404);
+    QCOMPARE(service.get(QStringLiteral("/api/v1/tokens"), QStringLiteral("admin"), QStringLiteral("admin-pw")).status,
+             405);
     QCOMPARE(service.get(QStringLiteral("/"), QStringLiteral("admin"), QStringLiteral("admin-pw"), "POST").status, 405);
 
     QCOMPARE(post(QStringLiteral("viewer"), R"({"role":"admin"})").status, 403);
@@ -177,7 +240,9 @@ void TestAccess::apiRolesAndErrors()
     QCOMPARE(post(QStringLiteral("admin"), R"({"ttl": 31536000, "role": "admin", "camera": "*"})").status, 201);
     const HttpReply bad = post(QStringLiteral("admin"), R"({"camera":"garage"})");
     QCOMPARE(bad.status, 400);
-    QVERIFY2(QJsonDocument::fromJson(bad.body)[QStringLiteral("error")].toString().contains(QStringLiteral("no camera 'garage'")), bad.body.constData());
+    QVERIFY2(QJsonDocument::fromJson(bad.body)[QStringLiteral("error")].toString().contains(
+                 QStringLiteral("no camera 'garage'")),
+             bad.body.constData());
     QCOMPARE(post(QStringLiteral("admin"), "not json").status, 400);
     QCOMPARE(post(QStringLiteral("admin"), R"({"ttl": 5})").status, 400);
     QCOMPARE(post(QStringLiteral("admin"), R"({"colour": "red"})").status, 400);
@@ -197,9 +262,12 @@ void TestAccess::anonymousViewersWatchButCannotAdminister()
     QVERIFY2(error.isEmpty(), qPrintable(error));
     // The API still asks for a password, and only an admin's opens it.
     QCOMPARE(service.getFrom(QStringLiteral("127.0.0.2"), QStringLiteral("/api/v1/bans")).status, 401);
-    QCOMPARE(service.get(QStringLiteral("/api/v1/bans"), QStringLiteral("admin"), QStringLiteral("admin-pw")).status, 200);
+    QCOMPARE(service.get(QStringLiteral("/api/v1/bans"), QStringLiteral("admin"), QStringLiteral("admin-pw")).status,
+             200);
     // Credentials that are sent are still checked, and wrong ones still count towards a ban.
-    QCOMPARE(service.getFrom(QStringLiteral("127.0.0.2"), kPlaylist, QStringLiteral("admin"), QStringLiteral("nope")).status, 401);
+    QCOMPARE(
+        service.getFrom(QStringLiteral("127.0.0.2"), kPlaylist, QStringLiteral("admin"), QStringLiteral("nope")).status,
+        401);
     QVERIFY(service.log().contains("authentication failure from 127.0.0.2: wrong-password (1 of 10)"));
 }
 
@@ -216,11 +284,15 @@ void TestAccess::httpsWithASelfSignedCertificate()
     QCOMPARE(service.run(QStringList{QStringLiteral("config"), QStringLiteral("check")} + half, {}, &out), 2);
     QVERIFY2(out.contains("tls_cert and tls_key go together"), out.constData());
 
-    QVERIFY(service.start(service.configArgs("[server]\ntls_cert = " + cert.toUtf8() + "\ntls_key = " + key.toUtf8() + "\n")));
+    QVERIFY(service.start(
+        service.configArgs("[server]\ntls_cert = " + cert.toUtf8() + "\ntls_key = " + key.toUtf8() + "\n")));
     QVERIFY(service.https());
     QCOMPARE(service.getFrom(QStringLiteral("127.0.0.1"), QStringLiteral("/healthz")).status, 200);
     QCOMPARE(service.getFrom(QStringLiteral("127.0.0.1"), kPlaylist).status, 401);
-    QCOMPARE(service.getFrom(QStringLiteral("127.0.0.1"), kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw")).status, 200);
+    QCOMPARE(
+        service.getFrom(QStringLiteral("127.0.0.1"), kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw"))
+            .status,
+        200);
     // Plain HTTP on the HTTPS port gets nothing useful back.
     QSslSocket plain;
     plain.connectToHost(QHostAddress::LocalHost, service.port());
@@ -230,12 +302,14 @@ void TestAccess::httpsWithASelfSignedCertificate()
     QVERIFY(!plain.readAll().startsWith("HTTP/1.1 200"));
     // ffmpeg plays over HTTPS too (it does not check certificates by default).
     QString error;
-    const QJsonObject video = service.probeVideo(kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw"), &error);
+    const QJsonObject video =
+        service.probeVideo(kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw"), &error);
     QVERIFY2(!video.isEmpty(), qPrintable(error));
 
     // A missing key file stops the start with a clear message.
     ServiceProcess broken;
-    QVERIFY(!broken.start(broken.configArgs("[server]\ntls_cert = " + cert.toUtf8() + "\ntls_key = /nonexistent/key.pem\n")));
+    QVERIFY(!broken.start(
+        broken.configArgs("[server]\ntls_cert = " + cert.toUtf8() + "\ntls_key = /nonexistent/key.pem\n")));
     QVERIFY2(broken.log().contains("/nonexistent/key.pem: cannot be read"), broken.log().constData());
 }
 
@@ -243,15 +317,18 @@ void TestAccess::limitsCloseAbusiveConnections()
 {
     ServiceProcess service;
     QVERIFY(service.addUser(QStringLiteral("viewer"), QStringLiteral("viewer-pw")));
-    QVERIFY(service.start(service.configArgs("[server]\nmax_request_bytes = 4096\nheader_timeout = 2\n"
-                                              "max_connections_per_address = 4\n")));
+    QVERIFY(
+        service.start(service.configArgs("[server]\nmax_request_bytes = 4096\nheader_timeout = 2\n"
+                                         "max_connections_per_address = 4\n")));
     // Oversized headers: 431, connection closed.
-    const HttpReply big = service.raw("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Junk: " + QByteArray(8000, 'a') + "\r\n\r\n");
+    const HttpReply big =
+        service.raw("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Junk: " + QByteArray(8000, 'a') + "\r\n\r\n");
     QCOMPARE(big.status, 431);
     // A request trickling in (slowloris): 408 after header_timeout, then closed.
     const HttpReply slow = service.raw("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n", QStringLiteral("127.0.0.1"), 8000);
     QCOMPARE(slow.status, 408);
-    QVERIFY2(slow.answeredAfterMs >= 1500 && slow.answeredAfterMs < 5000, qPrintable(QString::number(slow.answeredAfterMs)));
+    QVERIFY2(slow.answeredAfterMs >= 1500 && slow.answeredAfterMs < 5000,
+             qPrintable(QString::number(slow.answeredAfterMs)));
 
     // Four idle connections from .4 are its limit: the fifth gets 503; .5 is unaffected.
     QList<QTcpSocket *> held;
@@ -266,7 +343,8 @@ void TestAccess::limitsCloseAbusiveConnections()
     QCOMPARE(service.getFrom(QStringLiteral("127.0.0.4"), QStringLiteral("/healthz")).status, 503);
     QCOMPARE(service.getFrom(QStringLiteral("127.0.0.5"), QStringLiteral("/healthz")).status, 200);
     qDeleteAll(held);
-    QTRY_COMPARE_WITH_TIMEOUT(service.getFrom(QStringLiteral("127.0.0.4"), QStringLiteral("/healthz")).status, 200, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(service.getFrom(QStringLiteral("127.0.0.4"), QStringLiteral("/healthz")).status, 200,
+                              5000);
 }
 
 void TestAccess::usersFileSurvivesKillDuringAdd()
@@ -279,7 +357,8 @@ void TestAccess::usersFileSurvivesKillDuringAdd()
     for (int i = 0; i < 30; ++i) {
         const QString name = QStringLiteral("user%1").arg(i);
         QProcess add;
-        add.start(QStringLiteral(HLSCAM_BINARY), {QStringLiteral("users"), QStringLiteral("add"), name, QStringLiteral("--state-dir"), service.stateDir()});
+        add.start(QStringLiteral(HLSCAM_BINARY), {QStringLiteral("users"), QStringLiteral("add"), name,
+                                                  QStringLiteral("--state-dir"), service.stateDir()});
         QVERIFY(add.waitForStarted());
         add.write("pw\n");
         add.closeWriteChannel();
@@ -290,7 +369,10 @@ void TestAccess::usersFileSurvivesKillDuringAdd()
         if (add.exitStatus() == QProcess::NormalExit && add.exitCode() == 0)
             acknowledged << name;
         QByteArray out;
-        QCOMPARE(service.run({QStringLiteral("users"), QStringLiteral("list"), QStringLiteral("--state-dir"), service.stateDir()}, {}, &out), 0);
+        QCOMPARE(service.run({QStringLiteral("users"), QStringLiteral("list"), QStringLiteral("--state-dir"),
+                              service.stateDir()},
+                             {}, &out),
+                 0);
         for (const QString &n : std::as_const(acknowledged))
             QVERIFY2(out.contains(n.toUtf8() + "  viewer"), qPrintable(n));
         QVERIFY2(!out.contains(":"), out.constData());  // no "file:line: error" from a torn file
@@ -330,11 +412,14 @@ void TestAccess::fail2banFilterMatchesRealLines()
     }
     logFile.close();
     QProcess regex;
-    regex.start(QStringLiteral("fail2ban-regex"), {QStringLiteral("--print-all-matched"), logFile.fileName(), QStringLiteral(HLSCAM_SOURCE_DIR "/resources/fail2ban/filter.d/hlscam.conf")});
+    regex.start(QStringLiteral("fail2ban-regex"),
+                {QStringLiteral("--print-all-matched"), logFile.fileName(),
+                 QStringLiteral(HLSCAM_SOURCE_DIR "/resources/fail2ban/filter.d/hlscam.conf")});
     QVERIFY(regex.waitForFinished(60000));
     const QString report = QString::fromUtf8(regex.readAllStandardOutput());
     QCOMPARE(regex.exitCode(), 0);
-    const QRegularExpressionMatch m = QRegularExpression(QStringLiteral("Lines: (\\d+) lines, \\d+ ignored, (\\d+) matched")).match(report);
+    const QRegularExpressionMatch m =
+        QRegularExpression(QStringLiteral("Lines: (\\d+) lines, \\d+ ignored, (\\d+) matched")).match(report);
     QVERIFY2(m.hasMatch(), qPrintable(report));
     QCOMPARE(m.captured(1).toInt(), lines);
     QCOMPARE(m.captured(2).toInt(), 4);  // the four failures from .2: not the success, not ignoreip

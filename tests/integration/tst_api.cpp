@@ -65,7 +65,9 @@ QStringList TestApi::userNames()
 
 void TestApi::statusSaysHowTheCameraIsDoing()
 {
-    auto cam0 = [this] { return json(admin("GET", QStringLiteral("/api/v1/status")))[QStringLiteral("cameras")][0].toObject(); };
+    auto cam0 = [this] {
+        return json(admin("GET", QStringLiteral("/api/v1/status")))[QStringLiteral("cameras")][0].toObject();
+    };
     QTRY_COMPARE_WITH_TIMEOUT(cam0().value(QStringLiteral("state")).toString(), QStringLiteral("streaming"), 15000);
     // Two people watching: the viewer's polls and the admin's own.
     QCOMPARE(m_service.get(QStringLiteral("/cam/cam0/index.m3u8"), kViewer, kViewerPassword).status, 200);
@@ -131,10 +133,12 @@ void TestApi::viewersAndStrangersAreKeptOut()
     QFETCH(QString, path);
     const QByteArray body = method == "POST" ? R"({"role":"admin","name":"mallory","password":"x"})"
                             : method == "PUT" && path.contains(QLatin1String("cameras")) ? R"({"width":320})"
-                            : method == "PUT" ? R"({"role":"viewer"})" : "";
+                            : method == "PUT"                                            ? R"({"role":"viewer"})"
+                                                                                         : "";
     const HttpReply asViewer = m_service.get(path, kViewer, kViewerPassword, method, body);
     QCOMPARE(asViewer.status, 403);
-    QVERIFY2(json(asViewer)[QStringLiteral("error")].toString().contains(QLatin1String("admin")), asViewer.body.constData());
+    QVERIFY2(json(asViewer)[QStringLiteral("error")].toString().contains(QLatin1String("admin")),
+             asViewer.body.constData());
     QCOMPARE(m_service.get(path, {}, {}, method, body).status, 401);
     QVERIFY(!userNames().contains(QStringLiteral("mallory:admin")));
     QVERIFY(userNames().contains(QStringLiteral("boss:admin")));
@@ -147,17 +151,24 @@ void TestApi::usersAddChangeRemove()
     QCOMPARE(r.status, 201);
     QCOMPARE(json(r)[QStringLiteral("role")].toString(), QStringLiteral("viewer"));
     // In force for the very next request.
-    QCOMPARE(m_service.get(QStringLiteral("/cam/cam0/index.m3u8"), QStringLiteral("ann"), QStringLiteral("ann-pw-1")).status, 200);
-    QCOMPARE(m_service.get(QStringLiteral("/api/v1/users"), QStringLiteral("ann"), QStringLiteral("ann-pw-1")).status, 403);
+    QCOMPARE(
+        m_service.get(QStringLiteral("/cam/cam0/index.m3u8"), QStringLiteral("ann"), QStringLiteral("ann-pw-1")).status,
+        200);
+    QCOMPARE(m_service.get(QStringLiteral("/api/v1/users"), QStringLiteral("ann"), QStringLiteral("ann-pw-1")).status,
+             403);
 
     r = admin("PUT", QStringLiteral("/api/v1/users/ann"), R"({"password":"ann-pw-2","role":"admin"})");
     QCOMPARE(r.status, 200);
-    QCOMPARE(m_service.get(QStringLiteral("/api/v1/users"), QStringLiteral("ann"), QStringLiteral("ann-pw-1")).status, 401);
-    QCOMPARE(m_service.get(QStringLiteral("/api/v1/users"), QStringLiteral("ann"), QStringLiteral("ann-pw-2")).status, 200);
+    QCOMPARE(m_service.get(QStringLiteral("/api/v1/users"), QStringLiteral("ann"), QStringLiteral("ann-pw-1")).status,
+             401);
+    QCOMPARE(m_service.get(QStringLiteral("/api/v1/users"), QStringLiteral("ann"), QStringLiteral("ann-pw-2")).status,
+             200);
     QVERIFY(userNames().contains(QStringLiteral("ann:admin")));
 
     QCOMPARE(admin("DELETE", QStringLiteral("/api/v1/users/ann")).status, 200);
-    QCOMPARE(m_service.get(QStringLiteral("/cam/cam0/index.m3u8"), QStringLiteral("ann"), QStringLiteral("ann-pw-2")).status, 401);
+    QCOMPARE(
+        m_service.get(QStringLiteral("/cam/cam0/index.m3u8"), QStringLiteral("ann"), QStringLiteral("ann-pw-2")).status,
+        401);
     QCOMPARE(admin("DELETE", QStringLiteral("/api/v1/users/ann")).status, 404);
 }
 
@@ -169,21 +180,40 @@ void TestApi::badUserInputChangesNothing_data()
     QTest::addColumn<int>("status");
     QTest::addColumn<QString>("message");  // part of the error a person reads
     const QString users = QStringLiteral("/api/v1/users");
-    QTest::newRow("not JSON") << QByteArray("POST") << users << QByteArray("name=x") << 400 << QStringLiteral("not a JSON object");
-    QTest::newRow("a JSON array") << QByteArray("POST") << users << QByteArray("[]") << 400 << QStringLiteral("not a JSON object");
-    QTest::newRow("unknown field") << QByteArray("POST") << users << QByteArray(R"({"name":"x","password":"y","colour":"red"})") << 400 << QStringLiteral("unknown field 'colour'");
-    QTest::newRow("no password") << QByteArray("POST") << users << QByteArray(R"({"name":"x"})") << 400 << QStringLiteral("needs a password");
-    QTest::newRow("empty password") << QByteArray("POST") << users << QByteArray(R"({"name":"x","password":""})") << 400 << QStringLiteral("empty password");
-    QTest::newRow("password not a string") << QByteArray("POST") << users << QByteArray(R"({"name":"x","password":12345})") << 400 << QStringLiteral("password is a string");
-    QTest::newRow("no name") << QByteArray("POST") << users << QByteArray(R"({"password":"y"})") << 400 << QStringLiteral("name");
-    QTest::newRow("name with a colon") << QByteArray("POST") << users << QByteArray(R"({"name":"a:b","password":"y"})") << 400 << QStringLiteral("':'");
-    QTest::newRow("name with a space") << QByteArray("POST") << users << QByteArray(R"({"name":"a b","password":"y"})") << 400 << QStringLiteral("spaces");
-    QTest::newRow("unknown role") << QByteArray("POST") << users << QByteArray(R"({"name":"x","password":"y","role":"root"})") << 400 << QStringLiteral("viewer or admin");
-    QTest::newRow("existing user") << QByteArray("POST") << users << QByteArray(R"({"name":"guest","password":"y"})") << 409 << QStringLiteral("exists already");
-    QTest::newRow("change nothing") << QByteArray("PUT") << users + QStringLiteral("/guest") << QByteArray("{}") << 400 << QStringLiteral("nothing to change");
-    QTest::newRow("change an unknown user") << QByteArray("PUT") << users + QStringLiteral("/nobody") << QByteArray(R"({"role":"admin"})") << 404 << QStringLiteral("no user 'nobody'");
-    QTest::newRow("PATCH") << QByteArray("PATCH") << users + QStringLiteral("/guest") << QByteArray(R"({"role":"admin"})") << 405 << QString();
-    QTest::newRow("unknown route") << QByteArray("GET") << QStringLiteral("/api/v1/nope") << QByteArray() << 404 << QStringLiteral("no such API route");
+    QTest::newRow("not JSON") << QByteArray("POST") << users << QByteArray("name=x") << 400
+                              << QStringLiteral("not a JSON object");
+    QTest::newRow("a JSON array") << QByteArray("POST") << users << QByteArray("[]") << 400
+                                  << QStringLiteral("not a JSON object");
+    QTest::newRow("unknown field") << QByteArray("POST") << users
+                                   << QByteArray(R"({"name":"x","password":"y","colour":"red"})") << 400
+                                   << QStringLiteral("unknown field 'colour'");
+    QTest::newRow("no password") << QByteArray("POST") << users << QByteArray(R"({"name":"x"})") << 400
+                                 << QStringLiteral("needs a password");
+    QTest::newRow("empty password") << QByteArray("POST") << users << QByteArray(R"({"name":"x","password":""})") << 400
+                                    << QStringLiteral("empty password");
+    QTest::newRow("password not a string")
+        << QByteArray("POST") << users << QByteArray(R"({"name":"x","password":12345})") << 400
+        << QStringLiteral("password is a string");
+    QTest::newRow("no name") << QByteArray("POST") << users << QByteArray(R"({"password":"y"})") << 400
+                             << QStringLiteral("name");
+    QTest::newRow("name with a colon") << QByteArray("POST") << users << QByteArray(R"({"name":"a:b","password":"y"})")
+                                       << 400 << QStringLiteral("':'");
+    QTest::newRow("name with a space") << QByteArray("POST") << users << QByteArray(R"({"name":"a b","password":"y"})")
+                                       << 400 << QStringLiteral("spaces");
+    QTest::newRow("unknown role") << QByteArray("POST") << users
+                                  << QByteArray(R"({"name":"x","password":"y","role":"root"})") << 400
+                                  << QStringLiteral("viewer or admin");
+    QTest::newRow("existing user") << QByteArray("POST") << users << QByteArray(R"({"name":"guest","password":"y"})")
+                                   << 409 << QStringLiteral("exists already");
+    QTest::newRow("change nothing") << QByteArray("PUT") << users + QStringLiteral("/guest") << QByteArray("{}") << 400
+                                    << QStringLiteral("nothing to change");
+    QTest::newRow("change an unknown user")
+        << QByteArray("PUT") << users + QStringLiteral("/nobody") << QByteArray(R"({"role":"admin"})") << 404
+        << QStringLiteral("no user 'nobody'");
+    QTest::newRow("PATCH") << QByteArray("PATCH") << users + QStringLiteral("/guest")
+                           << QByteArray(R"({"role":"admin"})") << 405 << QString();
+    QTest::newRow("unknown route") << QByteArray("GET") << QStringLiteral("/api/v1/nope") << QByteArray() << 404
+                                   << QStringLiteral("no such API route");
 }
 
 void TestApi::badUserInputChangesNothing()
@@ -208,9 +238,20 @@ void TestApi::theLastAdminStays()
     QCOMPARE(admin("PUT", QStringLiteral("/api/v1/users/boss"), R"({"role":"viewer"})").status, 409);
     QVERIFY(userNames().contains(QStringLiteral("boss:admin")));
     // With a second admin, the first may step down.
-    QCOMPARE(admin("POST", QStringLiteral("/api/v1/users"), R"({"name":"deputy","password":"deputy-pw","role":"admin"})").status, 201);
-    QCOMPARE(m_service.get(QStringLiteral("/api/v1/users/boss"), QStringLiteral("deputy"), QStringLiteral("deputy-pw"), "PUT", R"({"role":"viewer"})").status, 200);
-    QCOMPARE(m_service.get(QStringLiteral("/api/v1/users/boss"), QStringLiteral("deputy"), QStringLiteral("deputy-pw"), "PUT", R"({"role":"admin"})").status, 200);
+    QCOMPARE(
+        admin("POST", QStringLiteral("/api/v1/users"), R"({"name":"deputy","password":"deputy-pw","role":"admin"})")
+            .status,
+        201);
+    QCOMPARE(m_service
+                 .get(QStringLiteral("/api/v1/users/boss"), QStringLiteral("deputy"), QStringLiteral("deputy-pw"),
+                      "PUT", R"({"role":"viewer"})")
+                 .status,
+             200);
+    QCOMPARE(m_service
+                 .get(QStringLiteral("/api/v1/users/boss"), QStringLiteral("deputy"), QStringLiteral("deputy-pw"),
+                      "PUT", R"({"role":"admin"})")
+                 .status,
+             200);
     QCOMPARE(admin("DELETE", QStringLiteral("/api/v1/users/deputy")).status, 200);
 }
 
@@ -225,9 +266,11 @@ void TestApi::badCameraInputChangesNothing_data()
     QTest::newRow("fps too high") << QByteArray(R"({"fps":500})") << QStringLiteral("fps");
     QTest::newRow("bitrate too low") << QByteArray(R"({"bitrate":1})") << QStringLiteral("bitrate");
     QTest::newRow("unknown encoder") << QByteArray(R"({"encoder":"h265"})") << QStringLiteral("encoder");
-    QTest::newRow("missing device") << QByteArray(R"({"device":"/dev/video77"})") << QStringLiteral("'/dev/video77' is not a camera of this machine");
+    QTest::newRow("missing device") << QByteArray(R"({"device":"/dev/video77"})")
+                                    << QStringLiteral("'/dev/video77' is not a camera of this machine");
     QTest::newRow("relative device") << QByteArray(R"({"device":"video0"})") << QStringLiteral("device");
-    QTest::newRow("device with a newline") << QByteArray(R"({"device":"/dev/null\nwidth = 16"})") << QStringLiteral("one line");
+    QTest::newRow("device with a newline")
+        << QByteArray(R"({"device":"/dev/null\nwidth = 16"})") << QStringLiteral("one line");
     QTest::newRow("unknown field") << QByteArray(R"({"zoom":2})") << QStringLiteral("unknown field 'zoom'");
     QTest::newRow("nothing") << QByteArray("{}") << QStringLiteral("nothing to change");
 }
@@ -263,12 +306,16 @@ void TestApi::cameraChangesApplyLive()
     const QJsonObject c = json(admin("GET", QStringLiteral("/api/v1/status")))[QStringLiteral("cameras")][0].toObject();
     QCOMPARE(c.value(QStringLiteral("height")).toInt(), 180);
     QCOMPARE(c.value(QStringLiteral("fps")).toInt(), 15);
-    QTRY_COMPARE_WITH_TIMEOUT(json(admin("GET", QStringLiteral("/api/v1/status")))[QStringLiteral("cameras")][0][QStringLiteral("state")].toString(),
-                              QStringLiteral("streaming"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        json(admin("GET", QStringLiteral("/api/v1/status")))[QStringLiteral("cameras")][0][QStringLiteral("state")]
+            .toString(),
+        QStringLiteral("streaming"), 10000);
     // The same settings again: nothing restarts. Once two more segments are out, a restart would
     // show: a discontinuity after the segment that was last, a "stopped" line, frames counted anew.
     auto frames = [this] {
-        return json(admin("GET", QStringLiteral("/api/v1/status")))[QStringLiteral("cameras")][0][QStringLiteral("frames")].toInteger();
+        return json(admin("GET",
+                          QStringLiteral("/api/v1/status")))[QStringLiteral("cameras")][0][QStringLiteral("frames")]
+            .toInteger();
     };
     const QByteArray before = admin("GET", playlist).body;
     const qint64 last = lastSegment(before);
@@ -290,10 +337,13 @@ void TestApi::aPlayerFollowsTheChange()
 {
     QProcess ffmpeg;
     ffmpeg.setProcessChannelMode(QProcess::MergedChannels);
-    const QString url = QStringLiteral("http://%1:%2@127.0.0.1:%3/cam/cam0/index.m3u8").arg(kAdmin, kAdminPassword).arg(m_service.port());
-    ffmpeg.start(QStringLiteral("ffmpeg"), {QStringLiteral("-nostdin"), QStringLiteral("-v"), QStringLiteral("info"), QStringLiteral("-i"), url,
-                                            QStringLiteral("-t"), QStringLiteral("10"), QStringLiteral("-vf"), QStringLiteral("showinfo"),
-                                            QStringLiteral("-f"), QStringLiteral("null"), QStringLiteral("-")});
+    const QString url = QStringLiteral("http://%1:%2@127.0.0.1:%3/cam/cam0/index.m3u8")
+                            .arg(kAdmin, kAdminPassword)
+                            .arg(m_service.port());
+    ffmpeg.start(QStringLiteral("ffmpeg"),
+                 {QStringLiteral("-nostdin"), QStringLiteral("-v"), QStringLiteral("info"), QStringLiteral("-i"), url,
+                  QStringLiteral("-t"), QStringLiteral("10"), QStringLiteral("-vf"), QStringLiteral("showinfo"),
+                  QStringLiteral("-f"), QStringLiteral("null"), QStringLiteral("-")});
     QVERIFY(ffmpeg.waitForStarted());
     // Once it has shown a second of pictures at the old size, the change.
     QByteArray log;
@@ -310,11 +360,14 @@ void TestApi::aPlayerFollowsTheChange()
 
 void TestApi::changesSurviveARestart()
 {
-    QCOMPARE(admin("POST", QStringLiteral("/api/v1/users"), R"({"name":"kept","password":"kept-pw","role":"admin"})").status, 201);
+    QCOMPARE(
+        admin("POST", QStringLiteral("/api/v1/users"), R"({"name":"kept","password":"kept-pw","role":"admin"})").status,
+        201);
     QCOMPARE(m_service.stop(), 0);
     QVERIFY(m_service.start());
     QVERIFY(userNames().contains(QStringLiteral("kept:admin")));
-    QCOMPARE(m_service.get(QStringLiteral("/api/v1/users"), QStringLiteral("kept"), QStringLiteral("kept-pw")).status, 200);
+    QCOMPARE(m_service.get(QStringLiteral("/api/v1/users"), QStringLiteral("kept"), QStringLiteral("kept-pw")).status,
+             200);
     const QJsonObject camera = json(admin("GET", QStringLiteral("/api/v1/cameras/cam0"))).object();
     QCOMPARE(camera.value(QStringLiteral("width")).toInt(), 640);  // the last change made (aPlayerFollowsTheChange)
     QCOMPARE(camera.value(QStringLiteral("fps")).toInt(), 15);
@@ -366,7 +419,8 @@ void TestApi::metricsForAdminsAndTheScraper()
     QVERIFY(service.addUser(kViewer, kViewerPassword));
     const QByteArray token = "scrape-0123456789abcdef";
     QVERIFY(service.start(service.configArgs("[server]\nmetrics_token = " + token + "\n")));
-    QTRY_COMPARE_WITH_TIMEOUT(service.get(QStringLiteral("/cam/cam0/index.m3u8"), kViewer, kViewerPassword).status, 200, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(service.get(QStringLiteral("/cam/cam0/index.m3u8"), kViewer, kViewerPassword).status, 200,
+                              10000);
     QCOMPARE(service.get(QStringLiteral("/cam/cam0/index.m3u8"), kViewer, QStringLiteral("wrong")).status, 401);
 
     const HttpReply asAdmin = service.get(QStringLiteral("/metrics"), kAdmin, kAdminPassword);
@@ -380,12 +434,16 @@ void TestApi::metricsForAdminsAndTheScraper()
     QVERIFY(sampleValue(asAdmin.body, "hlscam_encoder_frames_total{camera=\"cam0\"}") > 0);
 
     QCOMPARE(service.get(QStringLiteral("/metrics"), kViewer, kViewerPassword).status, 403);
-    const HttpReply scraped = service.get(QStringLiteral("/metrics"), {}, {}, "GET", {}, {{"Authorization", "Bearer " + token}});
+    const HttpReply scraped =
+        service.get(QStringLiteral("/metrics"), {}, {}, "GET", {}, {{"Authorization", "Bearer " + token}});
     QCOMPARE(scraped.status, 200);
     QCOMPARE(formatProblem(scraped.body), QString());
-    QCOMPARE(service.get(QStringLiteral("/metrics"), {}, {}, "GET", {}, {{"Authorization", "Bearer " + token + "x"}}).status, 401);
+    QCOMPARE(
+        service.get(QStringLiteral("/metrics"), {}, {}, "GET", {}, {{"Authorization", "Bearer " + token + "x"}}).status,
+        401);
     QVERIFY(service.log().contains("authentication failure from 127.0.0.1: bad-token"));
-    const HttpReply after = service.get(QStringLiteral("/metrics"), {}, {}, "GET", {}, {{"Authorization", "Bearer " + token}});
+    const HttpReply after =
+        service.get(QStringLiteral("/metrics"), {}, {}, "GET", {}, {{"Authorization", "Bearer " + token}});
     QCOMPARE(sampleValue(after.body, "hlscam_auth_failures_total{reason=\"bad-token\"}"), 1.0);
     QVERIFY(!service.log().contains(token));  // the secret is never logged
 }

@@ -82,7 +82,8 @@ void TestAttacks::bruteForceFromManyAddresses()
 {
     ServiceProcess service;
     QVERIFY(service.addUser(kUser, kPassword));
-    const QStringList config = service.configArgs("[bans]\nmaxretry = 10\nfindtime = 1h\nbantime = 1h\nignoreip = 127.0.0.1\n");
+    const QStringList config =
+        service.configArgs("[bans]\nmaxretry = 10\nfindtime = 1h\nbantime = 1h\nignoreip = 127.0.0.1\n");
     QVERIFY(service.start(config));
     QCOMPARE(service.get(kPlaylist, kUser, kPassword).status, 200);
 
@@ -92,13 +93,16 @@ void TestAttacks::bruteForceFromManyAddresses()
             const QString from = QStringLiteral("127.0.1.%1").arg(a + 1);
             // A different wrong password each time, as a dictionary attack would.
             const QByteArray guess = (kUser + QStringLiteral(":guess-%1-%2").arg(a).arg(round)).toUtf8().toBase64();
-            const HttpReply r = service.raw("GET " + kPlaylist.toUtf8() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic " +
-                                            guess + "\r\nConnection: close\r\n\r\n", from, 5000);
+            const HttpReply r =
+                service.raw("GET " + kPlaylist.toUtf8() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic " +
+                                guess + "\r\nConnection: close\r\n\r\n",
+                            from, 5000);
             if (r.status == 200)
                 ++accepted;
             if (round < kMaxRetry) {
                 // Up to and including the maxretry-th, each guess is answered 401...
-                QVERIFY2(r.status == 401, qPrintable(QStringLiteral("%1, guess %2: status %3").arg(from).arg(round + 1).arg(r.status)));
+                QVERIFY2(r.status == 401,
+                         qPrintable(QStringLiteral("%1, guess %2: status %3").arg(from).arg(round + 1).arg(r.status)));
                 ++answered401;
             } else {
                 // ...after it, the address is closed at connect, before any HTTP.
@@ -111,8 +115,8 @@ void TestAttacks::bruteForceFromManyAddresses()
         if (service.getFrom(QStringLiteral("127.0.0.1"), kPlaylist, kUser, kPassword).status == 200)
             ++legitimateOk;
     }
-    qInfo("%d guesses answered 401, %d refused at connect, %d accepted; legitimate viewer %d of %d",
-          answered401, refused, accepted, legitimateOk, legitimateChecks);
+    qInfo("%d guesses answered 401, %d refused at connect, %d accepted; legitimate viewer %d of %d", answered401,
+          refused, accepted, legitimateOk, legitimateChecks);
     QCOMPARE(accepted, 0);
     QCOMPARE(answered401, kAddresses * kMaxRetry);
     QCOMPARE(refused, kAddresses * (kTriesEach - kMaxRetry));
@@ -120,7 +124,10 @@ void TestAttacks::bruteForceFromManyAddresses()
     // Every attacker is in the ban list, each banned once, and the viewer's address is not.
     QByteArray list;
     QCOMPARE(service.run(QStringList{QStringLiteral("bans"), QStringLiteral("list"), QStringLiteral("--state-dir"),
-                                     service.stateDir()} + config, {}, &list), 0);
+                                     service.stateDir()} +
+                             config,
+                         {}, &list),
+             0);
     for (int a = 0; a < kAddresses; ++a)
         QVERIFY2(list.contains(QStringLiteral("127.0.1.%1 ").arg(a + 1).toUtf8()), list.constData());
     QVERIFY(!list.contains("127.0.0.1 "));
@@ -131,8 +138,9 @@ void TestAttacks::slowlorisDoesNotStarveViewers()
 {
     ServiceProcess service;
     QVERIFY(service.addUser(kUser, kPassword));
-    QVERIFY(service.start(service.configArgs("[server]\nheader_timeout = 3s\nmax_connections = 1000\n"
-                                             "max_connections_per_network = 500\n")));
+    QVERIFY(
+        service.start(service.configArgs("[server]\nheader_timeout = 3s\nmax_connections = 1000\n"
+                                         "max_connections_per_network = 500\n")));
     QCOMPARE(service.get(kPlaylist, kUser, kPassword).status, 200);
 
     // 10 addresses x 30 connections (under max_connections_per_address, and one /24 may hold
@@ -174,7 +182,9 @@ void TestAttacks::hostileRequestsGetCleanErrors_data()
     QTest::addColumn<QByteArray>("request");  // sent with a valid viewer's credentials
     QTest::addColumn<int>("status");
     const QByteArray auth = "Authorization: Basic " + (kUser + u':' + kPassword).toUtf8().toBase64() + "\r\n";
-    auto get = [&](const QByteArray &target) { return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth + "\r\n"; };
+    auto get = [&](const QByteArray &target) {
+        return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth + "\r\n";
+    };
     // Traversal, plain and encoded: media paths are parsed strictly, nothing is read from disk.
     QTest::newRow("dot-dot") << get("/cam/../cam/cam0/index.m3u8") << 404;
     QTest::newRow("dot-dot out of the camera") << get("/cam/cam0/../../etc/passwd") << 404;
@@ -194,9 +204,14 @@ void TestAttacks::hostileRequestsGetCleanErrors_data()
     QTest::newRow("negative _HLS_part") << get("/cam/cam0/index.m3u8?_HLS_msn=1&_HLS_part=-1") << 400;
     QTest::newRow("huge segment number") << get("/cam/cam0/seg99999999999999999999.m4s") << 404;
     // Bodies: none is wanted on media; a body over max_request_bytes is refused unread.
-    QTest::newRow("announced 100 MB body") << ("POST /api/v1/tokens HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth + "Content-Length: 100000000\r\n\r\n") << 413;
-    QTest::newRow("oversized body sent") << ("POST /api/v1/tokens HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth + "Content-Length: 40000\r\n\r\n" + QByteArray(40000, 'x')) << 413;
-    QTest::newRow("bad Content-Length") << ("POST /api/v1/tokens HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth + "Content-Length: -5\r\n\r\n") << 400;
+    QTest::newRow("announced 100 MB body")
+        << ("POST /api/v1/tokens HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth + "Content-Length: 100000000\r\n\r\n") << 413;
+    QTest::newRow("oversized body sent") << ("POST /api/v1/tokens HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth +
+                                             "Content-Length: 40000\r\n\r\n" + QByteArray(40000, 'x'))
+                                         << 413;
+    QTest::newRow("bad Content-Length") << ("POST /api/v1/tokens HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth +
+                                            "Content-Length: -5\r\n\r\n")
+                                        << 400;
 }
 
 // Each gets a clean 4xx, and the service is still there to serve the viewer afterwards.
@@ -224,12 +239,15 @@ void TestAttacks::parkedBlockingReloadsAreBounded()
 {
     ServiceProcess service;
     QVERIFY(service.addUser(kUser, kPassword));
-    QVERIFY(service.start(service.configArgs("[server]\nmax_connections = 2500\nmax_connections_per_address = 32\n"
-                                             "max_connections_per_network = 1250\n"
-                                             "[camera.cam0]\ndevice = testpattern\n[camera.dead]\ndevice = /dev/video99\n")));
+    QVERIFY(service.start(
+        service.configArgs("[server]\nmax_connections = 2500\nmax_connections_per_address = 32\n"
+                           "max_connections_per_network = 1250\n"
+                           "[camera.cam0]\ndevice = testpattern\n[camera.dead]\ndevice = /dev/video99\n")));
     QTRY_COMPARE_WITH_TIMEOUT(service.get(kPlaylist, kUser, kPassword).status, 200, 10000);
-    const QByteArray request = "GET /cam/dead/index.m3u8 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                               "Authorization: Basic " + (kUser + u':' + kPassword).toUtf8().toBase64() + "\r\n\r\n";
+    const QByteArray request =
+        "GET /cam/dead/index.m3u8 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "Authorization: Basic " +
+        (kUser + u':' + kPassword).toUtf8().toBase64() + "\r\n\r\n";
     const qint64 rssBefore = rssKb(service.pid());
 
     std::vector<std::unique_ptr<QTcpSocket>> parked;

@@ -4,15 +4,15 @@
 #include "PlaylistText.h"
 #include "ServiceProcess.h"
 
-#include <QFile>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QRegularExpression>
 #include <QtTest>
 
 namespace {
 const QString kUser = QStringLiteral("viewer");
 const QString kPassword = QStringLiteral("pw-cameras");
-}
+}  // namespace
 
 class TestCameras : public QObject {
     Q_OBJECT
@@ -37,8 +37,8 @@ void TestCameras::initTestCase()
     // A 2 s H.264 clip with a key frame every 0.5 s, made by the real ffmpeg.
     const QString clip = m_dir.filePath(QStringLiteral("clip.mp4"));
     QProcess ffmpeg;
-    ffmpeg.start(QStringLiteral("ffmpeg"), {"-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
-                                            "-t", "2", "-c:v", "libx264", "-g", "12", "-pix_fmt", "yuv420p", clip});
+    ffmpeg.start(QStringLiteral("ffmpeg"), {"-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-t",
+                                            "2", "-c:v", "libx264", "-g", "12", "-pix_fmt", "yuv420p", clip});
     QVERIFY(ffmpeg.waitForFinished(60000));
     QCOMPARE(ffmpeg.exitCode(), 0);
 
@@ -61,7 +61,8 @@ void TestCameras::initTestCase()
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("hlscam.ffmpeg.debug=true"));
     m_service.setEnvironment(env);
-    QVERIFY2(m_service.start({QStringLiteral("--config"), config, QStringLiteral("--source"), QStringLiteral("testpattern")}),
+    QVERIFY2(m_service.start(
+                 {QStringLiteral("--config"), config, QStringLiteral("--source"), QStringLiteral("testpattern")}),
              m_service.log().constData());
 }
 
@@ -89,7 +90,8 @@ void TestCameras::anH264FileIsPassedThrough()
 
 void TestCameras::aDecodedFileIsScaledAndEncoded()
 {
-    QTRY_VERIFY2_WITH_TIMEOUT(m_service.log().contains("scaled encoding with libx264"), m_service.log().constData(), 10000);
+    QTRY_VERIFY2_WITH_TIMEOUT(m_service.log().contains("scaled encoding with libx264"), m_service.log().constData(),
+                              10000);
     QString error;
     const QJsonObject v = m_service.probeVideo(QStringLiteral("/cam/scaled/index.m3u8"), kUser, kPassword, &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
@@ -169,11 +171,14 @@ void TestCameras::aBrokenSourceResumesWithADiscontinuity()
     f.close();
     QElapsedTimer mended;
     mended.start();
-    static const QRegularExpression resumed(QStringLiteral("#EXT-X-DISCONTINUITY\n#EXT-X-MAP:[^\n]*\n#EXT-X-PROGRAM-DATE-TIME:([^\n]*)\n#EXT-X-PART:"));
+    static const QRegularExpression resumed(
+        QStringLiteral("#EXT-X-DISCONTINUITY\n#EXT-X-MAP:[^\n]*\n#EXT-X-PROGRAM-DATE-TIME:([^\n]*)\n#EXT-X-PART:"));
     QRegularExpressionMatch m;
-    QTRY_VERIFY_WITH_TIMEOUT((m = resumed.match(QString::fromUtf8(m_service.get(playlist, kUser, kPassword).body))).hasMatch(), 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (m = resumed.match(QString::fromUtf8(m_service.get(playlist, kUser, kPassword).body))).hasMatch(), 15000);
     const qint64 reopenedMs = programDateTimeMs(m.captured(1)) - mendedAtMs;
-    qInfo("the source came back: first picture captured after %lld ms, listed after %lld ms", reopenedMs, mended.elapsed());
+    qInfo("the source came back: first picture captured after %lld ms, listed after %lld ms", reopenedMs,
+          mended.elapsed());
     QVERIFY2(reopenedMs >= 0 && reopenedMs <= 1500, qPrintable(QString::number(reopenedMs)));
     QCOMPARE(m_service.get(QStringLiteral("/healthz")).status, 200);
     QString error;

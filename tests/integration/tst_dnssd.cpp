@@ -27,7 +27,9 @@ namespace {
 
 QString uniqueName(const char *what)
 {
-    return QStringLiteral("hlscam test %1 %2").arg(QLatin1String(what)).arg(QRandomGenerator::global()->bounded(1000000));
+    return QStringLiteral("hlscam test %1 %2")
+        .arg(QLatin1String(what))
+        .arg(QRandomGenerator::global()->bounded(1000000));
 }
 
 QByteArray configFor(const QString &name)
@@ -158,7 +160,8 @@ private Q_SLOTS:
         QUdpSocket socket;
         QVERIFY(socket.bind(QHostAddress::LocalHost, 0));
         socket.setMulticastInterface(loopback());
-        const QByteArray pointerLoop = QByteArray("\x12\x34\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\xC0\x0C\x00\x0C\x00\x01", 18);
+        const QByteArray pointerLoop =
+            QByteArray("\x12\x34\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\xC0\x0C\x00\x0C\x00\x01", 18);
         for (const QByteArray &junk : {QByteArray(), QByteArray(3, 'x'), pointerLoop, QByteArray(8000, '\xC0')})
             socket.writeDatagram(junk, MdnsSocket::group(QAbstractSocket::IPv4Protocol), kMdnsPort);
         dns::Message query;
@@ -205,8 +208,9 @@ private Q_SLOTS:
         QCOMPARE(service.get(s.url().path()).status, 401);
 
         if (!browser.hearsGoodbyes())
-            QSKIP("UDP port 5353 could not be shared here, so the browser queries from an ephemeral port "
-                  "and cannot hear goodbye packets");
+            QSKIP(
+                "UDP port 5353 could not be shared here, so the browser queries from an ephemeral port "
+                "and cannot hear goodbye packets");
         QCOMPARE(service.stop(), 0);
         QTRY_VERIFY_WITH_TIMEOUT(std::any_of(removed.begin(), removed.end(),
                                              [&](const QList<QVariant> &a) { return a.at(0).toString() == name; }),
@@ -252,10 +256,12 @@ private Q_SLOTS:
         if (dig.isEmpty())
             QSKIP("dig is not installed (Debian package bind9-dnsutils; scripts/setup installs it)");
         if (::geteuid() != 0)
-            QSKIP("a network namespace of its own needs root (CAP_SYS_ADMIN); without one a unicast "
-                  "query to 127.0.0.1:5353 may reach another responder sharing the port");
+            QSKIP(
+                "a network namespace of its own needs root (CAP_SYS_ADMIN); without one a unicast "
+                "query to 127.0.0.1:5353 may reach another responder sharing the port");
         if (::unshare(CLONE_NEWNET) != 0)
-            QSKIP(qPrintable(QStringLiteral("unshare(CLONE_NEWNET) refused: %1").arg(QString::fromLocal8Bit(strerror(errno)))));
+            QSKIP(qPrintable(
+                QStringLiteral("unshare(CLONE_NEWNET) refused: %1").arg(QString::fromLocal8Bit(strerror(errno)))));
         QCOMPARE(QProcess::execute(QStringLiteral("ip"), {"link", "set", "lo", "up"}), 0);
 
         ServiceProcess service;

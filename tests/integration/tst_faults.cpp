@@ -10,9 +10,9 @@
 #include <QSet>
 #include <QtTest>
 
-#include <csignal>
 #include <sys/mount.h>
 #include <unistd.h>
+#include <csignal>
 
 namespace {
 const QString kPlaylist = QStringLiteral("/cam/cam0/index.m3u8");
@@ -47,7 +47,9 @@ void TestFaults::killNineWhileWritingLosesNothing()
     QElapsedTimer timing;
     timing.start();
     QCOMPARE(service.run({QStringLiteral("users"), QStringLiteral("add"), QStringLiteral("calibration"),
-                          QStringLiteral("--state-dir"), service.stateDir()}, "a-password\n"), 0);
+                          QStringLiteral("--state-dir"), service.stateDir()},
+                         "a-password\n"),
+             0);
     const int addMs = int(qMax<qint64>(timing.elapsed(), 5));
     qInfo("an add takes %d ms", addMs);
     for (int round = 0; round < 100; ++round) {
@@ -83,11 +85,14 @@ void TestFaults::killNineWhileWritingLosesNothing()
         QByteArray users, bans;
         QCOMPARE(service.run(QStringList{QStringLiteral("users"), QStringLiteral("list")} + state, {}, &users), 0);
         QCOMPARE(service.run(QStringList{QStringLiteral("bans"), QStringLiteral("list")} + state, {}, &bans), 0);
-        QVERIFY2(!users.contains("users:") && !bans.contains("bans.json"), (users + bans).constData());  // no "file:line" errors
+        QVERIFY2(!users.contains("users:") && !bans.contains("bans.json"),
+                 (users + bans).constData());  // no "file:line" errors
         for (const QString &n : std::as_const(usersAcknowledged))
-            QVERIFY2(users.contains(n.toUtf8() + "  viewer"), qPrintable(QStringLiteral("round %1 lost user %2").arg(round).arg(n)));
+            QVERIFY2(users.contains(n.toUtf8() + "  viewer"),
+                     qPrintable(QStringLiteral("round %1 lost user %2").arg(round).arg(n)));
         for (const QString &a : std::as_const(bansAcknowledged))
-            QVERIFY2(bans.contains(a.toUtf8() + ' '), qPrintable(QStringLiteral("round %1 lost ban %2").arg(round).arg(a)));
+            QVERIFY2(bans.contains(a.toUtf8() + ' '),
+                     qPrintable(QStringLiteral("round %1 lost ban %2").arg(round).arg(a)));
     }
     qInfo("100 kills: %lld users and %lld bans acknowledged, all kept; %d adds killed mid-way",
           qint64(usersAcknowledged.size()), qint64(bansAcknowledged.size()), killedWhileAdding);
@@ -106,11 +111,14 @@ void TestFaults::fullStateDiskKeepsStreaming()
     ServiceProcess service;
     const QString small = service.stateDir() + QStringLiteral("/small");
     QVERIFY(QDir().mkpath(small));
-    QVERIFY2(::mount("hlscam-test", QFile::encodeName(small).constData(), "tmpfs", MS_NOSUID | MS_NODEV, "size=1m") == 0,
-             strerror(errno));
+    QVERIFY2(
+        ::mount("hlscam-test", QFile::encodeName(small).constData(), "tmpfs", MS_NOSUID | MS_NODEV, "size=1m") == 0,
+        strerror(errno));
     auto unmount = qScopeGuard([&] { ::umount2(QFile::encodeName(small).constData(), MNT_DETACH); });
     const QStringList state{QStringLiteral("--state-dir"), small};
-    QCOMPARE(service.run(QStringList{QStringLiteral("users"), QStringLiteral("add"), QStringLiteral("viewer")} + state, "viewer-pw\n"), 0);
+    QCOMPARE(service.run(QStringList{QStringLiteral("users"), QStringLiteral("add"), QStringLiteral("viewer")} + state,
+                         "viewer-pw\n"),
+             0);
     const QStringList config = service.configArgs(kBanEveryFailure);
     QVERIFY2(service.start(config + state), service.log().constData());
     QCOMPARE(service.get(kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw")).status, 200);
@@ -124,24 +132,36 @@ void TestFaults::fullStateDiskKeepsStreaming()
     filler.close();
 
     // A ban cannot be written: the failure is still answered, the error names the file.
-    QCOMPARE(service.getFrom(QStringLiteral("127.4.0.1"), kPlaylist, QStringLiteral("viewer"), QStringLiteral("wrong")).status, 401);
-    QTRY_VERIFY_WITH_TIMEOUT(service.log().contains("bans.json") && service.log().contains("No space left on device"), 15000);
+    QCOMPARE(service.getFrom(QStringLiteral("127.4.0.1"), kPlaylist, QStringLiteral("viewer"), QStringLiteral("wrong"))
+                 .status,
+             401);
+    QTRY_VERIFY_WITH_TIMEOUT(service.log().contains("bans.json") && service.log().contains("No space left on device"),
+                             15000);
     // A user cannot be added: a clear error, and the users file is as it was.
     QByteArray out;
-    QCOMPARE(service.run(QStringList{QStringLiteral("users"), QStringLiteral("add"), QStringLiteral("late")} + state, "late-pw\n", &out), 1);
+    QCOMPARE(service.run(QStringList{QStringLiteral("users"), QStringLiteral("add"), QStringLiteral("late")} + state,
+                         "late-pw\n", &out),
+             1);
     QVERIFY2(out.contains("No space left on device") && out.contains("users"), out.constData());
     QCOMPARE(service.get(kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw")).status, 200);
     // Still streaming: media keeps coming (it lives in memory, not on the full disk).
     const QByteArray before = service.get(kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw")).body;
-    QTRY_VERIFY_WITH_TIMEOUT(service.get(kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw")).body != before, 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        service.get(kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw")).body != before, 15000);
     QString error;
-    QVERIFY2(!service.probeVideo(kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw"), &error).isEmpty(), qPrintable(error));
+    QVERIFY2(!service.probeVideo(kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw"), &error).isEmpty(),
+             qPrintable(error));
 
     // Space again: the next add and the next ban are written.
     QVERIFY(filler.remove());
-    QCOMPARE(service.run(QStringList{QStringLiteral("users"), QStringLiteral("add"), QStringLiteral("late")} + state, "late-pw\n"), 0);
-    QTRY_COMPARE_WITH_TIMEOUT(service.get(kPlaylist, QStringLiteral("late"), QStringLiteral("late-pw")).status, 200, 15000);
-    QCOMPARE(service.getFrom(QStringLiteral("127.4.0.2"), kPlaylist, QStringLiteral("viewer"), QStringLiteral("wrong")).status, 401);
+    QCOMPARE(service.run(QStringList{QStringLiteral("users"), QStringLiteral("add"), QStringLiteral("late")} + state,
+                         "late-pw\n"),
+             0);
+    QTRY_COMPARE_WITH_TIMEOUT(service.get(kPlaylist, QStringLiteral("late"), QStringLiteral("late-pw")).status, 200,
+                              15000);
+    QCOMPARE(service.getFrom(QStringLiteral("127.4.0.2"), kPlaylist, QStringLiteral("viewer"), QStringLiteral("wrong"))
+                 .status,
+             401);
     QCOMPARE(service.run(QStringList{QStringLiteral("bans"), QStringLiteral("list")} + state, {}, &out), 0);
     QVERIFY2(out.contains("127.4.0.2 "), out.constData());
     QCOMPARE(service.stop(), 0);

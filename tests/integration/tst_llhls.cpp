@@ -21,7 +21,8 @@ struct PartRef {
 
 PartRef preloadHint(const QByteArray &playlist)
 {
-    static const QRegularExpression hint(QStringLiteral("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part(\\d+)\\.(\\d+)\\.m4s\""));
+    static const QRegularExpression hint(
+        QStringLiteral("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part(\\d+)\\.(\\d+)\\.m4s\""));
     const QRegularExpressionMatch m = hint.match(QString::fromUtf8(playlist));
     return m.hasMatch() ? PartRef{m.captured(1).toLongLong(), m.captured(2).toInt()} : PartRef{};
 }
@@ -159,7 +160,8 @@ void TestLlHls::deltaUpdateAgreesWithTheFullPlaylist()
         QCOMPARE(segmentUris(delta), fullSegments.mid(skipped));
         // Everything after the first listed segment's start is the same text.
         const QByteArray firstListed = fullSegments.value(skipped).toLatin1();
-        const qsizetype fullFrom = full.indexOf("#EXT-X-PROGRAM-DATE-TIME", full.indexOf(fullSegments.value(skipped - 1).toLatin1()));
+        const qsizetype fullFrom =
+            full.indexOf("#EXT-X-PROGRAM-DATE-TIME", full.indexOf(fullSegments.value(skipped - 1).toLatin1()));
         const qsizetype deltaFrom = delta.indexOf("#EXT-X-PROGRAM-DATE-TIME");
         QVERIFY(!firstListed.isEmpty());
         QCOMPARE(delta.mid(deltaFrom), full.mid(fullFrom));
@@ -230,8 +232,8 @@ void TestLlHls::rangeRequestsServeSlicesOfMedia()
     QCOMPARE(r.status, 206);
     QCOMPARE(r.body.size(), 8);
     const PartRef next = preloadHint(get(QStringLiteral("index.m3u8")).body);
-    for (const QString &playlist : {QStringLiteral("index.m3u8"),
-                                    QStringLiteral("index.m3u8?_HLS_msn=%1").arg(next.msn)}) {
+    for (const QString &playlist :
+         {QStringLiteral("index.m3u8"), QStringLiteral("index.m3u8?_HLS_msn=%1").arg(next.msn)}) {
         r = ranged(playlist, "bytes=0-3");
         QCOMPARE(r.status, 200);
         QVERIFY(r.body.startsWith("#EXTM3U"));

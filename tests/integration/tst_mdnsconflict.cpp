@@ -34,12 +34,11 @@ namespace {
 const QString kName = QStringLiteral("hlscam conflict test");
 
 // The names the service tries one after the other: NAME, NAME (2), NAME (3)...
-QByteArray candidate(int n) {
-    return n <= 1 ? kName.toUtf8() : kName.toUtf8() + " (" + QByteArray::number(n) + ')';
-}
+QByteArray candidate(int n) { return n <= 1 ? kName.toUtf8() : kName.toUtf8() + " (" + QByteArray::number(n) + ')'; }
 
 // A response claiming `instance` for a service elsewhere: other port, other host.
-QByteArray spoofedClaim(const QByteArray &instance) {
+QByteArray spoofedClaim(const QByteArray &instance)
+{
     dns::Record srv;
     srv.name = dnssd::instanceName(instance, dnssd::hlscamType());
     srv.type = dns::SRV;
@@ -54,7 +53,8 @@ QByteArray spoofedClaim(const QByteArray &instance) {
 }
 
 // A whole service in one response (PTR, SRV, TXT, A), as a browser wants it.
-QByteArray fakeService(const QByteArray &instance, quint16 port) {
+QByteArray fakeService(const QByteArray &instance, quint16 port)
+{
     const dns::Name name = dnssd::instanceName(instance, dnssd::hlscamType());
     dns::Record ptr;
     ptr.name = dnssd::hlscamType();
@@ -84,9 +84,11 @@ QByteArray fakeService(const QByteArray &instance, quint16 port) {
 }
 
 // The instance name a probe of the service asks about (its SRV claim in authority), if it is one.
-std::optional<QByteArray> probedInstance(const QNetworkDatagram &d) {
+std::optional<QByteArray> probedInstance(const QNetworkDatagram &d)
+{
     const std::optional<dns::Message> m = dns::parse(d.data());
-    if (!m || m->isResponse()) return std::nullopt;
+    if (!m || m->isResponse())
+        return std::nullopt;
     for (const dns::Record &r : m->authorities)
         if (r.type == dns::SRV && r.name.size() == 4 && r.name.first().startsWith(kName.toUtf8()))
             return r.name.first();
@@ -94,7 +96,8 @@ std::optional<QByteArray> probedInstance(const QNetworkDatagram &d) {
 }
 
 // The name of the service's last "announcing" line, empty when none.
-QString lastAnnounced(const QByteArray &log) {
+QString lastAnnounced(const QByteArray &log)
+{
     static const QRegularExpression line(QStringLiteral("announcing \"([^\"]+)\""));
     QString name;
     for (auto it = line.globalMatch(QString::fromUtf8(log)); it.hasNext();)
@@ -103,43 +106,51 @@ QString lastAnnounced(const QByteArray &log) {
 }
 
 // N of "NAME (N)"; 0 for any other name.
-int suffixOf(const QString &name) {
+int suffixOf(const QString &name)
+{
     const QString prefix = kName + QStringLiteral(" (");
-    if (!name.startsWith(prefix) || !name.endsWith(u')')) return 0;
+    if (!name.startsWith(prefix) || !name.endsWith(u')'))
+        return 0;
     return name.mid(prefix.size(), name.size() - prefix.size() - 1).toInt();
 }
 
 // CPU time the process used so far (user + system), in ms.
-qint64 cpuMs(qint64 pid) {
+qint64 cpuMs(qint64 pid)
+{
     QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!stat.open(QIODevice::ReadOnly)) return -1;
+    if (!stat.open(QIODevice::ReadOnly))
+        return -1;
     const QByteArray text = stat.readAll();
     // Fields after the command name in parentheses: state is field 3, utime 14, stime 15.
     const QList<QByteArray> f = text.mid(text.lastIndexOf(')') + 2).split(' ');
-    if (f.size() < 13) return -1;
+    if (f.size() < 13)
+        return -1;
     return (f.at(11).toLongLong() + f.at(12).toLongLong()) * 1000 / ::sysconf(_SC_CLK_TCK);
 }
 
 // A legacy query (from an ephemeral port, to the group) for `instance`'s SRV: its port in the
 // answer, 0 when none came.
-quint16 askSrvPort(const QByteArray &instance, const LinkInterface &link) {
+quint16 askSrvPort(const QByteArray &instance, const LinkInterface &link)
+{
     QUdpSocket socket;
-    if (!socket.bind(QHostAddress::LocalHost, 0)) return 0;
+    if (!socket.bind(QHostAddress::LocalHost, 0))
+        return 0;
     socket.setMulticastInterface(link.iface);
     dns::Message query;
     query.id = 777;
     const dns::Name name = dnssd::instanceName(instance, dnssd::hlscamType());
     query.questions.append({name, dns::SRV, dns::kClassIn, false});
-    socket.writeDatagram(dns::encode(query), MdnsSocket::group(QAbstractSocket::IPv4Protocol),
-                         kMdnsPort);
+    socket.writeDatagram(dns::encode(query), MdnsSocket::group(QAbstractSocket::IPv4Protocol), kMdnsPort);
     QDeadlineTimer deadline(2000);
     while (!deadline.hasExpired()) {
         socket.waitForReadyRead(100);
         while (socket.hasPendingDatagrams()) {
             const std::optional<dns::Message> m = dns::parse(socket.receiveDatagram().data());
-            if (!m || m->id != query.id) continue;
+            if (!m || m->id != query.id)
+                continue;
             for (const dns::Record &r : m->answers)
-                if (r.type == dns::SRV && dns::sameName(r.name, name)) return r.port;
+                if (r.type == dns::SRV && dns::sameName(r.name, name))
+                    return r.port;
         }
     }
     return 0;
@@ -148,10 +159,14 @@ quint16 askSrvPort(const QByteArray &instance, const LinkInterface &link) {
 // At the end of a test: what valgrind said about the service, its errors in full.
 class ValgrindReport {
 public:
-    explicit ValgrindReport(QString path) : m_path(std::move(path)) {}
-    ~ValgrindReport() {
+    explicit ValgrindReport(QString path)
+        : m_path(std::move(path))
+    {}
+    ~ValgrindReport()
+    {
         QFile f(m_path);
-        if (m_path.isEmpty() || !f.open(QIODevice::ReadOnly)) return;
+        if (m_path.isEmpty() || !f.open(QIODevice::ReadOnly))
+            return;
         const QByteArray text = f.readAll();
         const QByteArray summary = text.mid(text.lastIndexOf("ERROR SUMMARY")).trimmed();
         // Its errors come after the header, which ends with the parent's PID.
@@ -171,20 +186,22 @@ private:
 class TestMdnsConflict : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase() {
+    void initTestCase()
+    {
         if (::geteuid() != 0)
             QSKIP(
                 "a network namespace of its own needs root (CAP_SYS_ADMIN): spoofed answers go "
                 "to nobody else's responder");
         if (::unshare(CLONE_NEWNET) != 0)
-            QSKIP(qPrintable(QStringLiteral("unshare(CLONE_NEWNET) refused: %1")
-                                 .arg(QString::fromLocal8Bit(strerror(errno)))));
+            QSKIP(qPrintable(
+                QStringLiteral("unshare(CLONE_NEWNET) refused: %1").arg(QString::fromLocal8Bit(strerror(errno)))));
         QCOMPARE(QProcess::execute(QStringLiteral("ip"), {"link", "set", "lo", "up"}), 0);
         m_links = linkInterfaces();
         QCOMPARE(m_links.size(), 1);  // the loopback, alone in this namespace
     }
 
-    void survivesEndlessConflicts() {
+    void survivesEndlessConflicts()
+    {
         QTemporaryDir wrapperDir;
         const bool valgrind = !qEnvironmentVariableIsEmpty("HLSCAM_TEST_VALGRIND");
         const QString valgrindLog = wrapperDir.filePath(QStringLiteral("valgrind.log"));
@@ -196,17 +213,16 @@ private Q_SLOTS:
             const QString path = wrapperDir.filePath(QStringLiteral("hlscam-valgrind"));
             QFile wrapper(path);
             QVERIFY(wrapper.open(QIODevice::WriteOnly));
-            wrapper.write(
-                "#!/bin/sh\nexec valgrind --error-exitcode=99 --suppressions=" HLSCAM_SOURCE_DIR
-                "/tests/sanitizer/valgrind.supp --log-file=" +
-                valgrindLog.toUtf8() + " " HLSCAM_BINARY " \"$@\"\n");
+            wrapper.write("#!/bin/sh\nexec valgrind --error-exitcode=99 --suppressions=" HLSCAM_SOURCE_DIR
+                          "/tests/sanitizer/valgrind.supp --log-file=" +
+                          valgrindLog.toUtf8() + " " HLSCAM_BINARY " \"$@\"\n");
             wrapper.close();
             QVERIFY(wrapper.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
             service.setBinary(path);
         }
         const int patienceMs = valgrind ? 60000 : 15000;
-        QVERIFY(service.start(service.configArgs(
-            "[server]\nannounce = true\nannounce_name = " + kName.toUtf8() + "\n")));
+        QVERIFY(
+            service.start(service.configArgs("[server]\nannounce = true\nannounce_name = " + kName.toUtf8() + "\n")));
         QTRY_COMPARE_WITH_TIMEOUT(lastAnnounced(service.log()), kName, patienceMs);
 
         MdnsSocket spoofer;
@@ -217,7 +233,8 @@ private Q_SLOTS:
         bool answerProbes = false;
         connect(&spoofer, &MdnsSocket::received, this, [&](const QNetworkDatagram &d) {
             const std::optional<QByteArray> probed = probedInstance(d);
-            if (!probed) return;
+            if (!probed)
+                return;
             ++probes;
             if (answerProbes)  // the name is taken, whatever it is
                 spoofer.sendMulticast(m_links.first(), spoofedClaim(*probed));
@@ -246,12 +263,13 @@ private Q_SLOTS:
         QTest::qWait(12000);
         answerProbes = false;
         const qint64 cpu = cpuMs(service.pid()) - cpuBefore;
-        qInfo("while every probe was answered: %d probes in %lld ms, service CPU %lld ms", probes,
-              attack.elapsed(), cpu);
+        qInfo("while every probe was answered: %d probes in %lld ms, service CPU %lld ms", probes, attack.elapsed(),
+              cpu);
         // §8.1: one probe attempt (up to three probes, the first answered at once) each 5 s at
         // most: 12 s leaves room for three attempts. Without a limit: hundreds.
         QVERIFY2(probes <= 9, qPrintable(QString::number(probes)));
-        if (!valgrind) QVERIFY2(cpu < attack.elapsed() / 4, qPrintable(QString::number(cpu)));
+        if (!valgrind)
+            QVERIFY2(cpu < attack.elapsed() / 4, qPrintable(QString::number(cpu)));
         QVERIFY2(!service.log().contains("gave up"), service.log().right(2000).constData());
 
         // 3. The spoofer goes quiet: within one wait and a probe round the service announces a
@@ -259,8 +277,7 @@ private Q_SLOTS:
         // (A claim that came late may still rename it once: the name it ends with answers.)
         const auto settled = [&] {
             const QString name = lastAnnounced(service.log());
-            return suffixOf(name) > kClaimed &&
-                   askSrvPort(name.toUtf8(), m_links.first()) == service.port();
+            return suffixOf(name) > kClaimed && askSrvPort(name.toUtf8(), m_links.first()) == service.port();
         };
         QTRY_VERIFY_WITH_TIMEOUT(settled(), patienceMs);
         qInfo("announced as \"%s\" after the attack", qPrintable(lastAnnounced(service.log())));
@@ -270,7 +287,8 @@ private Q_SLOTS:
 
     // The owner of a browser stops it, or deletes it, from a slot on its own serviceFound: the
     // socket that delivered the packet, and the browser, are gone when the call chain unwinds.
-    void browserStoppedOrDeletedFromItsOwnSignal() {
+    void browserStoppedOrDeletedFromItsOwnSignal()
+    {
         MdnsSocket sender;
         QString error;
         QVERIFY2(sender.open(kMdnsPort, &error), qPrintable(error));

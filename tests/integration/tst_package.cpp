@@ -117,16 +117,18 @@ void TestPackage::conffilesAreTheShippedDefaults()
 
 void TestPackage::filesWhereDebianWantsThem()
 {
-    for (const char *path : {"/usr/bin/hlscam", "/lib/systemd/system/hlscam.service",
-                             "/usr/share/man/man1/hlscam.1.gz", "/usr/share/doc/hlscam/copyright",
-                             "/usr/share/doc/hlscam/changelog.gz",
-                             "/usr/share/doc/hlscam/examples/fail2ban/jail.conf",
-                             "/usr/" HLSCAM_MODULE_DIR "/hlscam_ffmpeg.so"})
+    for (const char *path :
+         {"/usr/bin/hlscam", "/lib/systemd/system/hlscam.service", "/usr/share/man/man1/hlscam.1.gz",
+          "/usr/share/doc/hlscam/copyright", "/usr/share/doc/hlscam/changelog.gz",
+          "/usr/share/doc/hlscam/examples/fail2ban/jail.conf", "/usr/" HLSCAM_MODULE_DIR "/hlscam_ffmpeg.so"})
         QVERIFY2(QFileInfo::exists(m_root + QLatin1String(path)), path);
     // The manual page renders (man's own check: no warnings from groff).
     int code = -1;
-    const QByteArray page = run(QStringLiteral("sh"), {QStringLiteral("-c"),
-        QStringLiteral("zcat '%1' | groff -man -Tutf8 -ww -z 2>&1").arg(m_root + QStringLiteral("/usr/share/man/man1/hlscam.1.gz"))}, &code);
+    const QByteArray page =
+        run(QStringLiteral("sh"),
+            {QStringLiteral("-c"), QStringLiteral("zcat '%1' | groff -man -Tutf8 -ww -z 2>&1")
+                                       .arg(m_root + QStringLiteral("/usr/share/man/man1/hlscam.1.gz"))},
+            &code);
     QCOMPARE(code, 0);
     QVERIFY2(page.trimmed().isEmpty(), page.constData());
 }
@@ -148,7 +150,8 @@ void TestPackage::checkStrippedAndHardened(const QString &binary)
         QVERIFY2(!sections.contains(section), section);
     // Full RELRO: bind-now, and the GOT made read-only after relocation.
     const QByteArray dynamic = run(QStringLiteral("readelf"), {QStringLiteral("-dW"), binary});
-    QVERIFY2(dynamic.contains("BIND_NOW") || (dynamic.contains("FLAGS_1") && dynamic.contains("NOW")), dynamic.constData());
+    QVERIFY2(dynamic.contains("BIND_NOW") || (dynamic.contains("FLAGS_1") && dynamic.contains("NOW")),
+             dynamic.constData());
     const QByteArray segments = run(QStringLiteral("readelf"), {QStringLiteral("-lW"), binary});
     QVERIFY(segments.contains("GNU_RELRO"));
     QVERIFY(segments.contains("GNU_STACK"));
@@ -178,8 +181,10 @@ void TestPackage::maintainerScriptsParse()
 void TestPackage::lintianFindsNothing()
 {
     int code = -1;
-    const QByteArray out = run(QStringLiteral("lintian"), {QStringLiteral("--pedantic"), QStringLiteral("--fail-on"),
-                                                           QStringLiteral("error,warning,info,pedantic"), m_deb}, &code);
+    const QByteArray out = run(QStringLiteral("lintian"),
+                               {QStringLiteral("--pedantic"), QStringLiteral("--fail-on"),
+                                QStringLiteral("error,warning,info,pedantic"), m_deb},
+                               &code);
     QByteArrayList findings;
     for (const QByteArray &line : out.split('\n'))
         if (line.size() > 2 && line.at(1) == ':' && QByteArray("EWIPX").contains(line.at(0)))
@@ -193,7 +198,9 @@ void TestPackage::packagedBinaryServesOnPackagedConfig()
     service.setBinary(m_root + QStringLiteral("/usr/bin/hlscam"));
     const QString config = m_root + QStringLiteral("/etc/hlscam/hlscam.conf");
     QByteArray out;
-    QCOMPARE(service.run({QStringLiteral("config"), QStringLiteral("check"), QStringLiteral("--config"), config}, {}, &out), 0);
+    QCOMPARE(
+        service.run({QStringLiteral("config"), QStringLiteral("check"), QStringLiteral("--config"), config}, {}, &out),
+        0);
     QVERIFY(service.addUser(QStringLiteral("owner"), QStringLiteral("pw-owner")));
     // device = auto in the default config: no camera here, so the test pattern.
     QVERIFY2(service.start({QStringLiteral("--config"), config, QStringLiteral("--source"), QStringLiteral("auto")}),
@@ -213,8 +220,9 @@ void TestPackage::packagedModuleReadsAFile()
     // passes an H.264 file through.
     const QString clip = m_dir.filePath(QStringLiteral("clip.mp4"));
     int code = -1;
-    const QByteArray log = run(QStringLiteral("ffmpeg"), {"-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
-                                                         "-t", "2", "-c:v", "libx264", "-g", "25", "-pix_fmt", "yuv420p", clip},
+    const QByteArray log = run(QStringLiteral("ffmpeg"),
+                               {"-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-t", "2", "-c:v",
+                                "libx264", "-g", "25", "-pix_fmt", "yuv420p", clip},
                                &code);
     QVERIFY2(code == 0, log.constData());
     ServiceProcess service;
@@ -228,7 +236,8 @@ void TestPackage::packagedModuleReadsAFile()
                                                  QStringLiteral("pw-owner"), &error);
     QVERIFY2(!video.isEmpty(), qPrintable(error + QString::fromUtf8(service.log())));
     QCOMPARE(video.value(QStringLiteral("width")).toInt(), 320);  // the file's own, passed through
-    const QByteArray expected = "loaded the FFmpeg module " +
+    const QByteArray expected =
+        "loaded the FFmpeg module " +
         QDir::cleanPath(m_root + QStringLiteral("/usr/" HLSCAM_MODULE_DIR "/hlscam_ffmpeg.so")).toUtf8();
     QVERIFY2(service.log().contains(expected), service.log().constData());
     QCOMPARE(service.stop(), 0);

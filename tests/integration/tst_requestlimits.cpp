@@ -19,10 +19,7 @@ namespace {
 const QString kUser = QStringLiteral("viewer");
 const QString kPassword = QStringLiteral("the-right-one");
 
-QByteArray authLine()
-{
-    return "Authorization: Basic " + (kUser + u':' + kPassword).toUtf8().toBase64() + "\r\n";
-}
+QByteArray authLine() { return "Authorization: Basic " + (kUser + u':' + kPassword).toUtf8().toBase64() + "\r\n"; }
 
 // A connection from `from`; with `receiveBuffer`, a small kernel receive buffer (a slow reader).
 std::unique_ptr<QTcpSocket> connectFrom(quint16 port, const QString &from, int receiveBuffer = 0)
@@ -109,7 +106,8 @@ void TestRequestLimits::hugeBodyWhileAnAnswerIsPendingIsCutOff_data()
     const QByteArray get = "GET /player.js HTTP/1.1\r\nHost: 127.0.0.1\r\n" + authLine() + "\r\n";
     QTest::newRow("twenty answers unread") << get.repeated(20);
     // A camera that never streams: its playlist is held up to 10 s.
-    QTest::newRow("a held playlist") << "GET /cam/dead/index.m3u8 HTTP/1.1\r\nHost: 127.0.0.1\r\n" + authLine() + "\r\n";
+    QTest::newRow("a held playlist") << "GET /cam/dead/index.m3u8 HTTP/1.1\r\nHost: 127.0.0.1\r\n" + authLine() +
+                                            "\r\n";
 }
 
 void TestRequestLimits::hugeBodyWhileAnAnswerIsPendingIsCutOff()
@@ -117,7 +115,8 @@ void TestRequestLimits::hugeBodyWhileAnAnswerIsPendingIsCutOff()
     QFETCH(QByteArray, first);
     ServiceProcess service;
     QVERIFY(service.addUser(kUser, kPassword));
-    QVERIFY(service.start(service.configArgs("[camera.cam0]\ndevice = testpattern\n[camera.dead]\ndevice = /dev/video99\n")));
+    QVERIFY(service.start(
+        service.configArgs("[camera.cam0]\ndevice = testpattern\n[camera.dead]\ndevice = /dev/video99\n")));
     QCOMPARE(service.get(QStringLiteral("/player.js"), kUser, kPassword).status, 200);  // credentials cached
     const qint64 rssBefore = procStatusKb(service.pid(), "VmRSS");
 
@@ -148,7 +147,11 @@ void TestRequestLimits::hugeBodyWhileAnAnswerIsPendingIsCutOff()
     const bool closed = s->state() != QAbstractSocket::ConnectedState;
     const qint64 peak = procStatusKb(service.pid(), "VmHWM");
     qInfo("%lld MB of the body sent in %lld ms (%s); service RSS %lld kB before, peak %lld kB", sent >> 20,
-          clock.elapsed(), closed ? "closed" : stalled ? "stalled" : "still taking it", rssBefore, peak);
+          clock.elapsed(),
+          closed    ? "closed"
+          : stalled ? "stalled"
+                    : "still taking it",
+          rssBefore, peak);
     QVERIFY2(closed || stalled, "the service kept reading the body");
     QVERIFY2(sent < kOffered / 4, qPrintable(QStringLiteral("%1 MB taken").arg(sent >> 20)));
     // Under a sanitizer, shadow memory and the quarantine of freed blocks make RSS meaningless.
@@ -166,22 +169,28 @@ void TestRequestLimits::chunkedOrOversizedAnywhereIsNeverProcessed_data()
     QTest::addColumn<QList<QByteArray>>("pieces");
     QTest::addColumn<int>("answered");  // how many 200s
     const QByteArray good = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-    const QByteArray chunked = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n";
+    const QByteArray chunked =
+        "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n";
     QTest::newRow("chunked pipelined behind a good GET") << QList<QByteArray>{good + chunked} << 1;
     QTest::newRow("chunked after a pause, pipelined") << QList<QByteArray>{good + good, chunked} << 1;
     QTest::newRow("chunked head split across packets")
-        << QList<QByteArray>{"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n", "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"} << 0;
+        << QList<QByteArray>{"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+                             "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"}
+        << 0;
     QTest::newRow("chunked with bare LF line ends")
         << QList<QByteArray>{"GET /healthz HTTP/1.1\nHost: 127.0.0.1\nTransfer-Encoding: chunked\n\n0\n\n"} << 0;
     QTest::newRow("leading blank lines, then chunked")
         << QList<QByteArray>{"\r\n\r\nGET /healthz HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"} << 0;
     QTest::newRow("huge length split across packets")
         << QList<QByteArray>{"POST /api/v1/tokens HTTP/1.1\r\nHost: 127.0.0.1\r\n", "Content-Length: 100000000\r\n\r\n",
-                             QByteArray(65536, 'x')} << 0;
+                             QByteArray(65536, 'x')}
+        << 0;
     QTest::newRow("WebSocket handshake (Qt would answer twice)")
         << QList<QByteArray>{"GET /healthz HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"} << 0;
-    QTest::newRow("folded length") << QList<QByteArray>{"GET /healthz HTTP/1.1\r\nContent-Length: 5\r\n 0\r\n\r\n"} << 0;
-    QTest::newRow("space before the colon") << QList<QByteArray>{"GET /healthz HTTP/1.1\r\nContent-Length : 5\r\n\r\nhello"} << 0;
+    QTest::newRow("folded length") << QList<QByteArray>{"GET /healthz HTTP/1.1\r\nContent-Length: 5\r\n 0\r\n\r\n"}
+                                   << 0;
+    QTest::newRow("space before the colon")
+        << QList<QByteArray>{"GET /healthz HTTP/1.1\r\nContent-Length : 5\r\n\r\nhello"} << 0;
 }
 
 void TestRequestLimits::chunkedOrOversizedAnywhereIsNeverProcessed()
@@ -277,8 +286,9 @@ void TestRequestLimits::oneNetworkCannotTakeEveryConnection()
     }
     {
         ServiceProcess service;
-        QVERIFY(service.start(service.configArgs("[server]\nmax_connections = 100\nmax_connections_per_address = 2\n"
-                                                 "max_connections_per_network = 3\ntrusted_proxies = 127.0.1.200\n")));
+        QVERIFY(
+            service.start(service.configArgs("[server]\nmax_connections = 100\nmax_connections_per_address = 2\n"
+                                             "max_connections_per_network = 3\ntrusted_proxies = 127.0.1.200\n")));
         QCOMPARE(fill(service.port(), 3, 2), 3);
         QCOMPARE(service.getFrom(QStringLiteral("127.0.1.9"), QStringLiteral("/healthz")).status, 503);
         QCOMPARE(service.getFrom(QStringLiteral("127.0.1.200"), QStringLiteral("/healthz")).status, 200);
@@ -291,10 +301,14 @@ void TestRequestLimits::closeRequestsEndTheConnection_data()
 {
     QTest::addColumn<QByteArray>("request");
     QTest::addColumn<bool>("closes");
-    QTest::newRow("Connection: close") << QByteArray("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n") << true;
-    QTest::newRow("close among other options") << QByteArray("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Keep-Alive, CLOSE\r\n\r\n") << true;
+    QTest::newRow("Connection: close") << QByteArray(
+                                              "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                                       << true;
+    QTest::newRow("close among other options")
+        << QByteArray("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Keep-Alive, CLOSE\r\n\r\n") << true;
     QTest::newRow("HTTP/1.0") << QByteArray("GET /healthz HTTP/1.0\r\n\r\n") << true;
-    QTest::newRow("HTTP/1.0, keep-alive") << QByteArray("GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n") << false;
+    QTest::newRow("HTTP/1.0, keep-alive")
+        << QByteArray("GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n") << false;
     QTest::newRow("HTTP/1.1") << QByteArray("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n") << false;
 }
 
@@ -318,7 +332,8 @@ void TestRequestLimits::closeRequestsEndTheConnection()
     QCOMPARE(closed, closes);
     if (!closed) {
         s->write(request);
-        QTRY_VERIFY_WITH_TIMEOUT((received += s->readAll(), s->waitForReadyRead(10), statuses(received).size() == 2), 3000);
+        QTRY_VERIFY_WITH_TIMEOUT((received += s->readAll(), s->waitForReadyRead(10), statuses(received).size() == 2),
+                                 3000);
     }
 }
 

@@ -242,17 +242,25 @@ void TestService::usersListShowsRolesNotHashes()
     QVERIFY(p.addUser(QStringLiteral("alice"), QStringLiteral("pw-alice"), QStringLiteral("admin")));
     QVERIFY(p.addUser(QStringLiteral("bob"), QStringLiteral("pw-bob")));
     QByteArray out;
-    QCOMPARE(p.run({QStringLiteral("users"), QStringLiteral("list"), QStringLiteral("--state-dir"), p.stateDir()}, {}, &out), 0);
+    QCOMPARE(
+        p.run({QStringLiteral("users"), QStringLiteral("list"), QStringLiteral("--state-dir"), p.stateDir()}, {}, &out),
+        0);
     QVERIFY2(out.contains("alice  admin\n") && out.contains("bob  viewer\n"), out.constData());
     QVERIFY(!out.contains("$y$"));
     // A state directory that does not exist yet is made, for its owner only.
     const QString fresh = p.stateDir() + QStringLiteral("/new/state");
-    QCOMPARE(p.run({QStringLiteral("users"), QStringLiteral("add"), QStringLiteral("dave"), QStringLiteral("--state-dir"), fresh}, "pw\n"), 0);
+    QCOMPARE(p.run({QStringLiteral("users"), QStringLiteral("add"), QStringLiteral("dave"),
+                    QStringLiteral("--state-dir"), fresh},
+                   "pw\n"),
+             0);
     QCOMPARE(QFile::permissions(fresh) & (QFile::ReadOther | QFile::ReadGroup), QFile::Permissions());
     QVERIFY(QFile::exists(fresh + QStringLiteral("/users")));
     // Adding an existing user fails and changes nothing.
     QVERIFY(!p.addUser(QStringLiteral("bob"), QStringLiteral("other")));
-    QCOMPARE(p.run({QStringLiteral("users"), QStringLiteral("add"), QStringLiteral("carol"), QStringLiteral("--state-dir"), p.stateDir()}, QByteArray()), 1);
+    QCOMPARE(p.run({QStringLiteral("users"), QStringLiteral("add"), QStringLiteral("carol"),
+                    QStringLiteral("--state-dir"), p.stateDir()},
+                   QByteArray()),
+             1);
 }
 
 void TestService::badConfigNamesFileLineAndKey()
@@ -267,7 +275,10 @@ void TestService::badConfigNamesFileLineAndKey()
     QByteArray out;
     QCOMPARE(p.run({QStringLiteral("config"), QStringLiteral("check"), QStringLiteral("--config"), file}, {}, &out), 2);
     QVERIFY2(out.contains(file.toUtf8() + ":3:") && out.contains("fpps"), out.constData());
-    QCOMPARE(p.run({QStringLiteral("serve"), QStringLiteral("--config"), file, QStringLiteral("--state-dir"), p.stateDir()}, {}, &out), 2);
+    QCOMPARE(
+        p.run({QStringLiteral("serve"), QStringLiteral("--config"), file, QStringLiteral("--state-dir"), p.stateDir()},
+              {}, &out),
+        2);
     QVERIFY2(out.contains("fpps"), out.constData());
 }
 
@@ -283,17 +294,20 @@ void TestService::passwdAndRemoveTakeEffectWhileRunning()
 {
     const QString path = QStringLiteral("/cam/cam0/index.m3u8");
     QVERIFY(m_service.addUser(QStringLiteral("temp"), QStringLiteral("first-pw")));
-    QTRY_COMPARE_WITH_TIMEOUT(m_service.get(path, QStringLiteral("temp"), QStringLiteral("first-pw")).status, 200, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_service.get(path, QStringLiteral("temp"), QStringLiteral("first-pw")).status, 200,
+                              5000);
     const QStringList passwd{QStringLiteral("users"), QStringLiteral("passwd"), QStringLiteral("temp"),
                              QStringLiteral("--state-dir"), m_service.stateDir()};
     QCOMPARE(m_service.run(passwd, "second-pw\n"), 0);
-    QTRY_COMPARE_WITH_TIMEOUT(m_service.get(path, QStringLiteral("temp"), QStringLiteral("first-pw")).status, 401, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_service.get(path, QStringLiteral("temp"), QStringLiteral("first-pw")).status, 401,
+                              5000);
     QCOMPARE(m_service.get(path, QStringLiteral("temp"), QStringLiteral("second-pw")).status, 200);
     const QStringList remove{QStringLiteral("users"), QStringLiteral("remove"), QStringLiteral("temp"),
                              QStringLiteral("--state-dir"), m_service.stateDir()};
     QCOMPARE(m_service.run(remove), 0);
-    QTRY_COMPARE_WITH_TIMEOUT(m_service.get(path, QStringLiteral("temp"), QStringLiteral("second-pw")).status, 401, 5000);
-    QCOMPARE(m_service.run(remove), 1);  // no such user any more
+    QTRY_COMPARE_WITH_TIMEOUT(m_service.get(path, QStringLiteral("temp"), QStringLiteral("second-pw")).status, 401,
+                              5000);
+    QCOMPARE(m_service.run(remove), 1);                           // no such user any more
     QCOMPARE(m_service.get(path, kUser, kPassword).status, 200);  // the others are untouched
 }
 
@@ -321,7 +335,10 @@ void TestService::badFlagsAndABusyPortAreClearErrors()
 
     // The port of the running service is taken: say so and exit 1, do not hang.
     const QString taken = QStringLiteral("127.0.0.1:%1").arg(m_service.port());
-    QCOMPARE(p.run(serve + QStringList{QStringLiteral("--listen"), taken, QStringLiteral("--source"), QStringLiteral("testpattern")}, {}, &out), 1);
+    QCOMPARE(p.run(serve + QStringList{QStringLiteral("--listen"), taken, QStringLiteral("--source"),
+                                       QStringLiteral("testpattern")},
+                   {}, &out),
+             1);
     QVERIFY2(out.contains("cannot listen on 127.0.0.1:" + QByteArray::number(m_service.port())), out.constData());
 }
 

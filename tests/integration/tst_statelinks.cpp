@@ -2,9 +2,9 @@
 // links to a root-owned file where state files and their locks belong, and waits for root to run
 // `hlscam users add`, `hlscam bans unban` or a root-run service. The real binary, run as root,
 // must refuse with a message naming the link, exit non-zero, and leave the target as it was.
-#include "FileSnapshot.h"
 #include <sys/stat.h>
 #include <unistd.h>
+#include "FileSnapshot.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -19,13 +19,10 @@
 namespace {
 
 constexpr uid_t kNobody = 65534;
-const QByteArray kVictimText =
-    "victim-file-root-owned-32-bytes\n";  // 32 bytes: passes for a token key
+const QByteArray kVictimText = "victim-file-root-owned-32-bytes\n";  // 32 bytes: passes for a token key
 const QString kBanned = QStringLiteral("192.0.2.7");
 
-QByteArray enc(const QString &path) {
-    return QFile::encodeName(path);
-}
+QByteArray enc(const QString &path) { return QFile::encodeName(path); }
 
 using Snapshot = FileSnapshot;
 
@@ -41,18 +38,18 @@ struct Scene {
     QString state;
     QString victim;
 
-    bool make(uid_t owner) {
+    bool make(uid_t owner)
+    {
         state = base.filePath(QStringLiteral("state"));
         victim = elsewhere.filePath(QStringLiteral("victim"));
         QFile f(victim);
         return ::chmod(enc(base.path()).constData(), 0755) == 0 && QDir().mkdir(state) &&
-               ::chmod(enc(state).constData(), 0700) == 0 &&
-               ::chown(enc(state).constData(), owner, owner) == 0 && f.open(QIODevice::WriteOnly) &&
-               f.write(kVictimText) == kVictimText.size() && f.flush() &&
-               ::chmod(enc(victim).constData(), 0644) == 0 &&
-               ::chmod(enc(elsewhere.path()).constData(), 0755) == 0;
+               ::chmod(enc(state).constData(), 0700) == 0 && ::chown(enc(state).constData(), owner, owner) == 0 &&
+               f.open(QIODevice::WriteOnly) && f.write(kVictimText) == kVictimText.size() && f.flush() &&
+               ::chmod(enc(victim).constData(), 0644) == 0 && ::chmod(enc(elsewhere.path()).constData(), 0755) == 0;
     }
-    bool plant(const QString &name, const QString &kind) {
+    bool plant(const QString &name, const QString &kind)
+    {
         const QByteArray at = enc(state + u'/' + name);
         return kind == u"symlink" ? ::symlink(enc(victim).constData(), at.constData()) == 0
                                   : ::link(enc(victim).constData(), at.constData()) == 0;
@@ -60,7 +57,8 @@ struct Scene {
 };
 
 // A bans file in which kBanned is banned for an hour: unbanning it is a real change.
-QByteArray bansWithOneBan() {
+QByteArray bansWithOneBan()
+{
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     return QStringLiteral(
                R"({"version":1,"addresses":{"%1":{"failures":[],"banned_at":%2,"banned_until":%3,"bans":1}}})")
@@ -70,7 +68,8 @@ QByteArray bansWithOneBan() {
         .toUtf8();
 }
 
-bool writeAs(const QString &path, const QByteArray &data, uid_t owner) {
+bool writeAs(const QString &path, const QByteArray &data, uid_t owner)
+{
     QFile f(path);
     return f.open(QIODevice::WriteOnly) && f.write(data) == data.size() && f.flush() &&
            ::chown(enc(path).constData(), owner, owner) == 0;
@@ -90,14 +89,16 @@ private Q_SLOTS:
     void commandRunsAsTheStateOwner();
 };
 
-void TestStateLinks::initTestCase() {
+void TestStateLinks::initTestCase()
+{
     if (::geteuid() != 0)
         QSKIP(
             "needs root (as CI runs): the attack is root following a link the service user "
             "planted");
 }
 
-void TestStateLinks::commandRefusesLinks_data() {
+void TestStateLinks::commandRefusesLinks_data()
+{
     QTest::addColumn<QString>("name");
     QTest::addColumn<QString>("kind");
     QTest::addColumn<uint>("owner");
@@ -109,7 +110,8 @@ void TestStateLinks::commandRefusesLinks_data() {
 }
 
 // `sudo hlscam users add` / `sudo hlscam bans unban`, the commands the README gives for a board.
-void TestStateLinks::commandRefusesLinks() {
+void TestStateLinks::commandRefusesLinks()
+{
     QFETCH(QString, name);
     QFETCH(QString, kind);
     QFETCH(uint, owner);
@@ -126,28 +128,24 @@ void TestStateLinks::commandRefusesLinks() {
     QByteArray out;
     const QStringList state{QStringLiteral("--state-dir"), scene.state};
     const int exit =
-        bans ? hlscam.run(
-                   QStringList{QStringLiteral("bans"), QStringLiteral("unban"), kBanned} + state,
-                   {}, &out)
-             : hlscam.run(QStringList{QStringLiteral("users"), QStringLiteral("add"),
-                                      QStringLiteral("eve")} +
-                              state,
+        bans ? hlscam.run(QStringList{QStringLiteral("bans"), QStringLiteral("unban"), kBanned} + state, {}, &out)
+             : hlscam.run(QStringList{QStringLiteral("users"), QStringLiteral("add"), QStringLiteral("eve")} + state,
                           "eve-password\n", &out);
 
     const Snapshot after = snapshot(scene.victim);
-    QVERIFY2(after == before,
-             qPrintable(QStringLiteral("victim changed: before %1, after %2; output: %3")
-                            .arg(describe(before), describe(after), QString::fromUtf8(out))));
+    QVERIFY2(after == before, qPrintable(QStringLiteral("victim changed: before %1, after %2; output: %3")
+                                             .arg(describe(before), describe(after), QString::fromUtf8(out))));
     QVERIFY2(exit != 0, out.constData());
     const QByteArray why = kind == u"symlink" ? "is a symbolic link" : "has 2 names";
     QVERIFY2(out.contains(enc(planted)) && out.contains(why), out.constData());
     struct stat st {};
-    QVERIFY2(::lstat(enc(planted).constData(), &st) == 0 &&
-                 (kind == u"symlink" ? S_ISLNK(st.st_mode) : S_ISREG(st.st_mode)),
-             "the planted entry is kept for a person to look at");
+    QVERIFY2(
+        ::lstat(enc(planted).constData(), &st) == 0 && (kind == u"symlink" ? S_ISLNK(st.st_mode) : S_ISREG(st.st_mode)),
+        "the planted entry is kept for a person to look at");
 }
 
-void TestStateLinks::serviceRefusesLinks_data() {
+void TestStateLinks::serviceRefusesLinks_data()
+{
     QTest::addColumn<QString>("name");
     QTest::addRow("users") << QStringLiteral("users");
     QTest::addRow("token.key") << QStringLiteral("token.key");
@@ -156,7 +154,8 @@ void TestStateLinks::serviceRefusesLinks_data() {
 }
 
 // A service started by root on the service account's directory does not start through a link.
-void TestStateLinks::serviceRefusesLinks() {
+void TestStateLinks::serviceRefusesLinks()
+{
     QFETCH(QString, name);
     Scene scene;
     QVERIFY(scene.make(kNobody));
@@ -167,36 +166,34 @@ void TestStateLinks::serviceRefusesLinks() {
     const QByteArray log = service.log();
     service.stop();
     const Snapshot after = snapshot(scene.victim);
-    QVERIFY2(after == before, qPrintable(QStringLiteral("victim changed: before %1, after %2")
-                                             .arg(describe(before), describe(after))));
+    QVERIFY2(after == before,
+             qPrintable(QStringLiteral("victim changed: before %1, after %2").arg(describe(before), describe(after))));
     QVERIFY2(!started, log.constData());
-    QVERIFY2(log.contains(enc(scene.state + u'/' + name)) && log.contains("is a symbolic link"),
-             log.constData());
+    QVERIFY2(log.contains(enc(scene.state + u'/' + name)) && log.contains("is a symbolic link"), log.constData());
 }
 
 // An admin changes a camera through the API of a root-run service while cameras.conf.lock is a
 // link: the change is refused with the reason, the target untouched.
-void TestStateLinks::cameraChangeRefusesLinkedLock() {
+void TestStateLinks::cameraChangeRefusesLinkedLock()
+{
     Scene scene;
     QVERIFY(scene.make(kNobody));
     ServiceProcess service;
     const QStringList state{QStringLiteral("--state-dir"), scene.state};
-    QCOMPARE(service.run(
-                 QStringList{QStringLiteral("users"), QStringLiteral("add"), QStringLiteral("boss"),
-                             QStringLiteral("--role"), QStringLiteral("admin")} +
-                     state,
-                 "boss-password\n"),
+    QCOMPARE(service.run(QStringList{QStringLiteral("users"), QStringLiteral("add"), QStringLiteral("boss"),
+                                     QStringLiteral("--role"), QStringLiteral("admin")} +
+                             state,
+                         "boss-password\n"),
              0);
     QVERIFY2(service.start(state), service.log().constData());
     QVERIFY(scene.plant(QStringLiteral("cameras.conf.lock"), QStringLiteral("symlink")));
     const Snapshot before = snapshot(scene.victim);
     const HttpReply reply =
-        service.get(QStringLiteral("/api/v1/cameras/cam0"), QStringLiteral("boss"),
-                    QStringLiteral("boss-password"), "PUT", R"({"fps":10})",
-                    {{"Content-Type", "application/json"}});
+        service.get(QStringLiteral("/api/v1/cameras/cam0"), QStringLiteral("boss"), QStringLiteral("boss-password"),
+                    "PUT", R"({"fps":10})", {{"Content-Type", "application/json"}});
     const Snapshot after = snapshot(scene.victim);
-    QVERIFY2(after == before, qPrintable(QStringLiteral("victim changed: before %1, after %2")
-                                             .arg(describe(before), describe(after))));
+    QVERIFY2(after == before,
+             qPrintable(QStringLiteral("victim changed: before %1, after %2").arg(describe(before), describe(after))));
     QCOMPARE(reply.status, 500);
     QVERIFY2(reply.body.contains("cameras.conf.lock") && reply.body.contains("is a symbolic link"),
              reply.body.constData());
@@ -205,21 +202,23 @@ void TestStateLinks::cameraChangeRefusesLinkedLock() {
 
 // Root runs the users command as the state directory's owner: whatever it opens there, it opens
 // with that account's rights, never more. Seen from outside while it waits for the password.
-void TestStateLinks::commandRunsAsTheStateOwner() {
+void TestStateLinks::commandRunsAsTheStateOwner()
+{
     Scene scene;
     QVERIFY(scene.make(kNobody));
     QProcess p;
     p.setProcessChannelMode(QProcess::MergedChannels);
-    p.start(QStringLiteral(HLSCAM_BINARY),
-            {QStringLiteral("users"), QStringLiteral("add"), QStringLiteral("eve"),
-             QStringLiteral("--state-dir"), scene.state});
+    p.start(QStringLiteral(HLSCAM_BINARY), {QStringLiteral("users"), QStringLiteral("add"), QStringLiteral("eve"),
+                                            QStringLiteral("--state-dir"), scene.state});
     QVERIFY(p.waitForStarted(10000));
     const QString status = QStringLiteral("/proc/%1/status").arg(p.processId());
     auto ids = [&](const char *field) {
         QFile f(status);
-        if (!f.open(QIODevice::ReadOnly)) return QByteArray();
+        if (!f.open(QIODevice::ReadOnly))
+            return QByteArray();
         for (const QByteArray &line : f.readAll().split('\n'))
-            if (line.startsWith(field)) return line.mid(qstrlen(field)).simplified();
+            if (line.startsWith(field))
+                return line.mid(qstrlen(field)).simplified();
         return QByteArray();
     };
     // Real, effective, saved and file-system ids all the owner's: no way back to root.

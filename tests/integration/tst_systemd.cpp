@@ -8,18 +8,19 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <csignal>
-#include <cstring>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include <csignal>
+#include <cstring>
 
 namespace {
 
 // A bound unix datagram socket: what systemd listens on for a Type=notify service.
 class NotifySocket {
 public:
-    explicit NotifySocket(const QString &path) : m_path(path)
+    explicit NotifySocket(const QString &path)
+        : m_path(path)
     {
         m_fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
         sockaddr_un address{};
@@ -92,7 +93,9 @@ void TestSystemd::notifiesReadyStatusWatchdogAndStopping()
     ::kill(pid_t(service.pid()), SIGHUP);
     QTRY_VERIFY_WITH_TIMEOUT(service.log().contains("reloaded users and bans (SIGHUP)"), 5000);
     QVERIFY(socket.received("RELOADING=1"));
-    QCOMPARE(service.get(QStringLiteral("/cam/cam0/index.m3u8"), QStringLiteral("late"), QStringLiteral("late-pw")).status, 200);
+    QCOMPARE(
+        service.get(QStringLiteral("/cam/cam0/index.m3u8"), QStringLiteral("late"), QStringLiteral("late-pw")).status,
+        200);
     // That request made one viewer; the status line says so at its next check.
     QTRY_VERIFY2_WITH_TIMEOUT(socket.received("STATUS=cam0 streaming (libx264), 1 viewer"),
                               socket.messages().join(" | ").constData(), 5000);
@@ -108,7 +111,8 @@ void TestSystemd::journalLinesCarryTheirPriority()
     env.insert(QStringLiteral("JOURNAL_STREAM"), QStringLiteral("8:12345"));
     service.setEnvironment(env);
     QVERIFY(service.start());
-    QCOMPARE(service.get(QStringLiteral("/cam/cam0/index.m3u8"), QStringLiteral("nobody"), QStringLiteral("x")).status, 401);
+    QCOMPARE(service.get(QStringLiteral("/cam/cam0/index.m3u8"), QStringLiteral("nobody"), QStringLiteral("x")).status,
+             401);
     QTRY_VERIFY_WITH_TIMEOUT(service.log().contains("\n<6>hlscam.pipeline: cam0 streaming"), 10000);
     QVERIFY2(service.log().contains("\n<4>hlscam.auth: authentication failure from 127.0.0.1: unknown-user"),
              service.log().constData());
@@ -151,8 +155,10 @@ void TestSystemd::reloadAppliesCameraSettingsLive()
     service.configArgs("[camera.cam0]\ndevice = testpattern\nwidth = 320\nheight = 240\n[hls]\nwindow = 8\n");
     ::kill(pid_t(pid), SIGHUP);
     QTRY_VERIFY_WITH_TIMEOUT(service.log().contains("reload: cam0: new settings, restarting its pipeline"), 5000);
-    QVERIFY2(service.log().contains("reload: changes to [hls] take effect at the next restart"), service.log().constData());
-    QTRY_VERIFY_WITH_TIMEOUT(service.get(playlist, user, password).body.contains("#EXT-X-DISCONTINUITY\n#EXT-X-MAP"), 10000);
+    QVERIFY2(service.log().contains("reload: changes to [hls] take effect at the next restart"),
+             service.log().constData());
+    QTRY_VERIFY_WITH_TIMEOUT(service.get(playlist, user, password).body.contains("#EXT-X-DISCONTINUITY\n#EXT-X-MAP"),
+                             10000);
     QTRY_COMPARE_WITH_TIMEOUT(probedWidth(), 320, 20000);
     QCOMPARE(service.pid(), pid);
 

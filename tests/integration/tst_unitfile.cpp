@@ -56,7 +56,8 @@ void TestUnitFile::verifyAcceptsIt()
     int code = 0;
     const QString out = run({QStringLiteral("verify"), m_unit}, &code);
     QVERIFY2(code == 0, qPrintable(out));
-    QVERIFY2(!out.contains(QLatin1String("Unknown key")) && !out.contains(QLatin1String("Failed to parse")), qPrintable(out));
+    QVERIFY2(!out.contains(QLatin1String("Unknown key")) && !out.contains(QLatin1String("Failed to parse")),
+             qPrintable(out));
 }
 
 void TestUnitFile::sandboxExposureIsLow()
@@ -78,7 +79,8 @@ void TestUnitFile::serviceBinaryLinksNoGuiLibrary()
     QVERIFY(ldd.waitForFinished(30000));
     const QString libraries = QString::fromUtf8(ldd.readAllStandardOutput());
     QVERIFY2(libraries.contains(QLatin1String("libQt6Core")), qPrintable(libraries));
-    for (const char *gui : {"libQt6Gui", "libQt6Quick", "libQt6Qml", "libQt6Multimedia", "libQt6Widgets", "libQt6OpenGL"})
+    for (const char *gui :
+         {"libQt6Gui", "libQt6Quick", "libQt6Qml", "libQt6Multimedia", "libQt6Widgets", "libQt6OpenGL"})
         QVERIFY2(!libraries.contains(QLatin1String(gui)), gui);
     // Nor any FFmpeg library (and their dependency tree: x265, rsvg, gnutls, SDL...): they come
     // with the FFmpeg module, loaded only for cameras, files and hardware encoders.

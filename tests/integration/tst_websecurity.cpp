@@ -24,7 +24,8 @@ QByteArray basic(const QString &user, const QString &password)
 }
 
 // A raw request with a body: method, path, extra header lines (each ending in \r\n), body.
-QByteArray request(const QByteArray &method, const QByteArray &path, const QByteArray &headers, const QByteArray &body = {})
+QByteArray request(const QByteArray &method, const QByteArray &path, const QByteArray &headers,
+                   const QByteArray &body = {})
 {
     QByteArray r = method + ' ' + path + " HTTP/1.1\r\nConnection: close\r\n" + headers;
     if (!body.isEmpty() || method != "GET")
@@ -83,25 +84,29 @@ void TestWebSecurity::crossSiteRequestsAreRefused_data()
     QTest::newRow("text/plain form from another site")
         << QByteArray("POST") << QByteArray("/api/v1/users")
         << QByteArray("Content-Type: text/plain\r\nOrigin: http://evil.example\r\n") << formBody << 403 << QString();
-    QTest::newRow("text/plain without Origin") << QByteArray("POST") << QByteArray("/api/v1/users")
-                                               << QByteArray("Content-Type: text/plain\r\n") << formBody << 415 << QString();
+    QTest::newRow("text/plain without Origin")
+        << QByteArray("POST") << QByteArray("/api/v1/users") << QByteArray("Content-Type: text/plain\r\n") << formBody
+        << 415 << QString();
     QTest::newRow("JSON from another site (Origin)")
         << QByteArray("POST") << QByteArray("/api/v1/users")
-        << QByteArray("Content-Type: application/json\r\nOrigin: http://evil.example\r\n") << formBody << 403 << QString();
+        << QByteArray("Content-Type: application/json\r\nOrigin: http://evil.example\r\n") << formBody << 403
+        << QString();
     QTest::newRow("JSON from another site (Sec-Fetch-Site)")
         << QByteArray("POST") << QByteArray("/api/v1/users")
-        << QByteArray("Content-Type: application/json\r\nSec-Fetch-Site: cross-site\r\n") << formBody << 403 << QString();
+        << QByteArray("Content-Type: application/json\r\nSec-Fetch-Site: cross-site\r\n") << formBody << 403
+        << QString();
     QTest::newRow("Origin null (sandboxed frame)")
         << QByteArray("POST") << QByteArray("/api/v1/users")
         << QByteArray("Content-Type: application/json\r\nOrigin: null\r\n") << formBody << 403 << QString();
-    QTest::newRow("body without Content-Type") << QByteArray("POST") << QByteArray("/api/v1/users") << QByteArray()
-                                               << formBody << 415 << QString();
+    QTest::newRow("body without Content-Type")
+        << QByteArray("POST") << QByteArray("/api/v1/users") << QByteArray() << formBody << 415 << QString();
     QTest::newRow("token from another site")
         << QByteArray("POST") << QByteArray("/api/v1/tokens")
-        << QByteArray("Content-Type: text/plain\r\nOrigin: https://evil.example\r\n") << QByteArray("{}") << 403 << QString();
-    QTest::newRow("delete from another site") << QByteArray("DELETE") << QByteArray("/api/v1/bans/192.0.2.1")
-                                              << QByteArray("Origin: http://evil.example\r\n") << QByteArray() << 403
-                                              << QString();
+        << QByteArray("Content-Type: text/plain\r\nOrigin: https://evil.example\r\n") << QByteArray("{}") << 403
+        << QString();
+    QTest::newRow("delete from another site")
+        << QByteArray("DELETE") << QByteArray("/api/v1/bans/192.0.2.1") << QByteArray("Origin: http://evil.example\r\n")
+        << QByteArray() << 403 << QString();
     QTest::newRow("camera change from another site")
         << QByteArray("PUT") << QByteArray("/api/v1/cameras/cam0")
         << QByteArray("Content-Type: application/json\r\nSec-Fetch-Site: same-site\r\n") << QByteArray("{\"fps\":10}")
@@ -127,7 +132,8 @@ void TestWebSecurity::crossSiteRequestsAreRefused()
     QFETCH(QString, created);
     headers.replace("HOST", m_host);
     const QByteArray logBefore = m_service->log();
-    const HttpReply r = m_service->raw(request(method, path, "Host: " + m_host + "\r\n" + basic(kAdmin, kAdminPassword) + headers, body));
+    const HttpReply r = m_service->raw(
+        request(method, path, "Host: " + m_host + "\r\n" + basic(kAdmin, kAdminPassword) + headers, body));
     QVERIFY2(r.status == status, qPrintable(QStringLiteral("%1: %2").arg(r.status).arg(QString::fromUtf8(r.body))));
     const QStringList users = userNames(*m_service);
     QVERIFY2(!users.contains(QStringLiteral("evil")), qPrintable(users.join(u',')));
@@ -136,7 +142,8 @@ void TestWebSecurity::crossSiteRequestsAreRefused()
     if (status == 403 || status == 415) {
         // The JSON error says why, and the victim's address gets no failure for it.
         const QString error = QJsonDocument::fromJson(r.body).object().value(QStringLiteral("error")).toString();
-        QVERIFY2(error.contains(status == 403 ? QStringLiteral("cross-site") : QStringLiteral("application/json")), qPrintable(error));
+        QVERIFY2(error.contains(status == 403 ? QStringLiteral("cross-site") : QStringLiteral("application/json")),
+                 qPrintable(error));
         QVERIFY(!m_service->log().mid(logBefore.size()).contains("authentication failure"));
     }
 }
@@ -168,15 +175,16 @@ void TestWebSecurity::hostileHostNamesGet421()
     QFETCH(bool, allowed);
     host.replace("PORT", QByteArray::number(m_service->port()));
     const QByteArray admin = basic(kAdmin, kAdminPassword);
-    for (const QByteArray &path : {QByteArray("/"), QByteArray("/api/v1/status"), QByteArray("/cam/cam0/index.m3u8"),
-                                  QByteArray("/healthz")}) {
+    for (const QByteArray &path :
+         {QByteArray("/"), QByteArray("/api/v1/status"), QByteArray("/cam/cam0/index.m3u8"), QByteArray("/healthz")}) {
         const HttpReply r = m_service->raw(request("GET", path, "Host: " + host + "\r\n" + admin));
         if (allowed)
             QVERIFY2(r.status == 200, qPrintable(path + ": " + QByteArray::number(r.status) + ' ' + r.body));
         else if (host.contains("\r\n"))
             QVERIFY2(r.status == 400, qPrintable(path + ": " + QByteArray::number(r.status)));
         else
-            QVERIFY2(r.status == 421 && r.body.contains("hostnames"), qPrintable(path + ": " + QByteArray::number(r.status)));
+            QVERIFY2(r.status == 421 && r.body.contains("hostnames"),
+                     qPrintable(path + ": " + QByteArray::number(r.status)));
     }
 }
 
@@ -186,24 +194,26 @@ void TestWebSecurity::forwardedForLinesAreCombined()
     // client's own line must not decide who is counted.
     ServiceProcess service;
     QVERIFY(service.addUser(QStringLiteral("viewer"), QStringLiteral("viewer-pw")));
-    QVERIFY(service.start(service.configArgs(
-        "[server]\ntrusted_proxies = 127.0.0.1\n[bans]\nmaxretry = 3\nignoreip = ::1\n")));
+    QVERIFY(service.start(
+        service.configArgs("[server]\ntrusted_proxies = 127.0.0.1\n[bans]\nmaxretry = 3\nignoreip = ::1\n")));
     const QByteArray wrong = basic(QStringLiteral("viewer"), QStringLiteral("guess"));
     for (int i = 0; i < 3; ++i) {
         const QByteArray spoof = "198.51.100." + QByteArray::number(i + 1);
-        const HttpReply r = service.raw(request("GET", kPlaylist.toUtf8(),
-                                                "Host: 127.0.0.1\r\nX-Forwarded-For: " + spoof
-                                                    + "\r\nX-Forwarded-For: 203.0.113.9\r\n" + wrong));
+        const HttpReply r = service.raw(
+            request("GET", kPlaylist.toUtf8(),
+                    "Host: 127.0.0.1\r\nX-Forwarded-For: " + spoof + "\r\nX-Forwarded-For: 203.0.113.9\r\n" + wrong));
         QCOMPARE(r.status, 401);
     }
     const QByteArray log = service.log();
-    QVERIFY2(log.contains("authentication failure from 203.0.113.9: wrong-password (3 of 3)"), log.right(2000).constData());
+    QVERIFY2(log.contains("authentication failure from 203.0.113.9: wrong-password (3 of 3)"),
+             log.right(2000).constData());
     QVERIFY(log.contains("ban 203.0.113.9"));
     QVERIFY(!log.contains("failure from 198.51.100."));
     // The banned client cannot get through by naming someone else first either.
-    const HttpReply banned = service.raw(request("GET", kPlaylist.toUtf8(),
-                                                 "Host: 127.0.0.1\r\nX-Forwarded-For: 192.0.2.50\r\nX-Forwarded-For: 203.0.113.9\r\n"
-                                                     + basic(QStringLiteral("viewer"), QStringLiteral("viewer-pw"))));
+    const HttpReply banned =
+        service.raw(request("GET", kPlaylist.toUtf8(),
+                            "Host: 127.0.0.1\r\nX-Forwarded-For: 192.0.2.50\r\nX-Forwarded-For: 203.0.113.9\r\n" +
+                                basic(QStringLiteral("viewer"), QStringLiteral("viewer-pw"))));
     QCOMPARE(banned.status, 403);
 }
 
@@ -230,7 +240,10 @@ void TestWebSecurity::failuresCountWhenTheClientHangsUp()
     }
     QTRY_VERIFY_WITH_TIMEOUT(service.log().contains("ban 127.0.0.9"), 10000);
     QVERIFY2(sent <= 12, qPrintable(QStringLiteral("%1 guesses before the ban").arg(sent)));
-    QCOMPARE(service.getFrom(QStringLiteral("127.0.0.9"), kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw")).status, 0);
+    QCOMPARE(
+        service.getFrom(QStringLiteral("127.0.0.9"), kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw"))
+            .status,
+        0);
 }
 
 void TestWebSecurity::cameraDeviceCannotReadTheBoardsFiles()
@@ -246,7 +259,8 @@ void TestWebSecurity::cameraDeviceCannotReadTheBoardsFiles()
     QVERIFY(QFile::link(QStringLiteral("/etc/hostname"), media + QStringLiteral("/link-out")));
     QVERIFY(service.start(service.configArgs("[paths]\nmedia_dir = " + media.toUtf8() + "\n")));
     const auto put = [&](const QString &device) {
-        const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("device"), device}}).toJson(QJsonDocument::Compact);
+        const QByteArray body =
+            QJsonDocument(QJsonObject{{QStringLiteral("device"), device}}).toJson(QJsonDocument::Compact);
         return service.get(QStringLiteral("/api/v1/cameras/cam0"), kAdmin, kAdminPassword, "PUT", body);
     };
     // An existing file outside media_dir and a missing one get the same answer: no oracle.
@@ -257,11 +271,12 @@ void TestWebSecurity::cameraDeviceCannotReadTheBoardsFiles()
     QCOMPARE(QString::fromUtf8(existing.body).replace(QStringLiteral("/etc/hostname"), QStringLiteral("X")),
              QString::fromUtf8(missing.body).replace(QStringLiteral("/etc/no-such-file"), QStringLiteral("X")));
     QVERIFY2(existing.body.contains("media_dir"), existing.body.constData());
-    QCOMPARE(put(QStringLiteral("/dev/null")).status, 400);  // a device, but not a camera
+    QCOMPARE(put(QStringLiteral("/dev/null")).status, 400);          // a device, but not a camera
     QCOMPARE(put(media + QStringLiteral("/link-out")).status, 400);  // a link out of media_dir
     QCOMPARE(put(media + QStringLiteral("/../media/../../../etc/hostname")).status, 400);
     const HttpReply camera = service.get(QStringLiteral("/api/v1/cameras/cam0"), kAdmin, kAdminPassword);
-    QVERIFY2(camera.body.contains("\"device\":\"testpattern\"") || camera.body.contains("\"device\":\"auto\""), camera.body.constData());
+    QVERIFY2(camera.body.contains("\"device\":\"testpattern\"") || camera.body.contains("\"device\":\"auto\""),
+             camera.body.constData());
 
     // A text file inside media_dir is allowed as a path, but FFmpeg may only read it with video
     // demuxers: it never becomes a picture of the text.
@@ -281,16 +296,19 @@ void TestWebSecurity::httpsSendsHstsAndRefusesCbcSuites()
     QVERIFY(service.addUser(QStringLiteral("viewer"), QStringLiteral("viewer-pw")));
     QString cert, key;
     QVERIFY(service.makeCertificate(&cert, &key));
-    QVERIFY(service.start(service.configArgs("[server]\ntls_cert = " + cert.toUtf8() + "\ntls_key = " + key.toUtf8() + "\n")));
+    QVERIFY(service.start(
+        service.configArgs("[server]\ntls_cert = " + cert.toUtf8() + "\ntls_key = " + key.toUtf8() + "\n")));
     const HttpReply page = service.getFrom(QStringLiteral("127.0.0.1"), QStringLiteral("/healthz"));
     QCOMPARE(page.status, 200);
-    QVERIFY2(page.header("Strict-Transport-Security").startsWith("max-age="), page.header("Strict-Transport-Security").constData());
+    QVERIFY2(page.header("Strict-Transport-Security").startsWith("max-age="),
+             page.header("Strict-Transport-Security").constData());
 
     // Can a TLS 1.2 client that offers only `cipher` complete a handshake?
     const auto handshake = [&](const char *cipher) {
         QProcess client;
-        client.start(QStringLiteral("openssl"), {"s_client", "-connect", QStringLiteral("127.0.0.1:%1").arg(service.port()),
-                                                 "-tls1_2", "-cipher", cipher});
+        client.start(
+            QStringLiteral("openssl"),
+            {"s_client", "-connect", QStringLiteral("127.0.0.1:%1").arg(service.port()), "-tls1_2", "-cipher", cipher});
         client.write("Q\n");
         client.closeWriteChannel();
         if (!client.waitForFinished(15000))

@@ -22,20 +22,20 @@ enum class CountFrames { No, Yes };
 
 // `entries`: ffprobe's -show_entries, e.g. "stream=codec_name,width,height". CountFrames::Yes
 // decodes every frame (nb_read_frames); only for media that end, not a live playlist.
-inline FfProbe ffprobe(const QString &input, const QString &entries,
-                       CountFrames count = CountFrames::No, int timeoutMs = 60000) {
+inline FfProbe ffprobe(const QString &input, const QString &entries, CountFrames count = CountFrames::No,
+                       int timeoutMs = 60000)
+{
     QStringList args{QStringLiteral("-v"), QStringLiteral("error")};
-    if (count == CountFrames::Yes) args << QStringLiteral("-count_frames");
-    args << QStringLiteral("-select_streams") << QStringLiteral("v:0")
-         << QStringLiteral("-show_entries") << entries << QStringLiteral("-of")
-         << QStringLiteral("json") << input;
+    if (count == CountFrames::Yes)
+        args << QStringLiteral("-count_frames");
+    args << QStringLiteral("-select_streams") << QStringLiteral("v:0") << QStringLiteral("-show_entries") << entries
+         << QStringLiteral("-of") << QStringLiteral("json") << input;
     FfProbe result;
     QProcess probe;
     probe.start(QStringLiteral("ffprobe"), args);
     if (!probe.waitForFinished(timeoutMs)) {
-        result.error = QStringLiteral("ffprobe did not finish within %1 ms: %2")
-                           .arg(timeoutMs)
-                           .arg(probe.errorString());
+        result.error =
+            QStringLiteral("ffprobe did not finish within %1 ms: %2").arg(timeoutMs).arg(probe.errorString());
         return result;  // the QProcess destructor kills it
     }
     if (probe.exitStatus() != QProcess::NormalExit || probe.exitCode() != 0) {
@@ -57,14 +57,13 @@ inline FfProbe ffprobe(const QString &input, const QString &entries,
 // The same for media in memory, written to a temporary file `fileName` first (its extension
 // tells ffprobe a raw format such as .h264).
 inline FfProbe ffprobeData(const QByteArray &media, const QString &fileName, const QString &entries,
-                           CountFrames count = CountFrames::No) {
+                           CountFrames count = CountFrames::No)
+{
     QTemporaryDir dir;
     QFile file(dir.filePath(fileName));
-    if (!dir.isValid() || !file.open(QIODevice::WriteOnly) || file.write(media) != media.size() ||
-        !file.flush()) {
+    if (!dir.isValid() || !file.open(QIODevice::WriteOnly) || file.write(media) != media.size() || !file.flush()) {
         FfProbe failed;
-        failed.error =
-            QStringLiteral("cannot write %1: %2").arg(file.fileName(), file.errorString());
+        failed.error = QStringLiteral("cannot write %1: %2").arg(file.fileName(), file.errorString());
         return failed;
     }
     file.close();

@@ -48,7 +48,8 @@ AuthResult check(Authenticator &auth, const QByteArray &header)
 QByteArray htpasswdLine(const char *flag, const QByteArray &user, const QByteArray &password)
 {
     QProcess p;
-    p.start(QStringLiteral("htpasswd"), {QStringLiteral("-nb") + QLatin1String(flag), QString::fromUtf8(user), QString::fromUtf8(password)});
+    p.start(QStringLiteral("htpasswd"),
+            {QStringLiteral("-nb") + QLatin1String(flag), QString::fromUtf8(user), QString::fromUtf8(password)});
     if (!p.waitForFinished(10000) || p.exitCode() != 0)
         return {};
     return p.readAllStandardOutput().trimmed();
@@ -201,13 +202,12 @@ void TestAuth::rewritingKeepsWhatItDoesNotManage()
     UsersParseResult r = parseUsers(text, QStringLiteral("f"));
     QCOMPARE(r.errors.size(), 1);
     const QByteArray newHash = bcryptHash("n");
-    r.users[0].hash = newHash;      // alice changes her password and becomes a viewer
+    r.users[0].hash = newHash;  // alice changes her password and becomes a viewer
     r.users[0].role = Role::Viewer;
-    r.users.removeAt(1);            // bob is removed
+    r.users.removeAt(1);  // bob is removed
     r.users.append(User{QStringLiteral("dave"), m_aliceHash, Role::Admin});
-    QCOMPARE(serializeUsers(r.users, r.lines),
-             "# garden camera\nalice:" + newHash + "\n\ncarol:secret\n# end\ndave:" + m_aliceHash +
-                 "\n#hlscam-role dave admin\n");
+    QCOMPARE(serializeUsers(r.users, r.lines), "# garden camera\nalice:" + newHash + "\n\ncarol:secret\n# end\ndave:" +
+                                                   m_aliceHash + "\n#hlscam-role dave admin\n");
 }
 
 void TestAuth::rewritingIsStableWithStrayCarriageReturns()
@@ -375,8 +375,8 @@ void TestAuth::authenticatorOutcomes()
     QFETCH(int, outcome);
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("users"));
-    writeFile(path, "alice:" + m_aliceHash + "\n#hlscam-role alice admin\nbob:" +
-                        hashPassword("pw:with:colons") + "\n");
+    writeFile(path,
+              "alice:" + m_aliceHash + "\n#hlscam-role alice admin\nbob:" + hashPassword("pw:with:colons") + "\n");
     Authenticator auth(path, kSecret);
     QCOMPARE(auth.userCount(), 2);
     const AuthResult r = check(auth, header);
@@ -417,14 +417,12 @@ void TestAuth::authenticatorPicksUpAReplacedFile()
 
     // Another process changes alice's password: the cached success must not outlive it.
     writeFile(path, "alice:" + hashPassword("new-pw") + "\n");
-    QTRY_COMPARE_WITH_TIMEOUT(check(auth, basic("alice:alice-pw")).outcome,
-                              AuthResult::Outcome::WrongPassword, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(check(auth, basic("alice:alice-pw")).outcome, AuthResult::Outcome::WrongPassword, 5000);
     QCOMPARE(check(auth, basic("alice:new-pw")).outcome, AuthResult::Outcome::Ok);
     QVERIFY(changed.count() >= 1);
 
     QFile::remove(path);  // all users gone: nobody gets in
-    QTRY_COMPARE_WITH_TIMEOUT(check(auth, basic("alice:new-pw")).outcome,
-                              AuthResult::Outcome::UnknownUser, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(check(auth, basic("alice:new-pw")).outcome, AuthResult::Outcome::UnknownUser, 5000);
 }
 
 void TestAuth::legacyHashesFromHtpasswd_data()
@@ -509,8 +507,8 @@ void TestAuth::tokens()
     claims->user = QStringLiteral("alice");
     const QByteArray forged = UrlToken(QByteArray(32, 'x')).sign(*claims, m_aliceHash);
     QCOMPARE(auth.checkToken(forged, QStringLiteral("cam0")).outcome, AuthResult::Outcome::BadToken);
-    for (const QByteArray &junk : {QByteArray(), QByteArray("."), QByteArray("a.b"), QByteArray(600, 'a'),
-                                   QByteArray("%%%.%%%"), t + ".x"})
+    for (const QByteArray &junk :
+         {QByteArray(), QByteArray("."), QByteArray("a.b"), QByteArray(600, 'a'), QByteArray("%%%.%%%"), t + ".x"})
         QCOMPARE(auth.checkToken(junk, QStringLiteral("cam0")).outcome, AuthResult::Outcome::BadToken);
 
     // Expired.

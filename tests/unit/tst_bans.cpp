@@ -17,8 +17,7 @@ const qint64 kStart = 1'800'000'000'000;  // any wall-clock moment
 
 QHostAddress ip(const char *text) { return QHostAddress(QString::fromLatin1(text)); }
 
-BanSettings settings(int maxRetry, qint64 findTimeS, qint64 banTimeS, bool increment = false,
-                     qint64 maxS = 7 * 86400)
+BanSettings settings(int maxRetry, qint64 findTimeS, qint64 banTimeS, bool increment = false, qint64 maxS = 7 * 86400)
 {
     BanSettings s;
     s.maxRetry = maxRetry;
@@ -70,33 +69,56 @@ void TestBans::ranges_data()
     QTest::addColumn<QString>("entries");
     QTest::addColumn<QString>("address");
     QTest::addColumn<bool>("inside");
-    QTest::newRow("v4 /8") << "127.0.0.1/8" << "127.200.3.4" << true;
-    QTest::newRow("v4 /8 outside") << "127.0.0.1/8" << "128.0.0.1" << false;
-    QTest::newRow("v4 single") << "192.168.1.7" << "192.168.1.7" << true;
-    QTest::newRow("v4 single neighbour") << "192.168.1.7" << "192.168.1.8" << false;
-    QTest::newRow("v4 /22 edge") << "10.1.4.0/22" << "10.1.7.255" << true;
-    QTest::newRow("v4 /22 past edge") << "10.1.4.0/22" << "10.1.8.0" << false;
-    QTest::newRow("v4 /0") << "0.0.0.0/0" << "203.0.113.9" << true;
-    QTest::newRow("v4-mapped v6 peer in a v4 range") << "127.0.0.1/8" << "::ffff:127.0.0.2" << true;
-    QTest::newRow("v6 ::1") << "::1" << "::1" << true;
-    QTest::newRow("v6 /64") << "2001:db8:1:2::/64" << "2001:db8:1:2:ffff::1" << true;
-    QTest::newRow("v6 /64 outside") << "2001:db8:1:2::/64" << "2001:db8:1:3::1" << false;
-    QTest::newRow("v6 ULA /7") << "fc00::/7" << "fdab::1" << true;
-    QTest::newRow("v4 range does not match v6") << "0.0.0.0/0" << "2001:db8::1" << false;
-    QTest::newRow("list, second entry") << "10.0.0.0/8 ::1" << "::1" << true;
-    QTest::newRow("empty") << "" << "127.0.0.1" << false;
+    QTest::newRow("v4 /8") << "127.0.0.1/8"
+                           << "127.200.3.4" << true;
+    QTest::newRow("v4 /8 outside") << "127.0.0.1/8"
+                                   << "128.0.0.1" << false;
+    QTest::newRow("v4 single") << "192.168.1.7"
+                               << "192.168.1.7" << true;
+    QTest::newRow("v4 single neighbour") << "192.168.1.7"
+                                         << "192.168.1.8" << false;
+    QTest::newRow("v4 /22 edge") << "10.1.4.0/22"
+                                 << "10.1.7.255" << true;
+    QTest::newRow("v4 /22 past edge") << "10.1.4.0/22"
+                                      << "10.1.8.0" << false;
+    QTest::newRow("v4 /0") << "0.0.0.0/0"
+                           << "203.0.113.9" << true;
+    QTest::newRow("v4-mapped v6 peer in a v4 range") << "127.0.0.1/8"
+                                                     << "::ffff:127.0.0.2" << true;
+    QTest::newRow("v6 ::1") << "::1"
+                            << "::1" << true;
+    QTest::newRow("v6 /64") << "2001:db8:1:2::/64"
+                            << "2001:db8:1:2:ffff::1" << true;
+    QTest::newRow("v6 /64 outside") << "2001:db8:1:2::/64"
+                                    << "2001:db8:1:3::1" << false;
+    QTest::newRow("v6 ULA /7") << "fc00::/7"
+                               << "fdab::1" << true;
+    QTest::newRow("v4 range does not match v6") << "0.0.0.0/0"
+                                                << "2001:db8::1" << false;
+    QTest::newRow("list, second entry") << "10.0.0.0/8 ::1"
+                                        << "::1" << true;
+    QTest::newRow("empty") << ""
+                           << "127.0.0.1" << false;
     // Found by fuzz_cidr/fuzz_config. Qt reads "127.1" as 127.1.0.0/16 (inet_aton: 127.0.0.1)
     // and "10" as 10.0.0.0/8: short forms are refused, so match nothing.
-    QTest::newRow("short v4 refused") << "127.1" << "127.1.0.5" << false;
-    QTest::newRow("short v4 refused, inet_aton's reading") << "127.1" << "127.0.0.1" << false;
-    QTest::newRow("bare number refused") << "10" << "10.1.2.3" << false;
+    QTest::newRow("short v4 refused") << "127.1"
+                                      << "127.1.0.5" << false;
+    QTest::newRow("short v4 refused, inet_aton's reading") << "127.1"
+                                                           << "127.0.0.1" << false;
+    QTest::newRow("bare number refused") << "10"
+                                         << "10.1.2.3" << false;
     // A mapped range covers the IPv4 clients it names (it matched only its network before).
-    QTest::newRow("v4-mapped range") << "::ffff:192.168.0.0/112" << "192.168.3.4" << true;
-    QTest::newRow("v4-mapped range outside") << "::ffff:192.168.0.0/112" << "192.169.0.1" << false;
+    QTest::newRow("v4-mapped range") << "::ffff:192.168.0.0/112"
+                                     << "192.168.3.4" << true;
+    QTest::newRow("v4-mapped range outside") << "::ffff:192.168.0.0/112"
+                                             << "192.169.0.1" << false;
     // ::/96 (IPv4-compatible, obsolete) is not every IPv4 client; :: is inside ::/8.
-    QTest::newRow("v4-compatible range is not IPv4") << "::/96" << "1.2.3.4" << false;
-    QTest::newRow("unspecified in ::/8") << "::/8" << "::" << true;
-    QTest::newRow("scoped link-local") << "fe80::1%eth0" << "fe80::1" << true;
+    QTest::newRow("v4-compatible range is not IPv4") << "::/96"
+                                                     << "1.2.3.4" << false;
+    QTest::newRow("unspecified in ::/8") << "::/8"
+                                         << "::" << true;
+    QTest::newRow("scoped link-local") << "fe80::1%eth0"
+                                       << "fe80::1" << true;
 }
 
 void TestBans::ranges()
@@ -110,8 +132,8 @@ void TestBans::ranges()
 
 void TestBans::privateAddresses()
 {
-    for (const char *a : {"10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.0.10", "127.0.0.1", "::1",
-                          "fd12::1", "fe80::1", "100.64.0.1"})
+    for (const char *a : {"10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.0.10", "127.0.0.1", "::1", "fd12::1",
+                          "fe80::1", "100.64.0.1"})
         QVERIFY2(isPrivateAddress(ip(a)), a);
     for (const char *a : {"172.32.0.1", "8.8.8.8", "203.0.113.5", "2001:db8::1", "2a00:1450::1"})
         QVERIFY2(!isPrivateAddress(ip(a)), a);
@@ -231,7 +253,7 @@ void TestBans::pruneForgetsQuietAddresses()
     BanList list(settings(5, 60, 100, true, 1000));
     list.recordFailure(ip("192.0.2.1"), kStart);
     failTimes(list, ip("192.0.2.2"), 5, kStart);
-    QVERIFY(!list.prune(kStart + 1000));  // nothing due yet
+    QVERIFY(!list.prune(kStart + 1000));        // nothing due yet
     QVERIFY(list.prune(kStart + 2 * kMinute));  // .1's failure is outside findtime
     QCOMPARE(list.failuresOf(ip("192.0.2.1"), kStart + 2 * kMinute), 0);
     QCOMPARE(list.bans(kStart + 2 * kMinute).size(), 0);  // .2's 100 s ban is over...
@@ -254,7 +276,8 @@ void TestBans::jsonRoundTripAndBrokenFiles()
 
     QVERIFY(copy.fromJson("{").contains(QLatin1String("not JSON")));
     QVERIFY(copy.fromJson("[]").contains(QLatin1String("not a version 1 bans file")));
-    QVERIFY(copy.fromJson(R"({"version":1,"addresses":{"nope":{}}})").contains(QLatin1String("'nope' is not an address")));
+    QVERIFY(
+        copy.fromJson(R"({"version":1,"addresses":{"nope":{}}})").contains(QLatin1String("'nope' is not an address")));
 }
 
 void TestBans::storeSharesTheFileWithAnotherWriter()
@@ -301,7 +324,8 @@ void TestBans::brokenFileIsMovedAsideNotLost()
     f.close();
     BanStore store(path, settings(2, 60, 60));
     const QString error = store.load();
-    QVERIFY2(error.contains(QLatin1String("not JSON")) && error.contains(QLatin1String("bans.json.broken")), qPrintable(error));
+    QVERIFY2(error.contains(QLatin1String("not JSON")) && error.contains(QLatin1String("bans.json.broken")),
+             qPrintable(error));
     QVERIFY(QFile::exists(path + QStringLiteral(".broken")));
     QVERIFY(store.bans().isEmpty());
 }

@@ -15,11 +15,10 @@
 using namespace hlscam;
 
 namespace {
-QHostAddress ip(const QString &text) {
-    return QHostAddress(text);
-}
+QHostAddress ip(const QString &text) { return QHostAddress(text); }
 
-BanSettings settings(int maxRetry) {
+BanSettings settings(int maxRetry)
+{
     BanSettings s;
     s.maxRetry = maxRetry;
     s.findTimeS = 3600;
@@ -28,15 +27,18 @@ BanSettings settings(int maxRetry) {
     return s;
 }
 
-QByteArray contents(const QString &path) {
+QByteArray contents(const QString &path)
+{
     QFile f(path);
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
 // Inode, modification time and size: any rewrite (atomic replace or in place) changes one.
-QString stampOf(const QString &path) {
+QString stampOf(const QString &path)
+{
     struct stat st = {};
-    if (::stat(QFile::encodeName(path).constData(), &st) != 0) return QStringLiteral("missing");
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0)
+        return QStringLiteral("missing");
     return QStringLiteral("inode %1 mtime %2.%3 size %4")
         .arg(st.st_ino)
         .arg(st.st_mtim.tv_sec)
@@ -44,7 +46,8 @@ QString stampOf(const QString &path) {
         .arg(st.st_size);
 }
 
-void fail(BanStore &store, const QString &address, int times) {
+void fail(BanStore &store, const QString &address, int times)
+{
     for (int i = 0; i < times; ++i)
         store.recordFailure(ip(address), QStringLiteral("wrong-password"));
 }
@@ -60,7 +63,8 @@ private Q_SLOTS:
     void theFailureTableIsBounded();
 };
 
-void TestBanStore::failuresBelowMaxretryDoNotTouchTheFile() {
+void TestBanStore::failuresBelowMaxretryDoNotTouchTheFile()
+{
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("bans.json"));
     BanStore store(path, settings(10));
@@ -82,7 +86,8 @@ void TestBanStore::failuresBelowMaxretryDoNotTouchTheFile() {
     QVERIFY(store.isBanned(ip(QStringLiteral("192.0.2.1"))));
 }
 
-void TestBanStore::banReachesTheFileWithinASecond() {
+void TestBanStore::banReachesTheFileWithinASecond()
+{
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("bans.json"));
     BanStore store(path, settings(3));
@@ -94,8 +99,7 @@ void TestBanStore::banReachesTheFileWithinASecond() {
     }
     QElapsedTimer clock;
     clock.start();
-    QTRY_VERIFY_WITH_TIMEOUT(
-        contents(path).contains("203.0.113.5") && contents(path).contains("203.0.113.6"), 1000);
+    QTRY_VERIFY_WITH_TIMEOUT(contents(path).contains("203.0.113.5") && contents(path).contains("203.0.113.6"), 1000);
     qInfo("both bans on disk after %lld ms", qint64(clock.elapsed()));
     BanStore reader(path, settings(3));
     QCOMPARE(reader.load(), QString());
@@ -103,7 +107,8 @@ void TestBanStore::banReachesTheFileWithinASecond() {
     QVERIFY(reader.isBanned(ip(QStringLiteral("203.0.113.6"))));
 }
 
-void TestBanStore::banIsOnDiskWhenTheStoreGoesAway() {
+void TestBanStore::banIsOnDiskWhenTheStoreGoesAway()
+{
     // The service stopping (SIGTERM) destroys its store right after a ban, before any write
     // was due: the ban is kept all the same.
     QTemporaryDir dir;
@@ -119,7 +124,8 @@ void TestBanStore::banIsOnDiskWhenTheStoreGoesAway() {
     QVERIFY2(reader.isBanned(ip(QStringLiteral("203.0.113.9"))), contents(path).constData());
 }
 
-void TestBanStore::aFloodOfAddressesStaysBounded() {
+void TestBanStore::aFloodOfAddressesStaysBounded()
+{
     // One failure from each of 30,000 addresses: the table forgets the quietest, keeps every
     // ban, and the whole flood costs little time on this thread.
     QTemporaryDir dir;
@@ -133,31 +139,28 @@ void TestBanStore::aFloodOfAddressesStaysBounded() {
     clock.start();
     int done = 0;
     for (; done < 30000 && clock.elapsed() < 15000; ++done)
-        store.recordFailure(ip(QStringLiteral("10.%1.%2.%3")
-                                   .arg(done / 65536)
-                                   .arg(done / 256 % 256)
-                                   .arg(done % 256)),
+        store.recordFailure(ip(QStringLiteral("10.%1.%2.%3").arg(done / 65536).arg(done / 256 % 256).arg(done % 256)),
                             QStringLiteral("bad-token"));
     const qint64 ms = clock.elapsed();
     qInfo("%d failures from as many addresses: %lld ms on the event loop", done, ms);
     QVERIFY(store.isBanned(ip(QStringLiteral("203.0.113.200"))));
-    QVERIFY2(done == 30000,
-             qPrintable(QStringLiteral("only %1 failures in %2 ms").arg(done).arg(ms)));
+    QVERIFY2(done == 30000, qPrintable(QStringLiteral("only %1 failures in %2 ms").arg(done).arg(ms)));
     QTRY_VERIFY_WITH_TIMEOUT(contents(path).contains("203.0.113.200"), 2000);
     QTest::qWait(300);
     // The file holds bans only: no trace of the 30,000 failures.
     QVERIFY2(contents(path).size() < 4096, qPrintable(QString::number(contents(path).size())));
 }
 
-void TestBanStore::theFailureTableIsBounded() {
+void TestBanStore::theFailureTableIsBounded()
+{
     // Past 20,000 addresses the quietest are forgotten (in batches), never a ban.
     BanList list(settings(3));
     const qint64 t0 = 1'800'000'000'000;
-    for (int i = 0; i < 3; ++i) list.recordFailure(ip(QStringLiteral("203.0.113.1")), t0 + i);
+    for (int i = 0; i < 3; ++i)
+        list.recordFailure(ip(QStringLiteral("203.0.113.1")), t0 + i);
     for (int i = 0; i < 50000; ++i)
-        list.recordFailure(
-            ip(QStringLiteral("10.%1.%2.%3").arg(i / 65536).arg(i / 256 % 256).arg(i % 256)),
-            t0 + 10 + i);
+        list.recordFailure(ip(QStringLiteral("10.%1.%2.%3").arg(i / 65536).arg(i / 256 % 256).arg(i % 256)),
+                           t0 + 10 + i);
     QVERIFY2(list.size() <= 20000, qPrintable(QString::number(list.size())));
     QVERIFY(list.isBanned(ip(QStringLiteral("203.0.113.1")), t0 + 60000));
     // The newest are the ones remembered.

@@ -33,7 +33,8 @@ void TestByteRange::resolve_data()
     QTest::newRow("last byte") << QByteArray("bytes=999-999") << n << K::Partial << 999LL << 1LL;
     QTest::newRow("suffix") << QByteArray("bytes=-10") << n << K::Partial << 990LL << 10LL;
     QTest::newRow("suffix longer than body") << QByteArray("bytes=-5000") << n << K::Partial << 0LL << n;
-    QTest::newRow("huge last saturates") << QByteArray("bytes=1-99999999999999999999999") << n << K::Partial << 1LL << 999LL;
+    QTest::newRow("huge last saturates") << QByteArray("bytes=1-99999999999999999999999") << n << K::Partial << 1LL
+                                         << 999LL;
     QTest::newRow("unit any case") << QByteArray("Bytes=0-0") << n << K::Partial << 0LL << 1LL;
     QTest::newRow("outer whitespace") << QByteArray(" \tbytes=0-1 ") << n << K::Partial << 0LL << 2LL;
     QTest::newRow("space after comma list") << QByteArray("bytes= 0-1 ,") << n << K::Partial << 0LL << 2LL;

@@ -20,19 +20,20 @@ namespace {
 
 const QString kFile = QStringLiteral("test.conf");
 
-QString addressText(const QHostAddress &a) {
+QString addressText(const QHostAddress &a)
+{
     // Any and AnyIPv4 both print as 0.0.0.0; tell them apart.
     return a == QHostAddress(QHostAddress::Any) ? QStringLiteral("any") : a.toString();
 }
 
 // Every field, one line per struct, so that QCOMPARE shows what differs.
-QString describe(const Settings &s) {
+QString describe(const Settings &s)
+{
     QStringList lines;
     lines << QStringLiteral("server %1 port %2 cert '%3' key '%4' proxies [%5]")
                  .arg(addressText(s.server.address))
                  .arg(s.server.port)
-                 .arg(s.server.tlsCert, s.server.tlsKey,
-                      s.server.trustedProxies.join(QStringLiteral(" ")));
+                 .arg(s.server.tlsCert, s.server.tlsKey, s.server.trustedProxies.join(QStringLiteral(" ")));
     for (const CameraSettings &c : s.cameras) {
         lines << QStringLiteral("camera %1 device '%2' %3x%4 fps %5 bitrate %6 encoder %7")
                      .arg(c.name, c.device)
@@ -60,58 +61,69 @@ QString describe(const Settings &s) {
                  .arg(s.bans.banTimeIncrement)
                  .arg(s.bans.banTimeMaxS)
                  .arg(s.bans.ignoreIp.join(QStringLiteral(" ")));
-    lines << QStringLiteral("users '%1' anonymous %2 state '%3'").arg(s.auth.usersFile).arg(s.auth.anonymousViewers).arg(s.paths.stateDir);
+    lines << QStringLiteral("users '%1' anonymous %2 state '%3'")
+                 .arg(s.auth.usersFile)
+                 .arg(s.auth.anonymousViewers)
+                 .arg(s.paths.stateDir);
     return lines.join(u'\n');
 }
 
-Settings with(const std::function<void(Settings &)> &change) {
+Settings with(const std::function<void(Settings &)> &change)
+{
     Settings s;
     change(s);
     return s;
 }
 
-CameraSettings camera(const QString &name) {
+CameraSettings camera(const QString &name)
+{
     CameraSettings c;
     c.name = name;
     return c;
 }
 
-QString shippedConfig() {
-    return QStringLiteral(HLSCAM_SOURCE_DIR "/resources/hlscam.conf");
-}
+QString shippedConfig() { return QStringLiteral(HLSCAM_SOURCE_DIR "/resources/hlscam.conf"); }
 
-QString readSourceFile(const QString &relativePath) {
+QString readSourceFile(const QString &relativePath)
+{
     QFile file(QStringLiteral(HLSCAM_SOURCE_DIR "/") + relativePath);
     return file.open(QIODevice::ReadOnly | QIODevice::Text) ? QString::fromUtf8(file.readAll()) : QString();
 }
 
 // The text of a "## heading" section of a Markdown file, up to the next "## "; empty if none.
-QString markdownSection(const QString &text, const QString &heading) {
+QString markdownSection(const QString &text, const QString &heading)
+{
     const QString start = QStringLiteral("\n## ") + heading + u'\n';
     const qsizetype from = text.indexOf(start);
-    if (from < 0) return {};
+    if (from < 0)
+        return {};
     const qsizetype to = text.indexOf(QStringLiteral("\n## "), from + start.size());
     return text.mid(from + 1, to < 0 ? -1 : to - from - 1);
 }
 
 // The `quoted` words of a piece of Markdown, in order.
-QStringList codeSpans(const QString &markdown) {
+QStringList codeSpans(const QString &markdown)
+{
     static const QRegularExpression span(QStringLiteral("`([^`]*)`"));
     QStringList words;
-    for (const QRegularExpressionMatch &m : span.globalMatch(markdown)) words << m.captured(1);
+    for (const QRegularExpressionMatch &m : span.globalMatch(markdown))
+        words << m.captured(1);
     return words;
 }
 
 // The reasons a failed login is logged and counted with ("wrong-password", ...): every outcome
 // outcomeName() knows (they count up from 0; past the last it says "?") that is a failure.
-QStringList failureReasons() {
+QStringList failureReasons()
+{
     QStringList reasons;
     for (int i = 0; i < 64; ++i) {
         AuthResult result;
         result.outcome = static_cast<AuthResult::Outcome>(i);
         const QString name = outcomeName(result.outcome);
-        if (name == u"?") break;
-        if (result.isFailure()) reasons << name;
+        if (name == u"?")
+            break;
+        if (result.isFailure())
+            reasons << name;
     }
     return reasons;
 }
@@ -141,16 +153,15 @@ private Q_SLOTS:
     void sourceErrors();
 };
 
-void TestConfig::goodFiles_data() {
+void TestConfig::goodFiles_data()
+{
     QTest::addColumn<QByteArray>("text");
     QTest::addColumn<Settings>("expected");
 
     QTest::newRow("empty") << QByteArray() << Settings{};
     QTest::newRow("comments only") << QByteArray("# a\n; b\n\n   \n\t# c\n") << Settings{};
     QTest::newRow("minimal") << QByteArray("[camera.cam0]\ndevice = /dev/video2\n")
-                             << with([](Settings &s) {
-                                    s.cameras[0].device = QStringLiteral("/dev/video2");
-                                });
+                             << with([](Settings &s) { s.cameras[0].device = QStringLiteral("/dev/video2"); });
     QTest::newRow("full") << QByteArray(
                                  "[server]\n"
                                  "listen = 127.0.0.1:9000\n"
@@ -177,8 +188,7 @@ void TestConfig::goodFiles_data() {
                                  s.server.port = 9000;
                                  s.server.tlsCert = QStringLiteral("/etc/ssl/cam.pem");
                                  s.server.tlsKey = QStringLiteral("/etc/ssl/cam.key");
-                                 s.server.trustedProxies = {QStringLiteral("127.0.0.1"),
-                                                            QStringLiteral("::1"),
+                                 s.server.trustedProxies = {QStringLiteral("127.0.0.1"), QStringLiteral("::1"),
                                                             QStringLiteral("10.0.0.0/8")};
                                  CameraSettings c = camera(QStringLiteral("front"));
                                  c.device = QStringLiteral("testpattern");
@@ -211,39 +221,35 @@ void TestConfig::goodFiles_data() {
                s.cameras = {front, back, camera(QStringLiteral("Garage_2-b"))};
                s.hls.windowSegments = 3;
            });
-    QTest::newRow("bitrate suffixes")
-        << QByteArray(
-               "[camera.a]\n"
-               "bitrate = 800k\n"
-               "[camera.b]\n"
-               "bitrate = 2M\n"
-               "[camera.c]\n"
-               "bitrate = 1.5M\n"
-               "[camera.d]\n"
-               "bitrate = 20000\n"
-               "[camera.e]\n"
-               "bitrate = 100 K\n")
-        << with([](Settings &s) {
-               s.cameras.clear();
-               const QList<QPair<const char *, int>> rates = {
-                   {"a", 800}, {"b", 2000}, {"c", 1500}, {"d", 20000}, {"e", 100}};
-               for (const auto &[name, kbps] : rates) {
-                   CameraSettings c = camera(QLatin1String(name));
-                   c.bitrateKbps = kbps;
-                   s.cameras.append(c);
-               }
-           });
-    QTest::newRow("IPv6 listen") << QByteArray("[server]\nlisten = [::1]:8443\n")
-                                 << with([](Settings &s) {
-                                        s.server.address =
-                                            QHostAddress(QHostAddress::LocalHostIPv6);
-                                        s.server.port = 8443;
-                                    });
+    QTest::newRow("bitrate suffixes") << QByteArray(
+                                             "[camera.a]\n"
+                                             "bitrate = 800k\n"
+                                             "[camera.b]\n"
+                                             "bitrate = 2M\n"
+                                             "[camera.c]\n"
+                                             "bitrate = 1.5M\n"
+                                             "[camera.d]\n"
+                                             "bitrate = 20000\n"
+                                             "[camera.e]\n"
+                                             "bitrate = 100 K\n")
+                                      << with([](Settings &s) {
+                                             s.cameras.clear();
+                                             const QList<QPair<const char *, int>> rates = {
+                                                 {"a", 800}, {"b", 2000}, {"c", 1500}, {"d", 20000}, {"e", 100}};
+                                             for (const auto &[name, kbps] : rates) {
+                                                 CameraSettings c = camera(QLatin1String(name));
+                                                 c.bitrateKbps = kbps;
+                                                 s.cameras.append(c);
+                                             }
+                                         });
+    QTest::newRow("IPv6 listen") << QByteArray("[server]\nlisten = [::1]:8443\n") << with([](Settings &s) {
+        s.server.address = QHostAddress(QHostAddress::LocalHostIPv6);
+        s.server.port = 8443;
+    });
     QTest::newRow("listen port only, port 0")
         << QByteArray("[server]\nlisten = 0\n") << with([](Settings &s) { s.server.port = 0; });
     QTest::newRow("whitespace, CRLF, byte order mark")
-        << QByteArray(
-               "\xEF\xBB\xBF  [ hls ]  \r\n\tsegment_duration\t=\t2.5 \r\n part_duration=.5\r\n")
+        << QByteArray("\xEF\xBB\xBF  [ hls ]  \r\n\tsegment_duration\t=\t2.5 \r\n part_duration=.5\r\n")
         << with([](Settings &s) {
                s.hls.segmentMs = 2500;
                s.hls.partMs = 500;
@@ -281,9 +287,8 @@ void TestConfig::goodFiles_data() {
                s.bans.banTimeMaxS = 2 * 86400;
                s.bans.ignoreIp = {QStringLiteral("192.168.0.0/16"), QStringLiteral("fd00::/8")};
            });
-    QTest::newRow("anonymous viewers")
-        << QByteArray("[auth]\nanonymous = viewer\n")
-        << with([](Settings &s) { s.auth.anonymousViewers = true; });
+    QTest::newRow("anonymous viewers") << QByteArray("[auth]\nanonymous = viewer\n")
+                                       << with([](Settings &s) { s.auth.anonymousViewers = true; });
     QTest::newRow("empty ignoreip ignores nobody")
         << QByteArray("[bans]\nignoreip =\nbantime = 1w\n") << with([](Settings &s) {
                s.bans.ignoreIp.clear();
@@ -300,22 +305,24 @@ void TestConfig::goodFiles_data() {
         << with([](Settings &s) { s.paths.stateDir = QStringLiteral("/srv/caméra"); });
 }
 
-void TestConfig::goodFiles() {
+void TestConfig::goodFiles()
+{
     QFETCH(QByteArray, text);
     QFETCH(Settings, expected);
     const ConfigResult result = parseConfig(text, kFile);
-    QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error->toString()));  // QVERIFY2 evaluates its message always
+    QVERIFY2(result.ok(),
+             qPrintable(result.ok() ? QString() : result.error->toString()));  // QVERIFY2 evaluates its message always
     QCOMPARE(describe(result.settings), describe(expected));
 }
 
-void TestConfig::errors_data() {
+void TestConfig::errors_data()
+{
     QTest::addColumn<QByteArray>("text");
     QTest::addColumn<int>("line");
     QTest::addColumn<QString>("key");
     QTest::addColumn<QString>("message");  // a part of the message
 
-    const auto row = [](const char *tag, const QByteArray &text, int line, const char *key,
-                        const char *message) {
+    const auto row = [](const char *tag, const QByteArray &text, int line, const char *key, const char *message) {
         QTest::newRow(tag) << text << line << QString::fromUtf8(key) << QString::fromUtf8(message);
     };
     // Lines and sections
@@ -338,22 +345,19 @@ void TestConfig::errors_data() {
     row("unknown server key", "[server]\nport = 80\n", 2, "[server] port",
         "allowed in [server]: listen, tls_cert, tls_key, metrics_token, trusted_proxies");
     row("keys are case-sensitive", "[hls]\nWindow = 6\n", 2, "[hls] Window", "unknown key");
-    row("duplicate section", "[hls]\nwindow = 6\n[server]\n[hls]\n", 4, "[hls]",
-        "appears twice, at lines 1 and 4");
+    row("duplicate section", "[hls]\nwindow = 6\n[server]\n[hls]\n", 4, "[hls]", "appears twice, at lines 1 and 4");
     row("duplicate camera", "[camera.a]\n\n[camera.a]\n", 3, "[camera.a]", "lines 1 and 3");
     row("duplicate key, CRLF", "[hls]\r\nwindow = 6\r\n\r\nwindow = 7\r\n", 4, "[hls] window",
         "set twice, at lines 2 and 4");
     row("invalid UTF-8", "[server]\n# caf\xE9\n", 2, "", "not valid UTF-8");
     // [camera.*]
-    row("fps too high", "[camera.cam0]\nfps = 90\n", 2, "[camera.cam0] fps",
-        "'90' is out of range (allowed: 1 to 60)");
+    row("fps too high", "[camera.cam0]\nfps = 90\n", 2, "[camera.cam0] fps", "'90' is out of range (allowed: 1 to 60)");
     row("fps zero", "[camera.cam0]\nfps = 0\n", 2, "[camera.cam0] fps", "'0' is out of range");
     row("fps not a number", "[camera.x]\nfps = abc\n", 2, "[camera.x] fps",
         "'abc' is not a whole number (allowed: 1 to 60)");
     row("fps negative", "[camera.x]\nfps = -5\n", 2, "[camera.x] fps", "'-5' is not a whole");
     row("fps decimal", "[camera.x]\nfps = 29.97\n", 2, "[camera.x] fps", "not a whole number");
-    row("fps empty", "[camera.x]\nfps =\n", 2, "[camera.x] fps",
-        "an empty value is not a whole number");
+    row("fps empty", "[camera.x]\nfps =\n", 2, "[camera.x] fps", "an empty value is not a whole number");
     row("fps huge", "[camera.x]\nfps = 99999999999\n", 2, "[camera.x] fps", "out of range");
     row("width odd", "[camera.x]\nwidth = 641\n", 2, "[camera.x] width",
         "'641' is odd (allowed: even numbers from 16 to 3840)");
@@ -363,8 +367,7 @@ void TestConfig::errors_data() {
     row("height too tall", "[camera.x]\nheight = 2162\n", 2, "[camera.x] height", "out of range");
     row("bitrate too low", "[camera.x]\nbitrate = 50\n", 2, "[camera.x] bitrate",
         "'50' is out of range (allowed: 100 to 20000 kbit/s");
-    row("bitrate in bit/s", "[camera.x]\nbitrate = 2000000\n", 2, "[camera.x] bitrate",
-        "out of range");
+    row("bitrate in bit/s", "[camera.x]\nbitrate = 2000000\n", 2, "[camera.x] bitrate", "out of range");
     row("bitrate too high with suffix", "[camera.x]\nbitrate = 25M\n", 2, "[camera.x] bitrate",
         "'25M' is out of range");
     row("bitrate unknown suffix", "[camera.x]\nbitrate = 2G\n", 2, "[camera.x] bitrate",
@@ -376,88 +379,80 @@ void TestConfig::errors_data() {
     row("device relative", "[camera.x]\ndevice = video0\n", 2, "[camera.x] device",
         "'video0' is not a device (allowed: auto, testpattern");
     row("device empty", "[camera.x]\ndevice =\n", 2, "[camera.x] device", "is not a device");
-    row("inline comment", "[camera.x]\nfps = 25 # smooth\n", 2, "[camera.x] fps",
-        "comments must be on their own line");
-    row("error in second camera", "[camera.a]\nfps = 5\n[camera.b]\nfps = 61\n", 4,
-        "[camera.b] fps", "'61' is out of range");
+    row("inline comment", "[camera.x]\nfps = 25 # smooth\n", 2, "[camera.x] fps", "comments must be on their own line");
+    row("error in second camera", "[camera.a]\nfps = 5\n[camera.b]\nfps = 61\n", 4, "[camera.b] fps",
+        "'61' is out of range");
     // [hls]
     row("segment too short", "[hls]\nsegment_duration = 0.4\n", 2, "[hls] segment_duration",
         "'0.4' is out of range (allowed: 0.5 to 10 seconds");
-    row("segment too long", "[hls]\nsegment_duration = 11\n", 2, "[hls] segment_duration",
-        "out of range");
+    row("segment too long", "[hls]\nsegment_duration = 11\n", 2, "[hls] segment_duration", "out of range");
     row("segment with unit", "[hls]\nsegment_duration = 1s\n", 2, "[hls] segment_duration",
         "'1s' is not a number of seconds");
     row("part too short", "[hls]\n\npart_duration = 0.05\n", 3, "[hls] part_duration",
         "'0.05' is out of range (allowed: 0.1 to segment_duration, here 1 seconds)");
-    row("part longer than segment", "[hls]\nsegment_duration = 1\npart_duration = 2\n", 3,
-        "[hls] part_duration", "out of range");
+    row("part longer than segment", "[hls]\nsegment_duration = 1\npart_duration = 2\n", 3, "[hls] part_duration",
+        "out of range");
     row("part does not divide segment", "[hls]\npart_duration = 0.3\n", 2, "[hls] part_duration",
         "must be a whole multiple of part_duration (0.3 s): use a part duration that divides it, "
         "e.g. 0.25 or 0.2");
-    row("part off by more than 1 ms", "[hls]\npart_duration = 0.332\n", 2, "[hls] part_duration",
-        "e.g. 0.25 or 0.2");
-    row("part checked against a later segment",
-        "[hls]\npart_duration = 0.5\nsegment_duration = 0.75\n", 2, "[hls] part_duration",
-        "segment_duration (0.75 s) must be a whole multiple");
-    row("segment does not fit default part", "[hls]\nwindow = 6\nsegment_duration = 0.5\n", 3,
-        "[hls] segment_duration", "part_duration (0.2 s)");
-    row("part not a number", "[hls]\npart_duration = fast\n", 2, "[hls] part_duration",
-        "is not a number of seconds");
-    row("window too small", "[hls]\nwindow = 2\n", 2, "[hls] window",
-        "'2' is out of range (allowed: 3 to 60)");
+    row("part off by more than 1 ms", "[hls]\npart_duration = 0.332\n", 2, "[hls] part_duration", "e.g. 0.25 or 0.2");
+    row("part checked against a later segment", "[hls]\npart_duration = 0.5\nsegment_duration = 0.75\n", 2,
+        "[hls] part_duration", "segment_duration (0.75 s) must be a whole multiple");
+    row("segment does not fit default part", "[hls]\nwindow = 6\nsegment_duration = 0.5\n", 3, "[hls] segment_duration",
+        "part_duration (0.2 s)");
+    row("part not a number", "[hls]\npart_duration = fast\n", 2, "[hls] part_duration", "is not a number of seconds");
+    row("window too small", "[hls]\nwindow = 2\n", 2, "[hls] window", "'2' is out of range (allowed: 3 to 60)");
     row("window too large", "[hls]\nwindow = 61\n", 2, "[hls] window", "out of range");
     // [server], [auth], [paths]
     row("listen host name", "[server]\nlisten = localhost:8080\n", 2, "[server] listen",
         "'localhost' is not an IP address");
-    row("listen bad port", "[server]\nlisten = 0.0.0.0:99999\n", 2, "[server] listen",
-        "has no valid port");
+    row("listen bad port", "[server]\nlisten = 0.0.0.0:99999\n", 2, "[server] listen", "has no valid port");
     row("listen empty", "[server]\nlisten =\n", 2, "[server] listen", "has no valid port");
     row("tls cert without key", "[server]\ntls_cert = /etc/ssl/a.pem\n", 2, "[server] tls_cert",
         "tls_cert and tls_key go together");
-    row("tls key without cert", "[server]\ntls_key = /etc/ssl/a.key\ntls_cert =\n", 2,
-        "[server] tls_key", "set both for HTTPS, or neither");
-    row("tls cert relative", "[server]\ntls_cert = a.pem\ntls_key = /a.key\n", 2,
-        "[server] tls_cert", "'a.pem' is not an absolute path");
-    row("trusted proxy not an address", "[server]\ntrusted_proxies = 10.0.0.0/8, 10.0.0.300 ::1\n",
-        2, "[server] trusted_proxies", "'10.0.0.300' is not an IP address or CIDR range");
-    row("trusted proxy prefix too long", "[server]\ntrusted_proxies = 1.2.3.4/33\n", 2,
-        "[server] trusted_proxies", "'1.2.3.4/33' is not an IP address");
+    row("tls key without cert", "[server]\ntls_key = /etc/ssl/a.key\ntls_cert =\n", 2, "[server] tls_key",
+        "set both for HTTPS, or neither");
+    row("tls cert relative", "[server]\ntls_cert = a.pem\ntls_key = /a.key\n", 2, "[server] tls_cert",
+        "'a.pem' is not an absolute path");
+    row("trusted proxy not an address", "[server]\ntrusted_proxies = 10.0.0.0/8, 10.0.0.300 ::1\n", 2,
+        "[server] trusted_proxies", "'10.0.0.300' is not an IP address or CIDR range");
+    row("trusted proxy prefix too long", "[server]\ntrusted_proxies = 1.2.3.4/33\n", 2, "[server] trusted_proxies",
+        "'1.2.3.4/33' is not an IP address");
     row("bantime with an unknown unit", "[bans]\nbantime = 1y\n", 2, "[bans] bantime",
         "'1y' is not a duration (allowed: 1 to 315360000 seconds, or with a unit: 30s, 10m, 1h, "
         "1d, 1w; -1 for a ban for ever)");
-    row("findtime cannot be negative", "[bans]\nfindtime = -1\n", 2, "[bans] findtime",
-        "'-1' is negative");
+    row("findtime cannot be negative", "[bans]\nfindtime = -1\n", 2, "[bans] findtime", "'-1' is negative");
     row("findtime zero", "[bans]\nfindtime = 0\n", 2, "[bans] findtime", "'0' is out of range");
-    row("trusted proxy short IPv4", "[server]\ntrusted_proxies = 127.1\n", 2,
-        "[server] trusted_proxies", "'127.1' is not an IP address or CIDR range");
+    row("trusted proxy short IPv4", "[server]\ntrusted_proxies = 127.1\n", 2, "[server] trusted_proxies",
+        "'127.1' is not an IP address or CIDR range");
     row("ignoreip bare number", "[bans]\nignoreip = 10\n", 2, "[bans] ignoreip",
         "'10' is not an IP address or CIDR range");
     row("ignoreip leading zero", "[bans]\nignoreip = 010.0.0.1\n", 2, "[bans] ignoreip",
         "'010.0.0.1' is not an IP address or CIDR range");
     row("ignoreip NUL inside", QByteArray("[bans]\nignoreip = 10.0.0.1") + '\0' + "x\n", 2, "[bans] ignoreip",
         "is not an IP address or CIDR range");
-    row("trusted proxy empty scope", "[server]\ntrusted_proxies = ::ffff:f:0%/0\n", 2,
-        "[server] trusted_proxies", "'::ffff:f:0%/0' is not an IP address or CIDR range");
+    row("trusted proxy empty scope", "[server]\ntrusted_proxies = ::ffff:f:0%/0\n", 2, "[server] trusted_proxies",
+        "'::ffff:f:0%/0' is not an IP address or CIDR range");
     row("ignoreip host name", "[bans]\nignoreip = 127.0.0.1 myphone.lan\n", 2, "[bans] ignoreip",
         "'myphone.lan' is not an IP address or CIDR range");
     row("anonymous admin", "[auth]\nanonymous = admin\n", 2, "[auth] anonymous",
         "'admin' is not allowed (allowed: none, viewer)");
-    row("increment not a bool", "[bans]\nbantime_increment = maybe\n", 2,
-        "[bans] bantime_increment", "'maybe' is not true or false");
+    row("increment not a bool", "[bans]\nbantime_increment = maybe\n", 2, "[bans] bantime_increment",
+        "'maybe' is not true or false");
     row("maxretry negative", "[bans]\nmaxretry = -5\n", 2, "[bans] maxretry", "is not a whole number");
-    row("metrics token too short", "[server]\nmetrics_token = abc\n", 2,
-        "[server] metrics_token", "is 16 to 256 letters, digits or ._~+/=- (a secret for Prometheus), or empty for admins only");
-    row("network limit zero", "[server]\nmax_connections_per_network = 0\n", 2,
-        "[server] max_connections_per_network", "'0' is out of range (allowed: 1 to 100000)");
-    row("request limit too small", "[server]\nmax_request_bytes = 100\n", 2,
-        "[server] max_request_bytes", "'100' is out of range (allowed: 1024 to 1048576)");
-    row("users_file relative", "[auth]\nusers_file = users\n", 2, "[auth] users_file",
-        "not an absolute path");
+    row("metrics token too short", "[server]\nmetrics_token = abc\n", 2, "[server] metrics_token",
+        "is 16 to 256 letters, digits or ._~+/=- (a secret for Prometheus), or empty for admins only");
+    row("network limit zero", "[server]\nmax_connections_per_network = 0\n", 2, "[server] max_connections_per_network",
+        "'0' is out of range (allowed: 1 to 100000)");
+    row("request limit too small", "[server]\nmax_request_bytes = 100\n", 2, "[server] max_request_bytes",
+        "'100' is out of range (allowed: 1024 to 1048576)");
+    row("users_file relative", "[auth]\nusers_file = users\n", 2, "[auth] users_file", "not an absolute path");
     row("state_dir with tilde", "[paths]\nstate_dir = ~/hlscam\n", 2, "[paths] state_dir",
         "'~/hlscam' is not an absolute path");
 }
 
-void TestConfig::errors() {
+void TestConfig::errors()
+{
     QFETCH(QByteArray, text);
     QFETCH(int, line);
     QFETCH(QString, key);
@@ -474,9 +469,11 @@ void TestConfig::errors() {
     QCOMPARE(describe(result.settings), describe(Settings{}));
 }
 
-void TestConfig::errorToString() {
+void TestConfig::errorToString()
+{
     QByteArray text = "# line 1\n[camera.cam0]\n";
-    for (int i = 3; i < 12; ++i) text += "\n";
+    for (int i = 3; i < 12; ++i)
+        text += "\n";
     text += "fps = 90\n";
     const ConfigResult result = parseConfig(text, QStringLiteral("/etc/hlscam/hlscam.conf"));
     QVERIFY(!result.ok());
@@ -484,13 +481,12 @@ void TestConfig::errorToString() {
              QStringLiteral("/etc/hlscam/hlscam.conf:12: [camera.cam0] fps: '90' is out of range "
                             "(allowed: 1 to 60)"));
     QCOMPARE((ConfigError{{}, 0, {}, QStringLiteral("m")}.toString()), QStringLiteral("m"));
-    QCOMPARE((ConfigError{QStringLiteral("f"), 0, {}, QStringLiteral("m")}.toString()),
-             QStringLiteral("f: m"));
-    QCOMPARE((ConfigError{QStringLiteral("f"), 3, {}, QStringLiteral("m")}.toString()),
-             QStringLiteral("f:3: m"));
+    QCOMPARE((ConfigError{QStringLiteral("f"), 0, {}, QStringLiteral("m")}.toString()), QStringLiteral("f: m"));
+    QCOMPARE((ConfigError{QStringLiteral("f"), 3, {}, QStringLiteral("m")}.toString()), QStringLiteral("f:3: m"));
 }
 
-void TestConfig::loadFile() {
+void TestConfig::loadFile()
+{
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString path = dir.filePath(QStringLiteral("hlscam.conf"));
@@ -508,14 +504,16 @@ void TestConfig::loadFile() {
     file.write("[hls]\nwindow = 12\n[camera.door]\nfps = 10\n");
     file.close();
     result = loadConfigFile(path);
-    QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error->toString()));  // QVERIFY2 evaluates its message always
+    QVERIFY2(result.ok(),
+             qPrintable(result.ok() ? QString() : result.error->toString()));  // QVERIFY2 evaluates its message always
     QCOMPARE(result.settings.hls.windowSegments, 12);
     QCOMPARE(result.settings.cameras.size(), 1);
     QCOMPARE(result.settings.cameras[0].name, QStringLiteral("door"));
     QCOMPARE(result.settings.cameras[0].fps, 10);
 }
 
-void TestConfig::loadFileErrors() {
+void TestConfig::loadFileErrors()
+{
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString missing = dir.filePath(QStringLiteral("nope.conf"));
@@ -541,15 +539,18 @@ void TestConfig::loadFileErrors() {
     QVERIFY(result.error->message.contains(QStringLiteral("larger than 1 MiB")));
 }
 
-void TestConfig::shippedConfigIsDefaults() {
+void TestConfig::shippedConfigIsDefaults()
+{
     const ConfigResult result = loadConfigFile(shippedConfig());
-    QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error->toString()));  // QVERIFY2 evaluates its message always
+    QVERIFY2(result.ok(),
+             qPrintable(result.ok() ? QString() : result.error->toString()));  // QVERIFY2 evaluates its message always
     QCOMPARE(describe(result.settings), describe(Settings{}));
 }
 
 // Documentation and code cannot drift: the shipped file sets exactly the keys the parser
 // knows, each under a comment.
-void TestConfig::shippedConfigDocumentsEveryKey() {
+void TestConfig::shippedConfigDocumentsEveryKey()
+{
     QFile file(shippedConfig());
     QVERIFY(file.open(QIODevice::ReadOnly | QIODevice::Text));
     QStringList fileKeys;
@@ -563,14 +564,13 @@ void TestConfig::shippedConfigDocumentsEveryKey() {
             documented = true;
         } else if (line.startsWith(u'[')) {
             section = line.mid(1, line.size() - 2).trimmed();
-            if (section.startsWith(QStringLiteral("camera."))) section = QStringLiteral("camera.*");
+            if (section.startsWith(QStringLiteral("camera.")))
+                section = QStringLiteral("camera.*");
             documented = false;
         } else if (line.contains(u'=')) {
             const QString key = section + u'.' + line.section(u'=', 0, 0).trimmed();
-            QVERIFY2(
-                documented,
-                qPrintable(
-                    QStringLiteral("line %1: %2 has no comment above it").arg(number).arg(key)));
+            QVERIFY2(documented,
+                     qPrintable(QStringLiteral("line %1: %2 has no comment above it").arg(number).arg(key)));
             fileKeys << key;
         } else {
             documented = false;
@@ -588,7 +588,8 @@ void TestConfig::shippedConfigDocumentsEveryKey() {
 
 // The README's configuration table (section, key, default, meaning) lists exactly the keys the
 // parser knows, and each default it gives, read by the parser, is the default.
-void TestConfig::readmeTableListsEveryKeyWithItsDefault() {
+void TestConfig::readmeTableListsEveryKeyWithItsDefault()
+{
     const QString table = markdownSection(readSourceFile(QStringLiteral("README.md")), QStringLiteral("Configuration"));
     QVERIFY2(!table.isEmpty(), "README.md has no \"## Configuration\" section");
     QStringList readmeKeys;
@@ -600,18 +601,22 @@ void TestConfig::readmeTableListsEveryKeyWithItsDefault() {
             continue;
         if (const QStringList named = codeSpans(cells.at(1)); !named.isEmpty()) {
             section = named.first().mid(1, named.first().size() - 2);  // "[server]" -> "server"
-            if (section.startsWith(QStringLiteral("camera."))) section = QStringLiteral("camera.*");
+            if (section.startsWith(QStringLiteral("camera.")))
+                section = QStringLiteral("camera.*");
         }
         QVERIFY2(!section.isEmpty(), qPrintable(QStringLiteral("a row before any section: ") + line));
         const QStringList keys = codeSpans(cells.at(2));
         QVERIFY2(!keys.isEmpty(), qPrintable(QStringLiteral("a row without a key: ") + line));
-        for (const QString &key : keys) readmeKeys << section + u'.' + key;
+        for (const QString &key : keys)
+            readmeKeys << section + u'.' + key;
 
         // "`640`, `360`" for "`width`, `height`"; "empty"; or words ("see above", "`<...>`").
         const QString defaultCell = cells.at(3).trimmed();
         QStringList defaults = codeSpans(defaultCell);
-        if (defaultCell == u"empty") defaults = QStringList(keys.size(), QString());
-        if (defaults.size() != keys.size() || defaultCell.contains(u'<')) continue;
+        if (defaultCell == u"empty")
+            defaults = QStringList(keys.size(), QString());
+        if (defaults.size() != keys.size() || defaultCell.contains(u'<'))
+            continue;
         const QString header = section == u"camera.*" ? QStringLiteral("camera.cam0") : section;
         for (qsizetype i = 0; i < keys.size(); ++i) {
             const QString text = QStringLiteral("[%1]\n%2 = %3\n").arg(header, keys.at(i), defaults.at(i));
@@ -636,7 +641,8 @@ void TestConfig::readmeTableListsEveryKeyWithItsDefault() {
 
 // The reasons a failure is logged with are the ones the README's Bans section and the fail2ban
 // filter name, and the filter matches a failure line of each.
-void TestConfig::documentedFailureReasonsAreTheLoggedOnes() {
+void TestConfig::documentedFailureReasonsAreTheLoggedOnes()
+{
     QStringList reasons = failureReasons();
     QVERIFY(reasons.contains(QStringLiteral("wrong-password")));
     QVERIFY(!reasons.contains(QStringLiteral("no-credentials")));  // a prompt, not a failure
@@ -670,14 +676,18 @@ void TestConfig::documentedFailureReasonsAreTheLoggedOnes() {
         rule.captured(1).trimmed().replace(QStringLiteral("<ADDR>"), QStringLiteral("[0-9a-fA-F.:]+")));
     QVERIFY2(failregex.isValid(), qPrintable(failregex.errorString()));
     for (const QString &reason : std::as_const(reasons)) {
-        const QString line = QStringLiteral("hlscam.auth: authentication failure from 203.0.113.7: %1 (3 of 10)").arg(reason);
+        const QString line =
+            QStringLiteral("hlscam.auth: authentication failure from 203.0.113.7: %1 (3 of 10)").arg(reason);
         QVERIFY2(failregex.match(line).hasMatch(), qPrintable(line));
     }
-    QVERIFY(!failregex.match(QStringLiteral("hlscam.auth: authentication failure from 127.0.0.1: wrong-password "
-                                            "(ignoreip, never banned)")).hasMatch());
+    QVERIFY(!failregex
+                 .match(QStringLiteral("hlscam.auth: authentication failure from 127.0.0.1: wrong-password "
+                                       "(ignoreip, never banned)"))
+                 .hasMatch());
 }
 
-void TestConfig::listen_data() {
+void TestConfig::listen_data()
+{
     QTest::addColumn<QString>("value");
     QTest::addColumn<QString>("address");  // addressText() of the result
     QTest::addColumn<int>("port");
@@ -704,7 +714,8 @@ void TestConfig::listen_data() {
                                    << "any" << 81;
 }
 
-void TestConfig::listen() {
+void TestConfig::listen()
+{
     QFETCH(QString, value);
     QFETCH(QString, address);
     QFETCH(int, port);
@@ -716,7 +727,8 @@ void TestConfig::listen() {
     QCOMPARE(int(server.port), port);
 }
 
-void TestConfig::listenErrors_data() {
+void TestConfig::listenErrors_data()
+{
     QTest::addColumn<QString>("value");
     QTest::addColumn<QString>("message");
 
@@ -746,7 +758,8 @@ void TestConfig::listenErrors_data() {
                               << "is not an IP address";
 }
 
-void TestConfig::listenErrors() {
+void TestConfig::listenErrors()
+{
     QFETCH(QString, value);
     QFETCH(QString, message);
     ServerSettings server;
@@ -757,7 +770,8 @@ void TestConfig::listenErrors() {
     QCOMPARE(server.port, ServerSettings{}.port);
 }
 
-void TestConfig::source() {
+void TestConfig::source()
+{
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString media = dir.filePath(QStringLiteral("loop.mp4"));
@@ -781,7 +795,8 @@ void TestConfig::source() {
     }
 }
 
-void TestConfig::sourceErrors() {
+void TestConfig::sourceErrors()
+{
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QStringList values = {QString(), dir.filePath(QStringLiteral("missing.mp4")), dir.path(),

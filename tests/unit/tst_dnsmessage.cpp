@@ -19,10 +19,7 @@ QByteArray header(quint16 qd, quint16 an = 0, quint16 ns = 0, quint16 ar = 0, qu
     return h;
 }
 
-QByteArray u16(quint16 v)
-{
-    return QByteArray(1, char(v >> 8)) + char(v & 0xFF);
-}
+QByteArray u16(quint16 v) { return QByteArray(1, char(v >> 8)) + char(v & 0xFF); }
 
 const QByteArray kTypeName = QByteArray("\x07_hlscam\x04_tcp\x05local\x00", 20);
 
@@ -52,8 +49,8 @@ class TestDnsMessage : public QObject {
 private Q_SLOTS:
     void roundTrip()
     {
-        const QList<dns::Record> records =
-            dnssd::records(service(), {QHostAddress(QStringLiteral("192.168.1.20")), QHostAddress(QStringLiteral("fe80::1"))});
+        const QList<dns::Record> records = dnssd::records(
+            service(), {QHostAddress(QStringLiteral("192.168.1.20")), QHostAddress(QStringLiteral("fe80::1"))});
         dns::Message m;
         m.id = 9;
         m.flags = dns::kFlagResponse | dns::kFlagAuthoritative;
@@ -103,8 +100,8 @@ private Q_SLOTS:
     // A pointer written by another implementation: the second question points into the first.
     void readsPointers()
     {
-        const QByteArray packet = header(2) + kTypeName + u16(dns::PTR) + u16(1) +
-                                  QByteArray("\x04pi-2") + QByteArray("\xC0\x14", 2) + u16(dns::A) + u16(1);
+        const QByteArray packet = header(2) + kTypeName + u16(dns::PTR) + u16(1) + QByteArray("\x04pi-2") +
+                                  QByteArray("\xC0\x14", 2) + u16(dns::A) + u16(1);
         const std::optional<dns::Message> m = dns::parse(packet);
         QVERIFY(m);
         QCOMPARE(dns::toString(m->questions[1].name), QStringLiteral("pi-2._tcp.local"));
@@ -134,10 +131,26 @@ private Q_SLOTS:
         QTest::newRow("pointer to itself") << header(1) + QByteArray("\xC0\x0C", 2) + u16(1) + u16(1);
         QTest::newRow("pointer forward") << header(1) + QByteArray("\xC0\x20", 2) + u16(1) + u16(1) + QByteArray(20, 0);
         // A label, then a pointer back to that label: a loop.
-        QTest::newRow("pointer loop") << header(1) + QByteArray("\x01" "a" "\xC0\x0C", 4) + u16(1) + u16(1);
+        QTest::newRow("pointer loop") << header(1) +
+                                             QByteArray(
+                                                 "\x01"
+                                                 "a"
+                                                 "\xC0\x0C",
+                                                 4) +
+                                             u16(1) + u16(1);
         QTest::newRow("pointer past the end") << header(1) + QByteArray("\xC0", 1);
-        QTest::newRow("label type 0x40") << header(1) + QByteArray("\x41" "a", 2) + QByteArray(1, 0) + u16(1) + u16(1);
-        QTest::newRow("label type 0x80") << header(1) + QByteArray("\x81" "a", 2) + QByteArray(1, 0) + u16(1) + u16(1);
+        QTest::newRow("label type 0x40") << header(1) +
+                                                QByteArray(
+                                                    "\x41"
+                                                    "a",
+                                                    2) +
+                                                QByteArray(1, 0) + u16(1) + u16(1);
+        QTest::newRow("label type 0x80") << header(1) +
+                                                QByteArray(
+                                                    "\x81"
+                                                    "a",
+                                                    2) +
+                                                QByteArray(1, 0) + u16(1) + u16(1);
         QByteArray longName;
         for (int i = 0; i < 5; ++i)
             longName += char(60) + QByteArray(60, 'x');
@@ -146,12 +159,16 @@ private Q_SLOTS:
         QTest::newRow("A of 5 bytes") << header(0, 1) + rr + u16(5) + QByteArray(5, 1);
         QTest::newRow("rdlength past the end") << header(0, 1) + rr + u16(4) + QByteArray(3, 1);
         const QByteArray txt = kTypeName + u16(dns::TXT) + u16(1) + QByteArray("\x00\x00\x00\x78", 4);
-        QTest::newRow("TXT string past its record") << header(0, 1) + txt + u16(3) + QByteArray("\x05" "ab", 3);
+        QTest::newRow("TXT string past its record") << header(0, 1) + txt + u16(3) +
+                                                           QByteArray(
+                                                               "\x05"
+                                                               "ab",
+                                                               3);
         const QByteArray srv = kTypeName + u16(dns::SRV) + u16(1) + QByteArray("\x00\x00\x00\x78", 4);
         QTest::newRow("SRV shorter than its fields") << header(0, 1) + srv + u16(4) + QByteArray(4, 0);
-        QTest::newRow("PTR name longer than rdlength")
-            << header(0, 1) + kTypeName + u16(dns::PTR) + u16(1) + QByteArray("\x00\x00\x00\x78", 4) + u16(2) +
-                   QByteArray("\x02pi\x00", 4);
+        QTest::newRow("PTR name longer than rdlength") << header(0, 1) + kTypeName + u16(dns::PTR) + u16(1) +
+                                                              QByteArray("\x00\x00\x00\x78", 4) + u16(2) +
+                                                              QByteArray("\x02pi\x00", 4);
         QTest::newRow("over 9000 bytes") << header(0) + QByteArray(9000, 0);
     }
 
@@ -180,7 +197,11 @@ private Q_SLOTS:
         packet += QByteArray("\x05local\x00", 7) + u16(dns::A) + u16(1);
         for (int i = 1; i < questions; ++i) {
             const int here = int(packet.size());
-            packet += QByteArray("\x01" "b", 2) + char(0xC0 | (previous >> 8)) + char(previous & 0xFF);
+            packet += QByteArray(
+                          "\x01"
+                          "b",
+                          2) +
+                      char(0xC0 | (previous >> 8)) + char(previous & 0xFF);
             packet += u16(dns::A) + u16(1);
             previous = here;
         }
@@ -224,7 +245,8 @@ private Q_SLOTS:
         QTest::newRow("https type not served") << QStringList{"_https", "_tcp", "local"} << int(dns::PTR) << 0;
         QTest::newRow("meta query") << QStringList{"_services", "_dns-sd", "_udp", "local"} << int(dns::PTR) << 2;
         QTest::newRow("SRV") << QStringList{"hlscam on pi", "_hlscam", "_tcp", "local"} << int(dns::SRV) << 1;
-        QTest::newRow("ANY of the instance") << QStringList{"hlscam on pi", "_hlscam", "_tcp", "local"} << int(dns::ANY) << 2;
+        QTest::newRow("ANY of the instance")
+            << QStringList{"hlscam on pi", "_hlscam", "_tcp", "local"} << int(dns::ANY) << 2;
         QTest::newRow("A") << QStringList{"pi", "local"} << int(dns::A) << 1;
         QTest::newRow("AAAA, none") << QStringList{"pi", "local"} << int(dns::AAAA) << 0;
         QTest::newRow("another host") << QStringList{"nas", "local"} << int(dns::A) << 0;

@@ -56,8 +56,8 @@ Boxes boxesOf(const QByteArray &data)
 // FFmpeg 5.1's mp4 muxer wrote this avcC for a 320x180 High 4:4:4 libx264 stream.
 const QByteArray kFfmpegSps = QByteArray::fromHex("67f4000c919681419f8dc044000003000400000300ca3c50aa80");
 const QByteArray kFfmpegPps = QByteArray::fromHex("68ce0f1920");
-const QByteArray kFfmpegAvcC = QByteArray::fromHex(
-    "01f4000cffe1001a67f4000c919681419f8dc044000003000400000300ca3c50aa8001000568ce0f1920fff8f800");
+const QByteArray kFfmpegAvcC =
+    QByteArray::fromHex("01f4000cffe1001a67f4000c919681419f8dc044000003000400000300ca3c50aa8001000568ce0f1920fff8f800");
 
 }  // namespace
 
@@ -78,12 +78,15 @@ void TestFmp4::splitsAnnexB_data()
 {
     QTest::addColumn<QByteArray>("input");
     QTest::addColumn<QList<QByteArray>>("nals");
-    QTest::newRow("three-byte start codes") << QByteArray::fromHex("00000167aa000001688b")
-                                            << QList<QByteArray>{QByteArray::fromHex("67aa"), QByteArray::fromHex("688b")};
-    QTest::newRow("four-byte start codes") << QByteArray::fromHex("0000000165aabb0000000106cc")
-                                           << QList<QByteArray>{QByteArray::fromHex("65aabb"), QByteArray::fromHex("06cc")};
-    QTest::newRow("trailing zeros dropped") << QByteArray::fromHex("0000016501000000000141")
-                                            << QList<QByteArray>{QByteArray::fromHex("6501"), QByteArray::fromHex("41")};
+    QTest::newRow("three-byte start codes")
+        << QByteArray::fromHex("00000167aa000001688b")
+        << QList<QByteArray>{QByteArray::fromHex("67aa"), QByteArray::fromHex("688b")};
+    QTest::newRow("four-byte start codes")
+        << QByteArray::fromHex("0000000165aabb0000000106cc")
+        << QList<QByteArray>{QByteArray::fromHex("65aabb"), QByteArray::fromHex("06cc")};
+    QTest::newRow("trailing zeros dropped")
+        << QByteArray::fromHex("0000016501000000000141")
+        << QList<QByteArray>{QByteArray::fromHex("6501"), QByteArray::fromHex("41")};
     QTest::newRow("no start code") << QByteArray::fromHex("6501020304") << QList<QByteArray>{};
     QTest::newRow("empty") << QByteArray() << QList<QByteArray>{};
 }
@@ -158,16 +161,15 @@ void TestFmp4::initSegmentParsesBack()
     const QByteArray init = cmafInitSegment(track);
     const Boxes b = boxesOf(init);
     QCOMPARE(b.body["ftyp"].left(4), QByteArray("iso5"));
-    for (const char *path : {"moov/mvhd", "moov/trak/tkhd", "moov/trak/mdia/mdhd", "moov/trak/mdia/hdlr",
-                             "moov/trak/mdia/minf/vmhd", "moov/trak/mdia/minf/dinf/dref",
-                             "moov/trak/mdia/minf/stbl/stts", "moov/trak/mdia/minf/stbl/stsc",
-                             "moov/trak/mdia/minf/stbl/stsz", "moov/trak/mdia/minf/stbl/stco",
-                             "moov/mvex/trex"})
+    for (const char *path :
+         {"moov/mvhd", "moov/trak/tkhd", "moov/trak/mdia/mdhd", "moov/trak/mdia/hdlr", "moov/trak/mdia/minf/vmhd",
+          "moov/trak/mdia/minf/dinf/dref", "moov/trak/mdia/minf/stbl/stts", "moov/trak/mdia/minf/stbl/stsc",
+          "moov/trak/mdia/minf/stbl/stsz", "moov/trak/mdia/minf/stbl/stco", "moov/mvex/trex"})
         QVERIFY2(b.body.contains(QString::fromLatin1(path)), path);
     QVERIFY(!init.contains("mdat"));
     const QByteArray tkhd = b.body["moov/trak/tkhd"];
-    QCOMPARE(be32(tkhd, 0) & 0xffffff, 3u);   // enabled, in movie
-    QCOMPARE(be32(tkhd, 12), 1u);              // track ID
+    QCOMPARE(be32(tkhd, 0) & 0xffffff, 3u);  // enabled, in movie
+    QCOMPARE(be32(tkhd, 12), 1u);            // track ID
     QCOMPARE(be32(tkhd, 76), 320u << 16);
     QCOMPARE(be32(tkhd, 80), 180u << 16);
     QCOMPARE(be32(b.body["moov/trak/mdia/mdhd"], 12), 90000u);
@@ -255,9 +257,10 @@ void TestFmp4::libx264StreamPlaysInFfprobe()
         all += s.data;
     }
 
-    const FfProbe probe = ffprobeData(all, QStringLiteral("stream.mp4"),
-                                      QStringLiteral("stream=codec_name,width,height,nb_read_frames:packet=pts,dts,duration,size,flags"),
-                                      CountFrames::Yes);
+    const FfProbe probe =
+        ffprobeData(all, QStringLiteral("stream.mp4"),
+                    QStringLiteral("stream=codec_name,width,height,nb_read_frames:packet=pts,dts,duration,size,flags"),
+                    CountFrames::Yes);
     QVERIFY2(probe.ok(), qPrintable(probe.error));
     const QJsonObject &stream = probe.stream;
     QCOMPARE(stream["codec_name"].toString(), QStringLiteral("h264"));

@@ -26,8 +26,7 @@ void TestPipeline::encoderCandidatesFollowTheChain_data()
     QTest::addColumn<bool>("h264");
     QTest::addColumn<QStringList>("expected");
     QTest::newRow("auto, H.264 camera") << "auto" << true << QStringList{"copy"};
-    QTest::newRow("auto, raw camera") << "auto" << false
-                                      << QStringList{"h264_v4l2m2m", "h264_omx", "libx264"};
+    QTest::newRow("auto, raw camera") << "auto" << false << QStringList{"h264_v4l2m2m", "h264_omx", "libx264"};
     QTest::newRow("named encoder") << "libx264" << true << QStringList{"libx264"};
     QTest::newRow("named copy") << "copy" << false << QStringList{"copy"};
 }
@@ -108,8 +107,9 @@ void TestPipeline::testPatternBecomesDecodableSegments()
         all += s.data;
     }
 
-    const FfProbe probe = ffprobeData(all, QStringLiteral("stream.mp4"), QStringLiteral("stream=codec_name,width,height,nb_read_frames"),
-                                      CountFrames::Yes);
+    const FfProbe probe =
+        ffprobeData(all, QStringLiteral("stream.mp4"), QStringLiteral("stream=codec_name,width,height,nb_read_frames"),
+                    CountFrames::Yes);
     QVERIFY2(probe.ok(), qPrintable(probe.error));
     const QJsonObject &stream = probe.stream;
     QCOMPARE(stream["codec_name"].toString(), QStringLiteral("h264"));

@@ -12,8 +12,7 @@ namespace {
 // 2026-11-25T02:00:00.000Z
 constexpr qint64 kT0 = 1795572000000;
 
-Segment segment(qint64 msn, qint64 generation, qint64 durationUs, bool discontinuity = false,
-                bool complete = true)
+Segment segment(qint64 msn, qint64 generation, qint64 durationUs, bool discontinuity = false, bool complete = true)
 {
     Segment s;
     s.msn = msn;
@@ -63,14 +62,16 @@ void TestPlaylist::golden_data()
     QTest::addColumn<QByteArray>("query");
     QTest::addColumn<QByteArray>("expected");
 
-    const QByteArray header = "#EXTM3U\n#EXT-X-VERSION:9\n#EXT-X-TARGETDURATION:1\n"
-                              "#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=0.600,CAN-SKIP-UNTIL=6.0\n"
-                              "#EXT-X-PART-INF:PART-TARGET=0.200\n";
-    const QByteArray parts100 = "#EXT-X-PART:DURATION=0.20000,URI=\"part100.0.m4s\",INDEPENDENT=YES\n"
-                                "#EXT-X-PART:DURATION=0.20000,URI=\"part100.1.m4s\"\n"
-                                "#EXT-X-PART:DURATION=0.20000,URI=\"part100.2.m4s\"\n"
-                                "#EXT-X-PART:DURATION=0.20000,URI=\"part100.3.m4s\"\n"
-                                "#EXT-X-PART:DURATION=0.20000,URI=\"part100.4.m4s\"\n";
+    const QByteArray header =
+        "#EXTM3U\n#EXT-X-VERSION:9\n#EXT-X-TARGETDURATION:1\n"
+        "#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=0.600,CAN-SKIP-UNTIL=6.0\n"
+        "#EXT-X-PART-INF:PART-TARGET=0.200\n";
+    const QByteArray parts100 =
+        "#EXT-X-PART:DURATION=0.20000,URI=\"part100.0.m4s\",INDEPENDENT=YES\n"
+        "#EXT-X-PART:DURATION=0.20000,URI=\"part100.1.m4s\"\n"
+        "#EXT-X-PART:DURATION=0.20000,URI=\"part100.2.m4s\"\n"
+        "#EXT-X-PART:DURATION=0.20000,URI=\"part100.3.m4s\"\n"
+        "#EXT-X-PART:DURATION=0.20000,URI=\"part100.4.m4s\"\n";
     QByteArray parts101 = parts100;
     parts101.replace("part100.", "part101.");
 
@@ -78,33 +79,42 @@ void TestPlaylist::golden_data()
         << QList<Segment>{segment(100, 100, 1000000), segment(101, 100, 1000000),
                           segment(102, 100, 400000, false, false)}
         << qint64(0) << 6 << false << QByteArray()
-        << header + "#EXT-X-MEDIA-SEQUENCE:100\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-MAP:URI=\"init100.mp4\"\n"
-               "#EXT-X-PROGRAM-DATE-TIME:2026-11-25T02:00:00.000Z\n" + parts100 + "#EXTINF:1.00000,\nseg100.m4s\n"
-               "#EXT-X-PROGRAM-DATE-TIME:2026-11-25T02:00:01.000Z\n" + parts101 + "#EXTINF:1.00000,\nseg101.m4s\n"
+        << header +
+               "#EXT-X-MEDIA-SEQUENCE:100\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-MAP:URI=\"init100.mp4\"\n"
+               "#EXT-X-PROGRAM-DATE-TIME:2026-11-25T02:00:00.000Z\n" +
+               parts100 +
+               "#EXTINF:1.00000,\nseg100.m4s\n"
+               "#EXT-X-PROGRAM-DATE-TIME:2026-11-25T02:00:01.000Z\n" +
+               parts101 +
+               "#EXTINF:1.00000,\nseg101.m4s\n"
                "#EXT-X-PROGRAM-DATE-TIME:2026-11-25T02:00:02.000Z\n"
                "#EXT-X-PART:DURATION=0.20000,URI=\"part102.0.m4s\",INDEPENDENT=YES\n"
                "#EXT-X-PART:DURATION=0.20000,URI=\"part102.1.m4s\"\n"
                "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part102.2.m4s\"\n";
 
     QTest::newRow("window drops the oldest; restart is a discontinuity; full segment hints the next")
-        << QList<Segment>{segment(100, 100, 1000000), segment(101, 100, 1000000),
-                          segment(102, 100, 600000), segment(103, 103, 1000000, true)}
+        << QList<Segment>{segment(100, 100, 1000000), segment(101, 100, 1000000), segment(102, 100, 600000),
+                          segment(103, 103, 1000000, true)}
         << qint64(0) << 3 << false << QByteArray()
-        << header + "#EXT-X-MEDIA-SEQUENCE:101\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-MAP:URI=\"init100.mp4\"\n"
-               "#EXT-X-PROGRAM-DATE-TIME:2026-11-25T02:00:01.000Z\n" + parts101 + "#EXTINF:1.00000,\nseg101.m4s\n"
+        << header +
+               "#EXT-X-MEDIA-SEQUENCE:101\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-MAP:URI=\"init100.mp4\"\n"
+               "#EXT-X-PROGRAM-DATE-TIME:2026-11-25T02:00:01.000Z\n" +
+               parts101 +
+               "#EXTINF:1.00000,\nseg101.m4s\n"
                "#EXT-X-PROGRAM-DATE-TIME:2026-11-25T02:00:02.000Z\n"
                "#EXT-X-PART:DURATION=0.20000,URI=\"part102.0.m4s\",INDEPENDENT=YES\n"
                "#EXT-X-PART:DURATION=0.20000,URI=\"part102.1.m4s\"\n"
                "#EXT-X-PART:DURATION=0.20000,URI=\"part102.2.m4s\"\n"
                "#EXTINF:0.60000,\nseg102.m4s\n"
                "#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI=\"init103.mp4\"\n"
-               "#EXT-X-PROGRAM-DATE-TIME:2026-11-25T02:00:03.000Z\n" + QByteArray(parts100).replace("part100.", "part103.") +
+               "#EXT-X-PROGRAM-DATE-TIME:2026-11-25T02:00:03.000Z\n" +
+               QByteArray(parts100).replace("part100.", "part103.") +
                "#EXTINF:1.00000,\nseg103.m4s\n"
                "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part104.0.m4s\"\n";
 
     QTest::newRow("discontinuities that left the window are counted; long segment raises target; token")
-        << QList<Segment>{segment(200, 200, 1000000, true), segment(201, 200, 2600000)}
-        << qint64(4) << 1 << false << QByteArray("?token=abc")
+        << QList<Segment>{segment(200, 200, 1000000, true), segment(201, 200, 2600000)} << qint64(4) << 1 << false
+        << QByteArray("?token=abc")
         << QByteArray(header).replace("TARGETDURATION:1", "TARGETDURATION:3") +
                "#EXT-X-MEDIA-SEQUENCE:201\n#EXT-X-DISCONTINUITY-SEQUENCE:5\n"
                "#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-MAP:URI=\"init200.mp4?token=abc\"\n"
@@ -163,8 +173,9 @@ void TestPlaylist::deltaUpdateIsTheFullPlaylistWithOldSegmentsSkipped()
     for (qsizetype i = 5; i < snapshot.segments.size(); ++i)
         snapshot.segments[i].generation = 104;
     const QByteArray withBreak = writePlaylist(snapshot, options);
-    QVERIFY2(withBreak.contains("#EXT-X-SKIP:SKIPPED-SEGMENTS=4\n#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI=\"init104.mp4\"\n"),
-             withBreak.constData());
+    QVERIFY2(
+        withBreak.contains("#EXT-X-SKIP:SKIPPED-SEGMENTS=4\n#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI=\"init104.mp4\"\n"),
+        withBreak.constData());
 }
 
 void TestPlaylist::partsAreListedForTheLastThreeTargetDurations()
@@ -185,18 +196,30 @@ void TestPlaylist::lowLatencyQuery_data()
     QTest::addColumn<qint64>("msn");     // -1: none
     QTest::addColumn<int>("part");       // -1: none
     QTest::addColumn<bool>("skip");
-    QTest::newRow("none") << "" << "" << qint64(-1) << -1 << false;
-    QTest::newRow("msn") << "_HLS_msn=3591145698" << "" << qint64(3591145698) << -1 << false;
-    QTest::newRow("msn and part, with token") << "token=x&_HLS_msn=12&_HLS_part=3" << "" << qint64(12) << 3 << false;
-    QTest::newRow("skip v2") << "_HLS_skip=v2" << "" << qint64(-1) << -1 << true;
-    QTest::newRow("part alone") << "_HLS_part=1" << "needs _HLS_msn" << qint64(-1) << -1 << false;
-    QTest::newRow("negative") << "_HLS_msn=-1" << "not a media sequence" << qint64(-1) << -1 << false;
-    QTest::newRow("huge") << "_HLS_msn=99999999999999999999" << "not a media sequence" << qint64(-1) << -1 << false;
-    QTest::newRow("empty") << "_HLS_msn=" << "not a media sequence" << qint64(-1) << -1 << false;
-    QTest::newRow("hex") << "_HLS_msn=0x10" << "not a media sequence" << qint64(-1) << -1 << false;
-    QTest::newRow("bad part") << "_HLS_msn=1&_HLS_part=1.5" << "not a part index" << qint64(-1) << -1 << false;
-    QTest::newRow("twice") << "_HLS_msn=1&_HLS_msn=2" << "more than once" << qint64(-1) << -1 << false;
-    QTest::newRow("bad skip") << "_HLS_skip=yes" << "YES or v2" << qint64(-1) << -1 << false;
+    QTest::newRow("none") << ""
+                          << "" << qint64(-1) << -1 << false;
+    QTest::newRow("msn") << "_HLS_msn=3591145698"
+                         << "" << qint64(3591145698) << -1 << false;
+    QTest::newRow("msn and part, with token") << "token=x&_HLS_msn=12&_HLS_part=3"
+                                              << "" << qint64(12) << 3 << false;
+    QTest::newRow("skip v2") << "_HLS_skip=v2"
+                             << "" << qint64(-1) << -1 << true;
+    QTest::newRow("part alone") << "_HLS_part=1"
+                                << "needs _HLS_msn" << qint64(-1) << -1 << false;
+    QTest::newRow("negative") << "_HLS_msn=-1"
+                              << "not a media sequence" << qint64(-1) << -1 << false;
+    QTest::newRow("huge") << "_HLS_msn=99999999999999999999"
+                          << "not a media sequence" << qint64(-1) << -1 << false;
+    QTest::newRow("empty") << "_HLS_msn="
+                           << "not a media sequence" << qint64(-1) << -1 << false;
+    QTest::newRow("hex") << "_HLS_msn=0x10"
+                         << "not a media sequence" << qint64(-1) << -1 << false;
+    QTest::newRow("bad part") << "_HLS_msn=1&_HLS_part=1.5"
+                              << "not a part index" << qint64(-1) << -1 << false;
+    QTest::newRow("twice") << "_HLS_msn=1&_HLS_msn=2"
+                           << "more than once" << qint64(-1) << -1 << false;
+    QTest::newRow("bad skip") << "_HLS_skip=yes"
+                              << "YES or v2" << qint64(-1) << -1 << false;
 }
 
 void TestPlaylist::lowLatencyQuery()
@@ -240,10 +263,13 @@ void TestPlaylist::mediaPaths_data()
     QTest::newRow("dot camera") << "/cam/./seg1.m4s" << int(K::Invalid) << "" << qint64(0) << 0;
     QTest::newRow("extra level") << "/cam/cam0/x/seg1.m4s" << int(K::Invalid) << "" << qint64(0) << 0;
     QTest::newRow("sign") << "/cam/cam0/seg+1.m4s" << int(K::Invalid) << "" << qint64(0) << 0;
-    QTest::newRow("too many digits") << "/cam/cam0/seg1234567890123456789.m4s" << int(K::Invalid) << "" << qint64(0) << 0;
+    QTest::newRow("too many digits") << "/cam/cam0/seg1234567890123456789.m4s" << int(K::Invalid) << "" << qint64(0)
+                                     << 0;
     QTest::newRow("unknown file") << "/cam/cam0/index.html" << int(K::Invalid) << "" << qint64(0) << 0;
-    QTest::newRow("non-ascii camera") << QString::fromUtf8("/cam/caméra/index.m3u8") << int(K::Invalid) << "" << qint64(0) << 0;
-    QTest::newRow("long camera") << "/cam/" + QString(33, u'a') + "/index.m3u8" << int(K::Invalid) << "" << qint64(0) << 0;
+    QTest::newRow("non-ascii camera") << QString::fromUtf8("/cam/caméra/index.m3u8") << int(K::Invalid) << ""
+                                      << qint64(0) << 0;
+    QTest::newRow("long camera") << "/cam/" + QString(33, u'a') + "/index.m3u8" << int(K::Invalid) << "" << qint64(0)
+                                 << 0;
     QTest::newRow("NUL") << QString::fromUtf8("/cam/cam0/seg1.m4s\0", 19) << int(K::Invalid) << "" << qint64(0) << 0;
 }
 
@@ -273,7 +299,7 @@ void TestPlaylist::storeKeepsABoundedWindow()
     const StoreSnapshot s = store.snapshot();
     QCOMPARE(s.segments.size(), 3);
     QCOMPARE(s.segments.first().msn, qint64(1007));
-    QVERIFY(!store.segment(1006));                 // fell out of the window: gone, not stale
+    QVERIFY(!store.segment(1006));  // fell out of the window: gone, not stale
     QCOMPARE(*store.segment(1009), QByteArray("part9"));
     QCOMPARE(*store.part(1009, 0), QByteArray("part9"));
     QVERIFY(!store.part(1009, 1));

@@ -97,9 +97,11 @@ void TestReadiness::part_data()
     QTest::newRow("stored") << Progress({2, false}) << at << qint64(12) << 1 << R::Ready;
     QTest::newRow("the hinted next") << Progress({2, false}) << at << qint64(12) << 2 << R::Wait;
     QTest::newRow("two ahead") << Progress({2, false}) << at << qint64(12) << 3 << R::Never;
-    QTest::newRow("past the end of a complete segment") << Progress({5, true}) << position(10, 12, 5, true) << qint64(12) << 5 << R::Never;
+    QTest::newRow("past the end of a complete segment")
+        << Progress({5, true}) << position(10, 12, 5, true) << qint64(12) << 5 << R::Never;
     QTest::newRow("first of the next segment") << Progress() << position(10, 12, 5, true) << qint64(13) << 0 << R::Wait;
-    QTest::newRow("second of the next segment") << Progress() << position(10, 12, 5, true) << qint64(13) << 1 << R::Never;
+    QTest::newRow("second of the next segment")
+        << Progress() << position(10, 12, 5, true) << qint64(13) << 1 << R::Never;
     QTest::newRow("fell out of the window") << Progress() << at << qint64(3) << 0 << R::Never;
     QTest::newRow("nothing stored yet") << Progress() << position(-1, -1, 0, false) << qint64(0) << 0 << R::Never;
 }
@@ -125,7 +127,8 @@ void TestReadiness::statusOfACameraBehindTheInterface()
     garden.setStatus(s);
     ViewerCounter viewers({QStringLiteral("garden")});
     const StatusRoutes routes({&garden}, &viewers);
-    const QJsonObject camera = QJsonDocument::fromJson(routes.status().body).object()[QStringLiteral("cameras")].toArray().first().toObject();
+    const QJsonObject camera =
+        QJsonDocument::fromJson(routes.status().body).object()[QStringLiteral("cameras")].toArray().first().toObject();
     QCOMPARE(camera[QStringLiteral("name")].toString(), QStringLiteral("garden"));
     QCOMPARE(camera[QStringLiteral("state")].toString(), QStringLiteral("retrying"));
     QCOMPARE(camera[QStringLiteral("last_error")].toString(), s.lastError);

@@ -3,12 +3,12 @@
 // is expected and wait for root to run `hlscam users add` (or a root-run service). Every reader
 // and writer of state files must then refuse, naming the file and why, and leave the link's
 // target exactly as it was: content, owner, mode, and no new file beside it.
-#include "FileSnapshot.h"
 #include <fcntl.h>
 #include <grp.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "FileSnapshot.h"
 
 #include <QDir>
 #include <QFile>
@@ -32,9 +32,7 @@ constexpr uid_t kStranger = 4242;  // neither that owner nor us
 // Exactly 32 bytes: read as token.key, it would even pass for a key.
 const QByteArray kVictimText = "victim-file-root-owned-32-bytes\n";
 
-QByteArray enc(const QString &path) {
-    return QFile::encodeName(path);
-}
+QByteArray enc(const QString &path) { return QFile::encodeName(path); }
 
 // What a planted link must not change about the file it points at.
 using Snapshot = FileSnapshot;
@@ -52,10 +50,12 @@ struct Entry {
     bool operator==(const Entry &) const = default;
 };
 
-Entry entry(const QString &path) {
+Entry entry(const QString &path)
+{
     Entry e;
     struct stat st {};
-    if (::lstat(enc(path).constData(), &st) != 0) return e;
+    if (::lstat(enc(path).constData(), &st) != 0)
+        return e;
     e.mode = st.st_mode;
     e.ino = st.st_ino;
     e.uid = st.st_uid;
@@ -67,7 +67,8 @@ Entry entry(const QString &path) {
     return e;
 }
 
-QByteArray aliceHash() {
+QByteArray aliceHash()
+{
     // A bcrypt hash (any supported scheme will do; it is never verified here).
     return "$2y$04$abcdefghijklmnopqrstuu5Lh7P6X3K3b9hNlVdE3x8u1GZl5yS6e";
 }
@@ -86,46 +87,42 @@ private Q_SLOTS:
     void serviceReadsWhatRootCopiedIn();
 };
 
-void TestStateFiles::initTestCase() {
+void TestStateFiles::initTestCase()
+{
     if (::geteuid() != 0)
         QSKIP(
             "needs root (as CI runs): the attack is root following a link the service user "
             "planted");
 }
 
-void TestStateFiles::plantedEntryIsRefused_data() {
+void TestStateFiles::plantedEntryIsRefused_data()
+{
     QTest::addColumn<QString>("name");  // the state file or lock that is planted
     QTest::addColumn<QString>("kind");  // symlink, dangling, hardlink, fifo, stranger
     QTest::addColumn<QString>("operation");
     QTest::addColumn<QString>("why");  // what the error must say
     const QList<std::pair<const char *, const char *>> operations{
-        {"users", "users update"},
-        {"users", "users load"},
-        {"users.lock", "users update"},
-        {"bans.json", "bans load"},
-        {"bans.json", "bans unban"},
-        {"bans.json.lock", "bans unban"},
-        {"cameras.conf", "cameras apply"},
-        {"cameras.conf", "cameras save"},
-        {"cameras.conf.lock", "cameras save"},
+        {"users", "users update"},         {"users", "users load"},          {"users.lock", "users update"},
+        {"bans.json", "bans load"},        {"bans.json", "bans unban"},      {"bans.json.lock", "bans unban"},
+        {"cameras.conf", "cameras apply"}, {"cameras.conf", "cameras save"}, {"cameras.conf.lock", "cameras save"},
         {"token.key", "token key"},
     };
     const QList<std::pair<const char *, const char *>> kinds{
-        {"symlink", "is a symbolic link"},    {"dangling", "is a symbolic link"},
-        {"hardlink", "has 2 names"},          {"fifo", "is not a regular file"},
-        {"stranger", "is owned by uid 4242"},
+        {"symlink", "is a symbolic link"}, {"dangling", "is a symbolic link"},   {"hardlink", "has 2 names"},
+        {"fifo", "is not a regular file"}, {"stranger", "is owned by uid 4242"},
     };
     for (const auto &[name, operation] : operations)
         for (const auto &[kind, why] : kinds) {
             // A lock is opened only to be locked: a stranger's lock file does not matter...
             // but it is refused too, by the same rule, so the rule stays one.
             QTest::addRow("%s %s: %s", kind, name, operation)
-                << QString::fromLatin1(name) << QString::fromLatin1(kind)
-                << QString::fromLatin1(operation) << QString::fromLatin1(why);
+                << QString::fromLatin1(name) << QString::fromLatin1(kind) << QString::fromLatin1(operation)
+                << QString::fromLatin1(why);
         }
 }
 
-void TestStateFiles::plantedEntryIsRefused() {
+void TestStateFiles::plantedEntryIsRefused()
+{
     QFETCH(QString, name);
     QFETCH(QString, kind);
     QFETCH(QString, operation);
@@ -148,9 +145,7 @@ void TestStateFiles::plantedEntryIsRefused() {
     if (kind == u"symlink") {
         QCOMPARE(::symlink(enc(victim).constData(), p.constData()), 0);
     } else if (kind == u"dangling") {
-        QCOMPARE(::symlink(enc(elsewhere.filePath(QStringLiteral("created"))).constData(),
-                           p.constData()),
-                 0);
+        QCOMPARE(::symlink(enc(elsewhere.filePath(QStringLiteral("created"))).constData(), p.constData()), 0);
     } else if (kind == u"hardlink") {
         QCOMPARE(::link(enc(victim).constData(), p.constData()), 0);
     } else if (kind == u"fifo") {
@@ -203,39 +198,37 @@ void TestStateFiles::plantedEntryIsRefused() {
     }
 
     const Snapshot victimAfter = snapshot(victim);
-    QVERIFY2(victimAfter == victimBefore,
-             qPrintable(QStringLiteral("victim changed: before %1, after %2")
-                            .arg(describe(victimBefore), describe(victimAfter))));
-    QVERIFY2(error.contains(planted) && error.contains(why),
-             qPrintable(QStringLiteral("error: '%1' (expected it to name %2 and say '%3')")
-                            .arg(error, planted, why)));
     QVERIFY2(
-        entry(planted) == plantedBefore,
-        "the planted entry was replaced or moved (lose nothing: it stays for a person to look at)");
+        victimAfter == victimBefore,
+        qPrintable(
+            QStringLiteral("victim changed: before %1, after %2").arg(describe(victimBefore), describe(victimAfter))));
+    QVERIFY2(error.contains(planted) && error.contains(why),
+             qPrintable(QStringLiteral("error: '%1' (expected it to name %2 and say '%3')").arg(error, planted, why)));
+    QVERIFY2(entry(planted) == plantedBefore,
+             "the planted entry was replaced or moved (lose nothing: it stays for a person to look at)");
     QVERIFY2(!QFileInfo::exists(elsewhere.filePath(QStringLiteral("created"))),
              "a file was created through the dangling link");
 }
 
 // The state directory itself a link (the service account cannot plant that in /var/lib, but a
 // state_dir inside a directory it owns would allow it): refused, nothing written through it.
-void TestStateFiles::symlinkedStateDirIsRefused() {
+void TestStateFiles::symlinkedStateDirIsRefused()
+{
     QTemporaryDir state;
     QTemporaryDir elsewhere;
     const QString link = state.filePath(QStringLiteral("linked"));
     QCOMPARE(::symlink(enc(elsewhere.path()).constData(), enc(link).constData()), 0);
-    const QString error =
-        UsersFile::update(link + QStringLiteral("/users"), [](UsersFile &f, bool *) {
-            return f.addOrUpdate(User{QStringLiteral("alice"), aliceHash(), Role::Admin});
-        });
-    QVERIFY2(error.contains(link) && error.contains(QLatin1String("is a symbolic link")),
-             qPrintable(error));
-    QVERIFY(QDir(elsewhere.path())
-                .isEmpty(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot));
+    const QString error = UsersFile::update(link + QStringLiteral("/users"), [](UsersFile &f, bool *) {
+        return f.addOrUpdate(User{QStringLiteral("alice"), aliceHash(), Role::Admin});
+    });
+    QVERIFY2(error.contains(link) && error.contains(QLatin1String("is a symbolic link")), qPrintable(error));
+    QVERIFY(QDir(elsewhere.path()).isEmpty(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot));
 }
 
 // The checks refuse only what is wrong: the files of a normal life (missing, ours, the owner's)
 // are read and written as before, atomically, owner-only, with no temp file left behind.
-void TestStateFiles::ordinaryFilesStillWork() {
+void TestStateFiles::ordinaryFilesStillWork()
+{
     QTemporaryDir state;
     QCOMPARE(::chown(enc(state.path()).constData(), kNobody, kNobody), 0);
     const QString users = state.filePath(QStringLiteral("users"));
@@ -272,22 +265,18 @@ void TestStateFiles::ordinaryFilesStillWork() {
     QCOMPARE(st.st_uid, uid_t(0));
     QCOMPARE(st.st_mode & 07777, mode_t(0600));
 
-    QCOMPARE(saveCameraOverride(state.filePath(QStringLiteral("cameras.conf")), CameraSettings{}),
-             QString());
+    QCOMPARE(saveCameraOverride(state.filePath(QStringLiteral("cameras.conf")), CameraSettings{}), QString());
     Settings settings;
     QStringList notes;
-    QCOMPARE(applyCameraOverrides(state.filePath(QStringLiteral("cameras.conf")), settings, &notes),
-             QString());
+    QCOMPARE(applyCameraOverrides(state.filePath(QStringLiteral("cameras.conf")), settings, &notes), QString());
 
     const std::optional<QByteArray> key =
         UrlToken::loadOrCreateSecret(state.filePath(QStringLiteral("token.key")), &error);
     QVERIFY2(key, qPrintable(error));
-    QCOMPARE(UrlToken::loadOrCreateSecret(state.filePath(QStringLiteral("token.key")), &error),
-             key);
+    QCOMPARE(UrlToken::loadOrCreateSecret(state.filePath(QStringLiteral("token.key")), &error), key);
 
     const QStringList left =
-        QDir(state.path())
-            .entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot);
+        QDir(state.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot);
     for (const QString &f : left)
         QVERIFY2(!f.contains(QLatin1String("tmp")) && f.count(u'.') <= 2,
                  qPrintable(QStringLiteral("left behind: ") + f));
@@ -295,15 +284,15 @@ void TestStateFiles::ordinaryFilesStillWork() {
 
 // Root's new files in the service account's directory are that account's (else the service could
 // no longer read or lock them), and only files root just created are given away.
-void TestStateFiles::rootWritesStayTheOwners() {
+void TestStateFiles::rootWritesStayTheOwners()
+{
     QTemporaryDir state;
     QCOMPARE(::chown(enc(state.path()).constData(), kNobody, kNobody), 0);
     const QString path = state.filePath(QStringLiteral("users"));
-    QCOMPARE(UsersFile::update(
-                 path,
-                 [](UsersFile &f, bool *) {
-                     return f.addOrUpdate(User{QStringLiteral("alice"), aliceHash(), Role::Admin});
-                 }),
+    QCOMPARE(UsersFile::update(path,
+                               [](UsersFile &f, bool *) {
+                                   return f.addOrUpdate(User{QStringLiteral("alice"), aliceHash(), Role::Admin});
+                               }),
              QString());
     for (const QString &file : {path, path + QStringLiteral(".lock")}) {
         struct stat st {};
@@ -314,8 +303,7 @@ void TestStateFiles::rootWritesStayTheOwners() {
     }
     // A lock file root made before (owned by root, allowed: it is ours) is used as it is.
     const QString bans = state.filePath(QStringLiteral("bans.json"));
-    const int fd = ::open(enc(bans + QStringLiteral(".lock")).constData(),
-                          O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+    const int fd = ::open(enc(bans + QStringLiteral(".lock")).constData(), O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
     QVERIFY(fd >= 0);
     ::close(fd);
     FileLock lock(bans);
@@ -327,7 +315,8 @@ void TestStateFiles::rootWritesStayTheOwners() {
 
 // The service (as its own user) reads a users file an admin copied in with sudo (root's, one
 // name), and still refuses a stranger's: checked in a child that has become the service account.
-void TestStateFiles::serviceReadsWhatRootCopiedIn() {
+void TestStateFiles::serviceReadsWhatRootCopiedIn()
+{
     QTemporaryDir state;
     QCOMPARE(::chown(enc(state.path()).constData(), kNobody, kNobody), 0);
     const QString users = state.filePath(QStringLiteral("users"));
@@ -351,9 +340,11 @@ void TestStateFiles::serviceReadsWhatRootCopiedIn() {
             ::setresuid(kNobody, kNobody, kNobody) != 0)
             ::_exit(10);
         UsersFile file(users);
-        if (!file.load().isEmpty() || file.users().size() != 1) ::_exit(11);
+        if (!file.load().isEmpty() || file.users().size() != 1)
+            ::_exit(11);
         BanStore store(bans, BanSettings{});
-        if (!store.load().contains(QLatin1String("is owned by uid 4242"))) ::_exit(12);
+        if (!store.load().contains(QLatin1String("is owned by uid 4242")))
+            ::_exit(12);
         ::_exit(0);
     }
     int status = 0;

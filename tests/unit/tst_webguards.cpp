@@ -43,11 +43,14 @@ void TestWebGuards::hostNames_data()
     QTest::newRow("IP-looking name") << none << QByteArray("127.0.0.1.nip.io") << false;
     QTest::newRow("empty name") << none << QByteArray(":8080") << false;
     QTest::newRow("unclosed bracket") << none << QByteArray("[::1:8080") << false;
-    QTest::newRow("listed") << QStringList{QStringLiteral("cam.example.org")} << QByteArray("CAM.example.org:443") << true;
-    QTest::newRow("listed, other name") << QStringList{QStringLiteral("cam.example.org")} << QByteArray("example.org") << false;
+    QTest::newRow("listed") << QStringList{QStringLiteral("cam.example.org")} << QByteArray("CAM.example.org:443")
+                            << true;
+    QTest::newRow("listed, other name") << QStringList{QStringLiteral("cam.example.org")} << QByteArray("example.org")
+                                        << false;
     QTest::newRow("domain") << QStringList{QStringLiteral("*.example.org")} << QByteArray("a.b.example.org") << true;
     QTest::newRow("domain itself") << QStringList{QStringLiteral("*.example.org")} << QByteArray("example.org") << true;
-    QTest::newRow("domain suffix trick") << QStringList{QStringLiteral("*.example.org")} << QByteArray("evilexample.org") << false;
+    QTest::newRow("domain suffix trick") << QStringList{QStringLiteral("*.example.org")}
+                                         << QByteArray("evilexample.org") << false;
     QTest::newRow("any") << QStringList{QStringLiteral("*")} << QByteArray("rebind.evil.example") << true;
 }
 
@@ -67,11 +70,13 @@ void TestWebGuards::crossSite_data()
     QTest::addColumn<bool>("hasBody");
     QTest::addColumn<int>("status");  // 0: allowed
     QTest::newRow("curl JSON") << QByteArray() << QByteArray() << QByteArray("application/json") << true << 0;
-    QTest::newRow("JSON with charset") << QByteArray() << QByteArray() << QByteArray("Application/JSON; charset=utf-8") << true << 0;
+    QTest::newRow("JSON with charset") << QByteArray() << QByteArray() << QByteArray("Application/JSON; charset=utf-8")
+                                       << true << 0;
     QTest::newRow("delete, no body") << QByteArray() << QByteArray() << QByteArray() << false << 0;
     QTest::newRow("same origin") << QByteArray("http://board:8080") << QByteArray("same-origin")
                                  << QByteArray("application/json") << true << 0;
-    QTest::newRow("typed by the user") << QByteArray() << QByteArray("none") << QByteArray("application/json") << true << 0;
+    QTest::newRow("typed by the user") << QByteArray() << QByteArray("none") << QByteArray("application/json") << true
+                                       << 0;
     QTest::newRow("form text/plain") << QByteArray() << QByteArray() << QByteArray("text/plain") << true << 415;
     QTest::newRow("form urlencoded") << QByteArray() << QByteArray() << QByteArray("application/x-www-form-urlencoded")
                                      << true << 415;
@@ -80,14 +85,17 @@ void TestWebGuards::crossSite_data()
     QTest::newRow("empty text/plain") << QByteArray() << QByteArray() << QByteArray("text/plain") << false << 415;
     QTest::newRow("foreign origin") << QByteArray("http://evil.example") << QByteArray()
                                     << QByteArray("application/json") << true << 403;
-    QTest::newRow("other port") << QByteArray("http://board:9090") << QByteArray() << QByteArray("application/json") << true << 403;
+    QTest::newRow("other port") << QByteArray("http://board:9090") << QByteArray() << QByteArray("application/json")
+                                << true << 403;
     QTest::newRow("origin null") << QByteArray("null") << QByteArray() << QByteArray("application/json") << true << 403;
     QTest::newRow("origin with path") << QByteArray("http://board:8080/x") << QByteArray()
                                       << QByteArray("application/json") << true << 403;
     QTest::newRow("origin with user") << QByteArray("http://a@board:8080") << QByteArray()
                                       << QByteArray("application/json") << true << 403;
-    QTest::newRow("cross-site") << QByteArray() << QByteArray("cross-site") << QByteArray("application/json") << true << 403;
-    QTest::newRow("same-site") << QByteArray() << QByteArray("Same-Site") << QByteArray("application/json") << true << 403;
+    QTest::newRow("cross-site") << QByteArray() << QByteArray("cross-site") << QByteArray("application/json") << true
+                                << 403;
+    QTest::newRow("same-site") << QByteArray() << QByteArray("Same-Site") << QByteArray("application/json") << true
+                               << 403;
 }
 
 void TestWebGuards::crossSite()
@@ -132,7 +140,8 @@ void TestWebGuards::apiDevices()
     QString existing = refuseApiDevice(QStringLiteral("/etc/hostname"), media);
     QCOMPARE(missing.replace(QStringLiteral("/etc/missing-file"), QStringLiteral("X")),
              existing.replace(QStringLiteral("/etc/hostname"), QStringLiteral("X")));
-    QCOMPARE(refuseApiDevice(QStringLiteral("/dev/video99"), media).replace(QStringLiteral("/dev/video99"), QStringLiteral("X")),
+    QCOMPARE(refuseApiDevice(QStringLiteral("/dev/video99"), media)
+                 .replace(QStringLiteral("/dev/video99"), QStringLiteral("X")),
              missing);
 }
 
@@ -142,8 +151,8 @@ void TestWebGuards::tlsSuites()
     QVERIFY(!kept.isEmpty());
     bool tls12 = false;
     for (const QSslCipher &c : kept) {
-        QVERIFY2(!c.name().contains(QLatin1String("CBC")) && !c.name().endsWith(QLatin1String("-SHA"))
-                     && !c.name().startsWith(QLatin1String("AES")) && !c.name().contains(QLatin1String("RC4")),
+        QVERIFY2(!c.name().contains(QLatin1String("CBC")) && !c.name().endsWith(QLatin1String("-SHA")) &&
+                     !c.name().startsWith(QLatin1String("AES")) && !c.name().contains(QLatin1String("RC4")),
                  qPrintable(c.name()));
         tls12 = tls12 || c.name().startsWith(QLatin1String("ECDHE-"));
     }

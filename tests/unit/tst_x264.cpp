@@ -146,8 +146,9 @@ void TestX264::ffprobeDecodesTheStream()
     QByteArray stream = encoder->parameters().extradata;
     for (const EncodedPacket &p : packets)
         stream += p.data;
-    const FfProbe probe = ffprobeData(stream, QStringLiteral("stream.h264"),
-                                      QStringLiteral("stream=codec_name,width,height,pix_fmt,nb_read_frames"), CountFrames::Yes);
+    const FfProbe probe =
+        ffprobeData(stream, QStringLiteral("stream.h264"),
+                    QStringLiteral("stream=codec_name,width,height,pix_fmt,nb_read_frames"), CountFrames::Yes);
     QVERIFY2(probe.ok(), qPrintable(probe.error));
     const QJsonObject &s = probe.stream;
     QCOMPARE(s["codec_name"].toString(), QStringLiteral("h264"));
