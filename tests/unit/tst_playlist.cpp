@@ -271,6 +271,9 @@ void TestPlaylist::mediaPaths_data()
     QTest::newRow("long camera") << "/cam/" + QString(33, u'a') + "/index.m3u8" << int(K::Invalid) << "" << qint64(0)
                                  << 0;
     QTest::newRow("NUL") << QString::fromUtf8("/cam/cam0/seg1.m4s\0", 19) << int(K::Invalid) << "" << qint64(0) << 0;
+    // "$" in a regular expression also matches before a final newline: no second name for a file.
+    QTest::newRow("trailing newline") << "/cam/cam0/index.m3u8\n" << int(K::Invalid) << "" << qint64(0) << 0;
+    QTest::newRow("segment, trailing newline") << "/cam/cam0/seg42.m4s\n" << int(K::Invalid) << "" << qint64(0) << 0;
 }
 
 void TestPlaylist::mediaPaths()
