@@ -34,10 +34,11 @@ void warnIfExposed(const QHostAddress &bound)
             exposed << a.toString();
     if (exposed.isEmpty())
         return;
-    qCWarning(lcService).noquote() << "serving plain HTTP with Basic authentication on the public address(es)"
-                                   << exposed.join(QStringLiteral(", "))
-                                   << ": passwords can be read on the way. Set tls_cert and tls_key in [server], "
-                                      "or listen on a private address behind an HTTPS proxy.";
+    qCWarning(lcService).noquote() << QStringLiteral(
+                                          "serving plain HTTP with Basic authentication on the public address(es) "
+                                          "%1: passwords can be read on the way. Set tls_cert and tls_key in "
+                                          "[server], or listen on a private address behind an HTTPS proxy.")
+                                          .arg(exposed.join(QStringLiteral(", ")));
 }
 
 // Each connection is a descriptor: lift the soft limit to the hard one, so max_connections
