@@ -7,6 +7,7 @@
 #include "DesktopApp.h"
 #include "FrameStamp.h"
 #include "Session.h"
+#include "WindowDriver.h"
 
 #include <QGuiApplication>
 #include <QJsonArray>
@@ -27,7 +28,7 @@ const QString kAdmin = QStringLiteral("boss");
 const QString kPassword = QStringLiteral("correct horse 42");
 }  // namespace
 
-class TestDesktop : public QObject {
+class TestDesktop : public QObject, private WindowDriver {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase();
@@ -46,30 +47,16 @@ private Q_SLOTS:
     void hlscamDesktopStartsTheApp();
 
 private:
-    // An object of the window by objectName: QML children, or items a view created (delegates
-    // hang in the item tree only).
-    template <typename T = QObject>
-    T *find(const char *name) const
-    {
-        return qobject_cast<T *>(findObject(QLatin1String(name)));
-    }
-    QObject *findObject(QLatin1String name) const;
-    bool click(const char *name);
-    bool type(const char *name, const QString &text);
-    void shot(const QString &name);
     QVideoSink *previewSink() const;
     // Pictures the preview received within `ms`, the last one in *last.
     int framesWithin(int ms, QImage *last);
-    QString errorShown() const;
     bool login(const QString &address, const QString &user, const QString &password);
 
     ServiceProcess m_service;
     QTemporaryDir m_home;
     std::unique_ptr<QQmlApplicationEngine> m_engine;
-    QQuickWindow *m_window = nullptr;
     Session *m_session = nullptr;
     QString m_address;
-    QString m_output;
 };
 
 void TestDesktop::initTestCase()
@@ -81,7 +68,6 @@ void TestDesktop::initTestCase()
     // No per-user service config from an earlier run: local mode starts on the defaults.
     QDir(QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) + QStringLiteral("/hlscam"))
         .removeRecursively();
-    m_output = qEnvironmentVariable("HLSCAM_TEST_OUTPUT", QDir::tempPath());
     QDir().mkpath(m_output);
 
     // 127.0.0.1 (this app) is never banned; 127.0.0.2 plays the attacker.
@@ -105,57 +91,6 @@ void TestDesktop::cleanupTestCase()
 {
     m_engine.reset();
     m_service.stop();
-}
-
-QObject *TestDesktop::findObject(QLatin1String name) const
-{
-    if (QObject *o = m_window->findChild<QObject *>(name))
-        return o;
-    QList<QQuickItem *> todo{m_window->contentItem()};
-    while (!todo.isEmpty()) {
-        QQuickItem *item = todo.takeLast();
-        if (item->objectName() == name)
-            return item;
-        todo << item->childItems();
-    }
-    return nullptr;
-}
-
-bool TestDesktop::click(const char *name)
-{
-    auto *item = find<QQuickItem>(name);
-    if (!item || !item->isVisible() || !item->isEnabled()) {
-        qWarning("%s: missing, hidden or disabled", name);
-        return false;
-    }
-    const QPointF centre = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
-    QTest::mouseClick(m_window, Qt::LeftButton, Qt::NoModifier, centre.toPoint());
-    return true;
-}
-
-bool TestDesktop::type(const char *name, const QString &text)
-{
-    auto *item = find<QQuickItem>(name);
-    if (!item || !item->isVisible()) {
-        qWarning("%s: missing or hidden", name);
-        return false;
-    }
-    if (!click(name))
-        return false;
-    QTest::keyClick(m_window, Qt::Key_A, Qt::ControlModifier);
-    QTest::keyClick(m_window, Qt::Key_Delete);
-    for (const QChar c : text)  // (QTest has keyClicks for widgets only)
-        QTest::keyClick(m_window, c.toLatin1());
-    const QVariant shown = item->property("editText").isValid() ? item->property("editText") : item->property("text");
-    return shown.toString() == text;
-}
-
-void TestDesktop::shot(const QString &name)
-{
-    QTest::qWait(300);  // let the scene settle (busy indicators, fades)
-    const QString path = m_output + QStringLiteral("/desktop-%1.png").arg(name);
-    QVERIFY2(m_window->grabWindow().save(path), qPrintable(path));
-    qInfo("screenshot: %s", qPrintable(path));
 }
 
 QVideoSink *TestDesktop::previewSink() const
@@ -184,13 +119,6 @@ int TestDesktop::framesWithin(int ms, QImage *last)
     if (last && latest.isValid())
         *last = latest.toImage();
     return frames;
-}
-
-QString TestDesktop::errorShown() const
-{
-    QObject *banner = find("sessionError");
-    QObject *text = banner ? banner->findChild<QObject *>(QStringLiteral("errorText")) : nullptr;
-    return banner && banner->property("visible").toBool() && text ? text->property("text").toString() : QString();
 }
 
 bool TestDesktop::login(const QString &address, const QString &user, const QString &password)

@@ -18,6 +18,7 @@
 #include "DesktopApp.h"
 #include "JsonListModel.h"
 #include "Session.h"
+#include "WindowDriver.h"
 
 using hlscam::ui::Session;
 
@@ -41,7 +42,7 @@ QString requestsIn(const QByteArray &log)
 
 }  // namespace
 
-class TestTrust : public QObject {
+class TestTrust : public QObject, private WindowDriver {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase();
@@ -55,18 +56,6 @@ private Q_SLOTS:
     void authoritySignedCertificateIsPinnedToo();
 
 private:
-    template <typename T = QObject>
-    T *find(const char *name) const
-    {
-        return qobject_cast<T *>(findObject(QLatin1String(name)));
-    }
-    QObject *findObject(QLatin1String name) const;
-    bool click(const char *name);
-    bool type(const char *name, const QString &text);
-    bool shown(const char *name) const;
-    QString textOf(const char *name) const;
-    void shot(const QString &name);
-    QString errorShown() const;
     // A self-signed certificate and its key in the temp dir; its fingerprint as openssl prints it.
     bool makeCertificate(const QString &name, QString *fingerprint);
     // The same, signed by the test's own authority (made on first use) for IP 127.0.0.1.
@@ -77,9 +66,7 @@ private:
     ServiceProcess m_service;
     QTemporaryDir m_home;
     std::unique_ptr<QQmlApplicationEngine> m_engine;
-    QQuickWindow *m_window = nullptr;
     Session *m_session = nullptr;
-    QString m_output;
     QString m_name;
     QString m_address;  // https://127.0.0.1:PORT
     QString m_first;    // fingerprints of the two certificates
@@ -92,7 +79,6 @@ void TestTrust::initTestCase()
     qputenv("XDG_STATE_HOME", QFile::encodeName(m_home.filePath(QStringLiteral("state"))));
     QStandardPaths::setTestModeEnabled(true);  // trusted certificates go to a test location
     QSettings().clear();
-    m_output = qEnvironmentVariable("HLSCAM_TEST_OUTPUT", QDir::tempPath());
     QDir().mkpath(m_output);
 
     QVERIFY(makeCertificate(QStringLiteral("first"), &m_first));
@@ -188,70 +174,6 @@ QStringList TestTrust::tlsConfig(const QString &name)
     return m_service.configArgs("[server]\ntls_cert = " + m_home.filePath(name + QStringLiteral(".pem")).toUtf8() +
                                 "\ntls_key = " + m_home.filePath(name + QStringLiteral(".key")).toUtf8() +
                                 "\nannounce = true\nannounce_name = " + m_name.toUtf8() + "\n");
-}
-
-QObject *TestTrust::findObject(QLatin1String name) const
-{
-    if (QObject *o = m_window->findChild<QObject *>(name))
-        return o;
-    QList<QQuickItem *> todo{m_window->contentItem()};
-    while (!todo.isEmpty()) {
-        QQuickItem *item = todo.takeLast();
-        if (item->objectName() == name)
-            return item;
-        todo << item->childItems();
-    }
-    return nullptr;
-}
-
-bool TestTrust::click(const char *name)
-{
-    auto *item = find<QQuickItem>(name);
-    if (!item || !item->isVisible() || !item->isEnabled()) {
-        qWarning("%s: missing, hidden or disabled", name);
-        return false;
-    }
-    const QPointF centre = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
-    QTest::mouseClick(m_window, Qt::LeftButton, Qt::NoModifier, centre.toPoint());
-    return true;
-}
-
-bool TestTrust::type(const char *name, const QString &text)
-{
-    if (!click(name))
-        return false;
-    QTest::keyClick(m_window, Qt::Key_A, Qt::ControlModifier);
-    QTest::keyClick(m_window, Qt::Key_Delete);
-    for (const QChar c : text)
-        QTest::keyClick(m_window, c.toLatin1());
-    return textOf(name) == text;
-}
-
-bool TestTrust::shown(const char *name) const
-{
-    QObject *o = findObject(QLatin1String(name));
-    return o && o->property("visible").toBool();
-}
-
-QString TestTrust::textOf(const char *name) const
-{
-    QObject *o = findObject(QLatin1String(name));
-    return o ? o->property("text").toString() : QStringLiteral("<no %1>").arg(QLatin1String(name));
-}
-
-void TestTrust::shot(const QString &name)
-{
-    QTest::qWait(300);
-    const QString path = m_output + QStringLiteral("/desktop-%1.png").arg(name);
-    QVERIFY2(m_window->grabWindow().save(path), qPrintable(path));
-    qInfo("screenshot: %s", qPrintable(path));
-}
-
-QString TestTrust::errorShown() const
-{
-    QObject *banner = findObject(QLatin1String("sessionError"));
-    QObject *text = banner ? banner->findChild<QObject *>(QStringLiteral("errorText")) : nullptr;
-    return banner && banner->property("visible").toBool() && text ? text->property("text").toString() : QString();
 }
 
 // What the person compares the app's prompt with.

@@ -1,0 +1,93 @@
+// Drives the desktop app's real window the way a person does, for the tests under Xvfb: finds
+// items by objectName, clicks them, types into them, reads what they show, and saves
+// screenshots into HLSCAM_TEST_OUTPUT. A test class inherits it and sets m_window.
+#pragma once
+
+#include <QDir>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QtTest>
+
+class WindowDriver {
+protected:
+    // An object of the window by objectName: QML children, or items a view created (delegates
+    // hang in the item tree only).
+    template <typename T = QObject>
+    T *find(const char *name) const
+    {
+        return qobject_cast<T *>(findObject(QLatin1String(name)));
+    }
+
+    QObject *findObject(QLatin1String name) const
+    {
+        if (QObject *o = m_window->findChild<QObject *>(name))
+            return o;
+        QList<QQuickItem *> todo{m_window->contentItem()};
+        while (!todo.isEmpty()) {
+            QQuickItem *item = todo.takeLast();
+            if (item->objectName() == name)
+                return item;
+            todo << item->childItems();
+        }
+        return nullptr;
+    }
+
+    bool click(const char *name)
+    {
+        auto *item = find<QQuickItem>(name);
+        if (!item || !item->isVisible() || !item->isEnabled()) {
+            qWarning("%s: missing, hidden or disabled", name);
+            return false;
+        }
+        const QPointF centre = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
+        QTest::mouseClick(m_window, Qt::LeftButton, Qt::NoModifier, centre.toPoint());
+        return true;
+    }
+
+    // Replaces the text of a field (or an editable combo box) by typing; true when it shows it.
+    bool type(const char *name, const QString &text)
+    {
+        if (!click(name))
+            return false;
+        QTest::keyClick(m_window, Qt::Key_A, Qt::ControlModifier);
+        QTest::keyClick(m_window, Qt::Key_Delete);
+        for (const QChar c : text)  // (QTest has keyClicks for widgets only)
+            QTest::keyClick(m_window, c.toLatin1());
+        QObject *item = findObject(QLatin1String(name));
+        const QVariant shown =
+            item->property("editText").isValid() ? item->property("editText") : item->property("text");
+        return shown.toString() == text;
+    }
+
+    bool shown(const char *name) const
+    {
+        QObject *o = findObject(QLatin1String(name));
+        return o && o->property("visible").toBool();
+    }
+
+    QString textOf(const char *name) const
+    {
+        QObject *o = findObject(QLatin1String(name));
+        return o ? o->property("text").toString() : QStringLiteral("<no %1>").arg(QLatin1String(name));
+    }
+
+    // The session's error banner, when it is shown.
+    QString errorShown() const
+    {
+        QObject *banner = find("sessionError");
+        QObject *text = banner ? banner->findChild<QObject *>(QStringLiteral("errorText")) : nullptr;
+        return banner && banner->property("visible").toBool() && text ? text->property("text").toString()
+                                                                       : QString();
+    }
+
+    void shot(const QString &name)
+    {
+        QTest::qWait(300);  // let the scene settle (busy indicators, fades)
+        const QString path = m_output + QStringLiteral("/desktop-%1.png").arg(name);
+        QVERIFY2(m_window->grabWindow().save(path), qPrintable(path));
+        qInfo("screenshot: %s", qPrintable(path));
+    }
+
+    QQuickWindow *m_window = nullptr;
+    QString m_output = qEnvironmentVariable("HLSCAM_TEST_OUTPUT", QDir::tempPath());
+};
