@@ -76,8 +76,7 @@ protected:
     {
         QObject *banner = find("sessionError");
         QObject *text = banner ? banner->findChild<QObject *>(QStringLiteral("errorText")) : nullptr;
-        return banner && banner->property("visible").toBool() && text ? text->property("text").toString()
-                                                                       : QString();
+        return banner && banner->property("visible").toBool() && text ? text->property("text").toString() : QString();
     }
 
     void shot(const QString &name)
