@@ -158,10 +158,16 @@ QString readBool(const QString &v, bool &out)
     return {};
 }
 
-QString readAddressList(const QString &v, QStringList &out)
+// The entries of a list value, separated by spaces or commas.
+QStringList splitList(const QString &v)
 {
     static const QRegularExpression separators(QStringLiteral("[\\s,]+"));
-    const QStringList entries = v.split(separators, Qt::SkipEmptyParts);
+    return v.split(separators, Qt::SkipEmptyParts);
+}
+
+QString readAddressList(const QString &v, QStringList &out)
+{
+    const QStringList entries = splitList(v);
     for (const QString &entry : entries) {
         if (!parseAddressRange(entry))
             return quoted(entry) + QStringLiteral(
@@ -175,11 +181,10 @@ QString readAddressList(const QString &v, QStringList &out)
 // Host names: "cam.example.org", "*.example.org" or "*", separated by spaces or commas.
 QString readHostnames(const QString &v, QStringList &out)
 {
-    static const QRegularExpression separators(QStringLiteral("[\\s,]+"));
     static const QRegularExpression name(
         QStringLiteral("^(\\*|(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-"
                        "Za-z0-9])?)*)$"));
-    const QStringList entries = v.split(separators, Qt::SkipEmptyParts);
+    const QStringList entries = splitList(v);
     for (const QString &entry : entries) {
         if (entry.size() > 253 || !name.match(entry).hasMatch())
             return quoted(entry) + QStringLiteral(
