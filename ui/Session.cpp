@@ -4,8 +4,6 @@
 #include "TrustedCertificates.h"
 #include "auth/UserChange.h"
 #include "auth/UsersFile.h"
-#include "config/CameraOverrides.h"
-#include "config/ConfigLoader.h"
 #include "config/StatePaths.h"
 #include "net/TlsFiles.h"
 
