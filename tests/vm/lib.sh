@@ -12,8 +12,9 @@
 #   expect_match TEXT REGEX WHAT / expect_eq ACTUAL EXPECTED WHAT    assertions
 #   fail MESSAGE                                  print MESSAGE and the VM's output, exit 1
 #
-# From ctest (tests/CMakeLists.txt): HLSCAM_BINARY, HLSCAM_VM_SCRIPT (scripts/vm),
-# HLSCAM_TEST_OUTPUT. Files the VM must read go in $TEST_DIR (under the build tree; the VM sees
+# From ctest (tests/CMakeLists.txt): HLSCAM_BINARY, HLSCAM_BUILD_DIR (a test executable that
+# needs a camera runs in the VM as "$HLSCAM_BUILD_DIR/tests/tst_foo"), HLSCAM_VM_SCRIPT
+# (scripts/vm), HLSCAM_TEST_OUTPUT. Files the VM must read go in $TEST_DIR (under the build tree; the VM sees
 # the host's files at the same paths).
 set -euo pipefail
 
