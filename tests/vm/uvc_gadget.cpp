@@ -316,8 +316,7 @@ int main(int argc, char **argv)
                     case 0x86:  // GET_INFO: get and set supported
                         answer = {0x03};
                         break;
-                    default:
-                        break;
+                    default: break;
                     }
                     if (!answer.empty()) {
                         answer.resize(std::min<size_t>(answer.size(), length));
