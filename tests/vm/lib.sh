@@ -9,6 +9,7 @@
 #   wait_until SECONDS WHAT COMMAND...            poll COMMAND every 0.5 s; fail with WHAT if it
 #                                                 never succeeds (also when the VM has ended)
 #   http_ok URL                                   true when GET URL answers 200
+#   log_has REGEX                                 true when a line of the VM's output matches
 #   expect_match TEXT REGEX WHAT / expect_eq ACTUAL EXPECTED WHAT    assertions
 #   fail MESSAGE                                  print MESSAGE and the VM's output, exit 1
 #
@@ -89,6 +90,8 @@ wait_until() {
 }
 
 http_ok() { [ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$1")" = 200 ]; }
+
+log_has() { grep -qE -- "$1" "$VM_LOG"; }
 
 expect_match() {
   grep -qE -- "$2" <<<"$1" || fail "$3: no line matches /$2/ in:

@@ -37,14 +37,16 @@ port=$(free_port)
 vm_start --forward "$port:8080" --modprobe dummy_hcd --modprobe uvcvideo --modprobe gadgetfs --timeout 240 -- \
   bash "$TEST_DIR/in-vm.sh"
 
-playlist="http://127.0.0.1:$port/cam/cam0/index.m3u8"
-wait_until 150 "the camera's playlist on the host port" http_ok "$playlist"
-say "playlist answers $((SECONDS - VM_STARTED)) s after the VM started"
-
+# The device list first: a missing camera fails here, not after the playlist's wait.
+wait_until 120 "hlscam devices in the VM" log_has '^devices: done'
 devices=$(sed -n '1,/^devices: done/p' "$VM_LOG")
 expect_match "$devices" '^driver: uvcvideo$' "/dev/video0 is uvcvideo's"
 expect_match "$devices" '^/dev/video0 +UVC Camera' "hlscam devices lists the USB webcam"
 expect_match "$devices" '^ +MJPG .*640x480' "hlscam devices lists its MJPEG size"
+
+playlist="http://127.0.0.1:$port/cam/cam0/index.m3u8"
+wait_until 120 "the camera's playlist on the host port" http_ok "$playlist"
+say "playlist answers $((SECONDS - VM_STARTED)) s after the VM started"
 expect_match "$(cat "$VM_LOG")" 'cam0 .*from /dev/video0' "the service streams the camera (not the test pattern)"
 
 probe=$(timeout 60 ffprobe -v error -rw_timeout 20000000 -select_streams v:0 \

@@ -22,16 +22,18 @@ vm_start --forward "$port:8080" --modprobe "$VIVID_WEBCAM" --timeout 240 -- \
   sh -c '"$1" devices && echo "devices: done" && exec "$1" serve --config "$2" --state-dir /tmp/state' \
   sh "$HLSCAM_BINARY" "$TEST_DIR/hlscam.conf"
 
-playlist="http://127.0.0.1:$port/cam/cam0/index.m3u8"
-wait_until 150 "the camera's playlist on the host port" http_ok "$playlist"
-say "playlist answers $((SECONDS - VM_STARTED)) s after the VM started"
-
+# The device list first: a missing camera fails here, not after the playlist's wait.
+wait_until 120 "hlscam devices in the VM" log_has '^devices: done'
 devices=$(sed -n '1,/^devices: done/p' "$VM_LOG")
 expect_match "$devices" '^/dev/video0 +vivid ' "hlscam devices lists vivid"
 for format in YUYV NV12; do
   expect_match "$devices" "^ +$format .*320x180 640x360 640x480 1280x720 1920x1080" \
     "hlscam devices lists vivid's $format sizes"
 done
+
+playlist="http://127.0.0.1:$port/cam/cam0/index.m3u8"
+wait_until 120 "the camera's playlist on the host port" http_ok "$playlist"
+say "playlist answers $((SECONDS - VM_STARTED)) s after the VM started"
 expect_match "$(cat "$VM_LOG")" 'cam0 .*from /dev/video0' "the service streams the camera (not the test pattern)"
 
 # (HLS: ffprobe lists the stream under its program too; the last line is the stream's.)
