@@ -36,7 +36,7 @@ done
 echo "driver: \$(basename "\$(readlink -f /sys/class/video4linux/video0/device/driver)")"
 "$HLSCAM_BINARY" devices
 echo "devices: done"
-exec "$HLSCAM_BINARY" serve --config "$TEST_DIR/hlscam.conf" --state-dir /tmp/state
+exec "$HLSCAM_BINARY" serve --config "$TEST_DIR/hlscam.conf" --state-dir "$TEST_DIR/state"
 EOF
 
 port=$(free_port)

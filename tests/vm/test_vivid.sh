@@ -19,8 +19,8 @@ EOF
 port=$(free_port)
 # One boot for both: the device list first (into the log), then the service.
 vm_start --forward "$port:8080" --modprobe "$VIVID_WEBCAM" --timeout 240 -- \
-  sh -c '"$1" devices && echo "devices: done" && exec "$1" serve --config "$2" --state-dir /tmp/state' \
-  sh "$HLSCAM_BINARY" "$TEST_DIR/hlscam.conf"
+  sh -c '"$1" devices && echo "devices: done" && exec "$1" serve --config "$2" --state-dir "$3"' \
+  sh "$HLSCAM_BINARY" "$TEST_DIR/hlscam.conf" "$TEST_DIR/state"
 
 # The device list first: a missing camera fails here, not after the playlist's wait.
 wait_until 120 "hlscam devices in the VM" log_has '^devices: done'
