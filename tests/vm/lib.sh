@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034 # variables for the tests that source this
 # Helpers for the VM tests (tests/vm/test_*.sh): a VM with the kernel's camera drivers runs a
 # command (usually the service), the test checks it from the host. Sourced, not run.
 #
@@ -63,8 +64,8 @@ vm_stop() {
 trap vm_stop EXIT
 
 free_port() {
-  local port attempt
-  for attempt in $(seq 1 50); do
+  local port
+  for _ in $(seq 1 50); do
     port=$((20000 + RANDOM % 40000))
     # Nothing answers there: free (qemu binds it a moment later; a clash fails the VM's start).
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
