@@ -19,6 +19,8 @@ namespace hlscam {
 
 namespace {
 
+constexpr int kGroupGoneTries = 400;  // 2 s
+
 void closeFd(int &fd)
 {
     if (fd >= 0)
@@ -103,6 +105,10 @@ Error ChildProcess::start(const QString &program, const QStringList &arguments)
         closeAll();
         return {Fault::Io, QStringLiteral("cannot start %1: %2").arg(program, why)};
     }
+    // What the program starts and leaves behind (a shell's pipeline when the shell is ended)
+    // becomes this process's child rather than init's, so stop() can reap it. The service
+    // starts no other programs, so no stranger's orphan comes here.
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
     const pid_t parent = ::getpid();
     const pid_t pid = ::fork();
     if (pid == 0)
@@ -174,6 +180,16 @@ void ChildProcess::stop(int graceMs)
     ::kill(-m_pid, SIGKILL);
     int status = 0;
     while (::waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    // What the leader started became this process's children as the leader died (we are a
+    // subreaper), and was killed: reaped here, so that none is left when stop() returns. The
+    // group's id stays reserved while any of it is left.
+    for (int i = 0; i < kGroupGoneTries && ::kill(-m_pid, 0) == 0; ++i) {
+        while (::waitpid(-m_pid, nullptr, WNOHANG) > 0) {
+        }
+        if (::kill(-m_pid, 0) != 0)
+            break;
+        sleepUs(5'000);
     }
     if (m_exitText.isEmpty()) {
         siginfo_t info = {};

@@ -2,10 +2,10 @@
 // with fork and execve from the thread that reads it, with its standard output and error on
 // pipes and its input on /dev/null. It leads its own process group, so that ending it ends
 // the pipeline a shell it runs may have started, and it is killed by the kernel if the thread
-// that started it ends first (PR_SET_PDEATHSIG): the service leaves no orphan that holds the
-// camera, nor a zombie. Not QProcess: the pipeline's worker thread has no event loop (QProcess
-// would be driven by its waitFor* calls, each of which reads all that is ready into a buffer
-// of its own), and here the reads are bounded and give way to the pipeline's stop flag.
+// that started it ends first (PR_SET_PDEATHSIG); the service is a child subreaper, so what the
+// group's leader leaves behind is reaped here too: no orphan that holds the camera, no zombie. Not QProcess: the
+// pipeline's worker thread has no event loop (QProcess would be driven by its waitFor* calls, each of which reads all
+// that is ready into a buffer of its own), and here the reads are bounded and give way to the pipeline's stop flag.
 #pragma once
 
 #include "Error.h"
