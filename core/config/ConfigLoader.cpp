@@ -571,6 +571,18 @@ private:
                          QStringLiteral("tls_cert and tls_key go together: set both for HTTPS, or "
                                         "neither for plain HTTP"));
         }
+        // A program's H.264 (rpicam, exec:) is passed through: core cannot decode it to encode again.
+        for (const CameraSettings &c : m_state.settings.cameras) {
+            const bool program = c.device == u"rpicam" || c.device.startsWith(u"exec:");
+            if (program && c.encoder != u"auto" && c.encoder != u"copy") {
+                const QString section = QStringLiteral("camera.") + c.name;
+                return error(
+                    m_keyLines.value(section + QStringLiteral("\nencoder")),
+                    QStringLiteral("[%1] encoder").arg(section),
+                    QStringLiteral("'%1': device %2 gives H.264, which is passed through (allowed: auto, copy)")
+                        .arg(c.encoder, c.device == u"rpicam" ? c.device : QStringLiteral("exec:...")));
+            }
+        }
         const double segment = m_state.segmentSeconds;
         const double part = m_state.partSeconds;
         const int partLine = m_keyLines.value(QStringLiteral("hls\npart_duration"));
