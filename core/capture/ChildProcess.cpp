@@ -20,6 +20,7 @@ namespace hlscam {
 namespace {
 
 constexpr int kGroupGoneTries = 400;  // 2 s
+constexpr int kOutputPipeBytes = 1024 * 1024;
 
 void closeFd(int &fd)
 {
@@ -138,6 +139,9 @@ Error ChildProcess::start(const QString &program, const QStringList &arguments)
         return {code == EACCES || code == EPERM ? Fault::NoPermission : Fault::NoDevice,
                 QStringLiteral("cannot run %1: %2").arg(program, QString::fromLocal8Bit(strerror(code)))};
     }
+    // Room for a few key frames, so a moment's delay in the reader does not stall the camera
+    // (at most /proc/sys/fs/pipe-max-size, 1 MiB by default; the default 64 KiB otherwise).
+    ::fcntl(m_out, F_SETPIPE_SZ, kOutputPipeBytes);
     ::fcntl(m_out, F_SETFL, ::fcntl(m_out, F_GETFL) | O_NONBLOCK);
     ::fcntl(m_err, F_SETFL, ::fcntl(m_err, F_GETFL) | O_NONBLOCK);
     return {};

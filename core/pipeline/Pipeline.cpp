@@ -196,7 +196,8 @@ void Pipeline::run()
         source->setStopFlag(&m_interrupt);
         updateStatus([&](CameraStatus &status) { status.source = source->description(); });
         if (const Error err = source->open()) {
-            setState(CameraState::Retrying, err);
+            if (!m_interrupt)  // an open given up for new settings or a stop is no failure
+                setState(CameraState::Retrying, err);
         } else if (streamOnce(*source)) {
             retryMs = kFirstRetryMs;
         }
