@@ -65,7 +65,7 @@ std::unique_ptr<CommandSource> CommandSource::rpicam(const CameraSettings &camer
     std::unique_ptr<CommandSource> source(new CommandSource(
         camera.name, {QStringLiteral("rpicam-vid"), QStringLiteral("libcamera-vid")},
         rpicamArguments(camera, gopFrames, hasH264MemoryToMemoryEncoder()), camera.fps, stderrBudget));
-    source->m_description = QStringLiteral("rpicam %1x%2@%3").arg(camera.width).arg(camera.height).arg(camera.fps);
+    source->m_description = QStringLiteral("rpicam");
     return source;
 }
 
@@ -155,8 +155,10 @@ Error CommandSource::open()
         m_first = std::move(unit);
         break;
     }
-    m_description =
-        QStringLiteral("%1 H.264 %2x%3").arg(m_description).arg(m_parameters.width).arg(m_parameters.height);
+    m_description = QStringLiteral("%1: %2 H.264 %3x%4")
+                        .arg(m_description, m_program)
+                        .arg(m_parameters.width)
+                        .arg(m_parameters.height);
     qCInfo(lcCapture).noquote() << m_camera << m_program
                                 << QStringLiteral("gives H.264 %1x%2").arg(m_parameters.width).arg(m_parameters.height);
     return {};
@@ -200,7 +202,7 @@ void CommandSource::stamp(Capture &out)
 {
     // A pipe has no timestamps: a picture is stamped when it arrives, at least half a frame
     // after the one before (several can arrive in one read).
-    qint64 t = qMax(monotonicUs(), m_lastStampUs + m_frameUs / 2);
+    const qint64 t = qMax(monotonicUs(), m_lastStampUs + m_frameUs / 2);
     while (t - monotonicUs() > kMaxAheadUs && !stopRequested())
         sleepUs(20'000);
     m_lastStampUs = t;

@@ -84,6 +84,7 @@ private Q_SLOTS:
     void execStreams();
     void killedProgramIsLoggedAndStartedAgain();
     void stopAndReconfigureLeaveNoProcess();
+    void aKilledServiceTakesItsProgramAlong();
     void failuresAreNamed_data();
     void failuresAreNamed();
     void execIsRefusedThroughTheApi();
@@ -182,6 +183,21 @@ void TestCommandSource::stopAndReconfigureLeaveNoProcess()
     QCOMPARE(service.stop(), 0);
     for (const qint64 pid : running)
         QVERIFY2(!processExists(pid), qPrintable(QStringLiteral("pid %1 outlived the service").arg(pid)));
+}
+
+void TestCommandSource::aKilledServiceTakesItsProgramAlong()
+{
+    ServiceProcess service;
+    QVERIFY(service.addUser(kAdmin, kPassword, QStringLiteral("admin")));
+    // A program that writes nothing (a camera still starting): no broken pipe would end it.
+    QVERIFY2(service.start({QStringLiteral("--source"), QStringLiteral("exec:sleep 120")}), service.log().constData());
+    QTRY_VERIFY_WITH_TIMEOUT(startedPids(service).size() == 1, 10000);
+    const qint64 program = startedPids(service).first();
+    QVERIFY(processExists(program));
+    // No chance to clean up: the kernel ends the program (PR_SET_PDEATHSIG), which would else
+    // hold the camera and keep the next service from opening it.
+    QCOMPARE(::kill(pid_t(service.pid()), SIGKILL), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(!processExists(program), 5000);
 }
 
 void TestCommandSource::failuresAreNamed_data()
