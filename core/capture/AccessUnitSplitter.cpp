@@ -37,7 +37,7 @@ Error AccessUnitSplitter::append(QByteArrayView bytes)
             qsizetype end = at;
             while (end > 0 && m_buffer[end - 1] == 0)
                 --end;  // a four-byte start code's zero, or trailing_zero_8bits: in no NAL unit
-            if (const Error e = addNal(QByteArrayView(m_buffer).first(end))) {
+            if (Error e = addNal(QByteArrayView(m_buffer).first(end))) {
                 m_error = e;
                 return e;
             }

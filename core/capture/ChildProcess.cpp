@@ -88,9 +88,11 @@ Error ChildProcess::start(const QString &program, const QStringList &arguments)
     // Everything the child needs is made before fork: it must not allocate.
     const QByteArray path = QFile::encodeName(program);
     std::vector<QByteArray> words{path};
+    words.reserve(size_t(arguments.size()) + 1);
     for (const QString &a : arguments)
         words.push_back(a.toLocal8Bit());
     std::vector<char *> argv;
+    argv.reserve(words.size() + 1);
     for (QByteArray &w : words)
         argv.push_back(w.data());
     argv.push_back(nullptr);

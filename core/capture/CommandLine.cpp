@@ -95,7 +95,7 @@ QString findProgram(const QString &program, const QString &searchPath)
         // An empty or relative entry would search the working directory: nobody's guess in a service.
         if (!QDir::isAbsolutePath(dir))
             continue;
-        const QString candidate = dir + u'/' + program;
+        QString candidate = dir + u'/' + program;
         if (runnable(candidate))
             return candidate;
     }

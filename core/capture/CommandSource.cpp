@@ -18,14 +18,14 @@ namespace hlscam {
 
 namespace {
 
-constexpr qsizetype kMaxAccessUnitBytes = 4 * 1024 * 1024;  // a 4K key frame at a high bitrate is under 2 MB
+constexpr qsizetype kMaxAccessUnitBytes = qsizetype(4) * 1024 * 1024;  // a 4K key frame at a high bitrate is under 2 MB
 constexpr qint64 kStartTimeoutUs = 15'000'000;  // a Pi Zero's rpicam-vid takes a few seconds to its first frame
 constexpr qint64 kStallTimeoutUs = 5'000'000;   // as for the other cameras (DemuxSource)
 constexpr qint64 kMaxAheadUs = 1'000'000;       // a program faster than real time is held back
 constexpr int kPollMs = 100;                    // how soon a read sees the stop flag
 constexpr int kStopGraceMs = 2000;              // between SIGTERM and SIGKILL
 constexpr int kLastWordsMs = 1000;              // for a program that closed its output to exit
-constexpr qsizetype kReadBytes = 64 * 1024;
+constexpr qsizetype kReadBytes = qsizetype(64) * 1024;
 constexpr qsizetype kMaxLineBytes = 1024;  // of standard error kept before a newline
 constexpr int kLoggedLineChars = 300;
 
@@ -312,7 +312,7 @@ void CommandSource::readErrorOutput()
     }
 }
 
-void CommandSource::logErrorLine(QByteArray line)
+void CommandSource::logErrorLine(const QByteArray &line)
 {
     QString text = QString::fromUtf8(line.trimmed());
     for (QChar &c : text) {

@@ -42,7 +42,7 @@ private:
     // monotonic clock passes `deadlineUs` (a Stalled error that says `missing`).
     std::optional<AccessUnit> nextAccessUnit(qint64 deadlineUs, const QString &missing);
     void readErrorOutput();
-    void logErrorLine(QByteArray line);
+    void logErrorLine(const QByteArray &line);
     Error ended();  // the program closed its output: why, with its last words
     void stamp(Capture &out);
 
