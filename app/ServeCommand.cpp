@@ -77,9 +77,11 @@ int serve(const QStringList &args)
     addCommonOptions(parser);
     parser.addOption({QStringLiteral("listen"), QStringLiteral("Address and port to listen on (default 0.0.0.0:8080)."),
                       QStringLiteral("ADDR:PORT")});
-    parser.addOption({QStringLiteral("source"),
-                      QStringLiteral("The first camera's source: auto, testpattern, /dev/videoN or a media file."),
-                      QStringLiteral("SOURCE")});
+    parser.addOption(
+        {QStringLiteral("source"),
+         QStringLiteral("The first camera's source: auto, testpattern, /dev/videoN, rpicam, exec:COMMAND or a "
+                        "media file."),
+         QStringLiteral("SOURCE")});
     if (auto exit = parseOrExit(parser, args))
         return *exit;
     const SettingsSources sources = sourcesOf(parser);

@@ -1,5 +1,6 @@
 #include "config/ConfigLoader.h"
 
+#include "capture/CommandLine.h"
 #include "config/AddressRange.h"
 
 #include <QDir>
@@ -23,7 +24,8 @@ constexpr qint64 kMaxFileBytes = 1024 * 1024;
 constexpr double kEpsilon = 1e-9;
 
 const QString kSections = QStringLiteral("[server], [camera.NAME], [hls], [auth], [bans], [paths]");
-const QString kSourceHelp = QStringLiteral("allowed: testpattern, auto, /dev/videoN, or the path of a media file");
+const QString kSourceHelp =
+    QStringLiteral("allowed: testpattern, auto, /dev/videoN, rpicam, exec:COMMAND, or the path of a media file");
 
 QString quoted(const QString &value)
 {
@@ -92,10 +94,24 @@ QString readPath(const QString &v, QString &out, const char *emptyMeans)
 
 QString readDevice(const QString &v, QString &out)
 {
-    if (v != u"auto" && v != u"testpattern" && !QDir::isAbsolutePath(v))
+    // exec:COMMAND runs a program that writes H.264 (split into words here, so a quoting
+    // mistake is an error with its line now, not a camera that keeps failing later).
+    if (v.startsWith(u"exec:")) {
+        const Result<QStringList> words = splitCommand(v.mid(5));
+        if (!words.ok())
+            return quoted(v) + QStringLiteral(" is not a command: ") + words.error().message;
+        if (words.value().first().contains(u'/') && !QDir::isAbsolutePath(words.value().first()))
+            return quoted(v) + QStringLiteral(
+                                   ": a program named with a / must be an absolute path (or give its name alone: it "
+                                   "is looked up in PATH)");
+        out = v;
+        return {};
+    }
+    if (v != u"auto" && v != u"testpattern" && v != u"rpicam" && !QDir::isAbsolutePath(v))
         return quoted(v) + QStringLiteral(
-                               " is not a device (allowed: auto, testpattern, /dev/videoN, or the "
-                               "absolute path of a media file)");
+                               " is not a device (allowed: auto, testpattern, /dev/videoN, rpicam (the Raspberry Pi "
+                               "camera module through rpicam-vid), exec:COMMAND (a program that writes H.264), or "
+                               "the absolute path of a media file)");
     out = v;
     return {};
 }
@@ -555,6 +571,18 @@ private:
                          QStringLiteral("tls_cert and tls_key go together: set both for HTTPS, or "
                                         "neither for plain HTTP"));
         }
+        // A program's H.264 (rpicam, exec:) is passed through: core cannot decode it to encode again.
+        for (const CameraSettings &c : m_state.settings.cameras) {
+            const bool program = c.device == u"rpicam" || c.device.startsWith(u"exec:");
+            if (program && c.encoder != u"auto" && c.encoder != u"copy") {
+                const QString section = QStringLiteral("camera.") + c.name;
+                return error(
+                    m_keyLines.value(section + QStringLiteral("\nencoder")),
+                    QStringLiteral("[%1] encoder").arg(section),
+                    QStringLiteral("'%1': device %2 gives H.264, which is passed through (allowed: auto, copy)")
+                        .arg(c.encoder, c.device == u"rpicam" ? c.device : QStringLiteral("exec:...")));
+            }
+        }
         const double segment = m_state.segmentSeconds;
         const double part = m_state.partSeconds;
         const int partLine = m_keyLines.value(QStringLiteral("hls\npart_duration"));
@@ -671,6 +699,11 @@ QString applySource(const QString &value, Settings &settings)
     if (value.isEmpty())
         return QStringLiteral("the source is empty (%1)").arg(kSourceHelp);
     // A /dev/videoN that is missing now may be plugged in later: the pipeline waits for it.
+    if (value == u"rpicam" || value.startsWith(u"exec:")) {
+        if (settings.cameras.isEmpty())
+            settings.cameras.append(CameraSettings{});
+        return readDevice(value, settings.cameras.first().device);
+    }
     if (value != u"testpattern" && value != u"auto" && !videoNode.match(value).hasMatch()) {
         const QFileInfo info(value);
         if (!info.exists())

@@ -1,5 +1,6 @@
 #include "config/DevicePolicy.h"
 
+#include <QDir>
 #include <QFileInfo>
 
 #include <sys/stat.h>
@@ -18,6 +19,14 @@ bool isInside(const QString &path, const QString &dir)
     const QString root = QFileInfo(dir).canonicalFilePath();
     return !file.isEmpty() && !root.isEmpty() && file.startsWith(root + u'/') && QFileInfo(file).isFile();
 }
+QString refusal(const QString &device, const QString &mediaDir)
+{
+    return QStringLiteral(
+               "'%1' is not a camera of this machine nor a media file in [paths] media_dir (%2): "
+               "allowed are auto, testpattern, rpicam, V4L2 cameras (GET /api/v1/devices lists them) "
+               "and files in media_dir")
+        .arg(device.left(200), mediaDir.isEmpty() ? QStringLiteral("not set") : mediaDir);
+}
 }  // namespace
 
 bool isVideoDevice(const QString &path)
@@ -29,16 +38,22 @@ bool isVideoDevice(const QString &path)
 
 QString refuseApiDevice(const QString &device, const QString &mediaDir)
 {
-    if (device == QLatin1String("auto") || device == QLatin1String("testpattern"))
+    if (device == QLatin1String("auto") || device == QLatin1String("testpattern") || device == QLatin1String("rpicam"))
         return {};
+    // A command runs with the service's rights: an admin's password (or a hostile page that
+    // holds an admin's session) must not turn into a shell on the board.
+    if (device.startsWith(QLatin1String("exec:")))
+        return QStringLiteral(
+            "exec: commands run with the service's rights and can only be set in the configuration file "
+            "(or with --source), not through the API");
+    // A relative path would be resolved against the service's working directory: nobody's guess,
+    // and no path of the media directory.
+    if (!QDir::isAbsolutePath(device))
+        return refusal(device, mediaDir);
     if (device.startsWith(QLatin1String("/dev/")) ? isVideoDevice(device)
                                                   : !mediaDir.isEmpty() && isInside(device, mediaDir))
         return {};
-    return QStringLiteral(
-               "'%1' is not a camera of this machine nor a media file in [paths] media_dir (%2): "
-               "allowed are auto, testpattern, V4L2 cameras (GET /api/v1/devices lists them) "
-               "and files in media_dir")
-        .arg(device.left(200), mediaDir.isEmpty() ? QStringLiteral("not set") : mediaDir);
+    return refusal(device, mediaDir);
 }
 
 }  // namespace hlscam

@@ -8,9 +8,10 @@
 
 namespace hlscam {
 
-// Empty when `device` may be set through the API: auto, testpattern, a V4L2 device node (also
-// through /dev/v4l/by-id or by-path links), or a regular file inside `mediaDir` (empty: none).
-// Otherwise one refusal, the same whether the path is missing or forbidden.
+// Empty when `device` may be set through the API: auto, testpattern, rpicam (rpicam-vid with
+// arguments made of numbers), a V4L2 device node (also through /dev/v4l/by-id or by-path links),
+// or a regular file inside `mediaDir` (empty: none), named by its absolute path. Never an
+// exec: command. Otherwise one refusal, the same whether the path is missing or forbidden.
 QString refuseApiDevice(const QString &device, const QString &mediaDir);
 
 // Whether `path` is a V4L2 device node (a character device of the video4linux major).

@@ -55,6 +55,25 @@ public:
         return (1u << leadingZeros) - 1 + v;
     }
 
+    std::optional<qint32> se()
+    {
+        const auto k = ue();
+        if (!k)
+            return std::nullopt;
+        const qint64 magnitude = (qint64(*k) + 1) / 2;
+        return qint32(*k % 2 ? magnitude : -magnitude);
+    }
+
+    // Skips n bits; false when the data ends first.
+    bool skip(int n)
+    {
+        for (int i = 0; i < n; ++i) {
+            if (!bit())
+                return false;
+        }
+        return true;
+    }
+
 private:
     QByteArrayView m_data;
     qsizetype m_pos = 0;
@@ -79,7 +98,125 @@ void collect(ParameterSets &sets, QByteArrayView nal)
         sets.pps.append(nal.toByteArray());
 }
 
+// scaling_list() of an SPS (7.3.2.1.1.1): only read past, its values do not matter here.
+bool skipScalingList(BitReader &r, int size)
+{
+    qint32 last = 8, next = 8;
+    for (int j = 0; j < size; ++j) {
+        if (next != 0) {
+            const auto delta = r.se();
+            if (!delta || *delta < -128 || *delta > 127)
+                return false;
+            next = (last + *delta + 256) % 256;
+        }
+        last = next == 0 ? last : next;
+    }
+    return true;
+}
+
+bool hasChromaFormat(int profile)
+{
+    return profile == 100 || profile == 110 || profile == 122 || profile == 244 || profile == 44 || profile == 83 ||
+           profile == 86 || profile == 118 || profile == 128 || profile == 138 || profile == 139 || profile == 134 ||
+           profile == 135;
+}
+
 }  // namespace
+
+std::optional<PictureSize> pictureSize(QByteArrayView sps)
+{
+    // seq_parameter_set_data() (7.3.2.1.1), read as far as the frame cropping.
+    if (nalType(sps) != kNalSps || sps.size() < 5)
+        return std::nullopt;
+    const int profile = quint8(sps[1]);
+    BitReader r(sps.sliced(4));
+    quint32 chroma = 1;
+    bool separatePlanes = false;
+    if (!r.ue())  // seq_parameter_set_id
+        return std::nullopt;
+    if (hasChromaFormat(profile)) {
+        const auto c = r.ue();
+        if (!c || *c > 3)
+            return std::nullopt;
+        chroma = *c;
+        if (chroma == 3) {
+            const auto separate = r.bit();
+            if (!separate)
+                return std::nullopt;
+            separatePlanes = *separate;
+        }
+        const auto lumaDepth = r.ue(), chromaDepth = r.ue();
+        const auto bypass = r.bit(), scalingMatrix = r.bit();
+        if (!lumaDepth || !chromaDepth || !bypass || !scalingMatrix)
+            return std::nullopt;
+        if (*scalingMatrix) {
+            for (int i = 0; i < (chroma != 3 ? 8 : 12); ++i) {
+                const auto present = r.bit();
+                if (!present || (*present && !skipScalingList(r, i < 6 ? 16 : 64)))
+                    return std::nullopt;
+            }
+        }
+    }
+    if (!r.ue())  // log2_max_frame_num_minus4
+        return std::nullopt;
+    const auto pocType = r.ue();
+    if (!pocType || *pocType > 2)
+        return std::nullopt;
+    if (*pocType == 0 && !r.ue())  // log2_max_pic_order_cnt_lsb_minus4
+        return std::nullopt;
+    if (*pocType == 1) {
+        const auto alwaysZero = r.bit();
+        const auto nonRef = r.se(), topToBottom = r.se();
+        const auto cycle = r.ue();
+        if (!alwaysZero || !nonRef || !topToBottom || !cycle || *cycle > 255)
+            return std::nullopt;
+        for (quint32 i = 0; i < *cycle; ++i) {
+            if (!r.se())
+                return std::nullopt;
+        }
+    }
+    const auto refFrames = r.ue();
+    const auto gaps = r.bit();
+    const auto widthMbs = r.ue(), heightMapUnits = r.ue();
+    const auto frameMbsOnly = r.bit();
+    if (!refFrames || !gaps || !widthMbs || !heightMapUnits || !frameMbsOnly || *widthMbs > 1023 ||
+        *heightMapUnits > 1023)
+        return std::nullopt;
+    if (!*frameMbsOnly && !r.skip(1))  // mb_adaptive_frame_field_flag
+        return std::nullopt;
+    const auto direct8x8 = r.bit(), cropping = r.bit();
+    if (!direct8x8 || !cropping)
+        return std::nullopt;
+    const int fieldFactor = *frameMbsOnly ? 1 : 2;
+    PictureSize size{int(*widthMbs + 1) * 16, fieldFactor * int(*heightMapUnits + 1) * 16};
+    if (*cropping) {
+        const auto left = r.ue(), right = r.ue(), top = r.ue(), bottom = r.ue();
+        if (!left || !right || !top || !bottom)
+            return std::nullopt;
+        // Crop units (7-19 to 7-22): chroma samples for 4:2:0 and 4:2:2, luma ones otherwise.
+        const bool monochromeLike = chroma == 0 || separatePlanes;
+        const int unitX = monochromeLike || chroma == 3 ? 1 : 2;
+        const int unitY = (monochromeLike || chroma != 1 ? 1 : 2) * fieldFactor;
+        const qint64 cropX = qint64(unitX) * (qint64(*left) + *right);
+        const qint64 cropY = qint64(unitY) * (qint64(*top) + *bottom);
+        if (cropX >= size.width || cropY >= size.height)
+            return std::nullopt;
+        size.width -= int(cropX);
+        size.height -= int(cropY);
+    }
+    return size;
+}
+
+std::optional<SliceStart> sliceStart(QByteArrayView vcl)
+{
+    if (!isVcl(nalType(vcl)))
+        return std::nullopt;
+    BitReader r(vcl.sliced(1));
+    const auto firstMb = r.ue(), type = r.ue();
+    if (!firstMb || !type || *type > 9)
+        return std::nullopt;
+    return SliceStart{*firstMb, *type % 5};
+}
 
 QList<QByteArrayView> splitAnnexB(QByteArrayView data)
 {
@@ -189,9 +326,7 @@ QByteArray decoderConfiguration(const ParameterSets &sets)
         quint32 chroma = 1, lumaDepth = 0, chromaDepth = 0;
         if (!r.ue())  // seq_parameter_set_id
             return {};
-        if (profile == 100 || profile == 110 || profile == 122 || profile == 244 || profile == 44 || profile == 83 ||
-            profile == 86 || profile == 118 || profile == 128 || profile == 138 || profile == 139 || profile == 134 ||
-            profile == 135) {
+        if (hasChromaFormat(profile)) {
             const auto c = r.ue();
             if (!c || *c > 3)
                 return {};

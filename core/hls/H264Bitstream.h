@@ -5,12 +5,15 @@
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QList>
+#include <optional>
 
 namespace hlscam::h264 {
 
 enum NalType { kNalIdr = 5, kNalSei = 6, kNalSps = 7, kNalPps = 8, kNalAud = 9 };
 
 inline int nalType(QByteArrayView nal) { return nal.isEmpty() ? -1 : quint8(nal[0]) & 0x1f; }
+
+inline bool isVcl(int type) { return type >= 1 && type <= 5; }
 
 // The NAL units of an Annex B buffer (00 00 01 or 00 00 00 01 start codes), without start codes.
 QList<QByteArrayView> splitAnnexB(QByteArrayView data);
@@ -39,5 +42,21 @@ QByteArray decoderConfiguration(const ParameterSets &sets);
 
 // Appends the NAL units of a packet with 4-byte length prefixes (what the MP4 samples hold).
 void appendLengthPrefixed(QByteArray &out, QByteArrayView packet, int nalLengthSize);
+
+// The size of the pictures an SPS (a NAL unit, header included) describes, after its cropping;
+// nullopt when the SPS cannot be read.
+struct PictureSize {
+    int width = 0;
+    int height = 0;
+};
+std::optional<PictureSize> pictureSize(QByteArrayView sps);
+
+// The start of a slice header (a VCL NAL unit, header included): enough to tell where a picture
+// begins and whether it predicts from a later one.
+struct SliceStart {
+    quint32 firstMb = 0;    // first_mb_in_slice: 0 for the first slice of a picture
+    quint32 sliceType = 0;  // slice_type modulo 5: 0 P, 1 B, 2 I, 3 SP, 4 SI
+};
+std::optional<SliceStart> sliceStart(QByteArrayView vcl);
 
 }  // namespace hlscam::h264

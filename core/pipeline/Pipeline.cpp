@@ -2,7 +2,9 @@
 
 #include "Clock.h"
 #include "Logging.h"
+#include "capture/CommandSource.h"
 #include "capture/DeviceCatalog.h"
+#include "capture/LogBudget.h"
 #include "capture/TestPatternSource.h"
 #include "capture/UnavailableSource.h"
 #include "encode/EncoderChain.h"
@@ -20,6 +22,15 @@ namespace {
 constexpr int kFirstRetryMs = 250;
 constexpr int kMaxRetryMs = 1000;
 constexpr qint64 kHealthyRunUs = 10'000'000;  // a run this long resets the backoff
+// A camera's command may print a few dozen lines as it starts; then one line in five seconds.
+constexpr int kCommandLogBurst = 40;
+constexpr qint64 kCommandLogRefillUs = 5'000'000;
+
+// Every segment starts with a key frame: the GOP is the segment duration.
+int gopFrames(const CameraSettings &camera, const HlsSettings &hls)
+{
+    return qMax(1, camera.fps * hls.segmentMs / 1000);
+}
 
 // Media sequence numbers start from the clock (two per segment duration), so a restarted
 // service never reuses a URL that a caching proxy may still hold from the previous run.
@@ -32,7 +43,8 @@ Pipeline::Pipeline(const CameraSettings &camera, const HlsSettings &hls, QObject
       m_configured(camera),
       m_camera(camera),
       m_hls(hls),
-      m_store(std::make_unique<SegmentStore>(firstMsn(hls.segmentMs), hls.windowSegments + 2))
+      m_store(std::make_unique<SegmentStore>(firstMsn(hls.segmentMs), hls.windowSegments + 2)),
+      m_commandLog(std::make_unique<LogBudget>(kCommandLogBurst, kCommandLogRefillUs))
 {}
 
 Pipeline::~Pipeline() { stop(); }
@@ -146,6 +158,16 @@ std::unique_ptr<Source> Pipeline::makeSource()
     }
     if (device == QLatin1String("testpattern"))
         return std::make_unique<TestPatternSource>(c.width, c.height, c.fps);
+    if (device == QLatin1String("rpicam") || device.startsWith(QLatin1String("exec:"))) {
+        // A program's H.264 is passed through: decoding it would need the FFmpeg module.
+        if (decodeH264)
+            return std::make_unique<UnavailableSource>(
+                device.left(80), QStringLiteral("it gives H.264, which is passed through: set encoder = auto or copy"),
+                Fault::UnsupportedFormat);
+        if (device == QLatin1String("rpicam"))
+            return CommandSource::rpicam(c, gopFrames(c, m_hls), m_commandLog.get());
+        return CommandSource::exec(c.name, device.mid(5), c.fps, m_commandLog.get());
+    }
     // Cameras and files are read with FFmpeg, from the module loaded on this first use.
     QString why;
     FfmpegBackend *ffmpeg = ffmpegBackend(&why);
@@ -174,7 +196,8 @@ void Pipeline::run()
         source->setStopFlag(&m_interrupt);
         updateStatus([&](CameraStatus &status) { status.source = source->description(); });
         if (const Error err = source->open()) {
-            setState(CameraState::Retrying, err);
+            if (!m_interrupt)  // an open given up for new settings or a stop is no failure
+                setState(CameraState::Retrying, err);
         } else if (streamOnce(*source)) {
             retryMs = kFirstRetryMs;
         }
@@ -195,7 +218,7 @@ bool Pipeline::streamOnce(Source &source)
     options.height = m_camera.height;
     options.fps = m_camera.fps;
     options.bitrateKbps = m_camera.bitrateKbps;
-    options.gopFrames = qMax(1, m_camera.fps * m_hls.segmentMs / 1000);
+    options.gopFrames = gopFrames(m_camera, m_hls);
     EncoderChoice choice = openEncoder(m_camera.encoder, source.h264Parameters(), options);
     if (!choice.encoder) {
         setState(CameraState::Retrying, Error{Fault::Encoder, choice.error});

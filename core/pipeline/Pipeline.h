@@ -17,6 +17,7 @@ class QThread;
 
 namespace hlscam {
 
+class LogBudget;
 class Source;
 
 class Pipeline final : public Camera {
@@ -57,6 +58,8 @@ private:
     mutable QMutex m_mutex;  // guards m_status and m_pending
     CameraStatus m_status;
     std::optional<CameraSettings> m_pending;
+    // The worker's: what a camera's command (rpicam, exec:) may write to the log, across restarts.
+    std::unique_ptr<LogBudget> m_commandLog;
 };
 
 }  // namespace hlscam

@@ -36,6 +36,8 @@ public:
     void setBinary(const QString &path) { m_binary = path; }
     // The environment `start` runs the service in (default: this process's).
     void setEnvironment(const QProcessEnvironment &env) { m_process.setProcessEnvironment(env); }
+    // The working directory `start` runs the service in (default: this process's).
+    void setWorkingDirectory(const QString &dir) { m_process.setWorkingDirectory(dir); }
     // Starts `hlscam serve` with the given extra arguments; waits for "listening on".
     bool start(const QStringList &extraArgs = {});
     // SIGTERM, then waits; returns the exit code, or -1 when it crashed or had to be killed.
