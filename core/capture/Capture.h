@@ -24,6 +24,7 @@ struct Capture {
     Picture picture;       // set otherwise
     qint64 monoUs = 0;     // monotonic capture time: media timestamps (never jumps back)
     qint64 wallUs = 0;     // wall-clock capture time: EXT-X-PROGRAM-DATE-TIME, the pattern's stamp
+    int droppedBefore = 0;  // frames the device lost just before this one (gaps in its sequence)
 };
 
 }  // namespace hlscam

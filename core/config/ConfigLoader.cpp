@@ -1,6 +1,7 @@
 #include "config/ConfigLoader.h"
 
 #include "config/AddressRange.h"
+#include "v4l2/V4l2Source.h"
 
 #include <QDir>
 #include <QFile>
@@ -96,6 +97,28 @@ QString readDevice(const QString &v, QString &out)
         return quoted(v) + QStringLiteral(
                                " is not a device (allowed: auto, testpattern, /dev/videoN, or the "
                                "absolute path of a media file)");
+    out = v;
+    return {};
+}
+
+// A picture dimension, or "auto" (0) for the camera's own size.
+QString readDimension(const QString &v, int max, int &out)
+{
+    if (v == u"auto") {
+        out = 0;
+        return {};
+    }
+    QString e = readInt(v, 16, max, out, true);
+    if (!e.isEmpty())
+        e.insert(e.lastIndexOf(u')'), QStringLiteral(", or auto for the camera's own size"));
+    return e;
+}
+
+QString readChoice(const QString &v, const QStringList &names, const char *what, QString &out)
+{
+    if (!names.contains(v))
+        return quoted(v) + QStringLiteral(" is not %1 (allowed: %2)")
+                               .arg(QLatin1String(what), names.join(QStringLiteral(", ")));
     out = v;
     return {};
 }
@@ -300,15 +323,24 @@ const KeyDef kKeys[] = {
      }},
     {"camera", "width",
      [](const QString &v, State &s) {
-         return readInt(v, 16, 3840, camera(s).width, true);
+         return readDimension(v, 3840, camera(s).width);
      }},
     {"camera", "height",
      [](const QString &v, State &s) {
-         return readInt(v, 16, 2160, camera(s).height, true);
+         return readDimension(v, 2160, camera(s).height);
      }},
     {"camera", "fps",
      [](const QString &v, State &s) {
          return readInt(v, 1, 60, camera(s).fps);
+     }},
+    {"camera", "fit",
+     [](const QString &v, State &s) {
+         return readChoice(v, {QStringLiteral("crop"), QStringLiteral("pad")}, "a fit", camera(s).fit);
+     }},
+    {"camera", "format",
+     [](const QString &v, State &s) {
+         return readChoice(v, QStringList{QStringLiteral("auto")} + V4l2Source::formatNames(), "a pixel format",
+                           camera(s).format);
      }},
     {"camera", "bitrate",
      [](const QString &v, State &s) {
@@ -554,6 +586,14 @@ private:
             return error(m_keyLines.value(QStringLiteral("server\n") + set), QStringLiteral("[server] ") + set,
                          QStringLiteral("tls_cert and tls_key go together: set both for HTTPS, or "
                                         "neither for plain HTTP"));
+        }
+        for (const CameraSettings &c : m_state.settings.cameras) {
+            if ((c.width == 0) == (c.height == 0))
+                continue;
+            const QString key = c.width == 0 ? QStringLiteral("width") : QStringLiteral("height");  // the auto one, written
+            return error(m_keyLines.value(QStringLiteral("camera.%1\n%2").arg(c.name, key)),
+                         QStringLiteral("[camera.%1] %2").arg(c.name, key),
+                         QStringLiteral("width and height are auto together (the camera's own size) or both numbers"));
         }
         const double segment = m_state.segmentSeconds;
         const double part = m_state.partSeconds;
