@@ -79,8 +79,11 @@ Error V4l2Source::open()
     m_first = true;
     m_converter.reset();
     m_device = std::make_unique<V4l2Device>();
-    if (Error e = m_device->open(m_options.device))
+    if (Error e = m_device->open(m_options.device)) {
+        // Every attempt at debug level; the pipeline warns once per change.
+        qCDebug(lcCapture).noquote() << "cannot open" << e.message;
         return e;
+    }
     const QString &path = m_options.device;
     const QList<CameraMode> modes = m_device->modes(m_options.size);
     const ModeRequest request{m_options.size, m_options.fps, wantedFormats(), m_device->currentSize()};
@@ -131,12 +134,12 @@ Error V4l2Source::open()
                     ? QStringLiteral(" (%1 of the picture, scaled)").arg(sizeText(g.source.size()))
                     : QStringLiteral(" (the picture scaled to %1, black bars)").arg(sizeText(g.target.size()));
     }
-    qCInfo(lcCapture).noquote() << path << m_device->card() << "- asked for"
-                                << (m_options.size.isEmpty() ? QStringLiteral("its own size") : sizeText(m_options.size))
-                                       + QStringLiteral("@%1").arg(m_options.fps)
-                                << (m_options.format == QLatin1String("auto") ? QString()
-                                                                              : QStringLiteral("in ") + m_options.format)
-                                << "- the camera gives" << gives << "- sending" << sent;
+    QString asked = (m_options.size.isEmpty() ? QStringLiteral("its own size") : sizeText(m_options.size)) +
+                    QStringLiteral("@%1").arg(m_options.fps);
+    if (m_options.format != QLatin1String("auto"))
+        asked += QStringLiteral(" in ") + m_options.format;
+    qCInfo(lcCapture).noquote() << path << m_device->card() << "- asked for" << asked << "- the camera gives" << gives
+                                << "- sending" << sent;
     m_description = QStringLiteral("%1 %2").arg(path, gives);
     if (Error e = m_device->startStreaming(kBufferCount))
         return e;
