@@ -2,9 +2,12 @@
 
 #include "Clock.h"
 #include "Logging.h"
+#include "hls/H264Bitstream.h"
 #include "v4l2/PictureConverter.h"
 
 #include <linux/videodev2.h>
+
+#include <algorithm>
 
 namespace hlscam {
 
@@ -27,17 +30,11 @@ constexpr FormatName kFormats[] = {
     {"nv12", V4L2_PIX_FMT_NV12}, {"yu12", V4L2_PIX_FMT_YUV420}, {"mjpeg", V4L2_PIX_FMT_MJPEG},
 };
 
-bool isH264KeyFrame(const QByteArray &au)
+// Drivers that do not set V4L2_BUF_FLAG_KEYFRAME: an access unit with an IDR slice is one.
+bool hasIdrSlice(const QByteArray &au)
 {
-    // An IDR slice (NAL type 5) or an SPS (7) after a start code.
-    for (qsizetype i = 0; i + 3 < au.size(); ++i) {
-        if (au[i] == 0 && au[i + 1] == 0 && au[i + 2] == 1) {
-            const int type = au[i + 3] & 0x1f;
-            if (type == 5 || type == 7)
-                return true;
-        }
-    }
-    return false;
+    const QList<QByteArrayView> nals = h264::splitAnnexB(au);
+    return std::any_of(nals.begin(), nals.end(), [](QByteArrayView nal) { return h264::nalType(nal) == h264::kNalIdr; });
 }
 
 QString sizeText(QSize s) { return QStringLiteral("%1x%2").arg(s.width()).arg(s.height()); }
@@ -212,7 +209,7 @@ ReadStatus V4l2Source::read(Capture &out)
             stamp(frame, out);
             if (m_h264) {
                 out.h264 = QByteArray(reinterpret_cast<const char *>(frame.data), frame.size);
-                out.h264Key = frame.key || isH264KeyFrame(out.h264);
+                out.h264Key = frame.key || hasIdrSlice(out.h264);
             } else {
                 Result<Picture> picture = m_converter->convert(frame.data, frame.size);
                 ok = picture.ok();

@@ -3,14 +3,16 @@
 # streamed at once, in YUYV and in NV12 at the configured size, and at a size vivid cannot give
 # (480x480, square: vivid's closest larger mode is 640x480) with fit = crop and with fit = pad.
 # From the host: ffprobe reads each stream at the configured size, and vivid's eight colour bars
-# keep their widths (a stretched picture would put the edges elsewhere). In the VM: the service's
-# /proc/PID/maps has no FFmpeg module and no libavcodec.
+# keep their widths (a stretched picture would put the edges elsewhere). vivid told to drop a
+# quarter of its buffers: /metrics counts the gaps in its sequence numbers. In the VM: the
+# service's /proc/PID/maps has no FFmpeg module and no libavcodec.
 source "$(dirname "$0")/lib.sh"
 
 cat >"$TEST_DIR/hlscam.conf" <<EOF2
 [server]
 listen = 0.0.0.0:8080
 announce = false
+metrics_token = vm-test-vm-test-vm-test
 [camera.yuyv]
 device = /dev/video0
 width = 640
@@ -41,6 +43,7 @@ EOF2
 
 # In the VM: the service, and once it streams, which FFmpeg libraries it has mapped.
 cat >"$TEST_DIR/in-vm.sh" <<'EOF2'
+v4l2-ctl -d /dev/video1 -c percentage_of_dropped_buffers=25 || echo "vivid has no dropped-buffers control"
 "$1" serve --config "$2" --state-dir /tmp/state &
 pid=$!
 for i in $(seq 1 300); do
@@ -126,4 +129,13 @@ say "pad: $pad"
 near $(sed 's/^edges: \([0-9 ]*\);.*/\1/' <<<"$pad") -- 60 120 180 240 300 360 420 ||
   fail "pad: vivid's bars are not 60 pixels wide: $pad"
 expect_match "$pad" 'top: [0-9];' "pad: black above the picture (0 in ffmpeg's full-range grey)"
+# Dropped frames: vivid drops about a quarter of /dev/video1's buffers, its sequence numbers go on.
+metrics() { curl -s -m 5 -H 'Authorization: Bearer vm-test-vm-test-vm-test' "http://127.0.0.1:$port/metrics"; }
+sample() { metrics | awk -v m="$1{camera=\"$2\"}" '$1 == m {print $2}'; }
+dropped=$(sample hlscam_camera_frames_dropped_total nv12)
+frames=$(sample hlscam_encoder_frames_total nv12)
+say "nv12: $frames frames, $dropped dropped"
+[ -n "$dropped" ] && [ -n "$frames" ] || fail "no frame counts for nv12 in /metrics: $(metrics | grep nv12)"
+python3 -c "import sys; d, f = int(sys.argv[1]), int(sys.argv[2]); sys.exit(0 if 0.1 <= d / (d + f) <= 0.5 else 1)" \
+  "$dropped" "$frames" || fail "nv12: $dropped of $((dropped + frames)) frames counted as dropped, vivid drops 25 %"
 say "ok"
