@@ -34,7 +34,9 @@ std::optional<QList<CameraSettings>> readOverrides(const QString &path, QString 
 
 QByteArray cameraSection(const CameraSettings &c)
 {
-    const auto dimension = [](int v) { return v == 0 ? QStringLiteral("auto") : QString::number(v); };
+    const auto dimension = [](int v) {
+        return v == 0 ? QStringLiteral("auto") : QString::number(v);
+    };
     return QStringLiteral(
                "[camera.%1]\ndevice = %2\nwidth = %3\nheight = %4\nfit = %5\nformat = %6\nfps = %7\nbitrate = "
                "%8\nencoder = %9\n")

@@ -117,8 +117,8 @@ QString readDimension(const QString &v, int max, int &out)
 QString readChoice(const QString &v, const QStringList &names, const char *what, QString &out)
 {
     if (!names.contains(v))
-        return quoted(v) + QStringLiteral(" is not %1 (allowed: %2)")
-                               .arg(QLatin1String(what), names.join(QStringLiteral(", ")));
+        return quoted(v) +
+               QStringLiteral(" is not %1 (allowed: %2)").arg(QLatin1String(what), names.join(QStringLiteral(", ")));
     out = v;
     return {};
 }
@@ -590,7 +590,8 @@ private:
         for (const CameraSettings &c : m_state.settings.cameras) {
             if ((c.width == 0) == (c.height == 0))
                 continue;
-            const QString key = c.width == 0 ? QStringLiteral("width") : QStringLiteral("height");  // the auto one, written
+            const QString key =
+                c.width == 0 ? QStringLiteral("width") : QStringLiteral("height");  // the auto one, written
             return error(m_keyLines.value(QStringLiteral("camera.%1\n%2").arg(c.name, key)),
                          QStringLiteral("[camera.%1] %2").arg(c.name, key),
                          QStringLiteral("width and height are auto together (the camera's own size) or both numbers"));

@@ -57,8 +57,8 @@ bool PictureConverter::handles(quint32 fourcc)
 
 Result<Picture> PictureConverter::convert(const quint8 *data, qsizetype size)
 {
-    const bool direct = !m_geometry.scales() && m_geometry.target.size() == m_sent &&
-                        m_geometry.source.size() == m_camera;
+    const bool direct =
+        !m_geometry.scales() && m_geometry.target.size() == m_sent && m_geometry.source.size() == m_camera;
     if (direct) {
         Picture out = Picture::allocate(m_camera.width(), m_camera.height());
         if (Error e = toI420(data, size, out))
@@ -131,7 +131,8 @@ Error PictureConverter::toI420(const quint8 *data, qsizetype size, Picture &out)
     }
     case V4L2_PIX_FMT_MJPEG:
     case V4L2_PIX_FMT_JPEG: return decodeJpeg(data, size, out);
-    default: return {Fault::UnsupportedFormat, QStringLiteral("%1 is not a format hlscam reads").arg(fourccName(m_fourcc))};
+    default:
+        return {Fault::UnsupportedFormat, QStringLiteral("%1 is not a format hlscam reads").arg(fourccName(m_fourcc))};
     }
 }
 

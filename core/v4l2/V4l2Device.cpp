@@ -220,9 +220,8 @@ Error V4l2Device::startStreaming(int bufferCount)
     if (xioctl(m_fd, VIDIOC_REQBUFS, &req) != 0)
         return failure("VIDIOC_REQBUFS", errno);
     if (req.count < 2)
-        return {Fault::Other, QStringLiteral("%1: the driver gave %2 buffers, at least 2 are needed")
-                                  .arg(m_path)
-                                  .arg(req.count)};
+        return {Fault::Other,
+                QStringLiteral("%1: the driver gave %2 buffers, at least 2 are needed").arg(m_path).arg(req.count)};
     m_buffers.resize(req.count);
     for (quint32 i = 0; i < req.count; ++i) {
         v4l2_buffer b{};
@@ -269,10 +268,9 @@ Result<V4l2Device::Frame> V4l2Device::dequeue(int timeoutMs)
         return failure("VIDIOC_DQBUF", err);
     }
     if (b.index >= m_buffers.size())
-        return Error{Fault::Other, QStringLiteral("%1: the driver returned buffer %2 of %3")
-                                       .arg(m_path)
-                                       .arg(b.index)
-                                       .arg(m_buffers.size())};
+        return Error{
+            Fault::Other,
+            QStringLiteral("%1: the driver returned buffer %2 of %3").arg(m_path).arg(b.index).arg(m_buffers.size())};
     Frame f;
     f.index = int(b.index);
     f.data = static_cast<const quint8 *>(m_buffers[b.index].start);

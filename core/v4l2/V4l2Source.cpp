@@ -34,7 +34,8 @@ constexpr FormatName kFormats[] = {
 bool hasIdrSlice(const QByteArray &au)
 {
     const QList<QByteArrayView> nals = h264::splitAnnexB(au);
-    return std::any_of(nals.begin(), nals.end(), [](QByteArrayView nal) { return h264::nalType(nal) == h264::kNalIdr; });
+    return std::any_of(nals.begin(), nals.end(),
+                       [](QByteArrayView nal) { return h264::nalType(nal) == h264::kNalIdr; });
 }
 
 QString sizeText(QSize s) { return QStringLiteral("%1x%2").arg(s.width()).arg(s.height()); }
@@ -103,9 +104,8 @@ Error V4l2Source::open()
         return format.error();
     m_format = format.value();
     if (m_format.fourcc != choice.fourcc)
-        return {Fault::UnsupportedFormat,
-                QStringLiteral("%1: asked for %2, the driver set %3")
-                    .arg(path, fourccName(choice.fourcc), fourccName(m_format.fourcc))};
+        return {Fault::UnsupportedFormat, QStringLiteral("%1: asked for %2, the driver set %3")
+                                              .arg(path, fourccName(choice.fourcc), fourccName(m_format.fourcc))};
     const double rate = m_device->setFrameRate(choice.fps);
     m_h264 = m_format.fourcc == V4L2_PIX_FMT_H264;
     // H.264 is copied as it comes: it cannot be scaled, so it is sent at the camera's size.
@@ -118,8 +118,8 @@ Error V4l2Source::open()
             return {Fault::UnsupportedFormat,
                     QStringLiteral("%1: %2 is not a format hlscam reads").arg(path, fourccName(m_format.fourcc))};
         m_sent = QSize(m_sent.width() & ~1, m_sent.height() & ~1);
-        m_converter = std::make_unique<PictureConverter>(m_format.fourcc, m_format.size, m_format.bytesPerLine,
-                                                         m_sent, m_options.fit);
+        m_converter = std::make_unique<PictureConverter>(m_format.fourcc, m_format.size, m_format.bytesPerLine, m_sent,
+                                                         m_options.fit);
     }
     const QString gives = QStringLiteral("%1 %2@%3")
                               .arg(fourccName(m_format.fourcc), sizeText(m_format.size))
@@ -229,7 +229,8 @@ ReadStatus V4l2Source::read(Capture &out)
         // sends broken ones is stalled (above), with the reason.
         qCDebug(lcCapture).noquote() << m_options.device << "dropped a frame:" << lastBad.message;
         if (monotonicUs() - startUs > kStallTimeoutUs) {
-            m_error = lastBad ? lastBad : Error{Fault::Io, QStringLiteral("%1: only broken frames").arg(m_options.device)};
+            m_error =
+                lastBad ? lastBad : Error{Fault::Io, QStringLiteral("%1: only broken frames").arg(m_options.device)};
             return ReadStatus::Failed;
         }
     }

@@ -59,7 +59,8 @@ void TestCameras::initTestCase()
     // Capture's and FFmpeg's lines at debug level: each attempt to open a camera or file that
     // fails says so, which the retry tests count (the service's warning comes once, not per attempt).
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("hlscam.ffmpeg.debug=true;hlscam.capture.debug=true"));
+    env.insert(QStringLiteral("QT_LOGGING_RULES"),
+               QStringLiteral("hlscam.ffmpeg.debug=true;hlscam.capture.debug=true"));
     m_service.setEnvironment(env);
     QVERIFY2(m_service.start(
                  {QStringLiteral("--config"), config, QStringLiteral("--source"), QStringLiteral("testpattern")}),

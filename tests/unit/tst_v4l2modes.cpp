@@ -105,44 +105,46 @@ void TestV4l2Modes::choosesMode_data()
     QTest::addColumn<double>("rate");
 
     const QSize none;
-    QTest::newRow("vivid: exact") << vividWebcam() << QSize(640, 360) << 25 << kAuto << none << kYuyv
-                                  << QSize(640, 360) << 25.0;
+    QTest::newRow("vivid: exact") << vividWebcam() << QSize(640, 360) << 25 << kAuto << none << kYuyv << QSize(640, 360)
+                                  << 25.0;
     QTest::newRow("vivid: nv12 asked") << vividWebcam() << QSize(640, 360) << 25 << QList<quint32>{kNv12} << none
                                        << kNv12 << QSize(640, 360) << 25.0;
-    QTest::newRow("vivid: 16:9 it lacks, larger of the same shape") << vividWebcam() << QSize(800, 450) << 10 << kAuto
-                                                                    << none << kYuyv << QSize(1280, 720) << 10.0;
+    QTest::newRow("vivid: 16:9 it lacks, larger of the same shape")
+        << vividWebcam() << QSize(800, 450) << 10 << kAuto << none << kYuyv << QSize(1280, 720) << 10.0;
     QTest::newRow("vivid: 16:9 it lacks at 25 fps, smaller of the same shape")
         << vividWebcam() << QSize(800, 450) << 25 << kAuto << none << kYuyv << QSize(640, 360) << 25.0;
     QTest::newRow("vivid: 1280x720 lacks 25 fps, the same shape smaller")
         << vividWebcam() << QSize(1280, 720) << 25 << kAuto << none << kYuyv << QSize(640, 360) << 25.0;
     QTest::newRow("vivid: 12.5 fps") << vividWebcam() << QSize(1280, 720) << 12 << kAuto << none << kYuyv
                                      << QSize(1280, 720) << 12.5;
-    QTest::newRow("vivid: 4:3 it lacks, larger of the same shape") << vividWebcam() << QSize(480, 360) << 25 << kAuto
-                                                                   << none << kYuyv << QSize(640, 480) << 25.0;
+    QTest::newRow("vivid: 4:3 it lacks, larger of the same shape")
+        << vividWebcam() << QSize(480, 360) << 25 << kAuto << none << kYuyv << QSize(640, 480) << 25.0;
     QTest::newRow("vivid: larger than all of its shape, the largest of it")
         << vividWebcam() << QSize(800, 600) << 25 << kAuto << none << kYuyv << QSize(640, 480) << 25.0;
     QTest::newRow("vivid: no mode of that shape, closest larger")
         << vividWebcam() << QSize(600, 400) << 25 << kAuto << none << kYuyv << QSize(640, 480) << 25.0;
     QTest::newRow("vivid: larger than everything, the largest")
         << vividWebcam() << QSize(3840, 2400) << 2 << kAuto << none << kYuyv << QSize(3840, 2160) << 2.0;
-    QTest::newRow("vivid: rate it lacks, the next higher") << vividWebcam() << QSize(640, 360) << 20 << kAuto << none
-                                                           << kYuyv << QSize(640, 360) << 25.0;
+    QTest::newRow("vivid: rate it lacks, the next higher")
+        << vividWebcam() << QSize(640, 360) << 20 << kAuto << none << kYuyv << QSize(640, 360) << 25.0;
     QTest::newRow("vivid: no mode keeps up, the size, at its highest rate")
         << vividWebcam() << QSize(3840, 2160) << 90 << kAuto << none << kYuyv << QSize(3840, 2160) << 2.0;
-    QTest::newRow("vivid: auto is the current size") << vividWebcam() << none << 25 << kAuto << QSize(640, 480)
-                                                     << kYuyv << QSize(640, 480) << 25.0;
-    QTest::newRow("webcam: H.264 when it may be copied") << usbWebcam() << QSize(1280, 720) << 30 << kAuto << none
-                                                         << kH264 << QSize(1280, 720) << 30.0;
-    QTest::newRow("webcam: MJPEG for the rate raw lacks") << usbWebcam() << QSize(1280, 720) << 30 << kAutoDecode
-                                                          << none << kMjpg << QSize(1280, 720) << 30.0;
-    QTest::newRow("webcam: raw where it keeps up") << usbWebcam() << QSize(640, 480) << 30 << kAutoDecode << none
-                                                   << kYuyv << QSize(640, 480) << 30.0;
+    QTest::newRow("vivid: auto is the current size")
+        << vividWebcam() << none << 25 << kAuto << QSize(640, 480) << kYuyv << QSize(640, 480) << 25.0;
+    QTest::newRow("webcam: H.264 when it may be copied")
+        << usbWebcam() << QSize(1280, 720) << 30 << kAuto << none << kH264 << QSize(1280, 720) << 30.0;
+    QTest::newRow("webcam: MJPEG for the rate raw lacks")
+        << usbWebcam() << QSize(1280, 720) << 30 << kAutoDecode << none << kMjpg << QSize(1280, 720) << 30.0;
+    QTest::newRow("webcam: raw where it keeps up")
+        << usbWebcam() << QSize(640, 480) << 30 << kAutoDecode << none << kYuyv << QSize(640, 480) << 30.0;
     QTest::newRow("webcam: 640x360 from 1280x720 (same shape)")
         << usbWebcam() << QSize(640, 360) << 30 << kAutoDecode << none << kMjpg << QSize(1280, 720) << 30.0;
-    QTest::newRow("webcam: a rate above what it has") << usbWebcam() << QSize(640, 480) << 60 << kAutoDecode << none
-                                                      << kYuyv << QSize(640, 480) << 30.0;
+    QTest::newRow("webcam: a rate above what it has")
+        << usbWebcam() << QSize(640, 480) << 60 << kAutoDecode << none << kYuyv << QSize(640, 480) << 30.0;
     QTest::newRow("range of sizes and rates")
-        << QList<CameraMode>{{kYuyv, {2, 2}, {1, 90}, true}, {kYuyv, {800, 600}, {1, 90}, true}, {kYuyv, {720, 405}, {1, 90}, true}}
+        << QList<CameraMode>{{kYuyv, {2, 2}, {1, 90}, true},
+                             {kYuyv, {800, 600}, {1, 90}, true},
+                             {kYuyv, {720, 405}, {1, 90}, true}}
         << QSize(720, 405) << 24 << kAuto << none << kYuyv << QSize(720, 405) << 24.0;
     QTest::newRow("driver names no rates") << QList<CameraMode>{{kYuyv, {640, 360}, {}, false}} << QSize(640, 360) << 25
                                            << kAuto << none << kYuyv << QSize(640, 360) << 25.0;
@@ -182,8 +184,8 @@ void TestV4l2Modes::fitsWithoutStretching_data()
         << QSize(720, 576) << QSize(640, 360) << false << QRect(0, 86, 720, 404) << QRect(0, 0, 640, 360);
     QTest::newRow("PAL 5:4 into 16:9, pad: bars left and right")
         << QSize(720, 576) << QSize(640, 360) << true << QRect(0, 0, 720, 576) << QRect(94, 0, 450, 360);
-    QTest::newRow("16:9 into 4:3, crop: sides cut") << QSize(1280, 720) << QSize(640, 480) << false
-                                                    << QRect(160, 0, 960, 720) << QRect(0, 0, 640, 480);
+    QTest::newRow("16:9 into 4:3, crop: sides cut")
+        << QSize(1280, 720) << QSize(640, 480) << false << QRect(160, 0, 960, 720) << QRect(0, 0, 640, 480);
     QTest::newRow("16:9 into 4:3, pad: bars above and below")
         << QSize(1280, 720) << QSize(640, 480) << true << QRect(0, 0, 1280, 720) << QRect(0, 60, 640, 360);
     QTest::newRow("odd camera size") << QSize(641, 361) << QSize(640, 360) << false << QRect(0, 0, 640, 360)
@@ -201,7 +203,8 @@ void TestV4l2Modes::fitsWithoutStretching()
     QCOMPARE(g.source, source);
     QCOMPARE(g.target, target);
     // Never stretched: the shapes agree to within the rounding to even sizes.
-    const double ratio = (double(g.source.width()) / g.source.height()) / (double(g.target.width()) / g.target.height());
+    const double ratio =
+        (double(g.source.width()) / g.source.height()) / (double(g.target.width()) / g.target.height());
     QVERIFY2(std::abs(ratio - 1) < 0.01, qPrintable(QString::number(ratio)));
     for (const QRect &r : {g.source, g.target})
         QVERIFY(r.x() % 2 == 0 && r.y() % 2 == 0 && r.width() % 2 == 0 && r.height() % 2 == 0);
@@ -219,8 +222,17 @@ void TestV4l2Modes::convertsRawFormats_data()
     const QByteArray uyvyRow = QByteArray::fromHex("3c32463264c896c8");
     QTest::newRow("UYVY") << quint32(V4L2_PIX_FMT_UYVY) << uyvyRow + uyvyRow << 8;
     QTest::newRow("YUYV, padded lines") << kYuyv << yuyvRow + "PAD!" + yuyvRow + "PAD!" << 12;
-    QTest::newRow("NV12") << kNv12 << QByteArray::fromHex("3232c8c83232c8c8" "3c466496") << 4;
-    QTest::newRow("YU12") << quint32(V4L2_PIX_FMT_YUV420) << QByteArray::fromHex("3232c8c83232c8c8" "3c64" "4696") << 4;
+    QTest::newRow("NV12") << kNv12
+                          << QByteArray::fromHex(
+                                 "3232c8c83232c8c8"
+                                 "3c466496")
+                          << 4;
+    QTest::newRow("YU12") << quint32(V4L2_PIX_FMT_YUV420)
+                          << QByteArray::fromHex(
+                                 "3232c8c83232c8c8"
+                                 "3c64"
+                                 "4696")
+                          << 4;
 }
 
 void TestV4l2Modes::convertsRawFormats()
@@ -234,7 +246,9 @@ void TestV4l2Modes::convertsRawFormats()
     const Picture &p = r.value();
     QCOMPARE(p.width, 4);
     QCOMPARE(p.height, 2);
-    QCOMPARE(p.data.toHex(), QByteArray("3232c8c83232c8c8" "3c64" "4696"));
+    QCOMPARE(p.data.toHex(), QByteArray("3232c8c83232c8c8"
+                                        "3c64"
+                                        "4696"));
 }
 
 void TestV4l2Modes::decodesMjpeg_data()
@@ -300,7 +314,9 @@ void TestV4l2Modes::cropAndPadKeepTheBarsWidths()
     QFETCH(QList<int>, edges);
     QFETCH(int, firstRow);
     const QList<quint8> bars = {40, 100, 160, 220};
-    const QByteArray camera = yuyv(720, 576, [&](int x, int) { return std::array<quint8, 3>{bars[x / 180], 128, 128}; });
+    const QByteArray camera = yuyv(720, 576, [&](int x, int) {
+        return std::array<quint8, 3>{bars[x / 180], 128, 128};
+    });
     PictureConverter converter(kYuyv, QSize(720, 576), 0, sent, pad ? Fit::Pad : Fit::Crop);
     Result<Picture> r = converter.convert(reinterpret_cast<const quint8 *>(camera.constData()), camera.size());
     QVERIFY2(r.ok(), qPrintable(r.error().message));
@@ -366,15 +382,17 @@ void TestV4l2Modes::readsTheSettings_data()
     QTest::newRow("auto width alone") << QByteArray("width = auto\nheight = 360\n")
                                       << QStringLiteral("x:2: [camera.c] width: width and height are auto together");
     QTest::newRow("odd width") << QByteArray("width = 641\n")
-                               << QStringLiteral("x:2: [camera.c] width: '641' is odd (allowed: even numbers from 16 to "
-                                                 "3840, or auto for the camera's own size)");
+                               << QStringLiteral(
+                                      "x:2: [camera.c] width: '641' is odd (allowed: even numbers from 16 to "
+                                      "3840, or auto for the camera's own size)");
     QTest::newRow("pad") << QByteArray("fit = pad\n") << QString();
     QTest::newRow("stretch") << QByteArray("fit = stretch\n")
                              << QStringLiteral("x:2: [camera.c] fit: 'stretch' is not a fit (allowed: crop, pad)");
     QTest::newRow("nv12") << QByteArray("format = nv12\n") << QString();
     QTest::newRow("rgb") << QByteArray("format = rgb3\n")
-                         << QStringLiteral("x:2: [camera.c] format: 'rgb3' is not a pixel format (allowed: auto, h264, "
-                                           "yuyv, uyvy, nv12, yu12, mjpeg)");
+                         << QStringLiteral(
+                                "x:2: [camera.c] format: 'rgb3' is not a pixel format (allowed: auto, h264, "
+                                "yuyv, uyvy, nv12, yu12, mjpeg)");
 }
 
 void TestV4l2Modes::readsTheSettings()
