@@ -32,8 +32,8 @@ hz=$(getconf CLK_TCK)
 metric() { curl -s -H 'Authorization: Bearer measure-measure-measure' http://127.0.0.1:8080/metrics |
   awk -v m="$1" '$1 ~ "^" m "\\{" {print $2}'; }
 measure_hlscam() { # NAME CONFIG
-  rm -rf /tmp/state
-  "$bin" serve --config "$2" --state-dir /tmp/state >"/tmp/$1.log" 2>&1 &
+  rm -rf "$dir/state"
+  "$bin" serve --config "$2" --state-dir "$dir/state" >"/tmp/$1.log" 2>&1 &
   local pid=$!
   for i in $(seq 1 120); do [ "$(metric hlscam_camera_streaming)" = 1 ] && break; sleep 0.5; done
   sleep 5

@@ -44,7 +44,7 @@ EOF2
 # In the VM: the service, and once it streams, which FFmpeg libraries it has mapped.
 cat >"$TEST_DIR/in-vm.sh" <<'EOF2'
 v4l2-ctl -d /dev/video1 -c percentage_of_dropped_buffers=25 || echo "vivid has no dropped-buffers control"
-"$1" serve --config "$2" --state-dir /tmp/state &
+"$1" serve --config "$2" --state-dir "$3" &
 pid=$!
 for i in $(seq 1 300); do
   [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8080/cam/yuyv/index.m3u8)" = 200 ] && break
@@ -59,7 +59,7 @@ EOF2
 
 port=$(free_port)
 vm_start --forward "$port:8080" --modprobe 'vivid n_devs=4 node_types=0x1,0x1,0x1,0x1 input_types=0x0,0x0,0x0,0x0' \
-  --memory 1536 --timeout 280 -- sh "$TEST_DIR/in-vm.sh" "$HLSCAM_BINARY" "$TEST_DIR/hlscam.conf"
+  --memory 1536 --timeout 280 -- sh "$TEST_DIR/in-vm.sh" "$HLSCAM_BINARY" "$TEST_DIR/hlscam.conf" "$TEST_DIR/state"
 
 base="http://127.0.0.1:$port/cam"
 wait_until 180 "the yuyv camera's playlist on the host port" http_ok "$base/yuyv/index.m3u8"
@@ -136,6 +136,8 @@ dropped=$(sample hlscam_camera_frames_dropped_total nv12)
 frames=$(sample hlscam_encoder_frames_total nv12)
 say "nv12: $frames frames, $dropped dropped"
 [ -n "$dropped" ] && [ -n "$frames" ] || fail "no frame counts for nv12 in /metrics: $(metrics | grep nv12)"
-python3 -c "import sys; d, f = int(sys.argv[1]), int(sys.argv[2]); sys.exit(0 if 0.1 <= d / (d + f) <= 0.5 else 1)" \
+# At least vivid's share; more when the VM's CPU cannot keep up (TCG on a busy host), as then
+# vivid finds no free buffer either and its sequence goes on.
+python3 -c "import sys; d, f = int(sys.argv[1]), int(sys.argv[2]); sys.exit(0 if d / (d + f) >= 0.1 else 1)" \
   "$dropped" "$frames" || fail "nv12: $dropped of $((dropped + frames)) frames counted as dropped, vivid drops 25 %"
 say "ok"
