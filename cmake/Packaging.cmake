@@ -49,11 +49,10 @@ and serves Low-Latency HLS from memory to browsers, VLC, mpv and Safari,
 about a second behind real time. Users with hashed passwords, roles, URL
 tokens and fail2ban-style banning are built in: one service instead of
 nginx-rtmp, ffmpeg, htpasswd and fail2ban glued together.")
-# Libraries found by dpkg-shlibdeps in the binary (Qt, libx264) and in the FFmpeg module
-# (libavformat, libavcodec, libswscale), plus libavdevice (opened by the module, only when a
-# camera is used) and what the maintainer scripts call.
+# Libraries found by dpkg-shlibdeps in the binary (Qt, libx264, libyuv, TurboJPEG) and in the
+# FFmpeg module (libavformat, libavcodec, libswscale), plus what the maintainer scripts call.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, init-system-helpers (>= 1.52), libavdevice59")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, init-system-helpers (>= 1.52)")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "fail2ban")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA "${_deb}/postinst;${_deb}/prerm;${_deb}/postrm;${_deb}/conffiles")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION TRUE)

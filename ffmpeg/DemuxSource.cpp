@@ -4,42 +4,15 @@
 #include "Logging.h"
 
 extern "C" {
-#include <libavdevice/version.h>
 #include <libavutil/pixdesc.h>
 #include <libavutil/time.h>
 }
-
-#include <dlfcn.h>
 
 namespace hlscam {
 
 namespace {
 // The demuxers a media file may be read with: video containers and raw H.264/H.265 streams.
 constexpr char kFileFormats[] = "mov,matroska,webm,mpegts,h264,hevc,flv,avi,ivf";
-// A camera that sends nothing for this long is stuck: close it and open it again.
-constexpr qint64 kStallTimeoutUs = 5'000'000;
-// How often a non-blocking camera is asked again when no frame is ready (a 25 fps frame is 40 ms).
-constexpr unsigned kPollUs = 2000;
-// libavdevice registers the video4linux2 input with libavformat. It is loaded on the first
-// camera, not linked: see CMakeLists.txt. Returns an error text, empty when the input exists.
-QString loadDeviceInputs()
-{
-    static const QString error = []() -> QString {
-        const QByteArray name = "libavdevice.so." + QByteArray::number(LIBAVDEVICE_VERSION_MAJOR);
-        void *library = dlopen(name.constData(), RTLD_NOW | RTLD_GLOBAL);
-        if (!library)
-            return QStringLiteral("cannot load %1 for V4L2 cameras: %2")
-                .arg(QString::fromLatin1(name), QString::fromLocal8Bit(dlerror()));
-        using RegisterAll = void (*)();
-        auto registerAll = reinterpret_cast<RegisterAll>(dlsym(library, "avdevice_register_all"));
-        if (!registerAll)
-            return QStringLiteral("%1 has no avdevice_register_all").arg(QString::fromLatin1(name));
-        registerAll();
-        return {};
-    }();
-    return error;
-}
-
 // What kind of failure an FFmpeg error code is, for the status API and the retry policy.
 Fault faultOf(int err)
 {
@@ -59,31 +32,14 @@ Fault faultOf(int err)
 
 }  // namespace
 
-std::unique_ptr<DemuxSource> DemuxSource::camera(const QString &device, int width, int height, int fps, bool decodeH264)
-{
-    std::unique_ptr<DemuxSource> s(new DemuxSource);
-    s->m_decodeH264 = decodeH264;
-    s->m_url = device;
-    s->m_isCamera = true;
-    s->m_width = width;
-    s->m_height = height;
-    s->m_fps = fps;
-    // H.264 from the camera costs no CPU at all; MJPEG is cheap to decode; raw is the fallback.
-    s->m_inputFormats = {QStringLiteral("h264"), QStringLiteral("mjpeg"), QString()};
-    if (decodeH264)
-        s->m_inputFormats.removeFirst();  // an encoder is asked for: MJPEG decodes for less CPU
-    s->m_description = device;
-    return s;
-}
-
 std::unique_ptr<DemuxSource> DemuxSource::file(const QString &path, int width, int height, bool decodeH264)
 {
     std::unique_ptr<DemuxSource> s(new DemuxSource);
     s->m_decodeH264 = decodeH264;
     s->m_width = width;
     s->m_height = height;
+    s->m_autoSize = width <= 0 || height <= 0;
     s->m_url = path;
-    s->m_inputFormats = {QString()};
     s->m_description = path;
     return s;
 }
@@ -92,45 +48,19 @@ DemuxSource::~DemuxSource() = default;
 
 Error DemuxSource::openInput()
 {
-    if (m_isCamera) {
-        if (const QString error = loadDeviceInputs(); !error.isEmpty())
-            return {Fault::ModuleMissing, error};
-    }
-    const AVInputFormat *format = m_isCamera ? av_find_input_format("video4linux2") : nullptr;
-    QString lastError;
-    int lastCode = 0;
-    for (const QString &inputFormat : std::as_const(m_inputFormats)) {
-        AVDictionary *options = nullptr;
-        // Only what a camera or a video file can be: local files (no http:, concat:, subfile:
-        // ... protocols) read by video demuxers (no "tty" or image demuxers that would render a
-        // text file or any other file of the board as a picture).
-        av_dict_set(&options, "protocol_whitelist", "file", 0);
-        av_dict_set(&options, "format_whitelist", m_isCamera ? "video4linux2,v4l2" : kFileFormats, 0);
-        if (m_isCamera) {
-            av_dict_set(&options, "video_size", qPrintable(QStringLiteral("%1x%2").arg(m_width).arg(m_height)), 0);
-            av_dict_set(&options, "framerate", qPrintable(QString::number(m_fps)), 0);
-            if (!inputFormat.isEmpty())
-                av_dict_set(&options, "input_format", qPrintable(inputFormat), 0);
-        }
-        AVFormatContext *ctx = avformat_alloc_context();
-        // Non-blocking, so a camera that stops sending frames cannot hang the pipeline thread
-        // (and with it stop()): readPacket() waits in short steps and gives up after a while.
-        if (m_isCamera)
-            ctx->flags |= AVFMT_FLAG_NONBLOCK;
-        const int err = avformat_open_input(&ctx, m_url.toUtf8().constData(), format, &options);
-        av_dict_free(&options);
-        if (err >= 0) {
-            m_input.reset(ctx);
-            return {};
-        }
-        lastError = ff::errorText(err);
-        lastCode = err;
-        if (err == AVERROR(ENOENT) || err == AVERROR(EACCES) || err == AVERROR(EBUSY))
-            break;  // no point asking this device for another format
-        qCDebug(lcCapture) << m_url << "does not give" << (inputFormat.isEmpty() ? "raw" : inputFormat) << ":"
-                           << lastError;
-    }
-    return {faultOf(lastCode), QStringLiteral("%1: %2").arg(m_url, lastError)};
+    AVDictionary *options = nullptr;
+    // Only what a video file can be: local files (no http:, concat:, subfile: ... protocols) read
+    // by video demuxers (no "tty" or image demuxers that would render a text file or any other
+    // file of the board as a picture).
+    av_dict_set(&options, "protocol_whitelist", "file", 0);
+    av_dict_set(&options, "format_whitelist", kFileFormats, 0);
+    AVFormatContext *ctx = avformat_alloc_context();
+    const int err = avformat_open_input(&ctx, m_url.toUtf8().constData(), nullptr, &options);
+    av_dict_free(&options);
+    if (err < 0)
+        return {faultOf(err), QStringLiteral("%1: %2").arg(m_url, ff::errorText(err))};
+    m_input.reset(ctx);
+    return {};
 }
 
 Error DemuxSource::openDecoder()
@@ -157,15 +87,11 @@ Error DemuxSource::open()
     m_decoder.reset();
     m_error = {};
     m_packetsSinceRewind = 0;
-    m_lastPacketUs = av_gettime_relative();
     if (Error err = openInput())
         return err;
-    if (!m_isCamera) {
-        const int err = avformat_find_stream_info(m_input.get(), nullptr);
-        if (err < 0)
-            return {faultOf(err), QStringLiteral("%1: %2").arg(m_url, ff::errorText(err))};
-    }
-    m_fileSize = m_isCamera ? -1 : avio_size(m_input->pb);
+    if (const int err = avformat_find_stream_info(m_input.get(), nullptr); err < 0)
+        return {faultOf(err), QStringLiteral("%1: %2").arg(m_url, ff::errorText(err))};
+    m_fileSize = avio_size(m_input->pb);
     m_stream = av_find_best_stream(m_input.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
     if (m_stream < 0)
         return {Fault::UnsupportedFormat, QStringLiteral("%1: no video stream").arg(m_url)};
@@ -174,14 +100,17 @@ Error DemuxSource::open()
     const AVCodecParameters *par = stream->codecpar;
     double fps = av_q2d(stream->avg_frame_rate);
     if (!(fps > 0 && fps < 240))
-        fps = m_fps > 0 ? m_fps : 25;
+        fps = 25;
     m_description = QStringLiteral("%1 %2 %3x%4@%5")
                         .arg(m_url, QString::fromLatin1(avcodec_get_name(par->codec_id)))
                         .arg(par->width)
                         .arg(par->height)
                         .arg(fps, 0, 'g', 3);
-    if (!m_isCamera)
-        m_pacer = std::make_unique<FramePacer>(fps);
+    m_pacer = std::make_unique<FramePacer>(fps);
+    if (m_autoSize) {  // width/height = auto: the file's own size (even, for I420)
+        m_width = qMax(2, par->width & ~1);
+        m_height = qMax(2, par->height & ~1);
+    }
     if (par->codec_id != AV_CODEC_ID_H264 || m_decodeH264)
         return openDecoder();
     m_h264.width = par->width;
@@ -201,7 +130,7 @@ ReadStatus DemuxSource::readPacket(AVPacket *packet)
 {
     for (;;) {
         int err = av_read_frame(m_input.get(), packet);
-        if (err == AVERROR_EOF && !m_isCamera) {
+        if (err == AVERROR_EOF) {
             // A file loops: back to the start, and the decoder forgets the old stream position.
             // A file that gives nothing between two ends, or that was truncated or replaced
             // (the demuxer's index no longer matches it), has failed: it is opened again.
@@ -216,26 +145,12 @@ ReadStatus DemuxSource::readPacket(AVPacket *packet)
             if (err >= 0)
                 continue;
         }
-        if (err == AVERROR(EAGAIN)) {
-            if (stopRequested()) {
-                m_error = {Fault::Other, QStringLiteral("%1: stopped").arg(m_url)};
-                return ReadStatus::Failed;
-            }
-            if (av_gettime_relative() - m_lastPacketUs > kStallTimeoutUs) {
-                m_error = {Fault::Stalled,
-                           QStringLiteral("%1: no picture for %2 s").arg(m_url).arg(kStallTimeoutUs / 1000000)};
-                return ReadStatus::Failed;
-            }
-            av_usleep(kPollUs);
-            continue;
-        }
         if (err < 0) {
             m_error = {faultOf(err), QStringLiteral("%1: %2").arg(m_url, ff::errorText(err))};
             return ReadStatus::Failed;
         }
         if (packet->stream_index == m_stream && packet->size > 0 && !(packet->flags & AV_PKT_FLAG_CORRUPT)) {
             ++m_packetsSinceRewind;
-            m_lastPacketUs = av_gettime_relative();
             return ReadStatus::Ok;
         }
         av_packet_unref(packet);
@@ -249,10 +164,7 @@ ReadStatus DemuxSource::read(Capture &out)
         const ReadStatus status = readPacket(packet.get());
         if (status != ReadStatus::Ok)
             return status;
-        if (m_pacer)
-            out.monoUs = m_pacer->waitNext();
-        else
-            out.monoUs = av_gettime_relative();
+        out.monoUs = m_pacer->waitNext();
         out.wallUs = av_gettime();
         if (!m_decoder) {
             out.h264 = QByteArray(reinterpret_cast<const char *>(packet->data), packet->size);

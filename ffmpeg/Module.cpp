@@ -11,10 +11,6 @@ namespace {
 
 class Backend final : public FfmpegBackend {
 public:
-    std::unique_ptr<Source> camera(const QString &device, int width, int height, int fps, bool decodeH264) override
-    {
-        return DemuxSource::camera(device, width, height, fps, decodeH264);
-    }
     std::unique_ptr<Source> file(const QString &path, int width, int height, bool decodeH264) override
     {
         return DemuxSource::file(path, width, height, decodeH264);

@@ -25,6 +25,7 @@ struct CameraStatus {
     QString lastError;
     Fault fault = Fault::None;  // the kind of lastError; None while streaming
     qint64 framesCaptured = 0;
+    qint64 framesDropped = 0;  // frames the camera's driver lost (gaps in its sequence numbers)
 
     bool operator==(const CameraStatus &) const = default;
 };
@@ -39,7 +40,7 @@ public:
     virtual CameraSettings settings() const = 0;
     // Where its init segments, segments and parts are: safe to read from any thread.
     virtual SegmentStore *store() const = 0;
-    // A copy, safe to take from any thread; framesCaptured moves on every frame without a signal.
+    // A copy, safe to take from any thread; framesCaptured and framesDropped move without a signal.
     virtual CameraStatus status() const = 0;
     // New device, size, rate, bitrate or encoder (same name): the camera restarts on its own
     // thread; the store (and every URL in it) carries on after a discontinuity. Returns at once.

@@ -19,11 +19,12 @@ struct H264Parameters {
 };
 
 struct Capture {
-    QByteArray h264;       // set when the source delivers H.264 (passthrough)...
-    bool h264Key = false;  // ...and this access unit is a key frame
-    Picture picture;       // set otherwise
-    qint64 monoUs = 0;     // monotonic capture time: media timestamps (never jumps back)
-    qint64 wallUs = 0;     // wall-clock capture time: EXT-X-PROGRAM-DATE-TIME, the pattern's stamp
+    QByteArray h264;        // set when the source delivers H.264 (passthrough)...
+    bool h264Key = false;   // ...and this access unit is a key frame
+    Picture picture;        // set otherwise
+    qint64 monoUs = 0;      // monotonic capture time: media timestamps (never jumps back)
+    qint64 wallUs = 0;      // wall-clock capture time: EXT-X-PROGRAM-DATE-TIME, the pattern's stamp
+    int droppedBefore = 0;  // frames the device lost just before this one (gaps in its sequence)
 };
 
 }  // namespace hlscam

@@ -4,6 +4,7 @@
 #include "Error.h"
 #include "capture/Capture.h"
 
+#include <QSize>
 #include <QString>
 #include <atomic>
 
@@ -19,6 +20,9 @@ public:
     // Blocks until the next picture (at most about one frame interval plus device latency).
     // Failed means the device is gone or broken: the pipeline closes it and retries.
     virtual ReadStatus read(Capture &out) = 0;
+    // The size of the pictures read() gives, known once open() succeeded; empty: the configured
+    // size (a source that can be asked for its own size, width/height = auto, says it here).
+    virtual QSize pictureSize() const { return {}; }
     // Non-null when the source delivers H.264 packets (passthrough); describes the stream.
     virtual const H264Parameters *h264Parameters() const { return nullptr; }
     // "test pattern 640x360@25", "/dev/video0 mjpeg 1280x720@30", ...

@@ -34,10 +34,13 @@ std::optional<QList<CameraSettings>> readOverrides(const QString &path, QString 
 
 QByteArray cameraSection(const CameraSettings &c)
 {
-    return QStringLiteral("[camera.%1]\ndevice = %2\nwidth = %3\nheight = %4\nfps = %5\nbitrate = %6\nencoder = %7\n")
-        .arg(c.name, c.device)
-        .arg(c.width)
-        .arg(c.height)
+    const auto dimension = [](int v) {
+        return v == 0 ? QStringLiteral("auto") : QString::number(v);
+    };
+    return QStringLiteral(
+               "[camera.%1]\ndevice = %2\nwidth = %3\nheight = %4\nfit = %5\nformat = %6\nfps = %7\nbitrate = "
+               "%8\nencoder = %9\n")
+        .arg(c.name, c.device, dimension(c.width), dimension(c.height), c.fit, c.format)
         .arg(c.fps)
         .arg(c.bitrateKbps)
         .arg(c.encoder)

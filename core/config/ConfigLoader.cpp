@@ -2,6 +2,7 @@
 
 #include "capture/CommandLine.h"
 #include "config/AddressRange.h"
+#include "v4l2/V4l2Source.h"
 
 #include <QDir>
 #include <QFile>
@@ -112,6 +113,28 @@ QString readDevice(const QString &v, QString &out)
                                " is not a device (allowed: auto, testpattern, /dev/videoN, rpicam (the Raspberry Pi "
                                "camera module through rpicam-vid), exec:COMMAND (a program that writes H.264), or "
                                "the absolute path of a media file)");
+    out = v;
+    return {};
+}
+
+// A picture dimension, or "auto" (0) for the camera's own size.
+QString readDimension(const QString &v, int max, int &out)
+{
+    if (v == u"auto") {
+        out = 0;
+        return {};
+    }
+    QString e = readInt(v, 16, max, out, true);
+    if (!e.isEmpty())
+        e.insert(e.lastIndexOf(u')'), QStringLiteral(", or auto for the camera's own size"));
+    return e;
+}
+
+QString readChoice(const QString &v, const QStringList &names, const char *what, QString &out)
+{
+    if (!names.contains(v))
+        return quoted(v) +
+               QStringLiteral(" is not %1 (allowed: %2)").arg(QLatin1String(what), names.join(QStringLiteral(", ")));
     out = v;
     return {};
 }
@@ -316,15 +339,24 @@ const KeyDef kKeys[] = {
      }},
     {"camera", "width",
      [](const QString &v, State &s) {
-         return readInt(v, 16, 3840, camera(s).width, true);
+         return readDimension(v, 3840, camera(s).width);
      }},
     {"camera", "height",
      [](const QString &v, State &s) {
-         return readInt(v, 16, 2160, camera(s).height, true);
+         return readDimension(v, 2160, camera(s).height);
      }},
     {"camera", "fps",
      [](const QString &v, State &s) {
          return readInt(v, 1, 60, camera(s).fps);
+     }},
+    {"camera", "fit",
+     [](const QString &v, State &s) {
+         return readChoice(v, {QStringLiteral("crop"), QStringLiteral("pad")}, "a fit", camera(s).fit);
+     }},
+    {"camera", "format",
+     [](const QString &v, State &s) {
+         return readChoice(v, QStringList{QStringLiteral("auto")} + V4l2Source::formatNames(), "a pixel format",
+                           camera(s).format);
      }},
     {"camera", "bitrate",
      [](const QString &v, State &s) {
@@ -582,6 +614,20 @@ private:
                     QStringLiteral("'%1': device %2 gives H.264, which is passed through (allowed: auto, copy)")
                         .arg(c.encoder, c.device == u"rpicam" ? c.device : QStringLiteral("exec:...")));
             }
+        }
+        for (const CameraSettings &c : m_state.settings.cameras) {
+            if (c.device == u"rpicam" && c.width == 0 && c.height == 0) {  // rpicam-vid needs a size
+                return error(m_keyLines.value(QStringLiteral("camera.%1\nwidth").arg(c.name)),
+                             QStringLiteral("[camera.%1] width").arg(c.name),
+                             QStringLiteral("device rpicam needs a size: rpicam-vid is told width and height"));
+            }
+            if ((c.width == 0) == (c.height == 0))
+                continue;
+            const QString key =
+                c.width == 0 ? QStringLiteral("width") : QStringLiteral("height");  // the auto one, written
+            return error(m_keyLines.value(QStringLiteral("camera.%1\n%2").arg(c.name, key)),
+                         QStringLiteral("[camera.%1] %2").arg(c.name, key),
+                         QStringLiteral("width and height are auto together (the camera's own size) or both numbers"));
         }
         const double segment = m_state.segmentSeconds;
         const double part = m_state.partSeconds;

@@ -14,9 +14,17 @@ struct CameraSettings {
     // "auto" (first V4L2 capture device, else the test pattern), "testpattern",
     // "/dev/videoN", or a media file path (played in a loop).
     QString device = QStringLiteral("auto");
+    // The size that is sent; 0 for both ("auto"): a V4L2 camera's own size (a file's own size,
+    // the test pattern's default).
     int width = 640;
     int height = 360;
     int fps = 25;
+    // How a V4L2 camera's picture of another shape fills width x height, never stretched:
+    // "crop" (fills it, cutting the sides or the top and bottom) or "pad" (all of it, with black bars).
+    QString fit = QStringLiteral("crop");
+    // The pixel format asked of a V4L2 camera: "auto" (H.264, raw, then MJPEG, whichever gives the
+    // size and rate), or one of h264, mjpeg, yuyv, uyvy, nv12, yu12.
+    QString format = QStringLiteral("auto");
     int bitrateKbps = 800;
     // "auto" (copy when the camera gives H.264, else h264_v4l2m2m, h264_omx, libx264),
     // or one of "copy", "h264_v4l2m2m", "h264_omx", "libx264".

@@ -10,6 +10,7 @@
 #include "encode/EncoderChain.h"
 #include "hls/Fmp4Packager.h"
 #include "plugin/FfmpegModule.h"
+#include "v4l2/V4l2Source.h"
 
 #include <QDateTime>
 #include <QThread>
@@ -114,6 +115,7 @@ void Pipeline::updateStatus(const std::function<void(CameraStatus &)> &change)
         CameraStatus before = m_status;
         change(m_status);
         before.framesCaptured = m_status.framesCaptured;  // not worth a signal
+        before.framesDropped = m_status.framesDropped;
         changed = !(before == m_status);
     }
     if (changed)
@@ -156,8 +158,10 @@ std::unique_ptr<Source> Pipeline::makeSource()
         }
         m_camera.device = device;  // decide once: a camera that fails later is retried, not swapped
     }
+    const bool autoSize = c.width == 0 || c.height == 0;
     if (device == QLatin1String("testpattern"))
-        return std::make_unique<TestPatternSource>(c.width, c.height, c.fps);
+        return autoSize ? std::make_unique<TestPatternSource>(CameraSettings{}.width, CameraSettings{}.height, c.fps)
+                        : std::make_unique<TestPatternSource>(c.width, c.height, c.fps);
     if (device == QLatin1String("rpicam") || device.startsWith(QLatin1String("exec:"))) {
         // A program's H.264 is passed through: decoding it would need the FFmpeg module.
         if (decodeH264)
@@ -168,14 +172,25 @@ std::unique_ptr<Source> Pipeline::makeSource()
             return CommandSource::rpicam(c, gopFrames(c, m_hls), m_commandLog.get());
         return CommandSource::exec(c.name, device.mid(5), c.fps, m_commandLog.get());
     }
-    // Cameras and files are read with FFmpeg, from the module loaded on this first use.
+    // Cameras (/dev/videoN, /dev/v4l/by-id/...) are read natively: a camera never loads FFmpeg.
+    if (device.startsWith(QLatin1String("/dev/"))) {
+        V4l2Options v;
+        v.device = device;
+        v.size = autoSize ? QSize() : QSize(c.width, c.height);
+        v.fps = c.fps;
+        v.fit = c.fit == QLatin1String("pad") ? Fit::Pad : Fit::Crop;
+        v.format = c.format;
+        v.passthroughH264 = !decodeH264;
+        v.bitrateKbps = c.bitrateKbps;
+        v.gopFrames = gopFrames(c, m_hls);
+        return std::make_unique<V4l2Source>(v);
+    }
+    // Files are read with FFmpeg, from the module loaded on this first use.
     QString why;
     FfmpegBackend *ffmpeg = ffmpegBackend(&why);
     if (!ffmpeg)
         return std::make_unique<UnavailableSource>(device, why);
-    if (device.startsWith(QLatin1String("/dev/")))
-        return ffmpeg->camera(device, c.width, c.height, c.fps, decodeH264);
-    return ffmpeg->file(device, c.width, c.height, decodeH264);
+    return ffmpeg->file(device, autoSize ? 0 : c.width, autoSize ? 0 : c.height, decodeH264);
 }
 
 void Pipeline::sleepInterruptible(int ms)
@@ -214,8 +229,10 @@ void Pipeline::run()
 bool Pipeline::streamOnce(Source &source)
 {
     EncoderOptions options;
-    options.width = m_camera.width;
-    options.height = m_camera.height;
+    // A source asked for its own size (auto) says which it gave.
+    const QSize size = source.pictureSize().isEmpty() ? QSize(m_camera.width, m_camera.height) : source.pictureSize();
+    options.width = size.width();
+    options.height = size.height();
     options.fps = m_camera.fps;
     options.bitrateKbps = m_camera.bitrateKbps;
     options.gopFrames = gopFrames(m_camera, m_hls);
@@ -265,6 +282,7 @@ bool Pipeline::streamOnce(Source &source)
         {
             QMutexLocker lock(&m_mutex);
             first = m_status.framesCaptured++ == 0 || m_status.state != CameraState::Streaming;
+            m_status.framesDropped += capture.droppedBefore;
         }
         if (first && packager.started())
             setState(CameraState::Streaming);

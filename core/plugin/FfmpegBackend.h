@@ -1,5 +1,5 @@
-// What the FFmpeg module (hlscam_ffmpeg.so, built from ffmpeg/) offers core: V4L2 cameras and
-// media files through libavformat/libavdevice, their decoders and swscale, and libavcodec's
+// What the FFmpeg module (hlscam_ffmpeg.so, built from ffmpeg/) offers core: media files
+// through libavformat, their decoders and swscale, and libavcodec's
 // hardware H.264 encoders. Core loads it with dlopen only when one of these is used, so a service
 // on the test pattern with libx264 never maps FFmpeg's libraries and their dependency tree.
 // Only core's own types cross this line: no FFmpeg header is needed to use it.
@@ -15,10 +15,8 @@ namespace hlscam {
 class FfmpegBackend {
 public:
     virtual ~FfmpegBackend() = default;
-    // A V4L2 camera (H.264 handed on unless decodeH264; anything else decoded to I420 of
-    // width x height).
-    virtual std::unique_ptr<Source> camera(const QString &device, int width, int height, int fps, bool decodeH264) = 0;
-    // A media file, looped and paced to its frame rate; decoded pictures are width x height.
+    // A media file, looped and paced to its frame rate; decoded pictures are width x height (the
+    // file's own size when they are 0). Cameras are core's own (v4l2/V4l2Source).
     virtual std::unique_ptr<Source> file(const QString &path, int width, int height, bool decodeH264) = 0;
     // A libavcodec encoder by name (options.codec); nullptr and *error when it cannot open.
     virtual std::unique_ptr<Encoder> encoder(const EncoderOptions &options, QString *error) = 0;
@@ -26,7 +24,7 @@ public:
 
 // The module's one exported function: returns its backend, or nullptr when it was built for
 // another version of this interface (both sides are built together; this catches a stale file).
-inline constexpr int kFfmpegBackendAbi = 1;
+inline constexpr int kFfmpegBackendAbi = 2;  // 2: no camera(); Source::pictureSize()
 inline constexpr char kFfmpegBackendEntry[] = "hlscam_ffmpeg_backend";
 using FfmpegBackendEntry = FfmpegBackend *(*)(int abi);
 

@@ -13,7 +13,8 @@ namespace hlscam {
 
 namespace {
 
-const QStringList kTextFields = {QStringLiteral("device"), QStringLiteral("encoder")};
+const QStringList kTextFields = {QStringLiteral("device"), QStringLiteral("encoder"), QStringLiteral("fit"),
+                                 QStringLiteral("format")};
 const QStringList kNumberFields = {QStringLiteral("width"), QStringLiteral("height"), QStringLiteral("fps"),
                                    QStringLiteral("bitrate")};
 
@@ -42,8 +43,13 @@ Response updateCamera(Camera *target, const QByteArray &body, const PathSettings
         merged.insert(it.key(), *it);
     }
     QByteArray section = "[camera." + target->name().toUtf8() + "]\n";
-    for (const QString &key : kTextFields + kNumberFields)
-        section += key.toUtf8() + " = " + merged.value(key).toVariant().toString().toUtf8() + '\n';
+    for (const QString &key : kTextFields + kNumberFields) {
+        QString value = merged.value(key).toVariant().toString();
+        // A size of 0 is auto (the camera's own size), as the settings hold it.
+        if ((key == u"width" || key == u"height") && value == u"0")
+            value = QStringLiteral("auto");
+        section += key.toUtf8() + " = " + value.toUtf8() + '\n';
+    }
     const ConfigResult checked = parseConfig(section, QStringLiteral("request"));
     if (!checked.ok())
         return Response::jsonError(Status::BadRequest,

@@ -40,6 +40,7 @@ Response StatusRoutes::status() const
         c.insert(QStringLiteral("last_error"), s.lastError.isEmpty() ? QJsonValue() : QJsonValue(s.lastError));
         c.insert(QStringLiteral("fault"), s.fault == Fault::None ? QJsonValue() : QJsonValue(faultName(s.fault)));
         c.insert(QStringLiteral("frames"), s.framesCaptured);
+        c.insert(QStringLiteral("frames_dropped"), s.framesDropped);
         c.insert(QStringLiteral("viewers"), m_viewers->count(p->name(), now));
         c.insert(QStringLiteral("part_delay_ms"), orNull(at.lastPartDelayMs));
         c.insert(QStringLiteral("last_part_age_ms"), orNull(at.lastPartStoredMs < 0 ? -1 : now - at.lastPartStoredMs));

@@ -71,6 +71,10 @@ QByteArray renderMetrics(const MetricsSources &from)
                   "Frames captured and encoded since the pipeline (re)started.");
     for (const Sample &c : cameras)
         frames.sample(double(c.status.framesCaptured), c.label);
+    Family dropped(out, "hlscam_camera_frames_dropped_total", "counter",
+                   "Frames the camera's driver lost (gaps in its sequence numbers) since the pipeline (re)started.");
+    for (const Sample &c : cameras)
+        dropped.sample(double(c.status.framesDropped), c.label);
     Family delay(out, "hlscam_part_delay_seconds", "gauge",
                  "How long after the time it covers the newest part was ready.");
     for (const Sample &c : cameras)

@@ -87,6 +87,8 @@ void TestApi::statusSaysHowTheCameraIsDoing()
     QCOMPARE(c.value(QStringLiteral("viewers")).toInt(), 2);
     QVERIFY(c.value(QStringLiteral("last_error")).isNull());
     QVERIFY(c.value(QStringLiteral("frames")).toInteger() > 0);
+    QCOMPARE(c.value(QStringLiteral("frames_dropped")).toInteger(-1), 0);  // a pattern drops none
+    QCOMPARE(c.value(QStringLiteral("fit")).toString(), QStringLiteral("crop"));
     // Parts are ready within a part's length of capture or so, and keep coming.
     const qint64 delay = c.value(QStringLiteral("part_delay_ms")).toInteger(-1);
     QVERIFY2(delay >= 0 && delay < 1000, qPrintable(QString::number(delay)));
@@ -432,6 +434,7 @@ void TestApi::metricsForAdminsAndTheScraper()
     QVERIFY(sampleValue(asAdmin.body, "hlscam_http_responses_total{route=\"playlist\",status=\"200\"}") >= 1);
     QCOMPARE(sampleValue(asAdmin.body, "hlscam_auth_failures_total{reason=\"wrong-password\"}"), 1.0);
     QVERIFY(sampleValue(asAdmin.body, "hlscam_encoder_frames_total{camera=\"cam0\"}") > 0);
+    QCOMPARE(sampleValue(asAdmin.body, "hlscam_camera_frames_dropped_total{camera=\"cam0\"}"), 0.0);
 
     QCOMPARE(service.get(QStringLiteral("/metrics"), kViewer, kViewerPassword).status, 403);
     const HttpReply scraped =

@@ -80,14 +80,16 @@ void TestPackage::controlFieldsAndDependencies()
     QCOMPARE(field("Version"), QByteArray(HLSCAM_VERSION));
     const QByteArray depends = field("Depends");
     // Found by dpkg-shlibdeps from the binary...
-    for (const char *lib : {"libqt6core6", "libqt6network6", "libqt6httpserver6", "libx264-164", "libcrypt1"})
+    for (const char *lib :
+         {"libqt6core6", "libqt6network6", "libqt6httpserver6", "libx264-164", "libcrypt1", "libyuv0", "libturbojpeg0"})
         QVERIFY2(depends.contains(lib), depends.constData());
     // ...and from the FFmpeg module...
     for (const char *lib : {"libavcodec59", "libavformat59", "libswscale6"})
         QVERIFY2(depends.contains(lib), depends.constData());
-    // ...and what it needs without linking: libavdevice is opened when a camera is, adduser and
-    // deb-systemd-helper run in the maintainer scripts.
-    for (const char *dep : {"libavdevice59", "adduser", "init-system-helpers"})
+    // ...and what it needs without linking: adduser and deb-systemd-helper run in the maintainer
+    // scripts. Cameras are core's own: no libavdevice.
+    QVERIFY2(!depends.contains("libavdevice"), depends.constData());
+    for (const char *dep : {"adduser", "init-system-helpers"})
         QVERIFY2(depends.contains(dep), depends.constData());
     // The headless service pulls in no GUI.
     for (const char *gui : {"libqt6gui6", "libqt6quick6", "libqt6multimedia6"})

@@ -341,7 +341,7 @@ void TestConfig::errors_data()
     row("key before any section", "# hi\nfps = 25\n", 2, "fps", "before any section");
     row("key without name", "[server]\n= 1\n", 2, "", "has no key");
     row("unknown camera key", "[camera.cam0]\nframerate = 25\n", 2, "[camera.cam0] framerate",
-        "unknown key (allowed in [camera.cam0]: device, width, height, fps, bitrate, encoder)");
+        "unknown key (allowed in [camera.cam0]: device, width, height, fps, fit, format, bitrate, encoder)");
     row("unknown server key", "[server]\nport = 80\n", 2, "[server] port",
         "allowed in [server]: listen, tls_cert, tls_key, metrics_token, trusted_proxies");
     row("keys are case-sensitive", "[hls]\nWindow = 6\n", 2, "[hls] Window", "unknown key");
@@ -360,10 +360,10 @@ void TestConfig::errors_data()
     row("fps empty", "[camera.x]\nfps =\n", 2, "[camera.x] fps", "an empty value is not a whole number");
     row("fps huge", "[camera.x]\nfps = 99999999999\n", 2, "[camera.x] fps", "out of range");
     row("width odd", "[camera.x]\nwidth = 641\n", 2, "[camera.x] width",
-        "'641' is odd (allowed: even numbers from 16 to 3840)");
+        "'641' is odd (allowed: even numbers from 16 to 3840, or auto for the camera's own size)");
     row("width too wide", "[camera.x]\nwidth = 4096\n", 2, "[camera.x] width", "out of range");
     row("height too small", "[camera.x]\nheight = 8\n", 2, "[camera.x] height",
-        "'8' is out of range (allowed: even numbers from 16 to 2160)");
+        "'8' is out of range (allowed: even numbers from 16 to 2160, or auto for the camera's own size)");
     row("height too tall", "[camera.x]\nheight = 2162\n", 2, "[camera.x] height", "out of range");
     row("bitrate too low", "[camera.x]\nbitrate = 50\n", 2, "[camera.x] bitrate",
         "'50' is out of range (allowed: 100 to 20000 kbit/s");
