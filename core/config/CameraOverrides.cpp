@@ -34,13 +34,18 @@ std::optional<QList<CameraSettings>> readOverrides(const QString &path, QString 
 
 QByteArray cameraSection(const CameraSettings &c)
 {
-    return QStringLiteral("[camera.%1]\ndevice = %2\nwidth = %3\nheight = %4\nfps = %5\nbitrate = %6\nencoder = %7\n")
+    QStringList controls;
+    for (auto it = c.controls.cbegin(); it != c.controls.cend(); ++it)
+        controls << QStringLiteral("%1=%2").arg(it.key()).arg(it.value());
+    return QStringLiteral(
+               "[camera.%1]\ndevice = %2\nwidth = %3\nheight = %4\nfps = %5\nbitrate = %6\nencoder = %7\n"
+               "controls = %8\n")
         .arg(c.name, c.device)
         .arg(c.width)
         .arg(c.height)
         .arg(c.fps)
         .arg(c.bitrateKbps)
-        .arg(c.encoder)
+        .arg(c.encoder, controls.join(u' '))
         .toUtf8();
 }
 

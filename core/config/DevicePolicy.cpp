@@ -1,6 +1,7 @@
 #include "config/DevicePolicy.h"
 
 #include <QFileInfo>
+#include <QRegularExpression>
 
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -18,6 +19,15 @@ bool isInside(const QString &path, const QString &dir)
     const QString root = QFileInfo(dir).canonicalFilePath();
     return !file.isEmpty() && !root.isEmpty() && file.startsWith(root + u'/') && QFileInfo(file).isFile();
 }
+
+// A name udev makes for a camera (one path component under /dev/v4l/by-id or by-path): one that
+// is not there now is a camera unplugged, waited for. Nothing else is taken unseen; and what
+// is there must be a camera, wherever its link points.
+bool isStableCameraName(const QString &path)
+{
+    static const QRegularExpression name(QStringLiteral("^/dev/v4l/by-(id|path)/[A-Za-z0-9][A-Za-z0-9:._+-]{0,199}$"));
+    return name.match(path).hasMatch() && !path.contains(QLatin1String(".."));
+}
 }  // namespace
 
 bool isVideoDevice(const QString &path)
@@ -30,6 +40,8 @@ bool isVideoDevice(const QString &path)
 QString refuseApiDevice(const QString &device, const QString &mediaDir)
 {
     if (device == QLatin1String("auto") || device == QLatin1String("testpattern"))
+        return {};
+    if (isStableCameraName(device) && !QFileInfo(device).exists() && !QFileInfo(device).isSymLink())
         return {};
     if (device.startsWith(QLatin1String("/dev/")) ? isVideoDevice(device)
                                                   : !mediaDir.isEmpty() && isInside(device, mediaDir))

@@ -9,7 +9,9 @@
 namespace hlscam {
 
 // Empty when `device` may be set through the API: auto, testpattern, a V4L2 device node (also
-// through /dev/v4l/by-id or by-path links), or a regular file inside `mediaDir` (empty: none).
+// through /dev/v4l/by-id or by-path links: stat() follows them to the node, whose major must
+// be video4linux's), a by-id or by-path name that is not there now (an unplugged camera), or a
+// regular file inside `mediaDir` (empty: none).
 // Otherwise one refusal, the same whether the path is missing or forbidden.
 QString refuseApiDevice(const QString &device, const QString &mediaDir);
 
