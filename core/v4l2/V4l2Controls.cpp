@@ -106,7 +106,10 @@ std::optional<qint64> currentValue(int fd, quint32 id, ControlType type)
     ctrls.controls = &ctrl;
     if (xioctl(fd, VIDIOC_G_EXT_CTRLS, &ctrls) != 0)
         return std::nullopt;
-    return is64Bit(type) ? ctrl.value64 : qint64(ctrl.value);
+    if (is64Bit(type))
+        return qint64(ctrl.value64);
+    // A bitmask is 32 bits unsigned (its top bit is no sign), the rest signed.
+    return type == ControlType::Bitmask ? qint64(quint32(ctrl.value)) : qint64(ctrl.value);
 }
 
 Result<QList<CameraControl>> readFrom(int fd, const QString &device)
