@@ -52,7 +52,7 @@ unplug() {
 wait_streaming 0 && echo "first start: streaming"
 
 # 1. Out and back in as the same node.
-sleep 2; unplug; sleep 3
+sleep 2; unplug; sleep 6
 echo vivid.0 >/sys/bus/platform/drivers/vivid/bind
 ln -s ../../video0 "$link" && read -r up _ </proc/uptime && echo "back as video0 at $up"
 wait_streaming 1
@@ -93,10 +93,10 @@ for node in video0 video3; do
   [ "$took" -le 2000 ] || fail "streaming again $took ms after the camera came back as /dev/$node (at most 2000)"
   # Waited for, not polled: while it was away, an attempt to open it only after a change in
   # /dev (the unplug itself, and in round 2 the other node appearing); a timer would try every
-  # second or less.
+  # second or less (without the watcher: 7 attempts in round 1's 6 s).
   gone=$(sed -n "s/^unplugged at \([0-9.]*\): .*/\1/p" <<<"$log" | sed -n "${n}p")
   tries=$(awk -v a="$gone" -v b="$back" '/^serve: .*Cannot open video device/ { if ($2 > a && $2 < b) n++ } END { print n + 0 }' <<<"$log")
-  [ "$tries" -le 4 ] || fail "$tries attempts to open the camera in $(awk -v a="$gone" -v b="$back" 'BEGIN { print b - a }') s while it was away (a busy loop?)"
+  [ "$tries" -le 3 ] || fail "$tries attempts to open the camera in $(awk -v a="$gone" -v b="$back" 'BEGIN { print b - a }') s while it was away (a busy loop?)"
   say "back as /dev/$node: streaming again after $took ms; $tries attempts to open it while away"
   n=$((n + 1))
 done
