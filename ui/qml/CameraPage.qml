@@ -1,5 +1,6 @@
 // A camera's device, picture size, frame rate, bitrate and encoder; applied live (the camera's
-// pipeline restarts: viewers see a short discontinuity, not an error).
+// pipeline restarts: viewers see a short discontinuity, not an error). Below them, the camera's
+// own controls (ControlsPanel), each applied as it is changed, without a restart.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -92,8 +93,14 @@ Pane {
                     "fps": fps.value, "bitrate": bitrate.value, "encoder": encoder.currentText })
             }
             BusyIndicator { running: cameras.busy; visible: running; implicitWidth: 28; implicitHeight: 28 }
-            Button { text: qsTr("Reload"); onClicked: { cameras.refresh(); cameras.refreshDevices() } }
+            Button { text: qsTr("Reload"); onClicked: { cameras.refresh(); cameras.refreshDevices(); controls.refresh() } }
         }
-        Item { Layout.fillHeight: true }
+        ControlsPanel {
+            id: controls
+            session: page.session
+            camera: page.current.name || ""
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+        }
     }
 }
