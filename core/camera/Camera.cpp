@@ -31,9 +31,9 @@ void Camera::writeControls(const ControlValues &values, QObject *context, Contro
 {
     if (values.isEmpty())
         return answerLater(context, std::move(done), QList<CameraControl>{});
-    answerLater(context, std::move(done),
-                Error{Fault::InvalidValue, QStringLiteral("%1: no such control (%2 has none)")
-                                               .arg(values.firstKey(), name())});
+    answerLater(
+        context, std::move(done),
+        Error{Fault::InvalidValue, QStringLiteral("%1: no such control (%2 has none)").arg(values.firstKey(), name())});
 }
 
 }  // namespace hlscam

@@ -52,12 +52,13 @@ const CameraControl *findControl(const QList<CameraControl> &controls, const QSt
 
 Error checkControlValue(const CameraControl &c, qint64 value)
 {
-    const auto refuse = [&](const QString &why) { return Error{Fault::InvalidValue, c.key + QStringLiteral(": ") + why}; };
+    const auto refuse = [&](const QString &why) {
+        return Error{Fault::InvalidValue, c.key + QStringLiteral(": ") + why};
+    };
     if (c.readOnly)
         return refuse(QStringLiteral("read-only, it cannot be set"));
     switch (c.type) {
-    case ControlType::Button:
-        return {};  // any value presses it
+    case ControlType::Button: return {};  // any value presses it
     case ControlType::Boolean:
         if (value != 0 && value != 1)
             return refuse(QStringLiteral("%1 is not a switch position (allowed: true or false)").arg(value));
@@ -76,11 +77,11 @@ Error checkControlValue(const CameraControl &c, qint64 value)
     }
     case ControlType::Bitmask:
         if (value < 0 || (quint64(value) & ~quint64(c.maximum)) != 0)
-            return refuse(QStringLiteral("%1 has bits outside the mask 0x%2").arg(value).arg(quint64(c.maximum), 0, 16));
+            return refuse(
+                QStringLiteral("%1 has bits outside the mask 0x%2").arg(value).arg(quint64(c.maximum), 0, 16));
         return {};
     case ControlType::Integer:
-    case ControlType::Integer64:
-        break;
+    case ControlType::Integer64: break;
     }
     const qint64 step = qMax<qint64>(1, c.step);
     // (unsigned: the distance from a 64-bit minimum does not fit a signed number)

@@ -258,7 +258,8 @@ void Pipeline::writeControls(const ControlValues &values, QObject *context, Cont
     QPointer<QObject> receiver(context);
     m_controlsPool.start([this, device, values, receiver, done = std::move(done)] {
         const Error written = writeV4l2Controls(device, values);
-        Result<QList<CameraControl>> result = written ? Result<QList<CameraControl>>(written) : readV4l2Controls(device);
+        Result<QList<CameraControl>> result =
+            written ? Result<QList<CameraControl>>(written) : readV4l2Controls(device);
         ControlValues kept;  // buttons are actions, not settings
         for (auto it = values.cbegin(); !written && it != values.cend(); ++it) {
             const CameraControl *c = result.ok() ? findControl(result.value(), it.key()) : nullptr;

@@ -67,10 +67,10 @@ private:
     mutable QMutex m_mutex;  // guards m_status, m_pending, m_device and m_controls
     CameraStatus m_status;
     std::optional<CameraSettings> m_pending;
-    QString m_device;         // the camera device in use (auto resolved); empty: none
-    ControlValues m_controls;  // applied at each open; writeControls adds to them
+    QString m_device;                          // the camera device in use (auto resolved); empty: none
+    ControlValues m_controls;                  // applied at each open; writeControls adds to them
     std::unique_ptr<DeviceWatcher> m_watcher;  // the worker's, for a camera device
-    QThreadPool m_controlsPool;  // last: gone (its tasks finished) before what they touch
+    QThreadPool m_controlsPool;                // last: gone (its tasks finished) before what they touch
 };
 
 }  // namespace hlscam

@@ -56,8 +56,7 @@ Error openError(const QString &device, int error)
     case ENXIO: return {Fault::NoDevice, QStringLiteral("%1: %2 (unplugged?)").arg(device, why)};
     case EACCES:
     case EPERM:
-        return {Fault::NoPermission,
-                QStringLiteral("%1: %2 (is the service's user in group video?)").arg(device, why)};
+        return {Fault::NoPermission, QStringLiteral("%1: %2 (is the service's user in group video?)").arg(device, why)};
     case EBUSY: return {Fault::Busy, QStringLiteral("%1: %2").arg(device, why)};
     default: return {Fault::Io, QStringLiteral("%1: %2").arg(device, why)};
     }
@@ -88,10 +87,10 @@ QList<ControlMenuEntry> menuEntries(int fd, const v4l2_query_ext_ctrl &qc, bool 
         qm.index = quint32(i);
         if (xioctl(fd, VIDIOC_QUERYMENU, &qm) != 0)
             continue;  // drivers leave holes in menus (entries they do not support)
-        entries.append({i, integers ? QString::number(qm.value)
-                                    : QString::fromUtf8(reinterpret_cast<const char *>(qm.name),
-                                                        qstrnlen(reinterpret_cast<const char *>(qm.name),
-                                                                 sizeof(qm.name)))});
+        entries.append(
+            {i, integers ? QString::number(qm.value)
+                         : QString::fromUtf8(reinterpret_cast<const char *>(qm.name),
+                                             qstrnlen(reinterpret_cast<const char *>(qm.name), sizeof(qm.name)))});
     }
     return entries;
 }
@@ -196,15 +195,16 @@ Error writeV4l2Controls(const QString &device, const ControlValues &values)
         return {};
     const int error = errno;
     // error_idx names the control the driver refused; count means the check before any write.
-    const QString which = ctrls.error_idx < quint32(order.size()) ? order.at(int(ctrls.error_idx))
-                                                                    : order.join(QStringLiteral(", "));
+    const QString which =
+        ctrls.error_idx < quint32(order.size()) ? order.at(int(ctrls.error_idx)) : order.join(QStringLiteral(", "));
     const QString why = QString::fromLocal8Bit(strerror(error));
     switch (error) {
     case EINVAL:
     case ERANGE:
     case EACCES: return {Fault::InvalidValue, QStringLiteral("%1: the driver refused the value (%2)").arg(which, why)};
     case EBUSY:
-        return {Fault::Busy, QStringLiteral("%1: the driver cannot change it now (%2; while streaming?)").arg(which, why)};
+        return {Fault::Busy,
+                QStringLiteral("%1: the driver cannot change it now (%2; while streaming?)").arg(which, why)};
     case ENODEV: return {Fault::NoDevice, QStringLiteral("%1: %2 (unplugged?)").arg(device, why)};
     default: return {Fault::Io, QStringLiteral("%1: %2").arg(which, why)};
     }

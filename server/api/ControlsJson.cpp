@@ -106,10 +106,10 @@ Result<ControlValues> controlValuesFromJson(const QList<CameraControl> &controls
             QStringList keys;
             for (const CameraControl &known : controls)
                 keys << known.key;
-            return Error{Fault::InvalidValue, QStringLiteral("unknown control '%1' (this camera has: %2)")
-                                                  .arg(it.key().left(64),
-                                                       keys.isEmpty() ? QStringLiteral("none")
-                                                                      : keys.join(QStringLiteral(", ")))};
+            return Error{
+                Fault::InvalidValue,
+                QStringLiteral("unknown control '%1' (this camera has: %2)")
+                    .arg(it.key().left(64), keys.isEmpty() ? QStringLiteral("none") : keys.join(QStringLiteral(", ")))};
         }
         const Result<qint64> value = valueFor(*c, *it);
         if (!value.ok())

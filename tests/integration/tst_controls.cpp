@@ -72,9 +72,9 @@ void TestControls::theTestPatternHasNone()
     QCOMPARE(head.status, 200);
     QVERIFY(head.body.isEmpty());
     // The kept value the pattern cannot take did not stop it.
-    QTRY_VERIFY_WITH_TIMEOUT(m_service.get(QStringLiteral("/cam/cam0/index.m3u8"), kViewer, kViewerPassword)
-                                 .body.contains("#EXTINF:"),
-                             20000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_service.get(QStringLiteral("/cam/cam0/index.m3u8"), kViewer, kViewerPassword).body.contains("#EXTINF:"),
+        20000);
 }
 
 void TestControls::anUnknownCameraIs404()
@@ -127,9 +127,9 @@ void TestControls::viewersMayNeitherReadNorChange()
     QCOMPARE(r.status, 403);
     QVERIFY2(errorOf(r).contains(QLatin1String("admin")), r.body.constData());
     // Also for a camera that does not exist: no oracle of the camera names.
-    QCOMPARE(m_service.get(QStringLiteral("/api/v1/cameras/nope/controls"), kViewer, kViewerPassword, method, body)
-                 .status,
-             403);
+    QCOMPARE(
+        m_service.get(QStringLiteral("/api/v1/cameras/nope/controls"), kViewer, kViewerPassword, method, body).status,
+        403);
     QCOMPARE(m_service.get(QStringLiteral("/api/v1/cameras/cam0/controls"), {}, {}, method, body).status, 401);
 }
 
@@ -143,10 +143,10 @@ void TestControls::otherMethodsAre405()
 void TestControls::anUnpluggedCameraIsWaitedFor()
 {
     // Named by a stable name that is not there: retried (no-device), the service runs on.
-    QTRY_COMPARE_WITH_TIMEOUT(json(admin("GET", QStringLiteral("/api/v1/status")))[QStringLiteral("cameras")][1]
-                                  [QStringLiteral("fault")]
-                                      .toString(),
-                              QStringLiteral("no-device"), 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        json(admin("GET", QStringLiteral("/api/v1/status")))[QStringLiteral("cameras")][1][QStringLiteral("fault")]
+            .toString(),
+        QStringLiteral("no-device"), 20000);
     const HttpReply r = admin("GET", QStringLiteral("/api/v1/cameras/usb/controls"));
     QCOMPARE(r.status, 503);
     QVERIFY2(errorOf(r).contains(kUnplugged), r.body.constData());
@@ -157,7 +157,8 @@ void TestControls::anUnpluggedCameraIsWaitedFor()
 void TestControls::aStableNameMayBeChosenWhileUnplugged()
 {
     const QString other = QStringLiteral("/dev/v4l/by-path/pci-0000:00:14.0-usb-0:2:1.0-video-index0");
-    HttpReply r = admin("PUT", QStringLiteral("/api/v1/cameras/usb"), QStringLiteral(R"({"device": "%1"})").arg(other).toUtf8());
+    HttpReply r =
+        admin("PUT", QStringLiteral("/api/v1/cameras/usb"), QStringLiteral(R"({"device": "%1"})").arg(other).toUtf8());
     QCOMPARE(r.status, 200);
     QCOMPARE(json(r)[QStringLiteral("device")].toString(), other);
     // A name that climbs out of /dev/v4l is no stable name.

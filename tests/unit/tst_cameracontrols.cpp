@@ -89,15 +89,24 @@ void TestCameraControls::keysComeFromDriverNames_data()
 {
     QTest::addColumn<QString>("name");
     QTest::addColumn<QString>("key");
-    QTest::newRow("one word") << "Brightness" << "brightness";
-    QTest::newRow("comma") << "White Balance, Automatic" << "white_balance_automatic";
-    QTest::newRow("uvc exposure") << "Exposure Time, Absolute" << "exposure_time_absolute";
-    QTest::newRow("brackets and spaces") << "  Gain (dB) " << "gain_db";
-    QTest::newRow("digits") << "Integer 64 Bits" << "integer_64_bits";
-    QTest::newRow("hyphen") << "H264 I-Frame Period" << "h264_i_frame_period";
-    QTest::newRow("upper case run") << "HFLIP" << "hflip";
-    QTest::newRow("non-ASCII is a gap") << "Zoom\u00e9Level" << "zoom_level";
-    QTest::newRow("no letters") << "***" << "";
+    QTest::newRow("one word") << "Brightness"
+                              << "brightness";
+    QTest::newRow("comma") << "White Balance, Automatic"
+                           << "white_balance_automatic";
+    QTest::newRow("uvc exposure") << "Exposure Time, Absolute"
+                                  << "exposure_time_absolute";
+    QTest::newRow("brackets and spaces") << "  Gain (dB) "
+                                         << "gain_db";
+    QTest::newRow("digits") << "Integer 64 Bits"
+                            << "integer_64_bits";
+    QTest::newRow("hyphen") << "H264 I-Frame Period"
+                            << "h264_i_frame_period";
+    QTest::newRow("upper case run") << "HFLIP"
+                                    << "hflip";
+    QTest::newRow("non-ASCII is a gap") << "Zoom\u00e9Level"
+                                        << "zoom_level";
+    QTest::newRow("no letters") << "***"
+                                << "";
     QTest::newRow("long names are cut") << QString(80, u'a') << QString(64, u'a');
 }
 
@@ -116,7 +125,8 @@ void TestCameraControls::valuesAreChecked_data()
     QTest::addColumn<QString>("refusal");  // a part of the sentence; empty: taken
     QTest::newRow("int in range") << "brightness" << qint64(200) << "";
     QTest::newRow("int at max") << "brightness" << qint64(255) << "";
-    QTest::newRow("int over max") << "brightness" << qint64(256) << "brightness: 256 is out of range (allowed: 0 to 255)";
+    QTest::newRow("int over max") << "brightness" << qint64(256)
+                                  << "brightness: 256 is out of range (allowed: 0 to 255)";
     QTest::newRow("int under min") << "brightness" << qint64(-1) << "out of range";
     QTest::newRow("off step") << "gain" << qint64(15) << "in steps of 10";
     QTest::newRow("on step") << "gain" << qint64(30) << "";
@@ -155,27 +165,40 @@ void TestCameraControls::requestBodiesBecomeValues_data()
     QTest::addColumn<QByteArray>("body");
     QTest::addColumn<QString>("values");   // "key=value ..." when taken
     QTest::addColumn<QString>("refusal");  // else a part of the 400's sentence
-    QTest::newRow("two ints") << QByteArray(R"({"brightness": 10, "gain": 20})") << "brightness=10 gain=20" << "";
+    QTest::newRow("two ints") << QByteArray(R"({"brightness": 10, "gain": 20})") << "brightness=10 gain=20"
+                              << "";
     QTest::newRow("unknown key") << QByteArray(R"({"brightnes": 10})") << ""
                                  << "unknown control 'brightnes' (this camera has: brightness, gain,";
-    QTest::newRow("out of range") << QByteArray(R"({"brightness": 300})") << "" << "300 is out of range";
-    QTest::newRow("fraction") << QByteArray(R"({"brightness": 1.5})") << "" << "brightness takes a whole number";
-    QTest::newRow("string for int") << QByteArray(R"({"brightness": "10"})") << "" << "a whole number";
-    QTest::newRow("null") << QByteArray(R"({"brightness": null})") << "" << "a whole number";
+    QTest::newRow("out of range") << QByteArray(R"({"brightness": 300})") << ""
+                                  << "300 is out of range";
+    QTest::newRow("fraction") << QByteArray(R"({"brightness": 1.5})") << ""
+                              << "brightness takes a whole number";
+    QTest::newRow("string for int") << QByteArray(R"({"brightness": "10"})") << ""
+                                    << "a whole number";
+    QTest::newRow("null") << QByteArray(R"({"brightness": null})") << ""
+                          << "a whole number";
     QTest::newRow("bool true") << QByteArray(R"({"white_balance_automatic": true})") << "white_balance_automatic=1"
                                << "";
-    QTest::newRow("bool as 0") << QByteArray(R"({"white_balance_automatic": 0})") << "white_balance_automatic=0" << "";
-    QTest::newRow("bool as text") << QByteArray(R"({"white_balance_automatic": "on"})") << "" << "true or false";
+    QTest::newRow("bool as 0") << QByteArray(R"({"white_balance_automatic": 0})") << "white_balance_automatic=0"
+                               << "";
+    QTest::newRow("bool as text") << QByteArray(R"({"white_balance_automatic": "on"})") << ""
+                                  << "true or false";
     QTest::newRow("menu by name") << QByteArray(R"({"power_line_frequency": "50 hz"})") << "power_line_frequency=1"
                                   << "";
-    QTest::newRow("menu by index") << QByteArray(R"({"power_line_frequency": 3})") << "power_line_frequency=3" << "";
+    QTest::newRow("menu by index") << QByteArray(R"({"power_line_frequency": 3})") << "power_line_frequency=3"
+                                   << "";
     QTest::newRow("menu unknown name") << QByteArray(R"({"power_line_frequency": "60 Hz"})") << ""
                                        << "'60 Hz' is not one of its entries (allowed: Disabled, 50 Hz, Auto";
-    QTest::newRow("menu hole") << QByteArray(R"({"power_line_frequency": 2})") << "" << "not one of its entries";
-    QTest::newRow("button pressed") << QByteArray(R"({"button": true})") << "button=1" << "";
-    QTest::newRow("button false") << QByteArray(R"({"button": false})") << "" << "setting it presses it";
-    QTest::newRow("read-only") << QByteArray(R"({"gain_automatic_status": 1})") << "" << "read-only";
-    QTest::newRow("one bad spoils all") << QByteArray(R"({"brightness": 10, "gain": 15})") << "" << "steps of 10";
+    QTest::newRow("menu hole") << QByteArray(R"({"power_line_frequency": 2})") << ""
+                               << "not one of its entries";
+    QTest::newRow("button pressed") << QByteArray(R"({"button": true})") << "button=1"
+                                    << "";
+    QTest::newRow("button false") << QByteArray(R"({"button": false})") << ""
+                                  << "setting it presses it";
+    QTest::newRow("read-only") << QByteArray(R"({"gain_automatic_status": 1})") << ""
+                               << "read-only";
+    QTest::newRow("one bad spoils all") << QByteArray(R"({"brightness": 10, "gain": 15})") << ""
+                                        << "steps of 10";
 }
 
 void TestCameraControls::requestBodiesBecomeValues()
@@ -222,14 +245,22 @@ void TestCameraControls::configKeyKeepsControls_data()
     QTest::addColumn<QString>("value");
     QTest::addColumn<QString>("expected");  // "key=value ..." or, for an error, a part of it
     QTest::addColumn<bool>("ok");
-    QTest::newRow("empty") << "" << "" << true;
-    QTest::newRow("spaces") << "brightness=140 contrast=-3" << "brightness=140 contrast=-3" << true;
-    QTest::newRow("commas") << "gain=1,  hflip=0" << "gain=1 hflip=0" << true;
-    QTest::newRow("upper case key") << "Brightness=1" << "'Brightness=1' is not a control setting" << false;
-    QTest::newRow("no value") << "brightness" << "is not a control setting" << false;
-    QTest::newRow("not a number") << "brightness=high" << "is not a control setting" << false;
-    QTest::newRow("past 64 bits") << "brightness=99999999999999999999" << "is not a control setting" << false;
-    QTest::newRow("twice") << "gain=1 gain=2" << "'gain' is set twice" << false;
+    QTest::newRow("empty") << ""
+                           << "" << true;
+    QTest::newRow("spaces") << "brightness=140 contrast=-3"
+                            << "brightness=140 contrast=-3" << true;
+    QTest::newRow("commas") << "gain=1,  hflip=0"
+                            << "gain=1 hflip=0" << true;
+    QTest::newRow("upper case key") << "Brightness=1"
+                                    << "'Brightness=1' is not a control setting" << false;
+    QTest::newRow("no value") << "brightness"
+                              << "is not a control setting" << false;
+    QTest::newRow("not a number") << "brightness=high"
+                                  << "is not a control setting" << false;
+    QTest::newRow("past 64 bits") << "brightness=99999999999999999999"
+                                  << "is not a control setting" << false;
+    QTest::newRow("twice") << "gain=1 gain=2"
+                           << "'gain' is set twice" << false;
 }
 
 void TestCameraControls::configKeyKeepsControls()
@@ -237,7 +268,8 @@ void TestCameraControls::configKeyKeepsControls()
     QFETCH(QString, value);
     QFETCH(QString, expected);
     QFETCH(bool, ok);
-    const ConfigResult r = parseConfig(("[camera.cam0]\ncontrols = " + value + "\n").toUtf8(), QStringLiteral("t.conf"));
+    const ConfigResult r =
+        parseConfig(("[camera.cam0]\ncontrols = " + value + "\n").toUtf8(), QStringLiteral("t.conf"));
     QCOMPARE(r.ok(), ok);
     if (!ok) {
         QVERIFY2(r.error->toString().contains(expected), qPrintable(r.error->toString()));

@@ -101,15 +101,18 @@ ColumnLayout {
                         Layout.preferredWidth: 200
                         onAccepted: controls.set(row.key, Number(text))
                     }
-                    Label { text: qsTr("%1 to %2").arg(row.min).arg(row.max); color: palette.placeholderText }
+                    Label { text: qsTr("%1 to %2").arg(String(row.min)).arg(String(row.max)); color: palette.placeholderText }
                 }
             }
             Component {
                 id: toggle
-                Switch {
-                    objectName: "control_" + row.key
-                    checked: row.value === true
-                    onToggled: controls.set(row.key, checked)
+                RowLayout {
+                    Switch {
+                        objectName: "control_" + row.key
+                        checked: row.value === true
+                        onToggled: controls.set(row.key, checked)
+                    }
+                    Item { Layout.fillWidth: true }
                 }
             }
             Component {
