@@ -5,7 +5,7 @@
 # device (tests/desktop/tst_controlspage.cpp). Its screenshots land in $TEST_DIR.
 source "$(dirname "$0")/lib.sh"
 
-app_test="$(dirname "$HLSCAM_BINARY")/../tests/tst_controlspage"
+app_test="${HLSCAM_BUILD_DIR:-$(dirname "$HLSCAM_BINARY")/..}/tests/tst_controlspage"
 if [ ! -x "$app_test" ]; then
   say "skipped: $app_test is not built (a build without HLSCAM_GUI)"
   exit 0

@@ -18,11 +18,16 @@ Pane {
         session: page.session
     }
 
-    // The choices for "device": the service's own kinds, then the cameras it found.
+    // The choices for "device": the service's own kinds, then the cameras it found, each also
+    // by its stable names (found again when it comes back as another /dev/videoN).
     function deviceChoices() {
         var list = ["auto", "testpattern"]
-        for (var i = 0; i < cameras.devices.count; ++i)
-            list.push(cameras.devices.get(i).path)
+        for (var i = 0; i < cameras.devices.count; ++i) {
+            var device = cameras.devices.get(i)
+            list.push(device.path)
+            for (var j = 0; device.stable_names && j < device.stable_names.length; ++j)
+                list.push(device.stable_names[j])
+        }
         if (page.current.device && list.indexOf(page.current.device) < 0)
             list.push(page.current.device)
         return list
