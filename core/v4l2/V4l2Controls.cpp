@@ -174,7 +174,7 @@ Error writeV4l2Controls(const QString &device, const ControlValues &values)
         const CameraControl *c = findControl(listed.value(), it.key());
         if (!c)
             return {Fault::InvalidValue, QStringLiteral("%1: no such control on %2").arg(it.key(), device)};
-        if (const Error refused = checkControlValue(*c, it.value()))
+        if (Error refused = checkControlValue(*c, it.value()))
             return refused;
         v4l2_ext_control w{};
         w.id = c->id;
