@@ -3,6 +3,7 @@
 #include "Clock.h"
 
 #include <QFile>
+#include <QFileInfo>
 
 #include <poll.h>
 #include <sys/inotify.h>
@@ -17,10 +18,12 @@ constexpr quint32 kEvents = IN_CREATE | IN_DELETE | IN_ATTRIB | IN_MOVED_TO | IN
 constexpr int kSliceMs = 50;  // how often a wait looks at its interrupt flag
 }  // namespace
 
-DeviceWatcher::DeviceWatcher(const QString &devDir)
+DeviceWatcher::DeviceWatcher(const QString &devDir, const QString &device)
     : m_devDir(devDir),
       m_fd(inotify_init1(IN_NONBLOCK | IN_CLOEXEC))
 {
+    if (const QFileInfo info(device); info.path() == devDir)
+        m_deviceName = info.fileName();
     if (m_fd < 0)
         return;
     watch(m_devDir);
@@ -62,7 +65,8 @@ bool DeviceWatcher::readEvents()
             }
             // In /dev itself only video nodes and the v4l directory matter (ttys and the rest
             // come and go too); below /dev/v4l everything does.
-            if (dir == m_devDir && !name.startsWith(QLatin1String("video")) && name != QLatin1String("v4l"))
+            if (dir == m_devDir && !name.startsWith(QLatin1String("video")) && name != QLatin1String("v4l") &&
+                (m_deviceName.isEmpty() || name != m_deviceName))
                 continue;
             relevant = true;
             if ((event->mask & (IN_CREATE | IN_MOVED_TO)) && (event->mask & IN_ISDIR)) {

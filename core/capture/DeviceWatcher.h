@@ -14,8 +14,9 @@ namespace hlscam {
 
 class DeviceWatcher {
 public:
-    // `devDir`: /dev, or a test's own directory standing in for it.
-    explicit DeviceWatcher(const QString &devDir = QStringLiteral("/dev"));
+    // `devDir`: /dev, or a test's own directory standing in for it. `device`: the camera's path,
+    // when it is a name of its own in devDir (a udev rule's /dev/webcam): its changes wake too.
+    explicit DeviceWatcher(const QString &devDir = QStringLiteral("/dev"), const QString &device = {});
     ~DeviceWatcher();
     DeviceWatcher(const DeviceWatcher &) = delete;
     DeviceWatcher &operator=(const DeviceWatcher &) = delete;
@@ -34,6 +35,7 @@ private:
     void watch(const QString &dir);
 
     QString m_devDir;
+    QString m_deviceName;  // a name in devDir besides video* that matters
     int m_fd = -1;
     QHash<int, QString> m_dirs;  // watch descriptor -> directory
     bool m_changed = false;

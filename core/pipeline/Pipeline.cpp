@@ -293,7 +293,7 @@ void Pipeline::run()
         source->setStopFlag(&m_interrupt);
         updateStatus([&](CameraStatus &status) { status.source = source->description(); });
         if (!m_watcher && isCameraDevice(m_camera.device))
-            m_watcher = std::make_unique<DeviceWatcher>();
+            m_watcher = std::make_unique<DeviceWatcher>(QStringLiteral("/dev"), m_camera.device);
         if (m_watcher)
             m_watcher->drain();  // a change from now on wakes the wait after a failed open
         if (const Error err = source->open()) {

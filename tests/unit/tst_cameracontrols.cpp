@@ -83,6 +83,7 @@ private Q_SLOTS:
     void watcherWakesOnVideoNodes();
     void watcherFollowsStableNameDirectories();
     void watcherWaitsForInterrupt();
+    void watcherWakesForTheCamerasOwnName();
 };
 
 void TestCameraControls::keysComeFromDriverNames_data()
@@ -378,6 +379,18 @@ void TestCameraControls::watcherWaitsForInterrupt()
     QVERIFY(!watcher.wait(10000, interrupt));
     stop.join();
     QVERIFY2(clock.elapsed() < 2000, qPrintable(QString::number(clock.elapsed())));
+}
+
+void TestCameraControls::watcherWakesForTheCamerasOwnName()
+{
+    // A udev rule's own name for the camera (/dev/webcam) matters; another name does not.
+    QTemporaryDir dev;
+    DeviceWatcher watcher(dev.path(), dev.filePath(QStringLiteral("webcam")));
+    std::atomic_bool interrupt{false};
+    QVERIFY(QFile::link(dev.filePath("video1"), dev.filePath("printer")));
+    QVERIFY(!watcher.wait(100, interrupt));
+    QVERIFY(QFile::link(dev.filePath("video1"), dev.filePath("webcam")));
+    QVERIFY(watcher.wait(1000, interrupt));
 }
 
 QTEST_GUILESS_MAIN(TestCameraControls)
