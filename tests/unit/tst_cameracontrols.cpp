@@ -78,6 +78,8 @@ private Q_SLOTS:
     void configKeyKeepsControls_data();
     void configKeyKeepsControls();
     void overrideSectionKeepsControls();
+    void anOlderOverrideFileKeepsTheConfigsControls_data();
+    void anOlderOverrideFileKeepsTheConfigsControls();
     void stableNamesThroughTheApi_data();
     void stableNamesThroughTheApi();
     void watcherWakesOnVideoNodes();
@@ -294,6 +296,41 @@ void TestCameraControls::overrideSectionKeepsControls()
     const ConfigResult r = parseConfig(cameraSection(camera), QStringLiteral("cameras.conf"));
     QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(r.error->toString()));
     QCOMPARE(r.settings.cameras.first(), camera);
+}
+
+void TestCameraControls::anOlderOverrideFileKeepsTheConfigsControls_data()
+{
+    QTest::addColumn<QByteArray>("overrides");
+    QTest::addColumn<QString>("brightness");  // what the camera ends with; empty: none
+    QTest::newRow("older file: no controls line") << QByteArray("[camera.cam0]\nwidth = 320\n") << "140";
+    QTest::newRow("controls set") << QByteArray("[camera.cam0]\nwidth = 320\ncontrols = brightness=90\n") << "90";
+    QTest::newRow("controls emptied") << QByteArray("[camera.cam0]\ncontrols =\nwidth = 320\n") << "";
+    QTest::newRow("another camera's line")
+        << QByteArray("[camera.cam0]\nwidth = 320\n\n[camera.other]\ncontrols =\n") << "140";
+}
+
+void TestCameraControls::anOlderOverrideFileKeepsTheConfigsControls()
+{
+    QFETCH(QByteArray, overrides);
+    QFETCH(QString, brightness);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("cameras.conf"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(overrides);
+    file.close();
+    const ConfigResult config =
+        parseConfig("[camera.cam0]\ndevice = testpattern\ncontrols = brightness=140\n", QStringLiteral("hlscam.conf"));
+    QVERIFY(config.ok());
+    Settings settings = config.settings;
+    QStringList notes;
+    QCOMPARE(applyCameraOverrides(path, settings, &notes), QString());
+    const CameraSettings &camera = settings.cameras.first();
+    QCOMPARE(camera.width, 320);
+    QCOMPARE(camera.controls.contains(QStringLiteral("brightness"))
+                 ? QString::number(camera.controls.value("brightness"))
+                 : QString(),
+             brightness);
 }
 
 void TestCameraControls::stableNamesThroughTheApi_data()
