@@ -25,6 +25,9 @@ int devices(const QStringList &args)
     }
     for (const DeviceInfo &d : found) {
         out << d.path << "  " << d.card << "  (" << d.driver << ", " << d.bus << ")\n";
+        // A stable name keeps naming this camera when it comes back as another /dev/videoN.
+        for (const QString &name : d.stableNames)
+            out << "    also " << name << "\n";
         for (const DeviceFormat &f : d.formats) {
             QStringList sizes;
             for (const QSize &s : f.sizes)

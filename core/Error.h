@@ -20,6 +20,7 @@ enum class Fault {
     ModuleMissing,      // the FFmpeg module a camera or file needs is not installed
     Encoder,            // no encoder could be opened, or one failed
     Io,                 // reading or writing failed otherwise
+    InvalidValue,       // a value the camera does not take (a control out of range, read-only)
     Other,
 };
 

@@ -36,6 +36,8 @@ void ApiModel::setSession(Session *session)
 
 void ApiModel::refresh()
 {
+    if (m_listPath.isEmpty())
+        return;
     request("GET", m_listPath, QJsonValue::Undefined, [this](const ApiReply &reply) {
         if (!reply.ok())
             return fail(reply.error);

@@ -33,6 +33,8 @@ Q_SIGNALS:
     void stateChanged();
 
 protected:
+    // A list whose path changes (a camera's controls): empty reads nothing.
+    void setListPath(const QString &path) { m_listPath = path; }
     // Runs one request; on success `doneMessage` is shown and the list read again.
     void change(const QByteArray &method, const QString &path, const QJsonValue &body, const QString &doneMessage);
     void fail(const QString &error);

@@ -12,7 +12,8 @@ CamerasModel::CamerasModel(QObject *parent)
                {QStringLiteral("name"), QStringLiteral("device"), QStringLiteral("width"), QStringLiteral("height"),
                 QStringLiteral("fps"), QStringLiteral("bitrate"), QStringLiteral("encoder")},
                parent),
-      m_devices({QStringLiteral("path"), QStringLiteral("card"), QStringLiteral("formats")})
+      m_devices(
+          {QStringLiteral("path"), QStringLiteral("card"), QStringLiteral("formats"), QStringLiteral("stable_names")})
 {
     connect(this, &ApiModel::sessionChanged, this, [this] {
         if (session())

@@ -2,6 +2,7 @@
 
 #include "ApiModel.h"
 #include "CamerasModel.h"
+#include "ControlsModel.h"
 #include "DiscoveredBoards.h"
 #include "Session.h"
 #include "UsersModel.h"
@@ -35,6 +36,7 @@ void registerQmlTypes()
     qmlRegisterType<UsersModel>(uri, 1, 0, "UsersModel");
     qmlRegisterType<BansModel>(uri, 1, 0, "BansModel");
     qmlRegisterType<CamerasModel>(uri, 1, 0, "CamerasModel");
+    qmlRegisterType<ControlsModel>(uri, 1, 0, "ControlsModel");
     qmlRegisterType<DiscoveredBoards>(uri, 1, 0, "DiscoveredBoards");
     qmlRegisterUncreatableType<JsonListModel>(uri, 1, 0, "JsonListModel",
                                               QStringLiteral("comes from Session or a model"));

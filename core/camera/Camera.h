@@ -5,10 +5,12 @@
 #pragma once
 
 #include "Error.h"
+#include "camera/CameraControl.h"
 #include "config/Settings.h"
 
 #include <QObject>
 #include <QStringList>
+#include <functional>
 
 namespace hlscam {
 
@@ -45,6 +47,16 @@ public:
     // New device, size, rate, bitrate or encoder (same name): the camera restarts on its own
     // thread; the store (and every URL in it) carries on after a discontinuity. Returns at once.
     virtual void reconfigure(const CameraSettings &settings) = 0;
+
+    // The camera's controls (brightness, exposure...) with their current values, read off the
+    // caller's thread; `done` runs on `context`'s thread, and not at all once it is gone. A
+    // camera with no device (the test pattern, a file) has none; an unplugged one fails.
+    using ControlsDone = std::function<void(const Result<QList<CameraControl>> &)>;
+    virtual void readControls(QObject *context, ControlsDone done);
+    // Writes `values` (all or none), then reads the controls back into `done`. Once written they
+    // are part of settings().controls: applied again whenever the device opens, without a
+    // restart of the camera now.
+    virtual void writeControls(const ControlValues &values, QObject *context, ControlsDone done);
 
 Q_SIGNALS:
     // The state, source, encoder or error changed (not the frame count). Emitted from the

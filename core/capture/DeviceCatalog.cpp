@@ -1,6 +1,7 @@
 #include "capture/DeviceCatalog.h"
 
 #include <QDir>
+#include <QFileInfo>
 
 #include <fcntl.h>
 #include <linux/videodev2.h>
@@ -68,6 +69,20 @@ bool capturesH264(int fd)
     return false;
 }
 
+// The links under devDir/v4l/by-id and by-path that lead to `node`.
+QStringList stableNamesOf(const QString &devDir, const QString &node)
+{
+    QStringList names;
+    const QString target = QFileInfo(node).canonicalFilePath();
+    for (const char *kind : {"by-id", "by-path"}) {
+        const QDir dir(devDir + QStringLiteral("/v4l/") + QLatin1String(kind));
+        for (const QFileInfo &link : dir.entryInfoList(QDir::System | QDir::Files | QDir::NoDotAndDotDot, QDir::Name))
+            if (link.isSymLink() && link.canonicalFilePath() == target)
+                names << link.absoluteFilePath();
+    }
+    return names;
+}
+
 }  // namespace
 
 bool hasH264MemoryToMemoryEncoder(const QString &devDir)
@@ -106,6 +121,7 @@ QList<DeviceInfo> listCaptureDevices(const QString &devDir)
             if ((caps & V4L2_CAP_VIDEO_CAPTURE) && !(caps & V4L2_CAP_VIDEO_M2M)) {
                 DeviceInfo info;
                 info.path = path;
+                info.stableNames = stableNamesOf(devDir, path);
                 info.card = QString::fromUtf8(reinterpret_cast<const char *>(cap.card));
                 info.driver = QString::fromUtf8(reinterpret_cast<const char *>(cap.driver));
                 info.bus = QString::fromUtf8(reinterpret_cast<const char *>(cap.bus_info));

@@ -5,6 +5,7 @@
 #include <QList>
 #include <QSize>
 #include <QString>
+#include <QStringList>
 
 namespace hlscam {
 
@@ -16,6 +17,10 @@ struct DeviceFormat {
 
 struct DeviceInfo {
     QString path;  // /dev/videoN
+    // The names udev links to it under /dev/v4l/by-id and by-path: a camera named by one is found
+    // again when it comes back as another /dev/videoN (by-id: the same camera on any port;
+    // by-path: whatever camera is on that port).
+    QStringList stableNames;
     QString card;  // "HD Pro Webcam C920"
     QString driver;
     QString bus;

@@ -5,12 +5,33 @@
 #include "config/ConfigLoader.h"
 #include "config/DevicePolicy.h"
 
+#include <QRegularExpression>
+#include <QSet>
+
 namespace hlscam {
 
 namespace {
 
+// The cameras of a file with a `controls` line: an older file has none, and then the config
+// file's controls stand (parseConfig would give the empty default).
+QSet<QString> camerasWithControls(const QByteArray &text)
+{
+    QSet<QString> names;
+    static const QRegularExpression line(QStringLiteral("^\\s*(\\[camera\\.([^\\]]*)\\]|controls\\s*=)"),
+                                         QRegularExpression::MultilineOption);
+    QString section;
+    for (const QRegularExpressionMatch &m : line.globalMatch(QString::fromUtf8(text))) {
+        if (!m.captured(2).isEmpty())
+            section = m.captured(2);
+        else if (!section.isEmpty())
+            names.insert(section);
+    }
+    return names;
+}
+
 // The cameras named in the file: parseConfig gives the defaults to keys an older file lacks.
-std::optional<QList<CameraSettings>> readOverrides(const QString &path, QString *error)
+std::optional<QList<CameraSettings>> readOverrides(const QString &path, QString *error,
+                                                   QSet<QString> *withControls = nullptr)
 {
     const StateFileRead read = readStateFile(path, 1024 * 1024);
     if (read.status == StateFileRead::Status::Missing)
@@ -27,6 +48,8 @@ std::optional<QList<CameraSettings>> readOverrides(const QString &path, QString 
         *error = parsed.error->toString();
         return std::nullopt;
     }
+    if (withControls)
+        *withControls = camerasWithControls(text);
     return parsed.settings.cameras;
 }
 
@@ -37,20 +60,24 @@ QByteArray cameraSection(const CameraSettings &c)
     const auto dimension = [](int v) {
         return v == 0 ? QStringLiteral("auto") : QString::number(v);
     };
+    QStringList controls;
+    for (auto it = c.controls.cbegin(); it != c.controls.cend(); ++it)
+        controls << QStringLiteral("%1=%2").arg(it.key()).arg(it.value());
     return QStringLiteral(
                "[camera.%1]\ndevice = %2\nwidth = %3\nheight = %4\nfit = %5\nformat = %6\nfps = %7\nbitrate = "
-               "%8\nencoder = %9\n")
+               "%8\nencoder = %9\ncontrols = %10\n")
         .arg(c.name, c.device, dimension(c.width), dimension(c.height), c.fit, c.format)
         .arg(c.fps)
         .arg(c.bitrateKbps)
-        .arg(c.encoder)
+        .arg(c.encoder, controls.join(u' '))
         .toUtf8();
 }
 
 QString applyCameraOverrides(const QString &path, Settings &settings, QStringList *notes)
 {
     QString error;
-    const std::optional<QList<CameraSettings>> overrides = readOverrides(path, &error);
+    QSet<QString> withControls;
+    const std::optional<QList<CameraSettings>> overrides = readOverrides(path, &error, &withControls);
     if (!overrides)
         return error;
     for (const CameraSettings &o : *overrides) {
@@ -63,7 +90,10 @@ QString applyCameraOverrides(const QString &path, Settings &settings, QStringLis
             const QString refusal =
                 o.device == c.device ? QString() : refuseApiDevice(o.device, settings.paths.mediaDir);
             const QString device = c.device;
+            const QMap<QString, qint64> controls = c.controls;
             c = o;
+            if (!withControls.contains(o.name))
+                c.controls = controls;
             if (!refusal.isEmpty()) {
                 c.device = device;
                 notes->append(

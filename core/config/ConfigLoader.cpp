@@ -110,7 +110,7 @@ QString readDevice(const QString &v, QString &out)
     }
     if (v != u"auto" && v != u"testpattern" && v != u"rpicam" && !QDir::isAbsolutePath(v))
         return quoted(v) + QStringLiteral(
-                               " is not a device (allowed: auto, testpattern, /dev/videoN, rpicam (the Raspberry Pi "
+                               " is not a device (allowed: auto, testpattern, /dev/videoN, /dev/v4l/by-id/... or by-path/..., rpicam (the Raspberry Pi "
                                "camera module through rpicam-vid), exec:COMMAND (a program that writes H.264), or "
                                "the absolute path of a media file)");
     out = v;
@@ -202,6 +202,29 @@ QStringList splitList(const QString &v)
 {
     static const QRegularExpression separators(QStringLiteral("[\\s,]+"));
     return v.split(separators, Qt::SkipEmptyParts);
+}
+
+// A camera's controls: key=value pairs ("brightness=140 white_balance_automatic=0"), separated
+// by spaces or commas. Whether the camera has them is seen when it opens (a camera can change).
+QString readControls(const QString &v, QMap<QString, qint64> &out)
+{
+    static const QRegularExpression pair(QStringLiteral("^([a-z0-9_]{1,64})=(-?[0-9]{1,19})$"));
+    QMap<QString, qint64> controls;
+    for (const QString &entry : splitList(v)) {
+        const QRegularExpressionMatch m = pair.match(entry);
+        bool ok = false;
+        const qint64 value = m.hasMatch() ? m.captured(2).toLongLong(&ok) : 0;
+        if (!ok)
+            return quoted(entry) + QStringLiteral(
+                                       " is not a control setting (allowed: key=integer pairs separated by spaces "
+                                       "or commas, e.g. brightness=140 power_line_frequency=1; the keys are "
+                                       "those GET /api/v1/cameras/NAME/controls lists)");
+        if (controls.contains(m.captured(1)))
+            return QStringLiteral("%1 is set twice: keep one").arg(quoted(m.captured(1)));
+        controls.insert(m.captured(1), value);
+    }
+    out = controls;
+    return {};
 }
 
 QString readAddressList(const QString &v, QStringList &out)
@@ -365,6 +388,10 @@ const KeyDef kKeys[] = {
     {"camera", "encoder",
      [](const QString &v, State &s) {
          return readEncoder(v, camera(s).encoder);
+     }},
+    {"camera", "controls",
+     [](const QString &v, State &s) {
+         return readControls(v, camera(s).controls);
      }},
     {"hls", "segment_duration",
      [](const QString &v, State &s) -> QString {
@@ -740,11 +767,12 @@ QString applyListen(const QString &value, ServerSettings &server)
 
 QString applySource(const QString &value, Settings &settings)
 {
-    static const QRegularExpression videoNode(QStringLiteral("^/dev/video[0-9]+$"));
+    static const QRegularExpression videoNode(QStringLiteral("^/dev/(video[0-9]+|v4l/by-(id|path)/[^/]+)$"));
     QString device = value;
     if (value.isEmpty())
         return QStringLiteral("the source is empty (%1)").arg(kSourceHelp);
-    // A /dev/videoN that is missing now may be plugged in later: the pipeline waits for it.
+    // A /dev/videoN or stable name that is missing now may be plugged in later: the pipeline
+    // waits for it.
     if (value == u"rpicam" || value.startsWith(u"exec:")) {
         if (settings.cameras.isEmpty())
             settings.cameras.append(CameraSettings{});

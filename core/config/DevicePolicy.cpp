@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QRegularExpression>
 
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -19,6 +20,7 @@ bool isInside(const QString &path, const QString &dir)
     const QString root = QFileInfo(dir).canonicalFilePath();
     return !file.isEmpty() && !root.isEmpty() && file.startsWith(root + u'/') && QFileInfo(file).isFile();
 }
+
 QString refusal(const QString &device, const QString &mediaDir)
 {
     return QStringLiteral(
@@ -27,6 +29,16 @@ QString refusal(const QString &device, const QString &mediaDir)
                "and files in media_dir")
         .arg(device.left(200), mediaDir.isEmpty() ? QStringLiteral("not set") : mediaDir);
 }
+
+// A name udev makes for a camera (one path component under /dev/v4l/by-id or by-path): one that
+// is not there now is a camera unplugged, waited for. Nothing else is taken unseen; and what
+// is there must be a camera, wherever its link points.
+bool isStableCameraName(const QString &path)
+{
+    static const QRegularExpression name(QStringLiteral("^/dev/v4l/by-(id|path)/[A-Za-z0-9][A-Za-z0-9:._+-]{0,199}$"));
+    return name.match(path).hasMatch() && !path.contains(QLatin1String(".."));
+}
+
 }  // namespace
 
 bool isVideoDevice(const QString &path)
@@ -50,6 +62,8 @@ QString refuseApiDevice(const QString &device, const QString &mediaDir)
     // and no path of the media directory.
     if (!QDir::isAbsolutePath(device))
         return refusal(device, mediaDir);
+    if (isStableCameraName(device) && !QFileInfo(device).exists() && !QFileInfo(device).isSymLink())
+        return {};
     if (device.startsWith(QLatin1String("/dev/")) ? isVideoDevice(device)
                                                   : !mediaDir.isEmpty() && isInside(device, mediaDir))
         return {};

@@ -4,6 +4,7 @@
 
 #include <QHostAddress>
 #include <QList>
+#include <QMap>
 #include <QString>
 #include <QStringList>
 
@@ -29,6 +30,9 @@ struct CameraSettings {
     // "auto" (copy when the camera gives H.264, else h264_v4l2m2m, h264_omx, libx264),
     // or one of "copy", "h264_v4l2m2m", "h264_omx", "libx264".
     QString encoder = QStringLiteral("auto");
+    // The device's controls to set whenever it opens, by key ("brightness" -> 140): see
+    // core/camera/CameraControl.h. Empty: the driver's own values.
+    QMap<QString, qint64> controls;
 
     bool operator==(const CameraSettings &) const = default;
 };

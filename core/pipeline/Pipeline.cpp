@@ -5,14 +5,17 @@
 #include "capture/CommandSource.h"
 #include "capture/DeviceCatalog.h"
 #include "capture/LogBudget.h"
+#include "capture/DeviceWatcher.h"
 #include "capture/TestPatternSource.h"
 #include "capture/UnavailableSource.h"
 #include "encode/EncoderChain.h"
 #include "hls/Fmp4Packager.h"
 #include "plugin/FfmpegModule.h"
 #include "v4l2/V4l2Source.h"
+#include "v4l2/V4l2Controls.h"
 
 #include <QDateTime>
+#include <QPointer>
 #include <QThread>
 
 namespace hlscam {
@@ -33,6 +36,12 @@ int gopFrames(const CameraSettings &camera, const HlsSettings &hls)
     return qMax(1, camera.fps * hls.segmentMs / 1000);
 }
 
+// An unplugged camera is waited for on the DeviceWatcher: it wakes the retry as soon as a node
+// or link appears. This is only the ceiling in case a change goes unseen.
+constexpr int kDeviceGoneWaitMs = 5000;
+
+bool isCameraDevice(const QString &device) { return device.startsWith(QLatin1String("/dev/")); }
+
 // Media sequence numbers start from the clock (two per segment duration), so a restarted
 // service never reuses a URL that a caching proxy may still hold from the previous run.
 qint64 firstMsn(int segmentMs) { return QDateTime::currentMSecsSinceEpoch() / qMax(1, segmentMs / 2); }
@@ -45,10 +54,18 @@ Pipeline::Pipeline(const CameraSettings &camera, const HlsSettings &hls, QObject
       m_camera(camera),
       m_hls(hls),
       m_store(std::make_unique<SegmentStore>(firstMsn(hls.segmentMs), hls.windowSegments + 2)),
-      m_commandLog(std::make_unique<LogBudget>(kCommandLogBurst, kCommandLogRefillUs))
-{}
+      m_commandLog(std::make_unique<LogBudget>(kCommandLogBurst, kCommandLogRefillUs)),
+      m_device(isCameraDevice(camera.device) ? camera.device : QString()),
+      m_controls(camera.controls)
+{
+    m_controlsPool.setMaxThreadCount(1);  // in order: a read after a write sees it
+}
 
-Pipeline::~Pipeline() { stop(); }
+Pipeline::~Pipeline()
+{
+    stop();
+    m_controlsPool.waitForDone();
+}
 
 void Pipeline::start()
 {
@@ -79,11 +96,13 @@ void Pipeline::reconfigure(const CameraSettings &camera)
 {
     Q_ASSERT(camera.name == m_configured.name);
     m_configured = camera;
+    QMutexLocker lock(&m_mutex);
+    m_controls = camera.controls;
     if (!m_thread) {
         m_camera = camera;
+        m_device = isCameraDevice(camera.device) ? camera.device : QString();
         return;
     }
-    QMutexLocker lock(&m_mutex);
     m_pending = camera;
     m_interrupt = true;  // the worker leaves its read or its retry wait, and takes them
 }
@@ -158,6 +177,10 @@ std::unique_ptr<Source> Pipeline::makeSource()
         }
         m_camera.device = device;  // decide once: a camera that fails later is retried, not swapped
     }
+    {
+        QMutexLocker lock(&m_mutex);
+        m_device = isCameraDevice(device) ? device : QString();
+    }
     const bool autoSize = c.width == 0 || c.height == 0;
     if (device == QLatin1String("testpattern"))
         return autoSize ? std::make_unique<TestPatternSource>(CameraSettings{}.width, CameraSettings{}.height, c.fps)
@@ -193,10 +216,107 @@ std::unique_ptr<Source> Pipeline::makeSource()
     return ffmpeg->file(device, autoSize ? 0 : c.width, autoSize ? 0 : c.height, decodeH264);
 }
 
-void Pipeline::sleepInterruptible(int ms)
+void Pipeline::waitBeforeRetry(int ms)
 {
-    for (int slept = 0; slept < ms && !m_interrupt; slept += 50)
-        QThread::msleep(50);
+    if (!m_watcher) {
+        for (int slept = 0; slept < ms && !m_interrupt; slept += 50)
+            QThread::msleep(50);
+        return;
+    }
+    Fault fault = Fault::None;
+    {
+        QMutexLocker lock(&m_mutex);
+        fault = m_status.fault;
+    }
+    const bool gone = fault == Fault::NoDevice && m_watcher->watching();
+    if (m_watcher->wait(gone ? kDeviceGoneWaitMs : ms, m_interrupt))
+        qCDebug(lcCapture).noquote() << m_camera.name << "a video device changed: opening again";
+}
+
+QString Pipeline::controlsDevice() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_device;
+}
+
+void Pipeline::applySavedControls(const QString &device)
+{
+    ControlValues saved;
+    {
+        QMutexLocker lock(&m_mutex);
+        saved = m_controls;
+    }
+    if (saved.isEmpty() || !isCameraDevice(device))
+        return;
+    const Result<QList<CameraControl>> listed = readV4l2Controls(device);
+    if (!listed.ok()) {
+        qCWarning(lcCapture).noquote() << m_camera.name << "controls not applied:" << listed.error().message;
+        return;
+    }
+    // Those this camera has and takes: a kept value another camera does not know is skipped.
+    ControlValues apply;
+    for (auto it = saved.cbegin(); it != saved.cend(); ++it) {
+        const CameraControl *c = findControl(listed.value(), it.key());
+        const Error refused = c ? checkControlValue(*c, it.value())
+                                : Error{Fault::InvalidValue, it.key() + QStringLiteral(": no such control")};
+        if (refused)
+            qCWarning(lcCapture).noquote() << m_camera.name << device << "control not applied:" << refused.message;
+        else
+            apply.insert(it.key(), it.value());
+    }
+    if (const Error e = writeV4l2Controls(device, apply))
+        qCWarning(lcCapture).noquote() << m_camera.name << "controls not applied:" << e.message;
+    else if (!apply.isEmpty())
+        qCInfo(lcCapture).noquote() << m_camera.name << "controls applied:" << apply.keys().join(QStringLiteral(", "));
+}
+
+void Pipeline::readControls(QObject *context, ControlsDone done)
+{
+    const QString device = controlsDevice();
+    QPointer<QObject> receiver(context);
+    m_controlsPool.start([this, device, receiver, done = std::move(done)] {
+        Result<QList<CameraControl>> result =
+            device.isEmpty() ? Result<QList<CameraControl>>(QList<CameraControl>{}) : readV4l2Controls(device);
+        // Through this object, on its (the main) thread: the receiver is checked there.
+        QMetaObject::invokeMethod(
+            this,
+            [receiver, done, result = std::move(result)] {
+                if (receiver)
+                    done(result);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void Pipeline::writeControls(const ControlValues &values, QObject *context, ControlsDone done)
+{
+    const QString device = controlsDevice();
+    if (device.isEmpty())
+        return Camera::writeControls(values, context, std::move(done));
+    QPointer<QObject> receiver(context);
+    m_controlsPool.start([this, device, values, receiver, done = std::move(done)] {
+        const Error written = writeV4l2Controls(device, values);
+        Result<QList<CameraControl>> result =
+            written ? Result<QList<CameraControl>>(written) : readV4l2Controls(device);
+        ControlValues kept;  // buttons are actions, not settings
+        for (auto it = values.cbegin(); !written && it != values.cend(); ++it) {
+            const CameraControl *c = result.ok() ? findControl(result.value(), it.key()) : nullptr;
+            if (!c || c->type != ControlType::Button)
+                kept.insert(it.key(), it.value());
+        }
+        {
+            QMutexLocker lock(&m_mutex);
+            m_controls.insert(kept);
+        }
+        QMetaObject::invokeMethod(
+            this,
+            [this, kept, receiver, done, result = std::move(result)] {
+                m_configured.controls.insert(kept);
+                if (receiver)
+                    done(result);
+            },
+            Qt::QueuedConnection);
+    });
 }
 
 void Pipeline::run()
@@ -210,17 +330,23 @@ void Pipeline::run()
         std::unique_ptr<Source> source = makeSource();
         source->setStopFlag(&m_interrupt);
         updateStatus([&](CameraStatus &status) { status.source = source->description(); });
+        if (!m_watcher && isCameraDevice(m_camera.device))
+            m_watcher = std::make_unique<DeviceWatcher>(QStringLiteral("/dev"), m_camera.device);
+        if (m_watcher)
+            m_watcher->drain();  // a change from now on wakes the wait after a failed open
         if (const Error err = source->open()) {
             if (!m_interrupt)  // an open given up for new settings or a stop is no failure
                 setState(CameraState::Retrying, err);
-        } else if (streamOnce(*source)) {
-            retryMs = kFirstRetryMs;
+        } else {
+            applySavedControls(m_camera.device);
+            if (streamOnce(*source))
+                retryMs = kFirstRetryMs;
         }
         if (m_stop)
             break;
         if (m_interrupt)
             continue;  // new settings: open again at once
-        sleepInterruptible(retryMs);
+        waitBeforeRetry(retryMs);
         retryMs = qMin(retryMs * 2, kMaxRetryMs);
     }
     setState(CameraState::Stopped);

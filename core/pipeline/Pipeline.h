@@ -8,6 +8,7 @@
 #include "hls/SegmentStore.h"
 
 #include <QMutex>
+#include <QThreadPool>
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -18,6 +19,7 @@ class QThread;
 namespace hlscam {
 
 class LogBudget;
+class DeviceWatcher;
 class Source;
 
 class Pipeline final : public Camera {
@@ -36,6 +38,10 @@ public:
     // Hands the new settings to the worker, which closes its source and encoder and opens them
     // again with these: the caller (the HTTP thread) never waits for a camera to close.
     void reconfigure(const CameraSettings &camera) override;
+    // On a thread of the camera's own (one at a time, in order), through a descriptor of their
+    // own (V4l2Controls): the capture goes on meanwhile.
+    void readControls(QObject *context, ControlsDone done) override;
+    void writeControls(const ControlValues &values, QObject *context, ControlsDone done) override;
 
 private:
     void run();
@@ -45,7 +51,11 @@ private:
     bool takeNewSettings();
     void setState(CameraState state, const Error &error = {});
     void updateStatus(const std::function<void(CameraStatus &)> &change);
-    void sleepInterruptible(int ms);
+    // Waits before the next open: `ms`, or less when a device node or stable name changes.
+    void waitBeforeRetry(int ms);
+    // The kept control values, written to the device just opened (those it has).
+    void applySavedControls(const QString &device);
+    QString controlsDevice() const;
 
     CameraSettings m_configured;  // main thread's copy
     CameraSettings m_camera;      // the worker's (auto resolved to a device)
@@ -55,11 +65,15 @@ private:
     std::atomic_bool m_stop{false};
     // Set by stop() and reconfigure(): sources and the loops watch it to give up at once.
     std::atomic_bool m_interrupt{false};
-    mutable QMutex m_mutex;  // guards m_status and m_pending
+    mutable QMutex m_mutex;  // guards m_status, m_pending, m_device and m_controls
     CameraStatus m_status;
     std::optional<CameraSettings> m_pending;
     // The worker's: what a camera's command (rpicam, exec:) may write to the log, across restarts.
     std::unique_ptr<LogBudget> m_commandLog;
+    QString m_device;                          // the camera device in use (auto resolved); empty: none
+    ControlValues m_controls;                  // applied at each open; writeControls adds to them
+    std::unique_ptr<DeviceWatcher> m_watcher;  // the worker's, for a camera device
+    QThreadPool m_controlsPool;                // last: gone (its tasks finished) before what they touch
 };
 
 }  // namespace hlscam

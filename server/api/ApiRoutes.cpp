@@ -12,6 +12,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 
 namespace hlscam {
 
@@ -85,6 +86,36 @@ Response ApiRoutes::handle(const RequestContext &request)
     if (path == QLatin1String("/users") || path.startsWith(QLatin1String("/users/")))
         return admin ? userRoutes(request, path.mid(7), m_auth) : adminOnly();
     return Response::jsonError(Status::NotFound, QStringLiteral("no such API route: %1").arg(request.path.left(100)));
+}
+
+bool ApiRoutes::answersLater(const RequestContext &request, const Answer &answer)
+{
+    static const QRegularExpression controls(QStringLiteral("^/api/v1/cameras/([^/]*)/controls$"));
+    const QRegularExpressionMatch m = controls.match(request.path);
+    if (!m.hasMatch())
+        return false;
+    const bool read = request.method == Method::Get || request.method == Method::Head;
+    if (!read && request.method != Method::Put) {
+        answer(methodNotAllowed("GET, HEAD, PUT"));
+        return true;
+    }
+    // As the camera's other settings: an admin's to read and to change.
+    if (request.role != Role::Admin) {
+        answer(adminOnly());
+        return true;
+    }
+    const QString name = m.captured(1);
+    for (Camera *camera : std::as_const(m_cameras)) {
+        if (camera->name() != name)
+            continue;
+        if (read)
+            readCameraControls(camera, this, answer);
+        else
+            writeCameraControls(camera, request.body, m_paths, this, answer);
+        return true;
+    }
+    answer(Response::jsonError(Status::NotFound, QStringLiteral("no camera '%1'").arg(name.left(64))));
+    return true;
 }
 
 Response ApiRoutes::tokens(const RequestContext &request)

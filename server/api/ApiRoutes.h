@@ -2,6 +2,7 @@
 // cameras, devices, users and bans for admins. Requests arrive authenticated; this checks roles, methods and input.
 #pragma once
 
+#include "api/ControlRoutes.h"
 #include "api/StatusRoutes.h"
 #include "config/Settings.h"
 #include "http/RequestContext.h"
@@ -25,6 +26,9 @@ public:
               const PathSettings &paths, QObject *parent = nullptr);
 
     Response handle(const RequestContext &request);
+    // For the routes that answer later (a camera's controls: its device is read off the event
+    // loop): true when `request` is one of them; `answer` is then called once, now or later.
+    bool answersLater(const RequestContext &request, const Answer &answer);
 
 private:
     Response tokens(const RequestContext &request);

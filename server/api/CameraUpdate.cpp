@@ -54,7 +54,8 @@ Response updateCamera(Camera *target, const QByteArray &body, const PathSettings
     if (!checked.ok())
         return Response::jsonError(Status::BadRequest,
                                    QStringLiteral("%1: %2").arg(checked.error->key, checked.error->message));
-    const CameraSettings camera = checked.settings.cameras.first();
+    CameraSettings camera = checked.settings.cameras.first();
+    camera.controls = target->settings().controls;  // set through .../controls, kept as they are
     // The device the config file gave stays allowed; a new one must pass the policy.
     if (camera.device != target->settings().device)
         if (const QString refusal = refuseApiDevice(camera.device, paths.mediaDir); !refusal.isEmpty())

@@ -82,6 +82,7 @@ Response StatusRoutes::devices() const
                                        {QStringLiteral("sizes"), sizes}});
         }
         out.append(QJsonObject{{QStringLiteral("path"), d.path},
+                               {QStringLiteral("stable_names"), QJsonArray::fromStringList(d.stableNames)},
                                {QStringLiteral("card"), d.card},
                                {QStringLiteral("driver"), d.driver},
                                {QStringLiteral("bus"), d.bus},

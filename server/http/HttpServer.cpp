@@ -307,7 +307,12 @@ void HttpServer::route(const RequestPtr &ctx)
                  : Response::jsonError(Status::Forbidden, QStringLiteral("this needs an admin account")),
              ctx->headOnly, "metrics");
     } else if (path.startsWith(QLatin1String("/api/v1/")) || path == QLatin1String("/api/v1")) {
-        send(ctx->responder, m_api->handle(*ctx), ctx->headOnly, "api");
+        const auto later = [this, ctx](const Response &response) {
+            if (!ctx->gone())
+                send(ctx->responder, response, ctx->headOnly, "api");
+        };
+        if (!m_api->answersLater(*ctx, later))
+            send(ctx->responder, m_api->handle(*ctx), ctx->headOnly, "api");
     } else if (path == QLatin1String("/") || path == QLatin1String("/index.html")) {
         Response r = Response::content("text/html; charset=utf-8", m_indexHtml, "no-cache");
         r.header("Content-Security-Policy",

@@ -1,5 +1,6 @@
 // A camera's device, picture size, frame rate, bitrate and encoder; applied live (the camera's
-// pipeline restarts: viewers see a short discontinuity, not an error).
+// pipeline restarts: viewers see a short discontinuity, not an error). Below them, the camera's
+// own controls (ControlsPanel), each applied as it is changed, without a restart.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -17,11 +18,16 @@ Pane {
         session: page.session
     }
 
-    // The choices for "device": the service's own kinds, then the cameras it found.
+    // The choices for "device": the service's own kinds, then the cameras it found, each also
+    // by its stable names (found again when it comes back as another /dev/videoN).
     function deviceChoices() {
         var list = ["auto", "testpattern"]
-        for (var i = 0; i < cameras.devices.count; ++i)
-            list.push(cameras.devices.get(i).path)
+        for (var i = 0; i < cameras.devices.count; ++i) {
+            var device = cameras.devices.get(i)
+            list.push(device.path)
+            for (var j = 0; device.stable_names && j < device.stable_names.length; ++j)
+                list.push(device.stable_names[j])
+        }
         if (page.current.device && list.indexOf(page.current.device) < 0)
             list.push(page.current.device)
         return list
@@ -92,8 +98,14 @@ Pane {
                     "fps": fps.value, "bitrate": bitrate.value, "encoder": encoder.currentText })
             }
             BusyIndicator { running: cameras.busy; visible: running; implicitWidth: 28; implicitHeight: 28 }
-            Button { text: qsTr("Reload"); onClicked: { cameras.refresh(); cameras.refreshDevices() } }
+            Button { text: qsTr("Reload"); onClicked: { cameras.refresh(); cameras.refreshDevices(); controls.refresh() } }
         }
-        Item { Layout.fillHeight: true }
+        ControlsPanel {
+            id: controls
+            session: page.session
+            camera: page.current.name || ""
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+        }
     }
 }
