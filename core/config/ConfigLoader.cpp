@@ -110,7 +110,8 @@ QString readDevice(const QString &v, QString &out)
     }
     if (v != u"auto" && v != u"testpattern" && v != u"rpicam" && !QDir::isAbsolutePath(v))
         return quoted(v) + QStringLiteral(
-                               " is not a device (allowed: auto, testpattern, /dev/videoN, /dev/v4l/by-id/... or by-path/..., rpicam (the Raspberry Pi "
+                               " is not a device (allowed: auto, testpattern, /dev/videoN, /dev/v4l/by-id/... or "
+                               "by-path/..., rpicam (the Raspberry Pi "
                                "camera module through rpicam-vid), exec:COMMAND (a program that writes H.264), or "
                                "the absolute path of a media file)");
     out = v;

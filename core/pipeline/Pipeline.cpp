@@ -4,15 +4,15 @@
 #include "Logging.h"
 #include "capture/CommandSource.h"
 #include "capture/DeviceCatalog.h"
-#include "capture/LogBudget.h"
 #include "capture/DeviceWatcher.h"
+#include "capture/LogBudget.h"
 #include "capture/TestPatternSource.h"
 #include "capture/UnavailableSource.h"
 #include "encode/EncoderChain.h"
 #include "hls/Fmp4Packager.h"
 #include "plugin/FfmpegModule.h"
-#include "v4l2/V4l2Source.h"
 #include "v4l2/V4l2Controls.h"
+#include "v4l2/V4l2Source.h"
 
 #include <QDateTime>
 #include <QPointer>
