@@ -81,16 +81,16 @@ void AvahiAnnouncer::stop()
 void AvahiAnnouncer::daemonAppeared()
 {
     const int generation = ++m_generation;
-    avahi::callAsync(m_bus, avahi::serverCall(QStringLiteral("GetState")), this,
-                     [this, generation](const QDBusMessage &reply) {
-                         if (generation != m_generation)
-                             return;
-                         if (reply.type() == QDBusMessage::ErrorMessage || reply.signature() != QLatin1String("i")) {
-                             qCWarning(lcMdns).noquote() << "avahi-daemon did not say its state:" << reply.errorMessage();
-                             return;
-                         }
-                         whenRunning(reply.arguments().constFirst().toInt());
-                     });
+    avahi::callAsync(
+        m_bus, avahi::serverCall(QStringLiteral("GetState")), this, [this, generation](const QDBusMessage &reply) {
+            if (generation != m_generation)
+                return;
+            if (reply.type() == QDBusMessage::ErrorMessage || reply.signature() != QLatin1String("i")) {
+                qCWarning(lcMdns).noquote() << "avahi-daemon did not say its state:" << reply.errorMessage();
+                return;
+            }
+            whenRunning(reply.arguments().constFirst().toInt());
+        });
 }
 
 void AvahiAnnouncer::daemonLeft()
@@ -127,23 +127,22 @@ void AvahiAnnouncer::createGroup()
 {
     m_creating = true;
     const int generation = ++m_generation;
-    avahi::callAsync(m_bus, avahi::serverCall(QStringLiteral("EntryGroupNew")), this,
-                     [this, generation](const QDBusMessage &reply) {
-                         const Result<QString> path = avahi::objectPath(reply, QStringLiteral("a new entry group"));
-                         if (generation != m_generation) {  // Avahi went away or restarted meanwhile
-                             if (path.ok())
-                                 m_bus.send(avahi::objectCall(path.value(), avahi::kEntryGroup,
-                                                                   QStringLiteral("Free")));
-                             return;
-                         }
-                         m_creating = false;
-                         if (!path.ok()) {
-                             qCWarning(lcMdns).noquote() << "not announced:" << path.error().message;
-                             return;
-                         }
-                         m_groupPath = path.value();
-                         addServices(generation);
-                     });
+    avahi::callAsync(
+        m_bus, avahi::serverCall(QStringLiteral("EntryGroupNew")), this, [this, generation](const QDBusMessage &reply) {
+            const Result<QString> path = avahi::objectPath(reply, QStringLiteral("a new entry group"));
+            if (generation != m_generation) {  // Avahi went away or restarted meanwhile
+                if (path.ok())
+                    m_bus.send(avahi::objectCall(path.value(), avahi::kEntryGroup, QStringLiteral("Free")));
+                return;
+            }
+            m_creating = false;
+            if (!path.ok()) {
+                qCWarning(lcMdns).noquote() << "not announced:" << path.error().message;
+                return;
+            }
+            m_groupPath = path.value();
+            addServices(generation);
+        });
 }
 
 void AvahiAnnouncer::addServices(int generation) { addNext(generation, 0); }
@@ -154,12 +153,13 @@ void AvahiAnnouncer::addNext(int generation, int index)
 {
     const QList<QByteArray> types = {kHlscamServiceType, webServiceType(m_announcement.tls)};
     if (index == types.size()) {
-        avahi::callAsync(m_bus, avahi::objectCall(m_groupPath, avahi::kEntryGroup, QStringLiteral("Commit")), this,
-                         [this, generation](const QDBusMessage &reply) {
-                             if (generation == m_generation && reply.type() == QDBusMessage::ErrorMessage)
-                                 qCWarning(lcMdns).noquote() << "avahi-daemon refused to announce" << m_name << ":"
-                                                             << reply.errorMessage();
-                         });
+        avahi::callAsync(
+            m_bus, avahi::objectCall(m_groupPath, avahi::kEntryGroup, QStringLiteral("Commit")), this,
+            [this, generation](const QDBusMessage &reply) {
+                if (generation == m_generation && reply.type() == QDBusMessage::ErrorMessage)
+                    qCWarning(lcMdns).noquote()
+                        << QStringLiteral("avahi-daemon refused to announce %1: %2").arg(m_name, reply.errorMessage());
+            });
         return;
     }
     const QList<QVariant> args{m_interface,
@@ -167,24 +167,25 @@ void AvahiAnnouncer::addNext(int generation, int index)
                                quint32(0),
                                m_name,
                                QString::fromLatin1(types.at(index)),
-                               QString(),  // the default domain, .local
-                               QString(),  // Avahi's own host name
-                               m_announcement.port,
+                               QString(),                                 // the default domain, .local
+                               QString(),                                 // Avahi's own host name
+                               QVariant::fromValue(m_announcement.port),  // q, not i
                                avahi::txtArgument(announcementTxt(m_announcement.tls))};
-    avahi::callAsync(m_bus, avahi::objectCall(m_groupPath, avahi::kEntryGroup, QStringLiteral("AddService"), args), this,
-                     [this, generation, index](const QDBusMessage &reply) {
-                         if (generation != m_generation)
-                             return;
-                         if (reply.type() != QDBusMessage::ErrorMessage) {
-                             addNext(generation, index + 1);
-                             return;
-                         }
-                         if (reply.errorName() == avahi::kCollisionError)  // another program, same daemon
-                             renameAfterCollision(generation);
-                         else
-                             qCWarning(lcMdns).noquote() << "avahi-daemon refused the service" << m_name << ":"
-                                                         << reply.errorMessage();
-                     });
+    avahi::callAsync(
+        m_bus, avahi::objectCall(m_groupPath, avahi::kEntryGroup, QStringLiteral("AddService"), args), this,
+        [this, generation, index](const QDBusMessage &reply) {
+            if (generation != m_generation)
+                return;
+            if (reply.type() != QDBusMessage::ErrorMessage) {
+                addNext(generation, index + 1);
+                return;
+            }
+            if (reply.errorName() == avahi::kCollisionError)  // another program, same daemon
+                renameAfterCollision(generation);
+            else
+                qCWarning(lcMdns).noquote()
+                    << QStringLiteral("avahi-daemon refused the service %1: %2").arg(m_name, reply.errorMessage());
+        });
 }
 
 void AvahiAnnouncer::onGroupStateChanged(const QDBusMessage &message)
@@ -203,7 +204,8 @@ void AvahiAnnouncer::onGroupStateChanged(const QDBusMessage &message)
     case avahi::GroupState::Collision: renameAfterCollision(m_generation); break;
     case avahi::GroupState::Failure:
         m_announced = false;
-        qCWarning(lcMdns).noquote() << "avahi-daemon could not announce" << m_name << ":" << args.at(1).toString();
+        qCWarning(lcMdns).noquote()
+            << QStringLiteral("avahi-daemon could not announce %1: %2").arg(m_name, args.at(1).toString());
         break;
     case avahi::GroupState::Uncommitted:
     case avahi::GroupState::Registering: break;

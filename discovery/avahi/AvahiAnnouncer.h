@@ -53,8 +53,8 @@ private:
     QString m_name;
     qint32 m_interface = -1;
     qint32 m_protocol = -1;
-    QString m_groupPath;     // empty: no group (yet, or Avahi is gone)
-    int m_generation = 0;    // replies to calls of an earlier group or name are dropped
+    QString m_groupPath;   // empty: no group (yet, or Avahi is gone)
+    int m_generation = 0;  // replies to calls of an earlier group or name are dropped
     bool m_started = false;
     bool m_creating = false;  // EntryGroupNew sent, its answer not yet in
     bool m_announced = false;

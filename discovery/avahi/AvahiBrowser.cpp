@@ -1,7 +1,7 @@
 #include "avahi/AvahiBrowser.h"
 
-#include "Logging.h"
 #include "Announcement.h"
+#include "Logging.h"
 #include "avahi/AvahiDbus.h"
 
 #include <QDBusMessage>
@@ -115,9 +115,8 @@ void AvahiBrowser::refresh()
                          if (!path.ok())
                              return;
                          // Its items are not ours (only m_browserPath's are): it exists to make Avahi ask.
-                         QTimer::singleShot(kRefreshBrowserMs, this, [this, p = path.value()] {
-                             freeObject(p, avahi::kServiceBrowser);
-                         });
+                         QTimer::singleShot(kRefreshBrowserMs, this,
+                                            [this, p = path.value()] { freeObject(p, avahi::kServiceBrowser); });
                      });
 }
 
@@ -272,8 +271,8 @@ void AvahiBrowser::reconcile()
         s.hostName = item.host;
         s.port = item.port;
         s.readTxt(item.txt);
-        QList<QHostAddress> &list = item.address.protocol() == QAbstractSocket::IPv4Protocol ? s.addresses
-                                                                                             : v6[item.name];
+        QList<QHostAddress> &list =
+            item.address.protocol() == QAbstractSocket::IPv4Protocol ? s.addresses : v6[item.name];
         if (!item.address.isNull() && !list.contains(item.address))
             list.append(item.address);
     }

@@ -36,11 +36,10 @@ void callAsync(const QDBusConnection &bus, const QDBusMessage &call, QObject *co
                std::function<void(const QDBusMessage &reply)> done)
 {
     auto *watcher = new QDBusPendingCallWatcher(bus.asyncCall(call), context);
-    QObject::connect(watcher, &QDBusPendingCallWatcher::finished, context,
-                     [watcher, done = std::move(done)] {
-                         watcher->deleteLater();
-                         done(watcher->reply());
-                     });
+    QObject::connect(watcher, &QDBusPendingCallWatcher::finished, context, [watcher, done = std::move(done)] {
+        watcher->deleteLater();
+        done(watcher->reply());
+    });
 }
 
 Result<QString> objectPath(const QDBusMessage &reply, const QString &what)
@@ -48,8 +47,9 @@ Result<QString> objectPath(const QDBusMessage &reply, const QString &what)
     if (reply.type() == QDBusMessage::ErrorMessage)
         return Error(Fault::Other, QStringLiteral("avahi-daemon refused %1: %2").arg(what, reply.errorMessage()));
     if (reply.signature() != QLatin1String("o"))
-        return Error(Fault::Other, QStringLiteral("avahi-daemon answered %1 with '%2', not an object path")
-                                       .arg(what, reply.signature()));
+        return Error(
+            Fault::Other,
+            QStringLiteral("avahi-daemon answered %1 with '%2', not an object path").arg(what, reply.signature()));
     return reply.arguments().constFirst().value<QDBusObjectPath>().path();
 }
 

@@ -185,8 +185,9 @@ QStringList TestAvahi::inAvahiNamespace(const QStringList &command) const
 void TestAvahi::initTestCase()
 {
     if (::geteuid() != 0)
-        QSKIP("needs root: a network namespace with a veth pair, and a mount namespace for avahi-daemon's "
-              "run directory");
+        QSKIP(
+            "needs root: a network namespace with a veth pair, and a mount namespace for avahi-daemon's "
+            "run directory");
     for (const char *tool : {"avahi-daemon", "avahi-browse", "avahi-publish", "dbus-daemon", "ip"})
         if (QStandardPaths::findExecutable(QLatin1String(tool)).isEmpty() &&
             QStandardPaths::findExecutable(QLatin1String(tool), {QStringLiteral("/usr/sbin"), QStringLiteral("/sbin")})
@@ -219,17 +220,18 @@ void TestAvahi::initTestCase()
     const QString socket = m_dir.filePath(QStringLiteral("system_bus_socket"));
     QFile busConfig(m_dir.filePath(QStringLiteral("bus.conf")));
     QVERIFY(busConfig.open(QIODevice::WriteOnly));
-    busConfig.write("<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
-                    " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
-                    "<busconfig><type>system</type><listen>unix:path=" +
-                    socket.toUtf8() +
-                    "</listen><auth>EXTERNAL</auth>\n"
-                    "<policy context=\"default\"><allow user=\"*\"/><allow own=\"*\"/>"
-                    "<allow send_type=\"method_call\"/><allow send_type=\"signal\"/>"
-                    "<allow send_type=\"method_return\"/><allow send_type=\"error\"/>"
-                    "<allow receive_type=\"method_call\"/><allow receive_type=\"signal\"/>"
-                    "<allow receive_type=\"method_return\"/><allow receive_type=\"error\"/></policy>\n"
-                    "</busconfig>\n");
+    busConfig.write(
+        "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
+        " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+        "<busconfig><type>system</type><listen>unix:path=" +
+        socket.toUtf8() +
+        "</listen><auth>EXTERNAL</auth>\n"
+        "<policy context=\"default\"><allow user=\"*\"/><allow own=\"*\"/>"
+        "<allow send_type=\"method_call\"/><allow send_type=\"signal\"/>"
+        "<allow send_type=\"method_return\"/><allow send_type=\"error\"/>"
+        "<allow receive_type=\"method_call\"/><allow receive_type=\"signal\"/>"
+        "<allow receive_type=\"method_return\"/><allow receive_type=\"error\"/></policy>\n"
+        "</busconfig>\n");
     busConfig.close();
     m_dbus = std::make_unique<Child>();
     QVERIFY(m_dbus->start(QStringLiteral("dbus-daemon"), {"--config-file=" + busConfig.fileName(), "--nofork"},
@@ -257,8 +259,9 @@ bool TestAvahi::startAvahi()
     // In a mount namespace of its own (ip netns exec makes one) with a fresh /run: its PID file
     // and socket never meet those of an avahi-daemon of the machine.
     m_avahi = std::make_unique<Child>();
-    const QString script = QStringLiteral("mount -t tmpfs hlscam-test /run && exec avahi-daemon -f '%1' "
-                                          "--no-drop-root --no-chroot --no-rlimits")
+    const QString script = QStringLiteral(
+                               "mount -t tmpfs hlscam-test /run && exec avahi-daemon -f '%1' "
+                               "--no-drop-root --no-chroot --no-rlimits")
                                .arg(m_dir.filePath(QStringLiteral("avahi-daemon.conf")));
     if (!m_avahi->start(QStringLiteral("ip"), inAvahiNamespace({QStringLiteral("sh"), QStringLiteral("-c"), script}),
                         m_env))
@@ -320,17 +323,23 @@ QString TestAvahi::waitResolved(const QString &type, const QString &name, int ti
     return {};
 }
 
-std::optional<quint16> TestAvahi::startService(Child &service, QTemporaryDir &state, const QString &name,
-                                               bool avahiEnd)
+std::optional<quint16> TestAvahi::startService(Child &service, QTemporaryDir &state, const QString &name, bool avahiEnd)
 {
     QFile config(state.filePath(QStringLiteral("hlscam.conf")));
     if (!config.open(QIODevice::WriteOnly))
         return std::nullopt;
     config.write("[server]\nannounce = true\nannounce_name = " + name.toUtf8() + "\n");
     config.close();
-    const QStringList command{QStringLiteral(HLSCAM_BINARY), "serve",        "--config",
-                              config.fileName(),             "--state-dir",  state.path(),
-                              "--listen",                    "0.0.0.0:0",    "--source",
+    // HLSCAM_TEST_BINARY: another build (e.g. one without Avahi support, to see these fail).
+    const QStringList command{qEnvironmentVariable("HLSCAM_TEST_BINARY", QStringLiteral(HLSCAM_BINARY)),
+                              "serve",
+                              "--config",
+                              config.fileName(),
+                              "--state-dir",
+                              state.path(),
+                              "--listen",
+                              "0.0.0.0:0",
+                              "--source",
                               "testpattern"};
     const bool started = avahiEnd ? service.start(QStringLiteral("ip"), inAvahiNamespace(command), m_env)
                                   : service.start(command.first(), command.mid(1), m_env);
@@ -370,8 +379,8 @@ void TestAvahi::publishesThroughAvahi()
     QCOMPARE(f.at(6), kAvahiHost + QStringLiteral(".local"));
     QCOMPARE(f.at(7), kAvahiAddress);
     QCOMPARE(f.at(8).toUInt(), uint(*port));
-    for (const char *txt : {"\"txtvers=1\"", "\"path=/\"", "\"api=/api/v1\"", "\"version=" HLSCAM_VERSION "\"",
-                            "\"tls=0\""})
+    for (const char *txt :
+         {"\"txtvers=1\"", "\"path=/\"", "\"api=/api/v1\"", "\"version=" HLSCAM_VERSION "\"", "\"tls=0\""})
         QVERIFY2(f.at(9).contains(QLatin1String(txt)), qPrintable(line));
     QCOMPARE(waitResolved(QStringLiteral("_http._tcp"), name).split(u';').value(8).toUInt(), uint(*port));
 
@@ -448,9 +457,9 @@ void TestAvahi::takesAvahisNameOnCollision()
     const std::optional<quint16> port = startService(service, state, name, true);
     QVERIFY2(port, service.log().constData());
     const QString renamed = name + QStringLiteral(" #2");
-    QVERIFY2(service.waitFor(QStringLiteral("announcing \"%1\" on port").arg(QRegularExpression::escape(renamed)),
-                             15000),
-             service.log().constData());
+    QVERIFY2(
+        service.waitFor(QStringLiteral("announcing \"%1\" on port").arg(QRegularExpression::escape(renamed)), 15000),
+        service.log().constData());
     QVERIFY2(service.log().contains("the name \"" + name.toUtf8() + "\" is taken on the network; now \"" +
                                     renamed.toUtf8() + '"'),
              service.log().constData());
@@ -468,8 +477,9 @@ void TestAvahi::announcesAgainWhenAvahiRestarts()
     Child service;
     const std::optional<quint16> port = startService(service, state, name, true);
     QVERIFY2(port, service.log().constData());
-    const QString announced =
-        QStringLiteral("announcing \"%1\" on port %2 .* through avahi-daemon").arg(QRegularExpression::escape(name)).arg(*port);
+    const QString announced = QStringLiteral("announcing \"%1\" on port %2 .* through avahi-daemon")
+                                  .arg(QRegularExpression::escape(name))
+                                  .arg(*port);
     QVERIFY2(service.waitFor(announced, 15000), service.log().constData());
 
     stopAvahi();
@@ -496,12 +506,13 @@ void TestAvahi::builtinWhereNoAvahiRuns()
     Child service;
     const std::optional<quint16> port = startService(service, state, name, false);  // this end
     QVERIFY2(port, service.log().constData());
-    QVERIFY2(service.log().contains(
-                 "announcing with the built-in responder on UDP 5353: no avahi-daemon on the system bus"),
-             service.log().constData());
-    QVERIFY2(service.waitFor(QStringLiteral("announcing \"%1\" on port %2 as").arg(QRegularExpression::escape(name)).arg(*port),
-                             15000),
-             service.log().constData());
+    QVERIFY2(
+        service.log().contains("announcing with the built-in responder on UDP 5353: no avahi-daemon on the system bus"),
+        service.log().constData());
+    QVERIFY2(
+        service.waitFor(
+            QStringLiteral("announcing \"%1\" on port %2 as").arg(QRegularExpression::escape(name)).arg(*port), 15000),
+        service.log().constData());
     const auto portFound = [&] {
         const QList<DnsSdService> all = browser.services();
         for (const DnsSdService &s : all)
