@@ -4,11 +4,11 @@
 #include "StopSignals.h"
 #include "SystemdNotifier.h"
 
+#include "LanAnnouncer.h"
 #include "Logging.h"
 #include "Service.h"
 #include "auth/AddressSet.h"
 #include "http/HttpServer.h"
-#include "LanAnnouncer.h"
 
 #include <QCoreApplication>
 #include <QNetworkInterface>

@@ -2,9 +2,11 @@
 // avahi-daemon): what the desktop app shows and connects to.
 #pragma once
 
+#include <QHash>
 #include <QHostAddress>
 #include <QList>
 #include <QMetaType>
+#include <QPointer>
 #include <QString>
 #include <QUrl>
 
@@ -26,6 +28,23 @@ struct DnsSdService {
     void readTxt(const QList<QByteArray> &txt);
     bool operator==(const DnsSdService &) const = default;
 };
+
+// What changed from `before` to `after` (services by instance name), told through the browser's
+// own signals: first what left, then what came or changed. A receiver may delete the browser:
+// nothing more is sent from a dead object.
+template <typename Browser>
+void reportChanges(Browser *browser, const QHash<QString, DnsSdService> &before,
+                   const QHash<QString, DnsSdService> &after, void (Browser::*removed)(const QString &),
+                   void (Browser::*found)(const DnsSdService &))
+{
+    const QPointer<Browser> alive(browser);
+    for (auto it = before.cbegin(); it != before.cend() && alive; ++it)
+        if (!after.contains(it.key()))
+            (browser->*removed)(it.key());
+    for (auto it = after.cbegin(); it != after.cend() && alive; ++it)
+        if (before.value(it.key()) != it.value())
+            (browser->*found)(it.value());
+}
 
 }  // namespace hlscam
 

@@ -18,50 +18,33 @@ AvahiAnnouncer::AvahiAnnouncer(const Announcement &announcement, QObject *parent
     : QObject(parent),
       m_announcement(announcement),
       m_bus(avahi::systemBus()),
+      m_daemon(
+          this, [this] { daemonAppeared(); }, [this] { daemonLeft(); }),
       m_name(announcement.name.isEmpty() ? DnsSdAnnouncer::defaultName() : announcement.name)
-{
-    m_watcher.setWatchMode(QDBusServiceWatcher::WatchForOwnerChange);
-    connect(&m_watcher, &QDBusServiceWatcher::serviceOwnerChanged, this,
-            [this](const QString &, const QString &oldOwner, const QString &newOwner) {
-                if (!oldOwner.isEmpty())
-                    daemonLeft();
-                if (!newOwner.isEmpty())
-                    daemonAppeared();
-            });
-}
+{}
 
 AvahiAnnouncer::~AvahiAnnouncer() { stop(); }
 
 Error AvahiAnnouncer::start()
 {
-    if (m_started)
+    if (m_daemon.started())
         return {};
     const Result<avahi::Scope> scope = avahi::scopeOf(m_announcement.bound, m_announcement.boundToWildcard());
     if (!scope.ok())
         return scope.error();
     m_interface = scope.value().interface;
     m_protocol = scope.value().protocol;
-    if (!m_bus.isConnected())
-        return Error(Fault::Other, QStringLiteral("cannot reach the system D-Bus, where avahi-daemon would be: %1")
-                                       .arg(m_bus.lastError().message()));
-    m_watcher.setConnection(m_bus);
-    m_watcher.addWatchedService(avahi::kService);
     m_bus.connect(avahi::kService, avahi::kServerPath, avahi::kServer, QStringLiteral("StateChanged"), this,
                   SLOT(onServerStateChanged(int, QString)));
     // Every group's signal, before the group exists: none of its state changes is missed.
     m_bus.connect(avahi::kService, QString(), avahi::kEntryGroup, QStringLiteral("StateChanged"), this,
                   SLOT(onGroupStateChanged(QDBusMessage)));
-    m_started = true;
-    if (avahi::isRunning(m_bus))
-        daemonAppeared();
-    else
-        qCWarning(lcMdns) << "avahi-daemon is not on the system bus (yet): announced once it is";
-    return {};
+    return m_daemon.start(m_bus, "avahi-daemon is not on the system bus (yet): announced once it is");
 }
 
 void AvahiAnnouncer::stop()
 {
-    if (!m_started)
+    if (!m_daemon.started())
         return;
     if (!m_groupPath.isEmpty()) {
         m_bus.call(avahi::objectCall(m_groupPath, avahi::kEntryGroup, QStringLiteral("Free")), QDBus::Block,
@@ -74,8 +57,7 @@ void AvahiAnnouncer::stop()
                      SLOT(onServerStateChanged(int, QString)));
     m_bus.disconnect(avahi::kService, QString(), avahi::kEntryGroup, QStringLiteral("StateChanged"), this,
                      SLOT(onGroupStateChanged(QDBusMessage)));
-    m_watcher.removeWatchedService(avahi::kService);
-    m_started = false;
+    m_daemon.stop();
 }
 
 void AvahiAnnouncer::daemonAppeared()

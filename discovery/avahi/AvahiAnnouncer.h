@@ -11,9 +11,9 @@
 
 #include "Announcement.h"
 #include "Error.h"
+#include "avahi/AvahiDbus.h"
 
 #include <QDBusConnection>
-#include <QDBusServiceWatcher>
 #include <QObject>
 
 class QDBusMessage;
@@ -49,13 +49,12 @@ private:
 
     Announcement m_announcement;
     QDBusConnection m_bus;
-    QDBusServiceWatcher m_watcher;
+    avahi::DaemonWatch m_daemon;
     QString m_name;
     qint32 m_interface = -1;
     qint32 m_protocol = -1;
-    QString m_groupPath;   // empty: no group (yet, or Avahi is gone)
-    int m_generation = 0;  // replies to calls of an earlier group or name are dropped
-    bool m_started = false;
+    QString m_groupPath;      // empty: no group (yet, or Avahi is gone)
+    int m_generation = 0;     // replies to calls of an earlier group or name are dropped
     bool m_creating = false;  // EntryGroupNew sent, its answer not yet in
     bool m_announced = false;
 };

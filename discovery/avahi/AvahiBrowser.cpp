@@ -6,7 +6,6 @@
 
 #include <QDBusMessage>
 #include <QNetworkInterface>
-#include <QPointer>
 #include <QTimer>
 
 namespace hlscam {
@@ -22,17 +21,11 @@ const QString kType = QString::fromLatin1(kHlscamServiceType);
 
 AvahiBrowser::AvahiBrowser(QObject *parent)
     : QObject(parent),
-      m_bus(avahi::systemBus())
+      m_bus(avahi::systemBus()),
+      m_daemon(
+          this, [this] { daemonAppeared(); }, [this] { daemonLeft(); })
 {
     qRegisterMetaType<DnsSdService>();
-    m_watcher.setWatchMode(QDBusServiceWatcher::WatchForOwnerChange);
-    connect(&m_watcher, &QDBusServiceWatcher::serviceOwnerChanged, this,
-            [this](const QString &, const QString &oldOwner, const QString &newOwner) {
-                if (!oldOwner.isEmpty())
-                    daemonLeft();
-                if (!newOwner.isEmpty())
-                    daemonAppeared();
-            });
 }
 
 AvahiBrowser::~AvahiBrowser()
@@ -52,13 +45,8 @@ QString AvahiBrowser::itemKey(const QList<QVariant> &args)
 
 Error AvahiBrowser::start()
 {
-    if (m_started)
+    if (m_daemon.started())
         return {};
-    if (!m_bus.isConnected())
-        return Error(Fault::Other, QStringLiteral("cannot reach the system D-Bus, where avahi-daemon would be: %1")
-                                       .arg(m_bus.lastError().message()));
-    m_watcher.setConnection(m_bus);
-    m_watcher.addWatchedService(avahi::kService);
     // Every browser's and resolver's signals, subscribed before any exists: Avahi may report an
     // item before the call that made the object has returned its path.
     const struct {
@@ -74,17 +62,12 @@ Error AvahiBrowser::start()
     };
     for (const auto &s : subscriptions)
         m_bus.connect(avahi::kService, QString(), s.interface, QLatin1String(s.signal), this, s.slot);
-    m_started = true;
-    if (avahi::isRunning(m_bus))
-        daemonAppeared();
-    else
-        qCInfo(lcMdns) << "avahi-daemon is not on the system bus (yet): browsing once it is";
-    return {};
+    return m_daemon.start(m_bus, "avahi-daemon is not on the system bus (yet): browsing once it is");
 }
 
 void AvahiBrowser::stop()
 {
-    if (!m_started)
+    if (!m_daemon.started())
         return;
     m_bus.disconnect(avahi::kService, QString(), avahi::kServiceBrowser, QStringLiteral("ItemNew"), this,
                      SLOT(onItemNew(QDBusMessage)));
@@ -96,8 +79,7 @@ void AvahiBrowser::stop()
                      SLOT(onResolved(QDBusMessage)));
     m_bus.disconnect(avahi::kService, QString(), avahi::kServiceResolver, QStringLiteral("Failure"), this,
                      SLOT(onResolverFailure(QDBusMessage)));
-    m_watcher.removeWatchedService(avahi::kService);
-    m_started = false;
+    m_daemon.stop();
     for (const Item &item : std::as_const(m_items))
         freeObject(item.resolverPath, avahi::kServiceResolver);
     freeObject(m_browserPath, avahi::kServiceBrowser);
@@ -106,7 +88,7 @@ void AvahiBrowser::stop()
 
 void AvahiBrowser::refresh()
 {
-    if (!m_started || m_browserPath.isEmpty())
+    if (!m_daemon.started() || m_browserPath.isEmpty())
         return;
     const QList<QVariant> args{avahi::kAnyInterface, avahi::kAnyProtocol, kType, QString(), quint32(0)};
     avahi::callAsync(m_bus, avahi::serverCall(QStringLiteral("ServiceBrowserNew"), args), this,
@@ -285,14 +267,7 @@ void AvahiBrowser::reconcile()
         });
     }
     const QHash<QString, DnsSdService> before = std::exchange(m_services, found);
-    // A slot may delete this browser: no signal is sent from a dead object.
-    const QPointer<AvahiBrowser> alive(this);
-    for (auto it = before.cbegin(); it != before.cend() && alive; ++it)
-        if (!found.contains(it.key()))
-            Q_EMIT serviceRemoved(it.key());
-    for (auto it = found.cbegin(); it != found.cend() && alive; ++it)
-        if (before.value(it.key()) != it.value())
-            Q_EMIT serviceFound(it.value());
+    reportChanges(this, before, found, &AvahiBrowser::serviceRemoved, &AvahiBrowser::serviceFound);
 }
 
 }  // namespace hlscam

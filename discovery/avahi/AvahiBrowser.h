@@ -9,9 +9,9 @@
 
 #include "DnsSdService.h"
 #include "Error.h"
+#include "avahi/AvahiDbus.h"
 
 #include <QDBusConnection>
-#include <QDBusServiceWatcher>
 #include <QHash>
 #include <QObject>
 
@@ -73,8 +73,7 @@ private:
     static QString itemKey(const QList<QVariant> &args);  // interface, protocol, name, (type,) domain
 
     QDBusConnection m_bus;
-    QDBusServiceWatcher m_watcher;
-    bool m_started = false;
+    avahi::DaemonWatch m_daemon;
     QString m_browserPath;
     bool m_creatingBrowser = false;
     // Items reported before ServiceBrowserNew told us our browser's path (Avahi may send them

@@ -1,5 +1,7 @@
 #include "avahi/AvahiDbus.h"
 
+#include "Logging.h"
+
 #include <QDBusArgument>
 #include <QDBusConnectionInterface>
 #include <QDBusObjectPath>
@@ -40,6 +42,40 @@ void callAsync(const QDBusConnection &bus, const QDBusMessage &call, QObject *co
         watcher->deleteLater();
         done(watcher->reply());
     });
+}
+
+DaemonWatch::DaemonWatch(QObject *context, std::function<void()> appeared, std::function<void()> left)
+    : m_appeared(std::move(appeared))
+{
+    m_watcher.setWatchMode(QDBusServiceWatcher::WatchForOwnerChange);
+    QObject::connect(&m_watcher, &QDBusServiceWatcher::serviceOwnerChanged, context,
+                     [this, left = std::move(left)](const QString &, const QString &oldOwner, const QString &newOwner) {
+                         if (!oldOwner.isEmpty())
+                             left();
+                         if (!newOwner.isEmpty())
+                             m_appeared();
+                     });
+}
+
+Error DaemonWatch::start(const QDBusConnection &bus, const char *whileAbsent)
+{
+    if (!bus.isConnected())
+        return Error(Fault::Other, QStringLiteral("cannot reach the system D-Bus, where avahi-daemon would be: %1")
+                                       .arg(bus.lastError().message()));
+    m_watcher.setConnection(bus);
+    m_watcher.addWatchedService(kService);
+    m_started = true;
+    if (isRunning(bus))
+        m_appeared();
+    else
+        qCInfo(lcMdns) << whileAbsent;
+    return {};
+}
+
+void DaemonWatch::stop()
+{
+    m_watcher.removeWatchedService(kService);
+    m_started = false;
 }
 
 Result<QString> objectPath(const QDBusMessage &reply, const QString &what)

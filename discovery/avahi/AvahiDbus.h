@@ -9,6 +9,7 @@
 #include <QByteArray>
 #include <QDBusConnection>
 #include <QDBusMessage>
+#include <QDBusServiceWatcher>
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
@@ -55,6 +56,22 @@ Result<QString> objectPath(const QDBusMessage &reply, const QString &what);
 // TXT strings as D-Bus wants them (aay), and back.
 QVariant txtArgument(const QList<QByteArray> &txt);
 QList<QByteArray> txtFromArgument(const QVariant &value);
+
+// Follows avahi-daemon on the bus: `appeared` when it takes its name (and at start when it holds
+// it already), `left` when it lets go of it (a stop or a crash; a restart is both, in order).
+class DaemonWatch {
+public:
+    DaemonWatch(QObject *context, std::function<void()> appeared, std::function<void()> left);
+    // Fails when the bus cannot be reached. `whileAbsent` is logged when the daemon is not there.
+    Error start(const QDBusConnection &bus, const char *whileAbsent);
+    void stop();
+    bool started() const { return m_started; }
+
+private:
+    QDBusServiceWatcher m_watcher;
+    std::function<void()> m_appeared;
+    bool m_started = false;
+};
 
 // The Avahi interface and protocol to publish on so that only `bound` is announced: any for a
 // wildcard, else the interface that holds the address.

@@ -108,8 +108,8 @@ DnsSdAnnouncer::~DnsSdAnnouncer() { stop(); }
 QString DnsSdAnnouncer::defaultName()
 {
     // One DNS label, also where Avahi announces it: at most 63 bytes.
-    return QString::fromUtf8(utf8Prefix(QStringLiteral("hlscam on %1").arg(QString::fromUtf8(hostLabel())),
-                                        dns::kMaxLabelBytes));
+    return QString::fromUtf8(
+        utf8Prefix(QStringLiteral("hlscam on %1").arg(QString::fromUtf8(hostLabel())), dns::kMaxLabelBytes));
 }
 
 bool DnsSdAnnouncer::start(QString *error)

@@ -5,7 +5,6 @@
 #include "mdns/MdnsSocket.h"
 
 #include <QNetworkDatagram>
-#include <QPointer>
 
 namespace hlscam {
 
@@ -264,14 +263,7 @@ void DnsSdBrowser::reconcile()
     }
     ask(missing);
     const QHash<QString, DnsSdService> before = std::exchange(m_services, found);
-    // A slot may delete this browser: no signal is sent from a dead object.
-    const QPointer<DnsSdBrowser> alive(this);
-    for (auto it = before.cbegin(); it != before.cend() && alive; ++it)
-        if (!found.contains(it.key()))
-            Q_EMIT serviceRemoved(it.key());
-    for (auto it = found.cbegin(); it != found.cend() && alive; ++it)
-        if (before.value(it.key()) != it.value())
-            Q_EMIT serviceFound(it.value());
+    reportChanges(this, before, found, &DnsSdBrowser::serviceRemoved, &DnsSdBrowser::serviceFound);
 }
 
 }  // namespace hlscam

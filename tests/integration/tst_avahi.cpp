@@ -121,6 +121,16 @@ private:
     QByteArray m_log;
 };
 
+// What `browser` found under `name` (a default DnsSdService, port 0, when nothing).
+DnsSdService serviceNamed(const LanBrowser &browser, const QString &name)
+{
+    const QList<DnsSdService> all = browser.services();
+    for (const DnsSdService &s : all)
+        if (s.instanceName == name)
+            return s;
+    return {};
+}
+
 int run(const QString &program, const QStringList &args, QByteArray *output = nullptr,
         const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment(), int timeoutMs = 20000)
 {
@@ -386,11 +396,7 @@ void TestAvahi::publishesThroughAvahi()
 
     // The built-in querier at the other end of the link finds it too, and hears it leave.
     const auto found = [&] {
-        const QList<DnsSdService> all = builtin.services();
-        for (const DnsSdService &s : all)
-            if (s.instanceName == name)
-                return s;
-        return DnsSdService();
+        return serviceNamed(builtin, name);
     };
     QTRY_COMPARE_WITH_TIMEOUT(found().port, *port, 15000);
     QCOMPARE(found().addresses.value(0), QHostAddress(kAvahiAddress));
@@ -421,11 +427,7 @@ void TestAvahi::browsesThroughAvahi()
                                               "api=/api/v1", "version=9.9", "tls=1"}),
                             m_env));
     const auto found = [&] {
-        const QList<DnsSdService> all = browser.services();
-        for (const DnsSdService &s : all)
-            if (s.instanceName == name)
-                return s;
-        return DnsSdService();
+        return serviceNamed(browser, name);
     };
     QTRY_COMPARE_WITH_TIMEOUT(found().port, quint16(8123), 15000);
     const DnsSdService s = found();
@@ -513,14 +515,7 @@ void TestAvahi::builtinWhereNoAvahiRuns()
         service.waitFor(
             QStringLiteral("announcing \"%1\" on port %2 as").arg(QRegularExpression::escape(name)).arg(*port), 15000),
         service.log().constData());
-    const auto portFound = [&] {
-        const QList<DnsSdService> all = browser.services();
-        for (const DnsSdService &s : all)
-            if (s.instanceName == name)
-                return s.port;
-        return quint16(0);
-    };
-    QTRY_COMPARE_WITH_TIMEOUT(portFound(), *port, 15000);
+    QTRY_COMPARE_WITH_TIMEOUT(serviceNamed(browser, name).port, *port, 15000);
 
     // Avahi, once back at the other end of the link, hears our responder.
     QVERIFY(startAvahi());
