@@ -16,7 +16,7 @@ struct Announcement {
     // A wildcard: announced on every link; one address: only where that address is.
     QHostAddress bound = QHostAddress::Any;
 
-    bool boundToWildcard() const;
+    [[nodiscard]] bool boundToWildcard() const;
 };
 
 // The DNS-SD types it is announced as: _hlscam._tcp for hlscam's own clients, _http._tcp

@@ -23,7 +23,7 @@ struct DnsSdService {
     QString version;                     // TXT version
 
     // The viewer page at the first address, e.g. http://192.168.1.20:8080/
-    QUrl url() const;
+    [[nodiscard]] QUrl url() const;
     // port, tls, path, api and version from the TXT strings (key=value) of the service.
     void readTxt(const QList<QByteArray> &txt);
     bool operator==(const DnsSdService &) const = default;

@@ -24,9 +24,9 @@ public:
 
     // Chooses the backend and starts it.
     Error start();
-    DiscoveryBackend backend() const { return m_backend; }  // Avahi or Builtin once started
-    QString instanceName() const;
-    bool isAnnounced() const;
+    [[nodiscard]] DiscoveryBackend backend() const { return m_backend; }  // Avahi or Builtin once started
+    [[nodiscard]] QString instanceName() const;
+    [[nodiscard]] bool isAnnounced() const;
 
 private:
     Announcement m_announcement;

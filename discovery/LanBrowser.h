@@ -26,8 +26,8 @@ public:
     void stop();
     // Asks the LAN again now.
     void refresh();
-    QList<DnsSdService> services() const;
-    DiscoveryBackend backend() const { return m_backend; }  // Avahi or Builtin once started
+    [[nodiscard]] QList<DnsSdService> services() const;
+    [[nodiscard]] DiscoveryBackend backend() const { return m_backend; }  // Avahi or Builtin once started
 
 Q_SIGNALS:
     // Found, or changed (the same instanceName replaces the earlier one).

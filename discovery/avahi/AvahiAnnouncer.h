@@ -30,8 +30,8 @@ public:
     // later). Fails only when the system bus cannot be reached or `bound` cannot be announced.
     Error start();
     void stop();
-    QString instanceName() const { return m_name; }
-    bool isAnnounced() const { return m_announced; }
+    [[nodiscard]] QString instanceName() const { return m_name; }
+    [[nodiscard]] bool isAnnounced() const { return m_announced; }
 
 private Q_SLOTS:
     void onServerStateChanged(int state, const QString &error);

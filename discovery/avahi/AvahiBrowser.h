@@ -34,7 +34,7 @@ public:
     // Makes Avahi ask the LAN again now: a second ServiceBrowser for a few seconds (a new browser
     // sends a query); what answers reaches the standing browser through Avahi's cache.
     void refresh();
-    QList<DnsSdService> services() const { return m_services.values(); }
+    [[nodiscard]] QList<DnsSdService> services() const { return m_services.values(); }
 
 Q_SIGNALS:
     void serviceFound(const hlscam::DnsSdService &service);

@@ -65,7 +65,7 @@ public:
     // Fails when the bus cannot be reached. `whileAbsent` is logged when the daemon is not there.
     Error start(const QDBusConnection &bus, const char *whileAbsent);
     void stop();
-    bool started() const { return m_started; }
+    [[nodiscard]] bool started() const { return m_started; }
 
 private:
     QDBusServiceWatcher m_watcher;
