@@ -4,11 +4,11 @@
 #include "StopSignals.h"
 #include "SystemdNotifier.h"
 
+#include "LanAnnouncer.h"
 #include "Logging.h"
 #include "Service.h"
 #include "auth/AddressSet.h"
 #include "http/HttpServer.h"
-#include "net/DnsSdAnnouncer.h"
 
 #include <QCoreApplication>
 #include <QNetworkInterface>
@@ -116,13 +116,13 @@ int serve(const QStringList &args)
         qCWarning(lcService) << "anonymous = viewer: anyone who can reach this service can watch without a "
                                 "password ([auth] in the config file)";
     // Found on the LAN by the desktop app and DNS-SD browsers; goodbye when it goes out of scope.
-    std::optional<DnsSdAnnouncer> announcer;
-    QString announceError;
-    if (settings.server.announce && !announcer
-                                         .emplace(settings.server.announceName, service.port(),
-                                                  service.scheme() == QLatin1String("https"), service.address())
-                                         .start(&announceError))
-        qCWarning(lcService).noquote() << "not announced on the LAN:" << announceError;
+    std::optional<LanAnnouncer> announcer;
+    if (settings.server.announce) {
+        const Announcement announcement{settings.server.announceName, service.port(),
+                                        service.scheme() == QLatin1String("https"), service.address()};
+        if (const Error error = announcer.emplace(announcement, settings.server.announceBackend).start())
+            qCWarning(lcService).noquote() << "not announced on the LAN:" << error.message;
+    }
     HttpServer *server = service.http();
     SystemdNotifier systemd(cameras, [server](const QString &camera) { return server->viewers(camera); });
 

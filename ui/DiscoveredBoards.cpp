@@ -1,6 +1,6 @@
 #include "DiscoveredBoards.h"
 
-#include "net/DnsSdBrowser.h"
+#include "LanBrowser.h"
 
 #include <QJsonObject>
 
@@ -23,13 +23,12 @@ DiscoveredBoards::DiscoveredBoards(QObject *parent)
     : JsonListModel(
           {QStringLiteral("name"), QStringLiteral("host"), QStringLiteral("address"), QStringLiteral("version")},
           parent),
-      m_browser(new DnsSdBrowser(this))
+      m_browser(new LanBrowser(DiscoveryBackend::Auto, this))
 {
-    connect(m_browser, &DnsSdBrowser::serviceFound, this, &DiscoveredBoards::found);
-    connect(m_browser, &DnsSdBrowser::serviceRemoved, this, &DiscoveredBoards::removed);
-    QString error;
-    if (!m_browser->start(&error))
-        m_error = QStringLiteral("Cannot look for boards on this network: %1").arg(error);
+    connect(m_browser, &LanBrowser::serviceFound, this, &DiscoveredBoards::found);
+    connect(m_browser, &LanBrowser::serviceRemoved, this, &DiscoveredBoards::removed);
+    if (const Error error = m_browser->start())
+        m_error = QStringLiteral("Cannot look for boards on this network: %1").arg(error.message);
 }
 
 DiscoveredBoards::~DiscoveredBoards() = default;

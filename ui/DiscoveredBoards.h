@@ -1,11 +1,11 @@
-// Boards that announce themselves on the LAN (DnsSdBrowser, _hlscam._tcp), as a list for the
+// Boards that announce themselves on the LAN (LanBrowser, _hlscam._tcp), as a list for the
 // connect page: name, host, the address to connect to.
 #pragma once
 
 #include "JsonListModel.h"
 
 namespace hlscam {
-class DnsSdBrowser;
+class LanBrowser;
 struct DnsSdService;
 }  // namespace hlscam
 
@@ -26,7 +26,7 @@ private:
     void found(const DnsSdService &service);
     void removed(const QString &instanceName);
 
-    DnsSdBrowser *m_browser;
+    LanBrowser *m_browser;
     QString m_error;  // why nothing can be found (no socket), empty when browsing
 };
 

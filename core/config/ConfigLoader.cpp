@@ -357,6 +357,16 @@ const KeyDef kKeys[] = {
          s.settings.server.announceName = v;
          return {};
      }},
+    {"server", "announce_backend",
+     [](const QString &v, State &s) -> QString {
+         static const QHash<QString, DiscoveryBackend> names{{QStringLiteral("auto"), DiscoveryBackend::Auto},
+                                                             {QStringLiteral("avahi"), DiscoveryBackend::Avahi},
+                                                             {QStringLiteral("builtin"), DiscoveryBackend::Builtin}};
+         if (!names.contains(v))
+             return quoted(v) + QStringLiteral(" is not allowed (allowed: auto, avahi, builtin)");
+         s.settings.server.announceBackend = names.value(v);
+         return {};
+     }},
     {"camera", "device",
      [](const QString &v, State &s) {
          return readDevice(v, camera(s).device);

@@ -45,6 +45,11 @@ struct HlsSettings {
     bool operator==(const HlsSettings &) const = default;
 };
 
+// Who speaks mDNS/DNS-SD for hlscam: avahi-daemon through its D-Bus API (Avahi), the responder
+// and querier of our own on UDP 5353 (Builtin), or Avahi when it is on the system bus and the
+// built-in one otherwise (Auto).
+enum class DiscoveryBackend { Auto, Avahi, Builtin };
+
 struct ServerSettings {
     QHostAddress address = QHostAddress::Any;
     quint16 port = 8080;
@@ -64,9 +69,10 @@ struct ServerSettings {
                                          // Listener never gives one more than half of maxConnections
     int headerTimeoutS = 10;             // to send a whole request once it has begun
     int idleTimeoutS = 60;               // a kept-alive connection with nothing to do
-    // Multicast DNS service discovery (DnsSdAnnouncer): the service says on the LAN where it is.
+    // Multicast DNS service discovery (LanAnnouncer): the service says on the LAN where it is.
     bool announce = true;
     QString announceName;  // the instance name people see; empty: "hlscam on <host name>"
+    DiscoveryBackend announceBackend = DiscoveryBackend::Auto;  // through avahi-daemon or our own responder
 
     bool operator==(const ServerSettings &) const = default;
 };

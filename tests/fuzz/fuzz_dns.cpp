@@ -2,8 +2,8 @@
 // and what it accepts re-encodes to a packet that parses to the same message (names, types and
 // data), which the responder's answer rules then take without trouble.
 #include "FuzzCheck.h"
-#include "net/DnsMessage.h"
-#include "net/DnsSdRecords.h"
+#include "mdns/DnsMessage.h"
+#include "mdns/DnsSdRecords.h"
 
 using namespace hlscam;
 using namespace hlscam::fuzz;

@@ -5,10 +5,10 @@
 // of its own (root), dig from bind9-dnsutils asks the service directly on 127.0.0.1:5353 there.
 #include "ServiceProcess.h"
 
-#include "net/DnsMessage.h"
-#include "net/DnsSdBrowser.h"
-#include "net/DnsSdRecords.h"
-#include "net/MdnsSocket.h"
+#include "mdns/DnsMessage.h"
+#include "mdns/DnsSdBrowser.h"
+#include "mdns/DnsSdRecords.h"
+#include "mdns/MdnsSocket.h"
 
 #include <QNetworkDatagram>
 #include <QNetworkInterface>

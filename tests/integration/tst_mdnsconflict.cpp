@@ -21,11 +21,11 @@
 #include <QtTest>
 
 #include "ServiceProcess.h"
-#include "net/DnsMessage.h"
-#include "net/DnsSdBrowser.h"
-#include "net/DnsSdRecords.h"
-#include "net/LinkInterfaces.h"
-#include "net/MdnsSocket.h"
+#include "mdns/DnsMessage.h"
+#include "mdns/DnsSdBrowser.h"
+#include "mdns/DnsSdRecords.h"
+#include "mdns/LinkInterfaces.h"
+#include "mdns/MdnsSocket.h"
 
 using namespace hlscam;
 

@@ -1,9 +1,9 @@
 // The DNS wire format of multicast DNS (net/DnsMessage) and the responder's answer rules
 // (net/DnsSdRecords): round trips, compressed names, hostile packets refused, and which records
 // answer which query.
-#include "net/DnsMessage.h"
-#include "net/DnsSdRecords.h"
-#include "net/LinkInterfaces.h"
+#include "mdns/DnsMessage.h"
+#include "mdns/DnsSdRecords.h"
+#include "mdns/LinkInterfaces.h"
 
 #include <QtTest>
 

@@ -1,11 +1,10 @@
-#include "net/DnsSdBrowser.h"
+#include "mdns/DnsSdBrowser.h"
 
 #include "Logging.h"
-#include "net/DnsSdRecords.h"
-#include "net/MdnsSocket.h"
+#include "mdns/DnsSdRecords.h"
+#include "mdns/MdnsSocket.h"
 
 #include <QNetworkDatagram>
-#include <QPointer>
 
 namespace hlscam {
 
@@ -24,16 +23,6 @@ bool endsWith(const dns::Name &name, const dns::Name &suffix)
 }
 
 }  // namespace
-
-QUrl DnsSdService::url() const
-{
-    QUrl url;
-    url.setScheme(tls ? QStringLiteral("https") : QStringLiteral("http"));
-    url.setHost(addresses.isEmpty() ? hostName : addresses.first().toString());
-    url.setPort(port);
-    url.setPath(path.startsWith(u'/') ? path : u'/' + path);
-    return url;
-}
 
 DnsSdBrowser::DnsSdBrowser(QObject *parent)
     : QObject(parent)
@@ -251,11 +240,7 @@ void DnsSdBrowser::reconcile()
         }
         s.hostName = dns::toString(srv->record.target);
         s.port = srv->record.port;
-        const QList<QByteArray> &t = txt->record.txt;
-        s.tls = dns::txtValue(t, "tls").value_or(QByteArray()) == "1";
-        s.path = QString::fromUtf8(dns::txtValue(t, "path").value_or(QByteArrayLiteral("/")));
-        s.apiPath = QString::fromUtf8(dns::txtValue(t, "api").value_or(QByteArray()));
-        s.version = QString::fromUtf8(dns::txtValue(t, "version").value_or(QByteArray()));
+        s.readTxt(txt->record.txt);
         QList<QHostAddress> v6;
         for (const Cached &c : std::as_const(m_cache)) {
             if ((c.record.type != dns::A && c.record.type != dns::AAAA) ||
@@ -278,14 +263,7 @@ void DnsSdBrowser::reconcile()
     }
     ask(missing);
     const QHash<QString, DnsSdService> before = std::exchange(m_services, found);
-    // A slot may delete this browser: no signal is sent from a dead object.
-    const QPointer<DnsSdBrowser> alive(this);
-    for (auto it = before.cbegin(); it != before.cend() && alive; ++it)
-        if (!found.contains(it.key()))
-            Q_EMIT serviceRemoved(it.key());
-    for (auto it = found.cbegin(); it != found.cend() && alive; ++it)
-        if (before.value(it.key()) != it.value())
-            Q_EMIT serviceFound(it.value());
+    reportChanges(this, before, found, &DnsSdBrowser::serviceRemoved, &DnsSdBrowser::serviceFound);
 }
 
 }  // namespace hlscam

@@ -1,4 +1,4 @@
-#include "net/DnsMessage.h"
+#include "mdns/DnsMessage.h"
 
 #include <QHash>
 #include <QtEndian>

@@ -1,4 +1,4 @@
-#include "net/DnsSdRecords.h"
+#include "mdns/DnsSdRecords.h"
 
 namespace hlscam::dnssd {
 

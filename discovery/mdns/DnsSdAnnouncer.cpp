@@ -1,7 +1,7 @@
-#include "net/DnsSdAnnouncer.h"
+#include "mdns/DnsSdAnnouncer.h"
 
 #include "Logging.h"
-#include "net/MdnsSocket.h"
+#include "mdns/MdnsSocket.h"
 
 #include <QNetworkDatagram>
 #include <QRandomGenerator>
@@ -81,19 +81,16 @@ QList<dns::Record> withTtl(QList<dns::Record> records, quint32 ttl)
 
 }  // namespace
 
-DnsSdAnnouncer::DnsSdAnnouncer(const QString &name, quint16 port, bool tls, const QHostAddress &bound, QObject *parent)
+DnsSdAnnouncer::DnsSdAnnouncer(const Announcement &announcement, QObject *parent)
     : QObject(parent),
-      m_bound(bound)
+      m_announcement(announcement)
 {
     m_service.host = hostLabel();
-    m_baseName = utf8Prefix(name.isEmpty() ? defaultName() : name, dns::kMaxLabelBytes);
+    m_baseName = utf8Prefix(announcement.name.isEmpty() ? defaultName() : announcement.name, dns::kMaxLabelBytes);
     m_service.instance = m_baseName;
-    m_service.port = port;
-    m_service.tls = tls;
-    // Nothing secret: how to reach the page and the API, and which version answers.
-    m_service.txt = {QByteArrayLiteral("txtvers=1"), QByteArrayLiteral("path=/"), QByteArrayLiteral("api=/api/v1"),
-                     QByteArrayLiteral("version=" HLSCAM_VERSION),
-                     tls ? QByteArrayLiteral("tls=1") : QByteArrayLiteral("tls=0")};
+    m_service.port = announcement.port;
+    m_service.tls = announcement.tls;
+    m_service.txt = announcementTxt(announcement.tls);
     m_step.setSingleShot(true);
     connect(&m_step, &QTimer::timeout, this, [this] {
         if (m_state == State::Probing)
@@ -108,7 +105,12 @@ DnsSdAnnouncer::DnsSdAnnouncer(const QString &name, quint16 port, bool tls, cons
 
 DnsSdAnnouncer::~DnsSdAnnouncer() { stop(); }
 
-QString DnsSdAnnouncer::defaultName() { return QStringLiteral("hlscam on %1").arg(QString::fromUtf8(hostLabel())); }
+QString DnsSdAnnouncer::defaultName()
+{
+    // One DNS label, also where Avahi announces it: at most 63 bytes.
+    return QString::fromUtf8(
+        utf8Prefix(QStringLiteral("hlscam on %1").arg(QString::fromUtf8(hostLabel())), dns::kMaxLabelBytes));
+}
 
 bool DnsSdAnnouncer::start(QString *error)
 {
@@ -209,28 +211,23 @@ QList<dns::Record> DnsSdAnnouncer::recordsOn(const LinkInterface &link) const
 {
     // §15: on each interface, the addresses a host on that link can reach the server on.
     QList<QHostAddress> addresses;
-    if (m_bound != QHostAddress::AnyIPv6)
+    if (m_announcement.bound != QHostAddress::AnyIPv6)
         addresses += link.addresses(QAbstractSocket::IPv4Protocol);
-    if (m_bound != QHostAddress::AnyIPv4)
+    if (m_announcement.bound != QHostAddress::AnyIPv4)
         addresses += link.addresses(QAbstractSocket::IPv6Protocol);
-    if (isWildcard())
+    if (m_announcement.boundToWildcard())
         return dnssd::records(m_service, addresses);
-    addresses.removeIf([this](const QHostAddress &a) { return a != m_bound; });
+    addresses.removeIf([this](const QHostAddress &a) { return a != m_announcement.bound; });
     return dnssd::records(m_service, addresses);
-}
-
-bool DnsSdAnnouncer::isWildcard() const
-{
-    return m_bound == QHostAddress::Any || m_bound == QHostAddress::AnyIPv4 || m_bound == QHostAddress::AnyIPv6;
 }
 
 QList<LinkInterface> DnsSdAnnouncer::reachableLinks() const
 {
     QList<LinkInterface> links = linkInterfaces();
-    if (!isWildcard())
+    if (!m_announcement.boundToWildcard())
         links.removeIf([this](const LinkInterface &l) {
             return std::none_of(l.entries.begin(), l.entries.end(),
-                                [this](const QNetworkAddressEntry &e) { return e.ip() == m_bound; });
+                                [this](const QNetworkAddressEntry &e) { return e.ip() == m_announcement.bound; });
         });
     return links;
 }

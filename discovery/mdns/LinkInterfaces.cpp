@@ -1,4 +1,4 @@
-#include "net/LinkInterfaces.h"
+#include "mdns/LinkInterfaces.h"
 
 namespace hlscam {
 

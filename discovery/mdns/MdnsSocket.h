@@ -6,7 +6,7 @@
 // its own, never inside QUdpSocket's readyRead, which checks it is alive after each emit.
 #pragma once
 
-#include "net/LinkInterfaces.h"
+#include "mdns/LinkInterfaces.h"
 
 #include <QHostAddress>
 #include <QNetworkDatagram>

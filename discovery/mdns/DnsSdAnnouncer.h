@@ -8,8 +8,9 @@
 // legacy unicast from other ports), and says goodbye when it stops.
 #pragma once
 
-#include "net/DnsSdRecords.h"
-#include "net/LinkInterfaces.h"
+#include "Announcement.h"
+#include "mdns/DnsSdRecords.h"
+#include "mdns/LinkInterfaces.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -25,12 +26,10 @@ class MdnsSocket;
 class DnsSdAnnouncer : public QObject {
     Q_OBJECT
 public:
-    // `name`: the instance name people see (empty: defaultName()); `port`: the HTTP port;
-    // `tls`: the service speaks HTTPS; `bound`: the address the HTTP server listens on (a
-    // wildcard: announced on every link; one address: only where that address is, so a service
-    // on 127.0.0.1 is announced on the loopback alone).
-    DnsSdAnnouncer(const QString &name, quint16 port, bool tls, const QHostAddress &bound = QHostAddress::Any,
-                   QObject *parent = nullptr);
+    // The name (empty: defaultName()), the HTTP port, whether it is HTTPS, and the address the
+    // HTTP server listens on (a wildcard: announced on every link; one address: only where that
+    // address is, so a service on 127.0.0.1 is announced on the loopback alone).
+    explicit DnsSdAnnouncer(const Announcement &announcement, QObject *parent = nullptr);
     ~DnsSdAnnouncer() override;  // says goodbye
 
     // "hlscam on HOST", HOST being this machine's host name.
@@ -60,13 +59,12 @@ private:
     int conflictDelayMs();
     QList<dns::Record> recordsOn(const LinkInterface &link) const;
     QList<LinkInterface> reachableLinks() const;
-    bool isWildcard() const;
     void sendMulticast(const LinkInterface &link, const QList<dns::Record> &answers,
                        const QList<dns::Record> &additionals = {}, qint64 gapMs = 1000);
     bool unicastAllowed();
 
     dnssd::Service m_service;
-    QHostAddress m_bound;
+    Announcement m_announcement;
     QByteArray m_baseName;
     int m_renames = 0;
     QList<qint64> m_conflicts;  // when the last (at most 16) conflicts came, m_clock time

@@ -5,39 +5,21 @@
 // at most kMaxRecords records and kMaxServices services are kept, whatever the LAN sends.
 #pragma once
 
-#include "net/DnsMessage.h"
-#include "net/LinkInterfaces.h"
+#include "DnsSdService.h"
+#include "mdns/DnsMessage.h"
+#include "mdns/LinkInterfaces.h"
 
 #include <QElapsedTimer>
 #include <QHash>
-#include <QHostAddress>
 #include <QList>
-#include <QMetaType>
 #include <QObject>
 #include <QTimer>
-#include <QUrl>
 
 class QNetworkDatagram;
 
 namespace hlscam {
 
 class MdnsSocket;
-
-// One service found: what the UI shows and connects to.
-struct DnsSdService {
-    QString instanceName;           // "hlscam on pi": unique on the LAN, the key of a service
-    QString hostName;               // "pi.local"
-    QList<QHostAddress> addresses;  // IPv4 first; IPv6 link-local ones carry their interface
-    quint16 port = 0;
-    bool tls = false;                    // TXT tls=1: the service speaks HTTPS
-    QString path = QStringLiteral("/");  // TXT path: the viewer page
-    QString apiPath;                     // TXT api: the admin API, "/api/v1"
-    QString version;                     // TXT version
-
-    // The viewer page at the first address, e.g. http://192.168.1.20:8080/
-    QUrl url() const;
-    bool operator==(const DnsSdService &) const = default;
-};
 
 class DnsSdBrowser : public QObject {
     Q_OBJECT
@@ -93,5 +75,3 @@ private:
 };
 
 }  // namespace hlscam
-
-Q_DECLARE_METATYPE(hlscam::DnsSdService)

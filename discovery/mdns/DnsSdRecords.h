@@ -4,7 +4,7 @@
 // No sockets: DnsSdAnnouncer sends what this decides.
 #pragma once
 
-#include "net/DnsMessage.h"
+#include "mdns/DnsMessage.h"
 
 #include <QHostAddress>
 #include <QList>

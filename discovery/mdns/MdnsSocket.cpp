@@ -1,7 +1,7 @@
-#include "net/MdnsSocket.h"
+#include "mdns/MdnsSocket.h"
 
 #include "Logging.h"
-#include "net/DnsMessage.h"
+#include "mdns/DnsMessage.h"
 
 #include <QPointer>
 #include <QVariant>
