@@ -22,7 +22,7 @@ namespace {
 constexpr qint64 kMaxFileBytes = 1024 * 1024;
 constexpr double kEpsilon = 1e-9;
 
-const QString kSections = QStringLiteral("[server], [camera.NAME], [hls], [auth], [bans], [paths]");
+const QString kSections = QStringLiteral("[server], [camera.NAME], [hls], [auth], [bans], [webrtc], [paths]");
 const QString kSourceHelp = QStringLiteral("allowed: testpattern, auto, /dev/videoN, or the path of a media file");
 
 QString quoted(const QString &value)
@@ -383,6 +383,25 @@ const KeyDef kKeys[] = {
     {"bans", "ipv6_prefix",
      [](const QString &v, State &s) {
          return readInt(v, 32, 128, s.settings.bans.ipv6Prefix);
+     }},
+    {"webrtc", "enabled",
+     [](const QString &v, State &s) {
+         return readBool(v, s.settings.webrtc.enabled);
+     }},
+    {"webrtc", "udp_port",
+     [](const QString &v, State &s) {
+         int port = s.settings.webrtc.udpPort;
+         const QString e = readInt(v, 0, 65535, port);
+         s.settings.webrtc.udpPort = quint16(port);  // unchanged on an error
+         return e;
+     }},
+    {"webrtc", "max_sessions",
+     [](const QString &v, State &s) {
+         return readInt(v, 1, 1000, s.settings.webrtc.maxSessions);
+     }},
+    {"webrtc", "max_sessions_per_address",
+     [](const QString &v, State &s) {
+         return readInt(v, 1, 1000, s.settings.webrtc.maxSessionsPerAddress);
      }},
     {"paths", "state_dir",
      [](const QString &v, State &s) {

@@ -20,10 +20,14 @@ struct CrossSiteHeaders {
     QByteArray fetchSite;    // Sec-Fetch-Site; empty when absent
     QByteArray contentType;  // Content-Type; empty when absent
     bool hasBody = false;
+    // The one Content-Type the body may have: JSON for the API, application/sdp for WHEP (no
+    // form can send either, and a page of another site cannot send them without a CORS
+    // preflight, which we never allow).
+    QByteArray bodyType = "application/json";
 };
 
 // The refusal for a state-changing request with these headers (403 for a foreign origin, 415
-// for a body that is not JSON), or nothing when it may go on.
+// for a body that is not of bodyType), or nothing when it may go on.
 std::optional<Response> refuseCrossSite(const CrossSiteHeaders &request);
 
 }  // namespace hlscam
