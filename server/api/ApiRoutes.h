@@ -25,6 +25,8 @@ public:
               const PathSettings &paths, QObject *parent = nullptr);
 
     Response handle(const RequestContext &request);
+    // The WebRTC sessions shown in the status (none when WebRTC is off).
+    void setWebRtc(const WebRtcServer *webrtc) { m_status.setWebRtc(webrtc); }
 
 private:
     Response tokens(const RequestContext &request);

@@ -48,9 +48,9 @@ std::optional<Response> refuseCrossSite(const CrossSiteHeaders &request)
     const bool json = request.bodyType == "application/json";
     if ((request.hasBody || !request.contentType.isEmpty()) && !isType(request.contentType, request.bodyType)) {
         if (!json)
-            return Response::text(Status::UnsupportedMediaType, "the body must be sent with Content-Type: " +
-                                                                    request.bodyType + " (got " +
-                                                                    request.contentType.left(100) + ")");
+            return Response::text(Status::UnsupportedMediaType,
+                                  "the body must be sent with Content-Type: " + request.bodyType + " (got " +
+                                      request.contentType.left(100) + ")");
         return Response::jsonError(
             Status::UnsupportedMediaType,
             QStringLiteral("the body must be JSON, sent with Content-Type: "

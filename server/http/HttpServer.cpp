@@ -119,7 +119,7 @@ HttpServer::~HttpServer() = default;
 
 Response HttpServer::metrics() const
 {
-    const MetricsSources sources{m_cameras, m_viewers.get(), m_listener, m_bans, m_uptime.elapsed()};
+    const MetricsSources sources{m_cameras, m_viewers.get(), m_listener, m_bans, m_uptime.elapsed(), m_webrtc};
     return Response::content("text/plain; version=0.0.4; charset=utf-8", renderMetrics(sources), "no-store");
 }
 
@@ -131,6 +131,12 @@ void HttpServer::bindListener(Listener *listener)
     bind(listener);
     // After the answer that caused the ban is on its way, close the address's other connections.
     connect(m_bans, &BanStore::banned, listener, &Listener::dropAddress, Qt::QueuedConnection);
+}
+
+void HttpServer::setWebRtc(WebRtcServer *webrtc)
+{
+    m_webrtc = webrtc;
+    m_api->setWebRtc(webrtc);
 }
 
 std::optional<QHostAddress> HttpServer::clientOf(const QHttpServerRequest &request) const

@@ -41,7 +41,7 @@ public:
     // Takes connections from `listener` (and owns it).
     void bindListener(Listener *listener);
     // Answers WHEP (/cam/<name>/whep) with `webrtc`'s sessions; without one, WHEP is a 404.
-    void setWebRtc(WebRtcServer *webrtc) { m_webrtc = webrtc; }
+    void setWebRtc(WebRtcServer *webrtc);
 
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;

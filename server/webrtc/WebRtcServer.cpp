@@ -230,14 +230,17 @@ void WebRtcServer::handleDatagram(const QByteArray &data, const QHostAddress &ad
     if (!s)
         return;                        // no session knows this address: dropped before any cryptography
     if (first >= 20 && first <= 63) {  // DTLS
-        const bool wasConnected = s->dtls.state() == DtlsTransport::State::Connected;
-        sendAll(*s, s->dtls.receive(data));
-        if (s->dtls.state() == DtlsTransport::State::Failed || s->dtls.state() == DtlsTransport::State::Closed) {
-            qCInfo(lcHttp).noquote() << "WebRTC session" << s->id.left(8) << "DTLS:" << s->dtls.error();
+        const bool wasConnected = s->dtls().state() == DtlsTransport::State::Connected;
+        sendAll(*s, s->dtls().receive(data));
+        const DtlsTransport::State state = s->dtls().state();
+        if (state == DtlsTransport::State::Failed || state == DtlsTransport::State::Closed) {
+            qCInfo(lcHttp).noquote() << "WebRTC session" << s->id.left(8) << "DTLS:" << s->dtls().error();
+            if (state == DtlsTransport::State::Failed && s->restartDtls())
+                return;
             end(s->id, "DTLS ended");
             return;
         }
-        if (!wasConnected && s->dtls.state() == DtlsTransport::State::Connected) {
+        if (!wasConnected && state == DtlsTransport::State::Connected) {
             if (const Error e = s->startSrtp()) {
                 end(s->id, "SRTP could not start");
                 return;
@@ -317,9 +320,9 @@ void WebRtcServer::tick()
             ending.append({id, "no consent check for 30 s (the viewer went away)"});
             continue;
         }
-        if (s->dtls.state() == DtlsTransport::State::Handshaking && s->remote) {
-            sendAll(*s, s->dtls.tick());
-            if (s->dtls.state() == DtlsTransport::State::Failed)
+        if (s->dtls().state() == DtlsTransport::State::Handshaking && s->remote) {
+            sendAll(*s, s->dtls().tick());
+            if (s->dtls().state() == DtlsTransport::State::Failed && !s->restartDtls())
                 ending.append({id, "the DTLS handshake failed"});
         }
         if (report && s->connected() && s->remote) {

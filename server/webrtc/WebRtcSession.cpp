@@ -32,14 +32,25 @@ WebRtcSession::WebRtcSession(QByteArray sessionId, QString cameraName, QString o
       payloadType(quint8(offer.payloadType)),
       lastConsentMs(nowMs),
       createdMs(nowMs),
-      dtls(std::move(identity), offer.fingerprint),
+      m_identity(std::move(identity)),
+      m_remoteFingerprint(offer.fingerprint),
+      m_dtls(std::make_unique<DtlsTransport>(m_identity, m_remoteFingerprint)),
       m_packetizer(payloadType, ssrc, quint16(QRandomGenerator::system()->generate())),
       m_timestampOrigin(QRandomGenerator::system()->generate())
 {}
 
+bool WebRtcSession::restartDtls()
+{
+    constexpr int kMaxRestarts = 8;
+    if (connected() || ++m_dtlsRestarts > kMaxRestarts)
+        return false;
+    m_dtls = std::make_unique<DtlsTransport>(m_identity, m_remoteFingerprint);
+    return true;
+}
+
 Error WebRtcSession::startSrtp()
 {
-    Result<std::unique_ptr<SrtpSession>> srtp = SrtpSession::create(dtls.keys());
+    Result<std::unique_ptr<SrtpSession>> srtp = SrtpSession::create(m_dtls->keys());
     if (!srtp.ok())
         return srtp.error();
     m_srtp = std::move(srtp.value());

@@ -54,7 +54,11 @@ public:
     qint64 lastConsentMs;
     const qint64 createdMs;
 
-    DtlsTransport dtls;
+    DtlsTransport &dtls() { return *m_dtls; }
+    // A handshake that failed before it connected starts over, a few times: a forged or broken
+    // datagram from the viewer's address must not end a session the viewer is still setting up
+    // (its own ClientHello comes again). False when the session has had its restarts.
+    bool restartDtls();
     bool connected() const { return m_srtp != nullptr; }
     // Makes the SRTP contexts once DTLS is connected; an error ends the session.
     Error startSrtp();
@@ -72,6 +76,10 @@ public:
     bool waitingForKeyFrame = true;
 
 private:
+    std::shared_ptr<DtlsIdentity> m_identity;
+    QByteArray m_remoteFingerprint;
+    std::unique_ptr<DtlsTransport> m_dtls;
+    int m_dtlsRestarts = 0;
     std::unique_ptr<SrtpSession> m_srtp;
     rtp::H264Packetizer m_packetizer;
     quint32 m_timestampOrigin;
