@@ -25,6 +25,8 @@ constexpr double kEpsilon = 1e-9;
 const QString kSections = QStringLiteral("[server], [camera.NAME], [hls], [auth], [bans], [webrtc], [paths]");
 const QString kSourceHelp = QStringLiteral("allowed: testpattern, auto, /dev/videoN, or the path of a media file");
 
+bool isDottedQuad(const QString &s);  // "192.0.2.1": four groups of digits (below)
+
 QString quoted(const QString &value)
 {
     if (value.isEmpty())
@@ -394,6 +396,22 @@ const KeyDef kKeys[] = {
          const QString e = readInt(v, 0, 65535, port);
          s.settings.webrtc.udpPort = quint16(port);  // unchanged on an error
          return e;
+     }},
+    {"webrtc", "public_address",
+     [](const QString &v, State &s) -> QString {
+         QHostAddress a;
+         if (v.isEmpty()) {
+             s.settings.webrtc.publicAddress = QHostAddress();
+             return {};
+         }
+         // Written in full (QHostAddress would take "10.1" as 10.0.0.1); a name would need a
+         // look-up at every start and for every viewer.
+         if ((!v.contains(u':') && !isDottedQuad(v)) || !a.setAddress(v) || a == QHostAddress::AnyIPv4 ||
+             a == QHostAddress::AnyIPv6)
+             return quoted(v) + QStringLiteral(" is not an IP address (allowed: the router's public IPv4 or IPv6 "
+                                               "address, e.g. 203.0.113.7; empty for none)");
+         s.settings.webrtc.publicAddress = a;
+         return {};
      }},
     {"webrtc", "max_sessions",
      [](const QString &v, State &s) {

@@ -89,6 +89,9 @@ struct WebRtcSettings {
     quint16 udpPort = 8189;         // all sessions share it (ICE-lite host candidates); 0: the system picks
     int maxSessions = 32;           // WebRTC viewers in all
     int maxSessionsPerAddress = 4;  // from one client address
+    // The address viewers outside reach the UDP port at (a router that forwards it): offered as
+    // a second host candidate. Null: only the address the page was loaded from.
+    QHostAddress publicAddress;
 
     bool operator==(const WebRtcSettings &) const = default;
 };

@@ -133,6 +133,8 @@ Result<WebRtcServer::Answer> WebRtcServer::open(const Request &request)
         local == QHostAddress::AnyIPv6)
         local = QHostAddress(QHostAddress::LocalHost);
     ours.candidates = {{local, port()}};
+    if (!m_settings.publicAddress.isNull() && canonicalAddress(m_settings.publicAddress) != local)
+        ours.candidates.append({canonicalAddress(m_settings.publicAddress), port()});
     ours.ssrc = session->ssrc;
     ours.profile = profile;
     ours.streamId = request.camera.toLatin1();

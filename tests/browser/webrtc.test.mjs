@@ -145,7 +145,7 @@ test('WHEP: 201 with an answer and a Location; DELETE frees the session; the lim
   const offer = await makeOffer(page);
   await page.close();
   // A service of its own, so no session of another test counts toward its limit.
-  const limited = await startService({ config: '[webrtc]\nudp_port = 0\nmax_sessions = 3\n',
+  const limited = await startService({ config: '[webrtc]\nudp_port = 0\nmax_sessions = 3\npublic_address = 203.0.113.7\n',
                                        user: service.user, password: service.password });
   try {
     await whepRules(context, limited, offer);
@@ -167,7 +167,8 @@ async function whepRules(context, service, offer) {
     assert.match(where, /^\/cam\/cam0\/whep\/[0-9a-f]{32}$/);
     const answer = await r.text();
     for (const line of ['a=ice-lite', 'a=setup:passive', 'a=sendonly', 'a=rtcp-mux', 'a=rtcp-fb:', 'ccm fir',
-                        'packetization-mode=1', `127.0.0.1 ${service.webrtcPort} typ host`])
+                        'packetization-mode=1', `127.0.0.1 ${service.webrtcPort} typ host`,
+                        `203.0.113.7 ${service.webrtcPort} typ host`])  // [webrtc] public_address
       assert.ok(answer.includes(line), `answer lacks ${line}:\n${answer}`);
     sessions.push(where);
   }
