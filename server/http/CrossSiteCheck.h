@@ -1,4 +1,5 @@
-// CSRF defence for the requests that change something (POST, PUT, DELETE on the API): a browser
+// CSRF defence for the requests that change something (POST, PUT, DELETE on the API; POST and
+// DELETE on WHEP, where a hostile page would open WebRTC sessions in a viewer's name): a browser
 // holding an admin's Basic credentials attaches them to any request a hostile page makes it
 // send, including an HTML form posting text/plain that happens to parse as JSON. Such a request
 // is refused before authentication (so it neither succeeds nor counts toward a ban of the
