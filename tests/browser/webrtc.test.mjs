@@ -62,18 +62,22 @@ test('the page plays the camera over WebRTC, about a frame behind', async (t) =>
   const firstPictureMs = Date.now() - opened;
 
   // Frames keep coming, decoded, at the camera's rate (25 fps) and size.
+  // Decoded: every frame the camera made (a loaded machine's compositor may show fewer of them).
   const frames = await page.evaluate(() => new Promise((resolve) => {
     const v = document.querySelector('#video');
     let count = 0;
     const start = performance.now();
+    const decodedBefore = v.getVideoPlaybackQuality().totalVideoFrames;
     const onFrame = () => {
       ++count;
       if (performance.now() - start < 2000) v.requestVideoFrameCallback(onFrame);
-      else resolve({ count, w: v.videoWidth, h: v.videoHeight, decoded: v.getVideoPlaybackQuality().totalVideoFrames });
+      else resolve({ count, w: v.videoWidth, h: v.videoHeight,
+                     decoded: v.getVideoPlaybackQuality().totalVideoFrames - decodedBefore });
     };
     v.requestVideoFrameCallback(onFrame);
   }));
-  assert.ok(frames.count >= 35, `only ${frames.count} frames shown in 2 s`);
+  assert.ok(frames.decoded >= 40, `only ${frames.decoded} frames decoded in 2 s (25 fps)`);
+  assert.ok(frames.count >= 10, `only ${frames.count} frames shown in 2 s`);
   assert.equal(frames.w, 640);
   assert.equal(frames.h, 360);
   assert.match(await page.textContent('#status'), /playing/);
@@ -89,7 +93,8 @@ test('the page plays the camera over WebRTC, about a frame behind', async (t) =>
   const median = ages[Math.floor(ages.length / 2)];
   const p95 = ages[Math.min(ages.length - 1, Math.floor(ages.length * 0.95))];
   t.diagnostic(`WebRTC latency: median ${median} ms, p95 ${p95} ms (${ages.join(' ')}); first picture ` +
-               `${firstPictureMs} ms after the page was asked for; ${frames.count} frames in 2 s`);
+               `${firstPictureMs} ms after the page was asked for; ${frames.decoded} frames decoded and ${frames.count} ` +
+               'shown in 2 s');
   assert.ok(ages.length >= 15, `time codes read: ${ages.join(' ')}`);
   assert.ok(median < maxLatencyMs, `median latency ${median} ms (bound ${maxLatencyMs})`);
   assert.ok(firstPictureMs < maxFirstPictureMs, `first picture after ${firstPictureMs} ms`);
