@@ -29,6 +29,8 @@ ReloadPlan planReload(const Settings &running, const Settings &loaded)
         plan.needRestart << QStringLiteral("[auth]");
     if (!(running.bans == loaded.bans))
         plan.needRestart << QStringLiteral("[bans]");
+    if (!(running.webrtc == loaded.webrtc))
+        plan.needRestart << QStringLiteral("[webrtc]");
     if (!(running.paths == loaded.paths))
         plan.needRestart << QStringLiteral("[paths]");
     return plan;

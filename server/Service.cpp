@@ -12,6 +12,7 @@
 #include "net/Listener.h"
 #include "net/TlsFiles.h"
 #include "pipeline/Pipeline.h"
+#include "webrtc/WebRtcServer.h"
 
 #include <QNetworkInterface>
 
@@ -84,6 +85,16 @@ QString Service::start(bool *usageError)
         m_cameras.append(m_owned.back().get());
     }
     m_http = std::make_unique<HttpServer>(m_cameras, m_auth.get(), m_bans.get(), m_settings);
+    if (m_settings.webrtc.enabled) {
+        m_webrtc = std::make_unique<WebRtcServer>(m_settings.webrtc, m_cameras, m_bans.get());
+        // Optional: without its port the page plays LL-HLS, as it does where UDP is blocked.
+        if (const Error e = m_webrtc->start()) {
+            qCWarning(lcService).noquote() << e.message << "- WebRTC is off, viewers get LL-HLS";
+            m_webrtc.reset();
+        } else {
+            m_http->setWebRtc(m_webrtc.get());
+        }
+    }
     auto *tcp = new Listener(m_settings.server, m_bans.get(), tls, m_http.get());
     if (!tcp->listen(m_settings.server.address, m_settings.server.port)) {
         const QString why = QStringLiteral("cannot listen on %1:%2: %3")

@@ -20,6 +20,7 @@ class HttpServer;
 class Listener;
 class Camera;
 class Pipeline;
+class WebRtcServer;
 
 class Service {
 public:
@@ -51,6 +52,7 @@ public:
     HttpServer *http() const { return m_http.get(); }
     Authenticator *authenticator() const { return m_auth.get(); }
     BanStore *bans() const { return m_bans.get(); }
+    WebRtcServer *webrtc() const { return m_webrtc.get(); }  // null when [webrtc] enabled = false
 
     // SIGHUP: the users and bans files read again (they are also watched), and the settings
     // assembled again from their sources: a camera whose settings changed restarts on its own
@@ -68,6 +70,7 @@ private:
     std::unique_ptr<Authenticator> m_auth;
     std::vector<std::unique_ptr<Pipeline>> m_owned;
     QList<Camera *> m_cameras;
+    std::unique_ptr<WebRtcServer> m_webrtc;
     std::unique_ptr<HttpServer> m_http;
     Listener *m_listener = nullptr;  // owned by m_http
 };

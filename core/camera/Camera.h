@@ -14,6 +14,7 @@
 
 namespace hlscam {
 
+class EncodedFeed;
 class SegmentStore;
 
 enum class CameraState { Starting, Streaming, Retrying, Stopped };
@@ -27,7 +28,8 @@ struct CameraStatus {
     QString lastError;
     Fault fault = Fault::None;  // the kind of lastError; None while streaming
     qint64 framesCaptured = 0;
-    qint64 framesDropped = 0;  // frames the camera's driver lost (gaps in its sequence numbers)
+    qint64 framesDropped = 0;       // frames the camera's driver lost (gaps in its sequence numbers)
+    qint64 keyFramesRequested = 0;  // key frames forced because a viewer asked (requestKeyFrame)
 
     bool operator==(const CameraStatus &) const = default;
 };
@@ -42,6 +44,12 @@ public:
     virtual CameraSettings settings() const = 0;
     // Where its init segments, segments and parts are: safe to read from any thread.
     virtual SegmentStore *store() const = 0;
+    // Its encoded access units as they leave the encoder (WebRTC viewers): safe from any thread.
+    virtual EncodedFeed *feed() const = 0;
+    // A viewer lost the picture or just joined: the next picture should be a key frame. Shared
+    // by all viewers and rate-limited by the camera; a camera whose own H.264 is passed through
+    // cannot be asked, and viewers wait for its next key frame. Any thread; returns at once.
+    virtual void requestKeyFrame() = 0;
     // A copy, safe to take from any thread; framesCaptured and framesDropped move without a signal.
     virtual CameraStatus status() const = 0;
     // New device, size, rate, bitrate or encoder (same name): the camera restarts on its own

@@ -24,9 +24,11 @@ namespace {
 constexpr qint64 kMaxFileBytes = 1024 * 1024;
 constexpr double kEpsilon = 1e-9;
 
-const QString kSections = QStringLiteral("[server], [camera.NAME], [hls], [auth], [bans], [paths]");
+const QString kSections = QStringLiteral("[server], [camera.NAME], [hls], [auth], [bans], [webrtc], [paths]");
 const QString kSourceHelp =
     QStringLiteral("allowed: testpattern, auto, /dev/videoN, rpicam, exec:COMMAND, or the path of a media file");
+
+bool isDottedQuad(const QString &s);  // "192.0.2.1": four groups of digits (below)
 
 QString quoted(const QString &value)
 {
@@ -469,6 +471,42 @@ const KeyDef kKeys[] = {
     {"bans", "ipv6_prefix",
      [](const QString &v, State &s) {
          return readInt(v, 32, 128, s.settings.bans.ipv6Prefix);
+     }},
+    {"webrtc", "enabled",
+     [](const QString &v, State &s) {
+         return readBool(v, s.settings.webrtc.enabled);
+     }},
+    {"webrtc", "udp_port",
+     [](const QString &v, State &s) {
+         int port = s.settings.webrtc.udpPort;
+         const QString e = readInt(v, 0, 65535, port);
+         s.settings.webrtc.udpPort = quint16(port);  // unchanged on an error
+         return e;
+     }},
+    {"webrtc", "public_address",
+     [](const QString &v, State &s) -> QString {
+         QHostAddress a;
+         if (v.isEmpty()) {
+             s.settings.webrtc.publicAddress = QHostAddress();
+             return {};
+         }
+         // Written in full (QHostAddress would take "10.1" as 10.0.0.1); a name would need a
+         // look-up at every start and for every viewer.
+         if ((!v.contains(u':') && !isDottedQuad(v)) || !a.setAddress(v) || a == QHostAddress::AnyIPv4 ||
+             a == QHostAddress::AnyIPv6)
+             return quoted(v) + QStringLiteral(
+                                    " is not an IP address (allowed: the router's public IPv4 or IPv6 "
+                                    "address, e.g. 203.0.113.7; empty for none)");
+         s.settings.webrtc.publicAddress = a;
+         return {};
+     }},
+    {"webrtc", "max_sessions",
+     [](const QString &v, State &s) {
+         return readInt(v, 1, 1000, s.settings.webrtc.maxSessions);
+     }},
+    {"webrtc", "max_sessions_per_address",
+     [](const QString &v, State &s) {
+         return readInt(v, 1, 1000, s.settings.webrtc.maxSessionsPerAddress);
      }},
     {"paths", "state_dir",
      [](const QString &v, State &s) {

@@ -101,6 +101,19 @@ struct AuthSettings {
     bool operator==(const AuthSettings &) const = default;
 };
 
+// WebRTC viewing over WHEP (server/webrtc): one UDP port for every viewer's ICE, DTLS and SRTP.
+struct WebRtcSettings {
+    bool enabled = true;
+    quint16 udpPort = 8189;         // all sessions share it (ICE-lite host candidates); 0: the system picks
+    int maxSessions = 32;           // WebRTC viewers in all
+    int maxSessionsPerAddress = 4;  // from one client address
+    // The address viewers outside reach the UDP port at (a router that forwards it): offered as
+    // a second host candidate. Null: only the address the page was loaded from.
+    QHostAddress publicAddress;
+
+    bool operator==(const WebRtcSettings &) const = default;
+};
+
 struct PathSettings {
     QString stateDir;  // empty: $STATE_DIRECTORY, else /var/lib/hlscam as root, else ~/.local/state/hlscam
     // The one directory whose media files the API may set as a camera's device; empty: none.
@@ -118,6 +131,7 @@ struct Settings {
     HlsSettings hls;
     AuthSettings auth;
     BanSettings bans;
+    WebRtcSettings webrtc;
     PathSettings paths;
 
     bool operator==(const Settings &) const = default;

@@ -42,6 +42,10 @@ constexpr int kDeviceGoneWaitMs = 5000;
 
 bool isCameraDevice(const QString &device) { return device.startsWith(QLatin1String("/dev/")); }
 
+// Key frames viewers ask for (WebRTC PLI/FIR, a new viewer) come at most this often: a viewer
+// on a lossy link asking for one per lost packet must not turn the stream into all key frames.
+constexpr qint64 kRequestedKeyIntervalUs = 500'000;
+
 // Media sequence numbers start from the clock (two per segment duration), so a restarted
 // service never reuses a URL that a caching proxy may still hold from the previous run.
 qint64 firstMsn(int segmentMs) { return QDateTime::currentMSecsSinceEpoch() / qMax(1, segmentMs / 2); }
@@ -381,6 +385,7 @@ bool Pipeline::streamOnce(Source &source)
     const qint64 segmentUs = m_hls.segmentMs * 1000LL;
     const qint64 halfFrameUs = 500000 / m_camera.fps;
     qint64 lastKeyUs = std::numeric_limits<qint64>::min() / 2;
+    qint64 lastRequestedKeyUs = std::numeric_limits<qint64>::min() / 2;
     const qint64 startedUs = monotonicUs();
     std::vector<EncodedPacket> packets;
     Error error;
@@ -390,15 +395,27 @@ bool Pipeline::streamOnce(Source &source)
             error = source.lastError();
             break;
         }
-        const bool forceKey = capture.monoUs - lastKeyUs >= segmentUs - halfFrameUs;
+        bool forceKey = capture.monoUs - lastKeyUs >= segmentUs - halfFrameUs;
         if (forceKey)
             lastKeyUs = capture.monoUs;
+        // A viewer's request: an extra key frame inside the segment (the segment clock above is
+        // left alone, so segments keep their duration).
+        if (m_keyFrameWanted && capture.monoUs - lastRequestedKeyUs >= kRequestedKeyIntervalUs) {
+            m_keyFrameWanted = false;
+            lastRequestedKeyUs = capture.monoUs;
+            if (!forceKey) {
+                forceKey = true;
+                QMutexLocker lock(&m_mutex);
+                ++m_status.keyFramesRequested;
+            }
+        }
         packets.clear();
         if (QString e = choice.encoder->push(capture, forceKey, packets); !e.isEmpty())
             error = {Fault::Encoder, e};
         for (const EncodedPacket &p : packets) {
             if (error)
                 break;
+            m_feed->publish(p, choice.encoder->parameters());  // WebRTC first: it waits for no part
             if (QString e = packager.write(p, choice.encoder->parameters()); !e.isEmpty())
                 error = {Fault::Other, e};
         }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "camera/Camera.h"
+#include "camera/EncodedFeed.h"
 #include "hls/SegmentStore.h"
 
 #include <QMutex>
@@ -34,6 +35,8 @@ public:
     QString name() const override { return m_configured.name; }
     CameraSettings settings() const override { return m_configured; }
     SegmentStore *store() const override { return m_store.get(); }
+    EncodedFeed *feed() const override { return m_feed.get(); }
+    void requestKeyFrame() override { m_keyFrameWanted = true; }
     CameraStatus status() const override;
     // Hands the new settings to the worker, which closes its source and encoder and opens them
     // again with these: the caller (the HTTP thread) never waits for a camera to close.
@@ -61,6 +64,8 @@ private:
     CameraSettings m_camera;      // the worker's (auto resolved to a device)
     HlsSettings m_hls;
     std::unique_ptr<SegmentStore> m_store;
+    std::unique_ptr<EncodedFeed> m_feed = std::make_unique<EncodedFeed>();
+    std::atomic_bool m_keyFrameWanted{false};  // set by requestKeyFrame(), taken by the worker
     QThread *m_thread = nullptr;
     std::atomic_bool m_stop{false};
     // Set by stop() and reconfigure(): sources and the loops watch it to give up at once.

@@ -29,6 +29,8 @@ public:
     // For the routes that answer later (a camera's controls: its device is read off the event
     // loop): true when `request` is one of them; `answer` is then called once, now or later.
     bool answersLater(const RequestContext &request, const Answer &answer);
+    // The WebRTC sessions shown in the status (none when WebRTC is off).
+    void setWebRtc(const WebRtcServer *webrtc) { m_status.setWebRtc(webrtc); }
 
 private:
     Response tokens(const RequestContext &request);

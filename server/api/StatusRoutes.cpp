@@ -5,6 +5,7 @@
 #include "capture/DeviceCatalog.h"
 #include "hls/SegmentStore.h"
 #include "http/ViewerCounter.h"
+#include "webrtc/WebRtcServer.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -45,6 +46,18 @@ Response StatusRoutes::status() const
         c.insert(QStringLiteral("part_delay_ms"), orNull(at.lastPartDelayMs));
         c.insert(QStringLiteral("last_part_age_ms"), orNull(at.lastPartStoredMs < 0 ? -1 : now - at.lastPartStoredMs));
         c.insert(QStringLiteral("playlist"), QStringLiteral("/cam/%1/index.m3u8").arg(p->name()));
+        if (m_webrtc) {
+            const WebRtcCameraStats w = m_webrtc->stats(p->name());
+            c.insert(QStringLiteral("webrtc"),
+                     QJsonObject{{QStringLiteral("sessions"), w.sessions},
+                                 {QStringLiteral("packets"), w.counters.packets},
+                                 {QStringLiteral("bytes"), w.counters.bytes},
+                                 {QStringLiteral("nacks"), w.counters.nacks},
+                                 {QStringLiteral("retransmitted"), w.counters.retransmitted},
+                                 {QStringLiteral("picture_loss"), w.counters.pictureLoss},
+                                 {QStringLiteral("key_frames_requested"), s.keyFramesRequested},
+                                 {QStringLiteral("whep"), QStringLiteral("/cam/%1/whep").arg(p->name())}});
+        }
         cameras.append(c);
     }
     return Response::json(Status::Ok, QJsonObject{{QStringLiteral("version"), QStringLiteral(HLSCAM_VERSION)},

@@ -13,6 +13,7 @@ namespace hlscam {
 
 class Camera;
 class ViewerCounter;
+class WebRtcServer;
 
 class StatusRoutes {
 public:
@@ -22,10 +23,12 @@ public:
     Response cameras() const;
     Response camera(const QString &name) const;
     Response devices() const;
+    void setWebRtc(const WebRtcServer *webrtc) { m_webrtc = webrtc; }
 
 private:
     QList<Camera *> m_cameras;
     ViewerCounter *m_viewers;
+    const WebRtcServer *m_webrtc = nullptr;
     QElapsedTimer m_uptime;
 };
 

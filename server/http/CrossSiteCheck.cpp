@@ -20,10 +20,10 @@ QByteArray authorityOf(const QByteArray &origin)
     return origin.mid(start).toLower();
 }
 
-bool isJson(const QByteArray &contentType)
+bool isType(const QByteArray &contentType, const QByteArray &wanted)
 {
     const QByteArray type = contentType.split(';').first().trimmed().toLower();
-    return type == "application/json";
+    return type == wanted;
 }
 
 }  // namespace
@@ -45,13 +45,19 @@ std::optional<Response> refuseCrossSite(const CrossSiteHeaders &request)
                                "service (Host %2)")
                     .arg(QString::fromLatin1(request.origin.left(100)), QString::fromLatin1(request.host.left(100))));
     }
-    if ((request.hasBody || !request.contentType.isEmpty()) && !isJson(request.contentType))
+    const bool json = request.bodyType == "application/json";
+    if ((request.hasBody || !request.contentType.isEmpty()) && !isType(request.contentType, request.bodyType)) {
+        if (!json)
+            return Response::text(Status::UnsupportedMediaType,
+                                  "the body must be sent with Content-Type: " + request.bodyType + " (got " +
+                                      request.contentType.left(100) + ")");
         return Response::jsonError(
             Status::UnsupportedMediaType,
             QStringLiteral("the body must be JSON, sent with Content-Type: "
                            "application/json (got %1; curl: --json '{...}')")
                 .arg(request.contentType.isEmpty() ? QStringLiteral("no Content-Type")
                                                    : QString::fromLatin1(request.contentType.left(100))));
+    }
     return std::nullopt;
 }
 

@@ -1,4 +1,5 @@
-// CSRF defence for the requests that change something (POST, PUT, DELETE on the API): a browser
+// CSRF defence for the requests that change something (POST, PUT, DELETE on the API; POST and
+// DELETE on WHEP, where a hostile page would open WebRTC sessions in a viewer's name): a browser
 // holding an admin's Basic credentials attaches them to any request a hostile page makes it
 // send, including an HTML form posting text/plain that happens to parse as JSON. Such a request
 // is refused before authentication (so it neither succeeds nor counts toward a ban of the
@@ -20,10 +21,14 @@ struct CrossSiteHeaders {
     QByteArray fetchSite;    // Sec-Fetch-Site; empty when absent
     QByteArray contentType;  // Content-Type; empty when absent
     bool hasBody = false;
+    // The one Content-Type the body may have: JSON for the API, application/sdp for WHEP (no
+    // form can send either, and a page of another site cannot send them without a CORS
+    // preflight, which we never allow).
+    QByteArray bodyType = "application/json";
 };
 
 // The refusal for a state-changing request with these headers (403 for a foreign origin, 415
-// for a body that is not JSON), or nothing when it may go on.
+// for a body that is not of bodyType), or nothing when it may go on.
 std::optional<Response> refuseCrossSite(const CrossSiteHeaders &request);
 
 }  // namespace hlscam

@@ -15,6 +15,7 @@
 #include "http/Response.h"
 #include "http/ViewerCounter.h"
 #include "net/Listener.h"
+#include "webrtc/WhepRoutes.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -78,6 +79,8 @@ QByteArray methodName(Method m)
     case Method::Post: return "POST";
     case Method::Put: return "PUT";
     case Method::Delete: return "DELETE";
+    case Method::Options: return "OPTIONS";
+    case Method::Patch: return "PATCH";
     default: return "OTHER";
     }
 }
@@ -116,7 +119,7 @@ HttpServer::~HttpServer() = default;
 
 Response HttpServer::metrics() const
 {
-    const MetricsSources sources{m_cameras, m_viewers.get(), m_listener, m_bans, m_uptime.elapsed()};
+    const MetricsSources sources{m_cameras, m_viewers.get(), m_listener, m_bans, m_uptime.elapsed(), m_webrtc};
     return Response::content("text/plain; version=0.0.4; charset=utf-8", renderMetrics(sources), "no-store");
 }
 
@@ -128,6 +131,12 @@ void HttpServer::bindListener(Listener *listener)
     bind(listener);
     // After the answer that caused the ban is on its way, close the address's other connections.
     connect(m_bans, &BanStore::banned, listener, &Listener::dropAddress, Qt::QueuedConnection);
+}
+
+void HttpServer::setWebRtc(WebRtcServer *webrtc)
+{
+    m_webrtc = webrtc;
+    m_api->setWebRtc(webrtc);
 }
 
 std::optional<QHostAddress> HttpServer::clientOf(const QHttpServerRequest &request) const
@@ -190,12 +199,43 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
         return true;
     }
 
+    // WHEP: POST on the endpoint, DELETE on a session; OPTIONS answered before credentials (a
+    // preflight carries none; it grants no other origin anything: no CORS headers).
+    const std::optional<WhepPath> whep = parseWhepPath(ctx->path);
+    if (whep) {
+        const bool allowed = whep->session.isEmpty() ? ctx->method == Method::Post : ctx->method == Method::Delete;
+        if (ctx->method == Method::Options) {
+            Response r = Response::text(Status::NoContent, {}).header("Allow", whepAllow(*whep));
+            r.body.clear();
+            if (whep->session.isEmpty())
+                r.header("Accept-Post", "application/sdp");
+            send(ctx->responder, r, false, "whep");
+            return true;
+        }
+        if (!allowed) {  // PATCH (trickle ICE) included: all our candidates are in the answer
+            send(ctx->responder,
+                 Response::text(Status::MethodNotAllowed, "method not allowed").header("Allow", whepAllow(*whep)),
+                 false, "refused");
+            return true;
+        }
+        const CrossSiteHeaders headers{host,
+                                       headerValue(request, "origin"),
+                                       headerValue(request, "sec-fetch-site"),
+                                       headerValue(request, "content-type"),
+                                       !request.body().isEmpty(),
+                                       "application/sdp"};
+        if (const std::optional<Response> refusal = refuseCrossSite(headers)) {
+            send(ctx->responder, *refusal, false, "refused");
+            return true;
+        }
+    }
+
     // Only the API takes other methods than GET and HEAD; refuse the rest before any hashing.
     const bool api = ctx->path.startsWith(QLatin1String("/api/"));
     const bool readOnly = ctx->method == Method::Get || ctx->method == Method::Head;
     const bool apiMethod =
         readOnly || ctx->method == Method::Post || ctx->method == Method::Put || ctx->method == Method::Delete;
-    if (!(api ? apiMethod : readOnly)) {
+    if (!whep && !(api ? apiMethod : readOnly)) {
         send(ctx->responder,
              Response::text(Status::MethodNotAllowed, "method not allowed")
                  .header("Allow", api ? "GET, HEAD, POST, PUT, DELETE" : "GET, HEAD"),
@@ -226,8 +266,17 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     const QByteArray token = ctx->query.queryItemValue(QStringLiteral("token"), QUrl::FullyEncoded).toLatin1();
     const MediaPath media = ctx->path.startsWith(QLatin1String("/cam/")) ? parseMediaPath(ctx->path) : MediaPath{};
     const QByteArray authorization = headerValue(request, "authorization");
-    if (!token.isEmpty() && authorization.isEmpty() && media.kind != MediaPath::Kind::Invalid) {
-        const AuthResult result = m_auth->checkToken(token, media.camera);
+    if (whep && authorization.startsWith("Bearer ")) {
+        // WHEP players send a URL token this way (the WHEP draft's bearer token).
+        const QByteArray bearer = authorization.mid(7).trimmed();
+        const AuthResult result = m_auth->checkToken(bearer, whep->camera);
+        if (result.outcome == AuthResult::Outcome::Ok)
+            ctx->token = bearer;
+        authenticated(ctx, result);
+        return true;
+    }
+    if (!token.isEmpty() && authorization.isEmpty() && (media.kind != MediaPath::Kind::Invalid || whep)) {
+        const AuthResult result = m_auth->checkToken(token, whep ? whep->camera : media.camera);
         if (result.outcome == AuthResult::Outcome::Ok)
             ctx->token = token;
         authenticated(ctx, result);
@@ -290,7 +339,10 @@ void HttpServer::authenticated(const RequestPtr &ctx, const AuthResult &result)
 void HttpServer::route(const RequestPtr &ctx)
 {
     const QString &path = ctx->path;
-    if (path.startsWith(QLatin1String("/cam/"))) {
+    if (const std::optional<WhepPath> whep = parseWhepPath(path)) {
+        const QHostAddress local = ctx->socket ? ctx->socket->localAddress() : QHostAddress();
+        send(ctx->responder, handleWhep(m_webrtc, *whep, *ctx, local), false, "whep");
+    } else if (path.startsWith(QLatin1String("/cam/"))) {
         MediaRequest media{parseMediaPath(path), ctx->query, {}, ctx->headOnly, ctx->range};
         if (!ctx->token.isEmpty())
             media.uriQuery = "?token=" + ctx->token;

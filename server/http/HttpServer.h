@@ -24,6 +24,7 @@ class Listener;
 class MediaRoutes;
 class Camera;
 class ViewerCounter;
+class WebRtcServer;
 struct AuthResult;
 
 class HttpServer final : public QAbstractHttpServer {
@@ -39,6 +40,8 @@ public:
 
     // Takes connections from `listener` (and owns it).
     void bindListener(Listener *listener);
+    // Answers WHEP (/cam/<name>/whep) with `webrtc`'s sessions; without one, WHEP is a 404.
+    void setWebRtc(WebRtcServer *webrtc);
 
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
@@ -59,6 +62,7 @@ private:
     Listener *m_listener = nullptr;
     MediaRoutes *m_media;
     ApiRoutes *m_api;
+    WebRtcServer *m_webrtc = nullptr;
     std::unique_ptr<ViewerCounter> m_viewers;
     AddressSet m_trustedProxies;
     HostCheck m_hosts;

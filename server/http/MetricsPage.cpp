@@ -6,6 +6,7 @@
 #include "http/Metrics.h"
 #include "http/ViewerCounter.h"
 #include "net/Listener.h"
+#include "webrtc/WebRtcServer.h"
 
 #include <QDateTime>
 
@@ -84,6 +85,28 @@ QByteArray renderMetrics(const MetricsSources &from)
     for (const Sample &c : cameras)
         if (c.at.lastPartStoredMs >= 0)
             age.sample(double(now - c.at.lastPartStoredMs) / 1000, c.label);
+    Family keys(out, "hlscam_key_frames_requested_total", "counter",
+                "Key frames forced because a WebRTC viewer joined or lost the picture (PLI, FIR).");
+    for (const Sample &c : cameras)
+        keys.sample(double(c.status.keyFramesRequested), c.label);
+    if (from.webrtc) {
+        QList<std::pair<QByteArray, WebRtcCameraStats>> rtc;
+        for (const Camera *p : from.cameras)
+            rtc.append({cameraLabel(p), from.webrtc->stats(p->name())});
+        Family sessions(out, "hlscam_webrtc_sessions", "gauge", "WebRTC (WHEP) sessions open now.");
+        for (const auto &[label, w] : rtc)
+            sessions.sample(w.sessions, label);
+        Family bytes(out, "hlscam_webrtc_sent_bytes_total", "counter", "RTP payload bytes sent to WebRTC viewers.");
+        for (const auto &[label, w] : rtc)
+            bytes.sample(double(w.counters.bytes), label);
+        Family nacks(out, "hlscam_webrtc_nacks_total", "counter", "Packets WebRTC viewers asked again (NACK).");
+        for (const auto &[label, w] : rtc)
+            nacks.sample(double(w.counters.nacks), label);
+        Family plis(out, "hlscam_webrtc_picture_loss_total", "counter",
+                    "Key frame requests from WebRTC viewers (PLI, FIR).");
+        for (const auto &[label, w] : rtc)
+            plis.sample(double(w.counters.pictureLoss), label);
+    }
     if (from.listener) {
         const Listener::Counters &c = from.listener->counters();
         Family(out, "hlscam_connections_open", "gauge", "Open client connections.")

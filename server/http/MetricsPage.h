@@ -1,6 +1,7 @@
 // GET /metrics: the service in Prometheus text format. Counters from Metrics (answers by route
 // and status, bytes, authentication failures), and gauges read from their owners now: viewers,
-// pipeline state, frames, part delay per camera; open and refused connections; active bans.
+// pipeline state, frames, part delay per camera; open and refused connections; active bans;
+// WebRTC sessions and what they cost per camera.
 #pragma once
 
 #include <QByteArray>
@@ -12,6 +13,7 @@ class BanStore;
 class Listener;
 class Camera;
 class ViewerCounter;
+class WebRtcServer;
 
 struct MetricsSources {
     QList<Camera *> cameras;
@@ -19,6 +21,7 @@ struct MetricsSources {
     const Listener *listener = nullptr;  // may be null (no socket yet)
     const BanStore *bans = nullptr;
     qint64 uptimeMs = 0;
+    const WebRtcServer *webrtc = nullptr;  // null when WebRTC is off
 };
 
 QByteArray renderMetrics(const MetricsSources &from);

@@ -1,7 +1,7 @@
 // Shared parts of the browser tests: run the real hlscam binary on a loopback port with a temp
 // state dir, and launch Debian's headless Chromium through playwright-core.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -15,14 +15,19 @@ export function randomPassword() {
 }
 
 // Starts `hlscam serve` with a fresh state dir and a viewer user; resolves once it listens.
-export async function startService({ user = 'viewer', password = randomPassword(), args = [] } = {}) {
+// `config` is the text of its config file (by default only a WebRTC port the system picks, so
+// tests running side by side never share one). The WebRTC port is in `webrtcPort`.
+export async function startService({ user = 'viewer', password = randomPassword(), args = [],
+                                     config = '[webrtc]\nudp_port = 0\n' } = {}) {
   if (!binary) throw new Error('HLSCAM_BINARY is not set (ctest sets it)');
   const stateDir = mkdtempSync(join(tmpdir(), 'hlscam-browser-'));
   const add = spawnSync(binary, ['users', 'add', user, '--role', 'viewer', '--state-dir', stateDir],
                         { input: password + '\n', timeout: 30000 });
   if (add.status !== 0) throw new Error(`users add failed: ${add.stderr}`);
 
-  const child = spawn(binary, ['serve', '--listen', '127.0.0.1:0', '--state-dir', stateDir,
+  const configFile = join(stateDir, 'hlscam.conf');
+  writeFileSync(configFile, config);
+  const child = spawn(binary, ['serve', '--config', configFile, '--listen', '127.0.0.1:0', '--state-dir', stateDir,
                                '--source', 'testpattern', ...args],
                       { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
@@ -36,8 +41,11 @@ export async function startService({ user = 'viewer', password = randomPassword(
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`hlscam exited (${code}):\n${log}`)); });
   });
   child.stderr.on('data', (chunk) => { log += chunk; });
+  const webrtc = /WebRTC \(WHEP\) media on UDP port (\d+)/.exec(log);
   return {
     url: `http://127.0.0.1:${port}`,
+    webrtcPort: webrtc ? Number(webrtc[1]) : null,
+    pid: child.pid,
     user, password,
     log: () => log,
     async stop() {

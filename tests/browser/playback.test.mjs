@@ -1,5 +1,6 @@
-// The viewer page in headless Chromium: it plays the test pattern through hls.js, and it does
-// not without the right credentials.
+// The viewer page in headless Chromium: it plays the test pattern through hls.js (?mode=hls:
+// WebRTC, which the page tries first, has webrtc.test.mjs), and it does not without the right
+// credentials.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startService, launchBrowser, screenshotPath } from './lib.mjs';
@@ -32,7 +33,7 @@ test('the page plays the stream and its time advances', async (t) => {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  const response = await page.goto(service.url + '/');
+  const response = await page.goto(service.url + '/?mode=hls');
   assert.equal(response.status(), 200);
 
   await page.waitForFunction(() => {
@@ -76,7 +77,7 @@ const sanitized = process.env.HLSCAM_SANITIZED ? 'the service runs under a sanit
 test('after a stall the page catches up with the live edge instead of drifting', { skip: sanitized }, async () => {
   const context = await loggedIn();
   const page = await context.newPage();
-  await page.goto(service.url + '/');
+  await page.goto(service.url + '/?mode=hls');
   await page.waitForFunction(() => document.querySelector('#video').currentTime > 0, null, { timeout: 20000 });
   // A network hiccup: for 6 s nothing the player asks for arrives; the picture freezes behind.
   const until = Date.now() + 6000;

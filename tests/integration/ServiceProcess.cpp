@@ -139,7 +139,7 @@ HttpReply ServiceProcess::get(const QString &path, const QString &user, const QS
         request.setRawHeader(name, value);
     // QNAM would answer a 401 by asking for credentials: go around it with a raw header only.
     // HEAD through QNAM's own call: as a custom verb it would wait for a body that never comes.
-    if (!body.isEmpty())
+    if (!body.isEmpty() && !request.hasRawHeader("Content-Type"))
         request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
     QNetworkReply *reply = method == "HEAD" ? nam.head(request) : nam.sendCustomRequest(request, method, body);
     QEventLoop loop;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "camera/Camera.h"
+#include "camera/EncodedFeed.h"
 #include "hls/SegmentStore.h"
 
 #include <memory>
@@ -18,6 +19,9 @@ public:
     hlscam::CameraSettings settings() const override { return m_settings; }
     hlscam::SegmentStore *store() const override { return m_store.get(); }
     hlscam::CameraStatus status() const override { return m_status; }
+    hlscam::EncodedFeed *feed() const override { return m_feed.get(); }
+    void requestKeyFrame() override { ++keyFramesRequested; }
+    int keyFramesRequested = 0;
     void reconfigure(const hlscam::CameraSettings &settings) override { m_settings = settings; }
 
     void setStatus(const hlscam::CameraStatus &status)
@@ -30,4 +34,5 @@ private:
     hlscam::CameraSettings m_settings;
     hlscam::CameraStatus m_status;
     std::unique_ptr<hlscam::SegmentStore> m_store;
+    std::unique_ptr<hlscam::EncodedFeed> m_feed = std::make_unique<hlscam::EncodedFeed>();
 };

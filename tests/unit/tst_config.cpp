@@ -330,7 +330,7 @@ void TestConfig::errors_data()
         "'listen 8080' is not a [section], a key = value line, or a comment");
     row("unterminated header", "# x\n[server\n", 2, "", "is not a section header");
     row("unknown section", "\n[ban]\n", 2, "[ban]",
-        "unknown section (allowed: [server], [camera.NAME], [hls], [auth], [bans], [paths])");
+        "unknown section (allowed: [server], [camera.NAME], [hls], [auth], [bans], [webrtc], [paths])");
     row("section names are case-sensitive", "[Server]\n", 1, "[Server]", "unknown section");
     row("camera without name", "[camera]\nfps = 5\n", 1, "[camera]", "unknown section");
     row("camera name with space", "[camera.my cam]\n", 1, "[camera.my cam]",

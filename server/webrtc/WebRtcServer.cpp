@@ -1,0 +1,367 @@
+#include "webrtc/WebRtcServer.h"
+
+#include "Clock.h"
+#include "Logging.h"
+#include "auth/AddressSet.h"
+#include "auth/BanStore.h"
+#include "camera/Camera.h"
+#include "webrtc/DtlsIdentity.h"
+#include "webrtc/Rtcp.h"
+#include "webrtc/Stun.h"
+
+#include <QDateTime>
+#include <QNetworkDatagram>
+#include <QRandomGenerator>
+#include <QUdpSocket>
+
+namespace hlscam {
+
+namespace {
+
+constexpr int kTickMs = 50;              // DTLS retransmission timers, sender reports, reaping
+constexpr int kReportIntervalMs = 1000;  // RTCP sender reports
+constexpr int kMaxDatagram = 2048;
+constexpr int kMaxDatagramsPerRead = 256;  // then the event loop gets a turn
+constexpr int kMaxEndpointsPerSession = 8;
+
+QString endpointKey(const QHostAddress &address, quint16 port)
+{
+    return canonicalAddress(address).toString() + u'|' + QString::number(port);
+}
+
+qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
+
+bool inNetwork(const QHostAddress &address, const QHostAddress &network, int prefix)
+{
+    return canonicalAddress(address).isInSubnet(network, prefix);
+}
+
+}  // namespace
+
+WebRtcServer::WebRtcServer(const WebRtcSettings &settings, const QList<Camera *> &cameras, BanStore *bans,
+                           QObject *parent)
+    : QObject(parent),
+      m_settings(settings),
+      m_cameras(cameras),
+      m_bans(bans)
+{
+    m_timer.setInterval(kTickMs);
+    connect(&m_timer, &QTimer::timeout, this, &WebRtcServer::tick);
+    if (m_bans)
+        connect(m_bans, &BanStore::banned, this, &WebRtcServer::dropNetwork);
+}
+
+WebRtcServer::~WebRtcServer()
+{
+    // No camera thread may call into us once we are gone.
+    for (auto it = m_subscriptions.cbegin(); it != m_subscriptions.cend(); ++it)
+        it.key()->feed()->unsubscribe(it.value());
+}
+
+Error WebRtcServer::start()
+{
+    Result<std::shared_ptr<DtlsIdentity>> identity = DtlsIdentity::create();
+    if (!identity.ok())
+        return identity.error();
+    m_identity = identity.value();
+    m_socket = new QUdpSocket(this);
+    if (!m_socket->bind(QHostAddress::Any, m_settings.udpPort)) {
+        return Error{Fault::Io, QStringLiteral("cannot bind the WebRTC UDP port %1: %2 (set [webrtc] udp_port, or "
+                                               "enabled = false)")
+                                    .arg(m_settings.udpPort)
+                                    .arg(m_socket->errorString())};
+    }
+    m_socket->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption, 1 << 20);
+    connect(m_socket, &QUdpSocket::readyRead, this, &WebRtcServer::readDatagrams);
+    m_timer.start();
+    qCInfo(lcHttp) << "WebRTC (WHEP) media on UDP port" << port();
+    return {};
+}
+
+quint16 WebRtcServer::port() const { return m_socket ? m_socket->localPort() : 0; }
+
+Camera *WebRtcServer::cameraNamed(const QString &name) const
+{
+    for (Camera *c : m_cameras)
+        if (c->name() == name)
+            return c;
+    return nullptr;
+}
+
+Result<WebRtcServer::Answer> WebRtcServer::open(const Request &request)
+{
+    Camera *camera = cameraNamed(request.camera);
+    if (!camera)
+        return Error{Fault::NoDevice, QStringLiteral("no camera named %1").arg(request.camera)};
+    if (!m_socket)
+        return Error{Fault::Busy, QStringLiteral("WebRTC is not running")};
+    if (int(m_sessions.size()) >= m_settings.maxSessions)
+        return Error{Fault::Busy, QStringLiteral("too many WebRTC viewers ([webrtc] max_sessions = %1): try again "
+                                                 "later, or watch over HLS")
+                                      .arg(m_settings.maxSessions)};
+    const QHostAddress client = canonicalAddress(request.client);
+    int fromClient = 0;
+    for (const auto &[id, s] : m_sessions)
+        fromClient += s->client == client ? 1 : 0;
+    if (fromClient >= m_settings.maxSessionsPerAddress)
+        return Error{Fault::Busy, QStringLiteral("too many WebRTC viewers from %1 ([webrtc] "
+                                                 "max_sessions_per_address = %2)")
+                                      .arg(client.toString())
+                                      .arg(m_settings.maxSessionsPerAddress)};
+
+    const h264::ParameterSets sets = camera->feed()->parameterSets();
+    const sdp::H264Profile profile =
+        sets.sps.isEmpty() ? sdp::H264Profile{0x42, 0xe0, 0x1f} : sdp::profileOfSps(sets.sps.first());
+    Result<sdp::Offer> offer = sdp::parseOffer(request.offer, profile);
+    if (!offer.ok())
+        return offer.error();
+
+    QByteArray id(16, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(id.data()), 4);
+    id = id.toHex();
+    auto session =
+        std::make_unique<WebRtcSession>(id, request.camera, request.owner, client, offer.value(), m_identity, nowMs());
+    if (m_byUfrag.contains(session->localUfrag))
+        return Error{Fault::Busy, QStringLiteral("try again")};  // 47 bits of chance: never, in practice
+
+    sdp::AnswerParameters ours;
+    ours.iceUfrag = session->localUfrag;
+    ours.icePwd = session->localPwd;
+    ours.fingerprint = m_identity->fingerprint();
+    QHostAddress local = canonicalAddress(request.localAddress);
+    if (local.isNull() || local == QHostAddress::Any || local == QHostAddress::AnyIPv4 ||
+        local == QHostAddress::AnyIPv6)
+        local = QHostAddress(QHostAddress::LocalHost);
+    ours.candidates = {{local, port()}};
+    if (!m_settings.publicAddress.isNull() && canonicalAddress(m_settings.publicAddress) != local)
+        ours.candidates.append({canonicalAddress(m_settings.publicAddress), port()});
+    ours.ssrc = session->ssrc;
+    ours.profile = profile;
+    ours.streamId = request.camera.toLatin1();
+    ours.sessionId = QRandomGenerator::system()->generate64() >> 2;
+    const QByteArray answer = sdp::buildAnswer(offer.value(), ours);
+
+    m_byUfrag.insert(session->localUfrag, session.get());
+    if (!m_subscriptions.contains(camera)) {
+        const int subscription = camera->feed()->subscribe([this, camera](const AccessUnitPtr &unit) {
+            // The camera's thread: hand the unit to ours and return.
+            QMetaObject::invokeMethod(
+                this, [this, camera, unit] { deliver(camera, unit); }, Qt::QueuedConnection);
+        });
+        m_subscriptions.insert(camera, subscription);
+    }
+    qCInfo(lcHttp).noquote() << "WebRTC session" << id.left(8) << "for" << request.camera << "from" << client.toString()
+                             << (request.owner.size() > 40 ? QStringLiteral("(token)") : request.owner);
+    m_sessions.emplace(id, std::move(session));
+    return Answer{id, answer};
+}
+
+bool WebRtcServer::close(const QString &camera, const QByteArray &sessionId, const QString &owner, bool admin)
+{
+    const auto it = m_sessions.find(sessionId);
+    if (it == m_sessions.end() || it->second->camera != camera || (!admin && it->second->owner != owner))
+        return false;
+    end(sessionId, "closed by the viewer (DELETE)");
+    return true;
+}
+
+void WebRtcServer::end(const QByteArray &sessionId, const char *why)
+{
+    const auto it = m_sessions.find(sessionId);
+    if (it == m_sessions.end())
+        return;
+    WebRtcSession *s = it->second.get();
+    qCInfo(lcHttp).noquote() << "WebRTC session" << sessionId.left(8) << "of" << s->camera << "ended:" << why;
+    WebRtcCounters &closed = m_closed[s->camera];
+    closed.packets += s->counters.packets;
+    closed.bytes += s->counters.bytes;
+    closed.nacks += s->counters.nacks;
+    closed.retransmitted += s->counters.retransmitted;
+    closed.pictureLoss += s->counters.pictureLoss;
+    m_byUfrag.remove(s->localUfrag);
+    m_byEndpoint.removeIf([s](const auto &e) { return e.value() == s; });
+    const QString camera = s->camera;
+    m_sessions.erase(it);
+    // The last viewer of a camera gone: its feed stops copying access units for us.
+    Camera *cam = cameraNamed(camera);
+    const bool others = std::any_of(m_sessions.begin(), m_sessions.end(),
+                                    [&camera](const auto &entry) { return entry.second->camera == camera; });
+    if (cam && !others && m_subscriptions.contains(cam))
+        cam->feed()->unsubscribe(m_subscriptions.take(cam));
+}
+
+WebRtcCameraStats WebRtcServer::stats(const QString &camera) const
+{
+    WebRtcCameraStats out;
+    out.counters = m_closed.value(camera);
+    for (const auto &[id, s] : m_sessions) {
+        if (s->camera != camera)
+            continue;
+        ++out.sessions;
+        out.counters.packets += s->counters.packets;
+        out.counters.bytes += s->counters.bytes;
+        out.counters.nacks += s->counters.nacks;
+        out.counters.retransmitted += s->counters.retransmitted;
+        out.counters.pictureLoss += s->counters.pictureLoss;
+    }
+    return out;
+}
+
+void WebRtcServer::readDatagrams()
+{
+    for (int i = 0; i < kMaxDatagramsPerRead && m_socket->hasPendingDatagrams(); ++i) {
+        const QNetworkDatagram d = m_socket->receiveDatagram(kMaxDatagram);
+        if (d.isValid())
+            handleDatagram(d.data(), d.senderAddress(), quint16(d.senderPort()));
+    }
+    if (m_socket->hasPendingDatagrams())
+        QMetaObject::invokeMethod(this, &WebRtcServer::readDatagrams, Qt::QueuedConnection);
+}
+
+void WebRtcServer::handleDatagram(const QByteArray &data, const QHostAddress &address, quint16 port)
+{
+    const QHostAddress from = canonicalAddress(address);
+    if (data.isEmpty() || (m_bans && m_bans->isBanned(from)))
+        return;
+    const quint8 first = quint8(data[0]);
+    if (first < 4) {  // RFC 7983: STUN
+        handleStun(data, {from, port});
+        return;
+    }
+    WebRtcSession *s = m_byEndpoint.value(endpointKey(from, port));
+    if (!s)
+        return;                        // no session knows this address: dropped before any cryptography
+    if (first >= 20 && first <= 63) {  // DTLS
+        const bool wasConnected = s->dtls().state() == DtlsTransport::State::Connected;
+        sendAll(*s, s->dtls().receive(data));
+        const DtlsTransport::State state = s->dtls().state();
+        if (state == DtlsTransport::State::Failed || state == DtlsTransport::State::Closed) {
+            qCInfo(lcHttp).noquote() << "WebRTC session" << s->id.left(8) << "DTLS:" << s->dtls().error();
+            if (state == DtlsTransport::State::Failed && s->restartDtls())
+                return;
+            end(s->id, "DTLS ended");
+            return;
+        }
+        if (!wasConnected && state == DtlsTransport::State::Connected) {
+            if (const Error e = s->startSrtp()) {
+                end(s->id, "SRTP could not start");
+                return;
+            }
+            if (Camera *camera = cameraNamed(s->camera))
+                camera->requestKeyFrame();  // a new viewer starts at a key frame: ask for one now
+        }
+        return;
+    }
+    if (first >= 128 && first <= 191 && rtcp::looksLikeRtcp(data)) {
+        const std::optional<rtcp::Feedback> fb = s->feedback(data);
+        if (!fb)
+            return;
+        if (!fb->nacked.isEmpty() && s->remote)
+            for (const QByteArray &p : s->retransmissions(fb->nacked))
+                send(*s->remote, p);
+        if (fb->pictureLoss)
+            if (Camera *camera = cameraNamed(s->camera))
+                camera->requestKeyFrame();
+    }
+    // RTP from the viewer (it sends none for a receive-only transceiver): ignored.
+}
+
+void WebRtcServer::handleStun(const QByteArray &data, const WebRtcEndpoint &from)
+{
+    const Result<stun::Message> parsed = stun::parse(data);
+    if (!parsed.ok() || parsed.value().type != stun::kBindingRequest)
+        return;
+    const stun::Message &m = parsed.value();
+    const qsizetype colon = m.username.indexOf(':');
+    if (colon <= 0)
+        return;
+    WebRtcSession *s = m_byUfrag.value(m.username.left(colon));
+    if (!s || m.username.mid(colon + 1) != s->remoteUfrag || m.integrityOffset < 0)
+        return;  // not one of our sessions' checks: no HMAC computed for it
+    if (!stun::integrityMatches(data, m, s->localPwd))
+        return;
+    s->lastConsentMs = nowMs();
+    if (!s->endpoints.contains(from)) {
+        if (s->endpoints.size() >= kMaxEndpointsPerSession)
+            return;
+        s->endpoints.append(from);
+        m_byEndpoint.insert(endpointKey(from.address, from.port), s);
+    }
+    // ICE-lite: the controlling viewer nominates; until then the first pair that works.
+    if (m.useCandidate || !s->remote)
+        s->remote = from;
+    send(from, stun::bindingSuccess(m, from.address, from.port, s->localPwd));
+}
+
+void WebRtcServer::deliver(Camera *camera, const AccessUnitPtr &unit)
+{
+    const QString name = camera->name();
+    h264::ParameterSets sets;
+    bool setsRead = false;
+    for (auto &[id, s] : m_sessions) {
+        if (s->camera != name || !s->connected() || !s->remote)
+            continue;
+        if (!setsRead) {
+            sets = camera->feed()->parameterSets();
+            setsRead = true;
+        }
+        for (const QByteArray &p : s->media(*unit, sets))
+            send(*s->remote, p);
+    }
+}
+
+void WebRtcServer::tick()
+{
+    const qint64 now = nowMs();
+    const bool report = now - m_lastReportMs >= kReportIntervalMs;
+    if (report)
+        m_lastReportMs = now;
+    QList<std::pair<QByteArray, const char *>> ending;
+    for (auto &[id, s] : m_sessions) {
+        if (now - s->lastConsentMs > kConsentTimeoutMs) {
+            ending.append({id, "no consent check for 30 s (the viewer went away)"});
+            continue;
+        }
+        if (s->dtls().state() == DtlsTransport::State::Handshaking && s->remote) {
+            sendAll(*s, s->dtls().tick());
+            if (s->dtls().state() == DtlsTransport::State::Failed && !s->restartDtls())
+                ending.append({id, "the DTLS handshake failed"});
+        }
+        if (report && s->connected() && s->remote) {
+            const QByteArray sr = s->senderReport(monotonicUs(), wallClockUs());
+            if (!sr.isEmpty())
+                send(*s->remote, sr);
+        }
+    }
+    for (const auto &[id, why] : ending)
+        end(id, why);
+}
+
+void WebRtcServer::send(const WebRtcEndpoint &to, const QByteArray &datagram)
+{
+    m_socket->writeDatagram(datagram, to.address, to.port);
+}
+
+void WebRtcServer::sendAll(WebRtcSession &session, const QList<QByteArray> &datagrams)
+{
+    if (!session.remote)
+        return;
+    for (const QByteArray &d : datagrams)
+        send(*session.remote, d);
+}
+
+void WebRtcServer::dropNetwork(const QHostAddress &network, int prefix)
+{
+    QList<QByteArray> ending;
+    for (const auto &[id, s] : m_sessions) {
+        bool inside = inNetwork(s->client, network, prefix);
+        for (const WebRtcEndpoint &e : s->endpoints)
+            inside = inside || inNetwork(e.address, network, prefix);
+        if (inside)
+            ending.append(id);
+    }
+    for (const QByteArray &id : ending)
+        end(id, "its address was banned");
+}
+
+}  // namespace hlscam
