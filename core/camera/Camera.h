@@ -5,6 +5,7 @@
 #pragma once
 
 #include "Error.h"
+#include "capture/Picture.h"
 #include "config/Settings.h"
 
 #include <QObject>
@@ -29,6 +30,16 @@ struct CameraStatus {
     bool operator==(const CameraStatus &) const = default;
 };
 
+// --- Raw-frame tap (snapshots, MJPEG; issue 19) ---
+// The newest picture a camera captured: shared with the pipeline (the picture's bytes are
+// implicitly shared, so keeping it copies nothing).
+struct TappedPicture {
+    Picture picture;       // I420; null before the first picture, after a failure, and for H.264
+    qint64 wallUs = 0;     // wall-clock capture time
+    quint64 number = 0;    // grows by one with every captured frame (never reused by a restart)
+    bool h264Only = false;  // the source delivers H.264 (passthrough): no picture to tap
+};
+
 class Camera : public QObject {
     Q_OBJECT
 public:
@@ -45,7 +56,16 @@ public:
     // thread; the store (and every URL in it) carries on after a discontinuity. Returns at once.
     virtual void reconfigure(const CameraSettings &settings) = 0;
 
+    // --- Raw-frame tap (snapshots, MJPEG; issue 19) ---
+    // The newest picture, safe to take from any thread; a fake camera has none.
+    virtual TappedPicture latestPicture() const { return {}; }
+
 Q_SIGNALS:
+    // --- Raw-frame tap (snapshots, MJPEG; issue 19) ---
+    // A new frame is in latestPicture(). Emitted from the camera's thread on every frame; costs
+    // nothing while nothing is connected (the MJPEG streams connect only while someone watches).
+    void pictureCaptured();
+
     // The state, source, encoder or error changed (not the frame count). Emitted from the
     // camera's thread: connections to objects of other threads are queued.
     void statusChanged();

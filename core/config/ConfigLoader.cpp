@@ -318,6 +318,10 @@ const KeyDef kKeys[] = {
      [](const QString &v, State &s) {
          return readEncoder(v, camera(s).encoder);
      }},
+    {"camera", "mjpeg_max_clients",
+     [](const QString &v, State &s) {
+         return readInt(v, 0, 1000, camera(s).mjpegMaxClients);
+     }},
     {"hls", "segment_duration",
      [](const QString &v, State &s) -> QString {
          const std::optional<double> sec = readSeconds(v);

@@ -21,6 +21,9 @@ struct CameraSettings {
     // "auto" (copy when the camera gives H.264, else h264_v4l2m2m, h264_omx, libx264),
     // or one of "copy", "h264_v4l2m2m", "h264_omx", "libx264".
     QString encoder = QStringLiteral("auto");
+    // Watchers of /cam/NAME/stream.mjpg at once; more get 503 (each costs a connection and the
+    // bytes of every frame it is sent; the JPEG encoding is shared by all of them).
+    int mjpegMaxClients = 10;
 
     bool operator==(const CameraSettings &) const = default;
 };

@@ -18,6 +18,7 @@ class QThread;
 namespace hlscam {
 
 class Source;
+struct Capture;
 
 class Pipeline final : public Camera {
     Q_OBJECT
@@ -35,6 +36,9 @@ public:
     // Hands the new settings to the worker, which closes its source and encoder and opens them
     // again with these: the caller (the HTTP thread) never waits for a camera to close.
     void reconfigure(const CameraSettings &camera) override;
+
+    // --- Raw-frame tap (snapshots, MJPEG; issue 19) ---
+    TappedPicture latestPicture() const override;
 
 private:
     void run();
@@ -57,6 +61,12 @@ private:
     mutable QMutex m_mutex;  // guards m_status and m_pending
     CameraStatus m_status;
     std::optional<CameraSettings> m_pending;
+
+    // --- Raw-frame tap (snapshots, MJPEG; issue 19) ---
+    void tapPicture(const Capture &capture);  // worker: the capture just read
+    void clearTappedPicture();                // worker: the source stopped
+    mutable QMutex m_tapMutex;                // guards m_tapped (apart from m_mutex: taken per frame)
+    TappedPicture m_tapped;
 };
 
 }  // namespace hlscam

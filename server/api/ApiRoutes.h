@@ -16,6 +16,7 @@ class Authenticator;
 class BanStore;
 class Camera;
 class ViewerCounter;
+class JpegRoutes;
 
 class ApiRoutes : public QObject {
     Q_OBJECT
@@ -25,6 +26,8 @@ public:
               const PathSettings &paths, QObject *parent = nullptr);
 
     Response handle(const RequestContext &request);
+    // Snapshot and MJPEG counters for /api/v1/status.
+    void setJpegRoutes(const JpegRoutes *jpeg) { m_status.setJpegRoutes(jpeg); }
 
 private:
     Response tokens(const RequestContext &request);

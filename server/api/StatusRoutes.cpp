@@ -5,6 +5,7 @@
 #include "capture/DeviceCatalog.h"
 #include "hls/SegmentStore.h"
 #include "http/ViewerCounter.h"
+#include "jpeg/JpegRoutes.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -44,6 +45,14 @@ Response StatusRoutes::status() const
         c.insert(QStringLiteral("part_delay_ms"), orNull(at.lastPartDelayMs));
         c.insert(QStringLiteral("last_part_age_ms"), orNull(at.lastPartStoredMs < 0 ? -1 : now - at.lastPartStoredMs));
         c.insert(QStringLiteral("playlist"), QStringLiteral("/cam/%1/index.m3u8").arg(p->name()));
+        if (m_jpeg) {
+            const JpegCounters j = m_jpeg->counters(p->name());
+            c.insert(QStringLiteral("snapshots"), qint64(j.snapshots));
+            c.insert(QStringLiteral("snapshot_bytes"), qint64(j.snapshotBytes));
+            c.insert(QStringLiteral("mjpeg_clients"), j.mjpegClients);
+            c.insert(QStringLiteral("mjpeg_frames"), qint64(j.mjpegFrames));
+            c.insert(QStringLiteral("mjpeg_bytes"), qint64(j.mjpegBytes));
+        }
         cameras.append(c);
     }
     return Response::json(Status::Ok, QJsonObject{{QStringLiteral("version"), QStringLiteral(HLSCAM_VERSION)},

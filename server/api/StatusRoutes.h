@@ -13,10 +13,14 @@ namespace hlscam {
 
 class Camera;
 class ViewerCounter;
+class JpegRoutes;
 
 class StatusRoutes {
 public:
     StatusRoutes(const QList<Camera *> &cameras, ViewerCounter *viewers);
+
+    // Where the snapshot and MJPEG counters are (none: not reported).
+    void setJpegRoutes(const JpegRoutes *jpeg) { m_jpeg = jpeg; }
 
     Response status() const;
     Response cameras() const;
@@ -26,6 +30,7 @@ public:
 private:
     QList<Camera *> m_cameras;
     ViewerCounter *m_viewers;
+    const JpegRoutes *m_jpeg = nullptr;
     QElapsedTimer m_uptime;
 };
 

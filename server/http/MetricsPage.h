@@ -12,6 +12,7 @@ class BanStore;
 class Listener;
 class Camera;
 class ViewerCounter;
+class JpegRoutes;
 
 struct MetricsSources {
     QList<Camera *> cameras;
@@ -19,6 +20,7 @@ struct MetricsSources {
     const Listener *listener = nullptr;  // may be null (no socket yet)
     const BanStore *bans = nullptr;
     qint64 uptimeMs = 0;
+    const JpegRoutes *jpeg = nullptr;  // snapshots and MJPEG; may be null
 };
 
 QByteArray renderMetrics(const MetricsSources &from);
