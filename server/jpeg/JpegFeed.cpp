@@ -49,9 +49,8 @@ void JpegFeed::request(int width, int quality, Done done)
         return;
     }
     m_pending.append(Pending{key, tapped.wallUs, {std::move(done)}});
-    const Picture picture = tapped.picture;  // shared, not copied
-    const qint64 wallUs = tapped.wallUs;
-    m_pool.start([this, picture, key, wallUs] {
+    // The picture's bytes are shared with the pipeline, not copied.
+    m_pool.start([this, picture = tapped.picture, key, wallUs = tapped.wallUs] {
         const Result<QByteArray> jpeg = encodeJpeg(picture, key.width, key.quality);
         QMetaObject::invokeMethod(this, [this, key, wallUs, jpeg] { finished(key, wallUs, jpeg); }, Qt::QueuedConnection);
     });
