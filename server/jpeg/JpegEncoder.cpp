@@ -41,7 +41,8 @@ Result<QByteArray> encodeJpeg(const Picture &picture, int width, int quality)
             picture.stride(2), picture.width, picture.height, scaled.plane(0), scaled.stride(0), scaled.plane(1),
             scaled.stride(1), scaled.plane(2), scaled.stride(2), size.width, size.height, libyuv::kFilterBox);
         if (failed)
-            return Error{Fault::Other, QStringLiteral("scaling the picture to %1x%2 failed").arg(size.width).arg(size.height)};
+            return Error{Fault::Other,
+                         QStringLiteral("scaling the picture to %1x%2 failed").arg(size.width).arg(size.height)};
         from = &scaled;
     }
 

@@ -52,7 +52,8 @@ void JpegFeed::request(int width, int quality, Done done)
     // The picture's bytes are shared with the pipeline, not copied.
     m_pool.start([this, picture = tapped.picture, key, wallUs = tapped.wallUs] {
         const Result<QByteArray> jpeg = encodeJpeg(picture, key.width, key.quality);
-        QMetaObject::invokeMethod(this, [this, key, wallUs, jpeg] { finished(key, wallUs, jpeg); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, key, wallUs, jpeg] { finished(key, wallUs, jpeg); }, Qt::QueuedConnection);
     });
 }
 

@@ -17,8 +17,8 @@ class Camera;
 
 struct Jpeg {
     QByteArray data;
-    qint64 wallUs = 0;   // when the picture was captured
-    quint64 frame = 0;   // the camera's frame number (TappedPicture::number)
+    qint64 wallUs = 0;  // when the picture was captured
+    quint64 frame = 0;  // the camera's frame number (TappedPicture::number)
 };
 
 class JpegFeed : public QObject {
@@ -50,7 +50,7 @@ private:
     void finished(const Key &key, qint64 wallUs, const Result<QByteArray> &result);
 
     Camera *m_camera;
-    QThreadPool m_pool;  // one thread: this camera's encodes run one after another
+    QThreadPool m_pool;                   // one thread: this camera's encodes run one after another
     QList<std::pair<Key, Jpeg>> m_cache;  // the newest frame encoded, at the sizes asked for
     QList<Pending> m_pending;
 };

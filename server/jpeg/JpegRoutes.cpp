@@ -30,8 +30,9 @@ std::optional<int> intParameter(const QUrlQuery &query, const QString &name, int
 
 Response badParameter(const QString &name, int min, int max)
 {
-    return Response::text(Status::BadRequest,
-                          QStringLiteral("%1 must be a whole number from %2 to %3").arg(name).arg(min).arg(max).toUtf8());
+    return Response::text(
+        Status::BadRequest,
+        QStringLiteral("%1 must be a whole number from %2 to %3").arg(name).arg(min).arg(max).toUtf8());
 }
 
 // An HTTP-date (RFC 9110 5.6.7).
@@ -74,26 +75,27 @@ void JpegRoutes::snapshot(const QString &camera, const QUrlQuery &query, bool he
     }
     // The responder waits with the request; the answer goes out only if the client is still there.
     auto held = std::make_shared<QHttpServerResponder>(std::move(responder));
-    feed->request(*width, *quality, [this, held, camera, headOnly, client = QPointer<QTcpSocket>(socket)](
-                                        const Result<Jpeg> &jpeg) {
-        if (!client || client->state() != QAbstractSocket::ConnectedState)
-            return;
-        if (!jpeg.ok()) {
-            send(*held,
-                 Response::text(Status::ServiceUnavailable, jpeg.error().message.toUtf8()).header("Retry-After", "1"),
-                 headOnly, "snapshot");
-            return;
-        }
-        // Never cached: each request should show the newest moment.
-        Response r = Response::content("image/jpeg", jpeg.value().data, "no-store");
-        r.header("Last-Modified", httpDate(jpeg.value().wallUs));
-        send(*held, r, headOnly, "snapshot");
-        if (!headOnly) {
-            JpegCounters &c = m_snapshots[camera];
-            ++c.snapshots;
-            c.snapshotBytes += quint64(jpeg.value().data.size());
-        }
-    });
+    feed->request(*width, *quality,
+                  [this, held, camera, headOnly, client = QPointer<QTcpSocket>(socket)](const Result<Jpeg> &jpeg) {
+                      if (!client || client->state() != QAbstractSocket::ConnectedState)
+                          return;
+                      if (!jpeg.ok()) {
+                          send(*held,
+                               Response::text(Status::ServiceUnavailable, jpeg.error().message.toUtf8())
+                                   .header("Retry-After", "1"),
+                               headOnly, "snapshot");
+                          return;
+                      }
+                      // Never cached: each request should show the newest moment.
+                      Response r = Response::content("image/jpeg", jpeg.value().data, "no-store");
+                      r.header("Last-Modified", httpDate(jpeg.value().wallUs));
+                      send(*held, r, headOnly, "snapshot");
+                      if (!headOnly) {
+                          JpegCounters &c = m_snapshots[camera];
+                          ++c.snapshots;
+                          c.snapshotBytes += quint64(jpeg.value().data.size());
+                      }
+                  });
 }
 
 bool JpegRoutes::mjpeg(const QString &camera, const QUrlQuery &query, bool headOnly, QHttpServerResponder &&responder,

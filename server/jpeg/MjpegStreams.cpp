@@ -53,7 +53,8 @@ bool MjpegStreams::watch(JpegFeed *feed, int fps, QHttpServerResponder &responde
             prune(it->second);
     });
     if (!s.frames)
-        s.frames = connect(camera, &Camera::pictureCaptured, this, [this, &s] { onPicture(s); }, Qt::QueuedConnection);
+        s.frames = connect(
+            camera, &Camera::pictureCaptured, this, [this, &s] { onPicture(s); }, Qt::QueuedConnection);
     onPicture(s);  // the newest picture at once, not a frame later
     return true;
 }
@@ -97,9 +98,9 @@ void MjpegStreams::deliver(Streams &s, const Jpeg &jpeg)
 {
     const qint64 now = monotonicUs();
     const qint64 slackUs = 500000 / qMax(1, s.feed->camera()->settings().fps);
-    const QByteArray head = QByteArray("--") + kBoundary + "\r\nContent-Type: image/jpeg\r\nContent-Length: " +
-                            QByteArray::number(jpeg.data.size()) + "\r\nX-Timestamp: " +
-                            QByteArray::number(double(jpeg.wallUs) / 1e6, 'f', 6) + "\r\n\r\n";
+    const QByteArray head = QByteArray("--") + kBoundary +
+                            "\r\nContent-Type: image/jpeg\r\nContent-Length: " + QByteArray::number(jpeg.data.size()) +
+                            "\r\nX-Timestamp: " + QByteArray::number(double(jpeg.wallUs) / 1e6, 'f', 6) + "\r\n\r\n";
     for (Watcher &w : s.watchers) {
         if (!connected(w.socket))
             continue;

@@ -7,11 +7,11 @@
 #include "jpeg/JpegCounters.h"
 #include "jpeg/JpegFeed.h"
 
-#include <map>
 #include <QHttpServerResponder>
 #include <QPointer>
 #include <QTcpSocket>
 #include <list>
+#include <map>
 
 namespace hlscam {
 

@@ -41,7 +41,9 @@ std::optional<quint64> timeCode(const QByteArray &jpeg, int width, int height)
     if (grey.size() != qsizetype(width) * height)
         return std::nullopt;
     const int block = qMax(4, (width / 40) & ~1);
-    auto bit = [&](int i) { return quint8(grey[qsizetype(block / 2) * width + i * block + block / 2]) > 128 ? 1 : 0; };
+    auto bit = [&](int i) {
+        return quint8(grey[qsizetype(block / 2) * width + i * block + block / 2]) > 128 ? 1 : 0;
+    };
     if (bit(0) != 1 || bit(1) != 0)
         return std::nullopt;
     quint64 stamp = 0;
@@ -169,11 +171,10 @@ void TestSnapshots::cleanupTestCase() { m_service.stop(); }
 QString TestSnapshots::makeToken()
 {
     const QByteArray body = R"({"ttl": 600})";
-    const HttpReply made =
-        m_service.raw("POST /api/v1/tokens HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                      "Authorization: " +
-                      basic(kUser, kPassword) + "\r\nContent-Length: " + QByteArray::number(body.size()) +
-                      "\r\n\r\n" + body);
+    const HttpReply made = m_service.raw(
+        "POST /api/v1/tokens HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        "Authorization: " +
+        basic(kUser, kPassword) + "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
     if (made.status != 201)
         return {};
     return QJsonDocument::fromJson(made.body).object()[QStringLiteral("token")].toString();
@@ -186,7 +187,8 @@ void TestSnapshots::snapshotDecodesAtTheCameraSizeAndScaled()
     QCOMPARE(full.header("Content-Type"), QByteArray("image/jpeg"));
     QCOMPARE(full.header("Cache-Control"), QByteArray("no-store"));
     QVERIFY(full.header("Last-Modified").endsWith(" GMT"));
-    FfProbe probe = ffprobeData(full.body, QStringLiteral("full.jpg"), QStringLiteral("stream=codec_name,width,height"));
+    FfProbe probe =
+        ffprobeData(full.body, QStringLiteral("full.jpg"), QStringLiteral("stream=codec_name,width,height"));
     QVERIFY2(probe.ok(), qPrintable(probe.error));
     QCOMPARE(probe.stream[QStringLiteral("codec_name")].toString(), QStringLiteral("mjpeg"));
     QCOMPARE(probe.stream[QStringLiteral("width")].toInt(), kWidth);
@@ -252,8 +254,8 @@ void TestSnapshots::mjpegIsReadByFfmpeg()
     clock.start();
     ffmpeg.start(QStringLiteral("ffmpeg"),
                  {"-v", "error", "-f", "mpjpeg", "-i",
-                  m_service.url(kStream + QStringLiteral("?token=") + token).toString(QUrl::FullyEncoded),
-                  "-frames:v", "50", "-f", "framemd5", "-"});
+                  m_service.url(kStream + QStringLiteral("?token=") + token).toString(QUrl::FullyEncoded), "-frames:v",
+                  "50", "-f", "framemd5", "-"});
     QVERIFY(ffmpeg.waitForFinished(30000));
     const qint64 tookMs = clock.elapsed();
     QVERIFY2(ffmpeg.exitCode() == 0, ffmpeg.readAllStandardError().constData());
@@ -311,7 +313,8 @@ void TestSnapshots::aStalledWatcherIsSkippedNotBuffered()
     // would be about as much as the reader got.
     // (Sending it every frame grew it by 6.6 MB here; skipping, by about 0.1 MB.)
     QVERIFY2(rssAfter - rssBefore < 2048,
-             qPrintable(QStringLiteral("%1 kB more, the reader got %2 kB").arg(rssAfter - rssBefore).arg(readerBytes / 1024)));
+             qPrintable(
+                 QStringLiteral("%1 kB more, the reader got %2 kB").arg(rssAfter - rssBefore).arg(readerBytes / 1024)));
     QVERIFY(stalled.connected());  // a slow reader is not cut off in 10 s
 }
 
@@ -370,12 +373,15 @@ void TestSnapshots::accessIsLikeThePlaylist()
 
 void TestSnapshots::countersAreReported()
 {
-    const HttpReply metrics = m_service.get(QStringLiteral("/metrics"), QStringLiteral("admin"), QStringLiteral("admin-pw"));
+    const HttpReply metrics =
+        m_service.get(QStringLiteral("/metrics"), QStringLiteral("admin"), QStringLiteral("admin-pw"));
     QCOMPARE(metrics.status, 200);
-    for (const char *name : {"hlscam_snapshots_total{camera=\"cam0\"} ", "hlscam_snapshot_bytes_total{camera=\"cam0\"} ",
-                             "hlscam_mjpeg_clients{camera=\"cam0\"} ", "hlscam_mjpeg_bytes_total{camera=\"cam0\"} "})
+    for (const char *name :
+         {"hlscam_snapshots_total{camera=\"cam0\"} ", "hlscam_snapshot_bytes_total{camera=\"cam0\"} ",
+          "hlscam_mjpeg_clients{camera=\"cam0\"} ", "hlscam_mjpeg_bytes_total{camera=\"cam0\"} "})
         QVERIFY2(metrics.body.contains(name), name);
-    const HttpReply status = m_service.get(QStringLiteral("/api/v1/status"), QStringLiteral("admin"), QStringLiteral("admin-pw"));
+    const HttpReply status =
+        m_service.get(QStringLiteral("/api/v1/status"), QStringLiteral("admin"), QStringLiteral("admin-pw"));
     QCOMPARE(status.status, 200);
     const QJsonObject cam = QJsonDocument::fromJson(status.body)[QStringLiteral("cameras")][0].toObject();
     QVERIFY(cam[QStringLiteral("snapshots")].toInt() >= 5);
