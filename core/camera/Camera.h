@@ -6,6 +6,7 @@
 
 #include "Error.h"
 #include "camera/CameraControl.h"
+#include "capture/Picture.h"
 #include "config/Settings.h"
 
 #include <QObject>
@@ -32,6 +33,16 @@ struct CameraStatus {
     qint64 keyFramesRequested = 0;  // key frames forced because a viewer asked (requestKeyFrame)
 
     bool operator==(const CameraStatus &) const = default;
+};
+
+// --- Raw-frame tap (snapshots, MJPEG; issue 19) ---
+// The newest picture a camera captured: shared with the pipeline (the picture's bytes are
+// implicitly shared, so keeping it copies nothing).
+struct TappedPicture {
+    Picture picture;        // I420; null before the first picture, after a failure, and for H.264
+    qint64 wallUs = 0;      // wall-clock capture time
+    quint64 number = 0;     // grows by one with every captured frame (never reused by a restart)
+    bool h264Only = false;  // the source delivers H.264 (passthrough): no picture to tap
 };
 
 class Camera : public QObject {
@@ -66,7 +77,16 @@ public:
     // restart of the camera now.
     virtual void writeControls(const ControlValues &values, QObject *context, ControlsDone done);
 
+    // --- Raw-frame tap (snapshots, MJPEG; issue 19) ---
+    // The newest picture, safe to take from any thread; a fake camera has none.
+    virtual TappedPicture latestPicture() const { return {}; }
+
 Q_SIGNALS:
+    // --- Raw-frame tap (snapshots, MJPEG; issue 19) ---
+    // A new frame is in latestPicture(). Emitted from the camera's thread on every frame; costs
+    // nothing while nothing is connected (the MJPEG streams connect only while someone watches).
+    void pictureCaptured();
+
     // The state, source, encoder or error changed (not the frame count). Emitted from the
     // camera's thread: connections to objects of other threads are queued.
     void statusChanged();

@@ -102,20 +102,20 @@ Error AccessUnitSplitter::addNal(QByteArrayView nal)
 void AccessUnitSplitter::closeAccessUnit()
 {
     m_ready.push_back(std::move(m_current));
-    m_current = AccessUnit{};
+    m_current = AnnexBAccessUnit{};
     m_currentHasSlice = false;
 }
 
-std::optional<AccessUnit> AccessUnitSplitter::next()
+std::optional<AnnexBAccessUnit> AccessUnitSplitter::next()
 {
     if (m_ready.empty())
         return std::nullopt;
-    AccessUnit unit = std::move(m_ready.front());
+    AnnexBAccessUnit unit = std::move(m_ready.front());
     m_ready.pop_front();
     return unit;
 }
 
-std::optional<AccessUnit> AccessUnitSplitter::finish()
+std::optional<AnnexBAccessUnit> AccessUnitSplitter::finish()
 {
     if (!m_error && m_started) {
         qsizetype end = m_buffer.size();

@@ -15,7 +15,7 @@
 
 namespace hlscam {
 
-struct AccessUnit {
+struct AnnexBAccessUnit {
     QByteArray data;             // the NAL units, each after a four-byte start code
     bool key = false;            // holds an IDR slice
     bool bidirectional = false;  // holds a B slice (passthrough packaging cannot reorder)
@@ -30,9 +30,9 @@ public:
     // Takes the next bytes of the stream; fails (and stays failed) on what H.264 cannot be.
     Error append(QByteArrayView bytes);
     // The next complete access unit, if one is.
-    std::optional<AccessUnit> next();
+    std::optional<AnnexBAccessUnit> next();
     // The stream ended: the access unit in progress is complete.
-    std::optional<AccessUnit> finish();
+    std::optional<AnnexBAccessUnit> finish();
 
 private:
     Error addNal(QByteArrayView nal);
@@ -43,9 +43,9 @@ private:
     qsizetype m_scanned = 0;  // m_buffer before this holds no start code
     bool m_started = false;   // a start code was seen; m_buffer begins with a NAL unit
     qsizetype m_skipped = 0;  // bytes before the first start code
-    AccessUnit m_current;
+    AnnexBAccessUnit m_current;
     bool m_currentHasSlice = false;
-    std::deque<AccessUnit> m_ready;
+    std::deque<AnnexBAccessUnit> m_ready;
     Error m_error;
 };
 

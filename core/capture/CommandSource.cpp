@@ -125,7 +125,7 @@ Error CommandSource::open()
     const qint64 deadline = monotonicUs() + kStartTimeoutUs;
     bool sawKey = false;
     for (;;) {
-        std::optional<AccessUnit> unit = nextAccessUnit(
+        std::optional<AnnexBAccessUnit> unit = nextAccessUnit(
             deadline, QStringLiteral("no picture within %1 s of starting").arg(kStartTimeoutUs / 1000000));
         if (!unit) {
             if (sawKey && m_error.fault == Fault::Stalled)
@@ -166,7 +166,7 @@ Error CommandSource::open()
 
 ReadStatus CommandSource::read(Capture &out)
 {
-    std::optional<AccessUnit> unit = std::exchange(m_first, std::nullopt);
+    std::optional<AnnexBAccessUnit> unit = std::exchange(m_first, std::nullopt);
     if (!unit)
         unit = nextAccessUnit(monotonicUs() + kStallTimeoutUs,
                               QStringLiteral("no picture for %1 s").arg(kStallTimeoutUs / 1000000));
@@ -210,11 +210,11 @@ void CommandSource::stamp(Capture &out)
     out.wallUs = wallClockUs() + (t - monotonicUs());
 }
 
-std::optional<AccessUnit> CommandSource::nextAccessUnit(qint64 deadlineUs, const QString &missing)
+std::optional<AnnexBAccessUnit> CommandSource::nextAccessUnit(qint64 deadlineUs, const QString &missing)
 {
     QByteArray buffer(kReadBytes, Qt::Uninitialized);
     for (;;) {
-        if (std::optional<AccessUnit> unit = m_splitter->next())
+        if (std::optional<AnnexBAccessUnit> unit = m_splitter->next())
             return unit;
         if (stopRequested()) {
             m_error = {Fault::Other, QStringLiteral("%1: stopped").arg(m_program)};

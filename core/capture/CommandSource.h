@@ -40,7 +40,7 @@ private:
     CommandSource(const QString &camera, QStringList programs, QStringList arguments, int fps, LogBudget *stderrBudget);
     // Reads until an access unit is complete, the stop flag is set, the program ends or the
     // monotonic clock passes `deadlineUs` (a Stalled error that says `missing`).
-    std::optional<AccessUnit> nextAccessUnit(qint64 deadlineUs, const QString &missing);
+    std::optional<AnnexBAccessUnit> nextAccessUnit(qint64 deadlineUs, const QString &missing);
     void readErrorOutput();
     void logErrorLine(const QByteArray &line);
     Error ended();  // the program closed its output: why, with its last words
@@ -58,7 +58,7 @@ private:
     QByteArray m_errorLine;  // standard error not yet ended by a newline
     bool m_errorLineTooLong = false;
     QString m_lastErrorLine;
-    std::optional<AccessUnit> m_first;  // the key frame open() read the stream's size from
+    std::optional<AnnexBAccessUnit> m_first;  // the key frame open() read the stream's size from
     H264Parameters m_parameters;
     qint64 m_lastStampUs = 0;
     QString m_description;

@@ -94,13 +94,13 @@ ReadStatus TestPatternSource::read(Capture &out)
     out.monoUs = m_pacer.waitNext();
     out.wallUs = wallClockUs();
 
-    // Every pixel is drawn again, so one buffer serves every frame: it is copied only when the
-    // consumer still holds the previous picture.
-    if (m_picture.isNull()) {
-        m_picture = Picture::allocate(m_width, m_height);
+    // Every pixel is drawn again, so one buffer serves every frame; while a consumer still holds
+    // the previous picture (the snapshot tap keeps the newest), a new one is allocated instead
+    // of detached: a copy of pixels about to be overwritten would be wasted.
+    if (m_ramp.isEmpty())
         m_ramp = makeRamp(m_width);
-    }
-    m_picture.data.detach();
+    if (m_picture.isNull() || !m_picture.data.isDetached())
+        m_picture = Picture::allocate(m_width, m_height);
     drawPattern(m_picture, m_ramp, m_frameIndex++);
     drawClock(m_picture, out.wallUs);  // the capture time, drawn into the picture itself
     drawTimeCode(m_picture, out.wallUs);

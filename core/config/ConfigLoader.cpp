@@ -406,6 +406,10 @@ const KeyDef kKeys[] = {
      [](const QString &v, State &s) {
          return readControls(v, camera(s).controls);
      }},
+    {"camera", "mjpeg_max_clients",
+     [](const QString &v, State &s) {
+         return readInt(v, 0, 1000, camera(s).mjpegMaxClients);
+     }},
     {"hls", "segment_duration",
      [](const QString &v, State &s) -> QString {
          const std::optional<double> sec = readSeconds(v);

@@ -33,6 +33,9 @@ struct CameraSettings {
     // The device's controls to set whenever it opens, by key ("brightness" -> 140): see
     // core/camera/CameraControl.h. Empty: the driver's own values.
     QMap<QString, qint64> controls;
+    // Watchers of /cam/NAME/stream.mjpg at once; more get 503 (each costs a connection and the
+    // bytes of every frame it is sent; the JPEG encoding is shared by all of them).
+    int mjpegMaxClients = 10;
 
     bool operator==(const CameraSettings &) const = default;
 };

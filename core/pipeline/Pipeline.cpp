@@ -395,6 +395,7 @@ bool Pipeline::streamOnce(Source &source)
             error = source.lastError();
             break;
         }
+        tapPicture(capture);
         bool forceKey = capture.monoUs - lastKeyUs >= segmentUs - halfFrameUs;
         if (forceKey)
             lastKeyUs = capture.monoUs;
@@ -431,9 +432,37 @@ bool Pipeline::streamOnce(Source &source)
             setState(CameraState::Streaming);
     }
     packager.finish();
+    clearTappedPicture();  // a snapshot of a camera that stopped would show a stale moment
     if (error && !m_interrupt)
         setState(CameraState::Retrying, error);
     return monotonicUs() - startedUs >= kHealthyRunUs;
+}
+
+// --- Raw-frame tap (snapshots, MJPEG; issue 19) ---
+
+TappedPicture Pipeline::latestPicture() const
+{
+    QMutexLocker lock(&m_tapMutex);
+    return m_tapped;
+}
+
+void Pipeline::tapPicture(const Capture &capture)
+{
+    {
+        QMutexLocker lock(&m_tapMutex);
+        m_tapped.picture = capture.picture;  // shares the bytes: no copy
+        m_tapped.wallUs = capture.wallUs;
+        m_tapped.h264Only = capture.picture.isNull() && !capture.h264.isEmpty();
+        ++m_tapped.number;
+    }
+    Q_EMIT pictureCaptured();
+}
+
+void Pipeline::clearTappedPicture()
+{
+    QMutexLocker lock(&m_tapMutex);
+    m_tapped.picture = {};
+    m_tapped.h264Only = false;
 }
 
 }  // namespace hlscam

@@ -22,6 +22,7 @@ namespace hlscam {
 class LogBudget;
 class DeviceWatcher;
 class Source;
+struct Capture;
 
 class Pipeline final : public Camera {
     Q_OBJECT
@@ -45,6 +46,9 @@ public:
     // own (V4l2Controls): the capture goes on meanwhile.
     void readControls(QObject *context, ControlsDone done) override;
     void writeControls(const ControlValues &values, QObject *context, ControlsDone done) override;
+
+    // --- Raw-frame tap (snapshots, MJPEG; issue 19) ---
+    TappedPicture latestPicture() const override;
 
 private:
     void run();
@@ -79,6 +83,12 @@ private:
     ControlValues m_controls;                  // applied at each open; writeControls adds to them
     std::unique_ptr<DeviceWatcher> m_watcher;  // the worker's, for a camera device
     QThreadPool m_controlsPool;                // last: gone (its tasks finished) before what they touch
+
+    // --- Raw-frame tap (snapshots, MJPEG; issue 19) ---
+    void tapPicture(const Capture &capture);  // worker: the capture just read
+    void clearTappedPicture();                // worker: the source stopped
+    mutable QMutex m_tapMutex;                // guards m_tapped (apart from m_mutex: taken per frame)
+    TappedPicture m_tapped;
 };
 
 }  // namespace hlscam

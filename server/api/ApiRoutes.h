@@ -17,6 +17,7 @@ class Authenticator;
 class BanStore;
 class Camera;
 class ViewerCounter;
+class JpegRoutes;
 
 class ApiRoutes : public QObject {
     Q_OBJECT
@@ -31,6 +32,8 @@ public:
     bool answersLater(const RequestContext &request, const Answer &answer);
     // The WebRTC sessions shown in the status (none when WebRTC is off).
     void setWebRtc(const WebRtcServer *webrtc) { m_status.setWebRtc(webrtc); }
+    // Snapshot and MJPEG counters for /api/v1/status.
+    void setJpegRoutes(const JpegRoutes *jpeg) { m_status.setJpegRoutes(jpeg); }
 
 private:
     Response tokens(const RequestContext &request);

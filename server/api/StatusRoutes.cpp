@@ -5,6 +5,7 @@
 #include "capture/DeviceCatalog.h"
 #include "hls/SegmentStore.h"
 #include "http/ViewerCounter.h"
+#include "jpeg/JpegRoutes.h"
 #include "webrtc/WebRtcServer.h"
 
 #include <QDateTime>
@@ -57,6 +58,14 @@ Response StatusRoutes::status() const
                                  {QStringLiteral("picture_loss"), w.counters.pictureLoss},
                                  {QStringLiteral("key_frames_requested"), s.keyFramesRequested},
                                  {QStringLiteral("whep"), QStringLiteral("/cam/%1/whep").arg(p->name())}});
+        }
+        if (m_jpeg) {
+            const JpegCounters j = m_jpeg->counters(p->name());
+            c.insert(QStringLiteral("snapshots"), qint64(j.snapshots));
+            c.insert(QStringLiteral("snapshot_bytes"), qint64(j.snapshotBytes));
+            c.insert(QStringLiteral("mjpeg_clients"), j.mjpegClients);
+            c.insert(QStringLiteral("mjpeg_frames"), qint64(j.mjpegFrames));
+            c.insert(QStringLiteral("mjpeg_bytes"), qint64(j.mjpegBytes));
         }
         cameras.append(c);
     }

@@ -13,11 +13,15 @@ namespace hlscam {
 
 class Camera;
 class ViewerCounter;
+class JpegRoutes;
 class WebRtcServer;
 
 class StatusRoutes {
 public:
     StatusRoutes(const QList<Camera *> &cameras, ViewerCounter *viewers);
+
+    // Where the snapshot and MJPEG counters are (none: not reported).
+    void setJpegRoutes(const JpegRoutes *jpeg) { m_jpeg = jpeg; }
 
     Response status() const;
     Response cameras() const;
@@ -29,6 +33,7 @@ private:
     QList<Camera *> m_cameras;
     ViewerCounter *m_viewers;
     const WebRtcServer *m_webrtc = nullptr;
+    const JpegRoutes *m_jpeg = nullptr;
     QElapsedTimer m_uptime;
 };
 

@@ -14,6 +14,7 @@
 #include "http/MetricsPage.h"
 #include "http/Response.h"
 #include "http/ViewerCounter.h"
+#include "jpeg/JpegRoutes.h"
 #include "net/Listener.h"
 #include "webrtc/WhepRoutes.h"
 
@@ -101,6 +102,7 @@ HttpServer::HttpServer(const QList<Camera *> &cameras, Authenticator *authentica
       m_metricsToken(settings.server.metricsToken.toLatin1()),
       m_bans(bans),
       m_media(new MediaRoutes(cameras, settings.hls, this)),
+      m_jpeg(new JpegRoutes(cameras, this)),
       m_trustedProxies(settings.server.trustedProxies),
       m_hosts(settings.server.hostnames, QSysInfo::machineHostName()),
       m_anonymousViewers(settings.auth.anonymousViewers),
@@ -112,6 +114,7 @@ HttpServer::HttpServer(const QList<Camera *> &cameras, Authenticator *authentica
         names << camera->name();
     m_viewers = std::make_unique<ViewerCounter>(names);
     m_api = new ApiRoutes(authenticator, bans, cameras, m_viewers.get(), settings.paths, this);
+    m_api->setJpegRoutes(m_jpeg);
     m_uptime.start();
 }
 
@@ -119,7 +122,7 @@ HttpServer::~HttpServer() = default;
 
 Response HttpServer::metrics() const
 {
-    const MetricsSources sources{m_cameras, m_viewers.get(), m_listener, m_bans, m_uptime.elapsed(), m_webrtc};
+    const MetricsSources sources{m_cameras, m_viewers.get(), m_listener, m_bans, m_uptime.elapsed(), m_webrtc, m_jpeg};
     return Response::content("text/plain; version=0.0.4; charset=utf-8", renderMetrics(sources), "no-store");
 }
 
@@ -351,7 +354,16 @@ void HttpServer::route(const RequestPtr &ctx)
                 ctx->client.toString().toLatin1() + ' ' + (ctx->token.isEmpty() ? ctx->user.toUtf8() : ctx->token);
             m_viewers->seen(media.path.camera, who, QDateTime::currentMSecsSinceEpoch());
         }
-        m_media->handle(media, std::move(ctx->responder), ctx->socket);
+        if (media.path.kind == MediaPath::Kind::Snapshot) {
+            m_jpeg->snapshot(media.path.camera, ctx->query, ctx->headOnly, std::move(ctx->responder), ctx->socket);
+        } else if (media.path.kind == MediaPath::Kind::Mjpeg) {
+            const bool streaming =
+                m_jpeg->mjpeg(media.path.camera, ctx->query, ctx->headOnly, std::move(ctx->responder), ctx->socket);
+            if (streaming && m_listener)
+                m_listener->streaming(ctx->socket);
+        } else {
+            m_media->handle(media, std::move(ctx->responder), ctx->socket);
+        }
     } else if (path == QLatin1String("/metrics")) {
         send(ctx->responder,
              ctx->role == Role::Admin

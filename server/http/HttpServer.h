@@ -22,6 +22,7 @@ class Authenticator;
 class BanStore;
 class Listener;
 class MediaRoutes;
+class JpegRoutes;
 class Camera;
 class ViewerCounter;
 class WebRtcServer;
@@ -61,6 +62,7 @@ private:
     BanStore *m_bans;
     Listener *m_listener = nullptr;
     MediaRoutes *m_media;
+    JpegRoutes *m_jpeg;
     ApiRoutes *m_api;
     WebRtcServer *m_webrtc = nullptr;
     std::unique_ptr<ViewerCounter> m_viewers;

@@ -36,7 +36,7 @@ MediaPath parseMediaPath(QStringView path)
     // also match before a final newline, so "index.m3u8\n" would be a second name of the file.
     static const QRegularExpression media(QRegularExpression::anchoredPattern(
         QStringLiteral("(?:(index\\.m3u8)|(init\\.mp4)|init([0-9]{1,18})\\.mp4|seg([0-9]{1,18})\\.m4s|"
-                       "part([0-9]{1,18})\\.([0-9]{1,4})\\.m4s)")));
+                       "part([0-9]{1,18})\\.([0-9]{1,4})\\.m4s|(snapshot\\.jpg)|(stream\\.mjpg))")));
     const QRegularExpressionMatch m = media.match(file);
     if (!m.hasMatch())
         return out;
@@ -51,6 +51,10 @@ MediaPath parseMediaPath(QStringView path)
     } else if (m.hasCaptured(4)) {
         out.kind = MediaPath::Kind::Segment;
         out.number = m.captured(4).toLongLong();
+    } else if (m.hasCaptured(7)) {
+        out.kind = MediaPath::Kind::Snapshot;
+    } else if (m.hasCaptured(8)) {
+        out.kind = MediaPath::Kind::Mjpeg;
     } else {
         out.kind = MediaPath::Kind::Part;
         out.number = m.captured(5).toLongLong();
@@ -67,6 +71,8 @@ const char *routeName(MediaPath::Kind kind)
     case MediaPath::Kind::Init: return "init";
     case MediaPath::Kind::Segment: return "segment";
     case MediaPath::Kind::Part: return "part";
+    case MediaPath::Kind::Snapshot: return "snapshot";
+    case MediaPath::Kind::Mjpeg: return "mjpeg";
     case MediaPath::Kind::Invalid: break;
     }
     return "media-other";

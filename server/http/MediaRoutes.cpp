@@ -151,6 +151,8 @@ void MediaRoutes::handle(const MediaRequest &request, QHttpServerResponder &&res
         send(responder, data ? media(*data, "video/iso.segment", true, request.range) : notFound(), headOnly,
              routeName(path.kind));
         return;
+    case MediaPath::Kind::Snapshot:  // served by JpegRoutes
+    case MediaPath::Kind::Mjpeg:
     case MediaPath::Kind::Invalid: break;
     }
     send(responder, notFound(), headOnly, routeName(path.kind));

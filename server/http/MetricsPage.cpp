@@ -5,6 +5,7 @@
 #include "hls/SegmentStore.h"
 #include "http/Metrics.h"
 #include "http/ViewerCounter.h"
+#include "jpeg/JpegRoutes.h"
 #include "net/Listener.h"
 #include "webrtc/WebRtcServer.h"
 
@@ -106,6 +107,27 @@ QByteArray renderMetrics(const MetricsSources &from)
                     "Key frame requests from WebRTC viewers (PLI, FIR).");
         for (const auto &[label, w] : rtc)
             plis.sample(double(w.counters.pictureLoss), label);
+    }
+    if (from.jpeg) {
+        QList<std::pair<QByteArray, JpegCounters>> jpeg;
+        for (const Camera *p : from.cameras)
+            jpeg.append({cameraLabel(p), from.jpeg->counters(p->name())});
+        Family snapshots(out, "hlscam_snapshots_total", "counter", "Snapshots (snapshot.jpg) sent.");
+        for (const auto &[label, c] : jpeg)
+            snapshots.sample(double(c.snapshots), label);
+        Family snapshotBytes(out, "hlscam_snapshot_bytes_total", "counter", "JPEG bytes of the snapshots sent.");
+        for (const auto &[label, c] : jpeg)
+            snapshotBytes.sample(double(c.snapshotBytes), label);
+        Family clients(out, "hlscam_mjpeg_clients", "gauge", "Watchers of the camera's stream.mjpg now.");
+        for (const auto &[label, c] : jpeg)
+            clients.sample(c.mjpegClients, label);
+        Family mjpegFrames(out, "hlscam_mjpeg_frames_total", "counter",
+                           "MJPEG frames sent (one per watcher and frame; frames a slow watcher skipped are not).");
+        for (const auto &[label, c] : jpeg)
+            mjpegFrames.sample(double(c.mjpegFrames), label);
+        Family bytes(out, "hlscam_mjpeg_bytes_total", "counter", "Bytes sent to MJPEG watchers.");
+        for (const auto &[label, c] : jpeg)
+            bytes.sample(double(c.mjpegBytes), label);
     }
     if (from.listener) {
         const Listener::Counters &c = from.listener->counters();

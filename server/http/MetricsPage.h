@@ -13,6 +13,7 @@ class BanStore;
 class Listener;
 class Camera;
 class ViewerCounter;
+class JpegRoutes;
 class WebRtcServer;
 
 struct MetricsSources {
@@ -22,6 +23,7 @@ struct MetricsSources {
     const BanStore *bans = nullptr;
     qint64 uptimeMs = 0;
     const WebRtcServer *webrtc = nullptr;  // null when WebRTC is off
+    const JpegRoutes *jpeg = nullptr;      // snapshots and MJPEG; may be null
 };
 
 QByteArray renderMetrics(const MetricsSources &from);

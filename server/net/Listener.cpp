@@ -130,7 +130,7 @@ void Listener::onReadyRead(QTcpSocket *socket)
     const qint64 arrived = socket->bytesAvailable();
     if (arrived <= 0)
         return;  // Qt's parser signalling itself
-    if (c.phase == Phase::Answering || c.phase == Phase::Closing) {
+    if (c.phase == Phase::Answering || c.phase == Phase::Streaming || c.phase == Phase::Closing) {
         // Pipelined, or sent to a connection we are closing: never parsed.
         socket->skip(arrived);
         beyondRequest(socket, c, arrived);
@@ -233,6 +233,16 @@ void Listener::requestDispatched(QTcpSocket *socket)
     c.lastActivityMs = now();
 }
 
+void Listener::streaming(QTcpSocket *socket)
+{
+    auto it = m_connections.find(socket);
+    if (it == m_connections.end() || it->phase == Phase::Closing)
+        return;
+    it->phase = Phase::Streaming;
+    it->closeAfterAnswer = true;
+    it->lastActivityMs = now();
+}
+
 void Listener::onBytesWritten(QTcpSocket *socket)
 {
     auto it = m_connections.find(socket);
@@ -280,7 +290,11 @@ void Listener::sweep()
             continue;
         // Only the answer moving counts as activity: bytes a client sends do not keep it here.
         const bool closing = state == QAbstractSocket::ClosingState || it->phase == Phase::Closing;
-        if (closing || it->phase == Phase::Answering) {
+        if (it->phase == Phase::Streaming && !closing) {
+            // Nothing to send (a camera that is down) is not idleness; a stuck write is.
+            if (it.key()->bytesToWrite() > 0 && t - it->lastActivityMs > answeringMs)
+                idle.append(it.key());
+        } else if (closing || it->phase == Phase::Answering) {
             if (t - it->lastActivityMs > answeringMs)
                 idle.append(it.key());  // a reader that stopped reading
         } else if (it->requestStartMs && t - it->requestStartMs > headerMs) {

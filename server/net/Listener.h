@@ -39,6 +39,10 @@ public:
     void requestDispatched(QTcpSocket *socket);
     // Closes every connection from inside network/prefix (it was just banned).
     void dropAddress(const QHostAddress &network, int prefix);
+    // The answer on `socket` is a stream that lasts until the connection closes (MJPEG): it is
+    // not finished when its buffer empties, nor idle while nothing is sent; only a reader that
+    // stops reading is cut off.
+    void streaming(QTcpSocket *socket);
     int connectionCount() const { return int(m_connections.size()); }
 
     struct Counters {
@@ -59,6 +63,7 @@ private:
         Body,       // the body its Content-Length announced is arriving
         Complete,   // all of it is in; Qt's parser is about to hand it to the HTTP server
         Answering,  // handed over; its answer is not all written yet
+        Streaming,  // its answer is a stream (MJPEG) written until the connection closes
         Closing,    // refused, or closing after its answer
     };
     struct Connection {

@@ -11,17 +11,17 @@ using namespace hlscam::fuzz;
 namespace {
 constexpr qsizetype kMaxBytes = 4096;
 
-QList<AccessUnit> split(const QByteArray &input, qsizetype chunk, bool *failed)
+QList<AnnexBAccessUnit> split(const QByteArray &input, qsizetype chunk, bool *failed)
 {
     AccessUnitSplitter splitter(kMaxBytes);
-    QList<AccessUnit> units;
+    QList<AnnexBAccessUnit> units;
     *failed = false;
     for (qsizetype at = 0; at < input.size() && !*failed; at += chunk) {
         *failed = splitter.append(QByteArrayView(input).sliced(at, qMin(chunk, input.size() - at))).failed();
-        while (std::optional<AccessUnit> u = splitter.next())
+        while (std::optional<AnnexBAccessUnit> u = splitter.next())
             units << *u;
     }
-    while (std::optional<AccessUnit> u = splitter.finish())
+    while (std::optional<AnnexBAccessUnit> u = splitter.finish())
         units << *u;
     return units;
 }
@@ -31,15 +31,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const QByteArray input = bytes(data, size);
     bool wholeFailed = false, pieceFailed = false;
-    const QList<AccessUnit> whole = split(input, qMax<qsizetype>(1, input.size()), &wholeFailed);
-    const QList<AccessUnit> pieces = split(input, 1, &pieceFailed);
+    const QList<AnnexBAccessUnit> whole = split(input, qMax<qsizetype>(1, input.size()), &wholeFailed);
+    const QList<AnnexBAccessUnit> pieces = split(input, 1, &pieceFailed);
     check(wholeFailed == pieceFailed, "fails the same however the bytes come", input);
     if (!wholeFailed) {
         check(whole.size() == pieces.size(), "as many units however the bytes come", input);
         for (qsizetype i = 0; i < whole.size() && i < pieces.size(); ++i)
             check(whole[i].data == pieces[i].data && whole[i].key == pieces[i].key, "the same units", input);
     }
-    for (const AccessUnit &u : whole) {
+    for (const AnnexBAccessUnit &u : whole) {
         check(u.data.size() <= kMaxBytes, "a unit within the bound", input);
         check(u.data.startsWith(QByteArray("\x00\x00\x00\x01", 4)), "a unit starts with a start code", input);
         for (QByteArrayView nal : h264::splitAnnexB(u.data)) {

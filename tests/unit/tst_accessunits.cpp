@@ -95,9 +95,9 @@ QByteArray stream(const QString &spec, int startCodeBytes, int trailingZeros)
 }
 
 // "K:sps pps idr0" -> the access unit the splitter should give (key, B-frame flags, bytes).
-AccessUnit expectedUnit(QString spec)
+AnnexBAccessUnit expectedUnit(QString spec)
 {
-    AccessUnit unit;
+    AnnexBAccessUnit unit;
     while (spec.size() > 1 && spec[1] == u':') {
         unit.key = unit.key || spec[0] == u'K';
         unit.bidirectional = unit.bidirectional || spec[0] == u'B';
@@ -107,7 +107,7 @@ AccessUnit expectedUnit(QString spec)
     return unit;
 }
 
-QString show(const AccessUnit &u)
+QString show(const AnnexBAccessUnit &u)
 {
     return QStringLiteral("%1%2%3").arg(u.key ? "K:" : "", u.bidirectional ? "B:" : "", u.data.toHex(' '));
 }
@@ -195,13 +195,13 @@ void TestAccessUnits::splits()
         for (qsizetype at = 0; at < bytes.size(); at += chunk) {
             const Error e = splitter.append(QByteArrayView(bytes).sliced(at, qMin(chunk, bytes.size() - at)));
             QVERIFY2(!e, qPrintable(e.message));
-            while (const std::optional<AccessUnit> u = splitter.next())
+            while (const std::optional<AnnexBAccessUnit> u = splitter.next())
                 got << show(*u);
         }
         // A picture is known complete only when a NAL unit of the next one is (when the start
         // code after it has come): the last one, or two, wait for finish().
         QVERIFY2(got.size() >= units.size() - 2 && got.size() < units.size(), qPrintable(got.join(u'\n')));
-        while (const std::optional<AccessUnit> u = splitter.finish())
+        while (const std::optional<AnnexBAccessUnit> u = splitter.finish())
             got << show(*u);
         QStringList expected;
         for (const QString &u : units)
@@ -275,13 +275,13 @@ void TestAccessUnits::realStreams()
     QVERIFY(!h264.isEmpty());
 
     AccessUnitSplitter splitter(4 << 20);
-    QList<AccessUnit> units;
+    QList<AnnexBAccessUnit> units;
     for (qsizetype at = 0; at < h264.size(); at += 4096) {
         QVERIFY(!splitter.append(QByteArrayView(h264).sliced(at, qMin<qsizetype>(4096, h264.size() - at))));
-        while (std::optional<AccessUnit> u = splitter.next())
+        while (std::optional<AnnexBAccessUnit> u = splitter.next())
             units << *u;
     }
-    while (std::optional<AccessUnit> u = splitter.finish())
+    while (std::optional<AnnexBAccessUnit> u = splitter.finish())
         units << *u;
 
     // FFmpeg's parser cuts the same stream into the same pictures, with the same key frames.

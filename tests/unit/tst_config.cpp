@@ -341,7 +341,8 @@ void TestConfig::errors_data()
     row("key before any section", "# hi\nfps = 25\n", 2, "fps", "before any section");
     row("key without name", "[server]\n= 1\n", 2, "", "has no key");
     row("unknown camera key", "[camera.cam0]\nframerate = 25\n", 2, "[camera.cam0] framerate",
-        "unknown key (allowed in [camera.cam0]: device, width, height, fps, fit, format, bitrate, encoder, controls)");
+        "unknown key (allowed in [camera.cam0]: device, width, height, fps, fit, format, bitrate, encoder, controls, "
+        "mjpeg_max_clients)");
     row("unknown server key", "[server]\nport = 80\n", 2, "[server] port",
         "allowed in [server]: listen, tls_cert, tls_key, metrics_token, trusted_proxies");
     row("keys are case-sensitive", "[hls]\nWindow = 6\n", 2, "[hls] Window", "unknown key");
