@@ -78,7 +78,7 @@ QString Service::start(bool *usageError)
         qCWarning(lcService).noquote() << e;
     m_bans->watch();
 
-    m_auth = std::make_unique<Authenticator>(usersPath, *tokenSecret);
+    m_auth = std::make_unique<Authenticator>(usersPath, *tokenSecret, m_settings.auth);
     for (const CameraSettings &camera : std::as_const(m_settings.cameras)) {
         m_owned.push_back(std::make_unique<Pipeline>(camera, m_settings.hls));
         m_cameras.append(m_owned.back().get());

@@ -1,4 +1,5 @@
 #include "ApiClient.h"
+#include "Limits.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -13,8 +14,8 @@ namespace hlscam::ui {
 
 namespace {
 
-constexpr int kTimeoutMs = 10000;
-constexpr qint64 kMaxReplyBytes = 4 * 1024 * 1024;  // the API's answers are small; a board is not trusted blindly
+constexpr int kTimeoutMs = limits::kApiTimeoutMs;
+constexpr qint64 kMaxReplyBytes = limits::kApiReplyBytes;
 // Set on a reply whose handshake showed a certificate other than the pinned one: its fingerprint.
 constexpr char kPresented[] = "hlscamPresentedFingerprint";
 

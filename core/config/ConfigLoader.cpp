@@ -1,4 +1,5 @@
 #include "config/ConfigLoader.h"
+#include "Limits.h"
 
 #include "config/AddressRange.h"
 
@@ -12,14 +13,13 @@
 #include <algorithm>
 #include <cmath>
 
+#include "Limits.h"
 #include "Logging.h"
 
 namespace hlscam {
 
 namespace {
 
-// A config file is small; a cap keeps "--config /dev/zero" from eating the memory.
-constexpr qint64 kMaxFileBytes = 1024 * 1024;
 constexpr double kEpsilon = 1e-9;
 
 const QString kSections = QStringLiteral("[server], [camera.NAME], [hls], [auth], [bans], [paths]");
@@ -277,6 +277,10 @@ const KeyDef kKeys[] = {
              s.settings.server.idleTimeoutS = int(sec);
          return e;
      }},
+    {"server", "max_held_requests",
+     [](const QString &v, State &s) {
+         return readInt(v, 1, 100000, s.settings.server.maxHeldRequests);
+     }},
     {"server", "announce",
      [](const QString &v, State &s) {
          return readBool(v, s.settings.server.announce);
@@ -356,6 +360,35 @@ const KeyDef kKeys[] = {
          }
          return quoted(v) + QStringLiteral(" is not allowed (allowed: none, viewer)");
      }},
+    {"auth", "credential_cache_time",
+     [](const QString &v, State &s) {
+         qint64 sec = 0;
+         QString e = readDuration(v, 0, 86400, sec);
+         if (e.isEmpty())
+             s.settings.auth.credentialCacheS = int(sec);
+         return e;
+     }},
+    {"auth", "credential_cache_size",
+     [](const QString &v, State &s) {
+         return readInt(v, 1, 1000000, s.settings.auth.credentialCacheSize);
+     }},
+    {"auth", "max_password_checks",
+     [](const QString &v, State &s) {
+         return readInt(v, 1, 10000, s.settings.auth.maxPasswordChecks);
+     }},
+    {"auth", "token_lifetime",
+     [](const QString &v, State &s) {
+         return readDuration(v, limits::kMinTokenSeconds, 3650 * 86400LL, s.settings.auth.tokenLifetimeS);
+     }},
+    {"auth", "token_lifetime_max",
+     [](const QString &v, State &s) {
+         return readDuration(v, limits::kMinTokenSeconds, 3650 * 86400LL, s.settings.auth.tokenLifetimeMaxS);
+     }},
+    {"auth", "admin_token_lifetime_max",
+     [](const QString &v, State &s) {
+         // The desktop app's preview asks for a token of 12 hours.
+         return readDuration(v, 86400, 3650 * 86400LL, s.settings.auth.adminTokenLifetimeMaxS);
+     }},
     {"bans", "maxretry",
      [](const QString &v, State &s) {
          return readInt(v, 0, 1000000, s.settings.bans.maxRetry);
@@ -383,6 +416,10 @@ const KeyDef kKeys[] = {
     {"bans", "ipv6_prefix",
      [](const QString &v, State &s) {
          return readInt(v, 32, 128, s.settings.bans.ipv6Prefix);
+     }},
+    {"bans", "max_addresses",
+     [](const QString &v, State &s) {
+         return readInt(v, 100, 10000000, s.settings.bans.maxAddresses);
      }},
     {"paths", "state_dir",
      [](const QString &v, State &s) {
@@ -555,6 +592,8 @@ private:
                          QStringLiteral("tls_cert and tls_key go together: set both for HTTPS, or "
                                         "neither for plain HTTP"));
         }
+        if (auto e = checkTokenLifetimes())
+            return e;
         const double segment = m_state.segmentSeconds;
         const double part = m_state.partSeconds;
         const int partLine = m_keyLines.value(QStringLiteral("hls\npart_duration"));
@@ -572,6 +611,35 @@ private:
                          QStringLiteral("segment_duration (%1 s) must be a whole multiple of part_duration "
                                         "(%2 s): use a part duration that divides it, e.g. %3")
                              .arg(QString::number(segment), QString::number(part), partSuggestions(segment, part)));
+        }
+        return std::nullopt;
+    }
+
+    // token_lifetime <= token_lifetime_max <= admin_token_lifetime_max: a viewer who asks for
+    // nothing gets a token it may have, and an admin may have what a viewer may.
+    std::optional<ConfigError> checkTokenLifetimes() const
+    {
+        const AuthSettings &auth = m_state.settings.auth;
+        const auto at = [this](const char *key) {
+            return m_keyLines.value(QStringLiteral("auth\n") + QLatin1String(key));
+        };
+        const auto seconds = [](qint64 s) { return QString::number(s); };
+        if (auth.tokenLifetimeS > auth.tokenLifetimeMaxS) {
+            const bool onDefault = at("token_lifetime") != 0;
+            return error(onDefault ? at("token_lifetime") : at("token_lifetime_max"),
+                         onDefault ? QStringLiteral("[auth] token_lifetime") : QStringLiteral("[auth] token_lifetime_max"),
+                         QStringLiteral("token_lifetime (%1 s) is longer than token_lifetime_max (%2 s): a token "
+                                        "asked for without a lifetime must be one a viewer may have")
+                             .arg(seconds(auth.tokenLifetimeS), seconds(auth.tokenLifetimeMaxS)));
+        }
+        if (auth.tokenLifetimeMaxS > auth.adminTokenLifetimeMaxS) {
+            const bool onViewer = at("token_lifetime_max") != 0;
+            return error(onViewer ? at("token_lifetime_max") : at("admin_token_lifetime_max"),
+                         onViewer ? QStringLiteral("[auth] token_lifetime_max")
+                                  : QStringLiteral("[auth] admin_token_lifetime_max"),
+                         QStringLiteral("token_lifetime_max (%1 s) is longer than admin_token_lifetime_max (%2 s): an "
+                                        "admin may have any token a viewer may")
+                             .arg(seconds(auth.tokenLifetimeMaxS), seconds(auth.adminTokenLifetimeMaxS)));
         }
         return std::nullopt;
     }
@@ -622,8 +690,8 @@ ConfigResult loadConfigFile(const QString &path)
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return fail(QStringLiteral("cannot be read (%1): check its permissions").arg(file.errorString()));
-    const QByteArray text = file.read(kMaxFileBytes + 1);
-    if (text.size() > kMaxFileBytes)
+    const QByteArray text = file.read(limits::kConfigFileBytes + 1);
+    if (text.size() > limits::kConfigFileBytes)
         return fail(QStringLiteral("is larger than 1 MiB: is this the configuration file?"));
     return parseConfig(text, path);
 }

@@ -7,6 +7,7 @@
 #include "auth/BanStore.h"
 #include "camera/Camera.h"
 #include "config/AddressRange.h"
+#include "Limits.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -18,10 +19,6 @@ namespace hlscam {
 namespace {
 
 using Method = QHttpServerRequest::Method;
-
-constexpr qint64 kDefaultTokenSeconds = 86400;
-constexpr qint64 kMaxViewerTokenSeconds = 7 * 86400;
-constexpr qint64 kMaxAdminTokenSeconds = 365 * 86400;
 
 QString isoTime(qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate); }
 
@@ -99,12 +96,14 @@ Response ApiRoutes::tokens(const RequestContext &request)
         return Response::jsonError(Status::BadRequest, QStringLiteral("no camera '%1' (cameras: %2, or * for all)")
                                                            .arg(camera, m_cameraNames.join(QStringLiteral(", "))));
     const bool admin = request.role == Role::Admin;
-    const qint64 maxTtl = admin ? kMaxAdminTokenSeconds : kMaxViewerTokenSeconds;
+    const AuthSettings &lifetimes = m_auth->settings();
+    const qint64 maxTtl = admin ? lifetimes.adminTokenLifetimeMaxS : lifetimes.tokenLifetimeMaxS;
     const QJsonValue ttlValue = in.value(QStringLiteral("ttl"));
-    const double ttl = ttlValue.isUndefined() ? double(kDefaultTokenSeconds) : ttlValue.toDouble(-1);
-    if (ttl < 60 || ttl > double(maxTtl) || ttl != double(qint64(ttl)))
-        return Response::jsonError(Status::BadRequest,
-                                   QStringLiteral("ttl is whole seconds from 60 to %1 for your role").arg(maxTtl));
+    const double ttl = ttlValue.isUndefined() ? double(lifetimes.tokenLifetimeS) : ttlValue.toDouble(-1);
+    if (ttl < double(limits::kMinTokenSeconds) || ttl > double(maxTtl) || ttl != double(qint64(ttl)))
+        return Response::jsonError(Status::BadRequest, QStringLiteral("ttl is whole seconds from %1 to %2 for your role")
+                                                           .arg(limits::kMinTokenSeconds)
+                                                           .arg(maxTtl));
     const QString roleText = in.value(QStringLiteral("role")).toString(QStringLiteral("viewer"));
     if (roleText != QLatin1String("viewer") && roleText != QLatin1String("admin"))
         return Response::jsonError(Status::BadRequest, QStringLiteral("role is viewer or admin"));

@@ -10,11 +10,6 @@
 
 namespace hlscam {
 
-namespace {
-// Password checks waiting for a hasher; more get Busy (503) instead of queueing without bound.
-constexpr int kMaxPending = 32;
-}  // namespace
-
 QString outcomeName(AuthResult::Outcome o)
 {
     switch (o) {
@@ -29,9 +24,12 @@ QString outcomeName(AuthResult::Outcome o)
     return QStringLiteral("?");
 }
 
-Authenticator::Authenticator(const QString &usersFile, const QByteArray &tokenSecret, QObject *parent)
+Authenticator::Authenticator(const QString &usersFile, const QByteArray &tokenSecret, const AuthSettings &settings,
+                             QObject *parent)
     : QObject(parent),
       m_path(usersFile),
+      m_settings(settings),
+      m_cache(settings.credentialCacheS, settings.credentialCacheSize),
       m_tokens(tokenSecret),
       m_dummyHash(hashPassword(UsersFile::generatePassword().toUtf8()))
 {
@@ -118,7 +116,9 @@ void Authenticator::checkBasic(const QByteArray &authorization, QObject *context
         waiting->append({QPointer<QObject>(context), done});  // the same check is running
         return;
     }
-    if (m_pending >= kMaxPending) {
+    // Checks waiting for a hasher past [auth] max_password_checks get Busy (503), not a queue
+    // without bound.
+    if (m_pending >= m_settings.maxPasswordChecks) {
         result.outcome = AuthResult::Outcome::Busy;
         return done(result);
     }

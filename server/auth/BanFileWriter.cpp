@@ -1,4 +1,5 @@
 #include "auth/BanFileWriter.h"
+#include "Limits.h"
 
 #include "FileLock.h"
 #include "StateFiles.h"
@@ -11,7 +12,6 @@
 namespace hlscam {
 
 namespace {
-constexpr qint64 kMaxFileBytes = 16 * 1024 * 1024;
 }  // namespace
 
 FileStamp FileStamp::of(const QString &path)
@@ -24,7 +24,7 @@ FileStamp FileStamp::of(const QString &path)
 
 QString readBansFile(const QString &path, BanList &list, bool *refused)
 {
-    const StateFileRead read = readStateFile(path, kMaxFileBytes);
+    const StateFileRead read = readStateFile(path, limits::kBansFileBytes);
     if (refused)
         *refused = read.refused;
     if (read.status == StateFileRead::Status::Missing) {

@@ -1,4 +1,5 @@
 #include "auth/UrlToken.h"
+#include "Limits.h"
 
 #include "StateFiles.h"
 #include "Utf8.h"
@@ -17,7 +18,7 @@ constexpr int kSecretBytes = 32;
 std::optional<QByteArray> UrlToken::loadOrCreateSecret(const QString &path, QString *error)
 {
     // Only a missing key is made anew: one that cannot be read stays, and says why.
-    const StateFileRead read = readStateFile(path, 4096);
+    const StateFileRead read = readStateFile(path, limits::kTokenKeyFileBytes);
     if (read.status == StateFileRead::Status::Failed) {
         *error = read.error;
         return std::nullopt;

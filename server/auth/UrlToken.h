@@ -6,6 +6,7 @@
 #pragma once
 
 #include "auth/UsersFile.h"
+#include "Limits.h"
 
 #include <QByteArray>
 #include <QString>
@@ -22,7 +23,7 @@ struct TokenClaims {
 
 class UrlToken {
 public:
-    static constexpr int kMaxLength = 512;
+    static constexpr int kMaxLength = limits::kUrlTokenBytes;
 
     explicit UrlToken(const QByteArray &secret)
         : m_secret(secret)

@@ -1,4 +1,5 @@
 #include "auth/UserChange.h"
+#include "Limits.h"
 
 #include "auth/PasswordHash.h"
 
@@ -38,8 +39,8 @@ UserChangeResult applyUserChange(const QString &usersPath, const UserChange &cha
         return {Outcome::Invalid, QStringLiteral("a new user needs a password")};
     if (change.password && change.password->isEmpty())
         return {Outcome::Invalid, QStringLiteral("an empty password is not allowed")};
-    if (change.password && change.password->size() > 1024)
-        return {Outcome::Invalid, QStringLiteral("a password is at most 1024 characters")};
+    if (change.password && change.password->size() > limits::kPasswordChars)
+        return {Outcome::Invalid, QStringLiteral("a password is at most %1 characters").arg(limits::kPasswordChars)};
     if (change.kind == Kind::Update && !change.password && !change.role)
         return {Outcome::Invalid, QStringLiteral("nothing to change: give a password, a role or both")};
 

@@ -1,4 +1,5 @@
 #include "auth/UsersFile.h"
+#include "Limits.h"
 
 #include "FileLock.h"
 #include "StateFiles.h"
@@ -13,7 +14,6 @@ namespace hlscam {
 
 namespace {
 constexpr QByteArrayView kRolePrefix = "#hlscam-role ";
-constexpr qint64 kMaxFileBytes = 16 * 1024 * 1024;
 }  // namespace
 
 QString checkUserName(const QString &name)
@@ -135,7 +135,7 @@ QString UsersFile::load()
     m_users.clear();
     m_errors.clear();
     m_lines.clear();
-    const StateFileRead read = readStateFile(m_path, kMaxFileBytes);
+    const StateFileRead read = readStateFile(m_path, limits::kUsersFileBytes);
     if (read.status == StateFileRead::Status::Missing)
         return {};
     if (read.status == StateFileRead::Status::Failed)

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <QByteArray>
+#include "Limits.h"
 #include <QtGlobal>
 
 namespace hlscam {
@@ -20,7 +21,7 @@ struct ByteRange {
 };
 
 // A longer header is ignored unread: a real client asking for one range never needs this much.
-constexpr qsizetype kMaxRangeHeader = 256;
+constexpr qsizetype kMaxRangeHeader = limits::kRangeHeaderBytes;
 
 // `header` is the field value as received (empty when absent), `bodyLength` >= 0.
 ByteRange resolveByteRange(const QByteArray &header, qint64 bodyLength);

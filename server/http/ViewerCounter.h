@@ -5,6 +5,7 @@
 #pragma once
 
 #include <QByteArray>
+#include "Limits.h"
 #include <QHash>
 #include <QStringList>
 
@@ -12,8 +13,8 @@ namespace hlscam {
 
 class ViewerCounter {
 public:
-    static constexpr qint64 kWindowMs = 10000;
-    static constexpr int kMaxTrackedPerCamera = 10000;  // bounded whatever clients do
+    static constexpr qint64 kWindowMs = limits::kViewerWindowMs;
+    static constexpr int kMaxTrackedPerCamera = limits::kViewersTrackedPerCamera;
 
     explicit ViewerCounter(const QStringList &cameras);
 

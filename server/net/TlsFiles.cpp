@@ -1,4 +1,5 @@
 #include "net/TlsFiles.h"
+#include "Limits.h"
 
 #include <QCryptographicHash>
 #include <QFile>
@@ -9,8 +10,6 @@
 namespace hlscam {
 
 namespace {
-constexpr qint64 kMaxPemBytes = 1024 * 1024;
-
 std::optional<QByteArray> readPem(const QString &path, QString *error)
 {
     QFile f(path);
@@ -18,7 +17,7 @@ std::optional<QByteArray> readPem(const QString &path, QString *error)
         *error = QStringLiteral("%1: cannot be read (%2)").arg(path, f.errorString());
         return std::nullopt;
     }
-    return f.read(kMaxPemBytes);
+    return f.read(limits::kPemFileBytes);
 }
 }  // namespace
 
