@@ -33,6 +33,19 @@ inline constexpr qint64 kViewerWindowMs = 10000;    // a viewer counts while it 
 inline constexpr int kViewersTrackedPerCamera = 10000;  // distinct viewers remembered per camera
 inline constexpr int kBanEvictPercent = 90;         // a full ban list is cut to this share in one pass
 
+// Connections (within the [server] limits and timeouts).
+inline constexpr qint64 kAnsweringMs = 30000;  // a connection with an answer pending is not idle before this
+                                               // (held requests wait up to kFirstSegmentWaitMs)
+
+// Discovery on the LAN (mDNS): whatever the LAN sends, memory and our answers stay bounded.
+inline constexpr int kMdnsInbox = 256;              // datagrams read but not yet handed on
+inline constexpr int kMdnsDatagramsPerWakeup = 64;  // handed on per event-loop turn, so HTTP keeps its turn
+inline constexpr int kMdnsRecords = 512;            // records a browser keeps
+inline constexpr int kMdnsServices = 64;            // services a browser lists
+inline constexpr int kMdnsUnicastPerSecond = 50;    // legacy answers: we cannot be used as an amplifier
+inline constexpr int kMdnsLinksRemembered = 1024;   // per-interface send times kept before old ones go
+inline constexpr int kMdnsNameSuffix = 9999;        // "NAME (N)" counts to this, then again from 2
+
 // The desktop app, as a client of a board it does not trust blindly.
 inline constexpr qint64 kApiReplyBytes = 4 * 1024 * 1024;  // the API's answers are a few kB
 inline constexpr int kApiTimeoutMs = 10000;                // a board that answers slower is gone

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "net/DnsMessage.h"
+#include "Limits.h"
 #include "net/LinkInterfaces.h"
 
 #include <QElapsedTimer>
@@ -42,8 +43,8 @@ struct DnsSdService {
 class DnsSdBrowser : public QObject {
     Q_OBJECT
 public:
-    static constexpr int kMaxRecords = 512;
-    static constexpr int kMaxServices = 64;
+    static constexpr int kMaxRecords = limits::kMdnsRecords;
+    static constexpr int kMaxServices = limits::kMdnsServices;
 
     explicit DnsSdBrowser(QObject *parent = nullptr);
     ~DnsSdBrowser() override;

@@ -1,4 +1,5 @@
 #include "net/MdnsSocket.h"
+#include "Limits.h"
 
 #include "Logging.h"
 #include "net/DnsMessage.h"
@@ -10,8 +11,8 @@ namespace hlscam {
 
 namespace {
 
-constexpr int kMaxDatagramsPerWakeup = 64;
-constexpr int kMaxInbox = 256;  // read but not yet handed on
+constexpr int kMaxDatagramsPerWakeup = limits::kMdnsDatagramsPerWakeup;
+constexpr int kMaxInbox = limits::kMdnsInbox;
 
 const QAbstractSocket::BindMode kShared = QAbstractSocket::ShareAddress | QAbstractSocket::ReuseAddressHint;
 
