@@ -37,6 +37,7 @@ QStringList statusKeys()
             QStringLiteral("bitrate"),
             QStringLiteral("viewers"),
             QStringLiteral("last_error"),
+            QStringLiteral("fault"),
             QStringLiteral("frames"),
             QStringLiteral("part_delay_ms"),
             QStringLiteral("last_part_age_ms")};
