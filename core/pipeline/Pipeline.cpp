@@ -147,10 +147,10 @@ std::unique_ptr<Source> Pipeline::makeSource()
     if (device == QLatin1String("testpattern"))
         return std::make_unique<TestPatternSource>(c.width, c.height, c.fps);
     // Cameras and files are read with FFmpeg, from the module loaded on this first use.
-    QString why;
-    FfmpegBackend *ffmpeg = ffmpegBackend(&why);
-    if (!ffmpeg)
-        return std::make_unique<UnavailableSource>(device, why);
+    const Result<FfmpegBackend *> loaded = ffmpegBackend();
+    if (!loaded.ok())
+        return std::make_unique<UnavailableSource>(device, loaded.error().message);
+    FfmpegBackend *ffmpeg = loaded.value();
     if (device.startsWith(QLatin1String("/dev/")))
         return ffmpeg->camera(device, c.width, c.height, c.fps, decodeH264);
     return ffmpeg->file(device, c.width, c.height, decodeH264);
@@ -198,7 +198,7 @@ bool Pipeline::streamOnce(Source &source)
     options.gopFrames = qMax(1, m_camera.fps * m_hls.segmentMs / 1000);
     EncoderChoice choice = openEncoder(m_camera.encoder, source.h264Parameters(), options);
     if (!choice.encoder) {
-        setState(CameraState::Retrying, Error{Fault::Encoder, choice.error});
+        setState(CameraState::Retrying, choice.error);
         return false;
     }
     for (const QString &why : std::as_const(choice.passedOver))
@@ -228,13 +228,11 @@ bool Pipeline::streamOnce(Source &source)
         if (forceKey)
             lastKeyUs = capture.monoUs;
         packets.clear();
-        if (QString e = choice.encoder->push(capture, forceKey, packets); !e.isEmpty())
-            error = {Fault::Encoder, e};
+        error = choice.encoder->push(capture, forceKey, packets);
         for (const EncodedPacket &p : packets) {
             if (error)
                 break;
-            if (QString e = packager.write(p, choice.encoder->parameters()); !e.isEmpty())
-                error = {Fault::Other, e};
+            error = packager.write(p, choice.encoder->parameters());
         }
         if (error)
             break;

@@ -20,13 +20,13 @@ public:
     virtual std::unique_ptr<Source> camera(const QString &device, int width, int height, int fps, bool decodeH264) = 0;
     // A media file, looped and paced to its frame rate; decoded pictures are width x height.
     virtual std::unique_ptr<Source> file(const QString &path, int width, int height, bool decodeH264) = 0;
-    // A libavcodec encoder by name (options.codec); nullptr and *error when it cannot open.
-    virtual std::unique_ptr<Encoder> encoder(const EncoderOptions &options, QString *error) = 0;
+    // A libavcodec encoder by name (options.codec), or why it cannot open (Fault::Encoder).
+    virtual Result<std::unique_ptr<Encoder>> encoder(const EncoderOptions &options) = 0;
 };
 
 // The module's one exported function: returns its backend, or nullptr when it was built for
 // another version of this interface (both sides are built together; this catches a stale file).
-inline constexpr int kFfmpegBackendAbi = 1;
+inline constexpr int kFfmpegBackendAbi = 2;
 inline constexpr char kFfmpegBackendEntry[] = "hlscam_ffmpeg_backend";
 using FfmpegBackendEntry = FfmpegBackend *(*)(int abi);
 
