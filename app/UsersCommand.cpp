@@ -104,8 +104,8 @@ int users(const QStringList &args)
     if (!settings)
         return kExitUsage;
     if (action != QLatin1String("list")) {
-        if (const QString e = prepareStateDir(*settings); !e.isEmpty()) {
-            err << "hlscam: " << e << "\n";
+        if (const Error e = prepareStateDir(*settings)) {
+            err << "hlscam: " << e.message << "\n";
             return kExitFailure;
         }
     }

@@ -14,6 +14,7 @@ QString faultName(Fault fault)
     case Fault::ModuleMissing: return QStringLiteral("module-missing");
     case Fault::Encoder: return QStringLiteral("encoder");
     case Fault::Io: return QStringLiteral("io");
+    case Fault::Config: return QStringLiteral("config");
     case Fault::Other: return QStringLiteral("other");
     }
     return QStringLiteral("other");

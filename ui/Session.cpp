@@ -231,12 +231,12 @@ void Session::startLocal()
     sources.listen = QStringLiteral("127.0.0.1:0");
     Settings where;
     where.paths.stateDir = *sources.stateDir;
-    if (QString e = prepareStateDir(where); !e.isEmpty())
-        return setError(e);
-    const AssembledSettings assembled = assembleSettings(sources);
-    if (!assembled.settings)
-        return setError(assembled.error);
-    const Settings &settings = *assembled.settings;
+    if (const Error e = prepareStateDir(where))
+        return setError(e.message);
+    const Result<AssembledSettings> assembled = assembleSettings(sources);
+    if (!assembled.ok())
+        return setError(assembled.error().message);
+    const Settings &settings = assembled.value().settings;
 
     setState(State::Connecting);
     setProgress(QStringLiteral("Starting a service on this computer…"));
@@ -254,11 +254,11 @@ void Session::startLocal()
         return setError(result.message);
     }
     m_local = std::make_unique<LocalService>(settings, sources);
-    if (QString e = m_local->start(); !e.isEmpty()) {
+    if (const Error e = m_local->start()) {
         m_local.reset();
         setState(State::Disconnected);
         setProgress({});
-        return setError(QStringLiteral("Could not start the local service: %1").arg(e));
+        return setError(QStringLiteral("Could not start the local service: %1").arg(e.message));
     }
     connectTo(QStringLiteral("http://127.0.0.1:%1").arg(m_local->port()), kLocalUser, password);
 }

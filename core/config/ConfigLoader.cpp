@@ -22,6 +22,8 @@ namespace {
 
 constexpr double kEpsilon = 1e-9;
 
+QString listenProblem(const QString &value, ServerSettings &server);
+
 const QString kSections = QStringLiteral("[server], [camera.NAME], [hls], [auth], [bans], [paths]");
 const QString kSourceHelp = QStringLiteral("allowed: testpattern, auto, /dev/videoN, or the path of a media file");
 
@@ -217,7 +219,7 @@ CameraSettings &camera(State &s) { return s.settings.cameras.last(); }
 const KeyDef kKeys[] = {
     {"server", "listen",
      [](const QString &v, State &s) {
-         return applyListen(v, s.settings.server);
+         return listenProblem(v, s.settings.server);
      }},
     {"server", "tls_cert",
      [](const QString &v, State &s) {
@@ -696,7 +698,10 @@ ConfigResult loadConfigFile(const QString &path)
     return parseConfig(text, path);
 }
 
-QString applyListen(const QString &value, ServerSettings &server)
+namespace {
+
+// The parser's own convention, as for every key: what is wrong, empty when fine.
+QString listenProblem(const QString &value, ServerSettings &server)
 {
     const QString v = value.trimmed();
     const QString allowed =
@@ -732,19 +737,28 @@ QString applyListen(const QString &value, ServerSettings &server)
     return {};
 }
 
-QString applySource(const QString &value, Settings &settings)
+}  // namespace
+
+Error applyListen(const QString &value, ServerSettings &server)
+{
+    if (QString problem = listenProblem(value, server); !problem.isEmpty())
+        return {Fault::Config, problem};
+    return {};
+}
+
+Error applySource(const QString &value, Settings &settings)
 {
     static const QRegularExpression videoNode(QStringLiteral("^/dev/video[0-9]+$"));
     QString device = value;
     if (value.isEmpty())
-        return QStringLiteral("the source is empty (%1)").arg(kSourceHelp);
+        return {Fault::Config, QStringLiteral("the source is empty (%1)").arg(kSourceHelp)};
     // A /dev/videoN that is missing now may be plugged in later: the pipeline waits for it.
     if (value != u"testpattern" && value != u"auto" && !videoNode.match(value).hasMatch()) {
         const QFileInfo info(value);
         if (!info.exists())
-            return QStringLiteral("%1 does not exist (%2)").arg(quoted(value), kSourceHelp);
+            return {Fault::Config, QStringLiteral("%1 does not exist (%2)").arg(quoted(value), kSourceHelp)};
         if (info.isDir())
-            return QStringLiteral("%1 is a directory (%2)").arg(quoted(value), kSourceHelp);
+            return {Fault::Config, QStringLiteral("%1 is a directory (%2)").arg(quoted(value), kSourceHelp)};
         device = info.absoluteFilePath();
     }
     if (settings.cameras.isEmpty())

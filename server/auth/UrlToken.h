@@ -29,9 +29,9 @@ public:
         : m_secret(secret)
     {}
 
-    // The key in `path` (32 random bytes), created owner-only when missing. nullopt and *error
-    // when it can be neither read nor created.
-    static std::optional<QByteArray> loadOrCreateSecret(const QString &path, QString *error);
+    // The key in `path` (32 random bytes), created owner-only when missing; Fault::Io when it can
+    // be neither read nor created.
+    static Result<QByteArray> loadOrCreateSecret(const QString &path);
 
     QByteArray sign(const TokenClaims &claims, const QByteArray &userHash) const;
 

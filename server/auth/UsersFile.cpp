@@ -202,7 +202,7 @@ QString UsersFile::generatePassword()
     return password;
 }
 
-std::optional<QString> ensureAdmin(const QString &path, QString *error)
+Result<std::optional<QString>> ensureAdmin(const QString &path)
 {
     const QString password = UsersFile::generatePassword();
     bool created = false;
@@ -218,10 +218,8 @@ std::optional<QString> ensureAdmin(const QString &path, QString *error)
         created = true;
         return {};
     });
-    if (!e.isEmpty()) {
-        *error = e;
-        return std::nullopt;
-    }
+    if (!e.isEmpty())
+        return Error{Fault::Io, e};
     return created ? std::optional<QString>(password) : std::nullopt;
 }
 

@@ -15,6 +15,8 @@
 #include <functional>
 #include <optional>
 
+#include "Error.h"
+
 namespace hlscam {
 
 enum class Role { Viewer, Admin };
@@ -81,7 +83,7 @@ private:
 };
 
 // On a first start: when the file has no users, creates `admin` (role admin) with a random
-// password and returns it, to be shown once. nullopt when users exist or on error (*error set).
-std::optional<QString> ensureAdmin(const QString &path, QString *error);
+// password and returns it, to be shown once; nullopt when users exist. Fails with Fault::Io.
+Result<std::optional<QString>> ensureAdmin(const QString &path);
 
 }  // namespace hlscam

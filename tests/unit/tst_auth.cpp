@@ -297,9 +297,9 @@ void TestAuth::ensureAdminCreatesOnlyOnce()
 {
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("users"));
-    QString error;
-    const std::optional<QString> password = ensureAdmin(path, &error);
-    QVERIFY2(password, qPrintable(error));
+    const Result<std::optional<QString>> created = ensureAdmin(path);
+    QVERIFY2(created.ok() && created.value(), qPrintable(created.error().message));
+    const std::optional<QString> &password = created.value();
     QVERIFY(password->size() >= 16);
     UsersFile file(path);
     file.load();
@@ -307,12 +307,14 @@ void TestAuth::ensureAdminCreatesOnlyOnce()
     QCOMPARE(file.users()[0].name, QStringLiteral("admin"));
     QCOMPARE(file.users()[0].role, Role::Admin);
     QVERIFY(verifyPassword(password->toUtf8(), file.users()[0].hash));
-    QVERIFY(!ensureAdmin(path, &error));
-    QVERIFY(error.isEmpty());
+    const Result<std::optional<QString>> again = ensureAdmin(path);
+    QVERIFY(again.ok());
+    QVERIFY(!again.value());
 
     // A file whose only line is broken is the admin's to fix, never overwritten.
     writeFile(path, "admin:plaintext\n");
-    QVERIFY(!ensureAdmin(path, &error));
+    const Result<std::optional<QString>> broken = ensureAdmin(path);
+    QVERIFY(broken.ok() && !broken.value());
     QFile f(path);
     QVERIFY(f.open(QIODevice::ReadOnly));
     QCOMPARE(f.readAll(), QByteArray("admin:plaintext\n"));
@@ -540,15 +542,16 @@ void TestAuth::tokenSecretIsCreatedOnceAndPrivate()
 {
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("token.key"));
-    QString error;
-    const std::optional<QByteArray> a = UrlToken::loadOrCreateSecret(path, &error);
-    QVERIFY2(a, qPrintable(error));
-    QCOMPARE(a->size(), 32);
+    const Result<QByteArray> a = UrlToken::loadOrCreateSecret(path);
+    QVERIFY2(a.ok(), qPrintable(a.error().message));
+    QCOMPARE(a.value().size(), 32);
     QCOMPARE(QFile::permissions(path) & (QFile::ReadGroup | QFile::ReadOther), QFile::Permissions());
-    QCOMPARE(UrlToken::loadOrCreateSecret(path, &error), a);
+    QCOMPARE(UrlToken::loadOrCreateSecret(path).value(), a.value());
     writeFile(path, "short");
-    QVERIFY(!UrlToken::loadOrCreateSecret(path, &error));
-    QVERIFY2(error.contains(QLatin1String("not a 32-byte key")), qPrintable(error));
+    const Result<QByteArray> refused = UrlToken::loadOrCreateSecret(path);
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error().fault, Fault::Io);
+    QVERIFY2(refused.error().message.contains(QLatin1String("not a 32-byte key")), qPrintable(refused.error().message));
 }
 
 QTEST_GUILESS_MAIN(TestAuth)

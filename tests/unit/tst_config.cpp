@@ -786,7 +786,8 @@ void TestConfig::listen()
     ServerSettings server;
     server.address = QHostAddress(QHostAddress::LocalHost);
     server.port = 1;
-    QCOMPARE(applyListen(value, server), QString());
+    const Error error = applyListen(value, server);
+    QVERIFY2(!error.failed(), qPrintable(error.message));
     QCOMPARE(addressText(server.address), address);
     QCOMPARE(int(server.port), port);
 }
@@ -827,7 +828,9 @@ void TestConfig::listenErrors()
     QFETCH(QString, value);
     QFETCH(QString, message);
     ServerSettings server;
-    const QString error = applyListen(value, server);
+    const Error e = applyListen(value, server);
+    QCOMPARE(e.fault, Fault::Config);
+    const QString &error = e.message;
     QVERIFY2(error.contains(message), qPrintable(error));
     QVERIFY2(error.contains(QStringLiteral("allowed: ADDR:PORT")), qPrintable(error));
     QCOMPARE(addressText(server.address), QStringLiteral("any"));  // left unchanged
@@ -853,7 +856,7 @@ void TestConfig::source()
     };
     for (const auto &[value, device] : cases) {
         Settings s = with([](Settings &x) { x.cameras.append(camera(QStringLiteral("second"))); });
-        QCOMPARE(applySource(value, s), QString());
+        QCOMPARE(applySource(value, s).message, QString());
         QCOMPARE(s.cameras[0].device, device);
         QCOMPARE(s.cameras[1].device, QStringLiteral("auto"));  // only the first camera
     }
@@ -867,14 +870,16 @@ void TestConfig::sourceErrors()
                                 QStringLiteral("/dev/videoX"), QStringLiteral("test-pattern")};
     for (const QString &value : values) {
         Settings s;
-        const QString error = applySource(value, s);
+        const Error e = applySource(value, s);
+        QCOMPARE(e.fault, Fault::Config);
+        const QString &error = e.message;
         QVERIFY2(error.contains(QStringLiteral("allowed: testpattern, auto, /dev/videoN")),
                  qPrintable(value + QStringLiteral(": ") + error));
         QCOMPARE(s.cameras[0].device, QStringLiteral("auto"));
     }
     Settings s;
-    QVERIFY(applySource(dir.path(), s).contains(QStringLiteral("is a directory")));
-    QVERIFY(applySource(QStringLiteral("nope.mp4"), s).contains(QStringLiteral("does not exist")));
+    QVERIFY(applySource(dir.path(), s).message.contains(QStringLiteral("is a directory")));
+    QVERIFY(applySource(QStringLiteral("nope.mp4"), s).message.contains(QStringLiteral("does not exist")));
 }
 
 QTEST_GUILESS_MAIN(TestConfig)

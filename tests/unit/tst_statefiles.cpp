@@ -187,12 +187,13 @@ void TestStateFiles::plantedEntryIsRefused()
     } else if (operation == u"cameras apply") {
         Settings settings;
         QStringList notes;
-        error = applyCameraOverrides(cameras, settings, &notes);
+        error = applyCameraOverrides(cameras, settings, &notes).message;
     } else if (operation == u"cameras save") {
-        error = saveCameraOverride(cameras, CameraSettings{});
+        error = saveCameraOverride(cameras, CameraSettings{}).message;
     } else if (operation == u"token key") {
-        const std::optional<QByteArray> key = UrlToken::loadOrCreateSecret(planted, &error);
-        QVERIFY2(!key, "the planted token.key was used as the key");
+        const Result<QByteArray> key = UrlToken::loadOrCreateSecret(planted);
+        QVERIFY2(!key.ok(), "the planted token.key was used as the key");
+        error = key.error().message;
     } else {
         QFAIL("unknown operation");
     }
@@ -265,15 +266,15 @@ void TestStateFiles::ordinaryFilesStillWork()
     QCOMPARE(st.st_uid, uid_t(0));
     QCOMPARE(st.st_mode & 07777, mode_t(0600));
 
-    QCOMPARE(saveCameraOverride(state.filePath(QStringLiteral("cameras.conf")), CameraSettings{}), QString());
+    QCOMPARE(saveCameraOverride(state.filePath(QStringLiteral("cameras.conf")), CameraSettings{}).message, QString());
     Settings settings;
     QStringList notes;
-    QCOMPARE(applyCameraOverrides(state.filePath(QStringLiteral("cameras.conf")), settings, &notes), QString());
+    QCOMPARE(applyCameraOverrides(state.filePath(QStringLiteral("cameras.conf")), settings, &notes).message,
+             QString());
 
-    const std::optional<QByteArray> key =
-        UrlToken::loadOrCreateSecret(state.filePath(QStringLiteral("token.key")), &error);
-    QVERIFY2(key, qPrintable(error));
-    QCOMPARE(UrlToken::loadOrCreateSecret(state.filePath(QStringLiteral("token.key")), &error), key);
+    const Result<QByteArray> key = UrlToken::loadOrCreateSecret(state.filePath(QStringLiteral("token.key")));
+    QVERIFY2(key.ok(), qPrintable(key.error().message));
+    QCOMPARE(UrlToken::loadOrCreateSecret(state.filePath(QStringLiteral("token.key"))).value(), key.value());
 
     const QStringList left =
         QDir(state.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot);
