@@ -21,8 +21,8 @@ enum class Fault {
     ModuleMissing,      // the FFmpeg module a camera or file needs is not installed
     Encoder,            // no encoder could be opened, or one failed
     Io,                 // reading or writing failed otherwise
-    Config,             // the settings or the command line are wrong: a person fixes them (exit status 2;
-                        // a reload keeps the running settings)
+    Config,             // the settings, the command line or a name or hash given are wrong: a person
+                        // fixes them (exit status 2; a reload keeps the running settings)
     Other,
 };
 

@@ -70,8 +70,8 @@ Error Service::start()
     if (!tokenSecret.ok())
         return tokenSecret.error();
     m_bans = std::make_unique<BanStore>(bansFilePath(m_settings), m_settings.bans);
-    if (QString e = m_bans->load(); !e.isEmpty())
-        qCWarning(lcService).noquote() << e;
+    if (const Error e = m_bans->load())
+        qCWarning(lcService).noquote() << e.message;
     m_bans->watch();
 
     m_auth = std::make_unique<Authenticator>(usersPath, tokenSecret.value(), m_settings.auth);
@@ -111,8 +111,8 @@ quint16 Service::port() const { return m_listener ? m_listener->serverPort() : 0
 void Service::reload()
 {
     m_auth->reload();
-    if (const QString e = m_bans->load(); !e.isEmpty())
-        qCWarning(lcService).noquote() << e;
+    if (const Error e = m_bans->load())
+        qCWarning(lcService).noquote() << e.message;
     qCInfo(lcService) << "reloaded users and bans (SIGHUP)";
 
     const Result<AssembledSettings> loaded = assembleSettings(m_sources);

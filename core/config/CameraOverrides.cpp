@@ -90,9 +90,7 @@ Error saveCameraOverride(const QString &path, const CameraSettings &camera)
     }
     if (!replaced)
         text += '\n' + cameraSection(camera);
-    if (QString e = writeFileAtomically(path, text); !e.isEmpty())
-        return {Fault::Io, e};
-    return {};
+    return writeFileAtomically(path, text);
 }
 
 }  // namespace hlscam

@@ -144,12 +144,12 @@ Response ApiRoutes::unban(const RequestContext &request, const QString &address)
     if (!range)
         return Response::jsonError(Status::BadRequest,
                                    QStringLiteral("'%1' is not an IP address or network").arg(address.left(100)));
-    QString error;
-    const QStringList lifted = m_bans->unban(range->first, range->second,
-                                             QStringLiteral("lifted by %1 through the API").arg(request.user), &error);
-    if (!error.isEmpty())
+    const Result<QStringList> unbanned =
+        m_bans->unban(range->first, range->second, QStringLiteral("lifted by %1 through the API").arg(request.user));
+    if (!unbanned.ok())
         return Response::jsonError(Status::InternalServerError,
-                                   QStringLiteral("unbanned, but not saved: %1").arg(error));
+                                   QStringLiteral("unbanned, but not saved: %1").arg(unbanned.error().message));
+    const QStringList &lifted = unbanned.value();
     if (lifted.isEmpty()) {
         const bool one = !address.contains(u'/');
         return Response::jsonError(

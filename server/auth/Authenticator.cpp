@@ -56,8 +56,8 @@ void Authenticator::reload()
 {
     watch();
     UsersFile file(m_path);
-    if (QString error = file.load(); !error.isEmpty()) {
-        qCWarning(lcAuth).noquote() << error << "- keeping the users loaded before";
+    if (const Error error = file.load()) {
+        qCWarning(lcAuth).noquote() << error.message << "- keeping the users loaded before";
         return;
     }
     // Loading the same content again changes nothing (a directory event for another file).
@@ -166,7 +166,7 @@ void Authenticator::finishCheck(const QString &name, const QByteArray &password,
 
 void Authenticator::upgradeHash(const QString &name, const QByteArray &oldHash, const QByteArray &newHash)
 {
-    const QString error = UsersFile::update(m_path, [&](UsersFile &file, bool *save) -> QString {
+    const Error error = UsersFile::update(m_path, [&](UsersFile &file, bool *save) -> Error {
         std::optional<User> u = file.find(name);
         if (!u || u->hash != oldHash) {
             *save = false;  // changed meanwhile by someone else: theirs wins
@@ -175,12 +175,12 @@ void Authenticator::upgradeHash(const QString &name, const QByteArray &oldHash, 
         u->hash = newHash;
         return file.addOrUpdate(*u);
     });
-    if (error.isEmpty())
+    if (!error)
         qCWarning(lcAuth).noquote().nospace() << "user '" << name << "': weak " << schemeName(schemeOf(oldHash))
                                               << " password hash replaced with yescrypt";
     else
         qCWarning(lcAuth).noquote().nospace()
-            << "user '" << name << "': could not replace the weak password hash: " << error;
+            << "user '" << name << "': could not replace the weak password hash: " << error.message;
     reload();
 }
 

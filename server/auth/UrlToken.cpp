@@ -31,8 +31,8 @@ Result<QByteArray> UrlToken::loadOrCreateSecret(const QString &path)
     }
     QByteArray key(kSecretBytes, Qt::Uninitialized);
     QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(key.data()), kSecretBytes / 4);
-    if (QString e = writeFileAtomically(path, key); !e.isEmpty())
-        return Error{Fault::Io, e};
+    if (Error e = writeFileAtomically(path, key))
+        return e;
     return key;
 }
 
