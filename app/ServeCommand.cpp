@@ -114,12 +114,13 @@ int serve(const QStringList &args)
                                 "password ([auth] in the config file)";
     // Found on the LAN by the desktop app and DNS-SD browsers; goodbye when it goes out of scope.
     std::optional<DnsSdAnnouncer> announcer;
-    QString announceError;
-    if (settings.server.announce && !announcer
-                                         .emplace(settings.server.announceName, service.port(),
-                                                  service.scheme() == QLatin1String("https"), service.address())
-                                         .start(&announceError))
-        qCWarning(lcService).noquote() << "not announced on the LAN:" << announceError;
+    if (settings.server.announce) {
+        if (const Error e = announcer
+                                .emplace(settings.server.announceName, service.port(),
+                                         service.scheme() == QLatin1String("https"), service.address())
+                                .start())
+            qCWarning(lcService).noquote() << "not announced on the LAN:" << e.message;
+    }
     HttpServer *server = service.http();
     SystemdNotifier systemd(cameras, [server](const QString &camera) { return server->viewers(camera); });
 

@@ -27,9 +27,8 @@ DiscoveredBoards::DiscoveredBoards(QObject *parent)
 {
     connect(m_browser, &DnsSdBrowser::serviceFound, this, &DiscoveredBoards::found);
     connect(m_browser, &DnsSdBrowser::serviceRemoved, this, &DiscoveredBoards::removed);
-    QString error;
-    if (!m_browser->start(&error))
-        m_error = QStringLiteral("Cannot look for boards on this network: %1").arg(error);
+    if (const Error error = m_browser->start())
+        m_error = QStringLiteral("Cannot look for boards on this network: %1").arg(error.message);
 }
 
 DiscoveredBoards::~DiscoveredBoards() = default;

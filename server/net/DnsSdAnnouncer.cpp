@@ -111,15 +111,15 @@ DnsSdAnnouncer::~DnsSdAnnouncer() { stop(); }
 
 QString DnsSdAnnouncer::defaultName() { return QStringLiteral("hlscam on %1").arg(QString::fromUtf8(hostLabel())); }
 
-bool DnsSdAnnouncer::start(QString *error)
+Error DnsSdAnnouncer::start()
 {
     if (m_state != State::Stopped)
-        return true;
+        return {};
     m_socket = new MdnsSocket(this);
-    if (!m_socket->open(kMdnsPort, error)) {
+    if (Error e = m_socket->open(kMdnsPort)) {
         delete m_socket;
         m_socket = nullptr;
-        return false;
+        return e;
     }
     connect(m_socket, &MdnsSocket::received, this, &DnsSdAnnouncer::onDatagram);
     m_links = reachableLinks();
@@ -127,7 +127,7 @@ bool DnsSdAnnouncer::start(QString *error)
     m_interfaceCheck.start();
     // §8.1: a random 0-250 ms first, so hosts powered on together do not probe in step.
     beginProbing(int(QRandomGenerator::global()->bounded(kProbeIntervalMs)));
-    return true;
+    return {};
 }
 
 void DnsSdAnnouncer::stop()

@@ -7,6 +7,7 @@
 
 #include "net/DnsMessage.h"
 #include "Limits.h"
+#include "Error.h"
 #include "net/LinkInterfaces.h"
 
 #include <QElapsedTimer>
@@ -51,7 +52,8 @@ public:
 
     // Opens UDP 5353 (shared), or an ephemeral port when 5353 cannot be had (then only the
     // answers to its own queries arrive, and goodbyes are missed until a TTL ends), and queries.
-    bool start(QString *error = nullptr);
+    // Fails (Fault::Io) when neither can be bound.
+    Error start();
     void stop();
     // Queries now, and again after 1, 2, 4... seconds (what a "Search again" button wants).
     void refresh();
