@@ -17,21 +17,21 @@ inline constexpr qint64 kTokenKeyFileBytes = 4096;            // 32 bytes of key
 inline constexpr qint64 kPemFileBytes = 1024 * 1024;          // a certificate chain and a key
 
 // HTTP requests, within [server] max_request_bytes.
-inline constexpr int kRequestFields = 100;                    // header lines; browsers send ~15
-inline constexpr qsizetype kRequestFieldBytes = 8 * 1024;     // one header line, as nginx allows
-inline constexpr qsizetype kRangeHeaderBytes = 256;           // one Range slice; more is ignored (whole body)
-inline constexpr qsizetype kBasicCredentialsBytes = 1024;     // decoded name:password; longer is malformed
-inline constexpr int kUrlTokenBytes = 512;                    // our tokens are ~150; longer is not ours
-inline constexpr int kPasswordChars = 1024;                   // a password set through the API or CLI
+inline constexpr int kRequestFields = 100;                 // header lines; browsers send ~15
+inline constexpr qsizetype kRequestFieldBytes = 8 * 1024;  // one header line, as nginx allows
+inline constexpr qsizetype kRangeHeaderBytes = 256;        // one Range slice; more is ignored (whole body)
+inline constexpr qsizetype kBasicCredentialsBytes = 1024;  // decoded name:password; longer is malformed
+inline constexpr int kUrlTokenBytes = 512;                 // our tokens are ~150; longer is not ours
+inline constexpr int kPasswordChars = 1024;                // a password set through the API or CLI
 
 // Waiting requests.
 inline constexpr int kFirstSegmentWaitMs = 10000;  // a playlist waits this long for a camera's first segment
 inline constexpr qint64 kMinTokenSeconds = 60;     // a shorter token expires before a player has used it
 
 // Memory per client: counted, bounded whatever clients do.
-inline constexpr qint64 kViewerWindowMs = 10000;    // a viewer counts while it fetched within this
+inline constexpr qint64 kViewerWindowMs = 10000;        // a viewer counts while it fetched within this
 inline constexpr int kViewersTrackedPerCamera = 10000;  // distinct viewers remembered per camera
-inline constexpr int kBanEvictPercent = 90;         // a full ban list is cut to this share in one pass
+inline constexpr int kBanEvictPercent = 90;             // a full ban list is cut to this share in one pass
 
 // Connections (within the [server] limits and timeouts).
 inline constexpr qint64 kAnsweringMs = 30000;  // a connection with an answer pending is not idle before this

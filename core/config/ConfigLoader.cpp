@@ -625,14 +625,17 @@ private:
         const auto at = [this](const char *key) {
             return m_keyLines.value(QStringLiteral("auth\n") + QLatin1String(key));
         };
-        const auto seconds = [](qint64 s) { return QString::number(s); };
+        const auto seconds = [](qint64 s) {
+            return QString::number(s);
+        };
         if (auth.tokenLifetimeS > auth.tokenLifetimeMaxS) {
             const bool onDefault = at("token_lifetime") != 0;
-            return error(onDefault ? at("token_lifetime") : at("token_lifetime_max"),
-                         onDefault ? QStringLiteral("[auth] token_lifetime") : QStringLiteral("[auth] token_lifetime_max"),
-                         QStringLiteral("token_lifetime (%1 s) is longer than token_lifetime_max (%2 s): a token "
-                                        "asked for without a lifetime must be one a viewer may have")
-                             .arg(seconds(auth.tokenLifetimeS), seconds(auth.tokenLifetimeMaxS)));
+            return error(
+                onDefault ? at("token_lifetime") : at("token_lifetime_max"),
+                onDefault ? QStringLiteral("[auth] token_lifetime") : QStringLiteral("[auth] token_lifetime_max"),
+                QStringLiteral("token_lifetime (%1 s) is longer than token_lifetime_max (%2 s): a token "
+                               "asked for without a lifetime must be one a viewer may have")
+                    .arg(seconds(auth.tokenLifetimeS), seconds(auth.tokenLifetimeMaxS)));
         }
         if (auth.tokenLifetimeMaxS > auth.adminTokenLifetimeMaxS) {
             const bool onViewer = at("token_lifetime_max") != 0;

@@ -58,8 +58,9 @@ EncoderChoice openEncoder(const QString &configured, const H264Parameters *sourc
         }
         choice.passedOver << QStringLiteral("%1: %2").arg(name, encoder.error().message);
     }
-    choice.error = {Fault::Encoder, QStringLiteral("no H.264 encoder could be opened (%1)")
-                                        .arg(choice.passedOver.join(QStringLiteral("; ")))};
+    choice.error = {
+        Fault::Encoder,
+        QStringLiteral("no H.264 encoder could be opened (%1)").arg(choice.passedOver.join(QStringLiteral("; ")))};
     return choice;
 }
 

@@ -1,5 +1,6 @@
 #include "api/ApiRoutes.h"
 
+#include "Limits.h"
 #include "api/CameraUpdate.h"
 #include "api/JsonBody.h"
 #include "api/UserRoutes.h"
@@ -7,7 +8,6 @@
 #include "auth/BanStore.h"
 #include "camera/Camera.h"
 #include "config/AddressRange.h"
-#include "Limits.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -101,9 +101,10 @@ Response ApiRoutes::tokens(const RequestContext &request)
     const QJsonValue ttlValue = in.value(QStringLiteral("ttl"));
     const double ttl = ttlValue.isUndefined() ? double(lifetimes.tokenLifetimeS) : ttlValue.toDouble(-1);
     if (ttl < double(limits::kMinTokenSeconds) || ttl > double(maxTtl) || ttl != double(qint64(ttl)))
-        return Response::jsonError(Status::BadRequest, QStringLiteral("ttl is whole seconds from %1 to %2 for your role")
-                                                           .arg(limits::kMinTokenSeconds)
-                                                           .arg(maxTtl));
+        return Response::jsonError(Status::BadRequest,
+                                   QStringLiteral("ttl is whole seconds from %1 to %2 for your role")
+                                       .arg(limits::kMinTokenSeconds)
+                                       .arg(maxTtl));
     const QString roleText = in.value(QStringLiteral("role")).toString(QStringLiteral("viewer"));
     if (roleText != QLatin1String("viewer") && roleText != QLatin1String("admin"))
         return Response::jsonError(Status::BadRequest, QStringLiteral("role is viewer or admin"));

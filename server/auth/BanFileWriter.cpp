@@ -11,8 +11,7 @@
 
 namespace hlscam {
 
-namespace {
-}  // namespace
+namespace {}  // namespace
 
 FileStamp FileStamp::of(const QString &path)
 {

@@ -3,8 +3,9 @@
 // and fuzzed as the authenticator runs it.
 #pragma once
 
-#include <QByteArray>
 #include "Limits.h"
+
+#include <QByteArray>
 #include <QString>
 #include <optional>
 

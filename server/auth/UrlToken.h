@@ -5,8 +5,8 @@
 // user revokes every token of that user. Tokens open media only, never the admin API.
 #pragma once
 
-#include "auth/UsersFile.h"
 #include "Limits.h"
+#include "auth/UsersFile.h"
 
 #include <QByteArray>
 #include <QString>

@@ -4,8 +4,9 @@
 // RFC allows. Pure: no I/O, so it is unit tested and fuzzed on its own.
 #pragma once
 
-#include <QByteArray>
 #include "Limits.h"
+
+#include <QByteArray>
 #include <QtGlobal>
 
 namespace hlscam {

@@ -4,8 +4,9 @@
 // lets a closed tab drop out soon. Viewers behind one caching proxy count once.
 #pragma once
 
-#include <QByteArray>
 #include "Limits.h"
+
+#include <QByteArray>
 #include <QHash>
 #include <QStringList>
 

@@ -8,8 +8,8 @@
 // legacy unicast from other ports), and says goodbye when it stops.
 #pragma once
 
-#include "net/DnsSdRecords.h"
 #include "Error.h"
+#include "net/DnsSdRecords.h"
 #include "net/LinkInterfaces.h"
 
 #include <QElapsedTimer>

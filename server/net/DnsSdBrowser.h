@@ -5,9 +5,9 @@
 // at most kMaxRecords records and kMaxServices services are kept, whatever the LAN sends.
 #pragma once
 
-#include "net/DnsMessage.h"
-#include "Limits.h"
 #include "Error.h"
+#include "Limits.h"
+#include "net/DnsMessage.h"
 #include "net/LinkInterfaces.h"
 
 #include <QElapsedTimer>

@@ -46,7 +46,8 @@ QString certificateFingerprint(const QSslCertificate &certificate)
 Result<QSslConfiguration> loadTlsFiles(const QString &certPath, const QString &keyPath)
 {
     if (!QSslSocket::supportsSsl())
-        return Error{Fault::Config, QStringLiteral("HTTPS is configured, but Qt has no TLS backend here (install libssl3)")};
+        return Error{Fault::Config,
+                     QStringLiteral("HTTPS is configured, but Qt has no TLS backend here (install libssl3)")};
     const Result<QByteArray> certPem = readPem(certPath);
     if (!certPem.ok())
         return certPem.error();

@@ -63,8 +63,8 @@ void TestCameraFault::cleanupTestCase()
 
 void TestCameraFault::faultKindShownBesideTheSentence()
 {
-    QVERIFY(type("addressField", QStringLiteral("127.0.0.1:%1").arg(m_service.port())) &&
-            type("userField", kAdmin) && type("passwordField", kPassword) && click("connectButton"));
+    QVERIFY(type("addressField", QStringLiteral("127.0.0.1:%1").arg(m_service.port())) && type("userField", kAdmin) &&
+            type("passwordField", kPassword) && click("connectButton"));
     QTRY_VERIFY_WITH_TIMEOUT(m_session->connected(), 10000);
     QTRY_COMPARE_WITH_TIMEOUT(textOf("cameraFault"), QStringLiteral("no-device"), 10000);
     QVERIFY(shown("cameraFault"));

@@ -50,11 +50,12 @@ void TestLimits::heldRequestsLimit()
 {
     ServiceProcess service;
     QVERIFY(service.addUser(kUser, kPassword));
-    QVERIFY(service.start(service.configArgs("[server]\nmax_held_requests = 3\n"
-                                             "[camera.cam0]\ndevice = testpattern\n"
-                                             "[camera.dead]\ndevice = /dev/video99\n")));
-    const QByteArray request = "GET /cam/dead/index.m3u8 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + basic() +
-                               "\r\n\r\n";
+    QVERIFY(
+        service.start(service.configArgs("[server]\nmax_held_requests = 3\n"
+                                         "[camera.cam0]\ndevice = testpattern\n"
+                                         "[camera.dead]\ndevice = /dev/video99\n")));
+    const QByteArray request =
+        "GET /cam/dead/index.m3u8 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + basic() + "\r\n\r\n";
     std::vector<std::unique_ptr<QTcpSocket>> sockets;
     for (int i = 0; i < 5; ++i) {
         auto socket = std::make_unique<QTcpSocket>();
@@ -105,8 +106,9 @@ void TestLimits::banListSize()
 {
     ServiceProcess service;
     QVERIFY(service.addUser(kUser, kPassword));
-    QVERIFY(service.start(service.configArgs("[camera.cam0]\ndevice = testpattern\n"
-                                             "[bans]\nmaxretry = 2\nignoreip = 127.0.0.1\nmax_addresses = 100\n")));
+    QVERIFY(
+        service.start(service.configArgs("[camera.cam0]\ndevice = testpattern\n"
+                                         "[bans]\nmaxretry = 2\nignoreip = 127.0.0.1\nmax_addresses = 100\n")));
     const QString badToken = QStringLiteral("/cam/cam0/index.m3u8?token=forged.token");
     const QString first = QStringLiteral("127.0.5.1");
     QCOMPARE(service.getFrom(first, badToken).status, 401);

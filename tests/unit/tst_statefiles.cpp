@@ -270,8 +270,7 @@ void TestStateFiles::ordinaryFilesStillWork()
     QCOMPARE(saveCameraOverride(state.filePath(QStringLiteral("cameras.conf")), CameraSettings{}).message, QString());
     Settings settings;
     QStringList notes;
-    QCOMPARE(applyCameraOverrides(state.filePath(QStringLiteral("cameras.conf")), settings, &notes).message,
-             QString());
+    QCOMPARE(applyCameraOverrides(state.filePath(QStringLiteral("cameras.conf")), settings, &notes).message, QString());
 
     const Result<QByteArray> key = UrlToken::loadOrCreateSecret(state.filePath(QStringLiteral("token.key")));
     QVERIFY2(key.ok(), qPrintable(key.error().message));
