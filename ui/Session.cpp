@@ -96,10 +96,10 @@ void Session::connectTo(const QString &address, const QString &user, const QStri
     if (m_state != State::Disconnected && !m_local)
         disconnectFrom();
     clearTrust();
-    QString error;
-    const QUrl base = ApiClient::serviceUrl(address, &error);
-    if (base.isEmpty())
-        return setError(error);
+    const Result<QUrl> parsed = ApiClient::serviceUrl(address);
+    if (!parsed.ok())
+        return setError(parsed.error().message);
+    const QUrl &base = parsed.value();
     if (user.trimmed().isEmpty())
         return setError(QStringLiteral("Enter the admin's user name"));
     setError({});
@@ -174,8 +174,8 @@ void Session::logIn(const QUrl &base, const QString &user, const QString &passwo
 
 QString Session::loginTarget(const QString &text) const
 {
-    const QUrl base = ApiClient::serviceUrl(text);
-    return base.isEmpty() ? QString() : base.toString();
+    const Result<QUrl> base = ApiClient::serviceUrl(text);
+    return base.ok() ? base.value().toString() : QString();
 }
 
 void Session::trustCertificate()
