@@ -48,8 +48,8 @@ int bans(const QStringList &args)
         err << "hlscam: " << e << "\n";
         return kExitFailure;
     }
-    if (QString e = store.load(); !e.isEmpty()) {
-        err << "hlscam: " << e << "\n";
+    if (const Error e = store.load()) {
+        err << "hlscam: " << e.message << "\n";
         return kExitFailure;
     }
     if (list) {
@@ -68,13 +68,13 @@ int bans(const QStringList &args)
         err << "hlscam: '" << target << "' is not an IP address or network\n";
         return kExitUsage;
     }
-    QString error;
-    const QStringList lifted =
-        store.unban(range->first, range->second, QStringLiteral("lifted with `hlscam bans unban`"), &error);
-    if (!error.isEmpty()) {
-        err << "hlscam: " << error << "\n";
+    const Result<QStringList> unbanned =
+        store.unban(range->first, range->second, QStringLiteral("lifted with `hlscam bans unban`"));
+    if (!unbanned.ok()) {
+        err << "hlscam: " << unbanned.error().message << "\n";
         return kExitFailure;
     }
+    const QStringList &lifted = unbanned.value();
     if (lifted.isEmpty()) {
         err << "hlscam: " << (target.contains(u'/') ? target : store.key(range->first)) << " is not banned\n";
         return kExitFailure;

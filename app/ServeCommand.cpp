@@ -85,20 +85,19 @@ int serve(const QStringList &args)
     if (auto exit = parseOrExit(parser, args))
         return *exit;
     const SettingsSources sources = sourcesOf(parser);
-    const AssembledSettings loaded = assembleSettings(sources);
-    for (const QString &note : loaded.notes)
-        qCWarning(lcService).noquote() << note;
-    if (!loaded.settings) {
-        qCCritical(lcService).noquote() << loaded.error;
-        return kExitUsage;
+    const Result<AssembledSettings> loaded = assembleSettings(sources);
+    if (!loaded.ok()) {
+        qCCritical(lcService).noquote() << loaded.error().message;
+        return loaded.error().fault == Fault::Config ? kExitUsage : kExitFailure;
     }
+    for (const QString &note : loaded.value().notes)
+        qCWarning(lcService).noquote() << note;
     raiseDescriptorLimit();
     StopSignals stopSignals;
-    Service service(*loaded.settings, sources);
-    bool usageError = false;
-    if (const QString error = service.start(&usageError); !error.isEmpty()) {
-        qCCritical(lcService).noquote() << error;
-        return usageError ? kExitUsage : kExitFailure;
+    Service service(loaded.value().settings, sources);
+    if (const Error error = service.start()) {
+        qCCritical(lcService).noquote() << error.message;
+        return error.fault == Fault::Config ? kExitUsage : kExitFailure;
     }
     if (const std::optional<QString> &password = service.firstRunPassword()) {
         // Shown once, on the first start: it is not stored anywhere in clear.

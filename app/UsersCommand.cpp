@@ -104,8 +104,8 @@ int users(const QStringList &args)
     if (!settings)
         return kExitUsage;
     if (action != QLatin1String("list")) {
-        if (const QString e = prepareStateDir(*settings); !e.isEmpty()) {
-            err << "hlscam: " << e << "\n";
+        if (const Error e = prepareStateDir(*settings)) {
+            err << "hlscam: " << e.message << "\n";
             return kExitFailure;
         }
     }
@@ -115,8 +115,8 @@ int users(const QStringList &args)
         err << "hlscam: " << e << "\n";
         return kExitFailure;
     }
-    if (QString e = file.load(); !e.isEmpty()) {
-        err << "hlscam: " << e << "\n";
+    if (const Error e = file.load()) {
+        err << "hlscam: " << e.message << "\n";
         return kExitFailure;
     }
     const std::optional<User> existing = file.find(name);

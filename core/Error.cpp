@@ -15,6 +15,7 @@ QString faultName(Fault fault)
     case Fault::Encoder: return QStringLiteral("encoder");
     case Fault::Io: return QStringLiteral("io");
     case Fault::InvalidValue: return QStringLiteral("invalid-value");
+    case Fault::Config: return QStringLiteral("config");
     case Fault::Other: return QStringLiteral("other");
     }
     return QStringLiteral("other");

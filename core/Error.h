@@ -1,7 +1,8 @@
 // How hlscam reports a failure: a kind a program can act on (the status API, metrics, the
 // desktop app, a retry policy) and a sentence a person can act on. A default Error is success.
-// New code returns this (or Result<T>); older parts still return an error text and are moved
-// over as they are touched.
+// Code returns this (or Result<T>), never an error text whose emptiness means success nor a
+// QString* out-parameter. The one other shape: the config parser's ConfigError, which also says
+// where (file, line, key) for the API and the tests.
 #pragma once
 
 #include <QString>
@@ -21,6 +22,8 @@ enum class Fault {
     Encoder,            // no encoder could be opened, or one failed
     Io,                 // reading or writing failed otherwise
     InvalidValue,       // a value the camera does not take (a control out of range, read-only)
+    Config,             // the settings, the command line or a name or hash given are wrong: a person
+                        // fixes them (exit status 2; a reload keeps the running settings)
     Other,
 };
 

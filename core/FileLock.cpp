@@ -12,9 +12,12 @@ namespace hlscam {
 FileLock::FileLock(const QString &path)
 {
     const QString lockPath = path + QStringLiteral(".lock");
-    m_fd = openStateLockFile(lockPath, &m_error);
-    if (m_fd < 0)
+    const Result<int> opened = openStateLockFile(lockPath);
+    if (!opened.ok()) {
+        m_error = opened.error().message;
         return;
+    }
+    m_fd = opened.value();
     int rc;
     do {
         rc = ::flock(m_fd, LOCK_EX);

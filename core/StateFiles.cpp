@@ -217,11 +217,11 @@ StateFileRead readStateFile(const QString &path, qint64 maxBytes)
     return result;
 }
 
-QString writeFileAtomically(const QString &path, const QByteArray &data)
+Error writeFileAtomically(const QString &path, const QByteArray &data)
 {
     const StateDir dir(path);
     if (!dir.ok())
-        return dir.error();
+        return {Fault::Io, dir.error()};
     // The file it replaces must be one we would read: the rename would not write through a link,
     // but refusing here says early what is wrong, and a reader refuses it anyway.
     uid_t owner = dir.owner();
@@ -229,11 +229,11 @@ QString writeFileAtomically(const QString &path, const QByteArray &data)
     struct stat st {};
     if (::fstatat(dir.fd(), dir.name().constData(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
         if (QString why = dir.refusal(st); !why.isEmpty())
-            return why;
+            return {Fault::Io, why};
         owner = st.st_uid;  // the directory's owner, us or root: nobody else passes refusal()
         group = st.st_gid;
     } else if (errno != ENOENT) {
-        return failText("write", dir.path(), errno);
+        return {Fault::Io, failText("write", dir.path(), errno)};
     }
 
     QByteArray temp;
@@ -242,10 +242,10 @@ QString writeFileAtomically(const QString &path, const QByteArray &data)
         temp = '.' + dir.name() + ".tmp-" + QByteArray::number(QRandomGenerator::system()->generate64(), 36);
         fd = dir.createExclusive(temp, O_WRONLY, owner, group);
         if (fd < 0 && errno != EEXIST)
-            return failText("write", dir.path(), errno);
+            return {Fault::Io, failText("write", dir.path(), errno)};
     }
     if (fd < 0)
-        return failText("write", dir.path(), EEXIST);
+        return {Fault::Io, failText("write", dir.path(), EEXIST)};
     int error = 0;
     if (!writeAll(fd, data) || ::fsync(fd) != 0)
         error = errno;
@@ -255,46 +255,44 @@ QString writeFileAtomically(const QString &path, const QByteArray &data)
         error = errno;
     if (error != 0) {
         ::unlinkat(dir.fd(), temp.constData(), 0);  // the file at `path` stays as it was
-        return failText("write", dir.path(), error);
+        return {Fault::Io, failText("write", dir.path(), error)};
     }
     ::fsync(dir.fd());  // the rename itself is durable only once the directory is synced
     return {};
 }
 
-int openStateLockFile(const QString &path, QString *error)
+Result<int> openStateLockFile(const QString &path)
 {
     const StateDir dir(path);
-    if (!dir.ok()) {
-        *error = dir.error();
-        return -1;
-    }
+    if (!dir.ok())
+        return Error{Fault::Io, dir.error()};
     // Created here (and only then given to the directory's owner), or opened as found and checked.
     for (int attempt = 0; attempt < 8; ++attempt) {
         int fd = dir.createExclusive(dir.name(), O_RDONLY, dir.owner(), dir.group());
         if (fd >= 0)
             return fd;
-        if (errno != EEXIST) {
-            *error = failText("open", dir.path(), errno);
-            return -1;
-        }
+        if (errno != EEXIST)
+            return Error{Fault::Io, failText("open", dir.path(), errno)};
         bool refused = false;
-        fd = dir.openExisting(O_RDONLY, error, &refused);
-        if (fd >= 0 || !error->isEmpty())
+        QString error;
+        fd = dir.openExisting(O_RDONLY, &error, &refused);
+        if (fd >= 0)
             return fd;
+        if (!error.isEmpty())
+            return Error{Fault::Io, error};
         // Removed between the two calls: try again.
     }
-    *error = failText("open", dir.path(), EAGAIN);
-    return -1;
+    return Error{Fault::Io, failText("open", dir.path(), EAGAIN)};
 }
 
-QString moveStateFileAside(const QString &path, const QString &newPath)
+Error moveStateFileAside(const QString &path, const QString &newPath)
 {
     const StateDir dir(path);
     if (!dir.ok())
-        return dir.error();
+        return {Fault::Io, dir.error()};
     const QByteArray newName = QFile::encodeName(QFileInfo(newPath).fileName());
     if (::renameat(dir.fd(), dir.name().constData(), dir.fd(), newName.constData()) != 0)
-        return QStringLiteral("cannot rename %1 to %2: %3").arg(dir.path(), newPath, errnoText(errno));
+        return {Fault::Io, QStringLiteral("cannot rename %1 to %2: %3").arg(dir.path(), newPath, errnoText(errno))};
     ::fsync(dir.fd());
     return {};
 }

@@ -11,6 +11,8 @@
 #include <QByteArray>
 #include <QString>
 
+#include "Error.h"
+
 namespace hlscam {
 
 struct StateFileRead {
@@ -27,15 +29,15 @@ StateFileRead readStateFile(const QString &path, qint64 maxBytes);
 // Replaces the file at `path` with `data` so that a crash or kill -9 at any moment leaves either
 // the old or the new content: a temp file created exclusively beside it, fsync, rename, fsync of
 // the directory. Mode 0600; when run as root, owned by the replaced file's owner, else by the
-// directory's (the service must still read what `sudo hlscam users add` wrote). Returns an error
-// text naming the path and the cause, empty when fine.
-QString writeFileAtomically(const QString &path, const QByteArray &data);
+// directory's (the service must still read what `sudo hlscam users add` wrote). Fails with
+// Fault::Io naming the path and the cause.
+Error writeFileAtomically(const QString &path, const QByteArray &data);
 
 // Opens the lock file at `path` for flock, creating it (mode 0600, owned like the directory when
-// run as root) when missing. Returns the descriptor, or -1 with *error set.
-int openStateLockFile(const QString &path, QString *error);
+// run as root) when missing. Returns the descriptor, or Fault::Io.
+Result<int> openStateLockFile(const QString &path);
 
 // Renames the state file at `path` to `newPath` in the same directory, replacing what is there.
-QString moveStateFileAside(const QString &path, const QString &newPath);
+Error moveStateFileAside(const QString &path, const QString &newPath);
 
 }  // namespace hlscam

@@ -28,10 +28,7 @@ Error LanAnnouncer::start()
     }
     qCInfo(lcMdns).noquote() << "announcing with the built-in responder on UDP 5353:" << choice.reason;
     m_builtin = std::make_unique<DnsSdAnnouncer>(m_announcement);
-    QString error;
-    if (!m_builtin->start(&error))
-        return Error(Fault::Io, error);
-    return {};
+    return m_builtin->start();
 }
 
 QString LanAnnouncer::instanceName() const

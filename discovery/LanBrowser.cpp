@@ -40,10 +40,7 @@ Error LanBrowser::start()
     m_builtin = std::make_unique<DnsSdBrowser>();
     connect(m_builtin.get(), &DnsSdBrowser::serviceFound, this, &LanBrowser::serviceFound);
     connect(m_builtin.get(), &DnsSdBrowser::serviceRemoved, this, &LanBrowser::serviceRemoved);
-    QString error;
-    if (!m_builtin->start(&error))
-        return Error(Fault::Io, error);
-    return {};
+    return m_builtin->start();
 }
 
 void LanBrowser::stop()

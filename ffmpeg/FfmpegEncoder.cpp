@@ -15,12 +15,11 @@ FfmpegEncoder::FfmpegEncoder(const EncoderOptions &options)
 
 FfmpegEncoder::~FfmpegEncoder() = default;
 
-std::unique_ptr<FfmpegEncoder> FfmpegEncoder::open(const EncoderOptions &options, QString *error)
+Result<std::unique_ptr<Encoder>> FfmpegEncoder::open(const EncoderOptions &options)
 {
     const AVCodec *codec = avcodec_find_encoder_by_name(options.codec.toLatin1().constData());
     if (!codec) {
-        *error = QStringLiteral("not built into this FFmpeg");
-        return nullptr;
+        return Error{Fault::Encoder, QStringLiteral("not built into this FFmpeg")};
     }
     std::unique_ptr<FfmpegEncoder> e(new FfmpegEncoder(options));
     e->m_context.reset(avcodec_alloc_context3(codec));
@@ -43,27 +42,27 @@ std::unique_ptr<FfmpegEncoder> FfmpegEncoder::open(const EncoderOptions &options
     if (err < 0) {
         // FFmpeg's own words ("Could not find a valid device") say more than the error code.
         const QString detail = ff::lastError();
-        *error = detail.isEmpty() ? ff::errorText(err) : QStringLiteral("%1 (%2)").arg(detail, ff::errorText(err));
-        return nullptr;
+        return Error{Fault::Encoder,
+                     detail.isEmpty() ? ff::errorText(err) : QStringLiteral("%1 (%2)").arg(detail, ff::errorText(err))};
     }
     e->m_parameters.width = c->width;
     e->m_parameters.height = c->height;
     e->m_parameters.extradata = QByteArray(reinterpret_cast<const char *>(c->extradata), c->extradata_size);
-    return e;
+    return std::unique_ptr<Encoder>(std::move(e));
 }
 
-QString FfmpegEncoder::push(Capture &capture, bool forceKey, std::vector<EncodedPacket> &out)
+Error FfmpegEncoder::push(Capture &capture, bool forceKey, std::vector<EncodedPacket> &out)
 {
     const Picture &picture = capture.picture;
     if (picture.isNull())
-        return QStringLiteral("%1: the source gave H.264, not a picture").arg(name());
+        return {Fault::Encoder, QStringLiteral("%1: the source gave H.264, not a picture").arg(name())};
     if (picture.width != m_options.width || picture.height != m_options.height)
-        return QStringLiteral("%1: the source gave %2x%3, not %4x%5")
-            .arg(name())
-            .arg(picture.width)
-            .arg(picture.height)
-            .arg(m_options.width)
-            .arg(m_options.height);
+        return {Fault::Encoder, QStringLiteral("%1: the source gave %2x%3, not %4x%5")
+                                    .arg(name())
+                                    .arg(picture.width)
+                                    .arg(picture.height)
+                                    .arg(m_options.width)
+                                    .arg(m_options.height)};
 
     // The frame points into the picture; libavcodec copies what it keeps (it is not refcounted).
     ff::FramePtr frame = ff::makeFrame();
@@ -80,14 +79,14 @@ QString FfmpegEncoder::push(Capture &capture, bool forceKey, std::vector<Encoded
 
     int err = avcodec_send_frame(m_context.get(), frame.get());
     if (err < 0)
-        return QStringLiteral("%1: %2").arg(name(), ff::errorText(err));
+        return {Fault::Encoder, QStringLiteral("%1: %2").arg(name(), ff::errorText(err))};
     for (;;) {
         ff::PacketPtr packet = ff::makePacket();
         err = avcodec_receive_packet(m_context.get(), packet.get());
         if (err == AVERROR(EAGAIN) || err == AVERROR_EOF)
             return {};
         if (err < 0)
-            return QStringLiteral("%1: %2").arg(name(), ff::errorText(err));
+            return {Fault::Encoder, QStringLiteral("%1: %2").arg(name(), ff::errorText(err))};
         EncodedPacket p;
         p.key = packet->flags & AV_PKT_FLAG_KEY;
         p.monoUs = packet->pts;

@@ -12,12 +12,12 @@ namespace hlscam {
 
 class FfmpegEncoder final : public Encoder {
 public:
-    // Opens the encoder; on failure returns nullptr and sets *error to why.
-    static std::unique_ptr<FfmpegEncoder> open(const EncoderOptions &options, QString *error);
+    // Opens the encoder, or says why not (Fault::Encoder).
+    static Result<std::unique_ptr<Encoder>> open(const EncoderOptions &options);
     ~FfmpegEncoder() override;
 
     QString name() const override { return m_options.codec; }
-    QString push(Capture &capture, bool forceKey, std::vector<EncodedPacket> &out) override;
+    Error push(Capture &capture, bool forceKey, std::vector<EncodedPacket> &out) override;
     const H264Parameters &parameters() const override { return m_parameters; }
 
 private:

@@ -15,9 +15,9 @@ public:
     {
         return DemuxSource::file(path, width, height, decodeH264);
     }
-    std::unique_ptr<Encoder> encoder(const EncoderOptions &options, QString *error) override
+    Result<std::unique_ptr<Encoder>> encoder(const EncoderOptions &options) override
     {
-        return FfmpegEncoder::open(options, error);
+        return FfmpegEncoder::open(options);
     }
 };
 

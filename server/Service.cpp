@@ -47,39 +47,35 @@ Service::Service(Settings settings, SettingsSources sources)
 
 Service::~Service() { stop(); }
 
-QString Service::start(bool *usageError)
+Error Service::start()
 {
-    auto fail = [usageError](const QString &error, bool usage = false) {
-        if (usageError)
-            *usageError = usage;
-        return error;
-    };
-    if (QString e = prepareStateDir(m_settings); !e.isEmpty())
-        return fail(e);
+    if (Error e = prepareStateDir(m_settings))
+        return e;
     const QString usersPath = usersFilePath(m_settings);
-    QString error;
-    m_firstRunPassword = ensureAdmin(usersPath, &error);
-    if (!error.isEmpty())
-        return fail(error);
+    Result<std::optional<QString>> admin = ensureAdmin(usersPath);
+    if (!admin.ok())
+        return admin.error();
+    m_firstRunPassword = admin.value();
 
     std::optional<QSslConfiguration> tls;
     if (!m_settings.server.tlsCert.isEmpty()) {
-        tls = loadTlsFiles(m_settings.server.tlsCert, m_settings.server.tlsKey, &error);
-        if (!tls)
-            return fail(error, true);
+        Result<QSslConfiguration> loaded = loadTlsFiles(m_settings.server.tlsCert, m_settings.server.tlsKey);
+        if (!loaded.ok())
+            return loaded.error();
+        tls = loaded.value();
     }
     m_tls = tls.has_value();
     if (tls)
         m_fingerprint = hlscam::certificateFingerprint(tls->localCertificate());
-    std::optional<QByteArray> tokenSecret = UrlToken::loadOrCreateSecret(tokenKeyPath(m_settings), &error);
-    if (!tokenSecret)
-        return fail(error);
+    const Result<QByteArray> tokenSecret = UrlToken::loadOrCreateSecret(tokenKeyPath(m_settings));
+    if (!tokenSecret.ok())
+        return tokenSecret.error();
     m_bans = std::make_unique<BanStore>(bansFilePath(m_settings), m_settings.bans);
-    if (QString e = m_bans->load(); !e.isEmpty())
-        qCWarning(lcService).noquote() << e;
+    if (const Error e = m_bans->load())
+        qCWarning(lcService).noquote() << e.message;
     m_bans->watch();
 
-    m_auth = std::make_unique<Authenticator>(usersPath, *tokenSecret);
+    m_auth = std::make_unique<Authenticator>(usersPath, tokenSecret.value(), m_settings.auth);
     for (const CameraSettings &camera : std::as_const(m_settings.cameras)) {
         m_owned.push_back(std::make_unique<Pipeline>(camera, m_settings.hls));
         m_cameras.append(m_owned.back().get());
@@ -102,7 +98,7 @@ QString Service::start(bool *usageError)
                                 .arg(m_settings.server.port)
                                 .arg(tcp->errorString());
         delete tcp;
-        return fail(why);
+        return {Fault::Io, why};
     }
     m_http->bindListener(tcp);
     m_listener = tcp;
@@ -126,17 +122,17 @@ quint16 Service::port() const { return m_listener ? m_listener->serverPort() : 0
 void Service::reload()
 {
     m_auth->reload();
-    if (const QString e = m_bans->load(); !e.isEmpty())
-        qCWarning(lcService).noquote() << e;
+    if (const Error e = m_bans->load())
+        qCWarning(lcService).noquote() << e.message;
     qCInfo(lcService) << "reloaded users and bans (SIGHUP)";
 
-    const AssembledSettings loaded = assembleSettings(m_sources);
-    if (!loaded.settings) {
-        qCCritical(lcService).noquote() << loaded.error;
+    const Result<AssembledSettings> loaded = assembleSettings(m_sources);
+    if (!loaded.ok()) {
+        qCCritical(lcService).noquote() << loaded.error().message;
         qCCritical(lcService) << "reload: the configuration has a mistake; still running on the previous one";
         return;
     }
-    for (const QString &note : loaded.notes)
+    for (const QString &note : loaded.value().notes)
         qCWarning(lcService).noquote() << note;
     // The cameras as they run now (a reload or the API may have changed them); the rest as started.
     Settings running = m_settings;
@@ -144,7 +140,7 @@ void Service::reload()
         for (const Camera *camera : std::as_const(m_cameras))
             if (camera->name() == c.name)
                 c = camera->settings();
-    const ReloadPlan plan = planReload(running, *loaded.settings);
+    const ReloadPlan plan = planReload(running, loaded.value().settings);
     for (const CameraSettings &settings : plan.camerasToRestart) {
         for (Camera *camera : std::as_const(m_cameras)) {
             if (camera->name() != settings.name)

@@ -3,6 +3,7 @@
 // in-process and manages it through its HTTP API like any remote board.
 #pragma once
 
+#include "Error.h"
 #include "ServiceSettings.h"
 #include "config/Settings.h"
 
@@ -32,9 +33,9 @@ public:
     Service &operator=(const Service &) = delete;
 
     // Creates the state, the first admin (see firstRunPassword), loads TLS files, the token key
-    // and the bans, listens, then starts the cameras. Returns an error a person can act on
-    // (empty on success); `usageError` tells a mistake in the settings from a runtime failure.
-    QString start(bool *usageError = nullptr);
+    // and the bans, listens, then starts the cameras. Fails with a sentence a person can act on:
+    // Fault::Config for a mistake in the settings (TLS files), else Fault::Io.
+    Error start();
     // Stops the cameras (the HTTP server goes with the object).
     void stop();
 

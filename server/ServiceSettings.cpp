@@ -6,39 +6,30 @@
 
 namespace hlscam {
 
-AssembledSettings assembleSettings(const SettingsSources &sources)
+Result<AssembledSettings> assembleSettings(const SettingsSources &sources)
 {
     AssembledSettings out;
-    Settings settings;
+    Settings &settings = out.settings;
     if (!sources.configFile.isEmpty()) {
         const ConfigResult loaded = loadConfigFile(sources.configFile);
-        if (!loaded.ok()) {
-            out.error = loaded.error->toString();
-            return out;
-        }
+        if (!loaded.ok())
+            return Error{Fault::Config, loaded.error->toString()};
         settings = loaded.settings;
     }
     if (sources.stateDir)
         settings.paths.stateDir = *sources.stateDir;
     // Changes made through the API, over the file; the overrides over both.
     settings.paths.cameraOverrides = cameraOverridesPath(settings);
-    if (QString e = applyCameraOverrides(settings.paths.cameraOverrides, settings, &out.notes); !e.isEmpty()) {
-        out.error = e;
-        return out;
-    }
+    if (Error e = applyCameraOverrides(settings.paths.cameraOverrides, settings, &out.notes))
+        return e;
     if (sources.listen) {
-        if (QString e = applyListen(*sources.listen, settings.server); !e.isEmpty()) {
-            out.error = QStringLiteral("--listen: %1").arg(e);
-            return out;
-        }
+        if (Error e = applyListen(*sources.listen, settings.server))
+            return Error{e.fault, QStringLiteral("--listen: %1").arg(e.message)};
     }
     if (sources.source) {
-        if (QString e = applySource(*sources.source, settings); !e.isEmpty()) {
-            out.error = QStringLiteral("--source: %1").arg(e);
-            return out;
-        }
+        if (Error e = applySource(*sources.source, settings))
+            return Error{e.fault, QStringLiteral("--source: %1").arg(e.message)};
     }
-    out.settings = settings;
     return out;
 }
 

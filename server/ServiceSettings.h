@@ -5,6 +5,7 @@
 // loopback address).
 #pragma once
 
+#include "Error.h"
 #include "config/Settings.h"
 
 #include <QStringList>
@@ -20,11 +21,12 @@ struct SettingsSources {
 };
 
 struct AssembledSettings {
-    std::optional<Settings> settings;  // empty on an error
-    QString error;                     // names the file and line, or the override
-    QStringList notes;                 // worth a line in the log, not an error
+    Settings settings;
+    QStringList notes;  // worth a line in the log, not an error
 };
 
-AssembledSettings assembleSettings(const SettingsSources &sources);
+// Fails with Fault::Config naming the file and line, or the override (Fault::Io when
+// cameras.conf cannot be read).
+Result<AssembledSettings> assembleSettings(const SettingsSources &sources);
 
 }  // namespace hlscam

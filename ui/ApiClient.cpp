@@ -1,4 +1,5 @@
 #include "ApiClient.h"
+#include "Limits.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -13,8 +14,8 @@ namespace hlscam::ui {
 
 namespace {
 
-constexpr int kTimeoutMs = 10000;
-constexpr qint64 kMaxReplyBytes = 4 * 1024 * 1024;  // the API's answers are small; a board is not trusted blindly
+constexpr int kTimeoutMs = limits::kApiTimeoutMs;
+constexpr qint64 kMaxReplyBytes = limits::kApiReplyBytes;
 // Set on a reply whose handshake showed a certificate other than the pinned one: its fingerprint.
 constexpr char kPresented[] = "hlscamPresentedFingerprint";
 
@@ -62,22 +63,17 @@ ApiClient::ApiClient(QObject *parent)
     m_network.setAutoDeleteReplies(true);
 }
 
-QUrl ApiClient::serviceUrl(const QString &text, QString *error)
+Result<QUrl> ApiClient::serviceUrl(const QString &text)
 {
     const QString trimmed = text.trimmed();
-    if (trimmed.isEmpty()) {
-        if (error)
-            *error = QStringLiteral("Enter the board's address, e.g. 192.168.1.20:8080");
-        return {};
-    }
+    if (trimmed.isEmpty())
+        return Error{Fault::Config, QStringLiteral("Enter the board's address, e.g. 192.168.1.20:8080")};
     QUrl url =
         QUrl::fromUserInput(trimmed.contains(QLatin1String("://")) ? trimmed : QStringLiteral("http://") + trimmed);
-    if (!url.isValid() || url.host().isEmpty() || (url.scheme() != u"http" && url.scheme() != u"https")) {
-        if (error)
-            *error =
-                QStringLiteral("'%1' is not an address (try host:port, e.g. 192.168.1.20:8080)").arg(trimmed.left(80));
-        return {};
-    }
+    if (!url.isValid() || url.host().isEmpty() || (url.scheme() != u"http" && url.scheme() != u"https"))
+        return Error{
+            Fault::Config,
+            QStringLiteral("'%1' is not an address (try host:port, e.g. 192.168.1.20:8080)").arg(trimmed.left(80))};
     if (url.port() < 0 && url.scheme() == u"http")
         url.setPort(8080);  // the service's default port
     url.setPath(QString());

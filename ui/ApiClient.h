@@ -9,6 +9,8 @@
 // is written (QNetworkReply::encrypted comes before any data is sent).
 #pragma once
 
+#include "Error.h"
+
 #include <QJsonValue>
 #include <QNetworkAccessManager>
 #include <QObject>
@@ -30,9 +32,9 @@ class ApiClient : public QObject {
 public:
     explicit ApiClient(QObject *parent = nullptr);
 
-    // "board.local:8080", "http://192.168.1.20:8080", "https://cam.example"; empty URL when the
-    // text is not an address (see lastError).
-    static QUrl serviceUrl(const QString &text, QString *error = nullptr);
+    // "board.local:8080", "http://192.168.1.20:8080", "https://cam.example"; Fault::Config with
+    // what to type when the text is not an address.
+    static Result<QUrl> serviceUrl(const QString &text);
 
     // `pinnedFingerprint` (certificateFingerprint's form): for an https base, the certificate the
     // credentials may go to; without it nothing is sent to an https base.

@@ -21,9 +21,9 @@ LocalService::~LocalService()
     m_thread.wait();
 }
 
-QString LocalService::start()
+Error LocalService::start()
 {
-    QString error;
+    Error error;
     QMetaObject::invokeMethod(
         &m_context,
         [this, &error] {

@@ -23,8 +23,8 @@ public:
     LocalService(const LocalService &) = delete;
     LocalService &operator=(const LocalService &) = delete;
 
-    // Starts the service (see Service::start); returns why it could not, empty on success.
-    QString start();
+    // Starts the service (see Service::start), or says why it could not.
+    Error start();
     quint16 port() const { return m_port; }
 
 private:

@@ -37,6 +37,7 @@ QStringList statusKeys()
             QStringLiteral("bitrate"),
             QStringLiteral("viewers"),
             QStringLiteral("last_error"),
+            QStringLiteral("fault"),
             QStringLiteral("frames"),
             QStringLiteral("part_delay_ms"),
             QStringLiteral("last_part_age_ms")};
@@ -95,10 +96,10 @@ void Session::connectTo(const QString &address, const QString &user, const QStri
     if (m_state != State::Disconnected && !m_local)
         disconnectFrom();
     clearTrust();
-    QString error;
-    const QUrl base = ApiClient::serviceUrl(address, &error);
-    if (base.isEmpty())
-        return setError(error);
+    const Result<QUrl> parsed = ApiClient::serviceUrl(address);
+    if (!parsed.ok())
+        return setError(parsed.error().message);
+    const QUrl &base = parsed.value();
     if (user.trimmed().isEmpty())
         return setError(QStringLiteral("Enter the admin's user name"));
     setError({});
@@ -173,8 +174,8 @@ void Session::logIn(const QUrl &base, const QString &user, const QString &passwo
 
 QString Session::loginTarget(const QString &text) const
 {
-    const QUrl base = ApiClient::serviceUrl(text);
-    return base.isEmpty() ? QString() : base.toString();
+    const Result<QUrl> base = ApiClient::serviceUrl(text);
+    return base.ok() ? base.value().toString() : QString();
 }
 
 void Session::trustCertificate()
@@ -230,12 +231,12 @@ void Session::startLocal()
     sources.listen = QStringLiteral("127.0.0.1:0");
     Settings where;
     where.paths.stateDir = *sources.stateDir;
-    if (QString e = prepareStateDir(where); !e.isEmpty())
-        return setError(e);
-    const AssembledSettings assembled = assembleSettings(sources);
-    if (!assembled.settings)
-        return setError(assembled.error);
-    const Settings &settings = *assembled.settings;
+    if (const Error e = prepareStateDir(where))
+        return setError(e.message);
+    const Result<AssembledSettings> assembled = assembleSettings(sources);
+    if (!assembled.ok())
+        return setError(assembled.error().message);
+    const Settings &settings = assembled.value().settings;
 
     setState(State::Connecting);
     setProgress(QStringLiteral("Starting a service on this computer…"));
@@ -253,11 +254,11 @@ void Session::startLocal()
         return setError(result.message);
     }
     m_local = std::make_unique<LocalService>(settings, sources);
-    if (QString e = m_local->start(); !e.isEmpty()) {
+    if (const Error e = m_local->start()) {
         m_local.reset();
         setState(State::Disconnected);
         setProgress({});
-        return setError(QStringLiteral("Could not start the local service: %1").arg(e));
+        return setError(QStringLiteral("Could not start the local service: %1").arg(e.message));
     }
     connectTo(QStringLiteral("http://127.0.0.1:%1").arg(m_local->port()), kLocalUser, password);
 }

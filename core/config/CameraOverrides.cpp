@@ -1,4 +1,5 @@
 #include "config/CameraOverrides.h"
+#include "Limits.h"
 
 #include "FileLock.h"
 #include "StateFiles.h"
@@ -30,24 +31,19 @@ QSet<QString> camerasWithControls(const QByteArray &text)
 }
 
 // The cameras named in the file: parseConfig gives the defaults to keys an older file lacks.
-std::optional<QList<CameraSettings>> readOverrides(const QString &path, QString *error,
-                                                   QSet<QString> *withControls = nullptr)
+Result<QList<CameraSettings>> readOverrides(const QString &path, QSet<QString> *withControls = nullptr)
 {
-    const StateFileRead read = readStateFile(path, 1024 * 1024);
+    const StateFileRead read = readStateFile(path, limits::kCameraOverridesBytes);
     if (read.status == StateFileRead::Status::Missing)
         return QList<CameraSettings>{};
-    if (read.status == StateFileRead::Status::Failed) {
-        *error = read.error;
-        return std::nullopt;
-    }
+    if (read.status == StateFileRead::Status::Failed)
+        return Error{Fault::Io, read.error};
     const QByteArray &text = read.data;
     if (!text.contains("[camera."))
         return QList<CameraSettings>{};
     const ConfigResult parsed = parseConfig(text, path);
-    if (!parsed.ok()) {
-        *error = parsed.error->toString();
-        return std::nullopt;
-    }
+    if (!parsed.ok())
+        return Error{Fault::Config, parsed.error->toString()};
     if (withControls)
         *withControls = camerasWithControls(text);
     return parsed.settings.cameras;
@@ -73,14 +69,13 @@ QByteArray cameraSection(const CameraSettings &c)
         .toUtf8();
 }
 
-QString applyCameraOverrides(const QString &path, Settings &settings, QStringList *notes)
+Error applyCameraOverrides(const QString &path, Settings &settings, QStringList *notes)
 {
-    QString error;
     QSet<QString> withControls;
-    const std::optional<QList<CameraSettings>> overrides = readOverrides(path, &error, &withControls);
-    if (!overrides)
-        return error;
-    for (const CameraSettings &o : *overrides) {
+    const Result<QList<CameraSettings>> overrides = readOverrides(path, &withControls);
+    if (!overrides.ok())
+        return overrides.error();
+    for (const CameraSettings &o : overrides.value()) {
         bool found = false;
         for (CameraSettings &c : settings.cameras) {
             if (c.name != o.name)
@@ -108,20 +103,19 @@ QString applyCameraOverrides(const QString &path, Settings &settings, QStringLis
     return {};
 }
 
-QString saveCameraOverride(const QString &path, const CameraSettings &camera)
+Error saveCameraOverride(const QString &path, const CameraSettings &camera)
 {
     FileLock lock(path);
     if (!lock.error().isEmpty())
-        return lock.error();
-    QString error;
-    std::optional<QList<CameraSettings>> overrides = readOverrides(path, &error);
-    if (!overrides)
-        return error;
+        return {Fault::Io, lock.error()};
+    const Result<QList<CameraSettings>> overrides = readOverrides(path);
+    if (!overrides.ok())
+        return overrides.error();
     QByteArray text =
         "# Camera settings changed through hlscam's admin API; they apply over the config file.\n"
         "# Remove a section to go back to the config file's settings for that camera.\n";
     bool replaced = false;
-    for (const CameraSettings &o : std::as_const(*overrides)) {
+    for (const CameraSettings &o : overrides.value()) {
         const bool mine = o.name == camera.name;
         replaced = replaced || mine;
         text += '\n' + cameraSection(mine ? camera : o);

@@ -7,6 +7,8 @@
 #include "config/Settings.h"
 
 #include <QByteArray>
+#include "Error.h"
+
 #include <QString>
 #include <QStringList>
 
@@ -17,10 +19,11 @@ QByteArray cameraSection(const CameraSettings &camera);
 
 // Applies the overrides in `path` (a missing file is none) to the cameras of `settings` with the
 // same names; an override for a camera the config no longer has is reported in *notes and left
-// out. Returns an error naming the file and line, with `settings` untouched.
-QString applyCameraOverrides(const QString &path, Settings &settings, QStringList *notes);
+// out. Fails naming the file and line (Fault::Config for a mistake in it, Fault::Io when it
+// cannot be read), with `settings` untouched.
+Error applyCameraOverrides(const QString &path, Settings &settings, QStringList *notes);
 
-// Records `camera` in `path` (a locked read-modify-write, written atomically).
-QString saveCameraOverride(const QString &path, const CameraSettings &camera);
+// Records `camera` in `path` (a locked read-modify-write, written atomically); fails with Fault::Io.
+Error saveCameraOverride(const QString &path, const CameraSettings &camera);
 
 }  // namespace hlscam

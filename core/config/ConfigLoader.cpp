@@ -1,4 +1,5 @@
 #include "config/ConfigLoader.h"
+#include "Limits.h"
 
 #include "capture/CommandLine.h"
 #include "config/AddressRange.h"
@@ -14,15 +15,16 @@
 #include <algorithm>
 #include <cmath>
 
+#include "Limits.h"
 #include "Logging.h"
 
 namespace hlscam {
 
 namespace {
 
-// A config file is small; a cap keeps "--config /dev/zero" from eating the memory.
-constexpr qint64 kMaxFileBytes = 1024 * 1024;
 constexpr double kEpsilon = 1e-9;
+
+QString listenProblem(const QString &value, ServerSettings &server);
 
 const QString kSections = QStringLiteral("[server], [camera.NAME], [hls], [auth], [bans], [webrtc], [paths]");
 const QString kSourceHelp =
@@ -282,7 +284,7 @@ CameraSettings &camera(State &s) { return s.settings.cameras.last(); }
 const KeyDef kKeys[] = {
     {"server", "listen",
      [](const QString &v, State &s) {
-         return applyListen(v, s.settings.server);
+         return listenProblem(v, s.settings.server);
      }},
     {"server", "tls_cert",
      [](const QString &v, State &s) {
@@ -341,6 +343,10 @@ const KeyDef kKeys[] = {
          if (e.isEmpty())
              s.settings.server.idleTimeoutS = int(sec);
          return e;
+     }},
+    {"server", "max_held_requests",
+     [](const QString &v, State &s) {
+         return readInt(v, 1, 100000, s.settings.server.maxHeldRequests);
      }},
     {"server", "announce",
      [](const QString &v, State &s) {
@@ -448,6 +454,35 @@ const KeyDef kKeys[] = {
          }
          return quoted(v) + QStringLiteral(" is not allowed (allowed: none, viewer)");
      }},
+    {"auth", "credential_cache_time",
+     [](const QString &v, State &s) {
+         qint64 sec = 0;
+         QString e = readDuration(v, 0, 86400, sec);
+         if (e.isEmpty())
+             s.settings.auth.credentialCacheS = int(sec);
+         return e;
+     }},
+    {"auth", "credential_cache_size",
+     [](const QString &v, State &s) {
+         return readInt(v, 1, 1000000, s.settings.auth.credentialCacheSize);
+     }},
+    {"auth", "max_password_checks",
+     [](const QString &v, State &s) {
+         return readInt(v, 1, 10000, s.settings.auth.maxPasswordChecks);
+     }},
+    {"auth", "token_lifetime",
+     [](const QString &v, State &s) {
+         return readDuration(v, limits::kMinTokenSeconds, 3650 * 86400LL, s.settings.auth.tokenLifetimeS);
+     }},
+    {"auth", "token_lifetime_max",
+     [](const QString &v, State &s) {
+         return readDuration(v, limits::kMinTokenSeconds, 3650 * 86400LL, s.settings.auth.tokenLifetimeMaxS);
+     }},
+    {"auth", "admin_token_lifetime_max",
+     [](const QString &v, State &s) {
+         // The desktop app's preview asks for a token of 12 hours.
+         return readDuration(v, 86400, 3650 * 86400LL, s.settings.auth.adminTokenLifetimeMaxS);
+     }},
     {"bans", "maxretry",
      [](const QString &v, State &s) {
          return readInt(v, 0, 1000000, s.settings.bans.maxRetry);
@@ -511,6 +546,10 @@ const KeyDef kKeys[] = {
     {"webrtc", "max_sessions_per_address",
      [](const QString &v, State &s) {
          return readInt(v, 1, 1000, s.settings.webrtc.maxSessionsPerAddress);
+     }},
+    {"bans", "max_addresses",
+     [](const QString &v, State &s) {
+         return readInt(v, 100, 10000000, s.settings.bans.maxAddresses);
      }},
     {"paths", "state_dir",
      [](const QString &v, State &s) {
@@ -709,6 +748,8 @@ private:
                          QStringLiteral("[camera.%1] %2").arg(c.name, key),
                          QStringLiteral("width and height are auto together (the camera's own size) or both numbers"));
         }
+        if (auto e = checkTokenLifetimes())
+            return e;
         const double segment = m_state.segmentSeconds;
         const double part = m_state.partSeconds;
         const int partLine = m_keyLines.value(QStringLiteral("hls\npart_duration"));
@@ -726,6 +767,38 @@ private:
                          QStringLiteral("segment_duration (%1 s) must be a whole multiple of part_duration "
                                         "(%2 s): use a part duration that divides it, e.g. %3")
                              .arg(QString::number(segment), QString::number(part), partSuggestions(segment, part)));
+        }
+        return std::nullopt;
+    }
+
+    // token_lifetime <= token_lifetime_max <= admin_token_lifetime_max: a viewer who asks for
+    // nothing gets a token it may have, and an admin may have what a viewer may.
+    std::optional<ConfigError> checkTokenLifetimes() const
+    {
+        const AuthSettings &auth = m_state.settings.auth;
+        const auto at = [this](const char *key) {
+            return m_keyLines.value(QStringLiteral("auth\n") + QLatin1String(key));
+        };
+        const auto seconds = [](qint64 s) {
+            return QString::number(s);
+        };
+        if (auth.tokenLifetimeS > auth.tokenLifetimeMaxS) {
+            const bool onDefault = at("token_lifetime") != 0;
+            return error(
+                onDefault ? at("token_lifetime") : at("token_lifetime_max"),
+                onDefault ? QStringLiteral("[auth] token_lifetime") : QStringLiteral("[auth] token_lifetime_max"),
+                QStringLiteral("token_lifetime (%1 s) is longer than token_lifetime_max (%2 s): a token "
+                               "asked for without a lifetime must be one a viewer may have")
+                    .arg(seconds(auth.tokenLifetimeS), seconds(auth.tokenLifetimeMaxS)));
+        }
+        if (auth.tokenLifetimeMaxS > auth.adminTokenLifetimeMaxS) {
+            const bool onViewer = at("token_lifetime_max") != 0;
+            return error(onViewer ? at("token_lifetime_max") : at("admin_token_lifetime_max"),
+                         onViewer ? QStringLiteral("[auth] token_lifetime_max")
+                                  : QStringLiteral("[auth] admin_token_lifetime_max"),
+                         QStringLiteral("token_lifetime_max (%1 s) is longer than admin_token_lifetime_max (%2 s): an "
+                                        "admin may have any token a viewer may")
+                             .arg(seconds(auth.tokenLifetimeMaxS), seconds(auth.adminTokenLifetimeMaxS)));
         }
         return std::nullopt;
     }
@@ -776,13 +849,16 @@ ConfigResult loadConfigFile(const QString &path)
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return fail(QStringLiteral("cannot be read (%1): check its permissions").arg(file.errorString()));
-    const QByteArray text = file.read(kMaxFileBytes + 1);
-    if (text.size() > kMaxFileBytes)
+    const QByteArray text = file.read(limits::kConfigFileBytes + 1);
+    if (text.size() > limits::kConfigFileBytes)
         return fail(QStringLiteral("is larger than 1 MiB: is this the configuration file?"));
     return parseConfig(text, path);
 }
 
-QString applyListen(const QString &value, ServerSettings &server)
+namespace {
+
+// The parser's own convention, as for every key: what is wrong, empty when fine.
+QString listenProblem(const QString &value, ServerSettings &server)
 {
     const QString v = value.trimmed();
     const QString allowed =
@@ -818,25 +894,36 @@ QString applyListen(const QString &value, ServerSettings &server)
     return {};
 }
 
-QString applySource(const QString &value, Settings &settings)
+}  // namespace
+
+Error applyListen(const QString &value, ServerSettings &server)
+{
+    if (QString problem = listenProblem(value, server); !problem.isEmpty())
+        return {Fault::Config, problem};
+    return {};
+}
+
+Error applySource(const QString &value, Settings &settings)
 {
     static const QRegularExpression videoNode(QStringLiteral("^/dev/(video[0-9]+|v4l/by-(id|path)/[^/]+)$"));
     QString device = value;
     if (value.isEmpty())
-        return QStringLiteral("the source is empty (%1)").arg(kSourceHelp);
+        return {Fault::Config, QStringLiteral("the source is empty (%1)").arg(kSourceHelp)};
     // A /dev/videoN or stable name that is missing now may be plugged in later: the pipeline
     // waits for it.
     if (value == u"rpicam" || value.startsWith(u"exec:")) {
         if (settings.cameras.isEmpty())
             settings.cameras.append(CameraSettings{});
-        return readDevice(value, settings.cameras.first().device);
+        if (QString e = readDevice(value, settings.cameras.first().device); !e.isEmpty())
+            return {Fault::Config, e};
+        return {};
     }
     if (value != u"testpattern" && value != u"auto" && !videoNode.match(value).hasMatch()) {
         const QFileInfo info(value);
         if (!info.exists())
-            return QStringLiteral("%1 does not exist (%2)").arg(quoted(value), kSourceHelp);
+            return {Fault::Config, QStringLiteral("%1 does not exist (%2)").arg(quoted(value), kSourceHelp)};
         if (info.isDir())
-            return QStringLiteral("%1 is a directory (%2)").arg(quoted(value), kSourceHelp);
+            return {Fault::Config, QStringLiteral("%1 is a directory (%2)").arg(quoted(value), kSourceHelp)};
         device = info.absoluteFilePath();
     }
     if (settings.cameras.isEmpty())

@@ -8,6 +8,7 @@
 #include <QStringList>
 #include <optional>
 
+#include "Error.h"
 #include "config/Settings.h"
 
 namespace hlscam {
@@ -34,14 +35,14 @@ ConfigResult parseConfig(const QByteArray &text, const QString &fileName);
 // Reads and parses a file; an unreadable or missing file is an error naming it.
 ConfigResult loadConfigFile(const QString &path);
 
-// Command-line overrides, applied after the file. Each returns an error message, empty when
-// fine, and leaves its argument unchanged on error.
+// Command-line overrides, applied after the file. Each fails with Fault::Config and leaves its
+// argument unchanged then.
 // listen: "ADDR:PORT", "[IPV6]:PORT", ":PORT" or "PORT"; no address or 0.0.0.0 means every
 // address (QHostAddress::Any, IPv4 and IPv6). Port 0 lets the system pick one.
-QString applyListen(const QString &value, ServerSettings &server);
+Error applyListen(const QString &value, ServerSettings &server);
 // source: sets cameras[0].device to "testpattern", "auto", "/dev/videoN", or the absolute path
 // of an existing file or device node.
-QString applySource(const QString &value, Settings &settings);
+Error applySource(const QString &value, Settings &settings);
 
 // Every "section.key" the parser accepts; camera sections appear as "camera.*".
 QStringList knownKeys();

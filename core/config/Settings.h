@@ -72,6 +72,7 @@ struct ServerSettings {
                                          // Listener never gives one more than half of maxConnections
     int headerTimeoutS = 10;             // to send a whole request once it has begun
     int idleTimeoutS = 60;               // a kept-alive connection with nothing to do
+    int maxHeldRequests = 1024;          // playlist and part requests held until ready, in all
     // Multicast DNS service discovery (LanAnnouncer): the service says on the LAN where it is.
     bool announce = true;
     QString announceName;  // the instance name people see; empty: "hlscam on <host name>"
@@ -91,6 +92,9 @@ struct BanSettings {
     // IPv6 clients are counted and banned per network of this prefix (one subscriber usually
     // holds a whole /64, so per address a ban costs an attacker nothing); 128: per address.
     int ipv6Prefix = 64;
+    // Addresses (and IPv6 networks) remembered at most, banned or counting failures; past it the
+    // quietest unbanned ones are forgotten, so a flood from many addresses cannot grow memory.
+    int maxAddresses = 20000;
 
     bool operator==(const BanSettings &) const = default;
 };
@@ -100,6 +104,16 @@ struct AuthSettings {
     // Anyone may watch (page and media) without a password, like a public garden camera; the
     // API still needs credentials. Off by default.
     bool anonymousViewers = false;
+    // A successful password check is remembered this long (a slow hash per request would sink a
+    // small board), for at most this many name and password pairs; 0 seconds: never.
+    int credentialCacheS = 300;
+    int credentialCacheSize = 4096;
+    int maxPasswordChecks = 32;  // slow hashes waiting for a thread; more get 503 (try again)
+    // URL tokens (POST /api/v1/tokens): the lifetime when none is asked for, and the longest a
+    // viewer and an admin may ask for.
+    qint64 tokenLifetimeS = 86400;
+    qint64 tokenLifetimeMaxS = 7 * 86400;
+    qint64 adminTokenLifetimeMaxS = 365 * 86400;
 
     bool operator==(const AuthSettings &) const = default;
 };

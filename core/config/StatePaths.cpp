@@ -25,13 +25,13 @@ QString stateDir(const Settings &settings)
     return xdg + QStringLiteral("/hlscam");
 }
 
-QString prepareStateDir(const Settings &settings)
+Error prepareStateDir(const Settings &settings)
 {
     const QString dir = stateDir(settings);
     if (QDir(dir).exists())
         return {};
     if (!QDir().mkpath(dir))
-        return QStringLiteral("cannot create the state directory %1").arg(dir);
+        return {Fault::Io, QStringLiteral("cannot create the state directory %1").arg(dir)};
     // Owner-only; on the directory just made, not on what a link there would point at.
     const int fd = ::open(QFile::encodeName(dir).constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd >= 0) {

@@ -2,11 +2,11 @@
 
 namespace hlscam {
 
-QString CopyEncoder::push(Capture &capture, bool forceKey, std::vector<EncodedPacket> &out)
+Error CopyEncoder::push(Capture &capture, bool forceKey, std::vector<EncodedPacket> &out)
 {
     Q_UNUSED(forceKey);  // the camera decides its GOP; segments are cut at its key frames
     if (capture.h264.isEmpty())
-        return QStringLiteral("copy: the source gave a decoded picture, not H.264");
+        return {Fault::Encoder, QStringLiteral("copy: the source gave a decoded picture, not H.264")};
     EncodedPacket p;
     p.key = capture.h264Key;
     p.data = std::move(capture.h264);

@@ -11,7 +11,7 @@ public:
         : m_parameters(sourceParameters)
     {}
     QString name() const override { return QStringLiteral("copy"); }
-    QString push(Capture &capture, bool forceKey, std::vector<EncodedPacket> &out) override;
+    Error push(Capture &capture, bool forceKey, std::vector<EncodedPacket> &out) override;
     const H264Parameters &parameters() const override { return m_parameters; }
 
 private:

@@ -2,6 +2,7 @@
 // hardware encoders).
 #pragma once
 
+#include "Error.h"
 #include "capture/Capture.h"
 
 #include <QByteArray>
@@ -31,8 +32,8 @@ public:
     virtual ~Encoder() = default;
     virtual QString name() const = 0;
     // Encodes (or hands on) one capture (a picture of the options' size); forceKey asks for an IDR frame (a segment
-    // starts). Returns an error text, empty when fine. Packets may come out later than their capture.
-    virtual QString push(Capture &capture, bool forceKey, std::vector<EncodedPacket> &out) = 0;
+    // starts). Fails with Fault::Encoder. Packets may come out later than their capture.
+    virtual Error push(Capture &capture, bool forceKey, std::vector<EncodedPacket> &out) = 0;
     virtual const H264Parameters &parameters() const = 0;
 };
 

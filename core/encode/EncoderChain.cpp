@@ -9,14 +9,20 @@ namespace hlscam {
 
 namespace {
 
-std::unique_ptr<Encoder> openNamed(const EncoderOptions &options, QString *why)
+Result<std::unique_ptr<Encoder>> openNamed(const EncoderOptions &options)
 {
-    if (options.codec == QLatin1String("libx264"))
-        return X264Encoder::open(options, why);
-    if (*why = missingEncoderHardware(options.codec); !why->isEmpty())
-        return nullptr;
-    FfmpegBackend *ffmpeg = ffmpegBackend(why);
-    return ffmpeg ? ffmpeg->encoder(options, why) : nullptr;
+    if (options.codec == QLatin1String("libx264")) {
+        Result<std::unique_ptr<X264Encoder>> x264 = X264Encoder::open(options);
+        if (!x264.ok())
+            return x264.error();
+        return std::unique_ptr<Encoder>(std::move(x264.value()));
+    }
+    if (const QString missing = missingEncoderHardware(options.codec); !missing.isEmpty())
+        return Error{Fault::Encoder, missing};
+    const Result<FfmpegBackend *> ffmpeg = ffmpegBackend();
+    if (!ffmpeg.ok())
+        return ffmpeg.error();
+    return ffmpeg.value()->encoder(options);
 }
 
 }  // namespace
@@ -45,15 +51,16 @@ EncoderChoice openEncoder(const QString &configured, const H264Parameters *sourc
             return choice;
         }
         options.codec = name;
-        QString why;
-        if (auto encoder = openNamed(options, &why)) {
-            choice.encoder = std::move(encoder);
+        Result<std::unique_ptr<Encoder>> encoder = openNamed(options);
+        if (encoder.ok()) {
+            choice.encoder = std::move(encoder.value());
             return choice;
         }
-        choice.passedOver << QStringLiteral("%1: %2").arg(name, why);
+        choice.passedOver << QStringLiteral("%1: %2").arg(name, encoder.error().message);
     }
-    choice.error =
-        QStringLiteral("no H.264 encoder could be opened (%1)").arg(choice.passedOver.join(QStringLiteral("; ")));
+    choice.error = {
+        Fault::Encoder,
+        QStringLiteral("no H.264 encoder could be opened (%1)").arg(choice.passedOver.join(QStringLiteral("; ")))};
     return choice;
 }
 

@@ -15,7 +15,7 @@ QStringList encoderCandidates(const QString &configured, bool sourceGivesH264);
 struct EncoderChoice {
     std::unique_ptr<Encoder> encoder;  // null when none could be opened
     QStringList passedOver;            // "h264_v4l2m2m: no such device", ...
-    QString error;                     // when encoder is null: the whole story
+    Error error;                       // when encoder is null: the whole story (Fault::Encoder)
 };
 
 // Opens the first candidate that works. sourceH264 is the source's H.264 stream, if any.

@@ -38,12 +38,11 @@ X264Encoder::~X264Encoder()
         x264_encoder_close(m_encoder);
 }
 
-std::unique_ptr<X264Encoder> X264Encoder::open(const EncoderOptions &options, QString *error)
+Result<std::unique_ptr<X264Encoder>> X264Encoder::open(const EncoderOptions &options)
 {
     x264_param_t p;
     if (x264_param_default_preset(&p, "ultrafast", "zerolatency") < 0) {
-        *error = QStringLiteral("this libx264 has no ultrafast preset");
-        return nullptr;
+        return Error{Fault::Encoder, QStringLiteral("this libx264 has no ultrafast preset")};
     }
     p.pf_log = forwardLog;
     p.i_log_level = X264_LOG_WARNING;
@@ -71,15 +70,14 @@ std::unique_ptr<X264Encoder> X264Encoder::open(const EncoderOptions &options, QS
     std::unique_ptr<X264Encoder> e(new X264Encoder(options));
     e->m_encoder = x264_encoder_open(&p);
     if (!e->m_encoder) {
-        *error =
-            QStringLiteral("libx264 cannot encode %1x%2@%3").arg(options.width).arg(options.height).arg(options.fps);
-        return nullptr;
+        return Error{
+            Fault::Encoder,
+            QStringLiteral("libx264 cannot encode %1x%2@%3").arg(options.width).arg(options.height).arg(options.fps)};
     }
     x264_nal_t *nals = nullptr;
     int count = 0;
     if (x264_encoder_headers(e->m_encoder, &nals, &count) < 0) {
-        *error = QStringLiteral("libx264 gave no SPS/PPS");
-        return nullptr;
+        return Error{Fault::Encoder, QStringLiteral("libx264 gave no SPS/PPS")};
     }
     QByteArray sets;
     for (int i = 0; i < count; ++i)
@@ -91,17 +89,17 @@ std::unique_ptr<X264Encoder> X264Encoder::open(const EncoderOptions &options, QS
     return e;
 }
 
-QString X264Encoder::push(Capture &capture, bool forceKey, std::vector<EncodedPacket> &out)
+Error X264Encoder::push(Capture &capture, bool forceKey, std::vector<EncodedPacket> &out)
 {
     Picture &picture = capture.picture;
     if (picture.isNull())
-        return QStringLiteral("libx264: the source gave H.264, not a picture");
+        return {Fault::Encoder, QStringLiteral("libx264: the source gave H.264, not a picture")};
     if (picture.width != m_options.width || picture.height != m_options.height)
-        return QStringLiteral("libx264: the source gave %1x%2, not %3x%4")
-            .arg(picture.width)
-            .arg(picture.height)
-            .arg(m_options.width)
-            .arg(m_options.height);
+        return {Fault::Encoder, QStringLiteral("libx264: the source gave %1x%2, not %3x%4")
+                                    .arg(picture.width)
+                                    .arg(picture.height)
+                                    .arg(m_options.width)
+                                    .arg(m_options.height)};
 
     x264_picture_t in;
     x264_picture_init(&in);
@@ -121,7 +119,7 @@ QString X264Encoder::push(Capture &capture, bool forceKey, std::vector<EncodedPa
     x264_picture_t encoded;
     const int size = x264_encoder_encode(m_encoder, &nals, &count, &in, &encoded);
     if (size < 0)
-        return QStringLiteral("libx264: encoding failed");
+        return {Fault::Encoder, QStringLiteral("libx264: encoding failed")};
     if (size == 0)
         return {};  // held back (none with zerolatency, but the API allows it)
     EncodedPacket p;

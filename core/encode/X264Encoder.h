@@ -14,12 +14,12 @@ namespace hlscam {
 
 class X264Encoder final : public Encoder {
 public:
-    // Opens the encoder; on failure returns nullptr and sets *error to why.
-    static std::unique_ptr<X264Encoder> open(const EncoderOptions &options, QString *error);
+    // Opens the encoder, or says why not (Fault::Encoder).
+    static Result<std::unique_ptr<X264Encoder>> open(const EncoderOptions &options);
     ~X264Encoder() override;
 
     QString name() const override { return QStringLiteral("libx264"); }
-    QString push(Capture &capture, bool forceKey, std::vector<EncodedPacket> &out) override;
+    Error push(Capture &capture, bool forceKey, std::vector<EncodedPacket> &out) override;
     const H264Parameters &parameters() const override { return m_parameters; }
 
 private:

@@ -21,7 +21,7 @@ quint64 Fmp4Packager::decodeTime(qint64 monoUs) const
     return quint64(((monoUs - m_generationStartUs) * kTimescale + 500000) / 1000000);
 }
 
-QString Fmp4Packager::start(const H264Parameters &parameters, const EncodedPacket &keyPacket)
+Error Fmp4Packager::start(const H264Parameters &parameters, const EncodedPacket &keyPacket)
 {
     h264::ParameterSets sets = h264::readExtradata(parameters.extradata);
     if (sets.isEmpty()) {
@@ -31,7 +31,7 @@ QString Fmp4Packager::start(const H264Parameters &parameters, const EncodedPacke
         sets = lengthSize == 0 ? h264::parameterSetsInBand(keyPacket.data) : h264::ParameterSets{};
         sets.nalLengthSize = lengthSize;
         if (sets.isEmpty())
-            return QStringLiteral("the first key frame carries no SPS/PPS");
+            return {Fault::UnsupportedFormat, QStringLiteral("the first key frame carries no SPS/PPS")};
     }
     CmafTrack track;
     track.width = parameters.width;
@@ -39,7 +39,7 @@ QString Fmp4Packager::start(const H264Parameters &parameters, const EncodedPacke
     track.timescale = kTimescale;
     track.avcConfiguration = h264::decoderConfiguration(sets);
     if (track.avcConfiguration.isEmpty())
-        return QStringLiteral("the stream's SPS cannot be read");
+        return {Fault::UnsupportedFormat, QStringLiteral("the stream's SPS cannot be read")};
     const QByteArray init = cmafInitSegment(track);
     qCDebug(lcHls) << "new generation:" << track.width << "x" << track.height << "init segment" << init.size()
                    << "bytes";
@@ -52,13 +52,13 @@ QString Fmp4Packager::start(const H264Parameters &parameters, const EncodedPacke
     return {};
 }
 
-QString Fmp4Packager::write(const EncodedPacket &packet, const H264Parameters &parameters)
+Error Fmp4Packager::write(const EncodedPacket &packet, const H264Parameters &parameters)
 {
     const qint64 t = packet.monoUs;
     if (!m_started) {
         if (!packet.key)
             return {};  // a segment must start with a key frame
-        if (QString err = start(parameters, packet); !err.isEmpty())
+        if (Error err = start(parameters, packet))
             return err;
         m_generationStartUs = t;
     }

@@ -24,14 +24,14 @@ public:
 
     // Adds one packet. Packets before the first key frame are dropped; the first key frame
     // starts a generation with `parameters` (SPS/PPS are taken from the key frame when the
-    // parameters have none). Returns an error text, empty when fine.
-    QString write(const EncodedPacket &packet, const H264Parameters &parameters);
+    // parameters have none). Fails with Fault::UnsupportedFormat (a stream without usable SPS/PPS).
+    Error write(const EncodedPacket &packet, const H264Parameters &parameters);
     // Flushes the last part and closes the generation (source stopped or restarting).
     void finish();
     bool started() const { return m_started; }
 
 private:
-    QString start(const H264Parameters &parameters, const EncodedPacket &keyPacket);
+    Error start(const H264Parameters &parameters, const EncodedPacket &keyPacket);
     // Closes the open part; nextDecodeTime is where the next sample starts (the last sample's end).
     void flushPart(qint64 durationUs, quint64 nextDecodeTime);
     quint64 decodeTime(qint64 monoUs) const;  // in the track's timescale, from the generation start

@@ -213,11 +213,10 @@ std::unique_ptr<Source> Pipeline::makeSource()
         return std::make_unique<V4l2Source>(v);
     }
     // Files are read with FFmpeg, from the module loaded on this first use.
-    QString why;
-    FfmpegBackend *ffmpeg = ffmpegBackend(&why);
-    if (!ffmpeg)
-        return std::make_unique<UnavailableSource>(device, why);
-    return ffmpeg->file(device, autoSize ? 0 : c.width, autoSize ? 0 : c.height, decodeH264);
+    const Result<FfmpegBackend *> loaded = ffmpegBackend();
+    if (!loaded.ok())
+        return std::make_unique<UnavailableSource>(device, loaded.error().message, loaded.error().fault);
+    return loaded.value()->file(device, autoSize ? 0 : c.width, autoSize ? 0 : c.height, decodeH264);
 }
 
 void Pipeline::waitBeforeRetry(int ms)
@@ -368,7 +367,7 @@ bool Pipeline::streamOnce(Source &source)
     options.gopFrames = gopFrames(m_camera, m_hls);
     EncoderChoice choice = openEncoder(m_camera.encoder, source.h264Parameters(), options);
     if (!choice.encoder) {
-        setState(CameraState::Retrying, Error{Fault::Encoder, choice.error});
+        setState(CameraState::Retrying, choice.error);
         return false;
     }
     for (const QString &why : std::as_const(choice.passedOver))
@@ -411,14 +410,12 @@ bool Pipeline::streamOnce(Source &source)
             }
         }
         packets.clear();
-        if (QString e = choice.encoder->push(capture, forceKey, packets); !e.isEmpty())
-            error = {Fault::Encoder, e};
+        error = choice.encoder->push(capture, forceKey, packets);
         for (const EncodedPacket &p : packets) {
             if (error)
                 break;
             m_feed->publish(p, choice.encoder->parameters());  // WebRTC first: it waits for no part
-            if (QString e = packager.write(p, choice.encoder->parameters()); !e.isEmpty())
-                error = {Fault::Other, e};
+            error = packager.write(p, choice.encoder->parameters());
         }
         if (error)
             break;

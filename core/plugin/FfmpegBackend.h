@@ -18,8 +18,8 @@ public:
     // A media file, looped and paced to its frame rate; decoded pictures are width x height (the
     // file's own size when they are 0). Cameras are core's own (v4l2/V4l2Source).
     virtual std::unique_ptr<Source> file(const QString &path, int width, int height, bool decodeH264) = 0;
-    // A libavcodec encoder by name (options.codec); nullptr and *error when it cannot open.
-    virtual std::unique_ptr<Encoder> encoder(const EncoderOptions &options, QString *error) = 0;
+    // A libavcodec encoder by name (options.codec), or why it cannot open (Fault::Encoder).
+    virtual Result<std::unique_ptr<Encoder>> encoder(const EncoderOptions &options) = 0;
 };
 
 // The module's one exported function: returns its backend, or nullptr when it was built for

@@ -68,11 +68,11 @@ QStringList ffmpegModuleCandidates()
     return paths;
 }
 
-FfmpegBackend *ffmpegBackend(QString *error)
+Result<FfmpegBackend *> ffmpegBackend()
 {
     static const Loaded loaded = load();  // thread-safe once; pipelines may ask at the same time
-    if (!loaded.backend && error)
-        *error = loaded.error;
+    if (!loaded.backend)
+        return Error{Fault::ModuleMissing, loaded.error};
     return loaded.backend;
 }
 

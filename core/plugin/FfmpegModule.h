@@ -7,8 +7,8 @@
 
 namespace hlscam {
 
-// The backend, or nullptr with *error saying what is missing and how to get it.
-FfmpegBackend *ffmpegBackend(QString *error);
+// The backend, or what is missing and how to get it (Fault::ModuleMissing).
+Result<FfmpegBackend *> ffmpegBackend();
 
 // The file names tried, in order (for messages and tests).
 QStringList ffmpegModuleCandidates();

@@ -1,4 +1,5 @@
 #include "mdns/DnsSdAnnouncer.h"
+#include "Limits.h"
 
 #include "Logging.h"
 #include "mdns/MdnsSocket.h"
@@ -19,7 +20,7 @@ constexpr int kConflictDeferMs = 1000;    // §8.2: the loser of a simultaneous 
 constexpr int kInterfaceCheckMs = 30000;  // a DHCP lease or a new link shows up within this
 constexpr qint64 kMulticastGapMs = 1000;  // §6: once a second per record and interface...
 constexpr qint64 kDefendGapMs = 250;      // ...but a probe for our name is answered within 250 ms
-constexpr int kMaxUnicastPerSecond = 50;  // legacy answers, so we cannot be used as an amplifier
+constexpr int kMaxUnicastPerSecond = limits::kMdnsUnicastPerSecond;
 // §8.1: more than 15 conflicts within 10 s, and each further probe attempt waits 5 s. Never a
 // final give-up: a host that claims every name we pick only slows us down, and we are announced
 // as soon as it stops.
@@ -28,7 +29,7 @@ constexpr qint64 kConflictWindowMs = 10000;
 constexpr int kThrottledProbeDelayMs = 5000;
 // Suffixes count up to this, then start again at " (2)": the name stays short and the counter
 // never overflows, however long a spoofer keeps claiming names.
-constexpr int kMaxSuffix = 9999;
+constexpr int kMaxSuffix = limits::kMdnsNameSuffix;
 
 // A UTF-8 string cut to at most `max` bytes without splitting a character.
 QByteArray utf8Prefix(const QString &s, int max)
@@ -112,15 +113,15 @@ QString DnsSdAnnouncer::defaultName()
         utf8Prefix(QStringLiteral("hlscam on %1").arg(QString::fromUtf8(hostLabel())), dns::kMaxLabelBytes));
 }
 
-bool DnsSdAnnouncer::start(QString *error)
+Error DnsSdAnnouncer::start()
 {
     if (m_state != State::Stopped)
-        return true;
+        return {};
     m_socket = new MdnsSocket(this);
-    if (!m_socket->open(kMdnsPort, error)) {
+    if (Error e = m_socket->open(kMdnsPort)) {
         delete m_socket;
         m_socket = nullptr;
-        return false;
+        return e;
     }
     connect(m_socket, &MdnsSocket::received, this, &DnsSdAnnouncer::onDatagram);
     m_links = reachableLinks();
@@ -128,7 +129,7 @@ bool DnsSdAnnouncer::start(QString *error)
     m_interfaceCheck.start();
     // §8.1: a random 0-250 ms first, so hosts powered on together do not probe in step.
     beginProbing(int(QRandomGenerator::global()->bounded(kProbeIntervalMs)));
-    return true;
+    return {};
 }
 
 void DnsSdAnnouncer::stop()
@@ -248,7 +249,7 @@ void DnsSdAnnouncer::sendMulticast(const LinkInterface &link, const QList<dns::R
         return;
     reply.additionals = additionals;
     m_socket->sendMulticast(link, dns::encode(dnssd::response(reply)));
-    if (m_lastMulticast.size() > 1024) {  // keys of interfaces long gone
+    if (m_lastMulticast.size() > limits::kMdnsLinksRemembered) {  // keys of interfaces long gone
         for (auto it = m_lastMulticast.begin(); it != m_lastMulticast.end();)
             it = now - it.value() >= kMulticastGapMs ? m_lastMulticast.erase(it) : std::next(it);
     }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "Announcement.h"
+#include "Error.h"
 #include "mdns/DnsSdRecords.h"
 #include "mdns/LinkInterfaces.h"
 
@@ -35,8 +36,8 @@ public:
     // "hlscam on HOST", HOST being this machine's host name.
     static QString defaultName();
 
-    // Opens UDP 5353 and begins probing; false with *error when the port cannot be bound.
-    bool start(QString *error = nullptr);
+    // Opens UDP 5353 and begins probing; fails (Fault::Io) when the port cannot be bound.
+    Error start();
     // Goodbye packets (TTL 0) for every record, then silence. start() may follow.
     void stop();
     // The name in use: the configured one, or with " (N)" after a conflict.

@@ -37,20 +37,19 @@ DnsSdBrowser::DnsSdBrowser(QObject *parent)
 
 DnsSdBrowser::~DnsSdBrowser() = default;
 
-bool DnsSdBrowser::start(QString *error)
+Error DnsSdBrowser::start()
 {
     if (m_socket)
-        return true;
+        return {};
     m_socket = new MdnsSocket(this);
-    QString sharedError;
-    if (!m_socket->open(kMdnsPort, &sharedError)) {
-        qCInfo(lcMdns) << "browsing from an ephemeral port:" << sharedError;
+    if (const Error shared = m_socket->open(kMdnsPort)) {
+        qCInfo(lcMdns) << "browsing from an ephemeral port:" << shared.message;
         delete m_socket;
         m_socket = new MdnsSocket(this);
-        if (!m_socket->open(0, error)) {
+        if (Error e = m_socket->open(0)) {
             delete m_socket;
             m_socket = nullptr;
-            return false;
+            return e;
         }
     }
     connect(m_socket, &MdnsSocket::received, this, &DnsSdBrowser::onDatagram);
@@ -58,7 +57,7 @@ bool DnsSdBrowser::start(QString *error)
     m_socket->join(m_links);
     m_maintenance.start();
     refresh();
-    return true;
+    return {};
 }
 
 void DnsSdBrowser::stop()

@@ -6,6 +6,8 @@
 #pragma once
 
 #include "DnsSdService.h"
+#include "Error.h"
+#include "Limits.h"
 #include "mdns/DnsMessage.h"
 #include "mdns/LinkInterfaces.h"
 
@@ -24,15 +26,16 @@ class MdnsSocket;
 class DnsSdBrowser : public QObject {
     Q_OBJECT
 public:
-    static constexpr int kMaxRecords = 512;
-    static constexpr int kMaxServices = 64;
+    static constexpr int kMaxRecords = limits::kMdnsRecords;
+    static constexpr int kMaxServices = limits::kMdnsServices;
 
     explicit DnsSdBrowser(QObject *parent = nullptr);
     ~DnsSdBrowser() override;
 
     // Opens UDP 5353 (shared), or an ephemeral port when 5353 cannot be had (then only the
     // answers to its own queries arrive, and goodbyes are missed until a TTL ends), and queries.
-    bool start(QString *error = nullptr);
+    // Fails (Fault::Io) when neither can be bound.
+    Error start();
     void stop();
     // Queries now, and again after 1, 2, 4... seconds (what a "Search again" button wants).
     void refresh();

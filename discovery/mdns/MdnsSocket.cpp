@@ -1,4 +1,5 @@
 #include "mdns/MdnsSocket.h"
+#include "Limits.h"
 
 #include "Logging.h"
 #include "mdns/DnsMessage.h"
@@ -10,8 +11,8 @@ namespace hlscam {
 
 namespace {
 
-constexpr int kMaxDatagramsPerWakeup = 64;
-constexpr int kMaxInbox = 256;  // read but not yet handed on
+constexpr int kMaxDatagramsPerWakeup = limits::kMdnsDatagramsPerWakeup;
+constexpr int kMaxInbox = limits::kMdnsInbox;
 
 const QAbstractSocket::BindMode kShared = QAbstractSocket::ShareAddress | QAbstractSocket::ReuseAddressHint;
 
@@ -35,14 +36,11 @@ QHostAddress MdnsSocket::group(QAbstractSocket::NetworkLayerProtocol protocol)
                                                      : QHostAddress(QStringLiteral("224.0.0.251"));
 }
 
-bool MdnsSocket::open(quint16 port, QString *error)
+Error MdnsSocket::open(quint16 port)
 {
     const QAbstractSocket::BindMode mode = port ? kShared : QAbstractSocket::DefaultForPlatform;
-    if (!m_v4.bind(QHostAddress::AnyIPv4, port, mode)) {
-        if (error)
-            *error = QStringLiteral("cannot bind UDP port %1: %2").arg(port).arg(m_v4.errorString());
-        return false;
-    }
+    if (!m_v4.bind(QHostAddress::AnyIPv4, port, mode))
+        return {Fault::Io, QStringLiteral("cannot bind UDP port %1: %2").arg(port).arg(m_v4.errorString())};
     m_hasV6 = m_v6.bind(QHostAddress::AnyIPv6, port, mode);
     if (!m_hasV6)
         qCDebug(lcMdns) << "no IPv6 multicast DNS:" << m_v6.errorString();
@@ -50,7 +48,7 @@ bool MdnsSocket::open(quint16 port, QString *error)
         s->setSocketOption(QAbstractSocket::MulticastTtlOption, QVariant(255));
         s->setSocketOption(QAbstractSocket::MulticastLoopbackOption, QVariant(1));  // a browser on this machine
     }
-    return true;
+    return {};
 }
 
 void MdnsSocket::join(const QList<LinkInterface> &links)

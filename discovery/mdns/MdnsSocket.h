@@ -6,6 +6,7 @@
 // its own, never inside QUdpSocket's readyRead, which checks it is alive after each emit.
 #pragma once
 
+#include "Error.h"
 #include "mdns/LinkInterfaces.h"
 
 #include <QHostAddress>
@@ -24,8 +25,8 @@ public:
 
     static QHostAddress group(QAbstractSocket::NetworkLayerProtocol protocol);
 
-    // Binds IPv4 and, when the machine has it, IPv6; true when at least IPv4 is bound.
-    bool open(quint16 port, QString *error);
+    // Binds IPv4 and, when the machine has it, IPv6; fails (Fault::Io) when IPv4 cannot be bound.
+    Error open(quint16 port);
     // Joins the groups on these interfaces (and leaves the ones no longer listed).
     void join(const QList<LinkInterface> &links);
     // To the group, out of that interface, in each protocol it has an address of.

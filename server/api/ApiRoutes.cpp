@@ -1,5 +1,6 @@
 #include "api/ApiRoutes.h"
 
+#include "Limits.h"
 #include "api/CameraUpdate.h"
 #include "api/JsonBody.h"
 #include "api/UserRoutes.h"
@@ -19,10 +20,6 @@ namespace hlscam {
 namespace {
 
 using Method = QHttpServerRequest::Method;
-
-constexpr qint64 kDefaultTokenSeconds = 86400;
-constexpr qint64 kMaxViewerTokenSeconds = 7 * 86400;
-constexpr qint64 kMaxAdminTokenSeconds = 365 * 86400;
 
 QString isoTime(qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate); }
 
@@ -130,12 +127,15 @@ Response ApiRoutes::tokens(const RequestContext &request)
         return Response::jsonError(Status::BadRequest, QStringLiteral("no camera '%1' (cameras: %2, or * for all)")
                                                            .arg(camera, m_cameraNames.join(QStringLiteral(", "))));
     const bool admin = request.role == Role::Admin;
-    const qint64 maxTtl = admin ? kMaxAdminTokenSeconds : kMaxViewerTokenSeconds;
+    const AuthSettings &lifetimes = m_auth->settings();
+    const qint64 maxTtl = admin ? lifetimes.adminTokenLifetimeMaxS : lifetimes.tokenLifetimeMaxS;
     const QJsonValue ttlValue = in.value(QStringLiteral("ttl"));
-    const double ttl = ttlValue.isUndefined() ? double(kDefaultTokenSeconds) : ttlValue.toDouble(-1);
-    if (ttl < 60 || ttl > double(maxTtl) || ttl != double(qint64(ttl)))
+    const double ttl = ttlValue.isUndefined() ? double(lifetimes.tokenLifetimeS) : ttlValue.toDouble(-1);
+    if (ttl < double(limits::kMinTokenSeconds) || ttl > double(maxTtl) || ttl != double(qint64(ttl)))
         return Response::jsonError(Status::BadRequest,
-                                   QStringLiteral("ttl is whole seconds from 60 to %1 for your role").arg(maxTtl));
+                                   QStringLiteral("ttl is whole seconds from %1 to %2 for your role")
+                                       .arg(limits::kMinTokenSeconds)
+                                       .arg(maxTtl));
     const QString roleText = in.value(QStringLiteral("role")).toString(QStringLiteral("viewer"));
     if (roleText != QLatin1String("viewer") && roleText != QLatin1String("admin"))
         return Response::jsonError(Status::BadRequest, QStringLiteral("role is viewer or admin"));
@@ -176,12 +176,12 @@ Response ApiRoutes::unban(const RequestContext &request, const QString &address)
     if (!range)
         return Response::jsonError(Status::BadRequest,
                                    QStringLiteral("'%1' is not an IP address or network").arg(address.left(100)));
-    QString error;
-    const QStringList lifted = m_bans->unban(range->first, range->second,
-                                             QStringLiteral("lifted by %1 through the API").arg(request.user), &error);
-    if (!error.isEmpty())
+    const Result<QStringList> unbanned =
+        m_bans->unban(range->first, range->second, QStringLiteral("lifted by %1 through the API").arg(request.user));
+    if (!unbanned.ok())
         return Response::jsonError(Status::InternalServerError,
-                                   QStringLiteral("unbanned, but not saved: %1").arg(error));
+                                   QStringLiteral("unbanned, but not saved: %1").arg(unbanned.error().message));
+    const QStringList &lifted = unbanned.value();
     if (lifted.isEmpty()) {
         const bool one = !address.contains(u'/');
         return Response::jsonError(

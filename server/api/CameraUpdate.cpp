@@ -63,8 +63,8 @@ Response updateCamera(Camera *target, const QByteArray &body, const PathSettings
     if (camera == target->settings())
         return Response::json(Status::Ok, cameraJson(camera));  // nothing changes, nothing restarts
 
-    if (const QString error = saveCameraOverride(paths.cameraOverrides, camera); !error.isEmpty())
-        return Response::jsonError(Status::InternalServerError, QStringLiteral("not changed: %1").arg(error));
+    if (const Error error = saveCameraOverride(paths.cameraOverrides, camera))
+        return Response::jsonError(Status::InternalServerError, QStringLiteral("not changed: %1").arg(error.message));
     target->reconfigure(camera);
     return Response::json(Status::Ok, cameraJson(camera));
 }

@@ -10,11 +10,6 @@
 
 namespace hlscam {
 
-namespace {
-// Password checks waiting for a hasher; more get Busy (503) instead of queueing without bound.
-constexpr int kMaxPending = 32;
-}  // namespace
-
 QString outcomeName(AuthResult::Outcome o)
 {
     switch (o) {
@@ -29,9 +24,12 @@ QString outcomeName(AuthResult::Outcome o)
     return QStringLiteral("?");
 }
 
-Authenticator::Authenticator(const QString &usersFile, const QByteArray &tokenSecret, QObject *parent)
+Authenticator::Authenticator(const QString &usersFile, const QByteArray &tokenSecret, const AuthSettings &settings,
+                             QObject *parent)
     : QObject(parent),
       m_path(usersFile),
+      m_settings(settings),
+      m_cache(settings.credentialCacheS, settings.credentialCacheSize),
       m_tokens(tokenSecret),
       m_dummyHash(hashPassword(UsersFile::generatePassword().toUtf8()))
 {
@@ -58,8 +56,8 @@ void Authenticator::reload()
 {
     watch();
     UsersFile file(m_path);
-    if (QString error = file.load(); !error.isEmpty()) {
-        qCWarning(lcAuth).noquote() << error << "- keeping the users loaded before";
+    if (const Error error = file.load()) {
+        qCWarning(lcAuth).noquote() << error.message << "- keeping the users loaded before";
         return;
     }
     // Loading the same content again changes nothing (a directory event for another file).
@@ -118,7 +116,9 @@ void Authenticator::checkBasic(const QByteArray &authorization, QObject *context
         waiting->append({QPointer<QObject>(context), done});  // the same check is running
         return;
     }
-    if (m_pending >= kMaxPending) {
+    // Checks waiting for a hasher past [auth] max_password_checks get Busy (503), not a queue
+    // without bound.
+    if (m_pending >= m_settings.maxPasswordChecks) {
         result.outcome = AuthResult::Outcome::Busy;
         return done(result);
     }
@@ -166,7 +166,7 @@ void Authenticator::finishCheck(const QString &name, const QByteArray &password,
 
 void Authenticator::upgradeHash(const QString &name, const QByteArray &oldHash, const QByteArray &newHash)
 {
-    const QString error = UsersFile::update(m_path, [&](UsersFile &file, bool *save) -> QString {
+    const Error error = UsersFile::update(m_path, [&](UsersFile &file, bool *save) -> Error {
         std::optional<User> u = file.find(name);
         if (!u || u->hash != oldHash) {
             *save = false;  // changed meanwhile by someone else: theirs wins
@@ -175,12 +175,12 @@ void Authenticator::upgradeHash(const QString &name, const QByteArray &oldHash, 
         u->hash = newHash;
         return file.addOrUpdate(*u);
     });
-    if (error.isEmpty())
+    if (!error)
         qCWarning(lcAuth).noquote().nospace() << "user '" << name << "': weak " << schemeName(schemeOf(oldHash))
                                               << " password hash replaced with yescrypt";
     else
         qCWarning(lcAuth).noquote().nospace()
-            << "user '" << name << "': could not replace the weak password hash: " << error;
+            << "user '" << name << "': could not replace the weak password hash: " << error.message;
     reload();
 }
 

@@ -7,6 +7,7 @@
 #include "auth/CredentialCache.h"
 #include "auth/UrlToken.h"
 #include "auth/UsersFile.h"
+#include "config/Settings.h"
 
 #include <QFileSystemWatcher>
 #include <QObject>
@@ -42,8 +43,10 @@ QString outcomeName(AuthResult::Outcome outcome);
 class Authenticator : public QObject {
     Q_OBJECT
 public:
-    // `tokenSecret`: the key URL tokens are signed with (see UrlToken::loadOrCreateSecret).
-    Authenticator(const QString &usersFile, const QByteArray &tokenSecret, QObject *parent = nullptr);
+    // `tokenSecret`: the key URL tokens are signed with (see UrlToken::loadOrCreateSecret);
+    // `settings`: the credential cache, pending checks and token lifetimes.
+    Authenticator(const QString &usersFile, const QByteArray &tokenSecret, const AuthSettings &settings = {},
+                  QObject *parent = nullptr);
     ~Authenticator() override;
 
     using Done = std::function<void(const AuthResult &)>;
@@ -60,6 +63,7 @@ public:
     int userCount() const { return int(m_users.size()); }
     const QList<User> &users() const { return m_users; }
     QString usersPath() const { return m_path; }
+    const AuthSettings &settings() const { return m_settings; }
 
 Q_SIGNALS:
     void usersChanged();
@@ -72,6 +76,7 @@ private:
     void watch();
 
     QString m_path;
+    AuthSettings m_settings;
     QList<User> m_users;
     CredentialCache m_cache;
     UrlToken m_tokens;

@@ -1,4 +1,5 @@
 #include "auth/BanFileWriter.h"
+#include "Limits.h"
 
 #include "FileLock.h"
 #include "StateFiles.h"
@@ -10,9 +11,7 @@
 
 namespace hlscam {
 
-namespace {
-constexpr qint64 kMaxFileBytes = 16 * 1024 * 1024;
-}  // namespace
+namespace {}  // namespace
 
 FileStamp FileStamp::of(const QString &path)
 {
@@ -22,19 +21,17 @@ FileStamp FileStamp::of(const QString &path)
     return {qint64(st.st_ino), qint64(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec, qint64(st.st_size)};
 }
 
-QString readBansFile(const QString &path, BanList &list, bool *refused)
+Error readBansFile(const QString &path, BanList &list)
 {
-    const StateFileRead read = readStateFile(path, kMaxFileBytes);
-    if (refused)
-        *refused = read.refused;
+    const StateFileRead read = readStateFile(path, limits::kBansFileBytes);
     if (read.status == StateFileRead::Status::Missing) {
         list.fromJson(R"({"version":1,"addresses":{}})");
         return {};
     }
     if (read.status == StateFileRead::Status::Failed)
-        return read.error;
+        return {read.refused ? Fault::NoPermission : Fault::Io, read.error};
     if (QString e = list.fromJson(read.data); !e.isEmpty())
-        return QStringLiteral("%1: %2").arg(path, e);
+        return {Fault::Io, QStringLiteral("%1: %2").arg(path, e)};
     return {};
 }
 
@@ -42,16 +39,18 @@ BanWrite writeBanChanges(const QString &path, const BanSettings &settings, const
 {
     BanWrite out{{}, {}, {}, BanList(settings)};
     FileLock lock(path);
-    if (out.error = lock.error(); !out.error.isEmpty())
+    if (!lock.locked()) {
+        out.error = {Fault::Io, lock.error()};
         return out;
+    }
     out.before = FileStamp::of(path);
-    if (out.error = readBansFile(path, out.file); !out.error.isEmpty())
+    if (out.error = readBansFile(path, out.file); out.error)
         return out;  // writing now would drop the bans in a file we cannot read
     for (auto it = changes.cbegin(); it != changes.cend(); ++it)
         out.file.setPersistent(it.key(), *it);
     out.file.prune(QDateTime::currentMSecsSinceEpoch());
     out.error = writeFileAtomically(path, out.file.toJson());
-    if (out.error.isEmpty())
+    if (!out.error)
         out.after = FileStamp::of(path);  // still under the lock: no other writer's version
     return out;
 }

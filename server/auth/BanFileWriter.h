@@ -4,6 +4,7 @@
 // file meanwhile stays.
 #pragma once
 
+#include "Error.h"
 #include "auth/BanList.h"
 
 #include <QHash>
@@ -28,12 +29,13 @@ struct FileStamp {
 // Key -> its persistent record, or nullopt: the key is no longer banned nor remembered.
 using BanChanges = QHash<QString, std::optional<BanRecord>>;
 
-// Reads the bans file at `path` into `list`; a missing file is no bans. An error text when it
-// cannot be read or is not a bans file.
-QString readBansFile(const QString &path, BanList &list, bool *refused = nullptr);
+// Reads the bans file at `path` into `list`; a missing file is no bans. Fails with Fault::Io when
+// it cannot be read or is not a bans file, Fault::NoPermission when it is not to be trusted (a
+// link, a fifo, another owner's: left where it is).
+Error readBansFile(const QString &path, BanList &list);
 
 struct BanWrite {
-    QString error;     // the file could not be locked, read or written (then it is left as it was)
+    Error error;       // the file could not be locked, read or written (then it is left as it was)
     FileStamp before;  // the file as read, before the changes
     FileStamp after;   // the file as written
     BanList file;      // its bans as written: what other processes changed is in it too

@@ -1,4 +1,5 @@
 #include "auth/BanList.h"
+#include "Limits.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -9,12 +10,6 @@
 namespace hlscam {
 
 namespace {
-// Addresses remembered at most; beyond it the quietest unbanned ones are forgotten, so a flood
-// from many addresses cannot grow memory without bound. A bound is enforced by evicting down to
-// kEvictTo in one pass: a flood from ever new addresses costs one scan per few thousand, not
-// one per failure.
-constexpr int kMaxRecords = 20000;
-constexpr int kEvictTo = kMaxRecords * 9 / 10;
 
 bool isBannedRecord(const BanRecord &r, qint64 nowMs) { return r.bannedUntilMs < 0 || r.bannedUntilMs > nowMs; }
 
@@ -212,7 +207,9 @@ bool BanList::prune(qint64 nowMs)
 
 void BanList::enforceBound(qint64 nowMs)
 {
-    if (m_records.size() <= kMaxRecords)
+    // Past [bans] max_addresses, evicting down to a share of it in one pass: a flood from ever new
+    // addresses costs one scan per few thousand, not one per failure.
+    if (m_records.size() <= m_settings.maxAddresses)
         return;
     // The quietest go first: addresses with failures only before those with a ban history, and
     // within each the longest quiet. Bans are never dropped to make room.
@@ -226,7 +223,8 @@ void BanList::enforceBound(qint64 nowMs)
     for (auto it = m_records.cbegin(); it != m_records.cend(); ++it)
         if (!isBannedRecord(*it, nowMs))
             candidates.push_back({it->persistent(), it->failuresMs.isEmpty() ? 0 : it->failuresMs.last(), it.key()});
-    const size_t excess = size_t(m_records.size() - kEvictTo);
+    const qsizetype evictTo = qsizetype(m_settings.maxAddresses) * limits::kBanEvictPercent / 100;
+    const size_t excess = size_t(m_records.size() - evictTo);
     const size_t n = std::min(excess, candidates.size());
     const auto quieter = [](const Candidate &a, const Candidate &b) {
         return a.history != b.history ? !a.history : a.lastFailureMs < b.lastFailureMs;

@@ -38,23 +38,22 @@ BanStore::~BanStore()
     m_waiters.clear();  // whoever waits for a write may be gone already
     m_watcher.disconnect(this);
     m_recheckFile = false;
-    flush();
+    static_cast<void>(flush());  // a failure is logged by onWritten
 }
 
 qint64 BanStore::nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
 
-QString BanStore::load()
+Error BanStore::load()
 {
     BanList fresh(m_list.settings());
     const FileStamp stamp = FileStamp::of(m_path);  // before the read: a change after it is seen later
-    bool refused = false;
-    const QString error = readBansFile(m_path, fresh, &refused);
-    if (!error.isEmpty()) {
+    if (const Error error = readBansFile(m_path, fresh)) {
         // Keep what cannot be read for a person to look at; the next ban starts a new file. A
         // file refused as a link or the like stays where it is: writes refuse it too, loudly.
         const QString aside = m_path + QStringLiteral(".broken");
-        if (!refused && moveStateFileAside(m_path, aside).isEmpty())
-            return error + QStringLiteral(" (moved aside to %1; starting with no bans)").arg(aside);
+        if (error.fault != Fault::NoPermission && !moveStateFileAside(m_path, aside))
+            return {error.fault,
+                    error.message + QStringLiteral(" (moved aside to %1; starting with no bans)").arg(aside)};
         return error;  // the bans loaded before (none at start) stay
     }
     mergeFile(fresh);
@@ -100,8 +99,8 @@ void BanStore::reloadFromDisk()
     if (stamp == m_knownStamp)
         return;  // the file as we last read or wrote it: nothing to learn
     BanList fresh(m_list.settings());
-    if (QString error = readBansFile(m_path, fresh); !error.isEmpty()) {
-        qCWarning(lcAuth).noquote() << error << "- keeping the bans loaded before";
+    if (const Error error = readBansFile(m_path, fresh)) {
+        qCWarning(lcAuth).noquote() << error.message << "- keeping the bans loaded before";
         return;
     }
     mergeFile(fresh);
@@ -163,7 +162,7 @@ void BanStore::submitChanges()
 
 void BanStore::onWritten(quint64 seq, const BanWrite &write)
 {
-    const QString &error = write.error;
+    const QString &error = write.error.message;  // empty: written
     if (seq <= m_written)
         return;  // a writer's report that arrived after flush() had written everything
     m_written = seq;
@@ -205,7 +204,7 @@ void BanStore::onWritten(quint64 seq, const BanWrite &write)
         reloadFromDisk();
 }
 
-QString BanStore::flush()
+Error BanStore::flush()
 {
     m_writeTimer.stop();
     m_writer.reset();  // finishes what it was given (its reports arrive later and are ignored)
@@ -262,14 +261,15 @@ BanList::Failure BanStore::recordFailure(const QHostAddress &address, const QStr
     return result;
 }
 
-QStringList BanStore::unban(const QHostAddress &network, int prefix, const QString &by, QString *error)
+Result<QStringList> BanStore::unban(const QHostAddress &network, int prefix, const QString &by)
 {
     const QStringList lifted = m_list.unbanWithin(network, prefix);
-    const QString e = lifted.isEmpty() ? QString() : flush();
-    if (error)
-        *error = e;
     for (const QString &k : lifted)
         qCInfo(lcAuth).noquote().nospace() << "unban " << k << ": " << by;
+    if (lifted.isEmpty())
+        return lifted;
+    if (Error e = flush())
+        return e;
     return lifted;
 }
 

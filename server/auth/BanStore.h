@@ -29,8 +29,9 @@ public:
     QString path() const { return m_path; }
     // Reads the file; a missing file is no bans. An unreadable or broken file is an error text
     // (the broken file is kept aside as bans.json.broken and an empty list used). Failures
-    // counted so far and bans not written yet are kept.
-    QString load();
+    // counted so far and bans not written yet are kept. Fault::NoPermission for a file not to be
+    // trusted (left where it is), else Fault::Io.
+    Error load();
     // Follows changes other processes make to the file, and lifts expired bans, until destroyed.
     void watch();
 
@@ -43,18 +44,22 @@ public:
     BanList::Failure recordFailure(const QHostAddress &address, const QString &reason, QObject *context = nullptr,
                                    std::function<void()> saved = {});
     // Lifts the bans of an address (its IPv6 network's) or of every ban inside network/prefix,
-    // and writes the file before returning. Returns what was lifted; an error text in *error on
-    // a write failure.
-    QStringList unban(const QHostAddress &network, int prefix, const QString &by, QString *error = nullptr);
-    bool unban(const QHostAddress &address, const QString &by, QString *error = nullptr)
+    // and writes the file before returning. Returns what was lifted, or why it could not be
+    // written (Fault::Io; lifted here all the same, until the service stops).
+    Result<QStringList> unban(const QHostAddress &network, int prefix, const QString &by);
+    // Whether the address was banned.
+    Result<bool> unban(const QHostAddress &address, const QString &by)
     {
-        return !unban(address, 128, by, error).isEmpty();
+        const Result<QStringList> lifted = unban(address, 128, by);
+        if (!lifted.ok())
+            return lifted.error();
+        return !lifted.value().isEmpty();
     }
     QList<BanInfo> bans() const;
     QString key(const QHostAddress &address) const { return m_list.key(address); }
     void setSettings(const BanSettings &settings);
-    // Writes every change now, on this thread; an error text when the file refused it.
-    QString flush();
+    // Writes every change now, on this thread; fails when the file refused it.
+    Error flush();
 
     static qint64 nowMs();
 

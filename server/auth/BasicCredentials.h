@@ -3,6 +3,8 @@
 // and fuzzed as the authenticator runs it.
 #pragma once
 
+#include "Limits.h"
+
 #include <QByteArray>
 #include <QString>
 #include <optional>
@@ -15,7 +17,7 @@ struct BasicCredentials {
 };
 
 // Decoded "name:password" longer than this is refused unread (no password is that long).
-constexpr qsizetype kMaxBasicCredentials = 1024;
+constexpr qsizetype kMaxBasicCredentials = limits::kBasicCredentialsBytes;
 
 // nullopt for anything that is not one well-formed Basic credential: another scheme, bad base64,
 // no ':' or an empty name, a NUL, a name that is not UTF-8, or too long. Empty input too (the

@@ -1,4 +1,5 @@
 #include "auth/UrlToken.h"
+#include "Limits.h"
 
 #include "StateFiles.h"
 #include "Utf8.h"
@@ -14,30 +15,24 @@ constexpr auto kBase64Url = QByteArray::Base64UrlEncoding | QByteArray::OmitTrai
 constexpr int kSecretBytes = 32;
 }  // namespace
 
-std::optional<QByteArray> UrlToken::loadOrCreateSecret(const QString &path, QString *error)
+Result<QByteArray> UrlToken::loadOrCreateSecret(const QString &path)
 {
     // Only a missing key is made anew: one that cannot be read stays, and says why.
-    const StateFileRead read = readStateFile(path, 4096);
-    if (read.status == StateFileRead::Status::Failed) {
-        *error = read.error;
-        return std::nullopt;
-    }
+    const StateFileRead read = readStateFile(path, limits::kTokenKeyFileBytes);
+    if (read.status == StateFileRead::Status::Failed)
+        return Error{Fault::Io, read.error};
     if (read.status == StateFileRead::Status::Read) {
         if (read.data.size() == kSecretBytes)
             return read.data;
-        *error = QStringLiteral(
-                     "%1 is not a %2-byte key: remove it to make a new one (existing "
-                     "tokens stop working)")
-                     .arg(path)
-                     .arg(kSecretBytes);
-        return std::nullopt;
+        return Error{Fault::Io, QStringLiteral("%1 is not a %2-byte key: remove it to make a new one (existing "
+                                               "tokens stop working)")
+                                    .arg(path)
+                                    .arg(kSecretBytes)};
     }
     QByteArray key(kSecretBytes, Qt::Uninitialized);
     QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(key.data()), kSecretBytes / 4);
-    if (QString e = writeFileAtomically(path, key); !e.isEmpty()) {
-        *error = e;
-        return std::nullopt;
-    }
+    if (Error e = writeFileAtomically(path, key))
+        return e;
     return key;
 }
 

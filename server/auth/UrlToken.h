@@ -5,6 +5,7 @@
 // user revokes every token of that user. Tokens open media only, never the admin API.
 #pragma once
 
+#include "Limits.h"
 #include "auth/UsersFile.h"
 
 #include <QByteArray>
@@ -22,15 +23,15 @@ struct TokenClaims {
 
 class UrlToken {
 public:
-    static constexpr int kMaxLength = 512;
+    static constexpr int kMaxLength = limits::kUrlTokenBytes;
 
     explicit UrlToken(const QByteArray &secret)
         : m_secret(secret)
     {}
 
-    // The key in `path` (32 random bytes), created owner-only when missing. nullopt and *error
-    // when it can be neither read nor created.
-    static std::optional<QByteArray> loadOrCreateSecret(const QString &path, QString *error);
+    // The key in `path` (32 random bytes), created owner-only when missing; Fault::Io when it can
+    // be neither read nor created.
+    static Result<QByteArray> loadOrCreateSecret(const QString &path);
 
     QByteArray sign(const TokenClaims &claims, const QByteArray &userHash) const;
 

@@ -1,4 +1,5 @@
 #include "auth/UserChange.h"
+#include "Limits.h"
 
 #include "auth/PasswordHash.h"
 
@@ -38,8 +39,8 @@ UserChangeResult applyUserChange(const QString &usersPath, const UserChange &cha
         return {Outcome::Invalid, QStringLiteral("a new user needs a password")};
     if (change.password && change.password->isEmpty())
         return {Outcome::Invalid, QStringLiteral("an empty password is not allowed")};
-    if (change.password && change.password->size() > 1024)
-        return {Outcome::Invalid, QStringLiteral("a password is at most 1024 characters")};
+    if (change.password && change.password->size() > limits::kPasswordChars)
+        return {Outcome::Invalid, QStringLiteral("a password is at most %1 characters").arg(limits::kPasswordChars)};
     if (change.kind == Kind::Update && !change.password && !change.role)
         return {Outcome::Invalid, QStringLiteral("nothing to change: give a password, a role or both")};
 
@@ -52,22 +53,22 @@ UserChangeResult applyUserChange(const QString &usersPath, const UserChange &cha
     UserChangeResult result;
     // Under the file's lock, on its current content: the service or another command may have
     // changed it meanwhile.
-    const QString error = UsersFile::update(usersPath, [&](UsersFile &file, bool *) -> QString {
+    const Error error = UsersFile::update(usersPath, [&](UsersFile &file, bool *) -> Error {
         const std::optional<User> now = file.find(change.name);
         if (change.kind == Kind::Add && now) {
             result = {Outcome::Exists, QStringLiteral("user '%1' exists already").arg(change.name)};
-            return result.message;
+            return {Fault::Other, result.message};  // abandons the edit; `result` says why
         }
         if (change.kind != Kind::Add && !now) {
             result = {Outcome::NotFound, QStringLiteral("no user '%1'").arg(change.name)};
-            return result.message;
+            return {Fault::Other, result.message};  // abandons the edit; `result` says why
         }
         const bool losesAdmin = now && now->role == Role::Admin &&
                                 (change.kind == Kind::Remove || (change.role && *change.role != Role::Admin));
         if (losesAdmin && adminCount(file) == 1) {
             result = {Outcome::LastAdmin,
                       QStringLiteral("'%1' is the last admin: make another admin first").arg(change.name)};
-            return result.message;
+            return {Fault::Other, result.message};  // abandons the edit; `result` says why
         }
         if (change.kind == Kind::Remove) {
             file.remove(change.name);
@@ -83,8 +84,8 @@ UserChangeResult applyUserChange(const QString &usersPath, const UserChange &cha
                                                   : QStringLiteral("changed user '%1'").arg(change.name);
         return file.addOrUpdate(user);
     });
-    if (!error.isEmpty() && result.ok())
-        result = {Outcome::Failed, error};  // the file could not be read or written
+    if (error && result.ok())
+        result = {Outcome::Failed, error.message};  // the file could not be read or written
     return result;
 }
 

@@ -1,4 +1,5 @@
 #include "auth/UsersFile.h"
+#include "Limits.h"
 
 #include "FileLock.h"
 #include "StateFiles.h"
@@ -13,7 +14,6 @@ namespace hlscam {
 
 namespace {
 constexpr QByteArrayView kRolePrefix = "#hlscam-role ";
-constexpr qint64 kMaxFileBytes = 16 * 1024 * 1024;
 }  // namespace
 
 QString checkUserName(const QString &name)
@@ -130,16 +130,16 @@ QByteArray serializeUsers(const QList<User> &users, const QList<UsersLine> &line
     return out;
 }
 
-QString UsersFile::load()
+Error UsersFile::load()
 {
     m_users.clear();
     m_errors.clear();
     m_lines.clear();
-    const StateFileRead read = readStateFile(m_path, kMaxFileBytes);
+    const StateFileRead read = readStateFile(m_path, limits::kUsersFileBytes);
     if (read.status == StateFileRead::Status::Missing)
         return {};
     if (read.status == StateFileRead::Status::Failed)
-        return read.error;
+        return {Fault::Io, read.error};
     UsersParseResult parsed = parseUsers(read.data, m_path);
     m_users = parsed.users;
     m_errors = parsed.errors;
@@ -155,12 +155,12 @@ std::optional<User> UsersFile::find(const QString &name) const
     return std::nullopt;
 }
 
-QString UsersFile::addOrUpdate(const User &user)
+Error UsersFile::addOrUpdate(const User &user)
 {
     if (QString why = checkUserName(user.name); !why.isEmpty())
-        return why;
+        return {Fault::Config, why};
     if (schemeOf(user.hash) == HashScheme::Unsupported)
-        return describeUnsupported();
+        return {Fault::Config, describeUnsupported()};
     for (User &u : m_users) {
         if (u.name == user.name) {
             u = user;
@@ -176,20 +176,20 @@ bool UsersFile::remove(const QString &name)
     return m_users.removeIf([&](const User &u) { return u.name == name; }) > 0;
 }
 
-QString UsersFile::save() const { return writeFileAtomically(m_path, serializeUsers(m_users, m_lines)); }
+Error UsersFile::save() const { return writeFileAtomically(m_path, serializeUsers(m_users, m_lines)); }
 
-QString UsersFile::update(const QString &path, const std::function<QString(UsersFile &, bool *save)> &change)
+Error UsersFile::update(const QString &path, const std::function<Error(UsersFile &, bool *save)> &change)
 {
     FileLock lock(path);
     if (!lock.locked())
-        return lock.error();
+        return {Fault::Io, lock.error()};
     UsersFile file(path);
-    if (QString e = file.load(); !e.isEmpty())
+    if (Error e = file.load())
         return e;
     bool save = true;
-    if (QString e = change(file, &save); !e.isEmpty())
+    if (Error e = change(file, &save))
         return e;
-    return save ? file.save() : QString();
+    return save ? file.save() : Error{};
 }
 
 QString UsersFile::generatePassword()
@@ -202,26 +202,25 @@ QString UsersFile::generatePassword()
     return password;
 }
 
-std::optional<QString> ensureAdmin(const QString &path, QString *error)
+Result<std::optional<QString>> ensureAdmin(const QString &path)
 {
     const QString password = UsersFile::generatePassword();
     bool created = false;
-    const QString e = UsersFile::update(path, [&](UsersFile &file, bool *save) -> QString {
+    const Error e = UsersFile::update(path, [&](UsersFile &file, bool *save) -> Error {
         if (!file.users().isEmpty() || !file.errors().isEmpty()) {
             *save = false;  // a file with (even broken) entries is the admin's: never overwrite it
             return {};
         }
         const QByteArray hash = hashPassword(password.toUtf8());
         if (hash.isEmpty())
-            return QStringLiteral("hashing the first admin password failed");
-        file.addOrUpdate(User{QStringLiteral("admin"), hash, Role::Admin});
+            return {Fault::Other, QStringLiteral("hashing the first admin password failed")};
+        if (Error added = file.addOrUpdate(User{QStringLiteral("admin"), hash, Role::Admin}))
+            return added;
         created = true;
         return {};
     });
-    if (!e.isEmpty()) {
-        *error = e;
-        return std::nullopt;
-    }
+    if (e)
+        return e;
     return created ? std::optional<QString>(password) : std::nullopt;
 }
 

@@ -15,6 +15,8 @@
 #include <functional>
 #include <optional>
 
+#include "Error.h"
+
 namespace hlscam {
 
 enum class Role { Viewer, Admin };
@@ -54,24 +56,25 @@ public:
     {}
 
     QString path() const { return m_path; }
-    // Reads the file (a missing file is no users); returns an error text, empty when fine.
-    // Malformed lines are in errors() and their users left out.
-    QString load();
+    // Reads the file (a missing file is no users); fails with Fault::Io. Malformed lines are in
+    // errors() and their users left out.
+    Error load();
     const QList<User> &users() const { return m_users; }
     const QStringList &errors() const { return m_errors; }
     std::optional<User> find(const QString &name) const;
-    QString addOrUpdate(const User &user);  // error text for a bad name or hash
+    Error addOrUpdate(const User &user);  // Fault::Config for a bad name or hash
     bool remove(const QString &name);
     // Writes the whole file atomically (temp file, fsync, rename, fsync of the directory),
-    // readable by its owner only. Returns an error text, empty when fine.
-    QString save() const;
+    // readable by its owner only. Fails with Fault::Io.
+    Error save() const;
 
     static QString generatePassword();
 
     // A locked read-modify-write of the file at `path`: `change` edits the freshly loaded users
-    // and returns an error text to abandon the edit, or empty to save; it may clear *save when
-    // there turned out to be nothing to change.
-    static QString update(const QString &path, const std::function<QString(UsersFile &, bool *save)> &change);
+    // and returns an Error to abandon the edit, or none to save; it may clear *save when there
+    // turned out to be nothing to change. Returns its Error, or why the file could not be locked,
+    // read or written (Fault::Io).
+    static Error update(const QString &path, const std::function<Error(UsersFile &, bool *save)> &change);
 
 private:
     QString m_path;
@@ -81,7 +84,7 @@ private:
 };
 
 // On a first start: when the file has no users, creates `admin` (role admin) with a random
-// password and returns it, to be shown once. nullopt when users exist or on error (*error set).
-std::optional<QString> ensureAdmin(const QString &path, QString *error);
+// password and returns it, to be shown once; nullopt when users exist. Fails with Fault::Io.
+Result<std::optional<QString>> ensureAdmin(const QString &path);
 
 }  // namespace hlscam

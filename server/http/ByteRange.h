@@ -4,6 +4,8 @@
 // RFC allows. Pure: no I/O, so it is unit tested and fuzzed on its own.
 #pragma once
 
+#include "Limits.h"
+
 #include <QByteArray>
 #include <QtGlobal>
 
@@ -20,7 +22,7 @@ struct ByteRange {
 };
 
 // A longer header is ignored unread: a real client asking for one range never needs this much.
-constexpr qsizetype kMaxRangeHeader = 256;
+constexpr qsizetype kMaxRangeHeader = limits::kRangeHeaderBytes;
 
 // `header` is the field value as received (empty when absent), `bodyLength` >= 0.
 ByteRange resolveByteRange(const QByteArray &header, qint64 bodyLength);

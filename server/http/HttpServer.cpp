@@ -101,7 +101,7 @@ HttpServer::HttpServer(const QList<Camera *> &cameras, Authenticator *authentica
       m_cameras(cameras),
       m_metricsToken(settings.server.metricsToken.toLatin1()),
       m_bans(bans),
-      m_media(new MediaRoutes(cameras, settings.hls, this)),
+      m_media(new MediaRoutes(cameras, settings.hls, settings.server.maxHeldRequests, this)),
       m_jpeg(new JpegRoutes(cameras, this)),
       m_trustedProxies(settings.server.trustedProxies),
       m_hosts(settings.server.hostnames, QSysInfo::machineHostName()),

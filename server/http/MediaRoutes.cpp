@@ -1,4 +1,5 @@
 #include "http/MediaRoutes.h"
+#include "Limits.h"
 
 #include "camera/Camera.h"
 #include "hls/PlaylistWriter.h"
@@ -8,11 +9,6 @@
 namespace hlscam {
 
 namespace {
-// How long a playlist request may wait for the first segment before it gets a 503.
-constexpr int kFirstSegmentWaitMs = 10000;
-// Held requests in all: a flood of blocking requests cannot grow memory. Past it, 503.
-constexpr qsizetype kMaxHeld = 1024;
-
 // Media never change under a URL (the sequence numbers start from the clock at each start), so
 // browsers may keep them; without `public`, shared caches skip authenticated answers. A Range
 // asking for one slice gets it (206) as a view into the shared bytes, never a copy.
@@ -41,9 +37,10 @@ Response unavailable(const QByteArray &why)
 }
 }  // namespace
 
-MediaRoutes::MediaRoutes(const QList<Camera *> &cameras, const HlsSettings &hls, QObject *parent)
+MediaRoutes::MediaRoutes(const QList<Camera *> &cameras, const HlsSettings &hls, int maxHeld, QObject *parent)
     : QObject(parent),
-      m_hls(hls)
+      m_hls(hls),
+      m_maxHeld(maxHeld)
 {
     for (Camera *p : cameras) {
         m_cameras.insert(p->name(), p);
@@ -99,7 +96,7 @@ void MediaRoutes::hold(Held &&held)
     const Readiness now = readiness(held);
     if (now != Readiness::Wait) {
         send(held.responder, answerFor(held, now), held.request.headOnly, routeName(held.request.path.kind));
-    } else if (m_held.size() >= qsizetype(kMaxHeld)) {
+    } else if (m_held.size() >= size_t(m_maxHeld)) {
         send(held.responder, unavailable("too many waiting requests"), held.request.headOnly,
              routeName(held.request.path.kind));
     } else {
@@ -129,7 +126,7 @@ void MediaRoutes::handle(const MediaRequest &request, QHttpServerResponder &&res
             send(held.responder, Response::text(Status::BadRequest, error.toUtf8()), headOnly, routeName(path.kind));
             return;
         }
-        held.deadline = QDeadlineTimer(store->position().firstMsn < 0 ? kFirstSegmentWaitMs : blockMs);
+        held.deadline = QDeadlineTimer(store->position().firstMsn < 0 ? limits::kFirstSegmentWaitMs : blockMs);
         hold(std::move(held));
         return;
     }

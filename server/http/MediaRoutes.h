@@ -36,7 +36,8 @@ struct MediaRequest {
 class MediaRoutes : public QObject {
     Q_OBJECT
 public:
-    MediaRoutes(const QList<Camera *> &cameras, const HlsSettings &hls, QObject *parent = nullptr);
+    // `maxHeld`: requests held at once, in all ([server] max_held_requests); past it, 503.
+    MediaRoutes(const QList<Camera *> &cameras, const HlsSettings &hls, int maxHeld, QObject *parent = nullptr);
 
     // Answers now, or keeps the responder and answers later.
     void handle(const MediaRequest &request, QHttpServerResponder &&responder, QTcpSocket *socket);
@@ -59,6 +60,7 @@ private:
 
     QHash<QString, Camera *> m_cameras;
     HlsSettings m_hls;
+    int m_maxHeld;
     std::list<Held> m_held;
     QTimer m_expiry;
 };

@@ -4,6 +4,8 @@
 // lets a closed tab drop out soon. Viewers behind one caching proxy count once.
 #pragma once
 
+#include "Limits.h"
+
 #include <QByteArray>
 #include <QHash>
 #include <QStringList>
@@ -12,8 +14,8 @@ namespace hlscam {
 
 class ViewerCounter {
 public:
-    static constexpr qint64 kWindowMs = 10000;
-    static constexpr int kMaxTrackedPerCamera = 10000;  // bounded whatever clients do
+    static constexpr qint64 kWindowMs = limits::kViewerWindowMs;
+    static constexpr int kMaxTrackedPerCamera = limits::kViewersTrackedPerCamera;
 
     explicit ViewerCounter(const QStringList &cameras);
 

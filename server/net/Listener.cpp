@@ -1,4 +1,5 @@
 #include "net/Listener.h"
+#include "Limits.h"
 
 #include "Logging.h"
 #include "auth/BanStore.h"
@@ -281,7 +282,7 @@ void Listener::sweep()
     const qint64 idleMs = qint64(m_settings.idleTimeoutS) * 1000;
     // Held requests (a blocking playlist reload, a playlist waiting for the first segment) wait
     // up to about 10 s without a byte moving: never cut them shorter than this.
-    const qint64 answeringMs = std::max<qint64>(idleMs, 30000);
+    const qint64 answeringMs = std::max<qint64>(idleMs, limits::kAnsweringMs);
     QList<QTcpSocket *> late;
     QList<QTcpSocket *> idle;
     for (auto it = m_connections.cbegin(); it != m_connections.cend(); ++it) {

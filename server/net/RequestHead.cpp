@@ -1,4 +1,5 @@
 #include "net/RequestHead.h"
+#include "Limits.h"
 
 #include <QByteArray>
 #include <QList>
@@ -8,8 +9,6 @@ namespace hlscam {
 namespace {
 
 // Qt's header parser refuses more fields or longer ones, and then drops every header.
-constexpr int kMaxFields = 100;
-constexpr qsizetype kMaxFieldBytes = 8 * 1024;
 
 bool isDigits(QByteArrayView v)
 {
@@ -131,7 +130,7 @@ HeadCheck checkRequestHead(QByteArrayView buffered, qint64 maxRequestBytes)
         const qsizetype colon = line.indexOf(':');
         if (colon < 0 || !isToken(line.first(colon)))
             return {HeadVerdict::BadRequest};  // includes a space before the colon (RFC 9112 5.1)
-        if (++fields > kMaxFields || line.size() > kMaxFieldBytes)
+        if (++fields > limits::kRequestFields || line.size() > limits::kRequestFieldBytes)
             return {HeadVerdict::HeadTooLarge};
         const QByteArray name = line.first(colon).toByteArray().toLower();
         const QByteArrayView value = trimmed(line.sliced(colon + 1));

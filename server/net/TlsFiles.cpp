@@ -1,4 +1,5 @@
 #include "net/TlsFiles.h"
+#include "Limits.h"
 
 #include <QCryptographicHash>
 #include <QFile>
@@ -9,16 +10,12 @@
 namespace hlscam {
 
 namespace {
-constexpr qint64 kMaxPemBytes = 1024 * 1024;
-
-std::optional<QByteArray> readPem(const QString &path, QString *error)
+Result<QByteArray> readPem(const QString &path)
 {
     QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("%1: cannot be read (%2)").arg(path, f.errorString());
-        return std::nullopt;
-    }
-    return f.read(kMaxPemBytes);
+    if (!f.open(QIODevice::ReadOnly))
+        return Error{Fault::Config, QStringLiteral("%1: cannot be read (%2)").arg(path, f.errorString())};
+    return f.read(limits::kPemFileBytes);
 }
 }  // namespace
 
@@ -46,33 +43,29 @@ QString certificateFingerprint(const QSslCertificate &certificate)
     return QString::fromLatin1(certificate.digest(QCryptographicHash::Sha256).toHex(':').toUpper());
 }
 
-std::optional<QSslConfiguration> loadTlsFiles(const QString &certPath, const QString &keyPath, QString *error)
+Result<QSslConfiguration> loadTlsFiles(const QString &certPath, const QString &keyPath)
 {
-    if (!QSslSocket::supportsSsl()) {
-        *error = QStringLiteral("HTTPS is configured, but Qt has no TLS backend here (install libssl3)");
-        return std::nullopt;
-    }
-    const std::optional<QByteArray> certPem = readPem(certPath, error);
-    if (!certPem)
-        return std::nullopt;
-    const QList<QSslCertificate> chain = QSslCertificate::fromData(*certPem, QSsl::Pem);
-    if (chain.isEmpty()) {
-        *error = QStringLiteral("%1: no PEM certificate in it (tls_cert)").arg(certPath);
-        return std::nullopt;
-    }
-    const std::optional<QByteArray> keyPem = readPem(keyPath, error);
-    if (!keyPem)
-        return std::nullopt;
+    if (!QSslSocket::supportsSsl())
+        return Error{Fault::Config,
+                     QStringLiteral("HTTPS is configured, but Qt has no TLS backend here (install libssl3)")};
+    const Result<QByteArray> certPem = readPem(certPath);
+    if (!certPem.ok())
+        return certPem.error();
+    const QList<QSslCertificate> chain = QSslCertificate::fromData(certPem.value(), QSsl::Pem);
+    if (chain.isEmpty())
+        return Error{Fault::Config, QStringLiteral("%1: no PEM certificate in it (tls_cert)").arg(certPath)};
+    const Result<QByteArray> keyPem = readPem(keyPath);
+    if (!keyPem.ok())
+        return keyPem.error();
     QSslKey key;
     for (QSsl::KeyAlgorithm algorithm : {QSsl::Rsa, QSsl::Ec, QSsl::Opaque}) {
-        key = QSslKey(*keyPem, algorithm, QSsl::Pem);
+        key = QSslKey(keyPem.value(), algorithm, QSsl::Pem);
         if (!key.isNull())
             break;
     }
-    if (key.isNull()) {
-        *error = QStringLiteral("%1: no unencrypted PEM private key (RSA or EC) in it (tls_key)").arg(keyPath);
-        return std::nullopt;
-    }
+    if (key.isNull())
+        return Error{Fault::Config,
+                     QStringLiteral("%1: no unencrypted PEM private key (RSA or EC) in it (tls_key)").arg(keyPath)};
     QSslConfiguration conf = QSslConfiguration::defaultConfiguration();
     conf.setLocalCertificateChain(chain);
     conf.setPrivateKey(key);

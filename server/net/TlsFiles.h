@@ -7,13 +7,15 @@
 #include <QString>
 #include <optional>
 
+#include "Error.h"
+
 namespace hlscam {
 
-// The server configuration, or nullopt with *error naming the file and what is wrong.
 // The suites of `ciphers` that are forward secret and authenticated encryption (AEAD).
 QList<QSslCipher> forwardSecretAeadCiphers(const QList<QSslCipher> &ciphers);
 
-std::optional<QSslConfiguration> loadTlsFiles(const QString &certPath, const QString &keyPath, QString *error);
+// The server configuration, or Fault::Config naming the file and what is wrong.
+Result<QSslConfiguration> loadTlsFiles(const QString &certPath, const QString &keyPath);
 
 // The SHA-256 of a certificate's DER form as `openssl x509 -noout -fingerprint -sha256` writes it
 // ("AB:CD:..."), so a person can compare what the board prints with what a client shows.

@@ -243,28 +243,28 @@ void TestAuth::saveIsPrivateAndLoadable()
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("users"));
     UsersFile file(path);
-    QCOMPARE(file.load(), QString());  // missing file: no users, no error
+    QCOMPARE(file.load().message, QString());  // missing file: no users, no error
     QVERIFY(file.users().isEmpty());
-    QCOMPARE(file.addOrUpdate({QStringLiteral("alice"), m_aliceHash, Role::Admin}), QString());
-    QVERIFY(!file.addOrUpdate({QStringLiteral("bad:name"), m_aliceHash, Role::Viewer}).isEmpty());
-    QVERIFY(!file.addOrUpdate({QStringLiteral("plain"), "secret", Role::Viewer}).isEmpty());
-    QCOMPARE(file.save(), QString());
+    QCOMPARE(file.addOrUpdate({QStringLiteral("alice"), m_aliceHash, Role::Admin}).message, QString());
+    QCOMPARE(file.addOrUpdate({QStringLiteral("bad:name"), m_aliceHash, Role::Viewer}).fault, Fault::Config);
+    QCOMPARE(file.addOrUpdate({QStringLiteral("plain"), "secret", Role::Viewer}).fault, Fault::Config);
+    QCOMPARE(file.save().message, QString());
     const QFile::Permissions perms = QFile::permissions(path);
     QVERIFY(perms.testFlags(QFile::ReadOwner | QFile::WriteOwner));
     QVERIFY(!(perms & (QFile::ReadGroup | QFile::WriteGroup | QFile::ReadOther | QFile::WriteOther)));
     QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{QStringLiteral("users")});  // no temp left
 
     UsersFile again(path);
-    QCOMPARE(again.load(), QString());
+    QCOMPARE(again.load().message, QString());
     QCOMPARE(again.users().size(), 1);
     QCOMPARE(again.find(QStringLiteral("alice"))->role, Role::Admin);
     QVERIFY(again.remove(QStringLiteral("alice")));
     QVERIFY(!again.remove(QStringLiteral("alice")));
-    QCOMPARE(again.save(), QString());
-    QVERIFY(UsersFile(path).load().isEmpty());
+    QCOMPARE(again.save().message, QString());
+    QVERIFY(!UsersFile(path).load());
 
     UsersFile nowhere(dir.filePath(QStringLiteral("missing-dir/users")));
-    QVERIFY(nowhere.save().contains(QLatin1String("missing-dir/users")));  // the error names the path
+    QVERIFY(nowhere.save().message.contains(QLatin1String("missing-dir/users")));  // the error names the path
 }
 
 // `sudo hlscam users add` on a board: the state dir and users file belong to the service's user;
@@ -280,9 +280,9 @@ void TestAuth::rootKeepsTheServiceUsersOwnership()
     const QString path = dir.filePath(QStringLiteral("users"));
     for (const char *name : {"alice", "bob"}) {  // first a new file, then a rewrite
         const QString error = UsersFile::update(path, [&](UsersFile &f, bool *save) {
-            *save = true;
-            return f.addOrUpdate({QString::fromLatin1(name), m_aliceHash, Role::Viewer});
-        });
+                                  *save = true;
+                                  return f.addOrUpdate({QString::fromLatin1(name), m_aliceHash, Role::Viewer});
+                              }).message;
         QCOMPARE(error, QString());
         for (const QString &file : {path, path + QStringLiteral(".lock")}) {
             struct stat st {};
@@ -297,22 +297,24 @@ void TestAuth::ensureAdminCreatesOnlyOnce()
 {
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("users"));
-    QString error;
-    const std::optional<QString> password = ensureAdmin(path, &error);
-    QVERIFY2(password, qPrintable(error));
+    const Result<std::optional<QString>> created = ensureAdmin(path);
+    QVERIFY2(created.ok() && created.value(), qPrintable(created.error().message));
+    const std::optional<QString> &password = created.value();
     QVERIFY(password->size() >= 16);
     UsersFile file(path);
-    file.load();
+    QVERIFY(!file.load());
     QCOMPARE(file.users().size(), 1);
     QCOMPARE(file.users()[0].name, QStringLiteral("admin"));
     QCOMPARE(file.users()[0].role, Role::Admin);
     QVERIFY(verifyPassword(password->toUtf8(), file.users()[0].hash));
-    QVERIFY(!ensureAdmin(path, &error));
-    QVERIFY(error.isEmpty());
+    const Result<std::optional<QString>> again = ensureAdmin(path);
+    QVERIFY(again.ok());
+    QVERIFY(!again.value());
 
     // A file whose only line is broken is the admin's to fix, never overwritten.
     writeFile(path, "admin:plaintext\n");
-    QVERIFY(!ensureAdmin(path, &error));
+    const Result<std::optional<QString>> broken = ensureAdmin(path);
+    QVERIFY(broken.ok() && !broken.value());
     QFile f(path);
     QVERIFY(f.open(QIODevice::ReadOnly));
     QCOMPARE(f.readAll(), QByteArray("admin:plaintext\n"));
@@ -463,7 +465,7 @@ void TestAuth::legacyHashIsUpgradedAtLogin()
 
     QCOMPARE(check(auth, basic("dave:dave-pw")).outcome, AuthResult::Outcome::Ok);
     UsersFile file(path);
-    QCOMPARE(file.load(), QString());
+    QCOMPARE(file.load().message, QString());
     QCOMPARE(file.users().size(), 1);
     QCOMPARE(schemeOf(file.users()[0].hash), HashScheme::Yescrypt);
     QVERIFY(verifyPassword("dave-pw", file.users()[0].hash));
@@ -540,15 +542,16 @@ void TestAuth::tokenSecretIsCreatedOnceAndPrivate()
 {
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("token.key"));
-    QString error;
-    const std::optional<QByteArray> a = UrlToken::loadOrCreateSecret(path, &error);
-    QVERIFY2(a, qPrintable(error));
-    QCOMPARE(a->size(), 32);
+    const Result<QByteArray> a = UrlToken::loadOrCreateSecret(path);
+    QVERIFY2(a.ok(), qPrintable(a.error().message));
+    QCOMPARE(a.value().size(), 32);
     QCOMPARE(QFile::permissions(path) & (QFile::ReadGroup | QFile::ReadOther), QFile::Permissions());
-    QCOMPARE(UrlToken::loadOrCreateSecret(path, &error), a);
+    QCOMPARE(UrlToken::loadOrCreateSecret(path).value(), a.value());
     writeFile(path, "short");
-    QVERIFY(!UrlToken::loadOrCreateSecret(path, &error));
-    QVERIFY2(error.contains(QLatin1String("not a 32-byte key")), qPrintable(error));
+    const Result<QByteArray> refused = UrlToken::loadOrCreateSecret(path);
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error().fault, Fault::Io);
+    QVERIFY2(refused.error().message.contains(QLatin1String("not a 32-byte key")), qPrintable(refused.error().message));
 }
 
 QTEST_GUILESS_MAIN(TestAuth)

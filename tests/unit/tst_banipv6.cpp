@@ -114,26 +114,25 @@ void TestBanIpv6::storeListsAndUnbansTheNetwork()
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("bans.json"));
     BanStore store(path, settings(2));
-    QCOMPARE(store.load(), QString());
+    QCOMPARE(store.load().message, QString());
     store.recordFailure(ip("2001:db8::1"), QStringLiteral("wrong-password"));
     store.recordFailure(ip("2001:db8::2"), QStringLiteral("wrong-password"));
     QVERIFY(store.isBanned(ip("2001:db8::3")));
     QCOMPARE(store.bans().first().address, QStringLiteral("2001:db8::/64"));
-    QCOMPARE(store.flush(), QString());
+    QCOMPARE(store.flush().message, QString());
     QFile f(path);
     QVERIFY(f.open(QIODevice::ReadOnly));
     QVERIFY(f.readAll().contains("\"2001:db8::/64\""));
 
     // `hlscam bans unban 2001:db8::/64` does this in another process.
     BanStore command(path, settings(2));
-    QCOMPARE(command.load(), QString());
+    QCOMPARE(command.load().message, QString());
     QVERIFY(command.isBanned(ip("2001:db8::77")));
-    QString error;
-    QCOMPARE(command.unban(ip("2001:db8::"), 64, QStringLiteral("test"), &error),
-             QStringList{QStringLiteral("2001:db8::/64")});
-    QCOMPARE(error, QString());
+    const Result<QStringList> lifted = command.unban(ip("2001:db8::"), 64, QStringLiteral("test"));
+    QVERIFY2(lifted.ok(), qPrintable(lifted.error().message));
+    QCOMPARE(lifted.value(), QStringList{QStringLiteral("2001:db8::/64")});
     BanStore reader(path, settings(2));
-    QCOMPARE(reader.load(), QString());
+    QCOMPARE(reader.load().message, QString());
     QVERIFY(!reader.isBanned(ip("2001:db8::1")));
 }
 

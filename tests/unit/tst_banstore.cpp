@@ -68,7 +68,7 @@ void TestBanStore::failuresBelowMaxretryDoNotTouchTheFile()
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("bans.json"));
     BanStore store(path, settings(10));
-    QCOMPARE(store.load(), QString());
+    QCOMPARE(store.load().message, QString());
     // A file with one ban in it, so that there is a file to watch.
     fail(store, QStringLiteral("192.0.2.99"), 10);
     QTRY_VERIFY_WITH_TIMEOUT(contents(path).contains("192.0.2.99"), 2000);
@@ -91,7 +91,7 @@ void TestBanStore::banReachesTheFileWithinASecond()
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("bans.json"));
     BanStore store(path, settings(3));
-    QCOMPARE(store.load(), QString());
+    QCOMPARE(store.load().message, QString());
     // Two bans in a row: the second is due while the first write may still be going on.
     for (const QString &a : {QStringLiteral("203.0.113.5"), QStringLiteral("203.0.113.6")}) {
         fail(store, a, 3);
@@ -102,7 +102,7 @@ void TestBanStore::banReachesTheFileWithinASecond()
     QTRY_VERIFY_WITH_TIMEOUT(contents(path).contains("203.0.113.5") && contents(path).contains("203.0.113.6"), 1000);
     qInfo("both bans on disk after %lld ms", qint64(clock.elapsed()));
     BanStore reader(path, settings(3));
-    QCOMPARE(reader.load(), QString());
+    QCOMPARE(reader.load().message, QString());
     QVERIFY(reader.isBanned(ip(QStringLiteral("203.0.113.5"))));
     QVERIFY(reader.isBanned(ip(QStringLiteral("203.0.113.6"))));
 }
@@ -115,12 +115,12 @@ void TestBanStore::banIsOnDiskWhenTheStoreGoesAway()
     const QString path = dir.filePath(QStringLiteral("bans.json"));
     {
         BanStore store(path, settings(2));
-        QCOMPARE(store.load(), QString());
+        QCOMPARE(store.load().message, QString());
         fail(store, QStringLiteral("203.0.113.9"), 2);
         QVERIFY(store.isBanned(ip(QStringLiteral("203.0.113.9"))));
     }
     BanStore reader(path, settings(2));
-    QCOMPARE(reader.load(), QString());
+    QCOMPARE(reader.load().message, QString());
     QVERIFY2(reader.isBanned(ip(QStringLiteral("203.0.113.9"))), contents(path).constData());
 }
 
@@ -131,7 +131,7 @@ void TestBanStore::aFloodOfAddressesStaysBounded()
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("bans.json"));
     BanStore store(path, settings(3));
-    QCOMPARE(store.load(), QString());
+    QCOMPARE(store.load().message, QString());
     fail(store, QStringLiteral("203.0.113.200"), 3);
     QLoggingCategory::setFilterRules(QStringLiteral("hlscam.auth.warning=false"));  // 30,000 lines
     auto logAgain = qScopeGuard([] { QLoggingCategory::setFilterRules({}); });

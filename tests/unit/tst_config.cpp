@@ -47,20 +47,29 @@ QString describe(const Settings &s)
                  .arg(s.hls.segmentMs)
                  .arg(s.hls.partMs)
                  .arg(s.hls.windowSegments);
-    lines << QStringLiteral("limits request %1 conns %2 per-address %3 per-network %6 header %4 s idle %5 s")
+    lines << QStringLiteral("limits request %1 conns %2 per-address %3 per-network %6 header %4 s idle %5 s held %7")
                  .arg(s.server.maxRequestBytes)
                  .arg(s.server.maxConnections)
                  .arg(s.server.maxConnectionsPerAddress)
                  .arg(s.server.headerTimeoutS)
                  .arg(s.server.idleTimeoutS)
-                 .arg(s.server.maxConnectionsPerNetwork);
-    lines << QStringLiteral("bans maxretry %1 findtime %2 bantime %3 increment %4 max %5 ignore [%6]")
+                 .arg(s.server.maxConnectionsPerNetwork)
+                 .arg(s.server.maxHeldRequests);
+    lines << QStringLiteral("auth cache %1 s size %2 checks %3 tokens %4 s max %5 s admin %6 s")
+                 .arg(s.auth.credentialCacheS)
+                 .arg(s.auth.credentialCacheSize)
+                 .arg(s.auth.maxPasswordChecks)
+                 .arg(s.auth.tokenLifetimeS)
+                 .arg(s.auth.tokenLifetimeMaxS)
+                 .arg(s.auth.adminTokenLifetimeMaxS);
+    lines << QStringLiteral("bans maxretry %1 findtime %2 bantime %3 increment %4 max %5 ignore [%6] addresses %7")
                  .arg(s.bans.maxRetry)
                  .arg(s.bans.findTimeS)
                  .arg(s.bans.banTimeS)
                  .arg(s.bans.banTimeIncrement)
                  .arg(s.bans.banTimeMaxS)
-                 .arg(s.bans.ignoreIp.join(QStringLiteral(" ")));
+                 .arg(s.bans.ignoreIp.join(QStringLiteral(" ")))
+                 .arg(s.bans.maxAddresses);
     lines << QStringLiteral("users '%1' anonymous %2 state '%3'")
                  .arg(s.auth.usersFile)
                  .arg(s.auth.anonymousViewers)
@@ -242,6 +251,35 @@ void TestConfig::goodFiles_data()
                                                  s.cameras.append(c);
                                              }
                                          });
+    QTest::newRow("limits") << QByteArray(
+                                   "[server]\n"
+                                   "max_held_requests = 3\n"
+                                   "[auth]\n"
+                                   "credential_cache_time = 0\n"
+                                   "credential_cache_size = 1\n"
+                                   "max_password_checks = 10000\n"
+                                   "token_lifetime = 10m\n"
+                                   "token_lifetime_max = 1h\n"
+                                   "admin_token_lifetime_max = 1d\n"
+                                   "[bans]\n"
+                                   "max_addresses = 100\n")
+                            << with([](Settings &s) {
+                                   s.server.maxHeldRequests = 3;
+                                   s.auth.credentialCacheS = 0;
+                                   s.auth.credentialCacheSize = 1;
+                                   s.auth.maxPasswordChecks = 10000;
+                                   s.auth.tokenLifetimeS = 600;
+                                   s.auth.tokenLifetimeMaxS = 3600;
+                                   s.auth.adminTokenLifetimeMaxS = 86400;
+                                   s.bans.maxAddresses = 100;
+                               });
+    QTest::newRow("token lifetimes all equal")
+        << QByteArray("[auth]\ntoken_lifetime = 2d\ntoken_lifetime_max = 2d\nadmin_token_lifetime_max = 2d\n")
+        << with([](Settings &s) {
+               s.auth.tokenLifetimeS = 2 * 86400;
+               s.auth.tokenLifetimeMaxS = 2 * 86400;
+               s.auth.adminTokenLifetimeMaxS = 2 * 86400;
+           });
     QTest::newRow("IPv6 listen") << QByteArray("[server]\nlisten = [::1]:8443\n") << with([](Settings &s) {
         s.server.address = QHostAddress(QHostAddress::LocalHostIPv6);
         s.server.port = 8443;
@@ -447,6 +485,32 @@ void TestConfig::errors_data()
         "'0' is out of range (allowed: 1 to 100000)");
     row("request limit too small", "[server]\nmax_request_bytes = 100\n", 2, "[server] max_request_bytes",
         "'100' is out of range (allowed: 1024 to 1048576)");
+    row("held requests zero", "[server]\nmax_held_requests = 0\n", 2, "[server] max_held_requests",
+        "'0' is out of range (allowed: 1 to 100000)");
+    row("held requests too many", "[server]\nmax_held_requests = 100001\n", 2, "[server] max_held_requests",
+        "out of range");
+    row("credential cache for a week", "[auth]\ncredential_cache_time = 1w\n", 2, "[auth] credential_cache_time",
+        "'1w' is out of range (allowed: 0 to 86400 seconds");
+    row("credential cache negative", "[auth]\ncredential_cache_time = -1\n", 2, "[auth] credential_cache_time",
+        "is negative");
+    row("credential cache size zero", "[auth]\ncredential_cache_size = 0\n", 2, "[auth] credential_cache_size",
+        "'0' is out of range (allowed: 1 to 1000000)");
+    row("password checks not a number", "[auth]\nmax_password_checks = many\n", 2, "[auth] max_password_checks",
+        "'many' is not a whole number (allowed: 1 to 10000)");
+    row("token lifetime under a minute", "[auth]\ntoken_lifetime = 30s\n", 2, "[auth] token_lifetime",
+        "'30s' is out of range (allowed: 60 to 315360000 seconds");
+    row("admin tokens shorter than the preview's", "[auth]\ntoken_lifetime_max = 1h\nadmin_token_lifetime_max = 12h\n",
+        3, "[auth] admin_token_lifetime_max", "'12h' is out of range (allowed: 86400 to");
+    row("default token longer than a viewer may have", "[auth]\ntoken_lifetime = 2w\n", 2, "[auth] token_lifetime",
+        "token_lifetime (1209600 s) is longer than token_lifetime_max (604800 s)");
+    row("viewer maximum below the default", "[auth]\n\ntoken_lifetime_max = 1h\n", 3, "[auth] token_lifetime_max",
+        "token_lifetime (86400 s) is longer than token_lifetime_max (3600 s)");
+    row("viewer maximum above the admin's", "[auth]\ntoken_lifetime_max = 400d\n", 2, "[auth] token_lifetime_max",
+        "token_lifetime_max (34560000 s) is longer than admin_token_lifetime_max (31536000 s)");
+    row("admin maximum below the viewer's", "[auth]\nadmin_token_lifetime_max = 2d\n", 2,
+        "[auth] admin_token_lifetime_max", "is longer than admin_token_lifetime_max (172800 s)");
+    row("ban list too small", "[bans]\nmax_addresses = 99\n", 2, "[bans] max_addresses",
+        "'99' is out of range (allowed: 100 to 10000000)");
     row("users_file relative", "[auth]\nusers_file = users\n", 2, "[auth] users_file", "not an absolute path");
     row("state_dir with tilde", "[paths]\nstate_dir = ~/hlscam\n", 2, "[paths] state_dir",
         "'~/hlscam' is not an absolute path");
@@ -723,7 +787,8 @@ void TestConfig::listen()
     ServerSettings server;
     server.address = QHostAddress(QHostAddress::LocalHost);
     server.port = 1;
-    QCOMPARE(applyListen(value, server), QString());
+    const Error error = applyListen(value, server);
+    QVERIFY2(!error.failed(), qPrintable(error.message));
     QCOMPARE(addressText(server.address), address);
     QCOMPARE(int(server.port), port);
 }
@@ -764,7 +829,9 @@ void TestConfig::listenErrors()
     QFETCH(QString, value);
     QFETCH(QString, message);
     ServerSettings server;
-    const QString error = applyListen(value, server);
+    const Error e = applyListen(value, server);
+    QCOMPARE(e.fault, Fault::Config);
+    const QString &error = e.message;
     QVERIFY2(error.contains(message), qPrintable(error));
     QVERIFY2(error.contains(QStringLiteral("allowed: ADDR:PORT")), qPrintable(error));
     QCOMPARE(addressText(server.address), QStringLiteral("any"));  // left unchanged
@@ -790,7 +857,7 @@ void TestConfig::source()
     };
     for (const auto &[value, device] : cases) {
         Settings s = with([](Settings &x) { x.cameras.append(camera(QStringLiteral("second"))); });
-        QCOMPARE(applySource(value, s), QString());
+        QCOMPARE(applySource(value, s).message, QString());
         QCOMPARE(s.cameras[0].device, device);
         QCOMPARE(s.cameras[1].device, QStringLiteral("auto"));  // only the first camera
     }
@@ -804,14 +871,16 @@ void TestConfig::sourceErrors()
                                 QStringLiteral("/dev/videoX"), QStringLiteral("test-pattern")};
     for (const QString &value : values) {
         Settings s;
-        const QString error = applySource(value, s);
+        const Error e = applySource(value, s);
+        QCOMPARE(e.fault, Fault::Config);
+        const QString &error = e.message;
         QVERIFY2(error.contains(QStringLiteral("allowed: testpattern, auto, /dev/videoN")),
                  qPrintable(value + QStringLiteral(": ") + error));
         QCOMPARE(s.cameras[0].device, QStringLiteral("auto"));
     }
     Settings s;
-    QVERIFY(applySource(dir.path(), s).contains(QStringLiteral("is a directory")));
-    QVERIFY(applySource(QStringLiteral("nope.mp4"), s).contains(QStringLiteral("does not exist")));
+    QVERIFY(applySource(dir.path(), s).message.contains(QStringLiteral("is a directory")));
+    QVERIFY(applySource(QStringLiteral("nope.mp4"), s).message.contains(QStringLiteral("does not exist")));
 }
 
 QTEST_GUILESS_MAIN(TestConfig)

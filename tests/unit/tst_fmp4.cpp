@@ -213,7 +213,7 @@ void TestFmp4::libx264StreamPlaysInFfprobe()
     options.width = 320;
     options.height = 180;
     EncoderChoice choice = openEncoder(QStringLiteral("libx264"), nullptr, options);
-    QVERIFY2(choice.encoder, qPrintable(choice.error));
+    QVERIFY2(choice.encoder, qPrintable(choice.error.message));
     TestPatternSource source(320, 180, 1000);  // 1000 fps: no real-time wait
     QVERIFY(!source.open().failed());
 
@@ -226,10 +226,10 @@ void TestFmp4::libx264StreamPlaysInFfprobe()
         QCOMPARE(source.read(capture), ReadStatus::Ok);
         capture.monoUs = 1'000'000 + i * 40'000;  // the media clock, exactly 25 fps
         packets.clear();
-        QVERIFY(choice.encoder->push(capture, i % 25 == 0, packets).isEmpty());
+        QVERIFY(!choice.encoder->push(capture, i % 25 == 0, packets).failed());
         for (const EncodedPacket &p : packets) {
             QCOMPARE(p.key, i % 25 == 0);
-            QVERIFY(packager.write(p, choice.encoder->parameters()).isEmpty());
+            QVERIFY(!packager.write(p, choice.encoder->parameters()).failed());
             QByteArray sample;
             h264::appendLengthPrefixed(sample, p.data, 0);
             sampleSizes << int(sample.size());

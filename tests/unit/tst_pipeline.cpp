@@ -43,7 +43,7 @@ void TestPipeline::autoChainFallsBackToLibx264WithReasons()
 {
     // No Pi hardware here: both hardware encoders must be passed over, each with a reason.
     EncoderChoice choice = openEncoder(QStringLiteral("auto"), nullptr, EncoderOptions{});
-    QVERIFY2(choice.encoder, qPrintable(choice.error));
+    QVERIFY2(choice.encoder, qPrintable(choice.error.message));
     QCOMPARE(choice.encoder->name(), QStringLiteral("libx264"));
     QCOMPARE(choice.passedOver.size(), 2);
     QVERIFY(choice.passedOver.at(0).startsWith(QLatin1String("h264_v4l2m2m: ")));
@@ -55,7 +55,7 @@ void TestPipeline::copyIsRefusedForDecodedSources()
 {
     EncoderChoice choice = openEncoder(QStringLiteral("copy"), nullptr, EncoderOptions{});
     QVERIFY(!choice.encoder);
-    QVERIFY2(choice.error.contains(QLatin1String("does not give H.264")), qPrintable(choice.error));
+    QVERIFY2(choice.error.message.contains(QLatin1String("does not give H.264")), qPrintable(choice.error.message));
 }
 
 void TestPipeline::testPatternBecomesDecodableSegments()

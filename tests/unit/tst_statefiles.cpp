@@ -166,33 +166,35 @@ void TestStateFiles::plantedEntryIsRefused()
     const QString cameras = state.filePath(QStringLiteral("cameras.conf"));
     if (operation == u"users update") {
         error = UsersFile::update(users, [](UsersFile &f, bool *) {
-            return f.addOrUpdate(User{QStringLiteral("alice"), aliceHash(), Role::Admin});
-        });
+                    return f.addOrUpdate(User{QStringLiteral("alice"), aliceHash(), Role::Admin});
+                }).message;
     } else if (operation == u"users load") {
         UsersFile file(users);
-        error = file.load();
+        error = file.load().message;
     } else if (operation == u"bans load") {
         BanStore store(bans, BanSettings{});
-        error = store.load();
+        error = store.load().message;
     } else if (operation == u"bans unban") {
         // A ban made in this process, then lifted: both writes must refuse the planted entry.
         BanSettings oneStrike;
         oneStrike.maxRetry = 1;
         BanStore store(bans, oneStrike);
-        const QString loadError = store.load();  // fails too when bans.json is the planted one
+        const QString loadError = store.load().message;  // fails too when bans.json is the planted one
         store.recordFailure(QHostAddress(QStringLiteral("192.0.2.7")), QStringLiteral("test"), nullptr, {});
-        store.unban(QHostAddress(QStringLiteral("192.0.2.7")), QStringLiteral("test"), &error);
+        const Result<bool> lifted = store.unban(QHostAddress(QStringLiteral("192.0.2.7")), QStringLiteral("test"));
+        error = lifted.ok() ? QString() : lifted.error().message;
         if (error.isEmpty())
             error = loadError;
     } else if (operation == u"cameras apply") {
         Settings settings;
         QStringList notes;
-        error = applyCameraOverrides(cameras, settings, &notes);
+        error = applyCameraOverrides(cameras, settings, &notes).message;
     } else if (operation == u"cameras save") {
-        error = saveCameraOverride(cameras, CameraSettings{});
+        error = saveCameraOverride(cameras, CameraSettings{}).message;
     } else if (operation == u"token key") {
-        const std::optional<QByteArray> key = UrlToken::loadOrCreateSecret(planted, &error);
-        QVERIFY2(!key, "the planted token.key was used as the key");
+        const Result<QByteArray> key = UrlToken::loadOrCreateSecret(planted);
+        QVERIFY2(!key.ok(), "the planted token.key was used as the key");
+        error = key.error().message;
     } else {
         QFAIL("unknown operation");
     }
@@ -218,10 +220,11 @@ void TestStateFiles::symlinkedStateDirIsRefused()
     QTemporaryDir elsewhere;
     const QString link = state.filePath(QStringLiteral("linked"));
     QCOMPARE(::symlink(enc(elsewhere.path()).constData(), enc(link).constData()), 0);
-    const QString error = UsersFile::update(link + QStringLiteral("/users"), [](UsersFile &f, bool *) {
+    const Error error = UsersFile::update(link + QStringLiteral("/users"), [](UsersFile &f, bool *) {
         return f.addOrUpdate(User{QStringLiteral("alice"), aliceHash(), Role::Admin});
     });
-    QVERIFY2(error.contains(link) && error.contains(QLatin1String("is a symbolic link")), qPrintable(error));
+    QVERIFY2(error.message.contains(link) && error.message.contains(QLatin1String("is a symbolic link")),
+             qPrintable(error.message));
     QVERIFY(QDir(elsewhere.path()).isEmpty(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot));
 }
 
@@ -233,13 +236,13 @@ void TestStateFiles::ordinaryFilesStillWork()
     QCOMPARE(::chown(enc(state.path()).constData(), kNobody, kNobody), 0);
     const QString users = state.filePath(QStringLiteral("users"));
     for (const char *name : {"alice", "bob"}) {
-        const QString error = UsersFile::update(users, [&](UsersFile &f, bool *) {
+        const Error error = UsersFile::update(users, [&](UsersFile &f, bool *) {
             return f.addOrUpdate(User{QString::fromLatin1(name), aliceHash(), Role::Viewer});
         });
-        QCOMPARE(error, QString());
+        QCOMPARE(error.message, QString());
     }
     UsersFile file(users);
-    QCOMPARE(file.load(), QString());
+    QCOMPARE(file.load().message, QString());
     QCOMPARE(file.users().size(), 2);
     struct stat st {};
     QCOMPARE(::stat(enc(users).constData(), &st), 0);
@@ -256,24 +259,22 @@ void TestStateFiles::ordinaryFilesStillWork()
     BanSettings oneStrike;
     oneStrike.maxRetry = 1;
     BanStore store(bans, oneStrike);
-    QCOMPARE(store.load(), QString());
+    QCOMPARE(store.load().message, QString());
     store.recordFailure(QHostAddress(QStringLiteral("192.0.2.7")), QStringLiteral("test"), nullptr, {});
-    QString error;
-    QVERIFY(store.unban(QHostAddress(QStringLiteral("192.0.2.7")), QStringLiteral("test"), &error));
-    QCOMPARE(error, QString());
+    const Result<bool> lifted = store.unban(QHostAddress(QStringLiteral("192.0.2.7")), QStringLiteral("test"));
+    QVERIFY2(lifted.ok() && lifted.value(), qPrintable(lifted.error().message));
     QCOMPARE(::lstat(enc(bans).constData(), &st), 0);
     QCOMPARE(st.st_uid, uid_t(0));
     QCOMPARE(st.st_mode & 07777, mode_t(0600));
 
-    QCOMPARE(saveCameraOverride(state.filePath(QStringLiteral("cameras.conf")), CameraSettings{}), QString());
+    QCOMPARE(saveCameraOverride(state.filePath(QStringLiteral("cameras.conf")), CameraSettings{}).message, QString());
     Settings settings;
     QStringList notes;
-    QCOMPARE(applyCameraOverrides(state.filePath(QStringLiteral("cameras.conf")), settings, &notes), QString());
+    QCOMPARE(applyCameraOverrides(state.filePath(QStringLiteral("cameras.conf")), settings, &notes).message, QString());
 
-    const std::optional<QByteArray> key =
-        UrlToken::loadOrCreateSecret(state.filePath(QStringLiteral("token.key")), &error);
-    QVERIFY2(key, qPrintable(error));
-    QCOMPARE(UrlToken::loadOrCreateSecret(state.filePath(QStringLiteral("token.key")), &error), key);
+    const Result<QByteArray> key = UrlToken::loadOrCreateSecret(state.filePath(QStringLiteral("token.key")));
+    QVERIFY2(key.ok(), qPrintable(key.error().message));
+    QCOMPARE(UrlToken::loadOrCreateSecret(state.filePath(QStringLiteral("token.key"))).value(), key.value());
 
     const QStringList left =
         QDir(state.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot);
@@ -292,7 +293,8 @@ void TestStateFiles::rootWritesStayTheOwners()
     QCOMPARE(UsersFile::update(path,
                                [](UsersFile &f, bool *) {
                                    return f.addOrUpdate(User{QStringLiteral("alice"), aliceHash(), Role::Admin});
-                               }),
+                               })
+                 .message,
              QString());
     for (const QString &file : {path, path + QStringLiteral(".lock")}) {
         struct stat st {};
@@ -340,10 +342,10 @@ void TestStateFiles::serviceReadsWhatRootCopiedIn()
             ::setresuid(kNobody, kNobody, kNobody) != 0)
             ::_exit(10);
         UsersFile file(users);
-        if (!file.load().isEmpty() || file.users().size() != 1)
+        if (file.load() || file.users().size() != 1)
             ::_exit(11);
         BanStore store(bans, BanSettings{});
-        if (!store.load().contains(QLatin1String("is owned by uid 4242")))
+        if (!store.load().message.contains(QLatin1String("is owned by uid 4242")))
             ::_exit(12);
         ::_exit(0);
     }

@@ -47,7 +47,7 @@ std::vector<EncodedPacket> TestX264::encode(X264Encoder &encoder, int frames, co
         capture.monoUs = 5'000'000 + i * 40'000;
         capture.wallUs = 1'700'000'000'000'000 + i * 40'000 + 7;
         const size_t before = out.size();
-        if (!encoder.push(capture, keys.contains(i), out).isEmpty() || out.size() != before + 1)
+        if (encoder.push(capture, keys.contains(i), out).failed() || out.size() != before + 1)
             return {};  // zerolatency: exactly one packet per picture, at once
     }
     return out;
@@ -55,9 +55,9 @@ std::vector<EncodedPacket> TestX264::encode(X264Encoder &encoder, int frames, co
 
 void TestX264::parameterSetsInInitAndKeyFrames()
 {
-    QString error;
-    auto encoder = X264Encoder::open(m_options, &error);
-    QVERIFY2(encoder, qPrintable(error));
+    Result<std::unique_ptr<X264Encoder>> opened = X264Encoder::open(m_options);
+    QVERIFY2(opened.ok(), qPrintable(opened.error().message));
+    X264Encoder *encoder = opened.value().get();
     QCOMPARE(encoder->name(), QStringLiteral("libx264"));
     const H264Parameters &p = encoder->parameters();
     QCOMPARE(p.width, 320);
@@ -79,11 +79,11 @@ void TestX264::parameterSetsInInitAndKeyFrames()
 
 void TestX264::keyFramesExactlyWhereAsked()
 {
-    QString error;
     EncoderOptions options = m_options;
     options.gopFrames = 25;
-    auto encoder = X264Encoder::open(options, &error);
-    QVERIFY2(encoder, qPrintable(error));
+    Result<std::unique_ptr<X264Encoder>> opened = X264Encoder::open(options);
+    QVERIFY2(opened.ok(), qPrintable(opened.error().message));
+    X264Encoder *encoder = opened.value().get();
     const std::vector<EncodedPacket> packets = encode(*encoder, 40, {0, 10, 35});
     QCOMPARE(packets.size(), size_t(40));
     QList<int> keys;
@@ -103,9 +103,9 @@ void TestX264::keyFramesExactlyWhereAsked()
 
 void TestX264::keepsTheBitrate()
 {
-    QString error;
-    auto encoder = X264Encoder::open(m_options, &error);
-    QVERIFY2(encoder, qPrintable(error));
+    Result<std::unique_ptr<X264Encoder>> opened = X264Encoder::open(m_options);
+    QVERIFY2(opened.ok(), qPrintable(opened.error().message));
+    X264Encoder *encoder = opened.value().get();
     const std::vector<EncodedPacket> packets = encode(*encoder, 100, {0, 25, 50, 75});
     QCOMPARE(packets.size(), size_t(100));
     qint64 bytes = 0;
@@ -118,29 +118,33 @@ void TestX264::keepsTheBitrate()
 
 void TestX264::refusesWhatItCannotEncode()
 {
-    QString error;
-    auto encoder = X264Encoder::open(m_options, &error);
-    QVERIFY2(encoder, qPrintable(error));
+    Result<std::unique_ptr<X264Encoder>> opened = X264Encoder::open(m_options);
+    QVERIFY2(opened.ok(), qPrintable(opened.error().message));
+    X264Encoder *encoder = opened.value().get();
     std::vector<EncodedPacket> out;
     Capture wrongSize;
     wrongSize.picture = Picture::allocate(640, 360);
-    QVERIFY(encoder->push(wrongSize, false, out).contains(QLatin1String("640x360, not 320x180")));
+    const Error wrong = encoder->push(wrongSize, false, out);
+    QCOMPARE(wrong.fault, Fault::Encoder);
+    QVERIFY(wrong.message.contains(QLatin1String("640x360, not 320x180")));
     Capture h264;
     h264.h264 = QByteArray::fromHex("0000000165");
-    QVERIFY(encoder->push(h264, false, out).contains(QLatin1String("not a picture")));
+    QVERIFY(encoder->push(h264, false, out).message.contains(QLatin1String("not a picture")));
     QVERIFY(out.empty());
 
     EncoderOptions odd = m_options;
     odd.width = 0;
-    QVERIFY(!X264Encoder::open(odd, &error));
-    QVERIFY2(error.contains(QLatin1String("cannot encode")), qPrintable(error));
+    const Result<std::unique_ptr<X264Encoder>> refused = X264Encoder::open(odd);
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error().fault, Fault::Encoder);
+    QVERIFY2(refused.error().message.contains(QLatin1String("cannot encode")), qPrintable(refused.error().message));
 }
 
 void TestX264::ffprobeDecodesTheStream()
 {
-    QString error;
-    auto encoder = X264Encoder::open(m_options, &error);
-    QVERIFY2(encoder, qPrintable(error));
+    Result<std::unique_ptr<X264Encoder>> opened = X264Encoder::open(m_options);
+    QVERIFY2(opened.ok(), qPrintable(opened.error().message));
+    X264Encoder *encoder = opened.value().get();
     const std::vector<EncodedPacket> packets = encode(*encoder, 50, {0, 25});
     QCOMPARE(packets.size(), size_t(50));
     QByteArray stream = encoder->parameters().extradata;

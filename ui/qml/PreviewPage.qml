@@ -116,7 +116,30 @@ Pane {
                         Label { text: qsTr("Frames") }
                         Label { text: model.frames }
                         Label { text: qsTr("Last error"); visible: !!model.last_error }
-                        Label { text: model.last_error || ""; visible: !!model.last_error; color: "#b3261e"; wrapMode: Text.Wrap; Layout.fillWidth: true }
+                        // The fault's kind (no-device, busy, no-permission, ...) beside the sentence.
+                        RowLayout {
+                            visible: !!model.last_error
+                            spacing: 8
+                            Layout.fillWidth: true
+                            Label {
+                                objectName: "cameraFault"
+                                visible: !!model.fault
+                                text: model.fault || ""
+                                color: "white"
+                                font.bold: true
+                                leftPadding: 6
+                                rightPadding: 6
+                                background: Rectangle { color: "#b3261e"; radius: 4 }
+                                Layout.alignment: Qt.AlignTop
+                            }
+                            Label {
+                                objectName: "cameraError"
+                                text: model.last_error || ""
+                                color: "#b3261e"
+                                wrapMode: Text.Wrap
+                                Layout.fillWidth: true
+                            }
+                        }
                     }
                 }
                 Label { text: qsTr("Player"); font.bold: true; Layout.topMargin: 12 }
