@@ -66,10 +66,10 @@ void writeCameraControls(Camera *camera, const QByteArray &body, const PathSetti
                     return answer(failure(written.error()));
                 // Written to the camera; kept for the next start with its other settings.
                 if (target && !paths.cameraOverrides.isEmpty())
-                    if (const QString e = saveCameraOverride(paths.cameraOverrides, target->settings()); !e.isEmpty())
+                    if (const Error e = saveCameraOverride(paths.cameraOverrides, target->settings()))
                         return answer(
                             Response::jsonError(Status::InternalServerError,
-                                                QStringLiteral("applied, but not kept for the next start: %1").arg(e)));
+                                                QStringLiteral("applied, but not kept for the next start: %1").arg(e.message)));
                 answer(Response::json(Status::Ok, controlsJson(written.value())));
             });
     });

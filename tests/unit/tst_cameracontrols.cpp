@@ -324,7 +324,7 @@ void TestCameraControls::anOlderOverrideFileKeepsTheConfigsControls()
     QVERIFY(config.ok());
     Settings settings = config.settings;
     QStringList notes;
-    QCOMPARE(applyCameraOverrides(path, settings, &notes), QString());
+    QCOMPARE(applyCameraOverrides(path, settings, &notes).message, QString());
     const CameraSettings &camera = settings.cameras.first();
     QCOMPARE(camera.width, 320);
     QCOMPARE(camera.controls.contains(QStringLiteral("brightness"))

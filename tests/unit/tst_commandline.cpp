@@ -159,7 +159,7 @@ void TestCommandLine::configDevices()
     // --source takes the same words.
     if (error.isEmpty()) {
         Settings settings;
-        QCOMPARE(applySource(device, settings), QString());
+        QCOMPARE(applySource(device, settings).message, QString());
         QCOMPARE(settings.cameras.first().device, device);
     }
 }
