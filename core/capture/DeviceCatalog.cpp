@@ -1,4 +1,5 @@
 #include "capture/DeviceCatalog.h"
+#include "v4l2/Ioctl.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -13,15 +14,6 @@
 namespace hlscam {
 
 namespace {
-
-int xioctl(int fd, unsigned long request, void *arg)
-{
-    int r;
-    do {
-        r = ioctl(fd, request, arg);
-    } while (r == -1 && errno == EINTR);
-    return r;
-}
 
 QString fourccText(quint32 f)
 {

@@ -1,4 +1,5 @@
 #include "v4l2/V4l2Controls.h"
+#include "v4l2/Ioctl.h"
 
 #include <QFile>
 #include <QSet>
@@ -19,15 +20,6 @@ namespace {
 // Bounds for drivers that would list without end: real ones have a few dozen of each.
 constexpr int kMaxControls = 1024;
 constexpr qint64 kMaxMenuEntries = 256;
-
-int xioctl(int fd, unsigned long request, void *arg)
-{
-    int r;
-    do {
-        r = ioctl(fd, request, arg);
-    } while (r == -1 && errno == EINTR);
-    return r;
-}
 
 class DeviceFd {
 public:

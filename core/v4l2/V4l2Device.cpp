@@ -1,4 +1,5 @@
 #include "v4l2/V4l2Device.h"
+#include "v4l2/Ioctl.h"
 
 #include <QFile>
 
@@ -16,15 +17,6 @@
 namespace hlscam {
 
 namespace {
-
-int xioctl(int fd, unsigned long request, void *arg)
-{
-    int r;
-    do {
-        r = ioctl(fd, request, arg);
-    } while (r == -1 && errno == EINTR);
-    return r;
-}
 
 QList<double> frameRates(int fd, quint32 fourcc, QSize size, bool *range)
 {

@@ -1,4 +1,5 @@
 #include "webrtc/Rtcp.h"
+#include "webrtc/BigEndian.h"
 
 #include <QtEndian>
 
@@ -6,21 +7,13 @@ namespace hlscam::rtcp {
 
 namespace {
 
+using wire::append16;
+using wire::append32;
+using wire::read16;
+using wire::read32;
+
 constexpr quint8 kSenderReport = 200, kSdes = 202, kRtpFeedback = 205, kPayloadFeedback = 206;
 constexpr quint64 kNtpUnixOffset = 2208988800ULL;  // seconds from 1900 to 1970
-
-void append16(QByteArray &out, quint16 v)
-{
-    out.append(char(v >> 8));
-    out.append(char(v));
-}
-void append32(QByteArray &out, quint32 v)
-{
-    append16(out, quint16(v >> 16));
-    append16(out, quint16(v));
-}
-quint32 read32(QByteArrayView d, qsizetype at) { return qFromBigEndian<quint32>(d.data() + at); }
-quint16 read16(QByteArrayView d, qsizetype at) { return qFromBigEndian<quint16>(d.data() + at); }
 
 Error malformed(const QString &why) { return Error{Fault::Other, QStringLiteral("malformed RTCP: ") + why}; }
 

@@ -1,20 +1,21 @@
 #include "webrtc/RtpH264.h"
+#include "webrtc/BigEndian.h"
 
 #include <QtEndian>
 
 namespace hlscam::rtp {
 
 namespace {
+
+using wire::append16;
+using wire::append32;
+using wire::read16;
+using wire::read32;
 constexpr int kNalIdr = 5, kNalSps = 7, kNalPps = 8, kNalAud = 9;
 constexpr quint8 kStapA = 24, kFuA = 28;
 
 int typeOf(QByteArrayView nal) { return nal.isEmpty() ? -1 : quint8(nal[0]) & 0x1f; }
 
-void append16(QByteArray &out, quint16 v)
-{
-    out.append(char(v >> 8));
-    out.append(char(v));
-}
 }  // namespace
 
 bool readHeader(QByteArrayView p, Header &h)

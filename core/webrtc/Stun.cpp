@@ -1,4 +1,5 @@
 #include "webrtc/Stun.h"
+#include "webrtc/BigEndian.h"
 
 #include <QMessageAuthenticationCode>
 #include <QtEndian>
@@ -7,6 +8,11 @@
 namespace hlscam::stun {
 
 namespace {
+
+using wire::append16;
+using wire::append32;
+using wire::read16;
+using wire::read32;
 
 constexpr quint32 kMagicCookie = 0x2112A442;
 constexpr quint32 kFingerprintXor = 0x5354554e;
@@ -19,20 +25,6 @@ constexpr quint16 kFingerprint = 0x8028;
 constexpr quint16 kIceControlling = 0x802A;
 constexpr int kIntegritySize = 20;
 constexpr int kMaxUsername = 513;  // RFC 5389 15.3
-
-quint16 read16(QByteArrayView d, qsizetype at) { return qFromBigEndian<quint16>(d.data() + at); }
-quint32 read32(QByteArrayView d, qsizetype at) { return qFromBigEndian<quint32>(d.data() + at); }
-
-void append16(QByteArray &out, quint16 v)
-{
-    out.append(char(v >> 8));
-    out.append(char(v));
-}
-void append32(QByteArray &out, quint32 v)
-{
-    append16(out, quint16(v >> 16));
-    append16(out, quint16(v));
-}
 
 void appendAttribute(QByteArray &out, quint16 type, QByteArrayView value)
 {

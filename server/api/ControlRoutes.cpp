@@ -67,9 +67,9 @@ void writeCameraControls(Camera *camera, const QByteArray &body, const PathSetti
                 // Written to the camera; kept for the next start with its other settings.
                 if (target && !paths.cameraOverrides.isEmpty())
                     if (const Error e = saveCameraOverride(paths.cameraOverrides, target->settings()))
-                        return answer(
-                            Response::jsonError(Status::InternalServerError,
-                                                QStringLiteral("applied, but not kept for the next start: %1").arg(e.message)));
+                        return answer(Response::jsonError(
+                            Status::InternalServerError,
+                            QStringLiteral("applied, but not kept for the next start: %1").arg(e.message)));
                 answer(Response::json(Status::Ok, controlsJson(written.value())));
             });
     });

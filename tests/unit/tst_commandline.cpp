@@ -140,7 +140,7 @@ void TestCommandLine::configDevices_data()
     QTest::newRow("rpicam with copy") << QByteArray("[camera.cam0]\ndevice = rpicam\nencoder = copy\n") << "rpicam"
                                       << "";
     QTest::newRow("a word that is not a device") << QByteArray("[camera.cam0]\ndevice = picam\n") << ""
-                                                 << "allowed: auto, testpattern, /dev/videoN, rpicam";
+                                                 << "allowed: auto, testpattern, /dev/videoN, /dev/v4l/by-id/... or by-path/..., rpicam";
 }
 
 void TestCommandLine::configDevices()
