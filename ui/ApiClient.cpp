@@ -14,7 +14,8 @@ namespace hlscam::ui {
 namespace {
 
 constexpr int kTimeoutMs = 10000;
-constexpr qint64 kMaxReplyBytes = 4 * 1024 * 1024;  // the API's answers are small; a board is not trusted blindly
+// The API's answers are small; a board is not trusted blindly.
+constexpr qint64 kMaxReplyBytes = qint64{4} * 1024 * 1024;
 // Set on a reply whose handshake showed a certificate other than the pinned one: its fingerprint.
 constexpr char kPresented[] = "hlscamPresentedFingerprint";
 

@@ -12,7 +12,7 @@ namespace {
 // The cameras named in the file: parseConfig gives the defaults to keys an older file lacks.
 std::optional<QList<CameraSettings>> readOverrides(const QString &path, QString *error)
 {
-    const StateFileRead read = readStateFile(path, 1024 * 1024);
+    const StateFileRead read = readStateFile(path, qint64{1024} * 1024);
     if (read.status == StateFileRead::Status::Missing)
         return QList<CameraSettings>{};
     if (read.status == StateFileRead::Status::Failed) {

@@ -19,7 +19,7 @@ namespace hlscam {
 namespace {
 
 // A config file is small; a cap keeps "--config /dev/zero" from eating the memory.
-constexpr qint64 kMaxFileBytes = 1024 * 1024;
+constexpr qint64 kMaxFileBytes = qint64{1024} * 1024;
 constexpr double kEpsilon = 1e-9;
 
 const QString kSections = QStringLiteral("[server], [camera.NAME], [hls], [auth], [bans], [paths]");

@@ -20,8 +20,8 @@ namespace {
 using Method = QHttpServerRequest::Method;
 
 constexpr qint64 kDefaultTokenSeconds = 86400;
-constexpr qint64 kMaxViewerTokenSeconds = 7 * 86400;
-constexpr qint64 kMaxAdminTokenSeconds = 365 * 86400;
+constexpr qint64 kMaxViewerTokenSeconds = qint64{7} * 86400;
+constexpr qint64 kMaxAdminTokenSeconds = qint64{365} * 86400;
 
 QString isoTime(qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate); }
 

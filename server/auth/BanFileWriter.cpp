@@ -11,7 +11,7 @@
 namespace hlscam {
 
 namespace {
-constexpr qint64 kMaxFileBytes = 16 * 1024 * 1024;
+constexpr qint64 kMaxFileBytes = qint64{16} * 1024 * 1024;
 }  // namespace
 
 FileStamp FileStamp::of(const QString &path)

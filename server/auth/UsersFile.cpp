@@ -13,7 +13,7 @@ namespace hlscam {
 
 namespace {
 constexpr QByteArrayView kRolePrefix = "#hlscam-role ";
-constexpr qint64 kMaxFileBytes = 16 * 1024 * 1024;
+constexpr qint64 kMaxFileBytes = qint64{16} * 1024 * 1024;
 }  // namespace
 
 QString checkUserName(const QString &name)

@@ -9,7 +9,7 @@ namespace {
 
 // Qt's header parser refuses more fields or longer ones, and then drops every header.
 constexpr int kMaxFields = 100;
-constexpr qsizetype kMaxFieldBytes = 8 * 1024;
+constexpr qsizetype kMaxFieldBytes = qsizetype{8} * 1024;
 
 bool isDigits(QByteArrayView v)
 {

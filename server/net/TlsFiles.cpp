@@ -9,7 +9,7 @@
 namespace hlscam {
 
 namespace {
-constexpr qint64 kMaxPemBytes = 1024 * 1024;
+constexpr qint64 kMaxPemBytes = qint64{1024} * 1024;
 
 std::optional<QByteArray> readPem(const QString &path, QString *error)
 {

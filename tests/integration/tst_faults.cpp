@@ -126,7 +126,7 @@ void TestFaults::fullStateDiskKeepsStreaming()
     // Fill it up.
     QFile filler(small + QStringLiteral("/filler"));
     QVERIFY(filler.open(QIODevice::WriteOnly));
-    const QByteArray block(64 * 1024, 'x');
+    const QByteArray block(qsizetype{64} * 1024, 'x');
     while (filler.write(block) == block.size() && filler.flush()) {
     }
     filler.close();
