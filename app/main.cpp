@@ -54,6 +54,7 @@ int startDesktop(const QStringList &args)
     for (const QString &a : args)
         storage.push_back(a.toLocal8Bit());
     std::vector<char *> argv;
+    argv.reserve(storage.size() + 1);
     for (QByteArray &a : storage)
         argv.push_back(a.data());
     argv.push_back(nullptr);
