@@ -84,7 +84,7 @@ int main(int argc, char *argv[])
                                  : QString();
     qSetMessagePattern(priority + QStringLiteral("%{if-category}%{category}: %{endif}%{message}"));
 
-    QStringList args = app.arguments().mid(1);
+    QStringList args = QCoreApplication::arguments().mid(1);
     const QString command = args.isEmpty() ? QString() : args.takeFirst();
     using namespace hlscam::app;
     if (command == QLatin1String("desktop"))
