@@ -48,7 +48,7 @@ QString BanStore::load()
     BanList fresh(m_list.settings());
     const FileStamp stamp = FileStamp::of(m_path);  // before the read: a change after it is seen later
     bool refused = false;
-    const QString error = readBansFile(m_path, fresh, &refused);
+    QString error = readBansFile(m_path, fresh, &refused);
     if (!error.isEmpty()) {
         // Keep what cannot be read for a person to look at; the next ban starts a new file. A
         // file refused as a link or the like stays where it is: writes refuse it too, loudly.
@@ -264,7 +264,7 @@ BanList::Failure BanStore::recordFailure(const QHostAddress &address, const QStr
 
 QStringList BanStore::unban(const QHostAddress &network, int prefix, const QString &by, QString *error)
 {
-    const QStringList lifted = m_list.unbanWithin(network, prefix);
+    QStringList lifted = m_list.unbanWithin(network, prefix);
     const QString e = lifted.isEmpty() ? QString() : flush();
     if (error)
         *error = e;
