@@ -62,7 +62,7 @@ int bans(const QStringList &args)
         return kExitOk;
     }
     // An address (lifts the ban of its IPv6 network too) or a network such as 2001:db8::/64.
-    const QString target = positional.at(1);
+    const QString &target = positional.at(1);
     const std::optional<QPair<QHostAddress, int>> range = parseAddressRange(target);
     if (!range) {
         err << "hlscam: '" << target << "' is not an IP address or network\n";

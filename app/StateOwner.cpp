@@ -30,7 +30,7 @@ QString becomeStateOwner(const QString &dir)
         return QStringLiteral("cannot switch to the owner of %1 (uid %2): %3")
             .arg(dir)
             .arg(uid)
-            .arg(QString::fromLocal8Bit(strerror(errno)));
+            .arg(qt_error_string(errno));
     uid_t r = 0, e = 0, s = 0;
     if (::getresuid(&r, &e, &s) != 0 || r != uid || e != uid || s != uid || ::setuid(0) == 0)
         return QStringLiteral("switching to the owner of %1 (uid %2) did not hold").arg(dir).arg(uid);

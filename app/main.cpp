@@ -55,6 +55,7 @@ int startDesktop(const QStringList &args)
     for (const QString &a : args)
         storage.push_back(a.toLocal8Bit());
     std::vector<char *> argv;
+    argv.reserve(storage.size() + 1);
     for (QByteArray &a : storage)
         argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -84,7 +85,7 @@ int main(int argc, char *argv[])
                                  : QString();
     qSetMessagePattern(priority + QStringLiteral("%{if-category}%{category}: %{endif}%{message}"));
 
-    QStringList args = app.arguments().mid(1);
+    QStringList args = QCoreApplication::arguments().mid(1);
     const QString command = args.isEmpty() ? QString() : args.takeFirst();
     using namespace hlscam::app;
     if (command == QLatin1String("desktop"))

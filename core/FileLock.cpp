@@ -23,7 +23,7 @@ FileLock::FileLock(const QString &path)
         rc = ::flock(m_fd, LOCK_EX);
     } while (rc < 0 && errno == EINTR);
     if (rc < 0) {
-        m_error = QStringLiteral("cannot lock %1: %2").arg(lockPath, QString::fromLocal8Bit(strerror(errno)));
+        m_error = QStringLiteral("cannot lock %1: %2").arg(lockPath, qt_error_string(errno));
         ::close(m_fd);
         m_fd = -1;
     }

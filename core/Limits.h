@@ -9,20 +9,20 @@
 namespace hlscam::limits {
 
 // Files read whole into memory: a cap keeps "--config /dev/zero" or a runaway file from eating it.
-inline constexpr qint64 kConfigFileBytes = 1024 * 1024;       // a config file is a few kB
-inline constexpr qint64 kCameraOverridesBytes = 1024 * 1024;  // one short section per camera
-inline constexpr qint64 kUsersFileBytes = 16 * 1024 * 1024;   // ~100,000 users with yescrypt hashes
-inline constexpr qint64 kBansFileBytes = 16 * 1024 * 1024;    // the ban list at its largest, and then some
-inline constexpr qint64 kTokenKeyFileBytes = 4096;            // 32 bytes of key
-inline constexpr qint64 kPemFileBytes = 1024 * 1024;          // a certificate chain and a key
+inline constexpr qint64 kConfigFileBytes = qint64{1024} * 1024;       // a config file is a few kB
+inline constexpr qint64 kCameraOverridesBytes = qint64{1024} * 1024;  // one short section per camera
+inline constexpr qint64 kUsersFileBytes = qint64{16} * 1024 * 1024;   // ~100,000 users with yescrypt hashes
+inline constexpr qint64 kBansFileBytes = qint64{16} * 1024 * 1024;    // the ban list at its largest, and then some
+inline constexpr qint64 kTokenKeyFileBytes = 4096;                    // 32 bytes of key
+inline constexpr qint64 kPemFileBytes = qint64{1024} * 1024;          // a certificate chain and a key
 
 // HTTP requests, within [server] max_request_bytes.
-inline constexpr int kRequestFields = 100;                 // header lines; browsers send ~15
-inline constexpr qsizetype kRequestFieldBytes = 8 * 1024;  // one header line, as nginx allows
-inline constexpr qsizetype kRangeHeaderBytes = 256;        // one Range slice; more is ignored (whole body)
-inline constexpr qsizetype kBasicCredentialsBytes = 1024;  // decoded name:password; longer is malformed
-inline constexpr int kUrlTokenBytes = 512;                 // our tokens are ~150; longer is not ours
-inline constexpr int kPasswordChars = 1024;                // a password set through the API or CLI
+inline constexpr int kRequestFields = 100;                            // header lines; browsers send ~15
+inline constexpr qsizetype kRequestFieldBytes = qsizetype{8} * 1024;  // one header line, as nginx allows
+inline constexpr qsizetype kRangeHeaderBytes = 256;                   // one Range slice; more is ignored (whole body)
+inline constexpr qsizetype kBasicCredentialsBytes = 1024;             // decoded name:password; longer is malformed
+inline constexpr int kUrlTokenBytes = 512;                            // our tokens are ~150; longer is not ours
+inline constexpr int kPasswordChars = 1024;                           // a password set through the API or CLI
 
 // Waiting requests.
 inline constexpr int kFirstSegmentWaitMs = 10000;  // a playlist waits this long for a camera's first segment
@@ -47,7 +47,7 @@ inline constexpr int kMdnsLinksRemembered = 1024;   // per-interface send times 
 inline constexpr int kMdnsNameSuffix = 9999;        // "NAME (N)" counts to this, then again from 2
 
 // The desktop app, as a client of a board it does not trust blindly.
-inline constexpr qint64 kApiReplyBytes = 4 * 1024 * 1024;  // the API's answers are a few kB
-inline constexpr int kApiTimeoutMs = 10000;                // a board that answers slower is gone
+inline constexpr qint64 kApiReplyBytes = qint64{4} * 1024 * 1024;  // the API's answers are a few kB
+inline constexpr int kApiTimeoutMs = 10000;                        // a board that answers slower is gone
 
 }  // namespace hlscam::limits

@@ -14,7 +14,7 @@ namespace hlscam {
 
 namespace {
 
-QString errnoText(int error) { return QString::fromLocal8Bit(strerror(error)); }
+QString errnoText(int error) { return qt_error_string(error); }
 
 // The directory holding a state file, open without following a link in its last component (the
 // components above it are the system's: /var/lib, not the service user's to change).

@@ -20,6 +20,8 @@ namespace hlscam {
 
 bool isWildcard(const QHostAddress &a)
 {
+    // Three different addresses: clang-tidy 14 compares overloaded == calls without their arguments.
+    // NOLINTNEXTLINE(misc-redundant-expression)
     return a == QHostAddress::Any || a == QHostAddress::AnyIPv4 || a == QHostAddress::AnyIPv6;
 }
 

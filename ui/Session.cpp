@@ -21,7 +21,7 @@ namespace {
 
 constexpr int kPollMs = 2000;
 constexpr int kRecentMax = 8;
-constexpr qint64 kPreviewTokenSeconds = 12 * 3600;
+constexpr qint64 kPreviewTokenSeconds = qint64{12} * 3600;
 const QString kLocalUser = QStringLiteral("desktop");
 
 QStringList statusKeys()

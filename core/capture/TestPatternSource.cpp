@@ -41,7 +41,7 @@ void fill(Picture &f, int x, int y, int w, int h, Yuv c)
 // ramp costs a copy per row, not a division per pixel (that was a quarter of the service's CPU).
 QByteArray makeRamp(int w)
 {
-    QByteArray ramp(2 * w, Qt::Uninitialized);
+    QByteArray ramp(2 * qsizetype(w), Qt::Uninitialized);
     for (int x = 0; x < 2 * w; ++x)
         ramp[x] = char(quint8(16 + x % w * 219 / w));
     return ramp;
@@ -65,7 +65,7 @@ void drawPattern(Picture &f, const QByteArray &ramp, qint64 index)
     }
     const int side = qMax(8, h / 8) & ~1;
     const int travel = qMax(1, w - side);
-    const int x = int(index * 6 % (2 * travel));
+    const int x = int(index * 6 % (2 * qint64(travel)));
     fill(f, x < travel ? x : 2 * travel - x, barsH - side / 2, side, side, Yuv{235, 128, 128});
 }
 

@@ -85,9 +85,9 @@ struct ServerSettings {
 struct BanSettings {
     int maxRetry = 10;  // failures within findtime that ban; 0 never bans
     qint64 findTimeS = 3600;
-    qint64 banTimeS = 3600;          // negative: for ever
-    bool banTimeIncrement = true;    // each repeat ban of an address doubles...
-    qint64 banTimeMaxS = 7 * 86400;  // ...up to this
+    qint64 banTimeS = 3600;                  // negative: for ever
+    bool banTimeIncrement = true;            // each repeat ban of an address doubles...
+    qint64 banTimeMaxS = qint64{7} * 86400;  // ...up to this
     QStringList ignoreIp = {QStringLiteral("127.0.0.1/8"), QStringLiteral("::1")};
     // IPv6 clients are counted and banned per network of this prefix (one subscriber usually
     // holds a whole /64, so per address a ban costs an attacker nothing); 128: per address.

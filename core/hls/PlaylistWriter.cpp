@@ -127,6 +127,8 @@ QByteArray writePlaylist(const StoreSnapshot &snapshot, const PlaylistOptions &o
     if (!listed.isEmpty()) {
         const Segment *last = listed.last();
         const bool full =
+            // listed holds only non-null pointers (&s, and open when set), which the analyzer cannot see.
+            // NOLINTNEXTLINE(clang-analyzer-core.NullDereference)
             last != open || last->durationUs + options.partTargetMs * 500LL >= options.targetDurationMs * 1000LL;
         out += "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"" +
                (full ? partUri(last->msn + 1, 0, options.uriQuery)

@@ -122,7 +122,7 @@ void DnsSdBrowser::ask(QList<dns::Question> questions)
     });
     if (questions.isEmpty() || !m_socket)
         return;
-    if (m_lastAsked.size() > 4 * kMaxRecords)
+    if (m_lastAsked.size() > qsizetype{4} * kMaxRecords)
         m_lastAsked.clear();
     dns::Message query;
     query.questions = questions;

@@ -11,8 +11,6 @@
 
 namespace hlscam {
 
-namespace {}  // namespace
-
 FileStamp FileStamp::of(const QString &path)
 {
     struct stat st = {};

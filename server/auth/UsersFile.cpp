@@ -70,7 +70,7 @@ UsersParseResult parseUsers(const QByteArray &text, const QString &fileName)
             error(QStringLiteral("the user name is not UTF-8"));  // it could never log in
             continue;
         }
-        const QString name = *utf8Name;
+        const QString &name = *utf8Name;
         const QByteArray hash = line.mid(colon + 1);
         if (QString why = checkUserName(name); !why.isEmpty()) {
             error(why);

@@ -51,8 +51,8 @@ protected:
 private:
     // The address that counts for bans: the peer, or the client a trusted proxy names.
     std::optional<QHostAddress> clientOf(const QHttpServerRequest &request) const;
-    void authenticated(const RequestPtr &request, const AuthResult &result);
-    void route(const RequestPtr &request);
+    void authenticated(const RequestPtr &ctx, const AuthResult &result);
+    void route(const RequestPtr &ctx);
     Response metrics() const;
 
     Authenticator *m_auth;

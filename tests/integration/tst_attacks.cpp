@@ -273,7 +273,7 @@ void TestAttacks::parkedBlockingReloadsAreBounded()
     // 1200 open connections, 1024 of them held: bounded by the connection limits, some 20 kB each.
     // (Under a sanitizer, its shadow memory and quarantine of freed blocks make RSS meaningless.)
     if (qEnvironmentVariableIsEmpty("HLSCAM_SANITIZED"))
-        QVERIFY2(rssHeld - rssBefore < 40 * 1024, qPrintable(QString::number(rssHeld - rssBefore)));
+        QVERIFY2(rssHeld - rssBefore < qint64{40} * 1024, qPrintable(QString::number(rssHeld - rssBefore)));
     const HttpReply viewer = service.getFrom(QStringLiteral("127.0.0.1"), kPlaylist, kUser, kPassword);
     QCOMPARE(viewer.status, 200);
     QVERIFY2(viewer.answeredAfterMs < 1000, qPrintable(QString::number(viewer.answeredAfterMs)));

@@ -260,8 +260,7 @@ private Q_SLOTS:
                 "a network namespace of its own needs root (CAP_SYS_ADMIN); without one a unicast "
                 "query to 127.0.0.1:5353 may reach another responder sharing the port");
         if (::unshare(CLONE_NEWNET) != 0)
-            QSKIP(qPrintable(
-                QStringLiteral("unshare(CLONE_NEWNET) refused: %1").arg(QString::fromLocal8Bit(strerror(errno)))));
+            QSKIP(qPrintable(QStringLiteral("unshare(CLONE_NEWNET) refused: %1").arg(qt_error_string(errno))));
         QCOMPARE(QProcess::execute(QStringLiteral("ip"), {"link", "set", "lo", "up"}), 0);
 
         ServiceProcess service;

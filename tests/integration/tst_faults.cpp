@@ -113,7 +113,7 @@ void TestFaults::fullStateDiskKeepsStreaming()
     QVERIFY(QDir().mkpath(small));
     QVERIFY2(
         ::mount("hlscam-test", QFile::encodeName(small).constData(), "tmpfs", MS_NOSUID | MS_NODEV, "size=1m") == 0,
-        strerror(errno));
+        qPrintable(qt_error_string(errno)));
     auto unmount = qScopeGuard([&] { ::umount2(QFile::encodeName(small).constData(), MNT_DETACH); });
     const QStringList state{QStringLiteral("--state-dir"), small};
     QCOMPARE(service.run(QStringList{QStringLiteral("users"), QStringLiteral("add"), QStringLiteral("viewer")} + state,
@@ -126,7 +126,7 @@ void TestFaults::fullStateDiskKeepsStreaming()
     // Fill it up.
     QFile filler(small + QStringLiteral("/filler"));
     QVERIFY(filler.open(QIODevice::WriteOnly));
-    const QByteArray block(64 * 1024, 'x');
+    const QByteArray block(qsizetype{64} * 1024, 'x');
     while (filler.write(block) == block.size() && filler.flush()) {
     }
     filler.close();

@@ -193,8 +193,7 @@ private Q_SLOTS:
                 "a network namespace of its own needs root (CAP_SYS_ADMIN): spoofed answers go "
                 "to nobody else's responder");
         if (::unshare(CLONE_NEWNET) != 0)
-            QSKIP(qPrintable(
-                QStringLiteral("unshare(CLONE_NEWNET) refused: %1").arg(QString::fromLocal8Bit(strerror(errno)))));
+            QSKIP(qPrintable(QStringLiteral("unshare(CLONE_NEWNET) refused: %1").arg(qt_error_string(errno))));
         QCOMPARE(QProcess::execute(QStringLiteral("ip"), {"link", "set", "lo", "up"}), 0);
         m_links = linkInterfaces();
         QCOMPARE(m_links.size(), 1);  // the loopback, alone in this namespace

@@ -156,7 +156,8 @@ void TestRequestLimits::hugeBodyWhileAnAnswerIsPendingIsCutOff()
     QVERIFY2(sent < kOffered / 4, qPrintable(QStringLiteral("%1 MB taken").arg(sent >> 20)));
     // Under a sanitizer, shadow memory and the quarantine of freed blocks make RSS meaningless.
     if (qEnvironmentVariableIsEmpty("HLSCAM_SANITIZED"))
-        QVERIFY2(peak - rssBefore < 64 * 1024, qPrintable(QStringLiteral("peak grew by %1 kB").arg(peak - rssBefore)));
+        QVERIFY2(peak - rssBefore < qint64{64} * 1024,
+                 qPrintable(QStringLiteral("peak grew by %1 kB").arg(peak - rssBefore)));
     s.reset();
     QCOMPARE(service.getFrom(QStringLiteral("127.0.0.22"), QStringLiteral("/healthz")).status, 200);
 }

@@ -64,7 +64,7 @@ QByteArray bansWithOneBan()
                R"({"version":1,"addresses":{"%1":{"failures":[],"banned_at":%2,"banned_until":%3,"bans":1}}})")
         .arg(kBanned)
         .arg(now)
-        .arg(now + 3600 * 1000)
+        .arg(now + qint64{3600} * 1000)
         .toUtf8();
 }
 

@@ -37,7 +37,7 @@ QStringList userNames(ServiceProcess &service)
 {
     QStringList names;
     const HttpReply r = service.get(QStringLiteral("/api/v1/users"), kAdmin, kAdminPassword);
-    for (const QJsonValue &u : QJsonDocument::fromJson(r.body).array())
+    for (const auto &u : QJsonDocument::fromJson(r.body).array())
         names << u.toObject().value(QStringLiteral("name")).toString();
     return names;
 }

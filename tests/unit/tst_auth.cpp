@@ -332,7 +332,7 @@ void TestAuth::cacheHitsExpiresAndForgets()
     cache.removeUser(QStringLiteral("alice"));
     QVERIFY(!cache.contains(QStringLiteral("alice"), "pw"));
     QVERIFY(cache.contains(QStringLiteral("bob"), "pw"));
-    cache.advanceClockForTest(301 * 1000);
+    cache.advanceClockForTest(qint64{301} * 1000);
     QVERIFY(!cache.contains(QStringLiteral("bob"), "pw"));
     cache.insert(QStringLiteral("bob"), "pw");
     cache.clear();

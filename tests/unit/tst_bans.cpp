@@ -11,13 +11,14 @@
 using namespace hlscam;
 
 namespace {
-constexpr qint64 kMinute = 60 * 1000;
+constexpr qint64 kMinute = qint64{60} * 1000;
 constexpr qint64 kHour = 60 * kMinute;
 const qint64 kStart = 1'800'000'000'000;  // any wall-clock moment
 
 QHostAddress ip(const char *text) { return QHostAddress(QString::fromLatin1(text)); }
 
-BanSettings settings(int maxRetry, qint64 findTimeS, qint64 banTimeS, bool increment = false, qint64 maxS = 7 * 86400)
+BanSettings settings(int maxRetry, qint64 findTimeS, qint64 banTimeS, bool increment = false,
+                     qint64 maxS = qint64{7} * 86400)
 {
     BanSettings s;
     s.maxRetry = maxRetry;
@@ -40,7 +41,7 @@ BanList::Failure failTimes(BanList &list, const QHostAddress &address, int n, qi
 {
     BanList::Failure last;
     for (int i = 0; i < n; ++i)
-        last = list.recordFailure(address, at + i * 1000);
+        last = list.recordFailure(address, at + qint64(i) * 1000);
     return last;
 }
 }  // namespace
@@ -189,7 +190,7 @@ void TestBans::banExpiresAndCountStartsAgain()
 
 void TestBans::incrementDoublesUpToTheMaximum()
 {
-    BanList list(settings(2, 3600, 3600, true, 5 * 3600));
+    BanList list(settings(2, 3600, 3600, true, qint64{5} * 3600));
     const QHostAddress a = ip("2001:db8::66");
     qint64 t = kStart;
     QList<qint64> durations;

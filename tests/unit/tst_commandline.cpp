@@ -139,8 +139,9 @@ void TestCommandLine::configDevices_data()
         << "hlscam.conf:3: [camera.cam0] encoder: 'libx264': device rpicam gives H.264, which is passed through";
     QTest::newRow("rpicam with copy") << QByteArray("[camera.cam0]\ndevice = rpicam\nencoder = copy\n") << "rpicam"
                                       << "";
-    QTest::newRow("a word that is not a device") << QByteArray("[camera.cam0]\ndevice = picam\n") << ""
-                                                 << "allowed: auto, testpattern, /dev/videoN, /dev/v4l/by-id/... or by-path/..., rpicam";
+    QTest::newRow("a word that is not a device")
+        << QByteArray("[camera.cam0]\ndevice = picam\n") << ""
+        << "allowed: auto, testpattern, /dev/videoN, /dev/v4l/by-id/... or by-path/..., rpicam";
 }
 
 void TestCommandLine::configDevices()

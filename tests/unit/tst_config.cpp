@@ -322,7 +322,7 @@ void TestConfig::goodFiles_data()
                s.bans.findTimeS = 600;
                s.bans.banTimeS = -1;
                s.bans.banTimeIncrement = false;
-               s.bans.banTimeMaxS = 2 * 86400;
+               s.bans.banTimeMaxS = qint64{2} * 86400;
                s.bans.ignoreIp = {QStringLiteral("192.168.0.0/16"), QStringLiteral("fd00::/8")};
            });
     QTest::newRow("anonymous viewers") << QByteArray("[auth]\nanonymous = viewer\n")
