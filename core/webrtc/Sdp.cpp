@@ -1,5 +1,7 @@
 #include "webrtc/Sdp.h"
 
+#include <algorithm>
+
 #include <QHash>
 #include <optional>
 
@@ -120,6 +122,10 @@ Result<Offer> parseOffer(QByteArrayView text, const H264Profile &ours)
         const QByteArrayView value = line.sliced(2);
         const bool inMedia = !offer.media.isEmpty();
         if (type == 'm') {
+            // Its kind, protocol and first format are echoed in the answer when it is rejected:
+            // printable ASCII only, so nothing it holds can break or add a line there.
+            if (std::any_of(value.begin(), value.end(), [](char c) { return c < 0x20 || c > 0x7e; }))
+                return bad(QStringLiteral("an m= line with a byte that is not printable ASCII"));
             if (offer.media.size() >= kMaxMedia)
                 return bad(QStringLiteral("more than %1 media sections").arg(kMaxMedia));
             const QList<QByteArray> fields = value.toByteArray().split(' ');

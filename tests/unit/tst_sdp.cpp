@@ -131,6 +131,10 @@ void TestSdp::refuses_data()
     QTest::newRow("too big") << QByteArray(20000, 'a') << "longer than 12288";
     QTest::newRow("not SDP") << QByteArray("hello\r\n") << "<type>=<value>";
     QTest::newRow("m= without formats") << QByteArray("v=0\r\nm=video 9\r\n") << "without a format";
+    // Found by fuzz_sdp: a rejected section's m= line is echoed in the answer, so a CR inside it
+    // would have split a line there.
+    QTest::newRow("CR inside an m= line")
+        << chromeOffer(QByteArray("m=audio 9 UDP/TLS/RTP/SAVPF\r 111\r\n")) << "not printable ASCII";
     QTest::newRow("rtpmap without type") << chromeOffer("a=rtpmap:abc H264/90000\r\n") << "payload type";
     QTest::newRow("nine sections") << chromeOffer(QByteArray("m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n").repeated(8))
                                    << "media sections";
