@@ -44,7 +44,7 @@ base="http://127.0.0.1:$port"
 api() { curl -s -m 10 -u "$admin:$password" "$@"; }
 put() { api -o "$TEST_DIR/put.json" -w '%{http_code}' -X PUT -H 'Content-Type: application/json' -d "$1" \
   "$base/api/v1/cameras/cam0/controls"; }
-streaming() { api "$base/api/v1/status" | grep -q '"state":"streaming"'; }
+streaming() { grep -q '"state":"streaming"' <<<"$(api "$base/api/v1/status")"; }
 wait_until 150 "the camera streams" streaming
 say "streaming $((SECONDS - VM_STARTED)) s after the VM started"
 
@@ -68,7 +68,7 @@ luma() {
   timeout 60 ffmpeg -nostdin -v error -live_start_index -1 \
     -headers "Authorization: Basic $(printf '%s:%s' "$admin" "$password" | base64)"$'\r\n' \
     -i "$base/cam/cam0/index.m3u8" -frames:v 1 -vf signalstats,metadata=print:key=lavfi.signalstats.YAVG:file=- \
-    -f null - 2>/dev/null | sed -n 's/.*YAVG=\([0-9.]*\).*/\1/p' | head -n1
+    -f null - 2>/dev/null | sed -n 's/.*YAVG=\([0-9.]*\).*/\1/p' | sed -n 1p
 }
 msn() { api "$base/cam/cam0/index.m3u8" | sed -n 's/^#EXT-X-MEDIA-SEQUENCE://p'; }
 msn_past() { [ "$(msn)" -ge "$1" ]; }

@@ -28,7 +28,7 @@ vm_start --forward "$port:8080" --modprobe "$VIVID_WEBCAM" --timeout 280 -- \
   sh -c 'mkdir -p /tmp/state && echo "$3" | "$1" users add "$4" --role admin --state-dir /tmp/state &&
     exec "$1" serve --config "$2" --state-dir /tmp/state' \
   sh "$HLSCAM_BINARY" "$TEST_DIR/hlscam.conf" "$password" "$admin"
-streaming() { curl -s -m 5 -u "$admin:$password" "http://127.0.0.1:$port/api/v1/status" | grep -q '"state":"streaming"'; }
+streaming() { grep -q '"state":"streaming"' <<<"$(curl -s -m 5 -u "$admin:$password" "http://127.0.0.1:$port/api/v1/status")"; }
 wait_until 150 "the camera streams" streaming
 
 HLSCAM_TEST_BOARD="127.0.0.1:$port" HLSCAM_TEST_BOARD_USER=$admin HLSCAM_TEST_BOARD_PASSWORD=$password \
