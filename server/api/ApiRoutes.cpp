@@ -3,6 +3,7 @@
 #include "Limits.h"
 #include "api/CameraUpdate.h"
 #include "api/JsonBody.h"
+#include "api/MeRoute.h"
 #include "api/UserRoutes.h"
 #include "auth/Authenticator.h"
 #include "auth/BanStore.h"
@@ -48,6 +49,11 @@ Response ApiRoutes::handle(const RequestContext &request)
         if (request.method != Method::Post)
             return methodNotAllowed("POST");
         return tokens(request);
+    }
+    if (path == QLatin1String("/me")) {  // any caller: the viewer page's camera list
+        if (request.method != Method::Get && request.method != Method::Head)
+            return methodNotAllowed("GET, HEAD");
+        return meRoute(request, m_cameras);
     }
     if (path == QLatin1String("/bans")) {
         if (request.method != Method::Get && request.method != Method::Head)

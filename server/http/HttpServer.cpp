@@ -19,7 +19,6 @@
 #include "webrtc/WhepRoutes.h"
 
 #include <QDateTime>
-#include <QFile>
 #include <QHttpServerRequest>
 #include <QSysInfo>
 #include <QTcpSocket>
@@ -29,14 +28,6 @@ namespace hlscam {
 namespace {
 
 using Method = QHttpServerRequest::Method;
-
-QByteArray resource(const QString &path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("hlscam: resource %s is missing from the binary", qPrintable(path));
-    return f.readAll();
-}
 
 // Equal, in a time that does not depend on where they differ.
 bool sameSecret(const QByteArray &a, const QByteArray &b)
@@ -105,9 +96,7 @@ HttpServer::HttpServer(const QList<Camera *> &cameras, Authenticator *authentica
       m_jpeg(new JpegRoutes(cameras, this)),
       m_trustedProxies(settings.server.trustedProxies),
       m_hosts(settings.server.hostnames, QSysInfo::machineHostName()),
-      m_anonymousViewers(settings.auth.anonymousViewers),
-      m_indexHtml(resource(QStringLiteral(":/www/index.html"))),
-      m_playerJs(resource(QStringLiteral(":/www/player.js")))
+      m_anonymousViewers(settings.auth.anonymousViewers)
 {
     QStringList names;
     for (const Camera *camera : cameras)
@@ -285,7 +274,9 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
         authenticated(ctx, result);
         return true;
     }
-    if (m_anonymousViewers && authorization.isEmpty() && !api) {
+    // The page's camera list is part of watching (GET /api/v1/me), not of the admin API.
+    const bool pageApi = ctx->path == QLatin1String("/api/v1/me") && readOnly;
+    if (m_anonymousViewers && authorization.isEmpty() && (!api || pageApi)) {
         // A public camera: watching needs no password; an Authorization header is still checked.
         authenticated(ctx, AuthResult{AuthResult::Outcome::Ok, {}, Role::Viewer});
         return true;
@@ -377,17 +368,8 @@ void HttpServer::route(const RequestPtr &ctx)
         };
         if (!m_api->answersLater(*ctx, later))
             send(ctx->responder, m_api->handle(*ctx), ctx->headOnly, "api");
-    } else if (path == QLatin1String("/") || path == QLatin1String("/index.html")) {
-        Response r = Response::content("text/html; charset=utf-8", m_indexHtml, "no-cache");
-        r.header("Content-Security-Policy",
-                 "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' "
-                 "'unsafe-inline'; media-src 'self' blob:; worker-src 'self' blob:; "
-                 "img-src 'self' data:; frame-ancestors 'self'");
-        r.header("Referrer-Policy", "no-referrer");
-        send(ctx->responder, r, ctx->headOnly, "page");
-    } else if (path == QLatin1String("/player.js")) {
-        send(ctx->responder, Response::content("text/javascript; charset=utf-8", m_playerJs, "max-age=3600"),
-             ctx->headOnly, "player");
+    } else if (const std::optional<Response> page = m_page.find(path)) {
+        send(ctx->responder, *page, ctx->headOnly, path == QLatin1String("/player.js") ? "player" : "page");
     } else {
         send(ctx->responder, Response::text(Status::NotFound, "not found"), ctx->headOnly, "other");
     }

@@ -7,6 +7,7 @@
 #include "auth/AddressSet.h"
 #include "config/Settings.h"
 #include "http/HostCheck.h"
+#include "http/PageFiles.h"
 #include "http/RequestContext.h"
 #include "http/Response.h"
 
@@ -69,8 +70,7 @@ private:
     AddressSet m_trustedProxies;
     HostCheck m_hosts;
     bool m_anonymousViewers;
-    QByteArray m_indexHtml;
-    QByteArray m_playerJs;
+    PageFiles m_page;
 };
 
 }  // namespace hlscam

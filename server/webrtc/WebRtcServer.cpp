@@ -152,8 +152,10 @@ Result<WebRtcServer::Answer> WebRtcServer::open(const Request &request)
     }
     qCInfo(lcHttp).noquote() << "WebRTC session" << id.left(8) << "for" << request.camera << "from" << client.toString()
                              << (request.owner.size() > 40 ? QStringLiteral("(token)") : request.owner);
+    const QByteArray clock = "rtp=" + QByteArray::number(session->rtpTimestampAt(monotonicUs())) +
+                             "; unix-ms=" + QByteArray::number(wallClockUs() / 1000);
     m_sessions.emplace(id, std::move(session));
-    return Answer{id, answer};
+    return Answer{id, answer, clock};
 }
 
 bool WebRtcServer::close(const QString &camera, const QByteArray &sessionId, const QString &owner, bool admin)

@@ -52,6 +52,10 @@ public:
     struct Answer {
         QByteArray sessionId;
         QByteArray sdp;
+        // What the first sender report will say, now: "rtp=R; unix-ms=W" (RTP timestamp R is wall
+        // time W). Chromium keeps the reports' clock to itself while it has no round-trip time
+        // (a receive-only peer never gets one), so the page reads a frame's capture time from this.
+        QByteArray senderClock;
     };
     // A new session: its answer, or an Error whose fault says why (Other: a bad offer, Busy:
     // a limit, NoDevice: no such camera).

@@ -65,6 +65,8 @@ public:
 
     // The SRTP packets of an access unit (nothing before the first key frame).
     QList<QByteArray> media(const AccessUnit &unit, const h264::ParameterSets &sets);
+    // The RTP timestamp of a moment on the capture clock (what a sender report pairs with the wall clock).
+    quint32 rtpTimestampAt(qint64 monoUs) const { return rtp::rtpTimestamp(monoUs, m_timestampOrigin); }
     // A sender report with its CNAME, protected; empty before SRTP.
     QByteArray senderReport(qint64 monoNowUs, qint64 wallNowUs);
     // A viewer's SRTCP: unprotected and read; nullopt when it does not authenticate.

@@ -53,6 +53,7 @@ Response handleWhep(WebRtcServer *server, const WhepPath &path, const RequestCon
     Response r = Response::content("application/sdp", answer.value().sdp, "no-store");
     r.status = Status::Created;
     r.header("Location", "/cam/" + path.camera.toLatin1() + "/whep/" + answer.value().sessionId);
+    r.header("X-Sender-Clock", answer.value().senderClock);
     return r;
 }
 
