@@ -58,10 +58,10 @@ Response meRoute(const RequestContext &request, const QList<Camera *> &cameras)
         list.append(cameraEntry(*camera));
     const bool anonymous = request.user.isEmpty() && request.token.isEmpty();
     return Response::json(
-        Status::Ok,
-        QJsonObject{{QStringLiteral("user"), anonymous ? QJsonValue() : QJsonValue(request.user)},
-                    {QStringLiteral("role"), request.role == Role::Admin ? QStringLiteral("admin") : QStringLiteral("viewer")},
-                    {QStringLiteral("cameras"), list}});
+        Status::Ok, QJsonObject{{QStringLiteral("user"), anonymous ? QJsonValue() : QJsonValue(request.user)},
+                                {QStringLiteral("role"),
+                                 request.role == Role::Admin ? QStringLiteral("admin") : QStringLiteral("viewer")},
+                                {QStringLiteral("cameras"), list}});
 }
 
 }  // namespace hlscam

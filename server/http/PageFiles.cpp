@@ -21,11 +21,12 @@ QByteArray contentType(const QString &name)
 }
 
 // Scripts and styles only from the page's own files: no inline script or style, nothing from
-// elsewhere. Grid snapshots are shown from blob: URLs of what the page fetched; hls.js plays from blob: URLs (Media Source) and
-// runs its worker from one.
-constexpr char kPagePolicy[] = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:; "
-                               "media-src 'self' blob:; worker-src 'self' blob:; connect-src 'self'; "
-                               "base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
+// elsewhere. Grid snapshots are shown from blob: URLs of what the page fetched; hls.js plays from blob: URLs (Media
+// Source) and runs its worker from one.
+constexpr char kPagePolicy[] =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:; "
+    "media-src 'self' blob:; worker-src 'self' blob:; connect-src 'self'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
 
 }  // namespace
 

@@ -52,9 +52,11 @@ public:
     struct Answer {
         QByteArray sessionId;
         QByteArray sdp;
-        // What the first sender report will say, now: "rtp=R; unix-ms=W" (RTP timestamp R is wall
-        // time W). Chromium keeps the reports' clock to itself while it has no round-trip time
-        // (a receive-only peer never gets one), so the page reads a frame's capture time from this.
+        // What a sender report would say now: "rtp=R; unix-ms=W" (RTP timestamp R is wall time W),
+        // sent as the answer's X-Sender-Clock. The page takes a frame's capture time from it:
+        // Chromium shows a page neither the reports' mapping nor a video frame's capture time
+        // from it (checked in Chromium 156: no estimatedPlayoutTimestamp for video, no
+        // captureTime in requestVideoFrameCallback's metadata).
         QByteArray senderClock;
     };
     // A new session: its answer, or an Error whose fault says why (Other: a bad offer, Busy:

@@ -110,8 +110,8 @@ test('the page makes a token link that plays without a password', async () => {
   const page = await context.newPage();
   await page.goto(service.url + '/');
   await page.click('#share');
-  await page.waitForFunction(() => /token=/.test(document.querySelector('#link').value), null, { timeout: 10000 });
-  const link = await page.evaluate(() => document.querySelector('#link').value);
+  await page.waitForFunction(() => /token=/.test(document.querySelector('#link-hls').value), null, { timeout: 10000 });
+  const link = await page.evaluate(() => document.querySelector('#link-hls').value);
   assert.ok(link.startsWith(service.url + '/cam/cam0/index.m3u8?token='), link);
   await page.screenshot({ path: screenshotPath('viewer-link.png') });
   await context.close();

@@ -188,8 +188,15 @@ void TestService::viewerPageAndPlayerAreServed()
     const HttpReply page = m_service.get(QStringLiteral("/"), kUser, kPassword);
     QCOMPARE(page.status, 200);
     QVERIFY(page.header("Content-Type").startsWith("text/html"));
-    QVERIFY(page.body.contains("/player.js"));
+    QVERIFY(page.body.contains("/page/main.js"));
     QVERIFY(!page.body.contains("https://"));  // nothing from a CDN
+    // The page's scripts are served from the binary too; the one that plays loads hls.js from it.
+    const HttpReply live = m_service.get(QStringLiteral("/page/live.js"), kUser, kPassword);
+    QCOMPARE(live.status, 200);
+    QVERIFY(live.header("Content-Type").startsWith("text/javascript"));
+    QVERIFY(live.body.contains("'/player.js'"));
+    QVERIFY(!live.body.contains("https://"));
+    QCOMPARE(m_service.get(QStringLiteral("/page/nope.js"), kUser, kPassword).status, 404);
     const HttpReply player = m_service.get(QStringLiteral("/player.js"), kUser, kPassword);
     QCOMPARE(player.status, 200);
     QVERIFY(player.body.size() > 100000);  // hls.js itself, from the npm package
