@@ -174,6 +174,20 @@ test('on a phone the grid is one column that fits the screen', async () => {
   await page.waitForTimeout(1500);
   assert.ok(asked.length > 0 && asked.every((w) => w === '640'), `snapshot widths asked: ${asked.join(' ')}`);
   await page.screenshot({ path: screenshotPath('grid-phone.png') });
+  // The links dialog fits the phone's width; the camera opened large too.
+  await page.tap('.tile:nth-child(1) button');
+  await page.waitForFunction(() => /token=/.test(document.querySelector('#link-hls').value), null, { timeout: 10000 });
+  const dialog = await page.$eval('#links', (d) => d.getBoundingClientRect().toJSON());
+  assert.ok(dialog.left >= 0 && dialog.right <= 390, `the dialog spans ${dialog.left} to ${dialog.right}`);
+  await page.screenshot({ path: screenshotPath('links-phone.png') });
+  await page.tap('#links-close');
+  await page.tap('.tile:nth-child(2) .shot');
+  await page.waitForFunction(() => window.hlscamPlayer && document.querySelector('#video').currentTime > 0, null,
+                             { timeout: 20000 });
+  const video = await page.$eval('#video', (v) => v.getBoundingClientRect().toJSON());
+  assert.ok(video.width <= 390 && video.width >= 380, `the video is ${video.width} px wide`);
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: screenshotPath('single-phone.png') });
   assert.deepEqual(problems, []);
   await context.close();
 });
