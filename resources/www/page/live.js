@@ -347,9 +347,7 @@ export function showCamera(camera, { mode }) {
     get webrtc() { return rtc; },
     get firstPictureMs() { return firstPictureMs; },
     get latencyMs() { return latencyMs; },
-    get webrtcTries() { return webrtcTries; },
-    // Try WebRTC again now (the tests: not to wait for the backoff).
-    retryWebRtcNow() { clearTimeout(retryTimer); retryTimer = null; return retryWebRtc(); },
+    get webrtcTries() { return webrtcTries; },  // tries after the first
   };
 
   return {
