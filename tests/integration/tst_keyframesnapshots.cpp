@@ -2,6 +2,7 @@
 // `exec:` camera (ffmpeg writing H.264 of a solid colour, a key frame every second): the newest
 // key frame is decoded when a snapshot asks, at the stream's size and scaled, in the right
 // colour; FFmpeg's libraries are loaded only then; the MJPEG stream sends each key frame once.
+// Also an MP4 file passed through (SPS/PPS out of band as avcC, length-prefixed packets).
 #include "FfProbe.h"
 #include "ServiceProcess.h"
 
@@ -70,6 +71,7 @@ private Q_SLOTS:
     void cleanupTestCase();
     void snapshotIsTheNewestKeyFrameDecoded();
     void mjpegSendsEachKeyFrameOnce();
+    void aPassedThroughFileHasSnapshots();
 
 private:
     ServiceProcess m_service;
@@ -161,6 +163,33 @@ void TestKeyFrameSnapshots::mjpegSendsEachKeyFrameOnce()
     const qsizetype parts = received.count("\r\nContent-Type: image/jpeg\r\n");
     qInfo("%lld MJPEG parts in 3.5 s", qint64(parts));
     QVERIFY2(parts >= 2 && parts <= 6, qPrintable(QString::number(parts)));
+}
+
+void TestKeyFrameSnapshots::aPassedThroughFileHasSnapshots()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath(QStringLiteral("testsrc.mp4"));
+    QProcess ffmpeg;
+    ffmpeg.start(QStringLiteral("ffmpeg"),
+                 {"-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=352x288:rate=25", "-t", "3", "-c:v",
+                  "libx264", "-preset", "ultrafast", "-g", "25", "-pix_fmt", "yuv420p", file});
+    QVERIFY(ffmpeg.waitForFinished(60000));
+    QCOMPARE(ffmpeg.exitCode(), 0);
+
+    ServiceProcess service;
+    QVERIFY(service.addUser(kUser, kPassword));
+    QStringList args = service.configArgs("[camera.cam0]\nencoder = copy\n");
+    QVERIFY2(service.start(args << QStringLiteral("--source") << file), service.log().constData());
+    QTRY_COMPARE_WITH_TIMEOUT(service.get(kSnapshot, kUser, kPassword).status, 200, 30000);
+    const HttpReply snapshot = service.get(kSnapshot, kUser, kPassword);
+    QCOMPARE(snapshot.status, 200);
+    const FfProbe probe =
+        ffprobeData(snapshot.body, QStringLiteral("file.jpg"), QStringLiteral("stream=codec_name,width,height"));
+    QVERIFY2(probe.ok(), qPrintable(probe.error));
+    QCOMPARE(probe.stream[QStringLiteral("width")].toInt(), 352);
+    QCOMPARE(probe.stream[QStringLiteral("height")].toInt(), 288);
+    QVERIFY2(service.log().contains("encoding with copy"), service.log().constData());
 }
 
 QTEST_GUILESS_MAIN(TestKeyFrameSnapshots)
