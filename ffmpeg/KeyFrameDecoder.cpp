@@ -1,5 +1,7 @@
 #include "KeyFrameDecoder.h"
 
+#include <cstring>
+
 namespace hlscam {
 
 Error KeyFrameDecoder::open(const QByteArray &extradata)
