@@ -15,6 +15,8 @@ public:
     {}
     // A null picture when swscale cannot convert this input.
     Picture convert(const AVFrame *frame);
+    int width() const { return m_width; }
+    int height() const { return m_height; }
 
 private:
     int m_width;

@@ -3,6 +3,7 @@
 #include "DemuxSource.h"
 #include "FfmpegEncoder.h"
 #include "FfmpegLog.h"
+#include "KeyFrameDecoder.h"
 #include "plugin/FfmpegBackend.h"
 
 namespace hlscam {
@@ -19,6 +20,7 @@ public:
     {
         return FfmpegEncoder::open(options);
     }
+    std::unique_ptr<H264KeyFrameDecoder> keyFrameDecoder() override { return std::make_unique<KeyFrameDecoder>(); }
 };
 
 }  // namespace

@@ -42,7 +42,12 @@ struct TappedPicture {
     Picture picture;        // I420; null before the first picture, after a failure, and for H.264
     qint64 wallUs = 0;      // wall-clock capture time
     quint64 number = 0;     // grows by one with every captured frame (never reused by a restart)
-    bool h264Only = false;  // the source delivers H.264 (passthrough): no picture to tap
+    bool h264Only = false;  // the source delivers H.264 (passthrough): no picture to tap...
+    // ...but its newest key frame, decoded only when a snapshot asks (server/jpeg/JpegFeed).
+    QByteArray keyFrame;      // one access unit as the source gave it (shared, no copy)
+    QByteArray keyExtradata;  // the stream's SPS/PPS out of band (H264Parameters::extradata)
+    qint64 keyWallUs = 0;     // the key frame's wall-clock capture time
+    quint64 keyNumber = 0;    // its frame number (as `number`)
 };
 
 class Camera : public QObject {

@@ -394,7 +394,7 @@ bool Pipeline::streamOnce(Source &source)
             error = source.lastError();
             break;
         }
-        tapPicture(capture);
+        tapPicture(capture, source.h264Parameters());
         bool forceKey = capture.monoUs - lastKeyUs >= segmentUs - halfFrameUs;
         if (forceKey)
             lastKeyUs = capture.monoUs;
@@ -443,7 +443,7 @@ TappedPicture Pipeline::latestPicture() const
     return m_tapped;
 }
 
-void Pipeline::tapPicture(const Capture &capture)
+void Pipeline::tapPicture(const Capture &capture, const H264Parameters *h264)
 {
     {
         QMutexLocker lock(&m_tapMutex);
@@ -451,6 +451,12 @@ void Pipeline::tapPicture(const Capture &capture)
         m_tapped.wallUs = capture.wallUs;
         m_tapped.h264Only = capture.picture.isNull() && !capture.h264.isEmpty();
         ++m_tapped.number;
+        if (m_tapped.h264Only && capture.h264Key) {
+            m_tapped.keyFrame = capture.h264;  // shared too; kept until the next key frame
+            m_tapped.keyExtradata = h264 ? h264->extradata : QByteArray();
+            m_tapped.keyWallUs = capture.wallUs;
+            m_tapped.keyNumber = m_tapped.number;
+        }
     }
     Q_EMIT pictureCaptured();
 }
@@ -460,6 +466,8 @@ void Pipeline::clearTappedPicture()
     QMutexLocker lock(&m_tapMutex);
     m_tapped.picture = {};
     m_tapped.h264Only = false;
+    m_tapped.keyFrame = {};
+    m_tapped.keyExtradata = {};
 }
 
 }  // namespace hlscam

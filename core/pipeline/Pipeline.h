@@ -85,9 +85,10 @@ private:
     QThreadPool m_controlsPool;                // last: gone (its tasks finished) before what they touch
 
     // --- Raw-frame tap (snapshots, MJPEG; issue 19) ---
-    void tapPicture(const Capture &capture);  // worker: the capture just read
-    void clearTappedPicture();                // worker: the source stopped
-    mutable QMutex m_tapMutex;                // guards m_tapped (apart from m_mutex: taken per frame)
+    // Worker: the capture just read (`h264`: the source's stream parameters, when it gives H.264).
+    void tapPicture(const Capture &capture, const H264Parameters *h264);
+    void clearTappedPicture();  // worker: the source stopped
+    mutable QMutex m_tapMutex;  // guards m_tapped (apart from m_mutex: taken per frame)
     TappedPicture m_tapped;
 };
 

@@ -49,7 +49,7 @@ Loaded load()
         qCInfo(lcCapture).noquote() << "loaded the FFmpeg module" << path;
         return {backend, {}};
     }
-    return {nullptr, QStringLiteral("cameras, files and hardware encoders need the FFmpeg module, "
+    return {nullptr, QStringLiteral("files, hardware encoders and snapshots of H.264 cameras need the FFmpeg module, "
                                     "which is not installed (looked for %1)")
                          .arg(tried.join(QStringLiteral(", ")))};
 }

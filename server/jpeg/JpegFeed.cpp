@@ -2,6 +2,7 @@
 
 #include "camera/Camera.h"
 #include "jpeg/JpegEncoder.h"
+#include "plugin/FfmpegModule.h"
 
 namespace hlscam {
 
@@ -25,15 +26,17 @@ JpegFeed::~JpegFeed() { m_pool.waitForDone(); }
 void JpegFeed::request(int width, int quality, Done done)
 {
     const TappedPicture tapped = m_camera->latestPicture();
-    if (tapped.picture.isNull()) {
-        done(Error{Fault::UnsupportedFormat,
-                   tapped.h264Only
-                       ? QStringLiteral("this camera delivers H.264 that is streamed as it is (encoder copy): "
-                                        "snapshots and MJPEG need its pictures decoded, which is not supported yet")
-                       : QStringLiteral("the camera has no picture (not streaming)")});
+    // A camera whose H.264 is passed through: its newest key frame, decoded when asked.
+    const bool keyFrame = tapped.picture.isNull() && tapped.h264Only;
+    if (keyFrame && tapped.keyFrame.isEmpty()) {
+        done(Error{Fault::UnsupportedFormat, QStringLiteral("the camera has not sent a key frame yet")});
         return;
     }
-    const Key key{tapped.number, width, quality};
+    if (tapped.picture.isNull() && !keyFrame) {
+        done(Error{Fault::UnsupportedFormat, QStringLiteral("the camera has no picture (not streaming)")});
+        return;
+    }
+    const Key key{keyFrame ? tapped.keyNumber : tapped.number, width, quality};
     for (const auto &[cached, jpeg] : std::as_const(m_cache))
         if (cached == key) {
             done(jpeg);
@@ -48,13 +51,38 @@ void JpegFeed::request(int width, int quality, Done done)
         done(Error{Fault::Busy, QStringLiteral("too many snapshot sizes asked for at once")});
         return;
     }
-    m_pending.append(Pending{key, tapped.wallUs, {std::move(done)}});
-    // The picture's bytes are shared with the pipeline, not copied.
-    m_pool.start([this, picture = tapped.picture, key, wallUs = tapped.wallUs] {
-        const Result<QByteArray> jpeg = encodeJpeg(picture, key.width, key.quality);
+    const qint64 wallUs = keyFrame ? tapped.keyWallUs : tapped.wallUs;
+    m_pending.append(Pending{key, wallUs, {std::move(done)}});
+    // The picture's (or key frame's) bytes are shared with the pipeline, not copied.
+    m_pool.start([this, tapped, keyFrame, key, wallUs] {
+        const Result<QByteArray> jpeg = [&]() -> Result<QByteArray> {
+            if (!keyFrame)
+                return encodeJpeg(tapped.picture, key.width, key.quality);
+            const Result<Picture> picture = decodedKeyFrame(tapped);
+            if (!picture.ok())
+                return picture.error();
+            return encodeJpeg(picture.value(), key.width, key.quality);
+        }();
         QMetaObject::invokeMethod(
             this, [this, key, wallUs, jpeg] { finished(key, wallUs, jpeg); }, Qt::QueuedConnection);
     });
+}
+
+Result<Picture> JpegFeed::decodedKeyFrame(const TappedPicture &tapped)
+{
+    if (m_decoded.number == tapped.keyNumber && !m_decoded.picture.isNull())
+        return m_decoded.picture;
+    if (!m_decoder) {
+        // Only now: a camera that is never asked for a snapshot never loads FFmpeg.
+        const Result<FfmpegBackend *> backend = ffmpegBackend();
+        if (!backend.ok())
+            return backend.error();
+        m_decoder = backend.value()->keyFrameDecoder();
+    }
+    Result<Picture> picture = m_decoder->decode(tapped.keyExtradata, tapped.keyFrame);
+    if (picture.ok())
+        m_decoded = {tapped.keyNumber, picture.value()};
+    return picture;
 }
 
 void JpegFeed::finished(const Key &key, qint64 wallUs, const Result<QByteArray> &result)

@@ -5,6 +5,8 @@
 #pragma once
 
 #include "Error.h"
+#include "camera/Camera.h"
+#include "plugin/FfmpegBackend.h"
 
 #include <QList>
 #include <QObject>
@@ -12,8 +14,6 @@
 #include <functional>
 
 namespace hlscam {
-
-class Camera;
 
 struct Jpeg {
     QByteArray data;
@@ -30,7 +30,8 @@ public:
     ~JpegFeed() override;  // waits for an encode under way
 
     Camera *camera() const { return m_camera; }
-    // The newest picture at `width` (0: the camera's; see scaledSize) and `quality`. `done` is
+    // The newest picture at `width` (0: the camera's; see scaledSize) and `quality`; for a camera
+    // whose H.264 is passed through, its newest key frame (decoded once per key frame). `done` is
     // called on this object's thread: at once when that frame is cached at that size (or there
     // is no picture), else when its encode is done. Fails with a sentence for a 503.
     void request(int width, int quality, Done done);
@@ -48,11 +49,20 @@ private:
         QList<Done> waiting;
     };
     void finished(const Key &key, qint64 wallUs, const Result<QByteArray> &result);
+    // On the pool's thread: the key frame as a picture, decoded once (FFmpeg loaded on first use).
+    Result<Picture> decodedKeyFrame(const TappedPicture &tapped);
 
     Camera *m_camera;
     QThreadPool m_pool;                   // one thread: this camera's encodes run one after another
     QList<std::pair<Key, Jpeg>> m_cache;  // the newest frame encoded, at the sizes asked for
     QList<Pending> m_pending;
+    // The pool thread's alone: the key-frame decoder, made on first use, and its last picture.
+    std::unique_ptr<H264KeyFrameDecoder> m_decoder;
+    struct Decoded {
+        quint64 number = 0;
+        Picture picture;
+    };
+    Decoded m_decoded;
 };
 
 }  // namespace hlscam

@@ -47,7 +47,7 @@ bool MjpegStreams::watch(JpegFeed *feed, int fps, QHttpServerResponder &responde
     responder.writeBody("", 0);  // ends the head; the parts follow as frames come
 
     const int cameraFps = qMax(1, settings.fps);
-    s.watchers.push_back(Watcher{socket, 1000000 / qBound(1, fps > 0 ? fps : cameraFps, cameraFps), 0});
+    s.watchers.push_back(Watcher{socket, 1000000 / qBound(1, fps > 0 ? fps : cameraFps, cameraFps), 0, 0});
     connect(socket, &QAbstractSocket::disconnected, this, [this, name = camera->name()] {
         if (auto it = m_streams.find(name); it != m_streams.end())
             prune(it->second);
@@ -106,6 +106,8 @@ void MjpegStreams::deliver(Streams &s, const Jpeg &jpeg)
             continue;
         if (w.lastSentUs != 0 && now - w.lastSentUs < w.intervalUs - slackUs)
             continue;  // a lower ?fps=
+        if (w.lastFrame == jpeg.frame)
+            continue;  // that picture again (the newest key frame of a passed-through camera)
         // What the kernel would not take yet of an earlier frame: this one is skipped.
         if (w.socket->bytesToWrite() > 0)
             continue;
@@ -113,6 +115,7 @@ void MjpegStreams::deliver(Streams &s, const Jpeg &jpeg)
         w.socket->write(jpeg.data);
         w.socket->write("\r\n");
         w.lastSentUs = now;
+        w.lastFrame = jpeg.frame;
         ++s.framesSent;
         s.bytesSent += quint64(head.size() + jpeg.data.size() + 2);
     }

@@ -1,7 +1,8 @@
 // The cameras' stream.mjpg (multipart/x-mixed-replace): every watcher of a camera is sent the
 // same JPEG of each frame, encoded once (by the camera's JpegFeed) and only while someone
 // watches. A watcher whose socket still holds an unsent frame is skipped, not queued: a slow or
-// stalled reader costs at most one frame of memory and never slows the others.
+// stalled reader costs at most one frame of memory and never slows the others. A camera whose
+// H.264 is passed through has only its key frames to show: each is sent once.
 #pragma once
 
 #include "jpeg/JpegCounters.h"
@@ -31,6 +32,7 @@ private:
         QPointer<QTcpSocket> socket;
         qint64 intervalUs = 0;
         qint64 lastSentUs = 0;  // monotonic; 0: nothing sent yet
+        quint64 lastFrame = 0;  // the frame number last sent (Jpeg::frame; numbers start at 1)
     };
     struct Streams {
         JpegFeed *feed = nullptr;
