@@ -76,15 +76,28 @@ try {
   const page = await context.newPage();
   const consoleLines = [];
   page.on('console', (m) => consoleLines.push(m.text()));
-  const asked = Date.now();
-  const response = await page.goto(`${url}/?cam=cam0&mode=${mode}`);
-  check(response.status() === 200, `the page answered ${response.status()}`);
-  try {
-    await page.waitForFunction(() => document.querySelector('#video').currentTime > 0, null, { timeout: 30000 });
-  } catch {
+  // The page gives WebRTC 3 s to show a picture (then ?mode=webrtc says so and stops); under
+  // TCG the VM's one CPU is busy encoding and the DTLS handshake can take longer, so the page is
+  // loaded again, up to 3 times.
+  const tries = mode === 'webrtc' ? 3 : 1;
+  let asked = 0;
+  let attempt = 0;
+  for (let playing = false; !playing;) {
+    ++attempt;
+    asked = Date.now();
+    const response = await page.goto(`${url}/?cam=cam0&mode=${mode}`);
+    check(response.status() === 200, `the page answered ${response.status()}`);
+    try {
+      await page.waitForFunction(() => document.querySelector('#video').currentTime > 0 ||
+                                       document.querySelector('#bar').dataset.state === 'error',
+                                 null, { timeout: 30000 });
+    } catch {}
     const s = await page.evaluate(videoState);
-    check(false, `no picture within 30 s (status '${s.status}', path '${s.path}'; console: ${consoleLines.join(' | ')})`);
-    process.exit();
+    playing = s.t > 0;
+    if (!playing && attempt >= tries) {
+      check(false, `no picture within ${attempt} tries (status '${s.status}', path '${s.path}'; console: ${consoleLines.join(' | ')})`);
+      process.exit();
+    }
   }
   const firstPictureMs = Date.now() - asked;
   const a = await page.evaluate(videoState);
@@ -94,7 +107,7 @@ try {
   await page.screenshot({ path: screenshot });
   const advanced = b.t - a.t;
   const decoded = b.frames - a.frames;
-  console.log(`browser (${mode}): first picture after ${firstPictureMs} ms; in 3 s the video advanced ` +
+  console.log(`browser (${mode}): first picture after ${firstPictureMs} ms (try ${attempt}); in 3 s the video advanced ` +
               `${advanced.toFixed(2)} s and decoded ${decoded} frames (${b.dropped} dropped in all); ` +
               `${b.w}x${b.h}; path ${b.path}; bar edges ${edges.join(' ')}`);
   check(b.path === path, `the page plays over '${b.path}', not ${path}`);
