@@ -40,6 +40,7 @@ private Q_SLOTS:
     void previewLatency();
     void addsAUserAndListsIt();
     void unbansAnAddress();
+    void appliesTheCamerasOwnSize();
     void appliesCameraSettings();
     void remembersTheBoard();
     void findsTheBoardOnTheLan();
@@ -286,6 +287,50 @@ void TestDesktop::unbansAnAddress()
     QVERIFY(bans->message().contains(QLatin1String("Unbanned 127.0.0.2")));
     QCOMPARE(m_service.getFrom(QStringLiteral("127.0.0.2"), QStringLiteral("/api/v1/status"), kAdmin, kPassword).status,
              200);
+}
+
+// width = auto and height = auto: one box for both (the config wants them together), the size
+// boxes greyed while it is ticked; the service gets 0 x 0 and streams the source's own size (the
+// test pattern's default, 640x360). Unticked, the sizes in the boxes again.
+void TestDesktop::appliesTheCamerasOwnSize()
+{
+    QVERIFY(click("cameraTab"));
+    QTRY_COMPARE_WITH_TIMEOUT(find("widthField")->property("value").toInt(), 640, 5000);
+    QVERIFY2(find("autoSizeField"), "no box for the camera's own size");
+    QCOMPARE(find("autoSizeField")->property("checked").toBool(), false);
+    QVERIFY(find("widthField")->property("enabled").toBool());
+    QVERIFY(click("autoSizeField"));
+    QTRY_VERIFY_WITH_TIMEOUT(find("autoSizeField")->property("checked").toBool(), 5000);
+    QVERIFY(!find("widthField")->property("enabled").toBool());
+    QVERIFY(!find("heightField")->property("enabled").toBool());
+    QVERIFY(click("applyButton"));
+    const auto camera = [this] {
+        return QJsonDocument::fromJson(m_service.get(QStringLiteral("/api/v1/cameras/cam0"), kAdmin, kPassword).body)
+            .object();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(camera().value(QStringLiteral("width")).toInt(-1), 0, 10000);
+    QCOMPARE(camera().value(QStringLiteral("height")).toInt(-1), 0);
+    auto *cameras = find<ApiModel>("camerasModel");
+    QVERIFY2(cameras->error().isEmpty(), qPrintable(cameras->error()));
+    shot(QStringLiteral("camera-auto"));
+
+    QVERIFY(click("previewTab"));
+    QImage last;
+    QElapsedTimer waited;
+    waited.start();
+    int frames = 0;
+    while (waited.elapsed() < 20000 && !(frames > 0 && last.size() == QSize(640, 360)))
+        frames = framesWithin(500, &last);
+    qInfo("auto size: %d pictures in 0.5 s at %dx%d", frames, last.width(), last.height());
+    QCOMPARE(last.size(), QSize(640, 360));
+
+    // Unticked, the numbers in the boxes are sent again.
+    QVERIFY(click("cameraTab"));
+    QVERIFY(click("autoSizeField"));
+    QTRY_VERIFY_WITH_TIMEOUT(find("widthField")->property("enabled").toBool(), 5000);
+    QVERIFY(click("applyButton"));
+    QTRY_COMPARE_WITH_TIMEOUT(camera().value(QStringLiteral("width")).toInt(-1), 640, 10000);
+    QCOMPARE(camera().value(QStringLiteral("height")).toInt(-1), 360);
 }
 
 void TestDesktop::appliesCameraSettings()

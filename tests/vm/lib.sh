@@ -7,6 +7,7 @@
 #                                                 output goes to $VM_LOG; stopped at exit
 #   vm_stop                                       stop it now (the VM is thrown away)
 #   free_port                                     a free TCP port on 127.0.0.1, for --forward
+#   free_udp_port                                 a free UDP port on 127.0.0.1, for --forward udp:
 #   wait_until SECONDS WHAT COMMAND...            poll COMMAND every 0.5 s; fail with WHAT if it
 #                                                 never succeeds (also when the VM has ended)
 #   http_ok URL                                   true when GET URL answers 200
@@ -74,6 +75,20 @@ free_port() {
     fi
   done
   fail "no free port found in 50 attempts"
+}
+
+free_udp_port() {
+  local port
+  for _ in $(seq 1 50); do
+    port=$((20000 + RANDOM % 40000))
+    # Bound and let go at once: free (bash has no UDP test of its own).
+    if python3 -c 'import socket, sys; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).bind(("127.0.0.1", int(sys.argv[1])))' \
+      "$port" 2>/dev/null; then
+      echo "$port"
+      return 0
+    fi
+  done
+  fail "no free UDP port found in 50 attempts"
 }
 
 wait_until() {

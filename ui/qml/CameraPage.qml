@@ -65,9 +65,18 @@ Pane {
             }
             Label { text: qsTr("Size") }
             RowLayout {
-                SpinBox { id: widthBox; objectName: "widthField"; from: 16; to: 4096; stepSize: 16; editable: true; value: page.current.width || 640 }
-                Label { text: "×" }
-                SpinBox { id: heightBox; objectName: "heightField"; from: 16; to: 4096; stepSize: 8; editable: true; value: page.current.height || 360 }
+                SpinBox { id: widthBox; objectName: "widthField"; from: 16; to: 4096; stepSize: 16; editable: true; enabled: !autoSize.checked; value: page.current.width || 640 }
+                Label { text: "×"; enabled: !autoSize.checked }
+                SpinBox { id: heightBox; objectName: "heightField"; from: 16; to: 4096; stepSize: 8; editable: true; enabled: !autoSize.checked; value: page.current.height || 360 }
+                // width = auto and height = auto (sent as 0, both together): the camera's own mode.
+                CheckBox {
+                    id: autoSize
+                    objectName: "autoSizeField"
+                    text: qsTr("auto")
+                    checked: page.current.width === 0
+                    ToolTip.visible: hovered
+                    ToolTip.text: qsTr("The camera's own size")
+                }
             }
             Label { text: qsTr("Frame rate") }
             SpinBox { id: fps; objectName: "fpsField"; from: 1; to: 120; editable: true; value: page.current.fps || 25 }
@@ -94,7 +103,8 @@ Pane {
                 highlighted: true
                 enabled: !cameras.busy && cameras.count > 0
                 onClicked: cameras.apply(page.current.name, {
-                    "device": device.editText, "width": widthBox.value, "height": heightBox.value,
+                    "device": device.editText, "width": autoSize.checked ? 0 : widthBox.value,
+                    "height": autoSize.checked ? 0 : heightBox.value,
                     "fps": fps.value, "bitrate": bitrate.value, "encoder": encoder.currentText })
             }
             BusyIndicator { running: cameras.busy; visible: running; implicitWidth: 28; implicitHeight: 28 }
