@@ -1,5 +1,5 @@
 // One change to the users file, as `hlscam users` and the admin API make it: add a user, change
-// a password or role, remove a user. Checked and applied under the file's lock on its current
+// a password, role or the cameras a user may see, remove a user. Checked and applied under the file's lock on its current
 // content; the last admin can be neither removed nor demoted, so the service always has someone
 // who can manage it.
 #pragma once
@@ -17,6 +17,7 @@ struct UserChange {
     QString name;
     std::optional<QString> password;  // Add: required; Update: optional
     std::optional<Role> role;         // Add: default viewer; Update: optional
+    std::optional<CameraAccess> cameras = std::nullopt;  // Add: default every camera; Update: optional
 };
 
 struct UserChangeResult {

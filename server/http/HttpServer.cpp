@@ -7,6 +7,7 @@
 #include "camera/Camera.h"
 #include "hls/SegmentStore.h"
 #include "http/ByteRange.h"
+#include "http/CameraAccessCheck.h"
 #include "http/CrossSiteCheck.h"
 #include "http/MediaPath.h"
 #include "http/MediaRoutes.h"
@@ -287,7 +288,7 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     }
     if (m_anonymousViewers && authorization.isEmpty() && !api) {
         // A public camera: watching needs no password; an Authorization header is still checked.
-        authenticated(ctx, AuthResult{AuthResult::Outcome::Ok, {}, Role::Viewer});
+        authenticated(ctx, AuthResult{AuthResult::Outcome::Ok, {}, Role::Viewer, CameraAccess::everyCamera()});
         return true;
     }
     if (ctx->path == QLatin1String("/metrics") && authorization.startsWith("Bearer ")) {
@@ -336,6 +337,7 @@ void HttpServer::authenticated(const RequestPtr &ctx, const AuthResult &result)
     }
     ctx->user = result.user;
     ctx->role = result.role;
+    ctx->cameras = result.cameras;
     route(ctx);
 }
 
@@ -343,12 +345,20 @@ void HttpServer::route(const RequestPtr &ctx)
 {
     const QString &path = ctx->path;
     if (const std::optional<WhepPath> whep = parseWhepPath(path)) {
+        if (!maySeeCamera(*ctx, whep->camera)) {
+            send(ctx->responder, cameraForbidden(whep->camera), false, "refused");
+            return;
+        }
         const QHostAddress local = ctx->socket ? ctx->socket->localAddress() : QHostAddress();
         send(ctx->responder, handleWhep(m_webrtc, *whep, *ctx, local), false, "whep");
     } else if (path.startsWith(QLatin1String("/cam/"))) {
         MediaRequest media{parseMediaPath(path), ctx->query, {}, ctx->headOnly, ctx->range};
         if (!ctx->token.isEmpty())
             media.uriQuery = "?token=" + ctx->token;
+        if (media.path.kind != MediaPath::Kind::Invalid && !maySeeCamera(*ctx, media.path.camera)) {
+            send(ctx->responder, cameraForbidden(media.path.camera), ctx->headOnly, "refused");
+            return;
+        }
         if (media.path.kind != MediaPath::Kind::Invalid) {
             const QByteArray who =
                 ctx->client.toString().toLatin1() + ' ' + (ctx->token.isEmpty() ? ctx->user.toUtf8() : ctx->token);
