@@ -135,8 +135,8 @@ int users(const QStringList &args)
         if (camerasAction && parser.isSet(QStringLiteral("all"))) {
             cameras = CameraAccess::everyCamera();
         } else {
-            const Result<CameraAccess> list = parseCameraList(camerasAction ? positional.value(2)
-                                                                            : parser.value(QStringLiteral("cameras")));
+            const Result<CameraAccess> list =
+                parseCameraList(camerasAction ? positional.value(2) : parser.value(QStringLiteral("cameras")));
             if (!list.ok()) {
                 err << "hlscam: " << list.error().message << "\n";
                 return kExitUsage;

@@ -6,9 +6,9 @@
 #include "api/UserRoutes.h"
 #include "auth/Authenticator.h"
 #include "auth/BanStore.h"
-#include "http/CameraAccessCheck.h"
 #include "camera/Camera.h"
 #include "config/AddressRange.h"
+#include "http/CameraAccessCheck.h"
 
 #include <QDateTime>
 #include <QJsonArray>

@@ -42,7 +42,9 @@ std::optional<Response> readCameras(const QJsonValue &value, const QStringList &
         change.cameras = CameraAccess::everyCamera();
         return std::nullopt;
     }
-    const auto bad = [](const QString &why) { return Response::jsonError(Status::BadRequest, why); };
+    const auto bad = [](const QString &why) {
+        return Response::jsonError(Status::BadRequest, why);
+    };
     if (!value.isArray())
         return bad(QStringLiteral("cameras is an array of camera names, or null for every camera"));
     QStringList names;
@@ -99,10 +101,10 @@ Response userRoutes(const RequestContext &request, const QString &name, Authenti
         if (request.method != Method::Post)
             return methodNotAllowed("GET, HEAD, POST");
         QJsonObject in;
-        if (auto bad = readJsonObject(request.body,
-                                      {QStringLiteral("name"), QStringLiteral("password"), QStringLiteral("role"),
-                                       QStringLiteral("cameras")},
-                                      &in))
+        if (auto bad = readJsonObject(
+                request.body,
+                {QStringLiteral("name"), QStringLiteral("password"), QStringLiteral("role"), QStringLiteral("cameras")},
+                &in))
             return *bad;
         UserChange change{UserChange::Kind::Add, in.value(QStringLiteral("name")).toString(), {}, Role::Viewer};
         if (auto bad = readFields(in, auth->cameraNames(), change))
@@ -122,8 +124,8 @@ Response userRoutes(const RequestContext &request, const QString &name, Authenti
     if (request.method != Method::Put)
         return methodNotAllowed("PUT, DELETE");
     QJsonObject in;
-    if (auto bad = readJsonObject(
-            request.body, {QStringLiteral("password"), QStringLiteral("role"), QStringLiteral("cameras")}, &in))
+    if (auto bad = readJsonObject(request.body,
+                                  {QStringLiteral("password"), QStringLiteral("role"), QStringLiteral("cameras")}, &in))
         return *bad;
     UserChange change{UserChange::Kind::Update, name, {}, {}};
     if (auto bad = readFields(in, auth->cameraNames(), change))

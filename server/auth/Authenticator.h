@@ -96,7 +96,7 @@ private:
     QSet<QByteArray> m_warnedLegacy;  // name + hash, so each weak hash is announced once
     QStringList m_cameraNames;
     QSet<QString> m_warnedCameras;  // user + camera, so each unknown camera is announced once
-    QByteArray m_dummyHash;           // verified for unknown names, so timing does not tell who exists
+    QByteArray m_dummyHash;         // verified for unknown names, so timing does not tell who exists
 };
 
 }  // namespace hlscam

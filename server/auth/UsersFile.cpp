@@ -20,8 +20,7 @@ constexpr QByteArrayView kCamerasPrefix = "#hlscam-cameras ";
 
 QByteArray camerasLine(const QString &user, const QStringList &cameras)
 {
-    return QByteArray(kCamerasPrefix.data(), kCamerasPrefix.size()) + user.toUtf8() + ' ' +
-           cameras.join(u',').toUtf8();
+    return QByteArray(kCamerasPrefix.data(), kCamerasPrefix.size()) + user.toUtf8() + ' ' + cameras.join(u',').toUtf8();
 }
 
 }  // namespace
@@ -41,7 +40,8 @@ Result<CameraAccess> cameraListOf(const QStringList &names)
     if (names.isEmpty())
         return Error{Fault::Config, QStringLiteral("a camera list names at least one camera")};
     if (names.size() > limits::kCamerasPerUser)
-        return Error{Fault::Config, QStringLiteral("a camera list has at most %1 cameras").arg(limits::kCamerasPerUser)};
+        return Error{Fault::Config,
+                     QStringLiteral("a camera list has at most %1 cameras").arg(limits::kCamerasPerUser)};
     CameraAccess out;
     QSet<QString> seen;
     for (const QString &name : names) {
@@ -58,7 +58,8 @@ Result<CameraAccess> cameraListOf(const QStringList &names)
 Result<CameraAccess> parseCameraList(const QString &text)
 {
     if (text.count(u',') >= limits::kCamerasPerUser)  // before splitting a huge line
-        return Error{Fault::Config, QStringLiteral("a camera list has at most %1 cameras").arg(limits::kCamerasPerUser)};
+        return Error{Fault::Config,
+                     QStringLiteral("a camera list has at most %1 cameras").arg(limits::kCamerasPerUser)};
     return cameraListOf(text.split(u','));
 }
 
@@ -79,7 +80,7 @@ UsersParseResult parseUsers(const QByteArray &text, const QString &fileName)
     QHash<QString, int> lineOf;  // user -> line, for duplicates
     QList<std::pair<QString, Role>> roles;
     QHash<QString, std::pair<int, CameraAccess>> cameraLists;  // user -> (line, cameras)
-    QSet<QString> brokenCameras;  // users with a cameras line in error: they see no camera
+    QSet<QString> brokenCameras;                               // users with a cameras line in error: they see no camera
     QList<QByteArray> lines = text.split('\n');
     if (!lines.isEmpty() && lines.last().isEmpty())
         lines.removeLast();  // the break at the end of the last line
@@ -281,8 +282,7 @@ bool UsersFile::remove(const QString &name)
 {
     // Its cameras line goes too: one kept for a name without a user would limit a new user of
     // that name.
-    m_lines.removeIf(
-        [&](const UsersLine &l) { return l.kind == UsersLine::Kind::CamerasEntry && l.name == name; });
+    m_lines.removeIf([&](const UsersLine &l) { return l.kind == UsersLine::Kind::CamerasEntry && l.name == name; });
     return m_users.removeIf([&](const User &u) { return u.name == name; }) > 0;
 }
 

@@ -4,9 +4,9 @@
 //   #hlscam-role alice admin   a role, in a comment line that Apache's htpasswd leaves alone
 //   #hlscam-cameras alice cam0,garden   the cameras a user may see, in the same kind of line
 //
-// Users without a role line are viewers; users without a cameras line may see every camera. Other comments and blank lines are ignored, and kept
-// when the file is rewritten. A bad line is skipped with an error naming the file and line (fail
-// closed: that user cannot log in) and kept as it was, for its owner to mend.
+// Users without a role line are viewers; users without a cameras line may see every camera. Other comments and blank
+// lines are ignored, and kept when the file is rewritten. A bad line is skipped with an error naming the file and line
+// (fail closed: that user cannot log in) and kept as it was, for its owner to mend.
 #pragma once
 
 #include <QByteArray>

@@ -33,7 +33,7 @@ struct RequestContext {
     QString user;
     Role role = Role::Viewer;
     CameraAccess cameras;  // the cameras the user may see now (none until authenticated)
-    QByteArray token;  // the URL token this request came with, carried into playlists
+    QByteArray token;      // the URL token this request came with, carried into playlists
 
     bool gone() const { return !socket || socket->state() != QAbstractSocket::ConnectedState; }
 };

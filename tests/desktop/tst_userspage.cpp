@@ -51,8 +51,8 @@ void TestUsersPage::initTestCase()
     QDir().mkpath(m_output);
     QVERIFY(m_service.addUser(kAdmin, kPassword, QStringLiteral("admin")));
     const QByteArray camera = "device = testpattern\nwidth = 320\nheight = 180\n";
-    QVERIFY(m_service.start(m_service.configArgs("[camera.cam0]\n" + camera + "[camera.garden]\n" + camera +
-                                                 "[camera.porch]\n" + camera)));
+    QVERIFY(m_service.start(
+        m_service.configArgs("[camera.cam0]\n" + camera + "[camera.garden]\n" + camera + "[camera.porch]\n" + camera)));
     m_engine = std::make_unique<QQmlApplicationEngine>();
     m_engine->load(hlscam::ui::mainWindowUrl());
     QVERIFY2(!m_engine->rootObjects().isEmpty(), "Main.qml did not load (see the QML errors above)");
@@ -60,8 +60,8 @@ void TestUsersPage::initTestCase()
     QVERIFY(m_window);
     QVERIFY(QTest::qWaitForWindowExposed(m_window));
     m_window->requestActivate();
-    QVERIFY(type("addressField", QStringLiteral("127.0.0.1:%1").arg(m_service.port())) &&
-            type("userField", kAdmin) && type("passwordField", kPassword) && click("connectButton"));
+    QVERIFY(type("addressField", QStringLiteral("127.0.0.1:%1").arg(m_service.port())) && type("userField", kAdmin) &&
+            type("passwordField", kPassword) && click("connectButton"));
     auto *session = m_window->findChild<Session *>();
     QTRY_VERIFY_WITH_TIMEOUT(session->connected(), 20000);
     // (The app opens the preview once connected: the users tab is chosen after that.)

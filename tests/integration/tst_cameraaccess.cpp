@@ -17,10 +17,11 @@ const QString kAdminPassword = QStringLiteral("admin-pw");
 const QString kAlice = QStringLiteral("alice");
 const QString kAlicePassword = QStringLiteral("alice-pw");
 
-const QByteArray kConfig = "[camera.cam0]\ndevice = testpattern\nwidth = 320\nheight = 180\n\n"
-                           "[camera.garden]\ndevice = testpattern\nwidth = 320\nheight = 180\n\n"
-                           "[camera.porch]\ndevice = testpattern\nwidth = 320\nheight = 180\n\n"
-                           "[webrtc]\nudp_port = 0\n";
+const QByteArray kConfig =
+    "[camera.cam0]\ndevice = testpattern\nwidth = 320\nheight = 180\n\n"
+    "[camera.garden]\ndevice = testpattern\nwidth = 320\nheight = 180\n\n"
+    "[camera.porch]\ndevice = testpattern\nwidth = 320\nheight = 180\n\n"
+    "[webrtc]\nudp_port = 0\n";
 
 const QByteArray kOffer =
     "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n"
@@ -131,7 +132,9 @@ void TestCameraAccess::usersFileAndCommandLineKeepTheCameras()
     QByteArray listed;
     QCOMPARE(users({QStringLiteral("list")}, &listed), 0);
     QVERIFY2(listed.contains("alice  viewer  cam0"), listed.constData());
-    QVERIFY2(QRegularExpression(QStringLiteral("admin  admin  \\(all cameras\\)")).match(QString::fromUtf8(listed)).hasMatch(),
+    QVERIFY2(QRegularExpression(QStringLiteral("admin  admin  \\(all cameras\\)"))
+                 .match(QString::fromUtf8(listed))
+                 .hasMatch(),
              listed.constData());
 
     // Bad names are refused with a usage error and change nothing.
@@ -189,8 +192,7 @@ void TestCameraAccess::limitedUserGetsForbiddenOnOtherCameras()
 void TestCameraAccess::tokensNeverReachBeyondTheUsersCameras()
 {
     // Asking for a camera outside her list: 403; her own camera (also by default): a token.
-    const HttpReply refused =
-        alice(QStringLiteral("/api/v1/tokens"), "POST", R"({"camera":"garden"})");
+    const HttpReply refused = alice(QStringLiteral("/api/v1/tokens"), "POST", R"({"camera":"garden"})");
     QCOMPARE(refused.status, 403);
     QVERIFY2(refused.body.contains("garden"), refused.body.constData());
     const HttpReply byDefault = alice(QStringLiteral("/api/v1/tokens"), "POST", "{}");

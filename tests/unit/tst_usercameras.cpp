@@ -87,8 +87,7 @@ void TestUserCameras::readsCamerasNextToRoles()
     // No line: every camera.
     QVERIFY(r.users[2].cameras.all);
     // A name the config does not have is no error (cameras get renamed).
-    QCOMPARE(parseUsers("dave:" + m_hash + "\n#hlscam-cameras dave shed\n", QStringLiteral("f")).errors,
-             QStringList());
+    QCOMPARE(parseUsers("dave:" + m_hash + "\n#hlscam-cameras dave shed\n", QStringLiteral("f")).errors, QStringList());
 }
 
 void TestUserCameras::badCameraLinesCloseTheUser_data()
@@ -112,7 +111,8 @@ void TestUserCameras::badCameraLinesCloseTheUser()
 {
     QFETCH(QByteArray, line);
     QFETCH(QString, message);
-    const UsersParseResult r = parseUsers("alice:" + m_hash + "\n" + line + "\nbob:" + m_hash + "\n", QStringLiteral("u"));
+    const UsersParseResult r =
+        parseUsers("alice:" + m_hash + "\n" + line + "\nbob:" + m_hash + "\n", QStringLiteral("u"));
     QCOMPARE(r.errors.size(), 1);
     QVERIFY2(r.errors[0].startsWith(QLatin1String("u:")) && r.errors[0].contains(message), qPrintable(r.errors[0]));
     // Fail closed: alice logs in but sees no camera (not every camera); bob is untouched.
@@ -124,8 +124,8 @@ void TestUserCameras::badCameraLinesCloseTheUser()
 
 void TestUserCameras::rewritingKeepsCommentsAndWritesTheLine()
 {
-    const QByteArray text = "# the garden shed\nalice:" + m_hash + "\n#hlscam-cameras alice cam0\n\n" + "bob:" + m_hash +
-                            "\n# end\n";
+    const QByteArray text =
+        "# the garden shed\nalice:" + m_hash + "\n#hlscam-cameras alice cam0\n\n" + "bob:" + m_hash + "\n# end\n";
     UsersParseResult r = parseUsers(text, QStringLiteral("f"));
     QCOMPARE(serializeUsers(r.users, r.lines), text);  // nothing changed: the same bytes
     r.users[0].cameras = CameraAccess::everyCamera();  // alice sees every camera again
@@ -194,8 +194,9 @@ void TestUserCameras::apacheHtpasswdLeavesTheLinesAlone()
     QVERIFY(writeAll(path, "# kept by hand\n" + readAll(path)));
 
     // Apache's htpasswd adds a user, changes alice's password, and deletes nobody of ours.
-    for (const QStringList &args : {QStringList{QStringLiteral("-bB"), path, QStringLiteral("bob"), QStringLiteral("b")},
-                                    QStringList{QStringLiteral("-bB"), path, QStringLiteral("alice"), QStringLiteral("new")}}) {
+    for (const QStringList &args :
+         {QStringList{QStringLiteral("-bB"), path, QStringLiteral("bob"), QStringLiteral("b")},
+          QStringList{QStringLiteral("-bB"), path, QStringLiteral("alice"), QStringLiteral("new")}}) {
         QProcess htpasswd;
         htpasswd.start(QStringLiteral("htpasswd"), args);
         QVERIFY(htpasswd.waitForFinished(20000));
@@ -218,10 +219,12 @@ void TestUserCameras::savingIsAtomicAndPrivate()
     QVERIFY(writeAll(path, "alice:" + m_hash + "\n"));
     struct stat before {};
     QCOMPARE(stat(QFile::encodeName(path).constData(), &before), 0);
-    QCOMPARE(applyUserChange(path, UserChange{UserChange::Kind::Update, QStringLiteral("alice"), {}, {},
-                                              only({QStringLiteral("garden")})})
-                 .outcome,
-             UserChangeResult::Outcome::Done);
+    QCOMPARE(
+        applyUserChange(
+            path,
+            UserChange{UserChange::Kind::Update, QStringLiteral("alice"), {}, {}, only({QStringLiteral("garden")})})
+            .outcome,
+        UserChangeResult::Outcome::Done);
     struct stat after {};
     QCOMPARE(stat(QFile::encodeName(path).constData(), &after), 0);
     // A new file renamed over the old one (readers see the old or the new, never half), owner-only,
@@ -244,8 +247,8 @@ void TestUserCameras::userChangeSetsAndClears()
                  .outcome,
              Outcome::Done);
     // Cameras alone are a change; bad names and an empty list are refused and change nothing.
-    QCOMPARE(applyUserChange(path, {UserChange::Kind::Update, QStringLiteral("alice"), {}, {},
-                                    only({QStringLiteral("bad name")})})
+    QCOMPARE(applyUserChange(
+                 path, {UserChange::Kind::Update, QStringLiteral("alice"), {}, {}, only({QStringLiteral("bad name")})})
                  .outcome,
              Outcome::Invalid);
     QCOMPARE(applyUserChange(path, {UserChange::Kind::Update, QStringLiteral("alice"), {}, {}, only({})}).outcome,
@@ -254,10 +257,10 @@ void TestUserCameras::userChangeSetsAndClears()
     QVERIFY(!file.load());
     QCOMPARE(file.find(QStringLiteral("alice"))->cameras, only({QStringLiteral("cam0")}));
     const QByteArray hash = file.find(QStringLiteral("alice"))->hash;
-    QCOMPARE(applyUserChange(path, {UserChange::Kind::Update, QStringLiteral("alice"), {}, {},
-                                    CameraAccess::everyCamera()})
-                 .outcome,
-             Outcome::Done);
+    QCOMPARE(
+        applyUserChange(path, {UserChange::Kind::Update, QStringLiteral("alice"), {}, {}, CameraAccess::everyCamera()})
+            .outcome,
+        Outcome::Done);
     QVERIFY(!file.load());
     QVERIFY(file.find(QStringLiteral("alice"))->cameras.all);
     QCOMPARE(file.find(QStringLiteral("alice"))->hash, hash);  // the password untouched
@@ -285,13 +288,13 @@ void TestUserCameras::loginsAndTokensCarryTheCameras()
     QCOMPARE(alice.outcome, AuthResult::Outcome::Ok);
     QCOMPARE(alice.cameras, only({QStringLiteral("cam0")}));
     QCOMPARE(login("alice:pw").cameras, only({QStringLiteral("cam0")}));  // from the credential cache too
-    QVERIFY(login("root:pw").cameras.all);                                 // an admin sees every camera
+    QVERIFY(login("root:pw").cameras.all);                                // an admin sees every camera
 
     const QByteArray every = auth.issueToken(QStringLiteral("alice"), QStringLiteral("*"), Role::Viewer, 600);
     QCOMPARE(auth.checkToken(every, QStringLiteral("garden")).cameras, only({QStringLiteral("cam0")}));
     // Narrowed on disk: the same token now carries the new list.
-    QVERIFY(writeAll(path, "alice:" + m_hash + "\n#hlscam-cameras alice garden\n#hlscam-role root admin\nroot:" +
-                               m_hash + "\n"));
+    QVERIFY(writeAll(
+        path, "alice:" + m_hash + "\n#hlscam-cameras alice garden\n#hlscam-role root admin\nroot:" + m_hash + "\n"));
     auth.reload();
     QCOMPARE(auth.checkToken(every, QStringLiteral("garden")).cameras, only({QStringLiteral("garden")}));
     QCOMPARE(login("alice:pw").cameras, only({QStringLiteral("garden")}));
