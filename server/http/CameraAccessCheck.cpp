@@ -2,9 +2,14 @@
 
 namespace hlscam {
 
+bool maySeeCamera(Role role, const CameraAccess &cameras, const QString &camera)
+{
+    return role == Role::Admin || cameras.allows(camera);
+}
+
 bool maySeeCamera(const RequestContext &request, const QString &camera)
 {
-    return request.role == Role::Admin || request.cameras.allows(camera);
+    return maySeeCamera(request.role, request.cameras, camera);
 }
 
 Response cameraForbidden(const QString &camera)

@@ -9,6 +9,8 @@
 
 namespace hlscam {
 
+bool maySeeCamera(Role role, const CameraAccess &cameras, const QString &camera);
+// The same for a request, with the identity it was authenticated with.
 bool maySeeCamera(const RequestContext &request, const QString &camera);
 
 // The answer for a camera the request may not see: a 403, not a login failure (no ban counts it).

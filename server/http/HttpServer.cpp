@@ -9,6 +9,7 @@
 #include "http/ByteRange.h"
 #include "http/CameraAccessCheck.h"
 #include "http/CrossSiteCheck.h"
+#include "http/LiveStreamGuard.h"
 #include "http/MediaPath.h"
 #include "http/MediaRoutes.h"
 #include "http/Metrics.h"
@@ -104,6 +105,7 @@ HttpServer::HttpServer(const QList<Camera *> &cameras, Authenticator *authentica
       m_bans(bans),
       m_media(new MediaRoutes(cameras, settings.hls, settings.server.maxHeldRequests, this)),
       m_jpeg(new JpegRoutes(cameras, this)),
+      m_liveStreams(new LiveStreamGuard(authenticator, this)),
       m_trustedProxies(settings.server.trustedProxies),
       m_hosts(settings.server.hostnames, QSysInfo::machineHostName()),
       m_anonymousViewers(settings.auth.anonymousViewers),
@@ -141,6 +143,7 @@ void HttpServer::setWebRtc(WebRtcServer *webrtc)
 {
     m_webrtc = webrtc;
     m_api->setWebRtc(webrtc);
+    m_liveStreams->setWebRtc(webrtc);
 }
 
 std::optional<QHostAddress> HttpServer::clientOf(const QHttpServerRequest &request) const
@@ -350,7 +353,11 @@ void HttpServer::route(const RequestPtr &ctx)
             return;
         }
         const QHostAddress local = ctx->socket ? ctx->socket->localAddress() : QHostAddress();
-        send(ctx->responder, handleWhep(m_webrtc, *whep, *ctx, local), false, "whep");
+        const Response answer = handleWhep(m_webrtc, *whep, *ctx, local);
+        for (const auto &[name, value] : answer.headers)
+            if (answer.status == Status::Created && name == "Location")
+                m_liveStreams->watchWebRtc(*ctx, whep->camera, value);
+        send(ctx->responder, answer, false, "whep");
     } else if (path.startsWith(QLatin1String("/cam/"))) {
         MediaRequest media{parseMediaPath(path), ctx->query, {}, ctx->headOnly, ctx->range};
         if (!ctx->token.isEmpty())
@@ -371,6 +378,8 @@ void HttpServer::route(const RequestPtr &ctx)
                 m_jpeg->mjpeg(media.path.camera, ctx->query, ctx->headOnly, std::move(ctx->responder), ctx->socket);
             if (streaming && m_listener)
                 m_listener->streaming(ctx->socket);
+            if (streaming)
+                m_liveStreams->watchMjpeg(*ctx, media.path.camera, ctx->socket);
         } else {
             m_media->handle(media, std::move(ctx->responder), ctx->socket);
         }

@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
+#include <QTcpSocket>
 #include <QtTest>
 
 namespace {
@@ -58,6 +59,7 @@ private Q_SLOTS:
     void limitedUserGetsForbiddenOnOtherCameras();
     void tokensNeverReachBeyondTheUsersCameras();
     void narrowingCutsExistingTokens();
+    void narrowingEndsLiveStreams();
     void theApiReadsAndWritesCameras();
     void forbiddenCamerasAreNoLoginFailures();
 
@@ -75,6 +77,7 @@ private:
     int mjpegStatus(const QString &camera, const QString &user, const QString &password);
     QString makeToken(const QString &camera);
     int users(const QStringList &args, QByteArray *output = nullptr);
+    int webrtcSessions(const QString &camera);
 
     ServiceProcess m_service;
     QStringList m_config;
@@ -237,6 +240,40 @@ void TestCameraAccess::narrowingCutsExistingTokens()
     // Back to cam0 for the other tests.
     QCOMPARE(admin(QStringLiteral("/api/v1/users/alice"), "PUT", R"({"cameras":["cam0"]})").status, 200);
     QCOMPARE(m_service.get(playlistOf(QStringLiteral("cam0")) + QStringLiteral("?token=") + cam0).status, 200);
+}
+
+int TestCameraAccess::webrtcSessions(const QString &camera)
+{
+    const QJsonArray cameras =
+        QJsonDocument::fromJson(admin(QStringLiteral("/api/v1/status")).body)[QStringLiteral("cameras")].toArray();
+    for (const QJsonValue &c : cameras)
+        if (c[QStringLiteral("name")].toString() == camera)
+            return c[QStringLiteral("webrtc")][QStringLiteral("sessions")].toInt(-1);
+    return -1;
+}
+
+void TestCameraAccess::narrowingEndsLiveStreams()
+{
+    // Alice watches cam0 as MJPEG (a stream that never asks again) and over WebRTC.
+    QTcpSocket mjpeg;
+    mjpeg.connectToHost(QHostAddress::LocalHost, m_service.port());
+    QVERIFY(mjpeg.waitForConnected(5000));
+    mjpeg.write("GET /cam/cam0/stream.mjpg HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic " +
+                (kAlice + u':' + kAlicePassword).toUtf8().toBase64() + "\r\n\r\n");
+    QByteArray received;
+    QTRY_VERIFY_WITH_TIMEOUT((received += mjpeg.readAll()).contains("image/jpeg"), 10000);
+    QVERIFY2(received.startsWith("HTTP/1.1 200"), received.left(200).constData());
+    const int before = webrtcSessions(QStringLiteral("cam0"));
+    QCOMPARE(alice(QStringLiteral("/cam/cam0/whep"), "POST", kOffer, {{"Content-Type", "application/sdp"}}).status,
+             201);
+    QCOMPARE(webrtcSessions(QStringLiteral("cam0")), before + 1);
+
+    // Narrowed to garden: both end, without her asking anything again.
+    QCOMPARE(admin(QStringLiteral("/api/v1/users/alice"), "PUT", R"({"cameras":["garden"]})").status, 200);
+    QTRY_COMPARE_WITH_TIMEOUT(mjpeg.state(), QAbstractSocket::UnconnectedState, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(webrtcSessions(QStringLiteral("cam0")), 0, 5000);
+    QVERIFY(m_service.log().contains("ending a MJPEG stream of 'cam0'"));
+    QCOMPARE(admin(QStringLiteral("/api/v1/users/alice"), "PUT", R"({"cameras":["cam0"]})").status, 200);
 }
 
 void TestCameraAccess::theApiReadsAndWritesCameras()
