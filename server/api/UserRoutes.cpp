@@ -48,7 +48,8 @@ std::optional<Response> readCameras(const QJsonValue &value, const QStringList &
     if (!value.isArray())
         return bad(QStringLiteral("cameras is an array of camera names, or null for every camera"));
     QStringList names;
-    for (const QJsonValue &v : value.toArray()) {
+    const QJsonArray array = value.toArray();
+    for (const auto &v : array) {
         if (!v.isString())
             return bad(QStringLiteral("cameras is an array of camera names, or null for every camera"));
         names << v.toString();
