@@ -23,6 +23,7 @@ inline constexpr qsizetype kRangeHeaderBytes = 256;                   // one Ran
 inline constexpr qsizetype kBasicCredentialsBytes = 1024;             // decoded name:password; longer is malformed
 inline constexpr int kUrlTokenBytes = 512;                            // our tokens are ~150; longer is not ours
 inline constexpr int kPasswordChars = 1024;                           // a password set through the API or CLI
+inline constexpr int kCamerasPerUser = 256;                           // names in a user's camera list
 
 // Waiting requests.
 inline constexpr int kFirstSegmentWaitMs = 10000;  // a playlist waits this long for a camera's first segment

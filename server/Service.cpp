@@ -78,10 +78,13 @@ Error Service::start()
     m_bans->watch();
 
     m_auth = std::make_unique<Authenticator>(usersPath, tokenSecret.value(), m_settings.auth);
+    QStringList cameraNames;
     for (const CameraSettings &camera : std::as_const(m_settings.cameras)) {
         m_owned.push_back(std::make_unique<Pipeline>(camera, m_settings.hls));
         m_cameras.append(m_owned.back().get());
+        cameraNames << camera.name;
     }
+    m_auth->setCameraNames(cameraNames);
     m_http = std::make_unique<HttpServer>(m_cameras, m_auth.get(), m_bans.get(), m_settings);
     if (m_settings.webrtc.enabled) {
         m_webrtc = std::make_unique<WebRtcServer>(m_settings.webrtc, m_cameras, m_bans.get());

@@ -1,4 +1,5 @@
-// The service's users (GET /api/v1/users) and the changes an admin makes to them.
+// The service's users (GET /api/v1/users: name, role, cameras) and the changes an admin makes to
+// them.
 #pragma once
 
 #include "ApiModel.h"
@@ -10,10 +11,14 @@ class UsersModel : public ApiModel {
 public:
     explicit UsersModel(QObject *parent = nullptr);
 
-    Q_INVOKABLE void add(const QString &name, const QString &password, const QString &role);
+    // `cameras`: "cam0,garden", or empty for every camera (as in setCameras).
+    Q_INVOKABLE void add(const QString &name, const QString &password, const QString &role,
+                         const QString &cameras = {});
     Q_INVOKABLE void remove(const QString &name);
     Q_INVOKABLE void setPassword(const QString &name, const QString &password);
     Q_INVOKABLE void setRole(const QString &name, const QString &role);
+    // The cameras the user may see: "cam0,garden", or empty for every camera.
+    Q_INVOKABLE void setCameras(const QString &name, const QString &cameras);
 };
 
 // Banned addresses (GET /api/v1/bans), and lifting a ban.

@@ -9,6 +9,7 @@
 #include "auth/BanStore.h"
 #include "camera/Camera.h"
 #include "config/AddressRange.h"
+#include "http/CameraAccessCheck.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -66,6 +67,9 @@ Response ApiRoutes::handle(const RequestContext &request)
         return admin ? unban(request, path.mid(6)) : adminOnly();
     }
     const bool read = request.method == Method::Get || request.method == Method::Head;
+    // A camera's own routes (settings, controls) ask the one camera check too, before the role.
+    if (path.startsWith(QLatin1String("/cameras/")) && !maySeeCamera(request, path.mid(9).section(u'/', 0, 0)))
+        return cameraForbidden(path.mid(9).section(u'/', 0, 0));
     if (path.startsWith(QLatin1String("/cameras/")) && request.method == Method::Put) {
         if (!admin)
             return adminOnly();
@@ -103,6 +107,10 @@ bool ApiRoutes::answersLater(const RequestContext &request, const Answer &answer
         return true;
     }
     // As the camera's other settings: an admin's to read and to change.
+    if (!maySeeCamera(request, m.captured(1))) {
+        answer(cameraForbidden(m.captured(1)));
+        return true;
+    }
     if (request.role != Role::Admin) {
         answer(adminOnly());
         return true;
@@ -128,10 +136,24 @@ Response ApiRoutes::tokens(const RequestContext &request)
                                   {QStringLiteral("camera"), QStringLiteral("ttl"), QStringLiteral("role")}, &in))
         return *bad;
 
-    const QString camera = in.value(QStringLiteral("camera")).toString(m_cameraNames.value(0));
+    // By default the first camera the user may see.
+    QString firstVisible;
+    for (const QString &name : std::as_const(m_cameraNames)) {
+        if (maySeeCamera(request, name)) {
+            firstVisible = name;
+            break;
+        }
+    }
+    if (firstVisible.isEmpty())
+        return Response::jsonError(Status::Forbidden, QStringLiteral("your account may see none of these cameras"));
+    const QString camera = in.value(QStringLiteral("camera")).toString(firstVisible);
     if (camera != QLatin1String("*") && !m_cameraNames.contains(camera))
         return Response::jsonError(Status::BadRequest, QStringLiteral("no camera '%1' (cameras: %2, or * for all)")
                                                            .arg(camera, m_cameraNames.join(QStringLiteral(", "))));
+    // A token never reaches beyond its user's cameras: checked here, and again at each use (so
+    // narrowing the user's cameras later cuts it too). "*" is every camera the user may see.
+    if (camera != QLatin1String("*") && !maySeeCamera(request, camera))
+        return cameraForbidden(camera);
     const bool admin = request.role == Role::Admin;
     const AuthSettings &lifetimes = m_auth->settings();
     const qint64 maxTtl = admin ? lifetimes.adminTokenLifetimeMaxS : lifetimes.tokenLifetimeMaxS;
@@ -152,7 +174,7 @@ Response ApiRoutes::tokens(const RequestContext &request)
     const QByteArray token = m_auth->issueToken(request.user, camera, role, qint64(ttl));
     if (token.isEmpty())
         return Response::jsonError(Status::Forbidden, QStringLiteral("your account was just removed"));
-    const QString playlistCamera = camera == QLatin1String("*") ? m_cameraNames.value(0) : camera;
+    const QString playlistCamera = camera == QLatin1String("*") ? firstVisible : camera;
     return Response::json(
         Status::Created,
         QJsonObject{{QStringLiteral("token"), QString::fromLatin1(token)},

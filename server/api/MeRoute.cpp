@@ -1,6 +1,7 @@
 #include "api/MeRoute.h"
 
 #include "camera/Camera.h"
+#include "http/CameraAccessCheck.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -46,9 +47,12 @@ QJsonObject cameraEntry(const Camera &camera)
 
 QList<Camera *> camerasVisibleTo(const RequestContext &request, const QList<Camera *> &cameras)
 {
-    // Every camera for now: per-camera access (issue 19) filters here with its maySeeCamera check.
-    Q_UNUSED(request);
-    return cameras;
+    // The same check as every camera route: the grid never shows a camera that would answer 403.
+    QList<Camera *> visible;
+    for (Camera *camera : cameras)
+        if (maySeeCamera(request, camera->name()))
+            visible.append(camera);
+    return visible;
 }
 
 Response meRoute(const RequestContext &request, const QList<Camera *> &cameras)

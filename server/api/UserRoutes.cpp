@@ -29,8 +29,44 @@ Response changed(const UserChangeResult &result, Authenticator *auth, Status suc
     return Response::jsonError(Status::InternalServerError, result.message);
 }
 
-// The body's password and role, checked; `change` gets them.
-std::optional<Response> readFields(const QJsonObject &in, UserChange &change)
+// JSON for a user's cameras: the names, or null for every camera ([] when none: a line in error).
+QJsonValue camerasJson(const CameraAccess &cameras)
+{
+    return cameras.all ? QJsonValue(QJsonValue::Null) : QJsonValue(QJsonArray::fromStringList(cameras.names));
+}
+
+// `cameras`: null for every camera, or an array of names of this service's cameras.
+std::optional<Response> readCameras(const QJsonValue &value, const QStringList &known, UserChange &change)
+{
+    if (value.isNull()) {
+        change.cameras = CameraAccess::everyCamera();
+        return std::nullopt;
+    }
+    const auto bad = [](const QString &why) {
+        return Response::jsonError(Status::BadRequest, why);
+    };
+    if (!value.isArray())
+        return bad(QStringLiteral("cameras is an array of camera names, or null for every camera"));
+    QStringList names;
+    const QJsonArray array = value.toArray();
+    for (const auto &v : array) {
+        if (!v.isString())
+            return bad(QStringLiteral("cameras is an array of camera names, or null for every camera"));
+        names << v.toString();
+    }
+    const Result<CameraAccess> list = cameraListOf(names);
+    if (!list.ok())
+        return bad(list.error().message);
+    // Unlike a hand-edited file (kept, warned about), a typo here is refused: it would lock out.
+    for (const QString &name : list.value().names)
+        if (!known.contains(name))
+            return bad(QStringLiteral("no camera '%1' (cameras: %2)").arg(name, known.join(QStringLiteral(", "))));
+    change.cameras = list.value();
+    return std::nullopt;
+}
+
+// The body's password, role and cameras, checked; `change` gets them.
+std::optional<Response> readFields(const QJsonObject &in, const QStringList &cameraNames, UserChange &change)
 {
     const QJsonValue password = in.value(QStringLiteral("password"));
     if (!password.isUndefined()) {
@@ -44,6 +80,9 @@ std::optional<Response> readFields(const QJsonObject &in, UserChange &change)
         if (!change.role)
             return Response::jsonError(Status::BadRequest, QStringLiteral("role is viewer or admin"));
     }
+    const QJsonValue cameras = in.value(QStringLiteral("cameras"));
+    if (!cameras.isUndefined())
+        return readCameras(cameras, cameraNames, change);
     return std::nullopt;
 }
 
@@ -55,22 +94,28 @@ Response userRoutes(const RequestContext &request, const QString &name, Authenti
         if (request.method == Method::Get || request.method == Method::Head) {
             QJsonArray out;
             for (const User &u : auth->users())
-                out.append(QJsonObject{{QStringLiteral("name"), u.name}, {QStringLiteral("role"), roleName(u.role)}});
+                out.append(QJsonObject{{QStringLiteral("name"), u.name},
+                                       {QStringLiteral("role"), roleName(u.role)},
+                                       {QStringLiteral("cameras"), camerasJson(u.cameras)}});
             return Response::json(Status::Ok, out);
         }
         if (request.method != Method::Post)
             return methodNotAllowed("GET, HEAD, POST");
         QJsonObject in;
         if (auto bad = readJsonObject(
-                request.body, {QStringLiteral("name"), QStringLiteral("password"), QStringLiteral("role")}, &in))
+                request.body,
+                {QStringLiteral("name"), QStringLiteral("password"), QStringLiteral("role"), QStringLiteral("cameras")},
+                &in))
             return *bad;
         UserChange change{UserChange::Kind::Add, in.value(QStringLiteral("name")).toString(), {}, Role::Viewer};
-        if (auto bad = readFields(in, change))
+        if (auto bad = readFields(in, auth->cameraNames(), change))
             return *bad;
         const UserChangeResult result = applyUserChange(auth->usersPath(), change);
-        return changed(
-            result, auth, Status::Created,
-            QJsonObject{{QStringLiteral("name"), change.name}, {QStringLiteral("role"), roleName(*change.role)}});
+        return changed(result, auth, Status::Created,
+                       QJsonObject{{QStringLiteral("name"), change.name},
+                                   {QStringLiteral("role"), roleName(*change.role)},
+                                   {QStringLiteral("cameras"),
+                                    camerasJson(change.cameras.value_or(CameraAccess::everyCamera()))}});
     }
 
     if (request.method == Method::Delete) {
@@ -80,10 +125,11 @@ Response userRoutes(const RequestContext &request, const QString &name, Authenti
     if (request.method != Method::Put)
         return methodNotAllowed("PUT, DELETE");
     QJsonObject in;
-    if (auto bad = readJsonObject(request.body, {QStringLiteral("password"), QStringLiteral("role")}, &in))
+    if (auto bad = readJsonObject(request.body,
+                                  {QStringLiteral("password"), QStringLiteral("role"), QStringLiteral("cameras")}, &in))
         return *bad;
     UserChange change{UserChange::Kind::Update, name, {}, {}};
-    if (auto bad = readFields(in, change))
+    if (auto bad = readFields(in, auth->cameraNames(), change))
         return *bad;
     const UserChangeResult result = applyUserChange(auth->usersPath(), change);
     QJsonObject out{{QStringLiteral("name"), name}};
@@ -91,6 +137,8 @@ Response userRoutes(const RequestContext &request, const QString &name, Authenti
         out.insert(QStringLiteral("role"), roleName(*change.role));
     if (change.password)
         out.insert(QStringLiteral("password_changed"), true);
+    if (change.cameras)
+        out.insert(QStringLiteral("cameras"), camerasJson(*change.cameras));
     return changed(result, auth, Status::Ok, out);
 }
 

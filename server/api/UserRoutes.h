@@ -1,4 +1,4 @@
-// /api/v1/users for admins: list, add, change (password, role), remove. The same checks as
+// /api/v1/users for admins: list, add, change (password, role, cameras), remove. The same checks as
 // `hlscam users` (UserChange); the users file is written atomically and the change is in force
 // for the next request.
 #pragma once

@@ -64,7 +64,7 @@ void Authenticator::reload()
     bool same = file.users().size() == m_users.size();
     for (qsizetype i = 0; same && i < m_users.size(); ++i)
         same = file.users()[i].name == m_users[i].name && file.users()[i].hash == m_users[i].hash &&
-               file.users()[i].role == m_users[i].role;
+               file.users()[i].role == m_users[i].role && file.users()[i].cameras == m_users[i].cameras;
     if (same)
         return;
     for (const QString &e : file.errors())
@@ -81,7 +81,31 @@ void Authenticator::reload()
     m_users = file.users();
     m_cache.clear();
     qCInfo(lcAuth).noquote() << "loaded" << m_users.size() << "users from" << m_path;
+    warnUnknownCameras();
     Q_EMIT usersChanged();
+}
+
+void Authenticator::setCameraNames(const QStringList &names)
+{
+    m_cameraNames = names;
+    warnUnknownCameras();
+}
+
+void Authenticator::warnUnknownCameras()
+{
+    if (m_cameraNames.isEmpty())
+        return;  // not known yet
+    for (const User &u : std::as_const(m_users)) {
+        for (const QString &camera : u.cameras.names) {
+            const QString key = u.name + u'\n' + camera;
+            if (m_cameraNames.contains(camera) || m_warnedCameras.contains(key))
+                continue;
+            m_warnedCameras.insert(key);
+            qCWarning(lcAuth).noquote().nospace()
+                << "user '" << u.name << "' may see camera '" << camera
+                << "', which this service does not have (kept: a camera of that name would be theirs)";
+        }
+    }
 }
 
 const User *Authenticator::find(const QString &name) const
@@ -109,6 +133,7 @@ void Authenticator::checkBasic(const QByteArray &authorization, QObject *context
     if (user && m_cache.contains(name, password)) {
         result.outcome = AuthResult::Outcome::Ok;
         result.role = user->role;
+        result.cameras = user->access();
         return done(result);
     }
     const QByteArray digest = m_cache.digest(name, password);
@@ -140,10 +165,12 @@ void Authenticator::checkBasic(const QByteArray &authorization, QObject *context
                 r.outcome = ok      ? AuthResult::Outcome::Ok
                             : known ? AuthResult::Outcome::WrongPassword
                                     : AuthResult::Outcome::UnknownUser;
-                if (const User *u = find(name); ok && u)
+                if (const User *u = find(name); ok && u) {
                     r.role = u->role;
-                else if (ok)
+                    r.cameras = u->access();
+                } else if (ok) {
                     r.outcome = AuthResult::Outcome::UnknownUser;  // removed while being checked
+                }
                 for (const auto &[guard, callback] : m_inFlight.take(digest))
                     if (guard)  // else the connection went away meanwhile
                         callback(r);
@@ -199,8 +226,10 @@ AuthResult Authenticator::checkToken(const QByteArray &token, const QString &cam
     const User *user = find(claims.user);
     result.outcome = AuthResult::Outcome::Ok;
     result.user = claims.user;
-    // A token never grants more than its user has now.
+    // A token never grants more than its user has now: role, and cameras (a token for "*", or
+    // one made before the user's cameras were narrowed, reaches only the user's cameras now).
     result.role = user->role == Role::Admin ? claims.role : Role::Viewer;
+    result.cameras = user->access();
     return result;
 }
 

@@ -31,6 +31,7 @@ struct AuthResult {
     Outcome outcome = Outcome::NoCredentials;
     QString user;
     Role role = Role::Viewer;
+    CameraAccess cameras = {};  // what the user may see now (none unless filled in)
 
     bool isFailure() const
     {
@@ -60,6 +61,10 @@ public:
     QByteArray issueToken(const QString &user, const QString &camera, Role role, qint64 seconds) const;
 
     void reload();
+    // The service's cameras: a user's list naming another is kept (cameras get renamed) and
+    // warned about once.
+    void setCameraNames(const QStringList &names);
+    const QStringList &cameraNames() const { return m_cameraNames; }
     int userCount() const { return int(m_users.size()); }
     const QList<User> &users() const { return m_users; }
     QString usersPath() const { return m_path; }
@@ -74,6 +79,7 @@ private:
                      const QByteArray &upgradedHash);
     void upgradeHash(const QString &name, const QByteArray &oldHash, const QByteArray &newHash);
     void watch();
+    void warnUnknownCameras();
 
     QString m_path;
     AuthSettings m_settings;
@@ -88,7 +94,9 @@ private:
     // costs one hash, not one each nor a 503.
     QHash<QByteArray, QList<std::pair<QPointer<QObject>, Done>>> m_inFlight;
     QSet<QByteArray> m_warnedLegacy;  // name + hash, so each weak hash is announced once
-    QByteArray m_dummyHash;           // verified for unknown names, so timing does not tell who exists
+    QStringList m_cameraNames;
+    QSet<QString> m_warnedCameras;  // user + camera, so each unknown camera is announced once
+    QByteArray m_dummyHash;         // verified for unknown names, so timing does not tell who exists
 };
 
 }  // namespace hlscam

@@ -41,8 +41,12 @@ UserChangeResult applyUserChange(const QString &usersPath, const UserChange &cha
         return {Outcome::Invalid, QStringLiteral("an empty password is not allowed")};
     if (change.password && change.password->size() > limits::kPasswordChars)
         return {Outcome::Invalid, QStringLiteral("a password is at most %1 characters").arg(limits::kPasswordChars)};
-    if (change.kind == Kind::Update && !change.password && !change.role)
-        return {Outcome::Invalid, QStringLiteral("nothing to change: give a password, a role or both")};
+    if (change.kind == Kind::Update && !change.password && !change.role && !change.cameras)
+        return {Outcome::Invalid, QStringLiteral("nothing to change: give a password, a role or cameras")};
+    if (change.cameras && !change.cameras->all) {
+        if (const Result<CameraAccess> list = cameraListOf(change.cameras->names); !list.ok())
+            return {Outcome::Invalid, list.error().message};
+    }
 
     QByteArray hash;
     if (change.password) {
@@ -80,6 +84,8 @@ UserChangeResult applyUserChange(const QString &usersPath, const UserChange &cha
             user.hash = hash;
         if (change.role)
             user.role = *change.role;
+        if (change.cameras)
+            user.cameras = *change.cameras;
         result.message = change.kind == Kind::Add ? QStringLiteral("added user '%1'").arg(change.name)
                                                   : QStringLiteral("changed user '%1'").arg(change.name);
         return file.addOrUpdate(user);

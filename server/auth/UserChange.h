@@ -1,7 +1,7 @@
 // One change to the users file, as `hlscam users` and the admin API make it: add a user, change
-// a password or role, remove a user. Checked and applied under the file's lock on its current
-// content; the last admin can be neither removed nor demoted, so the service always has someone
-// who can manage it.
+// a password, a role or the cameras a user may see, remove a user. Checked and applied under the
+// file's lock on its current content; the last admin can be neither removed nor demoted, so the
+// service always has someone who can manage it.
 #pragma once
 
 #include "auth/UsersFile.h"
@@ -15,8 +15,9 @@ struct UserChange {
     enum class Kind { Add, Update, Remove };
     Kind kind = Kind::Add;
     QString name;
-    std::optional<QString> password;  // Add: required; Update: optional
-    std::optional<Role> role;         // Add: default viewer; Update: optional
+    std::optional<QString> password;                     // Add: required; Update: optional
+    std::optional<Role> role;                            // Add: default viewer; Update: optional
+    std::optional<CameraAccess> cameras = std::nullopt;  // Add: default every camera; Update: optional
 };
 
 struct UserChangeResult {

@@ -10,11 +10,58 @@
 #include <QRandomGenerator>
 #include <QSet>
 
+#include <algorithm>
+
 namespace hlscam {
 
 namespace {
 constexpr QByteArrayView kRolePrefix = "#hlscam-role ";
+constexpr QByteArrayView kCamerasPrefix = "#hlscam-cameras ";
+
+QByteArray camerasLine(const QString &user, const QStringList &cameras)
+{
+    return QByteArray(kCamerasPrefix.data(), kCamerasPrefix.size()) + user.toUtf8() + ' ' + cameras.join(u',').toUtf8();
+}
+
 }  // namespace
+
+QString checkCameraName(const QString &name)
+{
+    const auto allowed = [](QChar c) {
+        return (c.unicode() < 128 && c.isLetterOrNumber()) || c == u'_' || c == u'-';
+    };
+    if (name.isEmpty() || name.size() > 32 || !std::all_of(name.cbegin(), name.cend(), allowed))
+        return QStringLiteral("'%1' is not a camera name (1 to 32 of A-Z a-z 0-9 _ -)").arg(name.left(40));
+    return {};
+}
+
+Result<CameraAccess> cameraListOf(const QStringList &names)
+{
+    if (names.isEmpty())
+        return Error{Fault::Config, QStringLiteral("a camera list names at least one camera")};
+    if (names.size() > limits::kCamerasPerUser)
+        return Error{Fault::Config,
+                     QStringLiteral("a camera list has at most %1 cameras").arg(limits::kCamerasPerUser)};
+    CameraAccess out;
+    QSet<QString> seen;
+    for (const QString &name : names) {
+        if (QString why = checkCameraName(name); !why.isEmpty())
+            return Error{Fault::Config, why};
+        if (!seen.contains(name)) {
+            seen.insert(name);
+            out.names << name;
+        }
+    }
+    return out;
+}
+
+Result<CameraAccess> parseCameraList(const QString &text)
+{
+    if (text.count(u',') >= limits::kCamerasPerUser)  // before splitting a huge line
+        return Error{Fault::Config,
+                     QStringLiteral("a camera list has at most %1 cameras").arg(limits::kCamerasPerUser)};
+    return cameraListOf(text.split(u','));
+}
 
 QString checkUserName(const QString &name)
 {
@@ -32,6 +79,8 @@ UsersParseResult parseUsers(const QByteArray &text, const QString &fileName)
     UsersParseResult out;
     QHash<QString, int> lineOf;  // user -> line, for duplicates
     QList<std::pair<QString, Role>> roles;
+    QHash<QString, std::pair<int, CameraAccess>> cameraLists;  // user -> (line, cameras)
+    QSet<QString> brokenCameras;                               // users with a cameras line in error: they see no camera
     QList<QByteArray> lines = text.split('\n');
     if (!lines.isEmpty() && lines.last().isEmpty())
         lines.removeLast();  // the break at the end of the last line
@@ -55,6 +104,33 @@ UsersParseResult parseUsers(const QByteArray &text, const QString &fileName)
             } else {
                 roles.append({QString::fromUtf8(words[0]), words[1] == "admin" ? Role::Admin : Role::Viewer});
                 kept = UsersLine{UsersLine::Kind::RoleEntry, roles.last().first, line};
+            }
+            continue;
+        }
+        if (line.startsWith(kCamerasPrefix)) {
+            const QList<QByteArray> words = line.mid(kCamerasPrefix.size()).simplified().split(' ');
+            const std::optional<QString> user = fromStrictUtf8(words.value(0));
+            if (!user || !checkUserName(*user).isEmpty()) {
+                error(QStringLiteral("a cameras line is `#hlscam-cameras NAME cam0,garden`"));
+                continue;
+            }
+            kept = UsersLine{UsersLine::Kind::CamerasEntry, *user, line};
+            const Result<CameraAccess> list =
+                words.size() == 2 ? parseCameraList(QString::fromUtf8(words[1]))
+                                  : Result<CameraAccess>(Error{Fault::Config, QStringLiteral("not two words")});
+            if (!list.ok()) {
+                error(QStringLiteral("a cameras line is `#hlscam-cameras NAME cam0,garden`: %1; user '%2' sees no "
+                                     "camera until it is mended")
+                          .arg(list.error().message, *user));
+                brokenCameras.insert(*user);
+            } else if (cameraLists.contains(*user)) {
+                error(QStringLiteral("user '%1' has a cameras line already, on line %2; the user sees no camera until "
+                                     "one is removed")
+                          .arg(*user)
+                          .arg(cameraLists.value(*user).first));
+                brokenCameras.insert(*user);
+            } else {
+                cameraLists.insert(*user, {number, list.value()});
             }
             continue;
         }
@@ -96,15 +172,30 @@ UsersParseResult parseUsers(const QByteArray &text, const QString &fileName)
         for (User &u : out.users)
             if (u.name == name)
                 u.role = role;
+    for (User &u : out.users) {
+        if (brokenCameras.contains(u.name))
+            u.cameras = CameraAccess{};  // fail closed: no camera
+        else if (const auto list = cameraLists.constFind(u.name); list != cameraLists.cend())
+            u.cameras = list->second;
+    }
     return out;
 }
 
 QByteArray serializeUsers(const QList<User> &users, const QList<UsersLine> &lines)
 {
-    const auto entry = [](const User &u) {
+    QHash<QString, QList<QByteArray>> camerasLines;  // as read, for users whose line is in error
+    for (const UsersLine &line : lines)
+        if (line.kind == UsersLine::Kind::CamerasEntry)
+            camerasLines[line.name].append(line.text);
+    const auto entry = [&camerasLines](const User &u) {
         QByteArray text = u.name.toUtf8() + ':' + u.hash + '\n';
         if (u.role == Role::Admin)
             text += QByteArray(kRolePrefix.data(), kRolePrefix.size()) + u.name.toUtf8() + " admin\n";
+        if (!u.cameras.all && !u.cameras.names.isEmpty())
+            text += camerasLine(u.name, u.cameras.names) + '\n';
+        else if (!u.cameras.all)  // no camera: a line in error, kept as it was for its owner to mend
+            for (const QByteArray &kept : camerasLines.value(u.name))
+                text += kept + '\n';
         return text;
     };
     QHash<QString, const User *> byName;
@@ -116,6 +207,11 @@ QByteArray serializeUsers(const QList<User> &users, const QList<UsersLine> &line
         switch (line.kind) {
         case UsersLine::Kind::Other: out += line.text + '\n'; break;
         case UsersLine::Kind::RoleEntry: break;  // written with its user's line
+        case UsersLine::Kind::CamerasEntry:
+            // Written with its user's line; without a user (whose line may be in error) kept.
+            if (!byName.contains(line.name))
+                out += line.text + '\n';
+            break;
         case UsersLine::Kind::UserEntry:
             if (const User *u = byName.value(line.name)) {
                 out += entry(*u);
@@ -161,6 +257,17 @@ Error UsersFile::addOrUpdate(const User &user)
         return {Fault::Config, why};
     if (schemeOf(user.hash) == HashScheme::Unsupported)
         return {Fault::Config, describeUnsupported()};
+    if (!user.cameras.all) {
+        // No camera at all only as read from a line in error (kept as it was); else a real list.
+        const bool keptInError = std::any_of(m_lines.cbegin(), m_lines.cend(), [&](const UsersLine &l) {
+            return l.kind == UsersLine::Kind::CamerasEntry && l.name == user.name;
+        });
+        if (!(user.cameras.names.isEmpty() && keptInError)) {
+            const Result<CameraAccess> list = cameraListOf(user.cameras.names);
+            if (!list.ok())
+                return list.error();
+        }
+    }
     for (User &u : m_users) {
         if (u.name == user.name) {
             u = user;
@@ -173,6 +280,9 @@ Error UsersFile::addOrUpdate(const User &user)
 
 bool UsersFile::remove(const QString &name)
 {
+    // Its cameras line goes too: one kept for a name without a user would limit a new user of
+    // that name.
+    m_lines.removeIf([&](const UsersLine &l) { return l.kind == UsersLine::Kind::CamerasEntry && l.name == name; });
     return m_users.removeIf([&](const User &u) { return u.name == name; }) > 0;
 }
 

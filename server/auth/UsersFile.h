@@ -2,10 +2,11 @@
 //
 //   alice:$y$j9T$...           one user per line, name:hash
 //   #hlscam-role alice admin   a role, in a comment line that Apache's htpasswd leaves alone
+//   #hlscam-cameras alice cam0,garden   the cameras a user may see, in the same kind of line
 //
-// Users without a role line are viewers. Other comments and blank lines are ignored, and kept
-// when the file is rewritten. A bad line is skipped with an error naming the file and line (fail
-// closed: that user cannot log in) and kept as it was, for its owner to mend.
+// Users without a role line are viewers; users without a cameras line may see every camera. Other comments and blank
+// lines are ignored, and kept when the file is rewritten. A bad line is skipped with an error naming the file and line
+// (fail closed: that user cannot log in) and kept as it was, for its owner to mend.
 #pragma once
 
 #include <QByteArray>
@@ -21,18 +22,41 @@ namespace hlscam {
 
 enum class Role { Viewer, Admin };
 
+// The cameras a user may see: every camera, or the ones named. Empty by default (none): an access
+// nobody filled in opens nothing. Admins see every camera whatever their list says.
+struct CameraAccess {
+    bool all = false;
+    QStringList names;  // when not all; in the order given, without repeats
+
+    static CameraAccess everyCamera() { return {true, {}}; }
+    bool allows(const QString &camera) const { return all || names.contains(camera); }
+    bool operator==(const CameraAccess &) const = default;
+};
+
+// A list as the users file and `hlscam users` take it ("cam0,garden": camera names separated by
+// commas, at most limits::kCamerasPerUser); a Fault::Config error that says what is wrong.
+Result<CameraAccess> parseCameraList(const QString &text);
+// The same from a list of names (the API's JSON array).
+Result<CameraAccess> cameraListOf(const QStringList &names);
+// Why a camera name is not allowed, or empty (the config's rule for camera names).
+QString checkCameraName(const QString &name);
+
 struct User {
     QString name;
     QByteArray hash;
     Role role = Role::Viewer;
+    CameraAccess cameras = CameraAccess::everyCamera();  // no cameras line: every camera
+
+    // What the user may see now: an admin every camera, a viewer the list.
+    CameraAccess access() const { return role == Role::Admin ? CameraAccess::everyCamera() : cameras; }
 };
 
 // One line of the file as read, so that a rewrite keeps what it does not manage (comments,
 // blank lines, lines in error) where they were.
 struct UsersLine {
-    enum class Kind { Other, UserEntry, RoleEntry };
+    enum class Kind { Other, UserEntry, RoleEntry, CamerasEntry };
     Kind kind = Kind::Other;
-    QString name;     // the user of a UserEntry or RoleEntry
+    QString name;     // the user of a UserEntry, RoleEntry or CamerasEntry
     QByteArray text;  // the line as read, without its line break
 };
 
@@ -43,8 +67,11 @@ struct UsersParseResult {
 };
 
 UsersParseResult parseUsers(const QByteArray &text, const QString &fileName);
-// The file's text for `users`: each user's line (and role line) where it was in `lines`, other
-// lines kept as they were, removed users gone, new users at the end.
+// The file's text for `users`: each user's line (and role and cameras lines) where it was in
+// `lines`, other lines kept as they were, removed users gone, new users at the end. A cameras line
+// in error stays as it was (its user sees no camera until it is mended or replaced), and so does
+// the cameras line of a name with no user (its user line may be in error: mending it must not
+// open every camera).
 QByteArray serializeUsers(const QList<User> &users, const QList<UsersLine> &lines = {});
 // Why a name is not allowed, or empty: 1-64 bytes of printable UTF-8, no ':' or whitespace.
 QString checkUserName(const QString &name);
@@ -62,8 +89,8 @@ public:
     const QList<User> &users() const { return m_users; }
     const QStringList &errors() const { return m_errors; }
     std::optional<User> find(const QString &name) const;
-    Error addOrUpdate(const User &user);  // Fault::Config for a bad name or hash
-    bool remove(const QString &name);
+    Error addOrUpdate(const User &user);  // Fault::Config for a bad name, hash or camera list
+    bool remove(const QString &name);     // with the user's role and cameras lines
     // Writes the whole file atomically (temp file, fsync, rename, fsync of the directory),
     // readable by its owner only. Fails with Fault::Io.
     Error save() const;

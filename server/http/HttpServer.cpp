@@ -7,7 +7,9 @@
 #include "camera/Camera.h"
 #include "hls/SegmentStore.h"
 #include "http/ByteRange.h"
+#include "http/CameraAccessCheck.h"
 #include "http/CrossSiteCheck.h"
+#include "http/LiveStreamGuard.h"
 #include "http/MediaPath.h"
 #include "http/MediaRoutes.h"
 #include "http/Metrics.h"
@@ -94,6 +96,7 @@ HttpServer::HttpServer(const QList<Camera *> &cameras, Authenticator *authentica
       m_bans(bans),
       m_media(new MediaRoutes(cameras, settings.hls, settings.server.maxHeldRequests, this)),
       m_jpeg(new JpegRoutes(cameras, this)),
+      m_liveStreams(new LiveStreamGuard(authenticator, this)),
       m_trustedProxies(settings.server.trustedProxies),
       m_hosts(settings.server.hostnames, QSysInfo::machineHostName()),
       m_anonymousViewers(settings.auth.anonymousViewers)
@@ -129,6 +132,7 @@ void HttpServer::setWebRtc(WebRtcServer *webrtc)
 {
     m_webrtc = webrtc;
     m_api->setWebRtc(webrtc);
+    m_liveStreams->setWebRtc(webrtc);
 }
 
 std::optional<QHostAddress> HttpServer::clientOf(const QHttpServerRequest &request) const
@@ -278,7 +282,7 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     const bool pageApi = ctx->path == QLatin1String("/api/v1/me") && readOnly;
     if (m_anonymousViewers && authorization.isEmpty() && (!api || pageApi)) {
         // A public camera: watching needs no password; an Authorization header is still checked.
-        authenticated(ctx, AuthResult{AuthResult::Outcome::Ok, {}, Role::Viewer});
+        authenticated(ctx, AuthResult{AuthResult::Outcome::Ok, {}, Role::Viewer, CameraAccess::everyCamera()});
         return true;
     }
     if (ctx->path == QLatin1String("/metrics") && authorization.startsWith("Bearer ")) {
@@ -327,6 +331,7 @@ void HttpServer::authenticated(const RequestPtr &ctx, const AuthResult &result)
     }
     ctx->user = result.user;
     ctx->role = result.role;
+    ctx->cameras = result.cameras;
     route(ctx);
 }
 
@@ -334,12 +339,24 @@ void HttpServer::route(const RequestPtr &ctx)
 {
     const QString &path = ctx->path;
     if (const std::optional<WhepPath> whep = parseWhepPath(path)) {
+        if (!maySeeCamera(*ctx, whep->camera)) {
+            send(ctx->responder, cameraForbidden(whep->camera), false, "refused");
+            return;
+        }
         const QHostAddress local = ctx->socket ? ctx->socket->localAddress() : QHostAddress();
-        send(ctx->responder, handleWhep(m_webrtc, *whep, *ctx, local), false, "whep");
+        const Response answer = handleWhep(m_webrtc, *whep, *ctx, local);
+        for (const auto &[name, value] : answer.headers)
+            if (answer.status == Status::Created && name == "Location")
+                m_liveStreams->watchWebRtc(*ctx, whep->camera, value);
+        send(ctx->responder, answer, false, "whep");
     } else if (path.startsWith(QLatin1String("/cam/"))) {
         MediaRequest media{parseMediaPath(path), ctx->query, {}, ctx->headOnly, ctx->range};
         if (!ctx->token.isEmpty())
             media.uriQuery = "?token=" + ctx->token;
+        if (media.path.kind != MediaPath::Kind::Invalid && !maySeeCamera(*ctx, media.path.camera)) {
+            send(ctx->responder, cameraForbidden(media.path.camera), ctx->headOnly, "refused");
+            return;
+        }
         if (media.path.kind != MediaPath::Kind::Invalid) {
             const QByteArray who =
                 ctx->client.toString().toLatin1() + ' ' + (ctx->token.isEmpty() ? ctx->user.toUtf8() : ctx->token);
@@ -352,6 +369,8 @@ void HttpServer::route(const RequestPtr &ctx)
                 m_jpeg->mjpeg(media.path.camera, ctx->query, ctx->headOnly, std::move(ctx->responder), ctx->socket);
             if (streaming && m_listener)
                 m_listener->streaming(ctx->socket);
+            if (streaming)
+                m_liveStreams->watchMjpeg(*ctx, media.path.camera, ctx->socket);
         } else {
             m_media->handle(media, std::move(ctx->responder), ctx->socket);
         }

@@ -24,6 +24,7 @@ class BanStore;
 class Listener;
 class MediaRoutes;
 class JpegRoutes;
+class LiveStreamGuard;
 class Camera;
 class ViewerCounter;
 class WebRtcServer;
@@ -64,6 +65,7 @@ private:
     Listener *m_listener = nullptr;
     MediaRoutes *m_media;
     JpegRoutes *m_jpeg;
+    LiveStreamGuard *m_liveStreams;
     ApiRoutes *m_api;
     WebRtcServer *m_webrtc = nullptr;
     std::unique_ptr<ViewerCounter> m_viewers;

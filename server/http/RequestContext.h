@@ -32,7 +32,8 @@ struct RequestContext {
     // Filled in once authenticated.
     QString user;
     Role role = Role::Viewer;
-    QByteArray token;  // the URL token this request came with, carried into playlists
+    CameraAccess cameras;  // the cameras the user may see now (none until authenticated)
+    QByteArray token;      // the URL token this request came with, carried into playlists
 
     bool gone() const { return !socket || socket->state() != QAbstractSocket::ConnectedState; }
 };

@@ -67,6 +67,7 @@ public:
 
     WebRtcCameraStats stats(const QString &camera) const;
     int sessionCount() const { return int(m_sessions.size()); }
+    bool hasSession(const QByteArray &sessionId) const { return m_sessions.count(sessionId) > 0; }
 
 private:
     void readDatagrams();

@@ -1,4 +1,4 @@
-// The users file (htpasswd format with role comments): whatever it accepts has valid names and
+// The users file (htpasswd format with role and cameras comments): whatever it accepts has valid names and
 // hashes, and writing the result back and reading it again gives the same users.
 #include "FuzzCheck.h"
 #include "auth/PasswordHash.h"
@@ -15,7 +15,7 @@ bool sameUsers(const QList<User> &a, const QList<User> &b)
     if (a.size() != b.size())
         return false;
     for (qsizetype i = 0; i < a.size(); ++i)
-        if (a[i].name != b[i].name || a[i].hash != b[i].hash || a[i].role != b[i].role)
+        if (a[i].name != b[i].name || a[i].hash != b[i].hash || a[i].role != b[i].role || a[i].cameras != b[i].cameras)
             return false;
     return true;
 }
