@@ -122,7 +122,7 @@ HttpServer::~HttpServer() = default;
 
 Response HttpServer::metrics() const
 {
-    const MetricsSources sources{m_cameras, m_viewers.get(), m_listener, m_bans, m_uptime.elapsed(), m_webrtc, m_jpeg};
+    const MetricsSources sources{m_cameras, m_viewers.get(), m_listener, m_bans, m_uptime.elapsed(), m_webrtc, m_jpeg, m_acme};
     return Response::content("text/plain; version=0.0.4; charset=utf-8", renderMetrics(sources), "no-store");
 }
 
@@ -134,6 +134,12 @@ void HttpServer::bindListener(Listener *listener)
     bind(listener);
     // After the answer that caused the ban is on its way, close the address's other connections.
     connect(m_bans, &BanStore::banned, listener, &Listener::dropAddress, Qt::QueuedConnection);
+}
+
+void HttpServer::setAcme(const AcmeCertificate *acme)
+{
+    m_acme = acme;
+    m_api->setAcme(acme);
 }
 
 void HttpServer::setWebRtc(WebRtcServer *webrtc)
