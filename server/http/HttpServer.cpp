@@ -104,7 +104,8 @@ HttpServer::HttpServer(const QList<Camera *> &cameras, Authenticator *authentica
       m_media(new MediaRoutes(cameras, settings.hls, settings.server.maxHeldRequests, this)),
       m_jpeg(new JpegRoutes(cameras, this)),
       m_trustedProxies(settings.server.trustedProxies),
-      m_hosts(settings.server.hostnames, QSysInfo::machineHostName()),
+      // The names a certificate is ordered for are this service's own.
+      m_hosts(settings.server.hostnames + settings.tls.acmeDomains, QSysInfo::machineHostName()),
       m_anonymousViewers(settings.auth.anonymousViewers),
       m_indexHtml(resource(QStringLiteral(":/www/index.html"))),
       m_playerJs(resource(QStringLiteral(":/www/player.js")))
