@@ -148,8 +148,8 @@ void AcmeCertificate::start()
     if (issued())
         qCInfo(lcAcme).noquote() << "ACME: serving the certificate in" << certificatePath() << "for"
                                  << m_settings.acmeDomains.join(QStringLiteral(", ")) << "until"
-                                 << m_expires.toString(Qt::ISODate) << "; renewal from"
-                                 << renewalTime().toString(Qt::ISODate);
+                                 << m_expires.toString(Qt::ISODate) << "(renewal from"
+                                 << renewalTime().toString(Qt::ISODate) + QLatin1Char(')');
     check();
 }
 
@@ -194,7 +194,7 @@ void AcmeCertificate::onIssued(const QByteArray &keyPem, const QByteArray &chain
     if (Error e = writeFileAtomically(certificatePath(), keyPem + chainPem))
         qCWarning(lcAcme).noquote() << e.message << "- the certificate serves until the next restart only";
     qCInfo(lcAcme).noquote() << "ACME: certificate issued for" << m_settings.acmeDomains.join(QStringLiteral(", "))
-                             << "valid until" << m_expires.toString(Qt::ISODate) << "; serving it now";
+                             << "valid until" << m_expires.toString(Qt::ISODate) << "- serving it now";
     Q_EMIT configurationChanged(m_configuration);
     check();
 }
@@ -208,10 +208,10 @@ void AcmeCertificate::onFailed(const Error &error)
     const qint64 retryS = std::min(kLongestRetryS, kFirstRetryS << std::min(m_failures, 16));
     ++m_failures;
     qCWarning(lcAcme).noquote() << error.message;
-    qCWarning(lcAcme).noquote() << (issued() ? "ACME: keeping the current certificate (valid until " +
-                                                   m_expires.toString(Qt::ISODate) + ")"
-                                             : QStringLiteral("ACME: still serving the self-signed stand-in"))
-                                << "; next attempt in" << retryS << "s";
+    const QString kept = issued() ? QStringLiteral("ACME: keeping the current certificate (valid until %1)")
+                                        .arg(m_expires.toString(Qt::ISODate))
+                                  : QStringLiteral("ACME: still serving the self-signed stand-in");
+    qCWarning(lcAcme).noquote() << QStringLiteral("%1; next attempt in %2 s").arg(kept).arg(retryS);
     m_timer.start(int(retryS * 1000));
 }
 

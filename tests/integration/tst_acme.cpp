@@ -352,6 +352,17 @@ private Q_SLOTS:
         QCOMPARE(svc.stop(), 0);  // still up, and it ends cleanly
     }
 
+    // A link planted in the state directory where the account key goes is refused, not followed.
+    void plantedLinkIsRefused()
+    {
+        ServiceProcess svc;
+        const QString target = m_dir.filePath(QStringLiteral("elsewhere.key"));
+        QVERIFY(QFile::link(target, svc.stateDir() + QStringLiteral("/acme-account.key")));
+        QVERIFY(!svc.start(svc.configArgs(config(m_long, freePort()))));
+        QVERIFY2(svc.log().contains("acme-account.key is a symbolic link; refusing to follow it"), svc.log().constData());
+        QVERIFY(!QFile::exists(target));
+    }
+
     // A short-lived certificate is renewed at two thirds of its life: new connections get the new
     // one, an open connection keeps working; then, with the directory unreachable, the renewal
     // fails with the reason and the current certificate keeps serving.
