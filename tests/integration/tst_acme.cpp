@@ -9,6 +9,8 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QProcess>
 #include <QSslCertificate>
 #include <QSslConfiguration>
@@ -99,7 +101,9 @@ private:
                            {QStringLiteral("httpPort"), pebble.httpPort},
                            {QStringLiteral("tlsPort"), freePort()},
                            {QStringLiteral("ocspResponderURL"), QString()},
-                           {QStringLiteral("externalAccountBindingRequired"), false}};
+                           {QStringLiteral("externalAccountBindingRequired"), false},
+                           // Orders for it are rejected (rejectedIdentifier).
+                           {QStringLiteral("domainBlocklist"), QJsonArray{QStringLiteral("blocked.test")}}};
         if (validitySeconds > 0)
             config.insert(QStringLiteral("certificateValidityPeriod"), validitySeconds);
         const QString path = m_dir.filePath(QStringLiteral("pebble-%1.json").arg(pebble.port));
@@ -143,13 +147,14 @@ private:
         return path;
     }
 
-    QByteArray config(const Pebble &pebble, quint16 httpPort, const QString &directory = {}) const
+    QByteArray config(const Pebble &pebble, quint16 httpPort, const QString &directory = {},
+                      const QString &domain = kDomain) const
     {
         return QStringLiteral("[server]\nhttp_listen = 127.0.0.1:%1\nannounce = false\n"
                               "[webrtc]\nenabled = false\n"
                               "[tls]\nacme_domain = %2\nacme_email = admin@%2\nacme_directory = %3\nacme_ca = %4\n")
             .arg(httpPort)
-            .arg(kDomain, directory.isEmpty() ? pebble.directory() : directory, m_ca)
+            .arg(domain, directory.isEmpty() ? pebble.directory() : directory, m_ca)
             .toUtf8();
     }
 
@@ -350,6 +355,19 @@ private Q_SLOTS:
                                   30000);
         QVERIFY2(svc.log().contains("ACME: still serving the self-signed stand-in"), svc.log().constData());
         QCOMPARE(svc.stop(), 0);  // still up, and it ends cleanly
+    }
+
+    // An order the server turns down: its reason in the log.
+    void rejectedOrderSaysWhy()
+    {
+        ServiceProcess svc;
+        QVERIFY(svc.start(svc.configArgs(config(m_long, m_long.httpPort, {}, QStringLiteral("blocked.test")))));
+        QTRY_VERIFY2_WITH_TIMEOUT(svc.log().contains("ACME newOrder at 127.0.0.1 failed: HTTP 400: "
+                                                     "urn:ietf:params:acme:error:rejectedIdentifier"),
+                                  svc.log().constData(), 30000);
+        QVERIFY2(svc.log().contains("ACME: still serving the self-signed stand-in; next attempt in 60 s"),
+                 svc.log().constData());
+        QCOMPARE(svc.stop(), 0);
     }
 
     // A link planted in the state directory where the account key goes is refused, not followed.
