@@ -121,9 +121,9 @@ Error Service::start()
                                    .arg(urlHost(m_settings.server.httpAddress))
                                    .arg(m_settings.server.httpPort)
                                    .arg(m_httpPort->errorString())};
-        qCInfo(lcService).noquote().nospace() << "HTTP on " << urlHost(m_httpPort->serverAddress()) << ":"
-                                              << m_httpPort->serverPort()
-                                              << ": ACME challenges, and redirects to HTTPS";
+        qCInfo(lcService).noquote().nospace()
+            << "HTTP on " << urlHost(m_httpPort->serverAddress()) << ":" << m_httpPort->serverPort()
+            << ": ACME challenges, and redirects to HTTPS";
     }
     if (m_acme) {
         m_http->setAcme(m_acme.get());

@@ -13,8 +13,8 @@ namespace hlscam {
 
 namespace {
 
-constexpr qint64 kFirstRetryS = 60;      // after a failed order; doubled each time...
-constexpr qint64 kLongestRetryS = 86400;  // ...up to a day
+constexpr qint64 kFirstRetryS = 60;            // after a failed order; doubled each time...
+constexpr qint64 kLongestRetryS = 86400;       // ...up to a day
 constexpr qint64 kCheckEveryMs = 3600 * 1000;  // QTimer cannot wait 60 days: look again hourly
 constexpr int kStandInDays = 7;
 
@@ -52,7 +52,8 @@ Error AcmeCertificate::load()
     if (!m_settings.acmeCa.isEmpty()) {
         QFile ca(m_settings.acmeCa);
         if (!ca.open(QIODevice::ReadOnly))
-            return {Fault::Config, QStringLiteral("%1: cannot be read (%2) ([tls] acme_ca)").arg(ca.fileName(), ca.errorString())};
+            return {Fault::Config,
+                    QStringLiteral("%1: cannot be read (%2) ([tls] acme_ca)").arg(ca.fileName(), ca.errorString())};
         m_extraCa = QSslCertificate::fromData(ca.read(limits::kPemFileBytes), QSsl::Pem);
         if (m_extraCa.isEmpty())
             return {Fault::Config, QStringLiteral("%1: no PEM certificate in it ([tls] acme_ca)").arg(ca.fileName())};
@@ -87,7 +88,8 @@ Error AcmeCertificate::load()
         return pem.error();
     if (!pem.value().isEmpty()) {
         const qsizetype chainAt = pem.value().indexOf("-----BEGIN CERTIFICATE-----");
-        if (Error e = use(pem.value().first(std::max<qsizetype>(chainAt, 0)), pem.value().mid(std::max<qsizetype>(chainAt, 0)), true))
+        if (Error e = use(pem.value().first(std::max<qsizetype>(chainAt, 0)),
+                          pem.value().mid(std::max<qsizetype>(chainAt, 0)), true))
             qCWarning(lcAcme).noquote() << e.message << "- ordering a new one";
     }
     if (issued())
@@ -120,7 +122,8 @@ Error AcmeCertificate::use(const QByteArray &keyPem, const QByteArray &chainPem,
             if (!names.contains(name, Qt::CaseInsensitive))
                 return {Fault::Io, QStringLiteral("%1 is not for %2").arg(certificatePath(), name)};
         if (leaf.expiryDate() <= now)
-            return {Fault::Io, QStringLiteral("%1 expired on %2").arg(certificatePath(), leaf.expiryDate().toString(Qt::ISODate))};
+            return {Fault::Io,
+                    QStringLiteral("%1 expired on %2").arg(certificatePath(), leaf.expiryDate().toString(Qt::ISODate))};
     }
     m_configuration = serverTlsConfiguration(chain, key);
     m_issuedAt = leaf.effectiveDate();

@@ -171,9 +171,8 @@ void AcmeClient::post(const QUrl &url, const char *step, const std::optional<QJs
         send(m_network.post(request, QJsonDocument(jws).toJson(QJsonDocument::Compact)), step,
              [=, this](const Reply &r) {
                  // A server may turn down any nonce (RFC 8555 6.5): its answer carries a fresh one.
-                 const bool badNonce =
-                     r.status == 400 &&
-                     r.json.value(QStringLiteral("type")).toString() == u"urn:ietf:params:acme:error:badNonce";
+                 const bool badNonce = r.status == 400 && r.json.value(QStringLiteral("type")).toString() ==
+                                                              u"urn:ietf:params:acme:error:badNonce";
                  if (badNonce && attempt < limits::kAcmeNonceRetries)
                      return post(url, step, payload, done, useJwk, attempt + 1);
                  done(r);
@@ -196,7 +195,7 @@ void AcmeClient::account()
                 return failWith("newAccount", r);
             m_accountUrl = QString::fromLatin1(r.location);
             qCInfo(lcAcme).noquote() << (r.status == 201 ? "ACME: account created:" : "ACME: account found:")
-                                        << m_accountUrl;
+                                     << m_accountUrl;
             Q_EMIT accountKnown(m_accountUrl);
             order();
         },
@@ -207,7 +206,8 @@ void AcmeClient::order()
 {
     QJsonArray identifiers;
     for (const QString &name : std::as_const(m_names))
-        identifiers.append(QJsonObject{{QStringLiteral("type"), QStringLiteral("dns")}, {QStringLiteral("value"), name}});
+        identifiers.append(
+            QJsonObject{{QStringLiteral("type"), QStringLiteral("dns")}, {QStringLiteral("value"), name}});
     post(QUrl(m_directory.value(QStringLiteral("newOrder")).toString()), "newOrder",
          QJsonObject{{QStringLiteral("identifiers"), identifiers}}, [this](const Reply &r) {
              if (r.status != 201 || r.location.isEmpty())
@@ -220,7 +220,7 @@ void AcmeClient::order()
              if (!m_finalizeUrl.isValid() || m_authorizations.isEmpty() || m_authorizations.size() > 100)
                  return fail(QStringLiteral("ACME newOrder: the server's order has no finalize URL or authorizations"));
              qCInfo(lcAcme).noquote() << "ACME: order" << m_orderUrl.toString() << "for"
-                                         << m_names.join(QStringLiteral(", "));
+                                      << m_names.join(QStringLiteral(", "));
              authorize(0);
          });
 }
@@ -235,7 +235,8 @@ void AcmeClient::authorize(int index)
         const QString status = r.json.value(QStringLiteral("status")).toString();
         if (status == u"valid")
             return authorize(index + 1);  // validated before (authorizations are reused)
-        const QString name = r.json.value(QStringLiteral("identifier")).toObject().value(QStringLiteral("value")).toString();
+        const QString name =
+            r.json.value(QStringLiteral("identifier")).toObject().value(QStringLiteral("value")).toString();
         if (status != u"pending")
             return fail(QStringLiteral("ACME: the authorization for %1 is %2").arg(name, status));
         const QJsonArray challenges = r.json.value(QStringLiteral("challenges")).toArray();
@@ -269,7 +270,8 @@ void AcmeClient::pollAuthorization(int index, int poll)
         if (status == u"pending" || status == u"processing") {
             if (poll >= limits::kAcmePolls)
                 return fail(QStringLiteral("ACME: the server did not validate the challenge in time"));
-            QTimer::singleShot(pollDelayMs(r.retryAfter), this, [this, index, poll] { pollAuthorization(index, poll + 1); });
+            QTimer::singleShot(pollDelayMs(r.retryAfter), this,
+                               [this, index, poll] { pollAuthorization(index, poll + 1); });
             return;
         }
         // The challenge's error says what the server saw (connection refused, wrong answer, ...).
@@ -278,7 +280,8 @@ void AcmeClient::pollAuthorization(int index, int poll)
         for (const QJsonValue &c : challenges)
             if (c.toObject().contains(QStringLiteral("error")))
                 why = problemText(c.toObject().value(QStringLiteral("error")).toObject());
-        const QString name = r.json.value(QStringLiteral("identifier")).toObject().value(QStringLiteral("value")).toString();
+        const QString name =
+            r.json.value(QStringLiteral("identifier")).toObject().value(QStringLiteral("value")).toString();
         fail(QStringLiteral("ACME: the HTTP-01 challenge for %1 failed (%2): %3 (is port 80 of %1 forwarded to "
                             "http_listen?)")
                  .arg(name, status, why.isEmpty() ? QStringLiteral("no reason given") : why));

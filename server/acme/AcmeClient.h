@@ -29,8 +29,8 @@ class AcmeClient : public QObject {
 public:
     // `extraCa`: trusted besides the system's CAs for the directory (a private ACME server).
     // `accountUrl`: the account made before with `accountKey`; empty: made (or found) now.
-    AcmeClient(QUrl directory, QList<QSslCertificate> extraCa, QString email, QStringList names,
-               EVP_PKEY *accountKey, QString accountUrl, AcmeChallenges *challenges, QObject *parent = nullptr);
+    AcmeClient(QUrl directory, QList<QSslCertificate> extraCa, QString email, QStringList names, EVP_PKEY *accountKey,
+               QString accountUrl, AcmeChallenges *challenges, QObject *parent = nullptr);
     ~AcmeClient() override;
 
     void start();

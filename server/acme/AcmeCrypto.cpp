@@ -160,8 +160,8 @@ Result<QByteArray> makeCsrDer(EVP_PKEY *key, const QStringList &names)
     X509_NAME *subject = X509_REQ_get_subject_name(req.get());
     const QByteArray cn = names.first().toLatin1();
     if (!X509_REQ_set_version(req.get(), 0) ||
-        !X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char *>(cn.constData()),
-                                    -1, -1, 0) ||
+        !X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_ASC,
+                                    reinterpret_cast<const unsigned char *>(cn.constData()), -1, -1, 0) ||
         !X509_REQ_set_pubkey(req.get(), key))
         return sslError("cannot make the certificate request");
     const QByteArray san = subjectAltNames(names);

@@ -95,7 +95,8 @@ void HttpPort::answer(QTcpSocket *socket, const QByteArray &head)
         if (keyAuthorization.isEmpty())
             return reply(socket, "404 Not Found", {}, {});
         qCInfo(lcAcme).noquote() << "HTTP-01 challenge fetched by" << socket->peerAddress().toString();
-        return reply(socket, "200 OK", "Content-Type: text/plain\r\n", method == "HEAD" ? QByteArray() : keyAuthorization);
+        return reply(socket, "200 OK", "Content-Type: text/plain\r\n",
+                     method == "HEAD" ? QByteArray() : keyAuthorization);
     }
     // Everything else goes to HTTPS, same host and path. The Host is checked to be a name or an
     // address (no header or URL can be smuggled into Location).
@@ -116,7 +117,8 @@ void HttpPort::answer(QTcpSocket *socket, const QByteArray &head)
     reply(socket, "308 Permanent Redirect", "Location: https://" + host + port + target + "\r\n", {});
 }
 
-void HttpPort::reply(QTcpSocket *socket, const QByteArray &statusLine, const QByteArray &headers, const QByteArray &body)
+void HttpPort::reply(QTcpSocket *socket, const QByteArray &statusLine, const QByteArray &headers,
+                     const QByteArray &body)
 {
     socket->setProperty("answered", true);
     socket->write("HTTP/1.1 " + statusLine + "\r\n" + headers + "Content-Length: " + QByteArray::number(body.size()) +

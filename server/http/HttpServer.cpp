@@ -123,7 +123,8 @@ HttpServer::~HttpServer() = default;
 
 Response HttpServer::metrics() const
 {
-    const MetricsSources sources{m_cameras, m_viewers.get(), m_listener, m_bans, m_uptime.elapsed(), m_webrtc, m_jpeg, m_acme};
+    const MetricsSources sources{m_cameras,          m_viewers.get(), m_listener, m_bans,
+                                 m_uptime.elapsed(), m_webrtc,        m_jpeg,     m_acme};
     return Response::content("text/plain; version=0.0.4; charset=utf-8", renderMetrics(sources), "no-store");
 }
 

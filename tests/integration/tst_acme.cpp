@@ -93,17 +93,17 @@ private:
         pebble.port = freePort();
         pebble.managementPort = freePort();
         pebble.httpPort = freePort();
-        QJsonObject config{{QStringLiteral("listenAddress"), QStringLiteral("127.0.0.1:%1").arg(pebble.port)},
-                           {QStringLiteral("managementListenAddress"),
-                            QStringLiteral("127.0.0.1:%1").arg(pebble.managementPort)},
-                           {QStringLiteral("certificate"), m_dir.filePath(QStringLiteral("pebble.pem"))},
-                           {QStringLiteral("privateKey"), m_dir.filePath(QStringLiteral("pebble.key"))},
-                           {QStringLiteral("httpPort"), pebble.httpPort},
-                           {QStringLiteral("tlsPort"), freePort()},
-                           {QStringLiteral("ocspResponderURL"), QString()},
-                           {QStringLiteral("externalAccountBindingRequired"), false},
-                           // Orders for it are rejected (rejectedIdentifier).
-                           {QStringLiteral("domainBlocklist"), QJsonArray{QStringLiteral("blocked.test")}}};
+        QJsonObject config{
+            {QStringLiteral("listenAddress"), QStringLiteral("127.0.0.1:%1").arg(pebble.port)},
+            {QStringLiteral("managementListenAddress"), QStringLiteral("127.0.0.1:%1").arg(pebble.managementPort)},
+            {QStringLiteral("certificate"), m_dir.filePath(QStringLiteral("pebble.pem"))},
+            {QStringLiteral("privateKey"), m_dir.filePath(QStringLiteral("pebble.key"))},
+            {QStringLiteral("httpPort"), pebble.httpPort},
+            {QStringLiteral("tlsPort"), freePort()},
+            {QStringLiteral("ocspResponderURL"), QString()},
+            {QStringLiteral("externalAccountBindingRequired"), false},
+            // Orders for it are rejected (rejectedIdentifier).
+            {QStringLiteral("domainBlocklist"), QJsonArray{QStringLiteral("blocked.test")}}};
         if (validitySeconds > 0)
             config.insert(QStringLiteral("certificateValidityPeriod"), validitySeconds);
         const QString path = m_dir.filePath(QStringLiteral("pebble-%1.json").arg(pebble.port));
@@ -137,8 +137,9 @@ private:
     {
         const QString path = m_dir.filePath(QStringLiteral("root-%1.pem").arg(pebble.port));
         QByteArray pem;
-        if (runTool(QStringLiteral("curl"), {QStringLiteral("-sS"), QStringLiteral("--cacert"), m_ca,
-                                             QStringLiteral("https://127.0.0.1:%1/roots/0").arg(pebble.managementPort)},
+        if (runTool(QStringLiteral("curl"),
+                    {QStringLiteral("-sS"), QStringLiteral("--cacert"), m_ca,
+                     QStringLiteral("https://127.0.0.1:%1/roots/0").arg(pebble.managementPort)},
                     &pem) != 0)
             return {};
         QFile f(path);
@@ -150,9 +151,10 @@ private:
     QByteArray config(const Pebble &pebble, quint16 httpPort, const QString &directory = {},
                       const QString &domain = kDomain) const
     {
-        return QStringLiteral("[server]\nhttp_listen = 127.0.0.1:%1\nannounce = false\n"
-                              "[webrtc]\nenabled = false\n"
-                              "[tls]\nacme_domain = %2\nacme_email = admin@%2\nacme_directory = %3\nacme_ca = %4\n")
+        return QStringLiteral(
+                   "[server]\nhttp_listen = 127.0.0.1:%1\nannounce = false\n"
+                   "[webrtc]\nenabled = false\n"
+                   "[tls]\nacme_domain = %2\nacme_email = admin@%2\nacme_directory = %3\nacme_ca = %4\n")
             .arg(httpPort)
             .arg(domain, directory.isEmpty() ? pebble.directory() : directory, m_ca)
             .toUtf8();
@@ -197,7 +199,8 @@ private Q_SLOTS:
     {
         for (const char *tool : {"pebble", "pebble-challtestsrv", "openssl", "curl"})
             if (QStandardPaths::findExecutable(QLatin1String(tool)).isEmpty())
-                QSKIP(qPrintable(QStringLiteral("%1 is not installed (scripts/setup installs it)").arg(QLatin1String(tool))));
+                QSKIP(qPrintable(
+                    QStringLiteral("%1 is not installed (scripts/setup installs it)").arg(QLatin1String(tool))));
         QVERIFY(m_dir.isValid());
         // pebble's own HTTPS: a CA of ours and a certificate for 127.0.0.1 signed by it.
         m_ca = m_dir.filePath(QStringLiteral("ca.pem"));
@@ -211,33 +214,34 @@ private Q_SLOTS:
         extFile.close();
         const QStringList ec{QStringLiteral("-newkey"), QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
                              QStringLiteral("ec_paramgen_curve:P-256"), QStringLiteral("-nodes")};
-        QCOMPARE(runTool(QStringLiteral("openssl"), QStringList{QStringLiteral("req"), QStringLiteral("-x509")} + ec +
-                                                        QStringList{QStringLiteral("-keyout"), caKey,
-                                                                    QStringLiteral("-out"), m_ca, QStringLiteral("-days"),
-                                                                    QStringLiteral("2"), QStringLiteral("-subj"),
-                                                                    QStringLiteral("/CN=hlscam test CA")}),
+        QCOMPARE(runTool(QStringLiteral("openssl"),
+                         QStringList{QStringLiteral("req"), QStringLiteral("-x509")} + ec +
+                             QStringList{QStringLiteral("-keyout"), caKey, QStringLiteral("-out"), m_ca,
+                                         QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"),
+                                         QStringLiteral("/CN=hlscam test CA")}),
                  0);
         QCOMPARE(runTool(QStringLiteral("openssl"),
                          QStringList{QStringLiteral("req")} + ec +
                              QStringList{QStringLiteral("-keyout"), key, QStringLiteral("-out"), csr,
                                          QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1")}),
                  0);
-        QCOMPARE(runTool(QStringLiteral("openssl"),
-                         {QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"), csr,
-                          QStringLiteral("-CA"), m_ca, QStringLiteral("-CAkey"), caKey, QStringLiteral("-CAcreateserial"),
-                          QStringLiteral("-out"), m_dir.filePath(QStringLiteral("pebble.pem")), QStringLiteral("-days"),
-                          QStringLiteral("2"), QStringLiteral("-extfile"), ext}),
-                 0);
+        QCOMPARE(
+            runTool(QStringLiteral("openssl"),
+                    {QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"), csr, QStringLiteral("-CA"),
+                     m_ca, QStringLiteral("-CAkey"), caKey, QStringLiteral("-CAcreateserial"), QStringLiteral("-out"),
+                     m_dir.filePath(QStringLiteral("pebble.pem")), QStringLiteral("-days"), QStringLiteral("2"),
+                     QStringLiteral("-extfile"), ext}),
+            0);
 
         // Every name resolves to 127.0.0.1 (A only: the validation goes to our IPv4 listener).
         m_dnsPort = freePort();
         m_dns.setProcessChannelMode(QProcess::MergedChannels);
-        m_dns.start(QStringLiteral("pebble-challtestsrv"),
-                    {QStringLiteral("-dns01"), QStringLiteral("127.0.0.1:%1").arg(m_dnsPort), QStringLiteral("-http01"),
-                     QString(), QStringLiteral("-https01"), QString(), QStringLiteral("-tlsalpn01"), QString(),
-                     QStringLiteral("-management"), QStringLiteral("127.0.0.1:%1").arg(freePort()),
-                     QStringLiteral("-defaultIPv4"), QStringLiteral("127.0.0.1"), QStringLiteral("-defaultIPv6"),
-                     QString()});
+        m_dns.start(
+            QStringLiteral("pebble-challtestsrv"),
+            {QStringLiteral("-dns01"), QStringLiteral("127.0.0.1:%1").arg(m_dnsPort), QStringLiteral("-http01"),
+             QString(), QStringLiteral("-https01"), QString(), QStringLiteral("-tlsalpn01"), QString(),
+             QStringLiteral("-management"), QStringLiteral("127.0.0.1:%1").arg(freePort()),
+             QStringLiteral("-defaultIPv4"), QStringLiteral("127.0.0.1"), QStringLiteral("-defaultIPv6"), QString()});
         QVERIFY(m_dns.waitForStarted(5000));
         QVERIFY(startPebble(m_long, 0));
         QVERIFY(startPebble(m_short, 45));
@@ -274,29 +278,30 @@ private Q_SLOTS:
         const QString root = rootOf(m_long);
         QVERIFY(!root.isEmpty());
         QCOMPARE(curl(svc.port(), root), QByteArray("200"));
-        QCOMPARE(curl(svc.port(), root, QStringLiteral("/"),
-                      {QStringLiteral("-u"), QStringLiteral("boss:boss-password-1")}),
-                 QByteArray("200"));
+        QCOMPARE(
+            curl(svc.port(), root, QStringLiteral("/"), {QStringLiteral("-u"), QStringLiteral("boss:boss-password-1")}),
+            QByteArray("200"));
         const QSslCertificate served = servedCertificate(svc.port(), root);
         QVERIFY(!served.isNull());
         QCOMPARE(served.subjectAlternativeNames().values(QSsl::DnsEntry), QStringList{kDomain});
 
         // Days to expiry in the status and the metrics.
         QByteArray status;
-        QCOMPARE(runTool(QStringLiteral("curl"), {QStringLiteral("-sS"), QStringLiteral("--cacert"), root,
-                                                  QStringLiteral("--resolve"),
-                                                  QStringLiteral("%1:%2:127.0.0.1").arg(kDomain).arg(svc.port()),
-                                                  QStringLiteral("-u"), QStringLiteral("boss:boss-password-1"),
-                                                  QStringLiteral("https://%1:%2/api/v1/status").arg(kDomain).arg(svc.port())},
+        QCOMPARE(runTool(QStringLiteral("curl"),
+                         {QStringLiteral("-sS"), QStringLiteral("--cacert"), root, QStringLiteral("--resolve"),
+                          QStringLiteral("%1:%2:127.0.0.1").arg(kDomain).arg(svc.port()), QStringLiteral("-u"),
+                          QStringLiteral("boss:boss-password-1"),
+                          QStringLiteral("https://%1:%2/api/v1/status").arg(kDomain).arg(svc.port())},
                          &status),
                  0);
         QVERIFY2(QJsonDocument::fromJson(status).object().value(QStringLiteral("certificate_days_left")).toInt() > 300,
                  status.constData());
         QByteArray metrics;
-        runTool(QStringLiteral("curl"), {QStringLiteral("-sS"), QStringLiteral("--cacert"), root, QStringLiteral("--resolve"),
-                                         QStringLiteral("%1:%2:127.0.0.1").arg(kDomain).arg(svc.port()),
-                                         QStringLiteral("-u"), QStringLiteral("boss:boss-password-1"),
-                                         QStringLiteral("https://%1:%2/metrics").arg(kDomain).arg(svc.port())},
+        runTool(QStringLiteral("curl"),
+                {QStringLiteral("-sS"), QStringLiteral("--cacert"), root, QStringLiteral("--resolve"),
+                 QStringLiteral("%1:%2:127.0.0.1").arg(kDomain).arg(svc.port()), QStringLiteral("-u"),
+                 QStringLiteral("boss:boss-password-1"),
+                 QStringLiteral("https://%1:%2/metrics").arg(kDomain).arg(svc.port())},
                 &metrics);
         QVERIFY2(metrics.contains("\nhlscam_certificate_days_left "), metrics.left(300).constData());
 
@@ -319,7 +324,8 @@ private Q_SLOTS:
         answer = plainRequest(http, "POST /api/v1/users HTTP/1.1\r\nHost: cam.test:80\r\nContent-Length: 2\r\n\r\n{}");
         QVERIFY2(answer.startsWith("HTTP/1.1 308 "), answer.constData());
         QVERIFY2(answer.contains("\r\nContent-Length: 0\r\n"), answer.constData());  // no API, no page, no body
-        answer = plainRequest(http, "GET /.well-known/acme-challenge/not-a-pending-token HTTP/1.1\r\nHost: cam.test\r\n\r\n");
+        answer = plainRequest(http,
+                              "GET /.well-known/acme-challenge/not-a-pending-token HTTP/1.1\r\nHost: cam.test\r\n\r\n");
         QVERIFY2(answer.startsWith("HTTP/1.1 404 "), answer.constData());
         answer = plainRequest(http, "GET / HTTP/1.1\r\nHost: evil\r\nX: \r\nLocation: x\r\n\r\n");
         QVERIFY2(answer.startsWith("HTTP/1.1 308 ") && answer.contains("Location: https://evil:"), answer.constData());
@@ -351,8 +357,8 @@ private Q_SLOTS:
         ServiceProcess svc;
         quint16 elsewhere = freePort();
         QVERIFY(svc.start(svc.configArgs(config(m_long, elsewhere))));
-        QTRY_VERIFY2_WITH_TIMEOUT(svc.log().contains("the HTTP-01 challenge for cam.test failed"), svc.log().constData(),
-                                  30000);
+        QTRY_VERIFY2_WITH_TIMEOUT(svc.log().contains("the HTTP-01 challenge for cam.test failed"),
+                                  svc.log().constData(), 30000);
         QVERIFY2(svc.log().contains("ACME: still serving the self-signed stand-in"), svc.log().constData());
         QCOMPARE(svc.stop(), 0);  // still up, and it ends cleanly
     }
@@ -377,7 +383,8 @@ private Q_SLOTS:
         const QString target = m_dir.filePath(QStringLiteral("elsewhere.key"));
         QVERIFY(QFile::link(target, svc.stateDir() + QStringLiteral("/acme-account.key")));
         QVERIFY(!svc.start(svc.configArgs(config(m_long, freePort()))));
-        QVERIFY2(svc.log().contains("acme-account.key is a symbolic link; refusing to follow it"), svc.log().constData());
+        QVERIFY2(svc.log().contains("acme-account.key is a symbolic link; refusing to follow it"),
+                 svc.log().constData());
         QVERIFY(!QFile::exists(target));
     }
 
