@@ -81,7 +81,7 @@ struct ServerSettings {
     // else to HTTPS. Default: on at 0.0.0.0:80 when ACME is on, else off.
     enum class HttpListen { Default, Off, On };
     HttpListen httpListen = HttpListen::Default;
-    QHostAddress httpAddress = QHostAddress::AnyIPv4;
+    QHostAddress httpAddress = QHostAddress::Any;  // "0.0.0.0": IPv4 and IPv6, as for listen
     quint16 httpPort = 80;
 
     bool operator==(const ServerSettings &) const = default;
