@@ -57,10 +57,12 @@ struct Pebble {
     QString directory() const { return QStringLiteral("https://127.0.0.1:%1/dir").arg(port); }
 };
 
-// A plain request on the http_listen port; the whole answer.
-QByteArray plainRequest(quint16 port, const QByteArray &request)
+// A plain request on the http_listen port from `from`; the whole answer.
+QByteArray plainRequest(quint16 port, const QByteArray &request, const QString &from = QStringLiteral("127.0.0.1"))
 {
     QTcpSocket s;
+    if (!s.bind(QHostAddress(from)))
+        return {};
     s.connectToHost(QHostAddress::LocalHost, port);
     if (!s.waitForConnected(5000))
         return {};
@@ -373,6 +375,25 @@ private Q_SLOTS:
                                   svc.log().constData(), 30000);
         QVERIFY2(svc.log().contains("ACME: still serving the self-signed stand-in; next attempt in 60 s"),
                  svc.log().constData());
+        QCOMPARE(svc.stop(), 0);
+    }
+
+    // An address banned on the HTTPS port is closed on the plain port too, before a byte is read.
+    void bannedAddressRefusedOnPlainPort()
+    {
+        ServiceProcess svc;
+        const quint16 http = freePort();
+        QVERIFY(svc.start(svc.configArgs(config(m_long, http) + "[bans]\nmaxretry = 2\nignoreip = 127.0.0.1\n")));
+        const QByteArray redirect = "GET / HTTP/1.1\r\nHost: cam.test\r\n\r\n";
+        QVERIFY(plainRequest(http, redirect, QStringLiteral("127.0.0.9")).startsWith("HTTP/1.1 308 "));
+        for (int i = 0; i < 2; ++i)
+            QCOMPARE(svc.getFrom(QStringLiteral("127.0.0.9"), QStringLiteral("/"), QStringLiteral("nobody"),
+                                 QStringLiteral("wrong"))
+                         .status,
+                     401);
+        QTRY_VERIFY_WITH_TIMEOUT(svc.log().contains("127.0.0.9"), 5000);
+        QCOMPARE(plainRequest(http, redirect, QStringLiteral("127.0.0.9")), QByteArray());
+        QVERIFY(plainRequest(http, redirect, QStringLiteral("127.0.0.1")).startsWith("HTTP/1.1 308 "));
         QCOMPARE(svc.stop(), 0);
     }
 
