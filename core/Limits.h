@@ -47,6 +47,15 @@ inline constexpr int kMdnsUnicastPerSecond = 50;    // legacy answers: we cannot
 inline constexpr int kMdnsLinksRemembered = 1024;   // per-interface send times kept before old ones go
 inline constexpr int kMdnsNameSuffix = 9999;        // "NAME (N)" counts to this, then again from 2
 
+// ACME (server/acme): an ACME server is trusted with little, and its answers are small.
+inline constexpr qint64 kAcmeReplyBytes = qint64{1024} * 1024;  // a JSON object or a certificate chain
+inline constexpr int kAcmeTimeoutMs = 30000;                     // one request to the ACME server
+inline constexpr int kAcmePolls = 60;                            // status checks of one authorization or order
+inline constexpr int kAcmeNonceRetries = 3;                      // badNonce answers retried per request
+inline constexpr int kAcmeChallengeBytes = 4096;                 // one request on the HTTP-01 port
+inline constexpr int kAcmeChallengeConnections = 64;             // open on the HTTP-01 port at once
+inline constexpr int kAcmeChallengeTimeoutMs = 10000;            // to send a request there
+
 // The desktop app, as a client of a board it does not trust blindly.
 inline constexpr qint64 kApiReplyBytes = qint64{4} * 1024 * 1024;  // the API's answers are a few kB
 inline constexpr int kApiTimeoutMs = 10000;                        // a board that answers slower is gone

@@ -31,6 +31,8 @@ ReloadPlan planReload(const Settings &running, const Settings &loaded)
         plan.needRestart << QStringLiteral("[bans]");
     if (!(running.webrtc == loaded.webrtc))
         plan.needRestart << QStringLiteral("[webrtc]");
+    if (!(running.tls == loaded.tls))
+        plan.needRestart << QStringLiteral("[tls]");
     if (!(running.paths == loaded.paths))
         plan.needRestart << QStringLiteral("[paths]");
     return plan;

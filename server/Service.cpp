@@ -2,6 +2,8 @@
 
 #include "Logging.h"
 #include "ReloadPlan.h"
+#include "acme/AcmeCertificate.h"
+#include "acme/HttpPort.h"
 #include "auth/Authenticator.h"
 #include "auth/BanStore.h"
 #include "auth/UrlToken.h"
@@ -66,6 +68,12 @@ Error Service::start()
             return loaded.error();
         tls = loaded.value();
     }
+    if (m_settings.tls.acmeEnabled()) {
+        m_acme = std::make_unique<AcmeCertificate>(m_settings.tls, stateDir(m_settings));
+        if (Error e = m_acme->load())
+            return e;
+        tls = m_acme->configuration();
+    }
     m_tls = tls.has_value();
     if (tls)
         m_fingerprint = hlscam::certificateFingerprint(tls->localCertificate());
@@ -107,6 +115,28 @@ Error Service::start()
     }
     m_http->bindListener(tcp);
     m_listener = tcp;
+    const ServerSettings::HttpListen http = m_settings.server.httpListen;
+    if (http == ServerSettings::HttpListen::On || (http == ServerSettings::HttpListen::Default && m_acme)) {
+        static const AcmeChallenges none;
+        m_httpPort = std::make_unique<HttpPort>(m_acme ? m_acme->challenges() : &none, m_bans.get(), tcp->serverPort());
+        if (!m_httpPort->listen(m_settings.server.httpAddress, m_settings.server.httpPort))
+            return {Fault::Io, QStringLiteral("cannot listen on %1:%2 for HTTP ([server] http_listen): %3")
+                                   .arg(urlHost(m_settings.server.httpAddress))
+                                   .arg(m_settings.server.httpPort)
+                                   .arg(m_httpPort->errorString())};
+        qCInfo(lcService).noquote().nospace()
+            << "HTTP on " << urlHost(m_httpPort->serverAddress()) << ":" << m_httpPort->serverPort()
+            << ": ACME challenges, and redirects to HTTPS";
+    }
+    if (m_acme) {
+        m_http->setAcme(m_acme.get());
+        QObject::connect(m_acme.get(), &AcmeCertificate::configurationChanged, tcp,
+                         [this, tcp](const QSslConfiguration &conf) {
+                             tcp->setTlsConfiguration(conf);
+                             m_fingerprint = hlscam::certificateFingerprint(conf.localCertificate());
+                         });
+        m_acme->start();
+    }
     for (const std::unique_ptr<Pipeline> &p : m_owned)
         p->start();
     return {};
@@ -121,6 +151,8 @@ void Service::stop()
 QString Service::scheme() const { return m_tls ? QStringLiteral("https") : QStringLiteral("http"); }
 
 QHostAddress Service::address() const { return m_listener ? m_listener->serverAddress() : QHostAddress(); }
+
+quint16 Service::httpPort() const { return m_httpPort ? m_httpPort->serverPort() : 0; }
 
 quint16 Service::port() const { return m_listener ? m_listener->serverPort() : 0; }
 

@@ -22,6 +22,8 @@ class Listener;
 class Camera;
 class Pipeline;
 class WebRtcServer;
+class AcmeCertificate;
+class HttpPort;
 
 class Service {
 public:
@@ -54,6 +56,8 @@ public:
     Authenticator *authenticator() const { return m_auth.get(); }
     BanStore *bans() const { return m_bans.get(); }
     WebRtcServer *webrtc() const { return m_webrtc.get(); }  // null when [webrtc] enabled = false
+    // The plain-HTTP port (challenges and redirects), or 0 when there is none.
+    quint16 httpPort() const;
 
     // SIGHUP: the users and bans files read again (they are also watched), and the settings
     // assembled again from their sources: a camera whose settings changed restarts on its own
@@ -73,6 +77,8 @@ private:
     QList<Camera *> m_cameras;
     std::unique_ptr<WebRtcServer> m_webrtc;
     std::unique_ptr<HttpServer> m_http;
+    std::unique_ptr<AcmeCertificate> m_acme;  // with [tls] acme_domain
+    std::unique_ptr<HttpPort> m_httpPort;     // [server] http_listen
     Listener *m_listener = nullptr;  // owned by m_http
 };
 

@@ -12,6 +12,7 @@
 #include <QHostAddress>
 #include <QRegularExpression>
 #include <QStringDecoder>
+#include <QUrl>
 #include <algorithm>
 #include <cmath>
 
@@ -26,7 +27,7 @@ constexpr double kEpsilon = 1e-9;
 
 QString listenProblem(const QString &value, ServerSettings &server);
 
-const QString kSections = QStringLiteral("[server], [camera.NAME], [hls], [auth], [bans], [webrtc], [paths]");
+const QString kSections = QStringLiteral("[server], [camera.NAME], [hls], [auth], [bans], [webrtc], [tls], [paths]");
 const QString kSourceHelp =
     QStringLiteral("allowed: testpattern, auto, /dev/videoN, rpicam, exec:COMMAND, or the path of a media file");
 
@@ -551,6 +552,60 @@ const KeyDef kKeys[] = {
      [](const QString &v, State &s) {
          return readInt(v, 100, 10000000, s.settings.bans.maxAddresses);
      }},
+    {"server", "http_listen",
+     [](const QString &v, State &s) -> QString {
+         ServerSettings &server = s.settings.server;
+         if (v.trimmed().isEmpty()) {
+             server.httpListen = ServerSettings::HttpListen::Default;
+             return {};
+         }
+         if (v.trimmed() == u"off") {
+             server.httpListen = ServerSettings::HttpListen::Off;
+             return {};
+         }
+         ServerSettings parsed;
+         if (QString problem = listenProblem(v, parsed); !problem.isEmpty())
+             return problem + QStringLiteral(", off, or empty for 0.0.0.0:80 with ACME and off without");
+         server.httpListen = ServerSettings::HttpListen::On;
+         server.httpAddress = parsed.address;
+         server.httpPort = parsed.port;
+         return {};
+     }},
+    {"tls", "acme_domain",
+     [](const QString &v, State &s) -> QString {
+         QStringList names;
+         if (QString problem = readHostnames(v, names); !problem.isEmpty())
+             return problem;
+         for (const QString &n : std::as_const(names))
+             if (n.contains(u'*') || !n.contains(u'.'))
+                 return quoted(n) + QStringLiteral(
+                                        " cannot be validated over HTTP-01 (allowed: full names such as "
+                                        "cam.example.org, no wildcards)");
+         s.settings.tls.acmeDomains = names;
+         return {};
+     }},
+    {"tls", "acme_email",
+     [](const QString &v, State &s) -> QString {
+         static const QRegularExpression email(QStringLiteral("^[^@\\s,:]{1,64}@[A-Za-z0-9.-]{1,253}$"));
+         if (!v.isEmpty() && !email.match(v).hasMatch())
+             return quoted(v) + QStringLiteral(" is not an e-mail address (e.g. you@example.org), or empty for none");
+         s.settings.tls.acmeEmail = v;
+         return {};
+     }},
+    {"tls", "acme_directory",
+     [](const QString &v, State &s) -> QString {
+         const QUrl url(v, QUrl::StrictMode);
+         if (!url.isValid() || url.scheme() != u"https" || url.host().isEmpty())
+             return quoted(v) + QStringLiteral(
+                                    " is not an https:// URL of an ACME directory (e.g. "
+                                    "https://acme-staging-v02.api.letsencrypt.org/directory)");
+         s.settings.tls.acmeDirectory = v;
+         return {};
+     }},
+    {"tls", "acme_ca",
+     [](const QString &v, State &s) {
+         return readPath(v, s.settings.tls.acmeCa, "the system's CAs only");
+     }},
     {"paths", "state_dir",
      [](const QString &v, State &s) {
          return readPath(v, s.settings.paths.stateDir, "the standard state directory");
@@ -722,6 +777,9 @@ private:
                          QStringLiteral("tls_cert and tls_key go together: set both for HTTPS, or "
                                         "neither for plain HTTP"));
         }
+        if (m_state.settings.tls.acmeEnabled() && !server.tlsCert.isEmpty())
+            return error(m_keyLines.value(QStringLiteral("tls\nacme_domain")), QStringLiteral("[tls] acme_domain"),
+                         QStringLiteral("ACME and tls_cert/tls_key are two ways to get a certificate: keep one"));
         // A program's H.264 (rpicam, exec:) is passed through: core cannot decode it to encode again.
         for (const CameraSettings &c : m_state.settings.cameras) {
             const bool program = c.device == u"rpicam" || c.device.startsWith(u"exec:");

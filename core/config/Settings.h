@@ -77,6 +77,12 @@ struct ServerSettings {
     bool announce = true;
     QString announceName;  // the instance name people see; empty: "hlscam on <host name>"
     DiscoveryBackend announceBackend = DiscoveryBackend::Auto;  // through avahi-daemon or our own responder
+    // The plain-HTTP port (http_listen): answers ACME HTTP-01 challenges and redirects everything
+    // else to HTTPS. Default: on at 0.0.0.0:80 when ACME is on, else off.
+    enum class HttpListen { Default, Off, On };
+    HttpListen httpListen = HttpListen::Default;
+    QHostAddress httpAddress = QHostAddress::Any;  // "0.0.0.0": IPv4 and IPv6, as for listen
+    quint16 httpPort = 80;
 
     bool operator==(const ServerSettings &) const = default;
 };
@@ -131,6 +137,17 @@ struct WebRtcSettings {
     bool operator==(const WebRtcSettings &) const = default;
 };
 
+// Certificates from an ACME server (RFC 8555; Let's Encrypt by default): [tls].
+struct TlsSettings {
+    QStringList acmeDomains;  // the names the certificate is for; empty: no ACME
+    QString acmeEmail;        // the account's contact (expiry notices); empty: none
+    QString acmeDirectory = QStringLiteral("https://acme-v02.api.letsencrypt.org/directory");
+    QString acmeCa;  // a PEM CA trusted (besides the system's) for the directory: a private ACME server
+
+    bool acmeEnabled() const { return !acmeDomains.isEmpty(); }
+    bool operator==(const TlsSettings &) const = default;
+};
+
 struct PathSettings {
     QString stateDir;  // empty: $STATE_DIRECTORY, else /var/lib/hlscam as root, else ~/.local/state/hlscam
     // The one directory whose media files the API may set as a camera's device; empty: none.
@@ -149,6 +166,7 @@ struct Settings {
     AuthSettings auth;
     BanSettings bans;
     WebRtcSettings webrtc;
+    TlsSettings tls;
     PathSettings paths;
 
     bool operator==(const Settings &) const = default;

@@ -34,6 +34,7 @@ public:
     void setWebRtc(const WebRtcServer *webrtc) { m_status.setWebRtc(webrtc); }
     // Snapshot and MJPEG counters for /api/v1/status.
     void setJpegRoutes(const JpegRoutes *jpeg) { m_status.setJpegRoutes(jpeg); }
+    void setAcme(const AcmeCertificate *acme) { m_status.setAcme(acme); }
 
 private:
     Response tokens(const RequestContext &request);

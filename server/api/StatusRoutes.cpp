@@ -1,4 +1,5 @@
 #include "api/StatusRoutes.h"
+#include "acme/AcmeCertificate.h"
 
 #include "api/CameraJson.h"
 #include "camera/Camera.h"
@@ -69,8 +70,12 @@ Response StatusRoutes::status() const
         }
         cameras.append(c);
     }
+    // Days until the ACME certificate expires; null without ACME or before the first one.
+    const QJsonValue certificateDays =
+        m_acme && m_acme->issued() ? QJsonValue(m_acme->daysLeft()) : QJsonValue(QJsonValue::Null);
     return Response::json(Status::Ok, QJsonObject{{QStringLiteral("version"), QStringLiteral(HLSCAM_VERSION)},
                                                   {QStringLiteral("uptime_s"), m_uptime.elapsed() / 1000},
+                                                  {QStringLiteral("certificate_days_left"), certificateDays},
                                                   {QStringLiteral("cameras"), cameras}});
 }
 

@@ -15,6 +15,7 @@ class Camera;
 class ViewerCounter;
 class JpegRoutes;
 class WebRtcServer;
+class AcmeCertificate;
 
 class StatusRoutes {
 public:
@@ -28,12 +29,15 @@ public:
     Response camera(const QString &name) const;
     Response devices() const;
     void setWebRtc(const WebRtcServer *webrtc) { m_webrtc = webrtc; }
+    // The ACME certificate whose days to expiry the status gives (none: null there).
+    void setAcme(const AcmeCertificate *acme) { m_acme = acme; }
 
 private:
     QList<Camera *> m_cameras;
     ViewerCounter *m_viewers;
     const WebRtcServer *m_webrtc = nullptr;
     const JpegRoutes *m_jpeg = nullptr;
+    const AcmeCertificate *m_acme = nullptr;
     QElapsedTimer m_uptime;
 };
 

@@ -98,7 +98,8 @@ HttpServer::HttpServer(const QList<Camera *> &cameras, Authenticator *authentica
       m_jpeg(new JpegRoutes(cameras, this)),
       m_liveStreams(new LiveStreamGuard(authenticator, this)),
       m_trustedProxies(settings.server.trustedProxies),
-      m_hosts(settings.server.hostnames, QSysInfo::machineHostName()),
+      // The names a certificate is ordered for are this service's own.
+      m_hosts(settings.server.hostnames + settings.tls.acmeDomains, QSysInfo::machineHostName()),
       m_anonymousViewers(settings.auth.anonymousViewers)
 {
     QStringList names;
@@ -114,7 +115,8 @@ HttpServer::~HttpServer() = default;
 
 Response HttpServer::metrics() const
 {
-    const MetricsSources sources{m_cameras, m_viewers.get(), m_listener, m_bans, m_uptime.elapsed(), m_webrtc, m_jpeg};
+    const MetricsSources sources{m_cameras,          m_viewers.get(), m_listener, m_bans,
+                                 m_uptime.elapsed(), m_webrtc,        m_jpeg,     m_acme};
     return Response::content("text/plain; version=0.0.4; charset=utf-8", renderMetrics(sources), "no-store");
 }
 
@@ -126,6 +128,12 @@ void HttpServer::bindListener(Listener *listener)
     bind(listener);
     // After the answer that caused the ban is on its way, close the address's other connections.
     connect(m_bans, &BanStore::banned, listener, &Listener::dropAddress, Qt::QueuedConnection);
+}
+
+void HttpServer::setAcme(const AcmeCertificate *acme)
+{
+    m_acme = acme;
+    m_api->setAcme(acme);
 }
 
 void HttpServer::setWebRtc(WebRtcServer *webrtc)

@@ -28,6 +28,7 @@ class LiveStreamGuard;
 class Camera;
 class ViewerCounter;
 class WebRtcServer;
+class AcmeCertificate;
 struct AuthResult;
 
 class HttpServer final : public QAbstractHttpServer {
@@ -45,6 +46,8 @@ public:
     void bindListener(Listener *listener);
     // Answers WHEP (/cam/<name>/whep) with `webrtc`'s sessions; without one, WHEP is a 404.
     void setWebRtc(WebRtcServer *webrtc);
+    // The ACME certificate served: its days to expiry in the status and the metrics.
+    void setAcme(const AcmeCertificate *acme);
 
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
@@ -68,6 +71,7 @@ private:
     LiveStreamGuard *m_liveStreams;
     ApiRoutes *m_api;
     WebRtcServer *m_webrtc = nullptr;
+    const AcmeCertificate *m_acme = nullptr;
     std::unique_ptr<ViewerCounter> m_viewers;
     AddressSet m_trustedProxies;
     HostCheck m_hosts;

@@ -1,5 +1,6 @@
 #include "http/MetricsPage.h"
 
+#include "acme/AcmeCertificate.h"
 #include "auth/BanStore.h"
 #include "camera/Camera.h"
 #include "hls/SegmentStore.h"
@@ -143,6 +144,9 @@ QByteArray renderMetrics(const MetricsSources &from)
         Family(out, "hlscam_requests_too_large_total", "counter", "Requests over max_request_bytes (431, 413).")
             .sample(double(c.tooLarge));
     }
+    if (from.acme && from.acme->issued())
+        Family(out, "hlscam_certificate_days_left", "gauge", "Days until the ACME certificate served expires.")
+            .sample(from.acme->daysLeft());
     if (from.bans)
         Family(out, "hlscam_bans_active", "gauge", "Addresses banned now.").sample(double(from.bans->bans().size()));
     return out + Metrics::instance().render();

@@ -15,6 +15,7 @@ class Camera;
 class ViewerCounter;
 class JpegRoutes;
 class WebRtcServer;
+class AcmeCertificate;
 
 struct MetricsSources {
     QList<Camera *> cameras;
@@ -24,6 +25,7 @@ struct MetricsSources {
     qint64 uptimeMs = 0;
     const WebRtcServer *webrtc = nullptr;  // null when WebRTC is off
     const JpegRoutes *jpeg = nullptr;      // snapshots and MJPEG; may be null
+    const AcmeCertificate *acme = nullptr;  // null without ACME
 };
 
 QByteArray renderMetrics(const MetricsSources &from);

@@ -44,6 +44,8 @@ public:
     // stops reading is cut off.
     void streaming(QTcpSocket *socket);
     int connectionCount() const { return int(m_connections.size()); }
+    // New connections get `tls` (a renewed certificate); open ones keep the one they began with.
+    void setTlsConfiguration(const QSslConfiguration &tls) { m_tls = tls; }
 
     struct Counters {
         quint64 refusedBanned = 0;

@@ -66,6 +66,11 @@ Result<QSslConfiguration> loadTlsFiles(const QString &certPath, const QString &k
     if (key.isNull())
         return Error{Fault::Config,
                      QStringLiteral("%1: no unencrypted PEM private key (RSA or EC) in it (tls_key)").arg(keyPath)};
+    return serverTlsConfiguration(chain, key);
+}
+
+QSslConfiguration serverTlsConfiguration(const QList<QSslCertificate> &chain, const QSslKey &key)
+{
     QSslConfiguration conf = QSslConfiguration::defaultConfiguration();
     conf.setLocalCertificateChain(chain);
     conf.setPrivateKey(key);

@@ -4,6 +4,7 @@
 #include <QList>
 #include <QSslCipher>
 #include <QSslConfiguration>
+#include <QSslKey>
 #include <QString>
 #include <optional>
 
@@ -13,6 +14,9 @@ namespace hlscam {
 
 // The suites of `ciphers` that are forward secret and authenticated encryption (AEAD).
 QList<QSslCipher> forwardSecretAeadCiphers(const QList<QSslCipher> &ciphers);
+
+// What HTTPS serves with this chain and key: TLS 1.2 or later, forward-secret AEAD suites only.
+QSslConfiguration serverTlsConfiguration(const QList<QSslCertificate> &chain, const QSslKey &key);
 
 // The server configuration, or Fault::Config naming the file and what is wrong.
 Result<QSslConfiguration> loadTlsFiles(const QString &certPath, const QString &keyPath);

@@ -43,6 +43,11 @@ QString describe(const Settings &s)
                      .arg(c.bitrateKbps)
                      .arg(c.encoder);
     }
+    lines << QStringLiteral("tls acme [%1] email '%2' directory '%3' ca '%4' http_listen %5 %6:%7")
+                 .arg(s.tls.acmeDomains.join(u' '), s.tls.acmeEmail, s.tls.acmeDirectory, s.tls.acmeCa)
+                 .arg(int(s.server.httpListen))
+                 .arg(addressText(s.server.httpAddress))
+                 .arg(s.server.httpPort);
     lines << QStringLiteral("hls segment %1 ms part %2 ms window %3")
                  .arg(s.hls.segmentMs)
                  .arg(s.hls.partMs)
@@ -284,6 +289,22 @@ void TestConfig::goodFiles_data()
         s.server.address = QHostAddress(QHostAddress::LocalHostIPv6);
         s.server.port = 8443;
     });
+    QTest::newRow("ACME and the plain-HTTP port")
+        << QByteArray("[server]\nlisten = :443\nhttp_listen = 127.0.0.1:8080\n[tls]\nacme_domain = cam.example.org, "
+                      "cam.example.net\nacme_email = me@example.org\nacme_directory = "
+                      "https://acme-staging-v02.api.letsencrypt.org/directory\nacme_ca = /etc/ssl/private-ca.pem\n")
+        << with([](Settings &s) {
+               s.server.port = 443;
+               s.server.httpListen = ServerSettings::HttpListen::On;
+               s.server.httpAddress = QHostAddress(QHostAddress::LocalHost);
+               s.server.httpPort = 8080;
+               s.tls.acmeDomains = {QStringLiteral("cam.example.org"), QStringLiteral("cam.example.net")};
+               s.tls.acmeEmail = QStringLiteral("me@example.org");
+               s.tls.acmeDirectory = QStringLiteral("https://acme-staging-v02.api.letsencrypt.org/directory");
+               s.tls.acmeCa = QStringLiteral("/etc/ssl/private-ca.pem");
+           });
+    QTest::newRow("http_listen off") << QByteArray("[server]\nhttp_listen = off\n")
+                                     << with([](Settings &s) { s.server.httpListen = ServerSettings::HttpListen::Off; });
     QTest::newRow("listen port only, port 0")
         << QByteArray("[server]\nlisten = 0\n") << with([](Settings &s) { s.server.port = 0; });
     QTest::newRow("whitespace, CRLF, byte order mark")
@@ -368,8 +389,19 @@ void TestConfig::errors_data()
         "'listen 8080' is not a [section], a key = value line, or a comment");
     row("unterminated header", "# x\n[server\n", 2, "", "is not a section header");
     row("unknown section", "\n[ban]\n", 2, "[ban]",
-        "unknown section (allowed: [server], [camera.NAME], [hls], [auth], [bans], [webrtc], [paths])");
+        "unknown section (allowed: [server], [camera.NAME], [hls], [auth], [bans], [webrtc], [tls], [paths])");
     row("section names are case-sensitive", "[Server]\n", 1, "[Server]", "unknown section");
+    // ACME and the plain-HTTP port
+    row("acme wildcard", "[tls]\nacme_domain = *.example.org\n", 2, "[tls] acme_domain",
+        "cannot be validated over HTTP-01");
+    row("acme bare name", "[tls]\nacme_domain = cam\n", 2, "[tls] acme_domain", "cannot be validated over HTTP-01");
+    row("acme directory over http", "[tls]\nacme_directory = http://acme.example.org/dir\n", 2,
+        "[tls] acme_directory", "is not an https:// URL of an ACME directory");
+    row("acme email", "[tls]\nacme_email = not an address\n", 2, "[tls] acme_email", "is not an e-mail address");
+    row("acme ca relative", "[tls]\nacme_ca = ca.pem\n", 2, "[tls] acme_ca", "is not an absolute path");
+    row("acme and tls files", "[server]\ntls_cert = /c.pem\ntls_key = /k.pem\n[tls]\nacme_domain = cam.example.org\n", 5,
+        "[tls] acme_domain", "two ways to get a certificate");
+    row("http_listen", "[server]\nhttp_listen = 80:80:80\n", 2, "[server] http_listen", "or empty for 0.0.0.0:80 with ACME");
     row("camera without name", "[camera]\nfps = 5\n", 1, "[camera]", "unknown section");
     row("camera name with space", "[camera.my cam]\n", 1, "[camera.my cam]",
         "camera name 'my cam' is not allowed (allowed: 1 to 32 letters, digits, _ or -");
