@@ -522,6 +522,18 @@ const KeyDef kKeys[] = {
          s.settings.webrtc.udpPort = quint16(port);  // unchanged on an error
          return e;
      }},
+    {"webrtc", "tcp_port",
+     [](const QString &v, State &s) -> QString {
+         if (v.isEmpty()) {
+             s.settings.webrtc.tcpPort.reset();
+             return {};
+         }
+         int port = 0;
+         const QString e = readInt(v, 0, 65535, port);
+         if (e.isEmpty())
+             s.settings.webrtc.tcpPort = quint16(port);
+         return e;
+     }},
     {"webrtc", "public_address",
      [](const QString &v, State &s) -> QString {
          QHostAddress a;

@@ -7,6 +7,7 @@
 #include <QMap>
 #include <QString>
 #include <QStringList>
+#include <optional>
 
 namespace hlscam {
 
@@ -122,6 +123,9 @@ struct AuthSettings {
 struct WebRtcSettings {
     bool enabled = true;
     quint16 udpPort = 8189;         // all sessions share it (ICE-lite host candidates); 0: the system picks
+    // ICE-TCP (RFC 6544 passive candidates) for viewers whose network blocks UDP. Unset: the
+    // UDP port's number (the system's pick when udp_port is 0); 0: no ICE-TCP.
+    std::optional<quint16> tcpPort;
     int maxSessions = 32;           // WebRTC viewers in all
     int maxSessionsPerAddress = 4;  // from one client address
     // The address viewers outside reach the UDP port at (a router that forwards it): offered as
