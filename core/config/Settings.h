@@ -128,9 +128,15 @@ struct WebRtcSettings {
     std::optional<quint16> tcpPort;
     int maxSessions = 32;           // WebRTC viewers in all
     int maxSessionsPerAddress = 4;  // from one client address
-    // The address viewers outside reach the UDP port at (a router that forwards it): offered as
-    // a second host candidate. Null: only the address the page was loaded from.
-    QHostAddress publicAddress;
+    // The address viewers outside reach the ports at (a router that forwards them): an IP
+    // address, or a DNS name looked up at start and every 5 minutes (dynamic DNS); offered as
+    // more host candidates. Empty: only the address the page was loaded from.
+    QString publicAddress;
+    // A STUN server asked (RFC 5389, from the UDP port) at which address and port the UDP port
+    // is seen from outside, offered as a host candidate too (ICE-lite has no srflx candidates).
+    // Empty host: none.
+    QString stunHost;
+    quint16 stunPort = 3478;
 
     bool operator==(const WebRtcSettings &) const = default;
 };

@@ -7,6 +7,7 @@
 #include "camera/Camera.h"
 #include "webrtc/DtlsIdentity.h"
 #include "webrtc/IceTcpListener.h"
+#include "webrtc/PublicAddresses.h"
 #include "webrtc/Rtcp.h"
 #include "webrtc/Stun.h"
 
@@ -98,6 +99,13 @@ Error WebRtcServer::start()
         connect(m_tcp, &IceTcpListener::frame, this, &WebRtcServer::handleTcpFrame);
         connect(m_tcp, &IceTcpListener::closed, this, &WebRtcServer::forgetTcp);
     }
+    m_public = new PublicAddresses(
+        m_settings,
+        [this](const QByteArray &datagram, const QHostAddress &to, quint16 toPort) {
+            m_socket->writeDatagram(datagram, to, toPort);
+        },
+        this);
+    m_public->start();
     m_timer.start();
     qCInfo(lcHttp) << "WebRTC (WHEP) media on UDP port" << port();
     if (m_tcp)
@@ -161,12 +169,20 @@ Result<WebRtcServer::Answer> WebRtcServer::open(const Request &request)
     if (local.isNull() || local == QHostAddress::Any || local == QHostAddress::AnyIPv4 ||
         local == QHostAddress::AnyIPv6)
         local = QHostAddress(QHostAddress::LocalHost);
+    // The address the request came in on, then where viewers outside reach us. UDP first: the
+    // viewer should prefer it.
     QList<QHostAddress> addresses{local};
-    if (!m_settings.publicAddress.isNull() && canonicalAddress(m_settings.publicAddress) != local)
-        addresses.append(canonicalAddress(m_settings.publicAddress));
+    for (const QHostAddress &a : m_public->addresses())
+        if (!addresses.contains(a))
+            addresses.append(a);
+    const std::optional<PublicAddresses::Mapped> mapped = m_public->mapped();
     for (const QHostAddress &a : addresses)
         ours.candidates.append({a, port(), false});
-    if (m_tcp)  // after the UDP ones, which the viewer should prefer
+    if (mapped && !(addresses.contains(mapped->address) && mapped->port == port()))
+        ours.candidates.append({mapped->address, mapped->port, false});
+    if (mapped && !addresses.contains(mapped->address))
+        addresses.append(mapped->address);  // its TCP port: forwarded like the UDP one, we assume
+    if (m_tcp)
         for (const QHostAddress &a : addresses)
             ours.candidates.append({a, tcpPort(), true});
     ours.ssrc = session->ssrc;
@@ -341,6 +357,10 @@ void WebRtcServer::handleDatagram(const QByteArray &data, const WebRtcEndpoint &
 bool WebRtcServer::handleStun(const QByteArray &data, const WebRtcEndpoint &from)
 {
     const Result<stun::Message> parsed = stun::parse(data);
+    if (parsed.ok() && parsed.value().type == stun::kBindingSuccess && !from.tcp && m_public) {
+        m_public->takeResponse(parsed.value(), from.address, from.port);  // our STUN server's, or dropped
+        return false;
+    }
     if (!parsed.ok() || parsed.value().type != stun::kBindingRequest)
         return false;
     const stun::Message &m = parsed.value();

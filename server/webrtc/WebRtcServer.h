@@ -24,6 +24,7 @@ class BanStore;
 class Camera;
 class DtlsIdentity;
 class IceTcpListener;
+class PublicAddresses;
 
 // What /api/v1/status and /metrics show of a camera's WebRTC viewers.
 struct WebRtcCameraStats {
@@ -87,6 +88,7 @@ private:
     std::shared_ptr<DtlsIdentity> m_identity;
     QUdpSocket *m_socket = nullptr;
     IceTcpListener *m_tcp = nullptr;
+    PublicAddresses *m_public = nullptr;
     QTimer m_timer;
     qint64 m_lastReportMs = 0;
     std::map<QByteArray, std::unique_ptr<WebRtcSession>> m_sessions;  // by id
