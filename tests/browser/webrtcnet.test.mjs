@@ -1,7 +1,7 @@
 // WebRTC across the networks viewers are on, in headless Chromium against the real service:
 // a browser that may only use a TURN relay (coturn, started here on loopback) plays the camera;
 // a network that drops UDP still plays over ICE-TCP (RFC 6544); with ICE-TCP off the page falls
-// back to LL-HLS. The page's own WHEP client runs in every case: an init script only adds the
+// back to LL-HLS; coturn's STUN answer gives the public address. The page's own WHEP client runs in every case: an init script only adds the
 // ICE servers to its RTCPeerConnection and keeps the connection for the test to inspect.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -97,6 +97,20 @@ test('a browser that may only use a TURN relay plays the camera through coturn',
     assert.match(turn.log(), /incoming packet (CHANNEL_BIND|CREATE_PERMISSION) processed, success/);
   } finally {
     await context.close();
+    await service.stop();
+    await turn.stop();
+  }
+});
+
+test("coturn's STUN answer (from the media port) is logged as the public address", async () => {
+  const turn = await startTurnServer();
+  const service = await startService({ config: `[webrtc]\nudp_port = 0\nstun_server = 127.0.0.1:${turn.port}\n` });
+  try {
+    const expected = `WebRTC public address from the STUN server 127.0.0.1:${turn.port} is 127.0.0.1:${service.webrtcPort}`;
+    for (const deadline = Date.now() + 10000; Date.now() < deadline && !service.log().includes(expected);)
+      await new Promise((r) => setTimeout(r, 100));
+    assert.ok(service.log().includes(expected), service.log());
+  } finally {
     await service.stop();
     await turn.stop();
   }
