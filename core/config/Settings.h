@@ -122,7 +122,7 @@ struct AuthSettings {
 // WebRTC viewing over WHEP (server/webrtc): one UDP port for every viewer's ICE, DTLS and SRTP.
 struct WebRtcSettings {
     bool enabled = true;
-    quint16 udpPort = 8189;         // all sessions share it (ICE-lite host candidates); 0: the system picks
+    quint16 udpPort = 8189;  // all sessions share it (ICE-lite host candidates); 0: the system picks
     // ICE-TCP (RFC 6544 passive candidates) for viewers whose network blocks UDP. Unset: the
     // UDP port's number (the system's pick when udp_port is 0); 0: no ICE-TCP.
     std::optional<quint16> tcpPort;

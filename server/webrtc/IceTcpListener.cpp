@@ -102,7 +102,8 @@ void IceTcpListener::read(quint64 id)
         }
     }
     // More than a turn's worth: the rest after the event loop has had its turn.
-    QMetaObject::invokeMethod(this, [this, id] { read(id); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this, id] { read(id); }, Qt::QueuedConnection);
 }
 
 void IceTcpListener::bind(quint64 connection)

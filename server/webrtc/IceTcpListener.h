@@ -24,8 +24,8 @@ namespace hlscam {
 class IceTcpListener : public QObject {
     Q_OBJECT
 public:
-    static constexpr int kBindTimeoutMs = 5000;          // to send a valid ICE check
-    static constexpr qint64 kMaxUnsentBytes = 1 << 20;   // per connection; past it packets are dropped
+    static constexpr int kBindTimeoutMs = 5000;         // to send a valid ICE check
+    static constexpr qint64 kMaxUnsentBytes = 1 << 20;  // per connection; past it packets are dropped
 
     struct Limits {
         int connections = 64;

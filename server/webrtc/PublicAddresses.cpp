@@ -67,8 +67,9 @@ void PublicAddresses::resolved(const QHostInfo &info)
         // Keep what the name said last: a resolver's bad minute must not cut viewers off.
         qCWarning(lcHttp).noquote() << "WebRTC: [webrtc] public_address" << m_publicAddress
                                     << "could not be looked up:" << info.errorString()
-                                    << (m_addresses.isEmpty() ? QStringLiteral("(offered when it can)")
-                                                              : QStringLiteral("(still offering %1)").arg(text(m_addresses)));
+                                    << (m_addresses.isEmpty()
+                                            ? QStringLiteral("(offered when it can)")
+                                            : QStringLiteral("(still offering %1)").arg(text(m_addresses)));
         return;
     }
     if (found != m_addresses)
@@ -127,9 +128,9 @@ bool PublicAddresses::takeResponse(const stun::Message &response, const QHostAdd
     }
     const Mapped mapped{canonicalAddress(response.mappedAddress), response.mappedPort};
     if (!m_mapped || m_mapped->address != mapped.address || m_mapped->port != mapped.port)
-        qCInfo(lcHttp).noquote() << "WebRTC public address from the STUN server" << m_stunHost + u':' +
-                                        QString::number(m_stunPort)
-                                 << "is" << mapped.address.toString() + u':' + QString::number(mapped.port);
+        qCInfo(lcHttp).noquote() << "WebRTC public address from the STUN server"
+                                 << m_stunHost + u':' + QString::number(m_stunPort) << "is"
+                                 << mapped.address.toString() + u':' + QString::number(mapped.port);
     m_mapped = mapped;
     return true;
 }

@@ -58,8 +58,8 @@ private:
     QTimer m_retry;
     QList<QHostAddress> m_addresses;
     std::optional<Mapped> m_mapped;
-    QHostAddress m_stunServer;    // resolved
-    QByteArray m_transactionId;   // of the request in flight; empty when none
+    QHostAddress m_stunServer;   // resolved
+    QByteArray m_transactionId;  // of the request in flight; empty when none
     int m_attempt = 0;
 };
 

@@ -273,8 +273,8 @@ void WebRtcServer::readDatagrams()
         QMetaObject::invokeMethod(this, &WebRtcServer::readDatagrams, Qt::QueuedConnection);
 }
 
-void WebRtcServer::handleTcpFrame(quint64 connection, const QHostAddress &peer, quint16 port,
-                                  const QByteArray &bytes, bool bound)
+void WebRtcServer::handleTcpFrame(quint64 connection, const QHostAddress &peer, quint16 port, const QByteArray &bytes,
+                                  bool bound)
 {
     const WebRtcEndpoint from{peer, port, connection};
     if (bound) {

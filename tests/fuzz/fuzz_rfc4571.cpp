@@ -26,7 +26,8 @@ Outcome readAll(const QByteArray &stream, qsizetype chunk, const QByteArray &inp
             out.frames.append(*f);
         }
     }
-    check(out.failed == reader.failed() && (!out.failed || !reader.append(QByteArrayView("\x00\x01x", 3))), "failure sticks", input);
+    check(out.failed == reader.failed() && (!out.failed || !reader.append(QByteArrayView("\x00\x01x", 3))),
+          "failure sticks", input);
     return out;
 }
 

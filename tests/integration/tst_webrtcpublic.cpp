@@ -47,8 +47,9 @@ void TestWebRtcPublic::stunServerAndNameGiveCandidates()
     QVERIFY(impostor.bind(QHostAddress(QStringLiteral("127.0.0.2")), 0));
     ServiceProcess service;
     QVERIFY(service.addUser(QStringLiteral("admin"), QStringLiteral("admin-password"), QStringLiteral("admin")));
-    QVERIFY(service.start(service.configArgs("[webrtc]\nudp_port = 0\npublic_address = localhost\nstun_server = 127.0.0.1:" +
-                                             QByteArray::number(stunServer.localPort()) + "\n")));
+    QVERIFY(service.start(
+        service.configArgs("[webrtc]\nudp_port = 0\npublic_address = localhost\nstun_server = 127.0.0.1:" +
+                           QByteArray::number(stunServer.localPort()) + "\n")));
     const QRegularExpression udpRe(QStringLiteral("WebRTC \\(WHEP\\) media on UDP port (\\d+)"));
     const QRegularExpression tcpRe(QStringLiteral("WebRTC \\(WHEP\\) ICE-TCP on TCP port (\\d+)"));
     const quint16 udpPort = quint16(udpRe.match(QString::fromUtf8(service.log())).captured(1).toUInt());
@@ -73,10 +74,10 @@ void TestWebRtcPublic::stunServerAndNameGiveCandidates()
     stunServer.writeDatagram(
         stun::bindingSuccess(request.value(), QHostAddress(QStringLiteral("198.51.100.9")), 40000, ""),
         QHostAddress::LocalHost, udpPort);
-    QTRY_VERIFY_WITH_TIMEOUT(service.log().contains("WebRTC public address from the STUN server 127.0.0.1:" +
-                                                    QByteArray::number(stunServer.localPort()) +
-                                                    " is 198.51.100.9:40000"),
-                             5000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        service.log().contains("WebRTC public address from the STUN server 127.0.0.1:" +
+                               QByteArray::number(stunServer.localPort()) + " is 198.51.100.9:40000"),
+        5000);
     QTRY_VERIFY_WITH_TIMEOUT(service.log().contains("WebRTC public address localhost is 127.0.0.1"), 5000);
 
     const HttpReply r =

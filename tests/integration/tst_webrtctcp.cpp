@@ -162,7 +162,8 @@ void TestWebRtcTcp::strangersClosed()
     if (kind == "dtls")
         bytes = rfc4571::frame(QByteArray::fromHex("16fefd000000000000000000") + QByteArray(200, 'h'));
     else if (kind == "password")
-        bytes = rfc4571::frame(stun::bindingRequest("strangerTxId", s.ufrag + ":tEsT", "not-the-password-at-all", true));
+        bytes =
+            rfc4571::frame(stun::bindingRequest("strangerTxId", s.ufrag + ":tEsT", "not-the-password-at-all", true));
     else if (kind == "ufrag")
         bytes = rfc4571::frame(stun::bindingRequest("strangerTxId", "nope:tEsT", s.pwd, true));
     else if (kind == "long")

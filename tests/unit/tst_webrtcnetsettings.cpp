@@ -35,7 +35,8 @@ void TestWebRtcNetSettings::good_data()
     QTest::newRow("tcp off") << QByteArray("tcp_port = 0") << 0 << QString() << QString() << 3478;
     QTest::newRow("tcp port") << QByteArray("tcp_port = 443") << 443 << QString() << QString() << 3478;
     QTest::newRow("tcp same") << QByteArray("tcp_port =") << -1 << QString() << QString() << 3478;
-    QTest::newRow("public ip") << QByteArray("public_address = 203.0.113.7") << -1 << "203.0.113.7" << QString() << 3478;
+    QTest::newRow("public ip") << QByteArray("public_address = 203.0.113.7") << -1 << "203.0.113.7" << QString()
+                               << 3478;
     QTest::newRow("public ipv6") << QByteArray("public_address = 2001:db8::7") << -1 << "2001:db8::7" << QString()
                                  << 3478;
     QTest::newRow("public name") << QByteArray("public_address = cam.example.org") << -1 << "cam.example.org"
@@ -70,10 +71,13 @@ void TestWebRtcNetSettings::bad_data()
 {
     QTest::addColumn<QByteArray>("line");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("tcp words") << QByteArray("tcp_port = same") << "test.conf:2: [webrtc] tcp_port: 'same' is not a whole number";
-    QTest::newRow("tcp big") << QByteArray("tcp_port = 65536") << "test.conf:2: [webrtc] tcp_port: '65536' is out of range";
-    QTest::newRow("public short ip") << QByteArray("public_address = 10.1")
-                                     << "test.conf:2: [webrtc] public_address: '10.1' is neither an IP address nor a host name";
+    QTest::newRow("tcp words") << QByteArray("tcp_port = same")
+                               << "test.conf:2: [webrtc] tcp_port: 'same' is not a whole number";
+    QTest::newRow("tcp big") << QByteArray("tcp_port = 65536")
+                             << "test.conf:2: [webrtc] tcp_port: '65536' is out of range";
+    QTest::newRow("public short ip")
+        << QByteArray("public_address = 10.1")
+        << "test.conf:2: [webrtc] public_address: '10.1' is neither an IP address nor a host name";
     QTest::newRow("public any") << QByteArray("public_address = 0.0.0.0") << "is neither an IP address nor a host name";
     QTest::newRow("public url") << QByteArray("public_address = http://cam.example.org")
                                 << "is neither an IP address nor a host name";
