@@ -4,6 +4,8 @@
 #include "FuzzCheck.h"
 #include "webrtc/Rfc4571.h"
 
+#include <QList>
+
 using namespace hlscam;
 using namespace hlscam::fuzz;
 
@@ -19,7 +21,7 @@ Outcome readAll(const QByteArray &stream, qsizetype chunk, const QByteArray &inp
     rfc4571::Reader reader;
     Outcome out;
     for (qsizetype at = 0; at < stream.size() && !out.failed; at += chunk) {
-        out.failed = !reader.append(QByteArrayView(stream).mid(at, chunk));
+        out.failed = !reader.append(QByteArrayView(stream).sliced(at, qMin(chunk, stream.size() - at)));
         check(reader.buffered() <= chunk + 2 + rfc4571::kMaxFrame, "bounded buffer", input);
         while (std::optional<QByteArray> f = reader.next()) {
             check(!f->isEmpty() && f->size() <= rfc4571::kMaxFrame, "frames within bounds", input);
