@@ -75,29 +75,10 @@ Error WebRtcServer::start()
     }
     m_socket->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption, 1 << 20);
     connect(m_socket, &QUdpSocket::readyRead, this, &WebRtcServer::readDatagrams);
-    // ICE-TCP: by default on the UDP port's number (the one the system picked, when it picked).
-    const quint16 wantedTcp = m_settings.tcpPort.value_or(m_settings.udpPort == 0 ? port() : m_settings.udpPort);
-    if (wantedTcp != 0) {
-        // A viewer opens one connection per candidate pair it tries: twice the sessions allowed.
-        const IceTcpListener::Limits limits{2 * m_settings.maxSessions, 2 * m_settings.maxSessionsPerAddress};
-        m_tcp = new IceTcpListener(
-            limits, [this](const QHostAddress &a) { return m_bans && m_bans->isBanned(a); }, this);
-        Error e = m_tcp->listen(wantedTcp);
-        if (e && !m_settings.tcpPort && m_settings.udpPort == 0) {
-            delete m_tcp;  // the UDP port's number is taken over TCP: any other will do
-            m_tcp = new IceTcpListener(
-                limits, [this](const QHostAddress &a) { return m_bans && m_bans->isBanned(a); }, this);
-            e = m_tcp->listen(0);
-        }
-        if (e) {
-            delete m_tcp;
-            m_tcp = nullptr;
-            delete m_socket;
-            m_socket = nullptr;
-            return e;
-        }
-        connect(m_tcp, &IceTcpListener::frame, this, &WebRtcServer::handleTcpFrame);
-        connect(m_tcp, &IceTcpListener::closed, this, &WebRtcServer::forgetTcp);
+    if (const Error e = startTcp()) {
+        delete m_socket;
+        m_socket = nullptr;
+        return e;
     }
     m_public = new PublicAddresses(
         m_settings,
@@ -110,6 +91,37 @@ Error WebRtcServer::start()
     qCInfo(lcHttp) << "WebRTC (WHEP) media on UDP port" << port();
     if (m_tcp)
         qCInfo(lcHttp) << "WebRTC (WHEP) ICE-TCP on TCP port" << tcpPort();
+    return {};
+}
+
+Error WebRtcServer::startTcp()
+{
+    // By default on the UDP port's number (the one the system picked, when it picked).
+    const quint16 wanted = m_settings.tcpPort.value_or(m_settings.udpPort == 0 ? port() : m_settings.udpPort);
+    if (wanted == 0)
+        return {};
+    // A viewer opens one connection per candidate pair it tries: twice the sessions allowed.
+    const IceTcpListener::Limits limits{2 * m_settings.maxSessions, 2 * m_settings.maxSessionsPerAddress};
+    const auto listen = [this, limits](quint16 tcpPort) {
+        delete m_tcp;
+        m_tcp = new IceTcpListener(
+            limits, [this](const QHostAddress &a) { return m_bans && m_bans->isBanned(a); }, this);
+        return m_tcp->listen(tcpPort);
+    };
+    Error e = listen(wanted);
+    if (e && !m_settings.tcpPort && m_settings.udpPort == 0)
+        e = listen(0);  // the number the system gave UDP is taken over TCP: any other will do
+    if (e) {
+        delete m_tcp;
+        m_tcp = nullptr;
+        if (m_settings.tcpPort)
+            return e;  // asked for: as for the UDP port, WebRTC does not start without it
+        // Not asked for (it follows udp_port): WebRTC runs on over UDP.
+        qCWarning(lcHttp).noquote() << "WebRTC: no ICE-TCP:" << e.message;
+        return {};
+    }
+    connect(m_tcp, &IceTcpListener::frame, this, &WebRtcServer::handleTcpFrame);
+    connect(m_tcp, &IceTcpListener::closed, this, &WebRtcServer::forgetTcp);
     return {};
 }
 

@@ -67,6 +67,8 @@ public:
     int sessionCount() const { return int(m_sessions.size()); }
 
 private:
+    // Listens on the ICE-TCP port, if on; an error only when tcp_port was set and is taken.
+    Error startTcp();
     void readDatagrams();
     void handleDatagram(const QByteArray &data, const WebRtcEndpoint &from);
     // True when it was a valid check of a session, answered (and `from` bound to it).

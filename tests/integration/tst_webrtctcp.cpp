@@ -2,7 +2,7 @@
 // session's check over TCP is answered with the connection's address and the connection stays;
 // a connection that sends nothing, sends anything but a valid check first, a check with the
 // wrong password, or a frame longer than a datagram, is closed; connections from one address
-// are bounded; DELETE closes the session's connection.
+// are bounded; DELETE closes the session's connection; a taken ICE-TCP port.
 #include "ServiceProcess.h"
 #include "webrtc/Rfc4571.h"
 #include "webrtc/Stun.h"
@@ -10,6 +10,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
+#include <QTcpServer>
 #include <QTcpSocket>
 #include <QtTest>
 
@@ -53,6 +54,7 @@ private Q_SLOTS:
     void strangersClosed();
     void silentConnectionClosed();
     void connectionsPerAddressBounded();
+    void takenTcpPort();
 
 private:
     Session open();
@@ -213,6 +215,30 @@ void TestWebRtcTcp::connectionsPerAddressBounded()
     QVERIFY(connect(viewer));
     QVERIFY(checkAnswered(viewer, s));
     remove(s);
+}
+
+// The ICE-TCP port's number taken by another program: by default (tcp_port follows udp_port)
+// WebRTC runs on over UDP with a warning; asked for explicitly, WebRTC does not start (as for a
+// taken UDP port) and the service runs on with HLS.
+void TestWebRtcTcp::takenTcpPort()
+{
+    QTcpServer other;
+    QVERIFY(other.listen(QHostAddress::Any, 0));
+    const QByteArray port = QByteArray::number(other.serverPort());
+    {
+        ServiceProcess service;
+        QVERIFY(service.start(service.configArgs("[webrtc]\nudp_port = " + port + "\n")));
+        QVERIFY2(service.log().contains("WebRTC (WHEP) media on UDP port " + port), service.log().constData());
+        QVERIFY2(service.log().contains("WebRTC: no ICE-TCP: cannot listen on the WebRTC ICE-TCP port " + port),
+                 service.log().constData());
+        QVERIFY(!service.log().contains("ICE-TCP on TCP port"));
+        QCOMPARE(service.stop(), 0);
+    }
+    ServiceProcess service;
+    QVERIFY(service.start(service.configArgs("[webrtc]\nudp_port = 0\ntcp_port = " + port + "\n")));
+    QVERIFY2(service.log().contains("cannot listen on the WebRTC ICE-TCP port " + port), service.log().constData());
+    QVERIFY(!service.log().contains("WebRTC (WHEP) media on UDP port"));
+    QCOMPARE(service.stop(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestWebRtcTcp)
