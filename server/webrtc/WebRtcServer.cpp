@@ -75,7 +75,7 @@ Error WebRtcServer::start()
     }
     m_socket->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption, 1 << 20);
     connect(m_socket, &QUdpSocket::readyRead, this, &WebRtcServer::readDatagrams);
-    if (const Error e = startTcp()) {
+    if (Error e = startTcp()) {
         delete m_socket;
         m_socket = nullptr;
         return e;
