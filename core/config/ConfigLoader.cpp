@@ -247,6 +247,23 @@ QString readAddressList(const QString &v, QStringList &out)
 }
 
 // Host names: "cam.example.org", "*.example.org" or "*", separated by spaces or commas.
+// An IP address written in full (QHostAddress alone would take "10.1" as 10.0.0.1), not "any".
+bool isIpAddress(const QString &v)
+{
+    QHostAddress a;
+    return (v.contains(u':') || isDottedQuad(v)) && a.setAddress(v) && a != QHostAddress::AnyIPv4 &&
+           a != QHostAddress::AnyIPv6;
+}
+
+// A DNS name to look up: labels of letters, digits and inner hyphens, not all digits and dots.
+bool isHostName(const QString &v)
+{
+    static const QRegularExpression name(QStringLiteral(
+        "^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?$"));
+    static const QRegularExpression numeric(QStringLiteral("^[0-9.]+$"));
+    return v.size() <= 253 && name.match(v).hasMatch() && !numeric.match(v).hasMatch();
+}
+
 QString readHostnames(const QString &v, QStringList &out)
 {
     static const QRegularExpression name(
@@ -523,21 +540,55 @@ const KeyDef kKeys[] = {
          s.settings.webrtc.udpPort = quint16(port);  // unchanged on an error
          return e;
      }},
-    {"webrtc", "public_address",
+    {"webrtc", "tcp_port",
      [](const QString &v, State &s) -> QString {
-         QHostAddress a;
          if (v.isEmpty()) {
-             s.settings.webrtc.publicAddress = QHostAddress();
+             s.settings.webrtc.tcpPort.reset();
              return {};
          }
-         // Written in full (QHostAddress would take "10.1" as 10.0.0.1); a name would need a
-         // look-up at every start and for every viewer.
-         if ((!v.contains(u':') && !isDottedQuad(v)) || !a.setAddress(v) || a == QHostAddress::AnyIPv4 ||
-             a == QHostAddress::AnyIPv6)
+         int port = 0;
+         const QString e = readInt(v, 0, 65535, port);
+         if (e.isEmpty())
+             s.settings.webrtc.tcpPort = quint16(port);
+         return e;
+     }},
+    {"webrtc", "public_address",
+     [](const QString &v, State &s) -> QString {
+         if (!v.isEmpty() && !isIpAddress(v) && !isHostName(v))
              return quoted(v) + QStringLiteral(
-                                    " is not an IP address (allowed: the router's public IPv4 or IPv6 "
-                                    "address, e.g. 203.0.113.7; empty for none)");
-         s.settings.webrtc.publicAddress = a;
+                                    " is neither an IP address nor a host name (allowed: the router's public "
+                                    "address, e.g. 203.0.113.7, or a name such as cam.example.org; empty for none)");
+         s.settings.webrtc.publicAddress = v;
+         return {};
+     }},
+    {"webrtc", "stun_server",
+     [](const QString &v, State &s) -> QString {
+         if (v.isEmpty()) {
+             s.settings.webrtc.stunHost.clear();
+             return {};
+         }
+         // host, host:port, [IPv6]:port, or an IPv6 address alone.
+         QString host = v;
+         QString port = QStringLiteral("3478");
+         if (v.startsWith(u'[')) {
+             const qsizetype close = v.indexOf(u']');
+             host = close > 0 ? v.mid(1, close - 1) : QString();
+             const QString rest = close > 0 ? v.mid(close + 1) : QString();
+             if (!rest.isEmpty())
+                 port = rest.startsWith(u':') ? rest.mid(1) : QString();
+         } else if (v.count(u':') == 1) {
+             host = v.section(u':', 0, 0);
+             port = v.section(u':', 1);
+         }
+         const QString allowed = QStringLiteral(
+             "(allowed: host:port, e.g. stun.example.org:3478 or 192.0.2.1:3478, [IPv6]:port; the port is 3478 "
+             "when left out; empty for none)");
+         if (!isIpAddress(host) && !isHostName(host))
+             return quoted(v) + QStringLiteral(" has no valid host ") + allowed;
+         if (!isDigits(port) || port.size() > 5 || port.toInt() < 1 || port.toInt() > 65535)
+             return quoted(v) + QStringLiteral(" has no valid port ") + allowed;
+         s.settings.webrtc.stunHost = host;
+         s.settings.webrtc.stunPort = quint16(port.toInt());
          return {};
      }},
     {"webrtc", "max_sessions",

@@ -7,6 +7,7 @@
 #include <QMap>
 #include <QString>
 #include <QStringList>
+#include <optional>
 
 namespace hlscam {
 
@@ -127,12 +128,21 @@ struct AuthSettings {
 // WebRTC viewing over WHEP (server/webrtc): one UDP port for every viewer's ICE, DTLS and SRTP.
 struct WebRtcSettings {
     bool enabled = true;
-    quint16 udpPort = 8189;         // all sessions share it (ICE-lite host candidates); 0: the system picks
+    quint16 udpPort = 8189;  // all sessions share it (ICE-lite host candidates); 0: the system picks
+    // ICE-TCP (RFC 6544 passive candidates) for viewers whose network blocks UDP. Unset: the
+    // UDP port's number (the system's pick when udp_port is 0); 0: no ICE-TCP.
+    std::optional<quint16> tcpPort;
     int maxSessions = 32;           // WebRTC viewers in all
     int maxSessionsPerAddress = 4;  // from one client address
-    // The address viewers outside reach the UDP port at (a router that forwards it): offered as
-    // a second host candidate. Null: only the address the page was loaded from.
-    QHostAddress publicAddress;
+    // The address viewers outside reach the ports at (a router that forwards them): an IP
+    // address, or a DNS name looked up at start and every 5 minutes (dynamic DNS); offered as
+    // more host candidates. Empty: only the address the page was loaded from.
+    QString publicAddress;
+    // A STUN server asked (RFC 5389, from the UDP port) at which address and port the UDP port
+    // is seen from outside, offered as a host candidate too (ICE-lite has no srflx candidates).
+    // Empty host: none.
+    QString stunHost;
+    quint16 stunPort = 3478;
 
     bool operator==(const WebRtcSettings &) const = default;
 };

@@ -281,10 +281,13 @@ QByteArray buildAnswer(const Offer &offer, const AnswerParameters &ours)
         line("a=ssrc:" + ssrc + " msid:" + ours.streamId + " video");
         int foundation = 1;
         for (const Candidate &c : ours.candidates) {
-            // Host candidates, priority type preference 126 (RFC 8445 5.1.2.1), one component.
-            const quint32 priority = (126u << 24) | (quint32(65535 - foundation) << 8) | 255u;
-            line("a=candidate:" + QByteArray::number(foundation++) + " 1 udp " + QByteArray::number(priority) + ' ' +
-                 c.address.toString().toLatin1() + ' ' + QByteArray::number(c.port) + " typ host");
+            // Host candidates, one component. Type preference 126 for UDP (RFC 8445 5.1.2.1);
+            // 90 for TCP, below it (RFC 6544 4.2: UDP preferred; the value browsers use).
+            const quint32 type = c.tcp ? 90u : 126u;
+            const quint32 priority = (type << 24) | (quint32(65535 - foundation) << 8) | 255u;
+            line("a=candidate:" + QByteArray::number(foundation++) + (c.tcp ? " 1 tcp " : " 1 udp ") +
+                 QByteArray::number(priority) + ' ' + c.address.toString().toLatin1() + ' ' +
+                 QByteArray::number(c.port) + (c.tcp ? " typ host tcptype passive" : " typ host"));
         }
         line("a=end-of-candidates");
     }

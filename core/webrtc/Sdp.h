@@ -53,6 +53,7 @@ Result<Offer> parseOffer(QByteArrayView text, const H264Profile &ours);
 struct Candidate {
     QHostAddress address;
     quint16 port = 0;
+    bool tcp = false;  // an ICE-TCP passive candidate (RFC 6544); else UDP
 };
 
 struct AnswerParameters {

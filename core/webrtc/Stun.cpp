@@ -222,4 +222,18 @@ QByteArray bindingRequest(const QByteArray &transactionId, const QByteArray &use
     return out;
 }
 
+QByteArray plainBindingRequest(const QByteArray &transactionId)
+{
+    QByteArray out;
+    append16(out, kBindingRequest);
+    append16(out, 0);
+    append32(out, kMagicCookie);
+    out.append(transactionId.left(12).leftJustified(12, '\0'));
+    setLength(out, out.size() + 8);
+    QByteArray crc;
+    append32(crc, crc32(out) ^ kFingerprintXor);
+    appendAttribute(out, kFingerprint, crc);
+    return out;
+}
+
 }  // namespace hlscam::stun

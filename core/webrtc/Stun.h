@@ -49,6 +49,10 @@ QByteArray bindingSuccess(const Message &request, const QHostAddress &address, q
 QByteArray bindingRequest(const QByteArray &transactionId, const QByteArray &username, QByteArrayView key,
                           bool useCandidate);
 
+// A bare binding request (no credentials, FINGERPRINT only), as a client asks a STUN server
+// at which address it sees us.
+QByteArray plainBindingRequest(const QByteArray &transactionId);
+
 // CRC-32 (ISO 3309, as zlib's): FINGERPRINT's checksum.
 quint32 crc32(QByteArrayView data);
 

@@ -6,6 +6,8 @@
 #include "auth/BanStore.h"
 #include "camera/Camera.h"
 #include "webrtc/DtlsIdentity.h"
+#include "webrtc/IceTcpListener.h"
+#include "webrtc/PublicAddresses.h"
 #include "webrtc/Rtcp.h"
 #include "webrtc/Stun.h"
 
@@ -24,9 +26,9 @@ constexpr int kMaxDatagram = 2048;
 constexpr int kMaxDatagramsPerRead = 256;  // then the event loop gets a turn
 constexpr int kMaxEndpointsPerSession = 8;
 
-QString endpointKey(const QHostAddress &address, quint16 port)
+QString endpointKey(const WebRtcEndpoint &e)
 {
-    return canonicalAddress(address).toString() + u'|' + QString::number(port);
+    return canonicalAddress(e.address).toString() + u'|' + QString::number(e.port) + u'|' + QString::number(e.tcp);
 }
 
 qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
@@ -73,12 +75,59 @@ Error WebRtcServer::start()
     }
     m_socket->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption, 1 << 20);
     connect(m_socket, &QUdpSocket::readyRead, this, &WebRtcServer::readDatagrams);
+    if (Error e = startTcp()) {
+        delete m_socket;
+        m_socket = nullptr;
+        return e;
+    }
+    m_public = new PublicAddresses(
+        m_settings,
+        [this](const QByteArray &datagram, const QHostAddress &to, quint16 toPort) {
+            m_socket->writeDatagram(datagram, to, toPort);
+        },
+        this);
+    m_public->start();
     m_timer.start();
     qCInfo(lcHttp) << "WebRTC (WHEP) media on UDP port" << port();
+    if (m_tcp)
+        qCInfo(lcHttp) << "WebRTC (WHEP) ICE-TCP on TCP port" << tcpPort();
+    return {};
+}
+
+Error WebRtcServer::startTcp()
+{
+    // By default on the UDP port's number (the one the system picked, when it picked).
+    const quint16 wanted = m_settings.tcpPort.value_or(m_settings.udpPort == 0 ? port() : m_settings.udpPort);
+    if (wanted == 0)
+        return {};
+    // A viewer opens one connection per candidate pair it tries: twice the sessions allowed.
+    const IceTcpListener::Limits limits{2 * m_settings.maxSessions, 2 * m_settings.maxSessionsPerAddress};
+    const auto listen = [this, limits](quint16 tcpPort) {
+        delete m_tcp;
+        m_tcp = new IceTcpListener(
+            limits, [this](const QHostAddress &a) { return m_bans && m_bans->isBanned(a); }, this);
+        return m_tcp->listen(tcpPort);
+    };
+    Error e = listen(wanted);
+    if (e && !m_settings.tcpPort && m_settings.udpPort == 0)
+        e = listen(0);  // the number the system gave UDP is taken over TCP: any other will do
+    if (e) {
+        delete m_tcp;
+        m_tcp = nullptr;
+        if (m_settings.tcpPort)
+            return e;  // asked for: as for the UDP port, WebRTC does not start without it
+        // Not asked for (it follows udp_port): WebRTC runs on over UDP.
+        qCWarning(lcHttp).noquote() << "WebRTC: no ICE-TCP:" << e.message;
+        return {};
+    }
+    connect(m_tcp, &IceTcpListener::frame, this, &WebRtcServer::handleTcpFrame);
+    connect(m_tcp, &IceTcpListener::closed, this, &WebRtcServer::forgetTcp);
     return {};
 }
 
 quint16 WebRtcServer::port() const { return m_socket ? m_socket->localPort() : 0; }
+
+quint16 WebRtcServer::tcpPort() const { return m_tcp ? m_tcp->port() : 0; }
 
 Camera *WebRtcServer::cameraNamed(const QString &name) const
 {
@@ -132,9 +181,22 @@ Result<WebRtcServer::Answer> WebRtcServer::open(const Request &request)
     if (local.isNull() || local == QHostAddress::Any || local == QHostAddress::AnyIPv4 ||
         local == QHostAddress::AnyIPv6)
         local = QHostAddress(QHostAddress::LocalHost);
-    ours.candidates = {{local, port()}};
-    if (!m_settings.publicAddress.isNull() && canonicalAddress(m_settings.publicAddress) != local)
-        ours.candidates.append({canonicalAddress(m_settings.publicAddress), port()});
+    // The address the request came in on, then where viewers outside reach us. UDP first: the
+    // viewer should prefer it.
+    QList<QHostAddress> addresses{local};
+    for (const QHostAddress &a : m_public->addresses())
+        if (!addresses.contains(a))
+            addresses.append(a);
+    const std::optional<PublicAddresses::Mapped> mapped = m_public->mapped();
+    for (const QHostAddress &a : addresses)
+        ours.candidates.append({a, port(), false});
+    if (mapped && !(addresses.contains(mapped->address) && mapped->port == port()))
+        ours.candidates.append({mapped->address, mapped->port, false});
+    if (mapped && !addresses.contains(mapped->address))
+        addresses.append(mapped->address);  // its TCP port: forwarded like the UDP one, we assume
+    if (m_tcp)
+        for (const QHostAddress &a : addresses)
+            ours.candidates.append({a, tcpPort(), true});
     ours.ssrc = session->ssrc;
     ours.profile = profile;
     ours.streamId = request.camera.toLatin1();
@@ -182,8 +244,13 @@ void WebRtcServer::end(const QByteArray &sessionId, const char *why)
     closed.pictureLoss += s->counters.pictureLoss;
     m_byUfrag.remove(s->localUfrag);
     m_byEndpoint.removeIf([s](const auto &e) { return e.value() == s; });
+    const QList<WebRtcEndpoint> endpoints = s->endpoints;
     const QString camera = s->camera;
     m_sessions.erase(it);
+    // Its ICE-TCP connections go with it (their closed() finds no session left).
+    for (const WebRtcEndpoint &e : endpoints)
+        if (e.tcp && m_tcp)
+            m_tcp->close(e.tcp);
     // The last viewer of a camera gone: its feed stops copying access units for us.
     Camera *cam = cameraNamed(camera);
     const bool others = std::any_of(m_sessions.begin(), m_sessions.end(),
@@ -214,23 +281,56 @@ void WebRtcServer::readDatagrams()
     for (int i = 0; i < kMaxDatagramsPerRead && m_socket->hasPendingDatagrams(); ++i) {
         const QNetworkDatagram d = m_socket->receiveDatagram(kMaxDatagram);
         if (d.isValid())
-            handleDatagram(d.data(), d.senderAddress(), quint16(d.senderPort()));
+            handleDatagram(d.data(), {canonicalAddress(d.senderAddress()), quint16(d.senderPort()), 0});
     }
     if (m_socket->hasPendingDatagrams())
         QMetaObject::invokeMethod(this, &WebRtcServer::readDatagrams, Qt::QueuedConnection);
 }
 
-void WebRtcServer::handleDatagram(const QByteArray &data, const QHostAddress &address, quint16 port)
+void WebRtcServer::handleTcpFrame(quint64 connection, const QHostAddress &peer, quint16 port, const QByteArray &bytes,
+                                  bool bound)
 {
-    const QHostAddress from = canonicalAddress(address);
-    if (data.isEmpty() || (m_bans && m_bans->isBanned(from)))
+    const WebRtcEndpoint from{peer, port, connection};
+    if (bound) {
+        handleDatagram(bytes, from);
+        return;
+    }
+    // Not yet bound: only a valid check of a session may keep the connection open.
+    if (m_bans && m_bans->isBanned(peer)) {
+        m_tcp->close(connection);
+        return;
+    }
+    if (handleStun(bytes, from))
+        m_tcp->bind(connection);
+    else
+        m_tcp->close(connection);
+}
+
+void WebRtcServer::forgetTcp(quint64 connection)
+{
+    for (auto &[id, s] : m_sessions) {
+        const auto gone = std::find_if(s->endpoints.cbegin(), s->endpoints.cend(),
+                                       [connection](const WebRtcEndpoint &e) { return e.tcp == connection; });
+        if (gone == s->endpoints.cend())
+            continue;
+        m_byEndpoint.remove(endpointKey(*gone));
+        s->endpoints.erase(gone);
+        // The viewer's nominated path is gone: the newest other one that passed a check, if any.
+        if (s->remote && s->remote->tcp == connection)
+            s->remote = s->endpoints.isEmpty() ? std::nullopt : std::optional(s->endpoints.last());
+    }
+}
+
+void WebRtcServer::handleDatagram(const QByteArray &data, const WebRtcEndpoint &from)
+{
+    if (data.isEmpty() || (m_bans && m_bans->isBanned(from.address)))
         return;
     const quint8 first = quint8(data[0]);
     if (first < 4) {  // RFC 7983: STUN
-        handleStun(data, {from, port});
+        handleStun(data, from);
         return;
     }
-    WebRtcSession *s = m_byEndpoint.value(endpointKey(from, port));
+    WebRtcSession *s = m_byEndpoint.value(endpointKey(from));
     if (!s)
         return;                        // no session knows this address: dropped before any cryptography
     if (first >= 20 && first <= 63) {  // DTLS
@@ -268,31 +368,36 @@ void WebRtcServer::handleDatagram(const QByteArray &data, const QHostAddress &ad
     // RTP from the viewer (it sends none for a receive-only transceiver): ignored.
 }
 
-void WebRtcServer::handleStun(const QByteArray &data, const WebRtcEndpoint &from)
+bool WebRtcServer::handleStun(const QByteArray &data, const WebRtcEndpoint &from)
 {
     const Result<stun::Message> parsed = stun::parse(data);
+    if (parsed.ok() && parsed.value().type == stun::kBindingSuccess && !from.tcp && m_public) {
+        m_public->takeResponse(parsed.value(), from.address, from.port);  // our STUN server's, or dropped
+        return false;
+    }
     if (!parsed.ok() || parsed.value().type != stun::kBindingRequest)
-        return;
+        return false;
     const stun::Message &m = parsed.value();
     const qsizetype colon = m.username.indexOf(':');
     if (colon <= 0)
-        return;
+        return false;
     WebRtcSession *s = m_byUfrag.value(m.username.left(colon));
     if (!s || m.username.mid(colon + 1) != s->remoteUfrag || m.integrityOffset < 0)
-        return;  // not one of our sessions' checks: no HMAC computed for it
+        return false;  // not one of our sessions' checks: no HMAC computed for it
     if (!stun::integrityMatches(data, m, s->localPwd))
-        return;
+        return false;
     s->lastConsentMs = nowMs();
     if (!s->endpoints.contains(from)) {
         if (s->endpoints.size() >= kMaxEndpointsPerSession)
-            return;
+            return false;
         s->endpoints.append(from);
-        m_byEndpoint.insert(endpointKey(from.address, from.port), s);
+        m_byEndpoint.insert(endpointKey(from), s);
     }
     // ICE-lite: the controlling viewer nominates; until then the first pair that works.
     if (m.useCandidate || !s->remote)
         s->remote = from;
     send(from, stun::bindingSuccess(m, from.address, from.port, s->localPwd));
+    return true;
 }
 
 void WebRtcServer::deliver(Camera *camera, const AccessUnitPtr &unit)
@@ -341,6 +446,11 @@ void WebRtcServer::tick()
 
 void WebRtcServer::send(const WebRtcEndpoint &to, const QByteArray &datagram)
 {
+    if (to.tcp) {
+        if (m_tcp)
+            m_tcp->send(to.tcp, datagram);  // dropped when the viewer is too far behind
+        return;
+    }
     m_socket->writeDatagram(datagram, to.address, to.port);
 }
 
@@ -364,6 +474,8 @@ void WebRtcServer::dropNetwork(const QHostAddress &network, int prefix)
     }
     for (const QByteArray &id : ending)
         end(id, "its address was banned");
+    if (m_tcp)
+        m_tcp->dropNetwork(network, prefix);
 }
 
 }  // namespace hlscam

@@ -1,8 +1,9 @@
-// WebRTC viewing: the one UDP socket every viewer's ICE (lite), DTLS and SRTP go through, the
-// sessions WHEP opens, and the media sent to them from the cameras' encoded feeds. Datagrams
-// are demultiplexed by ICE username (STUN) and then by the address a check came from; anything
-// else, and anything from a banned address, is dropped before any cryptography. Lives on the
-// service's thread: the cameras' threads only queue access units to it.
+// WebRTC viewing: the one UDP socket every viewer's ICE (lite), DTLS and SRTP go through (and
+// the ICE-TCP port for viewers whose network blocks UDP), the sessions WHEP opens, and the media
+// sent to them from the cameras' encoded feeds. Datagrams (and ICE-TCP frames) are
+// demultiplexed by ICE username (STUN) and then by the address (or connection) a check came
+// from; anything else, and anything from a banned address, is dropped before any cryptography.
+// Lives on the service's thread: the cameras' threads only queue access units to it.
 #pragma once
 
 #include "Error.h"
@@ -22,6 +23,8 @@ namespace hlscam {
 class BanStore;
 class Camera;
 class DtlsIdentity;
+class IceTcpListener;
+class PublicAddresses;
 
 // What /api/v1/status and /metrics show of a camera's WebRTC viewers.
 struct WebRtcCameraStats {
@@ -38,9 +41,10 @@ public:
                  QObject *parent = nullptr);
     ~WebRtcServer() override;
 
-    // Makes the DTLS identity and binds the UDP port.
+    // Makes the DTLS identity, binds the UDP port and listens on the ICE-TCP port (if on).
     Error start();
     quint16 port() const;
+    quint16 tcpPort() const;  // 0: no ICE-TCP
 
     struct Request {
         QString camera;
@@ -70,9 +74,15 @@ public:
     bool hasSession(const QByteArray &sessionId) const { return m_sessions.count(sessionId) > 0; }
 
 private:
+    // Listens on the ICE-TCP port, if on; an error only when tcp_port was set and is taken.
+    Error startTcp();
     void readDatagrams();
-    void handleDatagram(const QByteArray &data, const QHostAddress &from, quint16 port);
-    void handleStun(const QByteArray &data, const WebRtcEndpoint &from);
+    void handleDatagram(const QByteArray &data, const WebRtcEndpoint &from);
+    // True when it was a valid check of a session, answered (and `from` bound to it).
+    bool handleStun(const QByteArray &data, const WebRtcEndpoint &from);
+    void handleTcpFrame(quint64 connection, const QHostAddress &peer, quint16 port, const QByteArray &bytes,
+                        bool bound);
+    void forgetTcp(quint64 connection);
     void deliver(Camera *camera, const AccessUnitPtr &unit);
     void tick();
     void send(const WebRtcEndpoint &to, const QByteArray &datagram);
@@ -86,11 +96,13 @@ private:
     BanStore *m_bans;
     std::shared_ptr<DtlsIdentity> m_identity;
     QUdpSocket *m_socket = nullptr;
+    IceTcpListener *m_tcp = nullptr;
+    PublicAddresses *m_public = nullptr;
     QTimer m_timer;
     qint64 m_lastReportMs = 0;
     std::map<QByteArray, std::unique_ptr<WebRtcSession>> m_sessions;  // by id
     QHash<QByteArray, WebRtcSession *> m_byUfrag;
-    QHash<QString, WebRtcSession *> m_byEndpoint;  // "address|port"
+    QHash<QString, WebRtcSession *> m_byEndpoint;  // "address|port|connection"
     QHash<Camera *, int> m_subscriptions;          // feed subscription per camera with viewers
     QHash<QString, WebRtcCounters> m_closed;       // counters of ended sessions, per camera
 };

@@ -17,9 +17,12 @@
 
 namespace hlscam {
 
+// Where a viewer's packets come from and go to: an address and port over UDP, or an ICE-TCP
+// connection (IceTcpListener's id) from that address and port.
 struct WebRtcEndpoint {
     QHostAddress address;
     quint16 port = 0;
+    quint64 tcp = 0;  // 0: UDP
     bool operator==(const WebRtcEndpoint &) const = default;
 };
 

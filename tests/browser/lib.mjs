@@ -16,7 +16,8 @@ export function randomPassword() {
 
 // Starts `hlscam serve` with a fresh state dir and a viewer user; resolves once it listens.
 // `config` is the text of its config file (by default only a WebRTC port the system picks, so
-// tests running side by side never share one). The WebRTC port is in `webrtcPort`.
+// tests running side by side never share one). The WebRTC ports are in `webrtcPort` (UDP) and
+// `webrtcTcpPort` (ICE-TCP; null when off).
 export async function startService({ user = 'viewer', password = randomPassword(), args = [],
                                      config = '[webrtc]\nudp_port = 0\n' } = {}) {
   if (!binary) throw new Error('HLSCAM_BINARY is not set (ctest sets it)');
@@ -42,9 +43,11 @@ export async function startService({ user = 'viewer', password = randomPassword(
   });
   child.stderr.on('data', (chunk) => { log += chunk; });
   const webrtc = /WebRTC \(WHEP\) media on UDP port (\d+)/.exec(log);
+  const webrtcTcp = /WebRTC \(WHEP\) ICE-TCP on TCP port (\d+)/.exec(log);
   return {
     url: `http://127.0.0.1:${port}`,
     webrtcPort: webrtc ? Number(webrtc[1]) : null,
+    webrtcTcpPort: webrtcTcp ? Number(webrtcTcp[1]) : null,
     pid: child.pid,
     user, password,
     log: () => log,

@@ -111,11 +111,12 @@ test('the page plays the camera over WebRTC, about a frame behind', async (t) =>
 test('when no WebRTC packet gets through, the page falls back to LL-HLS within seconds', async () => {
   const context = await loggedIn();
   const page = await context.newPage();
-  // What a firewall that drops UDP does: the viewer's checks reach nothing. The answer's
-  // candidate is moved to a port where nobody listens.
+  // What a firewall that lets only HTTP through does: the viewer's checks reach nothing. The
+  // answer's candidates (UDP and ICE-TCP) are moved to a port where nobody listens.
   await page.route('**/cam/cam0/whep', async (route) => {
     const response = await route.fetch();
-    const body = (await response.text()).replaceAll(` ${service.webrtcPort} typ host`, ' 9 typ host');
+    const body = (await response.text()).replaceAll(
+      new RegExp(` (${service.webrtcPort}|${service.webrtcTcpPort}) typ host`, 'g'), ' 9 typ host');
     await route.fulfill({ response, body });
   });
   const deleted = deletedSessions();

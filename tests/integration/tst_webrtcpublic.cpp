@@ -1,0 +1,98 @@
+// Where viewers outside reach the WebRTC ports, against the real binary: `[webrtc] stun_server`
+// is asked from the media port itself (a bare binding request, retried when unanswered), its
+// XOR-MAPPED-ADDRESS becomes a host candidate of every answer, and a look-alike response from
+// another address is ignored; `[webrtc] public_address` may be a DNS name, looked up. The STUN
+// server is this test's own UDP socket on loopback, so it can stay silent once and answer with
+// an address no loopback server could (198.51.100.9, a documentation address).
+#include "ServiceProcess.h"
+#include "webrtc/Stun.h"
+
+#include <QNetworkDatagram>
+#include <QRegularExpression>
+#include <QUdpSocket>
+#include <QtTest>
+
+using namespace hlscam;
+
+namespace {
+
+const QByteArray kOffer =
+    "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n"
+    "m=video 9 UDP/TLS/RTP/SAVPF 106\r\nc=IN IP4 0.0.0.0\r\na=ice-ufrag:tEsT\r\n"
+    "a=ice-pwd:0123456789abcdefghijklmn\r\n"
+    "a=fingerprint:sha-256 "
+    "0A:1B:2C:3D:4E:5F:60:71:82:93:A4:B5:C6:D7:E8:F9:0A:1B:2C:3D:4E:5F:60:71:82:93:A4:B5:C6:D7:E8:F9\r\n"
+    "a=setup:actpass\r\na=mid:0\r\na=recvonly\r\na=rtcp-mux\r\na=rtpmap:106 H264/90000\r\n"
+    "a=fmtp:106 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f\r\n";
+
+std::optional<QNetworkDatagram> receive(QUdpSocket &socket, int timeoutMs)
+{
+    if (!socket.hasPendingDatagrams() && !socket.waitForReadyRead(timeoutMs))
+        return std::nullopt;
+    return socket.receiveDatagram();
+}
+
+}  // namespace
+
+class TestWebRtcPublic : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void stunServerAndNameGiveCandidates();
+};
+
+void TestWebRtcPublic::stunServerAndNameGiveCandidates()
+{
+    QUdpSocket stunServer, impostor;
+    QVERIFY(stunServer.bind(QHostAddress::LocalHost, 0));
+    QVERIFY(impostor.bind(QHostAddress(QStringLiteral("127.0.0.2")), 0));
+    ServiceProcess service;
+    QVERIFY(service.addUser(QStringLiteral("admin"), QStringLiteral("admin-password"), QStringLiteral("admin")));
+    QVERIFY(service.start(
+        service.configArgs("[webrtc]\nudp_port = 0\npublic_address = localhost\nstun_server = 127.0.0.1:" +
+                           QByteArray::number(stunServer.localPort()) + "\n")));
+    const QRegularExpression udpRe(QStringLiteral("WebRTC \\(WHEP\\) media on UDP port (\\d+)"));
+    const QRegularExpression tcpRe(QStringLiteral("WebRTC \\(WHEP\\) ICE-TCP on TCP port (\\d+)"));
+    const quint16 udpPort = quint16(udpRe.match(QString::fromUtf8(service.log())).captured(1).toUInt());
+    const quint16 tcpPort = quint16(tcpRe.match(QString::fromUtf8(service.log())).captured(1).toUInt());
+    QVERIFY2(udpPort != 0 && tcpPort != 0, service.log().constData());
+
+    // The first request goes unanswered (a lost datagram); the service asks again, with the
+    // same transaction, from its media port.
+    const std::optional<QNetworkDatagram> first = receive(stunServer, 5000);
+    QVERIFY2(first, service.log().constData());
+    QCOMPARE(first->senderPort(), int(udpPort));
+    const Result<stun::Message> request = stun::parse(first->data());
+    QVERIFY2(request.ok(), qPrintable(request.ok() ? QString() : request.error().message));
+    QCOMPARE(request.value().type, stun::kBindingRequest);
+    const std::optional<QNetworkDatagram> second = receive(stunServer, 3000);
+    QVERIFY(second);
+    QCOMPARE(stun::parse(second->data()).value().transactionId, request.value().transactionId);
+
+    // A look-alike answer from elsewhere, with the right transaction: ignored.
+    impostor.writeDatagram(stun::bindingSuccess(request.value(), QHostAddress(QStringLiteral("192.0.2.66")), 1111, ""),
+                           QHostAddress::LocalHost, udpPort);
+    stunServer.writeDatagram(
+        stun::bindingSuccess(request.value(), QHostAddress(QStringLiteral("198.51.100.9")), 40000, ""),
+        QHostAddress::LocalHost, udpPort);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        service.log().contains("WebRTC public address from the STUN server 127.0.0.1:" +
+                               QByteArray::number(stunServer.localPort()) + " is 198.51.100.9:40000"),
+        5000);
+    QTRY_VERIFY_WITH_TIMEOUT(service.log().contains("WebRTC public address localhost is 127.0.0.1"), 5000);
+
+    const HttpReply r =
+        service.get(QStringLiteral("/cam/cam0/whep"), QStringLiteral("admin"), QStringLiteral("admin-password"), "POST",
+                    kOffer, {{"Content-Type", "application/sdp"}});
+    QCOMPARE(r.status, 201);
+    QVERIFY2(r.body.contains(" udp "), r.body.constData());
+    QVERIFY2(r.body.contains("198.51.100.9 40000 typ host\r\n"), r.body.constData());
+    QVERIFY2(r.body.contains("198.51.100.9 " + QByteArray::number(tcpPort) + " typ host tcptype passive"),
+             r.body.constData());
+    QVERIFY2(!r.body.contains("192.0.2.66"), r.body.constData());
+    // localhost is 127.0.0.1, the address the request came in on: offered once.
+    QCOMPARE(r.body.count("127.0.0.1 " + QByteArray::number(udpPort) + " typ host\r\n"), 1);
+    QCOMPARE(service.stop(), 0);
+}
+
+QTEST_GUILESS_MAIN(TestWebRtcPublic)
+#include "tst_webrtcpublic.moc"
