@@ -49,12 +49,12 @@ inline constexpr int kMdnsNameSuffix = 9999;        // "NAME (N)" counts to this
 
 // ACME (server/acme): an ACME server is trusted with little, and its answers are small.
 inline constexpr qint64 kAcmeReplyBytes = qint64{1024} * 1024;  // a JSON object or a certificate chain
-inline constexpr int kAcmeTimeoutMs = 30000;                     // one request to the ACME server
-inline constexpr int kAcmePolls = 60;                            // status checks of one authorization or order
-inline constexpr int kAcmeNonceRetries = 3;                      // badNonce answers retried per request
-inline constexpr int kAcmeChallengeBytes = 4096;                 // one request on the HTTP-01 port
-inline constexpr int kAcmeChallengeConnections = 64;             // open on the HTTP-01 port at once
-inline constexpr int kAcmeChallengeTimeoutMs = 10000;            // to send a request there
+inline constexpr int kAcmeTimeoutMs = 30000;                    // one request to the ACME server
+inline constexpr int kAcmePolls = 60;                           // status checks of one authorization or order
+inline constexpr int kAcmeNonceRetries = 3;                     // badNonce answers retried per request
+inline constexpr int kAcmeChallengeBytes = 4096;                // one request on the HTTP-01 port
+inline constexpr int kAcmeChallengeConnections = 64;            // open on the HTTP-01 port at once
+inline constexpr int kAcmeChallengeTimeoutMs = 10000;           // to send a request there
 
 // The desktop app, as a client of a board it does not trust blindly.
 inline constexpr qint64 kApiReplyBytes = qint64{4} * 1024 * 1024;  // the API's answers are a few kB

@@ -79,7 +79,7 @@ private:
     std::unique_ptr<HttpServer> m_http;
     std::unique_ptr<AcmeCertificate> m_acme;  // with [tls] acme_domain
     std::unique_ptr<HttpPort> m_httpPort;     // [server] http_listen
-    Listener *m_listener = nullptr;  // owned by m_http
+    Listener *m_listener = nullptr;           // owned by m_http
 };
 
 // Where a person can open the page: the bound address, or for a wildcard, this machine's own.

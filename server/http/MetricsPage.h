@@ -23,8 +23,8 @@ struct MetricsSources {
     const Listener *listener = nullptr;  // may be null (no socket yet)
     const BanStore *bans = nullptr;
     qint64 uptimeMs = 0;
-    const WebRtcServer *webrtc = nullptr;  // null when WebRTC is off
-    const JpegRoutes *jpeg = nullptr;      // snapshots and MJPEG; may be null
+    const WebRtcServer *webrtc = nullptr;   // null when WebRTC is off
+    const JpegRoutes *jpeg = nullptr;       // snapshots and MJPEG; may be null
     const AcmeCertificate *acme = nullptr;  // null without ACME
 };
 

@@ -190,7 +190,8 @@ void TestCameraAccess::limitedUserGetsForbiddenOnOtherCameras()
     const HttpReply me = alice(QStringLiteral("/api/v1/me"));
     QCOMPARE(me.status, 200);
     QStringList listed;
-    for (const QJsonValue &camera : QJsonDocument::fromJson(me.body).object().value(QStringLiteral("cameras")).toArray())
+    for (const QJsonValue &camera :
+         QJsonDocument::fromJson(me.body).object().value(QStringLiteral("cameras")).toArray())
         listed << camera.toObject().value(QStringLiteral("name")).toString();
     QCOMPARE(listed, QStringList{QStringLiteral("cam0")});
 

@@ -252,7 +252,8 @@ void TestService::usersListShowsRolesNotHashes()
     QCOMPARE(
         p.run({QStringLiteral("users"), QStringLiteral("list"), QStringLiteral("--state-dir"), p.stateDir()}, {}, &out),
         0);
-    QVERIFY2(out.contains("alice  admin  (all cameras)\n") && out.contains("bob  viewer  (all cameras)\n"), out.constData());
+    QVERIFY2(out.contains("alice  admin  (all cameras)\n") && out.contains("bob  viewer  (all cameras)\n"),
+             out.constData());
     QVERIFY(!out.contains("$y$"));
     // A state directory that does not exist yet is made, for its owner only.
     const QString fresh = p.stateDir() + QStringLiteral("/new/state");

@@ -290,9 +290,10 @@ void TestConfig::goodFiles_data()
         s.server.port = 8443;
     });
     QTest::newRow("ACME and the plain-HTTP port")
-        << QByteArray("[server]\nlisten = :443\nhttp_listen = 127.0.0.1:8080\n[tls]\nacme_domain = cam.example.org, "
-                      "cam.example.net\nacme_email = me@example.org\nacme_directory = "
-                      "https://acme-staging-v02.api.letsencrypt.org/directory\nacme_ca = /etc/ssl/private-ca.pem\n")
+        << QByteArray(
+               "[server]\nlisten = :443\nhttp_listen = 127.0.0.1:8080\n[tls]\nacme_domain = cam.example.org, "
+               "cam.example.net\nacme_email = me@example.org\nacme_directory = "
+               "https://acme-staging-v02.api.letsencrypt.org/directory\nacme_ca = /etc/ssl/private-ca.pem\n")
         << with([](Settings &s) {
                s.server.port = 443;
                s.server.httpListen = ServerSettings::HttpListen::On;
@@ -303,8 +304,9 @@ void TestConfig::goodFiles_data()
                s.tls.acmeDirectory = QStringLiteral("https://acme-staging-v02.api.letsencrypt.org/directory");
                s.tls.acmeCa = QStringLiteral("/etc/ssl/private-ca.pem");
            });
-    QTest::newRow("http_listen off") << QByteArray("[server]\nhttp_listen = off\n")
-                                     << with([](Settings &s) { s.server.httpListen = ServerSettings::HttpListen::Off; });
+    QTest::newRow("http_listen off") << QByteArray("[server]\nhttp_listen = off\n") << with([](Settings &s) {
+        s.server.httpListen = ServerSettings::HttpListen::Off;
+    });
     QTest::newRow("listen port only, port 0")
         << QByteArray("[server]\nlisten = 0\n") << with([](Settings &s) { s.server.port = 0; });
     QTest::newRow("whitespace, CRLF, byte order mark")
@@ -395,13 +397,14 @@ void TestConfig::errors_data()
     row("acme wildcard", "[tls]\nacme_domain = *.example.org\n", 2, "[tls] acme_domain",
         "cannot be validated over HTTP-01");
     row("acme bare name", "[tls]\nacme_domain = cam\n", 2, "[tls] acme_domain", "cannot be validated over HTTP-01");
-    row("acme directory over http", "[tls]\nacme_directory = http://acme.example.org/dir\n", 2,
-        "[tls] acme_directory", "is not an https:// URL of an ACME directory");
+    row("acme directory over http", "[tls]\nacme_directory = http://acme.example.org/dir\n", 2, "[tls] acme_directory",
+        "is not an https:// URL of an ACME directory");
     row("acme email", "[tls]\nacme_email = not an address\n", 2, "[tls] acme_email", "is not an e-mail address");
     row("acme ca relative", "[tls]\nacme_ca = ca.pem\n", 2, "[tls] acme_ca", "is not an absolute path");
-    row("acme and tls files", "[server]\ntls_cert = /c.pem\ntls_key = /k.pem\n[tls]\nacme_domain = cam.example.org\n", 5,
-        "[tls] acme_domain", "two ways to get a certificate");
-    row("http_listen", "[server]\nhttp_listen = 80:80:80\n", 2, "[server] http_listen", "or empty for 0.0.0.0:80 with ACME");
+    row("acme and tls files", "[server]\ntls_cert = /c.pem\ntls_key = /k.pem\n[tls]\nacme_domain = cam.example.org\n",
+        5, "[tls] acme_domain", "two ways to get a certificate");
+    row("http_listen", "[server]\nhttp_listen = 80:80:80\n", 2, "[server] http_listen",
+        "or empty for 0.0.0.0:80 with ACME");
     row("camera without name", "[camera]\nfps = 5\n", 1, "[camera]", "unknown section");
     row("camera name with space", "[camera.my cam]\n", 1, "[camera.my cam]",
         "camera name 'my cam' is not allowed (allowed: 1 to 32 letters, digits, _ or -");
