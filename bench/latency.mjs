@@ -49,8 +49,8 @@ async function hlscam(browser) {
     const authorization = 'Basic ' + Buffer.from(`${service.user}:${service.password}`).toString('base64');
     await waitForSegments(service.url + '/cam/cam0/index.m3u8', authorization, 4, /^seg\d+\.m4s/m, 30000);
     const credentials = { username: service.user, password: service.password };
-    return { webrtc: await measure(browser, service.url + '/?mode=webrtc', credentials),
-             hls: await measure(browser, service.url + '/?mode=hls', credentials) };
+    return { webrtc: await measure(browser, service.url + '/?cam=cam0&mode=webrtc', credentials),
+             hls: await measure(browser, service.url + '/?cam=cam0&mode=hls', credentials) };
   } finally {
     await service.stop();
   }
