@@ -16,14 +16,14 @@ namespace {
 constexpr QByteArrayView kRolePrefix = "#hlscam-role ";
 }  // namespace
 
-QString checkUserName(const QString &name)
+Error checkUserName(const QString &name)
 {
     const QByteArray utf8 = name.toUtf8();
     if (utf8.isEmpty() || utf8.size() > 64)
-        return QStringLiteral("a user name has 1 to 64 bytes");
+        return {Fault::Config, QStringLiteral("a user name has 1 to 64 bytes")};
     for (QChar c : name)
         if (c == u':' || c.isSpace() || !c.isPrint())
-            return QStringLiteral("a user name has no ':', spaces or control characters");
+            return {Fault::Config, QStringLiteral("a user name has no ':', spaces or control characters")};
     return {};
 }
 
@@ -72,8 +72,8 @@ UsersParseResult parseUsers(const QByteArray &text, const QString &fileName)
         }
         const QString &name = *utf8Name;
         const QByteArray hash = line.mid(colon + 1);
-        if (QString why = checkUserName(name); !why.isEmpty()) {
-            error(why);
+        if (const Error why = checkUserName(name)) {
+            error(why.message);
             continue;
         }
         if (hash.isEmpty()) {
@@ -135,12 +135,12 @@ Error UsersFile::load()
     m_users.clear();
     m_errors.clear();
     m_lines.clear();
-    const StateFileRead read = readStateFile(m_path, limits::kUsersFileBytes);
-    if (read.status == StateFileRead::Status::Missing)
+    const Result<std::optional<QByteArray>> read = readStateFile(m_path, limits::kUsersFileBytes);
+    if (!read.ok())
+        return read.error();
+    if (!read.value())
         return {};
-    if (read.status == StateFileRead::Status::Failed)
-        return {Fault::Io, read.error};
-    UsersParseResult parsed = parseUsers(read.data, m_path);
+    UsersParseResult parsed = parseUsers(*read.value(), m_path);
     m_users = parsed.users;
     m_errors = parsed.errors;
     m_lines = parsed.lines;
@@ -157,8 +157,8 @@ std::optional<User> UsersFile::find(const QString &name) const
 
 Error UsersFile::addOrUpdate(const User &user)
 {
-    if (QString why = checkUserName(user.name); !why.isEmpty())
-        return {Fault::Config, why};
+    if (Error why = checkUserName(user.name))
+        return why;
     if (schemeOf(user.hash) == HashScheme::Unsupported)
         return {Fault::Config, describeUnsupported()};
     for (User &u : m_users) {
@@ -182,7 +182,7 @@ Error UsersFile::update(const QString &path, const std::function<Error(UsersFile
 {
     FileLock lock(path);
     if (!lock.locked())
-        return {Fault::Io, lock.error()};
+        return lock.error();
     UsersFile file(path);
     if (Error e = file.load())
         return e;

@@ -46,8 +46,9 @@ UsersParseResult parseUsers(const QByteArray &text, const QString &fileName);
 // The file's text for `users`: each user's line (and role line) where it was in `lines`, other
 // lines kept as they were, removed users gone, new users at the end.
 QByteArray serializeUsers(const QList<User> &users, const QList<UsersLine> &lines = {});
-// Why a name is not allowed, or empty: 1-64 bytes of printable UTF-8, no ':' or whitespace.
-QString checkUserName(const QString &name);
+// Fault::Config saying why a name is not allowed, or no error: 1-64 bytes of printable UTF-8, no
+// ':' or whitespace.
+Error checkUserName(const QString &name);
 
 class UsersFile {
 public:

@@ -229,13 +229,14 @@ void TestPlaylist::lowLatencyQuery()
     QFETCH(qint64, msn);
     QFETCH(int, part);
     QFETCH(bool, skip);
-    LowLatencyQuery q;
-    const QString got = parseLowLatencyQuery(QUrlQuery(query), &q);
+    const Result<LowLatencyQuery> parsed = parseLowLatencyQuery(QUrlQuery(query));
+    const QString got = parsed.error().message;
     if (!error.isEmpty()) {
         QVERIFY2(got.contains(error), qPrintable(got));
         return;
     }
     QCOMPARE(got, QString());
+    const LowLatencyQuery &q = parsed.value();
     QCOMPARE(q.msn.value_or(-1), msn);
     QCOMPARE(q.part.value_or(-1), part);
     QCOMPARE(q.skip, skip);
