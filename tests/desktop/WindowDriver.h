@@ -1,15 +1,41 @@
 // Drives the desktop app's real window the way a person does, for the tests under Xvfb: finds
 // items by objectName, clicks them, types into them, reads what they show, and saves
-// screenshots into HLSCAM_TEST_OUTPUT. A test class inherits it and sets m_window.
+// screenshots into HLSCAM_TEST_OUTPUT. A test class inherits it and opens the window with
+// openMainWindow().
 #pragma once
 
+#include "DesktopApp.h"
+#include "Session.h"
+
 #include <QDir>
+#include <QQmlApplicationEngine>
 #include <QQuickItem>
 #include <QQuickWindow>
 #include <QtTest>
+#include <memory>
 
 class WindowDriver {
 protected:
+    // Loads the app's Main.qml into m_engine, waits for its window (m_window) to be shown and
+    // finds its Session (m_session). Its checks fail the calling test function; false then:
+    //     if (!openMainWindow()) return;
+    bool openMainWindow()
+    {
+        const auto open = [this] {
+            m_engine = std::make_unique<QQmlApplicationEngine>();
+            m_engine->load(hlscam::ui::mainWindowUrl());
+            QVERIFY2(!m_engine->rootObjects().isEmpty(), "Main.qml did not load (see the QML errors above)");
+            m_window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().first());
+            QVERIFY(m_window);
+            QVERIFY(QTest::qWaitForWindowExposed(m_window));
+            m_window->requestActivate();
+            m_session = m_window->findChild<hlscam::ui::Session *>();
+            QVERIFY(m_session);
+        };
+        open();
+        return !QTest::currentTestFailed();
+    }
+
     // An object of the window by objectName: QML children, or items a view created (delegates
     // hang in the item tree only).
     template <typename T = QObject>
@@ -87,6 +113,8 @@ protected:
         qInfo("screenshot: %s", qPrintable(path));
     }
 
+    std::unique_ptr<QQmlApplicationEngine> m_engine;  // reset it before stopping a service it talks to
     QQuickWindow *m_window = nullptr;
+    hlscam::ui::Session *m_session = nullptr;
     QString m_output = qEnvironmentVariable("HLSCAM_TEST_OUTPUT", QDir::tempPath());
 };

@@ -12,8 +12,6 @@
 #include "Session.h"
 #include "WindowDriver.h"
 
-using hlscam::ui::Session;
-
 namespace {
 const QString kAdmin = QStringLiteral("boss");
 const QString kPassword = QStringLiteral("correct horse 42");
@@ -29,8 +27,6 @@ private Q_SLOTS:
 private:
     ServiceProcess m_service;
     QTemporaryDir m_home;
-    std::unique_ptr<QQmlApplicationEngine> m_engine;
-    Session *m_session = nullptr;
 };
 
 void TestCameraFault::initTestCase()
@@ -44,15 +40,8 @@ void TestCameraFault::initTestCase()
     QVERIFY(m_service.addUser(kAdmin, kPassword, QStringLiteral("admin")));
     QVERIFY(m_service.start({QStringLiteral("--source"), QStringLiteral("/dev/video97")}));
 
-    m_engine = std::make_unique<QQmlApplicationEngine>();
-    m_engine->load(hlscam::ui::mainWindowUrl());
-    QVERIFY2(!m_engine->rootObjects().isEmpty(), "Main.qml did not load (see the QML errors above)");
-    m_window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().first());
-    QVERIFY(m_window);
-    QVERIFY(QTest::qWaitForWindowExposed(m_window));
-    m_window->requestActivate();
-    m_session = m_window->findChild<Session *>();
-    QVERIFY(m_session);
+    if (!openMainWindow())
+        return;
 }
 
 void TestCameraFault::cleanupTestCase()

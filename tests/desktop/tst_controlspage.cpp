@@ -20,7 +20,6 @@
 #include <QtTest>
 
 using hlscam::ui::ApiModel;
-using hlscam::ui::Session;
 
 class TestControlsPage : public QObject, private WindowDriver {
     Q_OBJECT
@@ -36,7 +35,6 @@ private:
 
     ServiceProcess m_service;
     QTemporaryDir m_home;
-    std::unique_ptr<QQmlApplicationEngine> m_engine;
     QString m_address = qEnvironmentVariable("HLSCAM_TEST_BOARD");
     QString m_user = qEnvironmentVariable("HLSCAM_TEST_BOARD_USER", QStringLiteral("boss"));
     QString m_password = qEnvironmentVariable("HLSCAM_TEST_BOARD_PASSWORD", QStringLiteral("pw-controls-page"));
@@ -53,17 +51,11 @@ void TestControlsPage::initTestCase()
         QVERIFY(m_service.start({QStringLiteral("--source"), QStringLiteral("testpattern")}));
         m_address = QStringLiteral("127.0.0.1:%1").arg(m_service.port());
     }
-    m_engine = std::make_unique<QQmlApplicationEngine>();
-    m_engine->load(hlscam::ui::mainWindowUrl());
-    QVERIFY2(!m_engine->rootObjects().isEmpty(), "Main.qml did not load (see the QML errors above)");
-    m_window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().first());
-    QVERIFY(m_window);
-    QVERIFY(QTest::qWaitForWindowExposed(m_window));
-    m_window->requestActivate();
+    if (!openMainWindow())
+        return;
     QVERIFY(type("addressField", m_address) && type("userField", m_user) && type("passwordField", m_password) &&
             click("connectButton"));
-    auto *session = m_window->findChild<Session *>();
-    QTRY_VERIFY_WITH_TIMEOUT(session->connected(), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_session->connected(), 20000);
 }
 
 void TestControlsPage::cleanupTestCase()

@@ -54,8 +54,6 @@ private:
 
     ServiceProcess m_service;
     QTemporaryDir m_home;
-    std::unique_ptr<QQmlApplicationEngine> m_engine;
-    Session *m_session = nullptr;
     QString m_address;
 };
 
@@ -76,15 +74,8 @@ void TestDesktop::initTestCase()
     QVERIFY(m_service.start(config + QStringList{QStringLiteral("--source"), QStringLiteral("testpattern")}));
     m_address = QStringLiteral("127.0.0.1:%1").arg(m_service.port());
 
-    m_engine = std::make_unique<QQmlApplicationEngine>();
-    m_engine->load(hlscam::ui::mainWindowUrl());
-    QVERIFY2(!m_engine->rootObjects().isEmpty(), "Main.qml did not load (see the QML errors above)");
-    m_window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().first());
-    QVERIFY(m_window);
-    QVERIFY(QTest::qWaitForWindowExposed(m_window));
-    m_window->requestActivate();
-    m_session = m_window->findChild<Session *>();
-    QVERIFY(m_session);
+    if (!openMainWindow())
+        return;
 }
 
 void TestDesktop::cleanupTestCase()
