@@ -8,14 +8,28 @@
 #include "Session.h"
 
 #include <QDir>
+#include <QGuiApplication>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
 #include <QQuickWindow>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QtTest>
 #include <memory>
 
 class WindowDriver {
 protected:
+    // Keeps what the app remembers (recent boards, trusted certificates, its settings) out of the
+    // user's: under `home` and Qt's test locations, emptied. Makes the screenshots' folder.
+    void isolateState(const QTemporaryDir &home)
+    {
+        qputenv("XDG_STATE_HOME", QFile::encodeName(home.filePath(QStringLiteral("state"))));
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+        QDir().mkpath(m_output);
+    }
+
     // Loads the app's Main.qml into m_engine, waits for its window (m_window) to be shown and
     // finds its Session (m_session). Its checks fail the calling test function; false then:
     //     if (!openMainWindow()) return;
@@ -118,3 +132,14 @@ protected:
     hlscam::ui::Session *m_session = nullptr;
     QString m_output = qEnvironmentVariable("HLSCAM_TEST_OUTPUT", QDir::tempPath());
 };
+
+// The main() of a desktop test: the app's environment and setup, then the test class's functions.
+#define HLSCAM_DESKTOP_TEST_MAIN(TestClass)     \
+    int main(int argc, char *argv[])            \
+    {                                           \
+        hlscam::ui::prepareEnvironment();       \
+        QGuiApplication app(argc, argv);        \
+        hlscam::ui::setUp();                    \
+        TestClass test;                         \
+        return QTest::qExec(&test, argc, argv); \
+    }

@@ -32,10 +32,7 @@ private:
 void TestCameraFault::initTestCase()
 {
     QVERIFY(m_home.isValid());
-    qputenv("XDG_STATE_HOME", QFile::encodeName(m_home.filePath(QStringLiteral("state"))));
-    QStandardPaths::setTestModeEnabled(true);  // recent boards go to a test location, not the user's
-    QSettings().clear();
-    QDir().mkpath(m_output);
+    isolateState(m_home);
     QVERIFY(!QFile::exists(QStringLiteral("/dev/video97")));
     QVERIFY(m_service.addUser(kAdmin, kPassword, QStringLiteral("admin")));
     QVERIFY(m_service.start({QStringLiteral("--source"), QStringLiteral("/dev/video97")}));
@@ -71,13 +68,6 @@ void TestCameraFault::faultKindShownBesideTheSentence()
     shot(QStringLiteral("camera-fault"));
 }
 
-int main(int argc, char *argv[])
-{
-    hlscam::ui::prepareEnvironment();
-    QGuiApplication app(argc, argv);
-    hlscam::ui::setUp();
-    TestCameraFault test;
-    return QTest::qExec(&test, argc, argv);
-}
+HLSCAM_DESKTOP_TEST_MAIN(TestCameraFault)
 
 #include "tst_camerafault.moc"

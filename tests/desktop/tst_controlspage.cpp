@@ -42,10 +42,7 @@ private:
 
 void TestControlsPage::initTestCase()
 {
-    qputenv("XDG_STATE_HOME", QFile::encodeName(m_home.filePath(QStringLiteral("state"))));
-    QStandardPaths::setTestModeEnabled(true);
-    QSettings().clear();
-    QDir().mkpath(m_output);
+    isolateState(m_home);
     if (m_address.isEmpty()) {
         QVERIFY(m_service.addUser(m_user, m_password, QStringLiteral("admin")));
         QVERIFY(m_service.start({QStringLiteral("--source"), QStringLiteral("testpattern")}));
@@ -122,13 +119,6 @@ void TestControlsPage::aSwitchAndASliderReachTheDevice()
     shot(QStringLiteral("controls-changed"));
 }
 
-int main(int argc, char *argv[])
-{
-    hlscam::ui::prepareEnvironment();
-    QGuiApplication app(argc, argv);
-    hlscam::ui::setUp();
-    TestControlsPage test;
-    return QTest::qExec(&test, argc, argv);
-}
+HLSCAM_DESKTOP_TEST_MAIN(TestControlsPage)
 
 #include "tst_controlspage.moc"

@@ -60,13 +60,10 @@ private:
 void TestDesktop::initTestCase()
 {
     QVERIFY(m_home.isValid());
-    qputenv("XDG_STATE_HOME", QFile::encodeName(m_home.filePath(QStringLiteral("state"))));
-    QStandardPaths::setTestModeEnabled(true);  // recent boards go to a test location, not the user's
-    QSettings().clear();
+    isolateState(m_home);
     // No per-user service config from an earlier run: local mode starts on the defaults.
     QDir(QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) + QStringLiteral("/hlscam"))
         .removeRecursively();
-    QDir().mkpath(m_output);
 
     // 127.0.0.1 (this app) is never banned; 127.0.0.2 plays the attacker.
     const QStringList config = m_service.configArgs("[bans]\nmaxretry = 3\nignoreip = 127.0.0.1/32\n");
@@ -393,13 +390,6 @@ void TestDesktop::hlscamDesktopStartsTheApp()
     QVERIFY(app.waitForFinished(10000));
 }
 
-int main(int argc, char *argv[])
-{
-    hlscam::ui::prepareEnvironment();
-    QGuiApplication app(argc, argv);
-    hlscam::ui::setUp();
-    TestDesktop test;
-    return QTest::qExec(&test, argc, argv);
-}
+HLSCAM_DESKTOP_TEST_MAIN(TestDesktop)
 
 #include "tst_desktop.moc"

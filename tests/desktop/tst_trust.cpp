@@ -72,10 +72,7 @@ private:
 void TestTrust::initTestCase()
 {
     QVERIFY(m_home.isValid());
-    qputenv("XDG_STATE_HOME", QFile::encodeName(m_home.filePath(QStringLiteral("state"))));
-    QStandardPaths::setTestModeEnabled(true);  // trusted certificates go to a test location
-    QSettings().clear();
-    QDir().mkpath(m_output);
+    isolateState(m_home);
 
     QVERIFY(makeCertificate(QStringLiteral("first"), &m_first));
     QVERIFY(makeCertificate(QStringLiteral("second"), &m_second));
@@ -329,13 +326,6 @@ void TestTrust::authoritySignedCertificateIsPinnedToo()
         qInfo("the preview's player reached the other certificate:\n%s", qPrintable(requests));
 }
 
-int main(int argc, char *argv[])
-{
-    hlscam::ui::prepareEnvironment();
-    QGuiApplication app(argc, argv);
-    hlscam::ui::setUp();
-    TestTrust test;
-    return QTest::qExec(&test, argc, argv);
-}
+HLSCAM_DESKTOP_TEST_MAIN(TestTrust)
 
 #include "tst_trust.moc"
