@@ -271,7 +271,7 @@ Result<int> openStateLockFile(const QString &path)
         if (!existing.ok())
             return existing.error();
         if (existing.value() >= 0)
-            return existing;
+            return existing.value();
         // Removed between the two calls: try again.
     }
     return Error{Fault::Io, failText("open", dir.path(), EAGAIN)};
