@@ -104,7 +104,7 @@ Error ChildProcess::start(const QString &program, const QStringList &arguments)
             closeFd(*fd);
     };
     if (in < 0 || ::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0 || ::pipe2(report, O_CLOEXEC) != 0) {
-        const QString why = QString::fromLocal8Bit(strerror(errno));
+        const QString why = qt_error_string(errno);
         closeAll();
         return {Fault::Io, QStringLiteral("cannot start %1: %2").arg(program, why)};
     }
@@ -117,7 +117,7 @@ Error ChildProcess::start(const QString &program, const QStringList &arguments)
     if (pid == 0)
         execChild(path.constData(), argv.data(), environ, parent, in, out[1], err[1], report[1]);
     if (pid < 0) {
-        const QString why = QString::fromLocal8Bit(strerror(errno));
+        const QString why = qt_error_string(errno);
         closeAll();
         return {Fault::Io, QStringLiteral("cannot start %1: %2").arg(program, why)};
     }
@@ -139,7 +139,7 @@ Error ChildProcess::start(const QString &program, const QStringList &arguments)
     if (got == sizeof code) {
         stop(0);
         return {code == EACCES || code == EPERM ? Fault::NoPermission : Fault::NoDevice,
-                QStringLiteral("cannot run %1: %2").arg(program, QString::fromLocal8Bit(strerror(code)))};
+                QStringLiteral("cannot run %1: %2").arg(program, qt_error_string(code))};
     }
     // Room for a few key frames, so a moment's delay in the reader does not stall the camera
     // (at most /proc/sys/fs/pipe-max-size, 1 MiB by default; the default 64 KiB otherwise).

@@ -41,7 +41,7 @@ private:
 
 Error openError(const QString &device, int error)
 {
-    const QString why = QString::fromLocal8Bit(strerror(error));
+    const QString why = qt_error_string(error);
     switch (error) {
     case ENOENT:
     case ENODEV:
@@ -189,7 +189,7 @@ Error writeV4l2Controls(const QString &device, const ControlValues &values)
     // error_idx names the control the driver refused; count means the check before any write.
     const QString which =
         ctrls.error_idx < quint32(order.size()) ? order.at(int(ctrls.error_idx)) : order.join(QStringLiteral(", "));
-    const QString why = QString::fromLocal8Bit(strerror(error));
+    const QString why = qt_error_string(error);
     switch (error) {
     case EINVAL:
     case ERANGE:

@@ -209,7 +209,7 @@ void TestAvahi::initTestCase()
     // This process: a network namespace of its own, the test's end of the link.
     if (::unshare(CLONE_NEWNET) != 0)
         QSKIP(qPrintable(
-            QStringLiteral("unshare(CLONE_NEWNET) refused: %1").arg(QString::fromLocal8Bit(strerror(errno)))));
+            QStringLiteral("unshare(CLONE_NEWNET) refused: %1").arg(qt_error_string(errno))));
     const QString ip = QStringLiteral("ip");
     // Namespaces an earlier run left behind when it was killed (its PID is in the name, and gone).
     for (const QString &old : QDir(QStringLiteral("/run/netns")).entryList({QStringLiteral("hlscam-avahi-*")}))
