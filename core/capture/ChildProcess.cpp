@@ -13,8 +13,6 @@
 #include <csignal>
 #include <cstring>
 
-extern char **environ;
-
 namespace hlscam {
 
 namespace {
@@ -62,7 +60,7 @@ void closeRange(unsigned first, unsigned last)
         ::sigaction(sig, &deflt, nullptr);
     sigset_t none;
     ::sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);  // NOLINT(concurrency-mt-unsafe): the forked child has one thread
     ::execve(program, argv, envp);
     const int code = errno;
     [[maybe_unused]] const ssize_t written = ::write(report, &code, sizeof code);
@@ -73,9 +71,11 @@ QString describe(const siginfo_t &info)
 {
     if (info.si_code == CLD_EXITED)
         return QStringLiteral("exited with status %1").arg(info.si_status);
+    // strsignal's text, from glibc's table rather than a buffer threads share.
+    const char *name = sigdescr_np(info.si_status);
     return QStringLiteral("was ended by signal %1 (%2)")
         .arg(info.si_status)
-        .arg(QString::fromLocal8Bit(strsignal(info.si_status)));
+        .arg(name ? QString::fromLocal8Bit(name) : QStringLiteral("unknown signal"));
 }
 
 }  // namespace
