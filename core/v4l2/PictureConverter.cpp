@@ -96,7 +96,7 @@ Error PictureConverter::toI420(const quint8 *data, qsizetype size, Picture &out)
     case V4L2_PIX_FMT_YUYV:
     case V4L2_PIX_FMT_UYVY: {
         const int stride = m_bytesPerLine > 0 ? m_bytesPerLine : 2 * w;
-        if (size < qsizetype(stride) * (h - 1) + 2 * w)
+        if (size < qsizetype(stride) * (h - 1) + qsizetype(2) * w)
             return shortBuffer(qsizetype(stride) * h);
         const auto convert = m_fourcc == V4L2_PIX_FMT_YUYV ? libyuv::YUY2ToI420 : libyuv::UYVYToI420;
         convert(data, stride, y, ys, u, cs, v, cs, w, h);

@@ -79,10 +79,10 @@ QList<ControlMenuEntry> menuEntries(int fd, const v4l2_query_ext_ctrl &qc, bool 
         qm.index = quint32(i);
         if (xioctl(fd, VIDIOC_QUERYMENU, &qm) != 0)
             continue;  // drivers leave holes in menus (entries they do not support)
-        entries.append(
-            {i, integers ? QString::number(qm.value)
-                         : QString::fromUtf8(reinterpret_cast<const char *>(qm.name),
-                                             qstrnlen(reinterpret_cast<const char *>(qm.name), sizeof(qm.name)))});
+        entries.append({i, integers ? QString::number(qm.value)
+                                    : QString::fromUtf8(reinterpret_cast<const char *>(qm.name),
+                                                        qsizetype(qstrnlen(reinterpret_cast<const char *>(qm.name),
+                                                                           sizeof(qm.name))))});
     }
     return entries;
 }
