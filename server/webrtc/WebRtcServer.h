@@ -64,7 +64,7 @@ public:
 
 private:
     void readDatagrams();
-    void handleDatagram(const QByteArray &data, const QHostAddress &from, quint16 port);
+    void handleDatagram(const QByteArray &data, const QHostAddress &address, quint16 port);
     void handleStun(const QByteArray &data, const WebRtcEndpoint &from);
     void deliver(Camera *camera, const AccessUnitPtr &unit);
     void tick();

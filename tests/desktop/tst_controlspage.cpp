@@ -71,7 +71,7 @@ QJsonValue TestControlsPage::deviceValue(const QString &key)
     done.wait(10000);
     const QJsonArray controls = QJsonDocument::fromJson(reply->readAll()).array();
     delete reply;
-    for (const QJsonValue &c : controls)
+    for (const QJsonValue c : controls)
         if (c[QStringLiteral("key")] == key)
             return c[QStringLiteral("value")];
     return QJsonValue::Undefined;
