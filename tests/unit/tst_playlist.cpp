@@ -298,7 +298,7 @@ void TestPlaylist::storeKeepsABoundedWindow()
     SegmentStore store(1000, 3);
     store.beginGeneration("init-a");
     for (int i = 0; i < 10; ++i)
-        store.addPart(Part{QByteArray("part") + QByteArray::number(i), 1000000, true}, true, kT0 + i * 1000);
+        store.addPart(Part{QByteArray("part") + QByteArray::number(i), 1000000, true}, true, kT0 + qint64{i} * 1000);
     store.endGeneration();
     const StoreSnapshot s = store.snapshot();
     QCOMPARE(s.segments.size(), 3);
