@@ -44,8 +44,8 @@ int bans(const QStringList &args)
     if (!settings)
         return kExitUsage;
     BanStore store(bansFilePath(*settings), settings->bans);
-    if (const QString e = becomeStateOwner(QFileInfo(store.path()).path()); !e.isEmpty()) {
-        err << "hlscam: " << e << "\n";
+    if (const Error e = becomeStateOwner(QFileInfo(store.path()).path())) {
+        err << "hlscam: " << e.message << "\n";
         return kExitFailure;
     }
     if (const Error e = store.load()) {

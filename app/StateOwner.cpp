@@ -11,7 +11,7 @@
 
 namespace hlscam::app {
 
-QString becomeStateOwner(const QString &dir)
+Error becomeStateOwner(const QString &dir)
 {
     if (::geteuid() != 0)
         return {};
@@ -27,13 +27,14 @@ QString becomeStateOwner(const QString &dir)
     const gid_t gid = st.st_gid;
     // Groups first: once the user id is dropped, changing groups is no longer allowed.
     if (::setgroups(1, &gid) != 0 || ::setresgid(gid, gid, gid) != 0 || ::setresuid(uid, uid, uid) != 0)
-        return QStringLiteral("cannot switch to the owner of %1 (uid %2): %3")
-            .arg(dir)
-            .arg(uid)
-            .arg(qt_error_string(errno));
+        return {Fault::NoPermission, QStringLiteral("cannot switch to the owner of %1 (uid %2): %3")
+                                         .arg(dir)
+                                         .arg(uid)
+                                         .arg(qt_error_string(errno))};
     uid_t r = 0, e = 0, s = 0;
     if (::getresuid(&r, &e, &s) != 0 || r != uid || e != uid || s != uid || ::setuid(0) == 0)
-        return QStringLiteral("switching to the owner of %1 (uid %2) did not hold").arg(dir).arg(uid);
+        return {Fault::NoPermission,
+                QStringLiteral("switching to the owner of %1 (uid %2) did not hold").arg(dir).arg(uid)};
     return {};
 }
 

@@ -4,13 +4,16 @@
 // there: it can then do nothing the service could not do itself.
 #pragma once
 
+#include "Error.h"
+
 #include <QString>
 
 namespace hlscam::app {
 
 // When running as root and `dir` (where the command's files are) belongs to another user,
 // switches all user and group ids (real, effective, saved; supplementary groups) to the
-// directory's owner and group, irrevocably. Does nothing otherwise. Returns why it could not.
-QString becomeStateOwner(const QString &dir);
+// directory's owner and group, irrevocably. Does nothing otherwise. Fails with
+// Fault::NoPermission saying why it could not.
+Error becomeStateOwner(const QString &dir);
 
 }  // namespace hlscam::app

@@ -166,8 +166,8 @@ int users(const QStringList &args)
     }
 
     UsersFile file(usersFilePath(*settings));
-    if (const QString e = becomeStateOwner(QFileInfo(file.path()).path()); !e.isEmpty()) {
-        err << "hlscam: " << e << "\n";
+    if (const Error e = becomeStateOwner(QFileInfo(file.path()).path())) {
+        err << "hlscam: " << e.message << "\n";
         return kExitFailure;
     }
     if (const Error e = file.load()) {

@@ -14,7 +14,7 @@ FileLock::FileLock(const QString &path)
     const QString lockPath = path + QStringLiteral(".lock");
     const Result<int> opened = openStateLockFile(lockPath);
     if (!opened.ok()) {
-        m_error = opened.error().message;
+        m_error = opened.error();
         return;
     }
     m_fd = opened.value();
@@ -23,7 +23,7 @@ FileLock::FileLock(const QString &path)
         rc = ::flock(m_fd, LOCK_EX);
     } while (rc < 0 && errno == EINTR);
     if (rc < 0) {
-        m_error = QStringLiteral("cannot lock %1: %2").arg(lockPath, qt_error_string(errno));
+        m_error = {Fault::Io, QStringLiteral("cannot lock %1: %2").arg(lockPath, qt_error_string(errno))};
         ::close(m_fd);
         m_fd = -1;
     }

@@ -3,24 +3,26 @@
 // The kernel drops the lock when its holder dies, so a kill -9 never leaves it stuck.
 #pragma once
 
+#include "Error.h"
+
 #include <QString>
 
 namespace hlscam {
 
 class FileLock {
 public:
-    // Locks `path` + ".lock", waiting for another holder; lock() failing is reported by error().
+    // Locks `path` + ".lock", waiting for another holder; a failure is kept in error().
     explicit FileLock(const QString &path);
     ~FileLock();
     FileLock(const FileLock &) = delete;
     FileLock &operator=(const FileLock &) = delete;
 
     bool locked() const { return m_fd >= 0; }
-    QString error() const { return m_error; }
+    const Error &error() const { return m_error; }
 
 private:
     int m_fd = -1;
-    QString m_error;
+    Error m_error;
 };
 
 }  // namespace hlscam

@@ -64,33 +64,37 @@ public:
     }
     QString path() const { return pathOf(m_name); }
 
-    // Why the file described by `st` must not be used, or empty when it may.
-    QString refusal(const struct stat &st) const
+    // Fault::NoPermission saying why the file described by `st` must not be used, or no error.
+    Error refusal(const struct stat &st) const
     {
         if (S_ISLNK(st.st_mode))
-            return QStringLiteral("%1 is a symbolic link; refusing to follow it in the state directory").arg(path());
+            return {Fault::NoPermission,
+                    QStringLiteral("%1 is a symbolic link; refusing to follow it in the state directory").arg(path())};
         if (!S_ISREG(st.st_mode))
-            return QStringLiteral("%1 is not a regular file; refusing to use it in the state directory").arg(path());
+            return {Fault::NoPermission,
+                    QStringLiteral("%1 is not a regular file; refusing to use it in the state directory").arg(path())};
         if (st.st_nlink != 1)  // a hard link: a second name of a file that may live anywhere
-            return QStringLiteral("%1 has %2 names (a hard link); refusing to use it in the state directory")
-                .arg(path())
-                .arg(st.st_nlink);
+            return {Fault::NoPermission,
+                    QStringLiteral("%1 has %2 names (a hard link); refusing to use it in the state directory")
+                        .arg(path())
+                        .arg(st.st_nlink)};
         // Root's files are safe too (the service account cannot make one): a users file an
         // admin copied in with sudo stays readable by the service.
         if (st.st_uid != m_st.st_uid && st.st_uid != ::geteuid() && st.st_uid != 0)
-            return QStringLiteral(
-                       "%1 is owned by uid %2, not by the directory's owner (uid %3), this user "
-                       "(uid %4) or root; refusing to use it in the state directory")
-                .arg(path())
-                .arg(st.st_uid)
-                .arg(m_st.st_uid)
-                .arg(::geteuid());
+            return {Fault::NoPermission, QStringLiteral("%1 is owned by uid %2, not by the directory's owner (uid %3), "
+                                                        "this user (uid %4) or root; refusing to use it in the state "
+                                                        "directory")
+                                             .arg(path())
+                                             .arg(st.st_uid)
+                                             .arg(m_st.st_uid)
+                                             .arg(::geteuid())};
         return {};
     }
 
-    // Opens the existing file without following a link and without blocking on a fifo; -1 with
-    // errno ENOENT when missing, else -1 with *error set (refusal or cause) and *refused.
-    int openExisting(int flags, QString *error, bool *refused) const
+    // Opens the existing file without following a link and without blocking on a fifo: its
+    // descriptor, -1 when there is no such file, or the refusal (Fault::NoPermission) or the
+    // cause (Fault::Io).
+    Result<int> openExisting(int flags) const
     {
         const int fd = ::openat(m_fd, m_name.constData(), flags | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
         if (fd < 0) {
@@ -99,27 +103,23 @@ public:
                 return -1;
             // A link (ELOOP), a socket (ENXIO), ...: say what it is rather than the errno.
             struct stat st {};
-            if (::fstatat(m_fd, m_name.constData(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-                !(*error = refusal(st)).isEmpty()) {
-                *refused = true;
-            } else {
-                *error = QStringLiteral("cannot open %1: %2").arg(path(), errnoText(openError));
-            }
-            errno = openError;
-            return -1;
+            if (::fstatat(m_fd, m_name.constData(), &st, AT_SYMLINK_NOFOLLOW) == 0)
+                if (Error refused = refusal(st))
+                    return refused;
+            return Error{Fault::Io, QStringLiteral("cannot open %1: %2").arg(path(), errnoText(openError))};
         }
         struct stat st {};
-        if (::fstat(fd, &st) != 0) {
-            *error = QStringLiteral("cannot open %1: %2").arg(path(), errnoText(errno));
-        } else if (*error = refusal(st); !error->isEmpty()) {
-            *refused = true;
-        } else {
+        Error error;
+        if (::fstat(fd, &st) != 0)
+            error = {Fault::Io, QStringLiteral("cannot open %1: %2").arg(path(), errnoText(errno))};
+        else
+            error = refusal(st);
+        if (!error) {
             ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
             return fd;
         }
         ::close(fd);
-        errno = EPERM;
-        return -1;
+        return error;
     }
 
     // Creates `name` (which must not exist) for this process alone; when run as root, gives it
@@ -173,48 +173,42 @@ bool writeAll(int fd, const QByteArray &data)
 
 }  // namespace
 
-StateFileRead readStateFile(const QString &path, qint64 maxBytes)
+Result<std::optional<QByteArray>> readStateFile(const QString &path, qint64 maxBytes)
 {
-    StateFileRead result;
     const StateDir dir(path);
-    if (dir.missing()) {
-        result.status = StateFileRead::Status::Missing;
-        return result;
-    }
-    if (!dir.ok()) {
-        result.error = dir.error();
-        result.refused = true;  // a link, or a directory we cannot open: nothing to move aside
-        return result;
-    }
-    const int fd = dir.openExisting(O_RDONLY, &result.error, &result.refused);
-    if (fd < 0) {
-        if (result.error.isEmpty())
-            result.status = StateFileRead::Status::Missing;
-        return result;
-    }
+    if (dir.missing())
+        return std::optional<QByteArray>();
+    if (!dir.ok())  // a link, or a directory we cannot open: nothing to move aside
+        return Error{Fault::NoPermission, dir.error()};
+    const Result<int> opened = dir.openExisting(O_RDONLY);
+    if (!opened.ok())
+        return opened.error();
+    const int fd = opened.value();
+    if (fd < 0)
+        return std::optional<QByteArray>();
     QByteArray data;
+    Error error;
     char buffer[65536];
     for (;;) {
         const ssize_t n = ::read(fd, buffer, sizeof buffer);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            result.error = failText("read", dir.path(), errno);
+            error = {Fault::Io, failText("read", dir.path(), errno)};
             break;
         }
-        if (n == 0) {
-            result.status = StateFileRead::Status::Read;
-            result.data = data;
+        if (n == 0)
             break;
-        }
         data.append(buffer, n);
         if (data.size() > maxBytes) {
-            result.error = QStringLiteral("%1 is larger than %2 bytes").arg(dir.path()).arg(maxBytes);
+            error = {Fault::Io, QStringLiteral("%1 is larger than %2 bytes").arg(dir.path()).arg(maxBytes)};
             break;
         }
     }
     ::close(fd);
-    return result;
+    if (error)
+        return error;
+    return std::optional<QByteArray>(data);
 }
 
 Error writeFileAtomically(const QString &path, const QByteArray &data)
@@ -228,8 +222,8 @@ Error writeFileAtomically(const QString &path, const QByteArray &data)
     gid_t group = dir.group();
     struct stat st {};
     if (::fstatat(dir.fd(), dir.name().constData(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
-        if (QString why = dir.refusal(st); !why.isEmpty())
-            return {Fault::Io, why};
+        if (Error why = dir.refusal(st))
+            return why;
         owner = st.st_uid;  // the directory's owner, us or root: nobody else passes refusal()
         group = st.st_gid;
     } else if (errno != ENOENT) {
@@ -273,13 +267,11 @@ Result<int> openStateLockFile(const QString &path)
             return fd;
         if (errno != EEXIST)
             return Error{Fault::Io, failText("open", dir.path(), errno)};
-        bool refused = false;
-        QString error;
-        fd = dir.openExisting(O_RDONLY, &error, &refused);
-        if (fd >= 0)
-            return fd;
-        if (!error.isEmpty())
-            return Error{Fault::Io, error};
+        const Result<int> existing = dir.openExisting(O_RDONLY);
+        if (!existing.ok())
+            return existing.error();
+        if (existing.value() >= 0)
+            return existing.value();
         // Removed between the two calls: try again.
     }
     return Error{Fault::Io, failText("open", dir.path(), EAGAIN)};

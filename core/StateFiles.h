@@ -10,21 +10,17 @@
 
 #include <QByteArray>
 #include <QString>
+#include <optional>
 
 #include "Error.h"
 
 namespace hlscam {
 
-struct StateFileRead {
-    enum class Status { Read, Missing, Failed };
-    Status status = Status::Failed;
-    QByteArray data;
-    QString error;         // when Failed: names the file and the cause
-    bool refused = false;  // Failed because the file is not to be trusted (link, fifo, ...), not I/O
-};
-
-// Reads the file at `path`, at most `maxBytes` (a larger file is an error).
-StateFileRead readStateFile(const QString &path, qint64 maxBytes);
+// The content of the file at `path`, at most `maxBytes` (a larger file is an error), or nullopt
+// when there is no such file. The error names the file and the cause: Fault::NoPermission when
+// the file is not to be trusted (a link, a fifo, ...) or its directory cannot be opened, Fault::Io
+// when reading failed.
+Result<std::optional<QByteArray>> readStateFile(const QString &path, qint64 maxBytes);
 
 // Replaces the file at `path` with `data` so that a crash or kill -9 at any moment leaves either
 // the old or the new content: a temp file created exclusively beside it, fsync, rename, fsync of

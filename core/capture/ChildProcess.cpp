@@ -13,8 +13,6 @@
 #include <csignal>
 #include <cstring>
 
-extern char **environ;
-
 namespace hlscam {
 
 namespace {
@@ -62,7 +60,7 @@ void closeRange(unsigned first, unsigned last)
         ::sigaction(sig, &deflt, nullptr);
     sigset_t none;
     ::sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);  // NOLINT(concurrency-mt-unsafe): the forked child has one thread
     ::execve(program, argv, envp);
     const int code = errno;
     [[maybe_unused]] const ssize_t written = ::write(report, &code, sizeof code);
@@ -73,9 +71,11 @@ QString describe(const siginfo_t &info)
 {
     if (info.si_code == CLD_EXITED)
         return QStringLiteral("exited with status %1").arg(info.si_status);
+    // strsignal's text, from glibc's table rather than a buffer threads share.
+    const char *name = sigdescr_np(info.si_status);
     return QStringLiteral("was ended by signal %1 (%2)")
         .arg(info.si_status)
-        .arg(QString::fromLocal8Bit(strsignal(info.si_status)));
+        .arg(name ? QString::fromLocal8Bit(name) : QStringLiteral("unknown signal"));
 }
 
 }  // namespace
@@ -104,7 +104,7 @@ Error ChildProcess::start(const QString &program, const QStringList &arguments)
             closeFd(*fd);
     };
     if (in < 0 || ::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0 || ::pipe2(report, O_CLOEXEC) != 0) {
-        const QString why = QString::fromLocal8Bit(strerror(errno));
+        const QString why = qt_error_string(errno);
         closeAll();
         return {Fault::Io, QStringLiteral("cannot start %1: %2").arg(program, why)};
     }
@@ -117,7 +117,7 @@ Error ChildProcess::start(const QString &program, const QStringList &arguments)
     if (pid == 0)
         execChild(path.constData(), argv.data(), environ, parent, in, out[1], err[1], report[1]);
     if (pid < 0) {
-        const QString why = QString::fromLocal8Bit(strerror(errno));
+        const QString why = qt_error_string(errno);
         closeAll();
         return {Fault::Io, QStringLiteral("cannot start %1: %2").arg(program, why)};
     }
@@ -139,7 +139,7 @@ Error ChildProcess::start(const QString &program, const QStringList &arguments)
     if (got == sizeof code) {
         stop(0);
         return {code == EACCES || code == EPERM ? Fault::NoPermission : Fault::NoDevice,
-                QStringLiteral("cannot run %1: %2").arg(program, QString::fromLocal8Bit(strerror(code)))};
+                QStringLiteral("cannot run %1: %2").arg(program, qt_error_string(code))};
     }
     // Room for a few key frames, so a moment's delay in the reader does not stall the camera
     // (at most /proc/sys/fs/pipe-max-size, 1 MiB by default; the default 64 KiB otherwise).

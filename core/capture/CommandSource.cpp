@@ -232,8 +232,7 @@ std::optional<AnnexBAccessUnit> CommandSource::nextAccessUnit(qint64 deadlineUs,
         }
         pollfd fds[2] = {{m_child.outputFd(), POLLIN, 0}, {m_child.errorFd(), POLLIN, 0}};
         if (::poll(fds, 2, int(qMin<qint64>(kPollMs, (leftUs + 999) / 1000))) < 0 && errno != EINTR) {
-            m_error = {Fault::Io,
-                       QStringLiteral("%1: poll: %2").arg(m_program, QString::fromLocal8Bit(strerror(errno)))};
+            m_error = {Fault::Io, QStringLiteral("%1: poll: %2").arg(m_program, qt_error_string(errno))};
             return std::nullopt;
         }
         if (fds[1].revents)
@@ -250,9 +249,7 @@ std::optional<AnnexBAccessUnit> CommandSource::nextAccessUnit(qint64 deadlineUs,
             m_error = ended();
             return std::nullopt;
         } else if (errno != EAGAIN && errno != EINTR) {
-            m_error = {
-                Fault::Io,
-                QStringLiteral("%1: reading its output: %2").arg(m_program, QString::fromLocal8Bit(strerror(errno)))};
+            m_error = {Fault::Io, QStringLiteral("%1: reading its output: %2").arg(m_program, qt_error_string(errno))};
             return std::nullopt;
         }
     }

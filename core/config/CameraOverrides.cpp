@@ -33,12 +33,12 @@ QSet<QString> camerasWithControls(const QByteArray &text)
 // The cameras named in the file: parseConfig gives the defaults to keys an older file lacks.
 Result<QList<CameraSettings>> readOverrides(const QString &path, QSet<QString> *withControls = nullptr)
 {
-    const StateFileRead read = readStateFile(path, limits::kCameraOverridesBytes);
-    if (read.status == StateFileRead::Status::Missing)
+    const Result<std::optional<QByteArray>> read = readStateFile(path, limits::kCameraOverridesBytes);
+    if (!read.ok())
+        return read.error();
+    if (!read.value())
         return QList<CameraSettings>{};
-    if (read.status == StateFileRead::Status::Failed)
-        return Error{Fault::Io, read.error};
-    const QByteArray &text = read.data;
+    const QByteArray &text = *read.value();
     if (!text.contains("[camera."))
         return QList<CameraSettings>{};
     const ConfigResult parsed = parseConfig(text, path);
@@ -82,17 +82,16 @@ Error applyCameraOverrides(const QString &path, Settings &settings, QStringList 
                 continue;
             found = true;
             // The file is the service account's to write: a device in it gets the API's rules.
-            const QString refusal =
-                o.device == c.device ? QString() : refuseApiDevice(o.device, settings.paths.mediaDir);
+            const Error refusal = o.device == c.device ? Error() : refuseApiDevice(o.device, settings.paths.mediaDir);
             const QString device = c.device;
             const QMap<QString, qint64> controls = c.controls;
             c = o;
             if (!withControls.contains(o.name))
                 c.controls = controls;
-            if (!refusal.isEmpty()) {
+            if (refusal) {
                 c.device = device;
-                notes->append(
-                    QStringLiteral("%1: camera %2: %3; the configured device is used").arg(path, o.name, refusal));
+                notes->append(QStringLiteral("%1: camera %2: %3; the configured device is used")
+                                  .arg(path, o.name, refusal.message));
             }
         }
         if (!found)
@@ -106,8 +105,8 @@ Error applyCameraOverrides(const QString &path, Settings &settings, QStringList 
 Error saveCameraOverride(const QString &path, const CameraSettings &camera)
 {
     FileLock lock(path);
-    if (!lock.error().isEmpty())
-        return {Fault::Io, lock.error()};
+    if (!lock.locked())
+        return lock.error();
     const Result<QList<CameraSettings>> overrides = readOverrides(path);
     if (!overrides.ok())
         return overrides.error();

@@ -1,5 +1,4 @@
 #include "config/ConfigLoader.h"
-#include "Limits.h"
 
 #include "capture/CommandLine.h"
 #include "config/AddressRange.h"
@@ -536,7 +535,7 @@ const KeyDef kKeys[] = {
     {"webrtc", "udp_port",
      [](const QString &v, State &s) {
          int port = s.settings.webrtc.udpPort;
-         const QString e = readInt(v, 0, 65535, port);
+         QString e = readInt(v, 0, 65535, port);
          s.settings.webrtc.udpPort = quint16(port);  // unchanged on an error
          return e;
      }},

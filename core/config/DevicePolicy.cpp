@@ -21,13 +21,13 @@ bool isInside(const QString &path, const QString &dir)
     return !file.isEmpty() && !root.isEmpty() && file.startsWith(root + u'/') && QFileInfo(file).isFile();
 }
 
-QString refusal(const QString &device, const QString &mediaDir)
+Error refusal(const QString &device, const QString &mediaDir)
 {
-    return QStringLiteral(
-               "'%1' is not a camera of this machine nor a media file in [paths] media_dir (%2): "
-               "allowed are auto, testpattern, rpicam, V4L2 cameras (GET /api/v1/devices lists them) "
-               "and files in media_dir")
-        .arg(device.left(200), mediaDir.isEmpty() ? QStringLiteral("not set") : mediaDir);
+    return {Fault::Config,
+            QStringLiteral("'%1' is not a camera of this machine nor a media file in [paths] media_dir (%2): "
+                           "allowed are auto, testpattern, rpicam, V4L2 cameras (GET /api/v1/devices lists them) "
+                           "and files in media_dir")
+                .arg(device.left(200), mediaDir.isEmpty() ? QStringLiteral("not set") : mediaDir)};
 }
 
 // A name udev makes for a camera (one path component under /dev/v4l/by-id or by-path): one that
@@ -48,16 +48,15 @@ bool isVideoDevice(const QString &path)
            major(st.st_rdev) == kVideo4LinuxMajor;
 }
 
-QString refuseApiDevice(const QString &device, const QString &mediaDir)
+Error refuseApiDevice(const QString &device, const QString &mediaDir)
 {
     if (device == QLatin1String("auto") || device == QLatin1String("testpattern") || device == QLatin1String("rpicam"))
         return {};
     // A command runs with the service's rights: an admin's password (or a hostile page that
     // holds an admin's session) must not turn into a shell on the board.
     if (device.startsWith(QLatin1String("exec:")))
-        return QStringLiteral(
-            "exec: commands run with the service's rights and can only be set in the configuration file "
-            "(or with --source), not through the API");
+        return {Fault::Config, QStringLiteral("exec: commands run with the service's rights and can only be set in the "
+                                              "configuration file (or with --source), not through the API")};
     // A relative path would be resolved against the service's working directory: nobody's guess,
     // and no path of the media directory.
     if (!QDir::isAbsolutePath(device))

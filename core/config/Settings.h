@@ -119,8 +119,8 @@ struct AuthSettings {
     // URL tokens (POST /api/v1/tokens): the lifetime when none is asked for, and the longest a
     // viewer and an admin may ask for.
     qint64 tokenLifetimeS = 86400;
-    qint64 tokenLifetimeMaxS = 7 * 86400;
-    qint64 adminTokenLifetimeMaxS = 365 * 86400;
+    qint64 tokenLifetimeMaxS = qint64{7} * 86400;
+    qint64 adminTokenLifetimeMaxS = qint64{365} * 86400;
 
     bool operator==(const AuthSettings &) const = default;
 };

@@ -17,8 +17,8 @@ Result<std::unique_ptr<Encoder>> openNamed(const EncoderOptions &options)
             return x264.error();
         return std::unique_ptr<Encoder>(std::move(x264.value()));
     }
-    if (const QString missing = missingEncoderHardware(options.codec); !missing.isEmpty())
-        return Error{Fault::Encoder, missing};
+    if (Error missing = missingEncoderHardware(options.codec))
+        return missing;
     const Result<FfmpegBackend *> ffmpeg = ffmpegBackend();
     if (!ffmpeg.ok())
         return ffmpeg.error();

@@ -27,17 +27,17 @@ bool openMaxPresent()
 
 }  // namespace
 
-QString missingEncoderHardware(const QString &codec, const QString &devDir)
+Error missingEncoderHardware(const QString &codec, const QString &devDir)
 {
     if (codec == QLatin1String("h264_v4l2m2m")) {
         if (hasH264MemoryToMemoryEncoder(devDir))
             return {};
-        return QStringLiteral("no V4L2 memory-to-memory H.264 encoder under %1").arg(devDir);
+        return {Fault::Encoder, QStringLiteral("no V4L2 memory-to-memory H.264 encoder under %1").arg(devDir)};
     }
     if (codec == QLatin1String("h264_omx")) {
         if (openMaxPresent())
             return {};
-        return QStringLiteral("no OpenMAX IL library (/opt/vc/lib/libopenmaxil.so, libOMX_Core.so)");
+        return {Fault::Encoder, QStringLiteral("no OpenMAX IL library (/opt/vc/lib/libopenmaxil.so, libOMX_Core.so)")};
     }
     return {};
 }

@@ -1,5 +1,7 @@
 #include "v4l2/PictureConverter.h"
 
+#include "capture/PictureScale.h"
+
 #include <libyuv/convert.h>
 #include <libyuv/planar_functions.h>
 #include <libyuv/scale.h>
@@ -72,18 +74,8 @@ Result<Picture> PictureConverter::convert(const quint8 *data, qsizetype size)
     Picture out = Picture::allocate(m_sent.width(), m_sent.height());
     if (m_geometry.target.size() != m_sent)
         fillBlack(out);  // the bars of pad
-    const QRect &s = m_geometry.source;
-    const QRect &t = m_geometry.target;
-    const Picture &in = m_cameraPicture;
-    const auto at = [](const Picture &p, int plane, int x, int y) {
-        const int shift = plane == 0 ? 0 : 1;
-        return qsizetype(y >> shift) * p.stride(plane) + (x >> shift);
-    };
-    libyuv::I420Scale(in.plane(0) + at(in, 0, s.x(), s.y()), in.stride(0), in.plane(1) + at(in, 1, s.x(), s.y()),
-                      in.stride(1), in.plane(2) + at(in, 2, s.x(), s.y()), in.stride(2), s.width(), s.height(),
-                      out.plane(0) + at(out, 0, t.x(), t.y()), out.stride(0), out.plane(1) + at(out, 1, t.x(), t.y()),
-                      out.stride(1), out.plane(2) + at(out, 2, t.x(), t.y()), out.stride(2), t.width(), t.height(),
-                      libyuv::kFilterBilinear);
+    if (Error e = scalePicture(m_cameraPicture, m_geometry.source, out, m_geometry.target, ScaleFilter::Bilinear))
+        return e;
     return out;
 }
 
@@ -104,7 +96,7 @@ Error PictureConverter::toI420(const quint8 *data, qsizetype size, Picture &out)
     case V4L2_PIX_FMT_YUYV:
     case V4L2_PIX_FMT_UYVY: {
         const int stride = m_bytesPerLine > 0 ? m_bytesPerLine : 2 * w;
-        if (size < qsizetype(stride) * (h - 1) + 2 * w)
+        if (size < qsizetype(stride) * (h - 1) + qsizetype(2) * w)
             return shortBuffer(qsizetype(stride) * h);
         const auto convert = m_fourcc == V4L2_PIX_FMT_YUYV ? libyuv::YUY2ToI420 : libyuv::UYVYToI420;
         convert(data, stride, y, ys, u, cs, v, cs, w, h);

@@ -41,7 +41,7 @@ private:
 
 Error openError(const QString &device, int error)
 {
-    const QString why = QString::fromLocal8Bit(strerror(error));
+    const QString why = qt_error_string(error);
     switch (error) {
     case ENOENT:
     case ENODEV:
@@ -79,10 +79,10 @@ QList<ControlMenuEntry> menuEntries(int fd, const v4l2_query_ext_ctrl &qc, bool 
         qm.index = quint32(i);
         if (xioctl(fd, VIDIOC_QUERYMENU, &qm) != 0)
             continue;  // drivers leave holes in menus (entries they do not support)
-        entries.append(
-            {i, integers ? QString::number(qm.value)
-                         : QString::fromUtf8(reinterpret_cast<const char *>(qm.name),
-                                             qstrnlen(reinterpret_cast<const char *>(qm.name), sizeof(qm.name)))});
+        entries.append({i, integers ? QString::number(qm.value)
+                                    : QString::fromUtf8(reinterpret_cast<const char *>(qm.name),
+                                                        qsizetype(qstrnlen(reinterpret_cast<const char *>(qm.name),
+                                                                           sizeof(qm.name))))});
     }
     return entries;
 }
@@ -189,7 +189,7 @@ Error writeV4l2Controls(const QString &device, const ControlValues &values)
     // error_idx names the control the driver refused; count means the check before any write.
     const QString which =
         ctrls.error_idx < quint32(order.size()) ? order.at(int(ctrls.error_idx)) : order.join(QStringLiteral(", "));
-    const QString why = QString::fromLocal8Bit(strerror(error));
+    const QString why = qt_error_string(error);
     switch (error) {
     case EINVAL:
     case ERANGE:

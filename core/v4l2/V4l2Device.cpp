@@ -78,7 +78,7 @@ void V4l2Device::close()
 
 Error V4l2Device::failure(const char *what, int err) const
 {
-    QString text = QString::fromLocal8Bit(strerror(err));
+    QString text = qt_error_string(err);
     switch (faultOfErrno(err)) {
     case Fault::NoDevice: text += QStringLiteral(" (is the camera plugged in?)"); break;
     case Fault::Busy: text += QStringLiteral(" (another program is using the camera)"); break;

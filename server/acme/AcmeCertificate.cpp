@@ -20,10 +20,10 @@ constexpr int kStandInDays = 7;
 
 Result<QByteArray> readState(const QString &path)
 {
-    StateFileRead read = readStateFile(path, limits::kPemFileBytes);
-    if (read.status == StateFileRead::Status::Failed)
-        return Error{Fault::Io, read.error};
-    return std::move(read.data);  // empty when missing
+    Result<std::optional<QByteArray>> read = readStateFile(path, limits::kPemFileBytes);
+    if (!read.ok())
+        return read.error();
+    return read.value().value_or(QByteArray());  // empty when missing
 }
 
 }  // namespace

@@ -58,8 +58,8 @@ Response updateCamera(Camera *target, const QByteArray &body, const PathSettings
     camera.controls = target->settings().controls;  // set through .../controls, kept as they are
     // The device the config file gave stays allowed; a new one must pass the policy.
     if (camera.device != target->settings().device)
-        if (const QString refusal = refuseApiDevice(camera.device, paths.mediaDir); !refusal.isEmpty())
-            return Response::jsonError(Status::BadRequest, refusal);
+        if (const Error refusal = refuseApiDevice(camera.device, paths.mediaDir))
+            return Response::jsonError(Status::BadRequest, refusal.message);
     if (camera == target->settings())
         return Response::json(Status::Ok, cameraJson(camera));  // nothing changes, nothing restarts
 

@@ -21,15 +21,12 @@ FileStamp FileStamp::of(const QString &path)
 
 Error readBansFile(const QString &path, BanList &list)
 {
-    const StateFileRead read = readStateFile(path, limits::kBansFileBytes);
-    if (read.status == StateFileRead::Status::Missing) {
-        list.fromJson(R"({"version":1,"addresses":{}})");
-        return {};
-    }
-    if (read.status == StateFileRead::Status::Failed)
-        return {read.refused ? Fault::NoPermission : Fault::Io, read.error};
-    if (QString e = list.fromJson(read.data); !e.isEmpty())
-        return {Fault::Io, QStringLiteral("%1: %2").arg(path, e)};
+    const Result<std::optional<QByteArray>> read = readStateFile(path, limits::kBansFileBytes);
+    if (!read.ok())
+        return read.error();
+    // No file: no bans.
+    if (Error e = list.fromJson(read.value().value_or(R"({"version":1,"addresses":{}})")))
+        return {e.fault, QStringLiteral("%1: %2").arg(path, e.message)};
     return {};
 }
 
@@ -38,7 +35,7 @@ BanWrite writeBanChanges(const QString &path, const BanSettings &settings, const
     BanWrite out{{}, {}, {}, BanList(settings)};
     FileLock lock(path);
     if (!lock.locked()) {
-        out.error = {Fault::Io, lock.error()};
+        out.error = lock.error();
         return out;
     }
     out.before = FileStamp::of(path);

@@ -293,21 +293,21 @@ QByteArray BanList::toJson() const
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }
 
-QString BanList::fromJson(const QByteArray &json)
+Error BanList::fromJson(const QByteArray &json)
 {
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &error);
     if (doc.isNull())
-        return QStringLiteral("not JSON (%1 at byte %2)").arg(error.errorString()).arg(error.offset);
+        return {Fault::Io, QStringLiteral("not JSON (%1 at byte %2)").arg(error.errorString()).arg(error.offset)};
     const QJsonObject root = doc.object();
     if (root.value(QStringLiteral("version")).toInt() != 1 || !root.value(QStringLiteral("addresses")).isObject())
-        return QStringLiteral("not a version 1 bans file");
+        return {Fault::Io, QStringLiteral("not a version 1 bans file")};
     QHash<QString, BanRecord> records;
     const QJsonObject addresses = root.value(QStringLiteral("addresses")).toObject();
     for (auto it = addresses.begin(); it != addresses.end(); ++it) {
         const QHostAddress address = addressOfKey(it.key());
         if (address.isNull())
-            return QStringLiteral("'%1' is not an address").arg(it.key());
+            return {Fault::Io, QStringLiteral("'%1' is not an address").arg(it.key())};
         const QJsonObject o = it.value().toObject();
         BanRecord r;
         r.bannedAtMs = o.value(QStringLiteral("banned_at")).toInteger();

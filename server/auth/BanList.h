@@ -5,6 +5,7 @@
 // bans and their history are persistent; failures below maxretry live here only.
 #pragma once
 
+#include "Error.h"
 #include "auth/AddressSet.h"
 #include "config/Settings.h"
 
@@ -80,8 +81,8 @@ public:
 
     // The persistent records (no failures) as a version 1 bans file.
     QByteArray toJson() const;
-    // Replaces the records with those in `json`; an error text when it is not a bans file.
-    QString fromJson(const QByteArray &json);
+    // Replaces the records with those in `json`; Fault::Io saying why when it is not a bans file.
+    Error fromJson(const QByteArray &json);
 
     // The key an address counts under: the address (IPv4, v4-mapped as IPv4), or its IPv6
     // network written as 2001:db8::/64 (just the address when ipv6_prefix is 128).

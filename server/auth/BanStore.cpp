@@ -47,7 +47,7 @@ Error BanStore::load()
 {
     BanList fresh(m_list.settings());
     const FileStamp stamp = FileStamp::of(m_path);  // before the read: a change after it is seen later
-    if (const Error error = readBansFile(m_path, fresh)) {
+    if (Error error = readBansFile(m_path, fresh)) {
         // Keep what cannot be read for a person to look at; the next ban starts a new file. A
         // file refused as a link or the like stays where it is: writes refuse it too, loudly.
         const QString aside = m_path + QStringLiteral(".broken");

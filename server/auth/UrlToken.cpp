@@ -18,12 +18,12 @@ constexpr int kSecretBytes = 32;
 Result<QByteArray> UrlToken::loadOrCreateSecret(const QString &path)
 {
     // Only a missing key is made anew: one that cannot be read stays, and says why.
-    const StateFileRead read = readStateFile(path, limits::kTokenKeyFileBytes);
-    if (read.status == StateFileRead::Status::Failed)
-        return Error{Fault::Io, read.error};
-    if (read.status == StateFileRead::Status::Read) {
-        if (read.data.size() == kSecretBytes)
-            return read.data;
+    const Result<std::optional<QByteArray>> read = readStateFile(path, limits::kTokenKeyFileBytes);
+    if (!read.ok())
+        return read.error();
+    if (const std::optional<QByteArray> &existing = read.value()) {
+        if (existing->size() == kSecretBytes)
+            return *existing;
         return Error{Fault::Io, QStringLiteral("%1 is not a %2-byte key: remove it to make a new one (existing "
                                                "tokens stop working)")
                                     .arg(path)
@@ -77,7 +77,7 @@ std::optional<TokenClaims> UrlToken::parse(const QByteArray &token)
     c.camera = *camera;
     c.role = fields[3] == "admin" ? Role::Admin : Role::Viewer;
     c.expiresS = fields[4].toLongLong();
-    if (!checkUserName(c.user).isEmpty() || c.camera.isEmpty())
+    if (checkUserName(c.user) || c.camera.isEmpty())
         return std::nullopt;
     return c;
 }

@@ -33,8 +33,8 @@ std::optional<Role> parseRole(const QString &text)
 UserChangeResult applyUserChange(const QString &usersPath, const UserChange &change)
 {
     using Kind = UserChange::Kind;
-    if (const QString why = checkUserName(change.name); !why.isEmpty())
-        return {Outcome::Invalid, why};
+    if (const Error why = checkUserName(change.name))
+        return {Outcome::Invalid, why.message};
     if (change.kind == Kind::Add && !change.password)
         return {Outcome::Invalid, QStringLiteral("a new user needs a password")};
     if (change.password && change.password->isEmpty())

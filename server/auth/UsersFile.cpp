@@ -25,13 +25,14 @@ QByteArray camerasLine(const QString &user, const QStringList &cameras)
 
 }  // namespace
 
-QString checkCameraName(const QString &name)
+Error checkCameraName(const QString &name)
 {
     const auto allowed = [](QChar c) {
         return (c.unicode() < 128 && c.isLetterOrNumber()) || c == u'_' || c == u'-';
     };
     if (name.isEmpty() || name.size() > 32 || !std::all_of(name.cbegin(), name.cend(), allowed))
-        return QStringLiteral("'%1' is not a camera name (1 to 32 of A-Z a-z 0-9 _ -)").arg(name.left(40));
+        return Error{Fault::Config,
+                     QStringLiteral("'%1' is not a camera name (1 to 32 of A-Z a-z 0-9 _ -)").arg(name.left(40))};
     return {};
 }
 
@@ -45,8 +46,8 @@ Result<CameraAccess> cameraListOf(const QStringList &names)
     CameraAccess out;
     QSet<QString> seen;
     for (const QString &name : names) {
-        if (QString why = checkCameraName(name); !why.isEmpty())
-            return Error{Fault::Config, why};
+        if (Error why = checkCameraName(name))
+            return why;
         if (!seen.contains(name)) {
             seen.insert(name);
             out.names << name;
@@ -63,14 +64,14 @@ Result<CameraAccess> parseCameraList(const QString &text)
     return cameraListOf(text.split(u','));
 }
 
-QString checkUserName(const QString &name)
+Error checkUserName(const QString &name)
 {
     const QByteArray utf8 = name.toUtf8();
     if (utf8.isEmpty() || utf8.size() > 64)
-        return QStringLiteral("a user name has 1 to 64 bytes");
+        return {Fault::Config, QStringLiteral("a user name has 1 to 64 bytes")};
     for (QChar c : name)
         if (c == u':' || c.isSpace() || !c.isPrint())
-            return QStringLiteral("a user name has no ':', spaces or control characters");
+            return {Fault::Config, QStringLiteral("a user name has no ':', spaces or control characters")};
     return {};
 }
 
@@ -110,7 +111,7 @@ UsersParseResult parseUsers(const QByteArray &text, const QString &fileName)
         if (line.startsWith(kCamerasPrefix)) {
             const QList<QByteArray> words = line.mid(kCamerasPrefix.size()).simplified().split(' ');
             const std::optional<QString> user = fromStrictUtf8(words.value(0));
-            if (!user || !checkUserName(*user).isEmpty()) {
+            if (!user || checkUserName(*user)) {
                 error(QStringLiteral("a cameras line is `#hlscam-cameras NAME cam0,garden`"));
                 continue;
             }
@@ -148,8 +149,8 @@ UsersParseResult parseUsers(const QByteArray &text, const QString &fileName)
         }
         const QString &name = *utf8Name;
         const QByteArray hash = line.mid(colon + 1);
-        if (QString why = checkUserName(name); !why.isEmpty()) {
-            error(why);
+        if (const Error why = checkUserName(name)) {
+            error(why.message);
             continue;
         }
         if (hash.isEmpty()) {
@@ -231,12 +232,12 @@ Error UsersFile::load()
     m_users.clear();
     m_errors.clear();
     m_lines.clear();
-    const StateFileRead read = readStateFile(m_path, limits::kUsersFileBytes);
-    if (read.status == StateFileRead::Status::Missing)
+    const Result<std::optional<QByteArray>> read = readStateFile(m_path, limits::kUsersFileBytes);
+    if (!read.ok())
+        return read.error();
+    if (!read.value())
         return {};
-    if (read.status == StateFileRead::Status::Failed)
-        return {Fault::Io, read.error};
-    UsersParseResult parsed = parseUsers(read.data, m_path);
+    UsersParseResult parsed = parseUsers(*read.value(), m_path);
     m_users = parsed.users;
     m_errors = parsed.errors;
     m_lines = parsed.lines;
@@ -253,8 +254,8 @@ std::optional<User> UsersFile::find(const QString &name) const
 
 Error UsersFile::addOrUpdate(const User &user)
 {
-    if (QString why = checkUserName(user.name); !why.isEmpty())
-        return {Fault::Config, why};
+    if (Error why = checkUserName(user.name))
+        return why;
     if (schemeOf(user.hash) == HashScheme::Unsupported)
         return {Fault::Config, describeUnsupported()};
     if (!user.cameras.all) {
@@ -292,7 +293,7 @@ Error UsersFile::update(const QString &path, const std::function<Error(UsersFile
 {
     FileLock lock(path);
     if (!lock.locked())
-        return {Fault::Io, lock.error()};
+        return lock.error();
     UsersFile file(path);
     if (Error e = file.load())
         return e;

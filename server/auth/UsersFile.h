@@ -39,7 +39,7 @@ Result<CameraAccess> parseCameraList(const QString &text);
 // The same from a list of names (the API's JSON array).
 Result<CameraAccess> cameraListOf(const QStringList &names);
 // Why a camera name is not allowed, or empty (the config's rule for camera names).
-QString checkCameraName(const QString &name);
+Error checkCameraName(const QString &name);
 
 struct User {
     QString name;
@@ -73,8 +73,9 @@ UsersParseResult parseUsers(const QByteArray &text, const QString &fileName);
 // the cameras line of a name with no user (its user line may be in error: mending it must not
 // open every camera).
 QByteArray serializeUsers(const QList<User> &users, const QList<UsersLine> &lines = {});
-// Why a name is not allowed, or empty: 1-64 bytes of printable UTF-8, no ':' or whitespace.
-QString checkUserName(const QString &name);
+// Fault::Config saying why a name is not allowed, or no error: 1-64 bytes of printable UTF-8, no
+// ':' or whitespace.
+Error checkUserName(const QString &name);
 
 class UsersFile {
 public:

@@ -317,7 +317,7 @@ void HttpServer::authenticated(const RequestPtr &ctx, const AuthResult &result)
         // is on disk (written off the event loop): an answered ban survives a kill -9. Other
         // failures are answered at once.
         Metrics::instance().authFailure(outcomeName(result.outcome).toUtf8());
-        m_bans->recordFailure(ctx->client, outcomeName(result.outcome), this, [this, ctx] {
+        m_bans->recordFailure(ctx->client, outcomeName(result.outcome), this, [ctx] {
             if (!ctx->gone())
                 send(ctx->responder, challenge("authentication failed"), ctx->headOnly, "auth");
         });
@@ -389,7 +389,7 @@ void HttpServer::route(const RequestPtr &ctx)
                  : Response::jsonError(Status::Forbidden, QStringLiteral("this needs an admin account")),
              ctx->headOnly, "metrics");
     } else if (path.startsWith(QLatin1String("/api/v1/")) || path == QLatin1String("/api/v1")) {
-        const auto later = [this, ctx](const Response &response) {
+        const auto later = [ctx](const Response &response) {
             if (!ctx->gone())
                 send(ctx->responder, response, ctx->headOnly, "api");
         };

@@ -20,35 +20,35 @@ std::optional<qint64> readNumber(const QString &text, int maxDigits)
 
 }  // namespace
 
-QString parseLowLatencyQuery(const QUrlQuery &query, LowLatencyQuery *out)
+Result<LowLatencyQuery> parseLowLatencyQuery(const QUrlQuery &query)
 {
-    *out = {};
+    LowLatencyQuery out;
     const QString msnKey = QStringLiteral("_HLS_msn");
     const QString partKey = QStringLiteral("_HLS_part");
     const QString skipKey = QStringLiteral("_HLS_skip");
     for (const QString &key : {msnKey, partKey, skipKey})
         if (query.allQueryItemValues(key).size() > 1)
-            return key + QStringLiteral(" is given more than once");
+            return Error{Fault::InvalidValue, key + QStringLiteral(" is given more than once")};
     if (query.hasQueryItem(msnKey)) {
-        out->msn = readNumber(query.queryItemValue(msnKey), 15);
-        if (!out->msn)
-            return QStringLiteral("_HLS_msn is not a media sequence number");
+        out.msn = readNumber(query.queryItemValue(msnKey), 15);
+        if (!out.msn)
+            return Error{Fault::InvalidValue, QStringLiteral("_HLS_msn is not a media sequence number")};
     }
     if (query.hasQueryItem(partKey)) {
-        if (!out->msn)
-            return QStringLiteral("_HLS_part needs _HLS_msn");
+        if (!out.msn)
+            return Error{Fault::InvalidValue, QStringLiteral("_HLS_part needs _HLS_msn")};
         const std::optional<qint64> part = readNumber(query.queryItemValue(partKey), 6);
         if (!part)
-            return QStringLiteral("_HLS_part is not a part index");
-        out->part = int(*part);
+            return Error{Fault::InvalidValue, QStringLiteral("_HLS_part is not a part index")};
+        out.part = int(*part);
     }
     if (query.hasQueryItem(skipKey)) {
         const QString value = query.queryItemValue(skipKey);
         if (value != QLatin1String("YES") && value != QLatin1String("v2"))
-            return QStringLiteral("_HLS_skip is YES or v2");
-        out->skip = true;  // no date ranges here, so v2 is the same as YES
+            return Error{Fault::InvalidValue, QStringLiteral("_HLS_skip is YES or v2")};
+        out.skip = true;  // no date ranges here, so v2 is the same as YES
     }
-    return {};
+    return out;
 }
 
 }  // namespace hlscam

@@ -3,6 +3,8 @@
 // _HLS_skip asks for a delta update. Parsed strictly: a malformed value is a 400, not a guess.
 #pragma once
 
+#include "Error.h"
+
 #include <QString>
 #include <QUrlQuery>
 #include <optional>
@@ -15,7 +17,7 @@ struct LowLatencyQuery {
     bool skip = false;
 };
 
-// Fills *out; returns an error text for a 400, empty when fine.
-QString parseLowLatencyQuery(const QUrlQuery &query, LowLatencyQuery *out);
+// The query's values, or Fault::InvalidValue with the sentence of a 400.
+Result<LowLatencyQuery> parseLowLatencyQuery(const QUrlQuery &query);
 
 }  // namespace hlscam

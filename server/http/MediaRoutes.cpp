@@ -121,11 +121,13 @@ void MediaRoutes::handle(const MediaRequest &request, QHttpServerResponder &&res
     std::optional<QByteArray> data;
     switch (path.kind) {
     case MediaPath::Kind::Playlist: {
-        Held held{std::move(responder), socket, camera, request, {}, {}};
-        if (const QString error = parseLowLatencyQuery(request.query, &held.lowLatency); !error.isEmpty()) {
-            send(held.responder, Response::text(Status::BadRequest, error.toUtf8()), headOnly, routeName(path.kind));
+        const Result<LowLatencyQuery> lowLatency = parseLowLatencyQuery(request.query);
+        if (!lowLatency.ok()) {
+            send(responder, Response::text(Status::BadRequest, lowLatency.error().message.toUtf8()), headOnly,
+                 routeName(path.kind));
             return;
         }
+        Held held{std::move(responder), socket, camera, request, lowLatency.value(), {}};
         held.deadline = QDeadlineTimer(store->position().firstMsn < 0 ? limits::kFirstSegmentWaitMs : blockMs);
         hold(std::move(held));
         return;

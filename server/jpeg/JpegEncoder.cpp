@@ -1,6 +1,7 @@
 #include "jpeg/JpegEncoder.h"
 
-#include <libyuv/scale.h>
+#include "capture/PictureScale.h"
+
 #include <turbojpeg.h>
 
 #include <cmath>
@@ -35,14 +36,8 @@ Result<QByteArray> encodeJpeg(const Picture &picture, int width, int quality)
     const Picture *from = &picture;
     if (size.width != picture.width || size.height != picture.height) {
         scaled = Picture::allocate(size.width, size.height);
-        // Box filtering: a thumbnail from a large picture without the aliasing of point sampling.
-        const int failed = libyuv::I420Scale(
-            picture.plane(0), picture.stride(0), picture.plane(1), picture.stride(1), picture.plane(2),
-            picture.stride(2), picture.width, picture.height, scaled.plane(0), scaled.stride(0), scaled.plane(1),
-            scaled.stride(1), scaled.plane(2), scaled.stride(2), size.width, size.height, libyuv::kFilterBox);
-        if (failed)
-            return Error{Fault::Other,
-                         QStringLiteral("scaling the picture to %1x%2 failed").arg(size.width).arg(size.height)};
+        if (Error e = scalePicture(picture, scaled, ScaleFilter::Box))
+            return e;
         from = &scaled;
     }
 

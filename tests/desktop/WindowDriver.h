@@ -1,15 +1,55 @@
 // Drives the desktop app's real window the way a person does, for the tests under Xvfb: finds
 // items by objectName, clicks them, types into them, reads what they show, and saves
-// screenshots into HLSCAM_TEST_OUTPUT. A test class inherits it and sets m_window.
+// screenshots into HLSCAM_TEST_OUTPUT. A test class inherits it and opens the window with
+// openMainWindow().
 #pragma once
 
+#include "DesktopApp.h"
+#include "Session.h"
+
 #include <QDir>
+#include <QGuiApplication>
+#include <QQmlApplicationEngine>
 #include <QQuickItem>
 #include <QQuickWindow>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QtTest>
+#include <memory>
 
 class WindowDriver {
 protected:
+    // Keeps what the app remembers (recent boards, trusted certificates, its settings) out of the
+    // user's: under `home` and Qt's test locations, emptied. Makes the screenshots' folder.
+    void isolateState(const QTemporaryDir &home)
+    {
+        qputenv("XDG_STATE_HOME", QFile::encodeName(home.filePath(QStringLiteral("state"))));
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+        QDir().mkpath(m_output);
+    }
+
+    // Loads the app's Main.qml into m_engine, waits for its window (m_window) to be shown and
+    // finds its Session (m_session). Its checks fail the calling test function; false then:
+    //     if (!openMainWindow()) return;
+    bool openMainWindow()
+    {
+        const auto open = [this] {
+            m_engine = std::make_unique<QQmlApplicationEngine>();
+            m_engine->load(hlscam::ui::mainWindowUrl());
+            QVERIFY2(!m_engine->rootObjects().isEmpty(), "Main.qml did not load (see the QML errors above)");
+            m_window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().first());
+            QVERIFY(m_window);
+            QVERIFY(QTest::qWaitForWindowExposed(m_window));
+            m_window->requestActivate();
+            m_session = m_window->findChild<hlscam::ui::Session *>();
+            QVERIFY(m_session);
+        };
+        open();
+        return !QTest::currentTestFailed();
+    }
+
     // An object of the window by objectName: QML children, or items a view created (delegates
     // hang in the item tree only).
     template <typename T = QObject>
@@ -87,6 +127,19 @@ protected:
         qInfo("screenshot: %s", qPrintable(path));
     }
 
+    std::unique_ptr<QQmlApplicationEngine> m_engine;  // reset it before stopping a service it talks to
     QQuickWindow *m_window = nullptr;
+    hlscam::ui::Session *m_session = nullptr;
     QString m_output = qEnvironmentVariable("HLSCAM_TEST_OUTPUT", QDir::tempPath());
 };
+
+// The main() of a desktop test: the app's environment and setup, then the test class's functions.
+#define HLSCAM_DESKTOP_TEST_MAIN(TestClass)     \
+    int main(int argc, char *argv[])            \
+    {                                           \
+        hlscam::ui::prepareEnvironment();       \
+        QGuiApplication app(argc, argv);        \
+        hlscam::ui::setUp();                    \
+        TestClass test;                         \
+        return QTest::qExec(&test, argc, argv); \
+    }

@@ -12,8 +12,6 @@
 #include "Session.h"
 #include "WindowDriver.h"
 
-using hlscam::ui::Session;
-
 namespace {
 const QString kAdmin = QStringLiteral("boss");
 const QString kPassword = QStringLiteral("correct horse 42");
@@ -29,30 +27,18 @@ private Q_SLOTS:
 private:
     ServiceProcess m_service;
     QTemporaryDir m_home;
-    std::unique_ptr<QQmlApplicationEngine> m_engine;
-    Session *m_session = nullptr;
 };
 
 void TestCameraFault::initTestCase()
 {
     QVERIFY(m_home.isValid());
-    qputenv("XDG_STATE_HOME", QFile::encodeName(m_home.filePath(QStringLiteral("state"))));
-    QStandardPaths::setTestModeEnabled(true);  // recent boards go to a test location, not the user's
-    QSettings().clear();
-    QDir().mkpath(m_output);
+    isolateState(m_home);
     QVERIFY(!QFile::exists(QStringLiteral("/dev/video97")));
     QVERIFY(m_service.addUser(kAdmin, kPassword, QStringLiteral("admin")));
     QVERIFY(m_service.start({QStringLiteral("--source"), QStringLiteral("/dev/video97")}));
 
-    m_engine = std::make_unique<QQmlApplicationEngine>();
-    m_engine->load(hlscam::ui::mainWindowUrl());
-    QVERIFY2(!m_engine->rootObjects().isEmpty(), "Main.qml did not load (see the QML errors above)");
-    m_window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().first());
-    QVERIFY(m_window);
-    QVERIFY(QTest::qWaitForWindowExposed(m_window));
-    m_window->requestActivate();
-    m_session = m_window->findChild<Session *>();
-    QVERIFY(m_session);
+    if (!openMainWindow())
+        return;
 }
 
 void TestCameraFault::cleanupTestCase()
@@ -82,13 +68,6 @@ void TestCameraFault::faultKindShownBesideTheSentence()
     shot(QStringLiteral("camera-fault"));
 }
 
-int main(int argc, char *argv[])
-{
-    hlscam::ui::prepareEnvironment();
-    QGuiApplication app(argc, argv);
-    hlscam::ui::setUp();
-    TestCameraFault test;
-    return QTest::qExec(&test, argc, argv);
-}
+HLSCAM_DESKTOP_TEST_MAIN(TestCameraFault)
 
 #include "tst_camerafault.moc"

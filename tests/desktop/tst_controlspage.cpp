@@ -20,7 +20,6 @@
 #include <QtTest>
 
 using hlscam::ui::ApiModel;
-using hlscam::ui::Session;
 
 class TestControlsPage : public QObject, private WindowDriver {
     Q_OBJECT
@@ -36,7 +35,6 @@ private:
 
     ServiceProcess m_service;
     QTemporaryDir m_home;
-    std::unique_ptr<QQmlApplicationEngine> m_engine;
     QString m_address = qEnvironmentVariable("HLSCAM_TEST_BOARD");
     QString m_user = qEnvironmentVariable("HLSCAM_TEST_BOARD_USER", QStringLiteral("boss"));
     QString m_password = qEnvironmentVariable("HLSCAM_TEST_BOARD_PASSWORD", QStringLiteral("pw-controls-page"));
@@ -44,26 +42,17 @@ private:
 
 void TestControlsPage::initTestCase()
 {
-    qputenv("XDG_STATE_HOME", QFile::encodeName(m_home.filePath(QStringLiteral("state"))));
-    QStandardPaths::setTestModeEnabled(true);
-    QSettings().clear();
-    QDir().mkpath(m_output);
+    isolateState(m_home);
     if (m_address.isEmpty()) {
         QVERIFY(m_service.addUser(m_user, m_password, QStringLiteral("admin")));
         QVERIFY(m_service.start({QStringLiteral("--source"), QStringLiteral("testpattern")}));
         m_address = QStringLiteral("127.0.0.1:%1").arg(m_service.port());
     }
-    m_engine = std::make_unique<QQmlApplicationEngine>();
-    m_engine->load(hlscam::ui::mainWindowUrl());
-    QVERIFY2(!m_engine->rootObjects().isEmpty(), "Main.qml did not load (see the QML errors above)");
-    m_window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().first());
-    QVERIFY(m_window);
-    QVERIFY(QTest::qWaitForWindowExposed(m_window));
-    m_window->requestActivate();
+    if (!openMainWindow())
+        return;
     QVERIFY(type("addressField", m_address) && type("userField", m_user) && type("passwordField", m_password) &&
             click("connectButton"));
-    auto *session = m_window->findChild<Session *>();
-    QTRY_VERIFY_WITH_TIMEOUT(session->connected(), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_session->connected(), 20000);
 }
 
 void TestControlsPage::cleanupTestCase()
@@ -82,7 +71,7 @@ QJsonValue TestControlsPage::deviceValue(const QString &key)
     done.wait(10000);
     const QJsonArray controls = QJsonDocument::fromJson(reply->readAll()).array();
     delete reply;
-    for (const QJsonValue &c : controls)
+    for (const QJsonValue c : controls)
         if (c[QStringLiteral("key")] == key)
             return c[QStringLiteral("value")];
     return QJsonValue::Undefined;
@@ -130,13 +119,6 @@ void TestControlsPage::aSwitchAndASliderReachTheDevice()
     shot(QStringLiteral("controls-changed"));
 }
 
-int main(int argc, char *argv[])
-{
-    hlscam::ui::prepareEnvironment();
-    QGuiApplication app(argc, argv);
-    hlscam::ui::setUp();
-    TestControlsPage test;
-    return QTest::qExec(&test, argc, argv);
-}
+HLSCAM_DESKTOP_TEST_MAIN(TestControlsPage)
 
 #include "tst_controlspage.moc"

@@ -55,21 +55,16 @@ private:
 
     ServiceProcess m_service;
     QTemporaryDir m_home;
-    std::unique_ptr<QQmlApplicationEngine> m_engine;
-    Session *m_session = nullptr;
     QString m_address;
 };
 
 void TestDesktop::initTestCase()
 {
     QVERIFY(m_home.isValid());
-    qputenv("XDG_STATE_HOME", QFile::encodeName(m_home.filePath(QStringLiteral("state"))));
-    QStandardPaths::setTestModeEnabled(true);  // recent boards go to a test location, not the user's
-    QSettings().clear();
+    isolateState(m_home);
     // No per-user service config from an earlier run: local mode starts on the defaults.
     QDir(QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) + QStringLiteral("/hlscam"))
         .removeRecursively();
-    QDir().mkpath(m_output);
 
     // 127.0.0.1 (this app) is never banned; 127.0.0.2 plays the attacker.
     const QStringList config = m_service.configArgs("[bans]\nmaxretry = 3\nignoreip = 127.0.0.1/32\n");
@@ -77,15 +72,8 @@ void TestDesktop::initTestCase()
     QVERIFY(m_service.start(config + QStringList{QStringLiteral("--source"), QStringLiteral("testpattern")}));
     m_address = QStringLiteral("127.0.0.1:%1").arg(m_service.port());
 
-    m_engine = std::make_unique<QQmlApplicationEngine>();
-    m_engine->load(hlscam::ui::mainWindowUrl());
-    QVERIFY2(!m_engine->rootObjects().isEmpty(), "Main.qml did not load (see the QML errors above)");
-    m_window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().first());
-    QVERIFY(m_window);
-    QVERIFY(QTest::qWaitForWindowExposed(m_window));
-    m_window->requestActivate();
-    m_session = m_window->findChild<Session *>();
-    QVERIFY(m_session);
+    if (!openMainWindow())
+        return;
 }
 
 void TestDesktop::cleanupTestCase()
@@ -447,13 +435,6 @@ void TestDesktop::hlscamDesktopStartsTheApp()
     QVERIFY(app.waitForFinished(10000));
 }
 
-int main(int argc, char *argv[])
-{
-    hlscam::ui::prepareEnvironment();
-    QGuiApplication app(argc, argv);
-    hlscam::ui::setUp();
-    TestDesktop test;
-    return QTest::qExec(&test, argc, argv);
-}
+HLSCAM_DESKTOP_TEST_MAIN(TestDesktop)
 
 #include "tst_desktop.moc"

@@ -20,8 +20,6 @@
 #include "Session.h"
 #include "WindowDriver.h"
 
-using hlscam::ui::Session;
-
 namespace {
 
 const QString kAdmin = QStringLiteral("boss");
@@ -65,8 +63,6 @@ private:
 
     ServiceProcess m_service;
     QTemporaryDir m_home;
-    std::unique_ptr<QQmlApplicationEngine> m_engine;
-    Session *m_session = nullptr;
     QString m_name;
     QString m_address;  // https://127.0.0.1:PORT
     QString m_first;    // fingerprints of the two certificates
@@ -76,10 +72,7 @@ private:
 void TestTrust::initTestCase()
 {
     QVERIFY(m_home.isValid());
-    qputenv("XDG_STATE_HOME", QFile::encodeName(m_home.filePath(QStringLiteral("state"))));
-    QStandardPaths::setTestModeEnabled(true);  // trusted certificates go to a test location
-    QSettings().clear();
-    QDir().mkpath(m_output);
+    isolateState(m_home);
 
     QVERIFY(makeCertificate(QStringLiteral("first"), &m_first));
     QVERIFY(makeCertificate(QStringLiteral("second"), &m_second));
@@ -93,15 +86,8 @@ void TestTrust::initTestCase()
     QVERIFY(m_service.https());
     m_address = QStringLiteral("https://127.0.0.1:%1").arg(m_service.port());
 
-    m_engine = std::make_unique<QQmlApplicationEngine>();
-    m_engine->load(hlscam::ui::mainWindowUrl());
-    QVERIFY2(!m_engine->rootObjects().isEmpty(), "Main.qml did not load (see the QML errors above)");
-    m_window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().first());
-    QVERIFY(m_window);
-    QVERIFY(QTest::qWaitForWindowExposed(m_window));
-    m_window->requestActivate();
-    m_session = m_window->findChild<Session *>();
-    QVERIFY(m_session);
+    if (!openMainWindow())
+        return;
 }
 
 void TestTrust::cleanupTestCase()
@@ -340,13 +326,6 @@ void TestTrust::authoritySignedCertificateIsPinnedToo()
         qInfo("the preview's player reached the other certificate:\n%s", qPrintable(requests));
 }
 
-int main(int argc, char *argv[])
-{
-    hlscam::ui::prepareEnvironment();
-    QGuiApplication app(argc, argv);
-    hlscam::ui::setUp();
-    TestTrust test;
-    return QTest::qExec(&test, argc, argv);
-}
+HLSCAM_DESKTOP_TEST_MAIN(TestTrust)
 
 #include "tst_trust.moc"

@@ -9,9 +9,10 @@ using namespace hlscam::fuzz;
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const QByteArray input = bytes(data, size);
-    LowLatencyQuery ll;
-    if (!parseLowLatencyQuery(QUrlQuery(QString::fromUtf8(input)), &ll).isEmpty())
+    const Result<LowLatencyQuery> parsed = parseLowLatencyQuery(QUrlQuery(QString::fromUtf8(input)));
+    if (!parsed.ok())
         return 0;
+    const LowLatencyQuery &ll = parsed.value();
     check(!ll.part || ll.msn, "_HLS_part comes with _HLS_msn", input);
     check(!ll.msn || (*ll.msn >= 0 && *ll.msn < 1000000000000000LL), "msn in range", input);
     check(!ll.part || (*ll.part >= 0 && *ll.part < 1000000), "part in range", input);
@@ -23,9 +24,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         written.addQueryItem(QStringLiteral("_HLS_part"), QString::number(*ll.part));
     if (ll.skip)
         written.addQueryItem(QStringLiteral("_HLS_skip"), QStringLiteral("YES"));
-    LowLatencyQuery again;
-    check(parseLowLatencyQuery(written, &again).isEmpty() && again.msn == ll.msn && again.part == ll.part &&
-              again.skip == ll.skip,
+    const Result<LowLatencyQuery> again = parseLowLatencyQuery(written);
+    check(again.ok() && again.value().msn == ll.msn && again.value().part == ll.part && again.value().skip == ll.skip,
           "written out again, parses the same", input);
     return 0;
 }

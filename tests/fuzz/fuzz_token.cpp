@@ -12,7 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const std::optional<TokenClaims> claims = UrlToken::parse(input);
     if (!claims)
         return 0;
-    check(checkUserName(claims->user).isEmpty() && !claims->camera.isEmpty(), "user and camera are valid", input);
+    check(!checkUserName(claims->user) && !claims->camera.isEmpty(), "user and camera are valid", input);
     check(claims->expiresS >= 0, "expiry is not negative", input);
 
     constexpr auto base64Url = QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals;

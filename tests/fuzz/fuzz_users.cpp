@@ -28,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const UsersParseResult parsed = parseUsers(input, fileName);
     QSet<QString> names;
     for (const User &u : parsed.users) {
-        check(checkUserName(u.name).isEmpty(), "an accepted user name is valid", input);
+        check(!checkUserName(u.name), "an accepted user name is valid", input);
         check(!names.contains(u.name), "user names are unique", input);
         names.insert(u.name);
         check(!u.hash.isEmpty() && schemeOf(u.hash) != HashScheme::Unsupported, "an accepted hash is usable", input);

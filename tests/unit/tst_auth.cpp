@@ -274,7 +274,7 @@ void TestAuth::rootKeepsTheServiceUsersOwnership()
     if (::geteuid() != 0)
         QSKIP("needs root (as CI runs) to own files for another user");
     QTemporaryDir dir;
-    const struct passwd *nobody = ::getpwnam("nobody");
+    const struct passwd *nobody = ::getpwnam("nobody");  // NOLINT(concurrency-mt-unsafe): one thread here
     QVERIFY(nobody);
     QCOMPARE(::chown(QFile::encodeName(dir.path()).constData(), nobody->pw_uid, nobody->pw_gid), 0);
     const QString path = dir.filePath(QStringLiteral("users"));

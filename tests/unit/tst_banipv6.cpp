@@ -141,8 +141,9 @@ void TestBanIpv6::fileWrittenUnderAnotherPrefix()
     // A file from before (per address) read with the default: the ban covers its /64 now.
     BanList list(settings(5));
     QCOMPARE(list.fromJson(
-                 R"({"version":1,"addresses":{"2001:db8::5":{"banned_at":1,"banned_until":-1,"bans":1},
-                                "203.0.113.1":{"failures":[1,2],"banned_at":0,"banned_until":0,"bans":0}}})"),
+                     R"({"version":1,"addresses":{"2001:db8::5":{"banned_at":1,"banned_until":-1,"bans":1},
+                                "203.0.113.1":{"failures":[1,2],"banned_at":0,"banned_until":0,"bans":0}}})")
+                 .message,
              QString());
     QVERIFY(list.isBanned(ip("2001:db8::6"), kStart));
     QCOMPARE(list.bans(kStart).size(), 1);

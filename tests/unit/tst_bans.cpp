@@ -270,15 +270,15 @@ void TestBans::jsonRoundTripAndBrokenFiles()
     failTimes(list, ip("192.0.2.1"), 2, kStart);
     list.recordFailure(ip("2001:db8::1"), kStart);
     BanList copy(settings(2, 3600, 3600, true));
-    QCOMPARE(copy.fromJson(list.toJson()), QString());
+    QCOMPARE(copy.fromJson(list.toJson()).message, QString());
     QVERIFY(copy.isBanned(ip("192.0.2.1"), kStart + 5000));
     QCOMPARE(copy.failuresOf(ip("2001:db8::1"), kStart + 5000), 0);  // failures are not written
     QCOMPARE(copy.toJson(), list.toJson());
 
-    QVERIFY(copy.fromJson("{").contains(QLatin1String("not JSON")));
-    QVERIFY(copy.fromJson("[]").contains(QLatin1String("not a version 1 bans file")));
-    QVERIFY(
-        copy.fromJson(R"({"version":1,"addresses":{"nope":{}}})").contains(QLatin1String("'nope' is not an address")));
+    QVERIFY(copy.fromJson("{").message.contains(QLatin1String("not JSON")));
+    QVERIFY(copy.fromJson("[]").message.contains(QLatin1String("not a version 1 bans file")));
+    QVERIFY(copy.fromJson(R"({"version":1,"addresses":{"nope":{}}})")
+                .message.contains(QLatin1String("'nope' is not an address")));
 }
 
 void TestBans::storeSharesTheFileWithAnotherWriter()

@@ -179,13 +179,14 @@ void TestCommandLine::apiDevices()
     const QString before = QDir::currentPath();
     QVERIFY(QDir::setCurrent(media));  // relative paths would resolve inside media_dir
 
-    QVERIFY(refuseApiDevice(QStringLiteral("rpicam"), media).isEmpty());
-    QVERIFY(refuseApiDevice(media + QStringLiteral("/clip.mp4"), media).isEmpty());
-    QVERIFY(refuseApiDevice(QStringLiteral("exec:touch pwned"), media).contains(QLatin1String("configuration file")));
+    QVERIFY(!refuseApiDevice(QStringLiteral("rpicam"), media));
+    QVERIFY(!refuseApiDevice(media + QStringLiteral("/clip.mp4"), media));
+    QVERIFY(refuseApiDevice(QStringLiteral("exec:touch pwned"), media)
+                .message.contains(QLatin1String("configuration file")));
     QVERIFY(refuseApiDevice(QStringLiteral("exec:/usr/bin/ffmpeg -f h264 -"), media)
-                .contains(QLatin1String("configuration file")));
-    QVERIFY(!refuseApiDevice(QStringLiteral("clip.mp4"), media).isEmpty());
-    QVERIFY(!refuseApiDevice(QStringLiteral("./clip.mp4"), media).isEmpty());
+                .message.contains(QLatin1String("configuration file")));
+    QVERIFY(refuseApiDevice(QStringLiteral("clip.mp4"), media));
+    QVERIFY(refuseApiDevice(QStringLiteral("./clip.mp4"), media));
     QVERIFY(QDir::setCurrent(before));
 }
 

@@ -281,9 +281,9 @@ void TestConfig::goodFiles_data()
     QTest::newRow("token lifetimes all equal")
         << QByteArray("[auth]\ntoken_lifetime = 2d\ntoken_lifetime_max = 2d\nadmin_token_lifetime_max = 2d\n")
         << with([](Settings &s) {
-               s.auth.tokenLifetimeS = 2 * 86400;
-               s.auth.tokenLifetimeMaxS = 2 * 86400;
-               s.auth.adminTokenLifetimeMaxS = 2 * 86400;
+               s.auth.tokenLifetimeS = qint64{2} * 86400;
+               s.auth.tokenLifetimeMaxS = qint64{2} * 86400;
+               s.auth.adminTokenLifetimeMaxS = qint64{2} * 86400;
            });
     QTest::newRow("IPv6 listen") << QByteArray("[server]\nlisten = [::1]:8443\n") << with([](Settings &s) {
         s.server.address = QHostAddress(QHostAddress::LocalHostIPv6);

@@ -229,13 +229,14 @@ void TestPlaylist::lowLatencyQuery()
     QFETCH(qint64, msn);
     QFETCH(int, part);
     QFETCH(bool, skip);
-    LowLatencyQuery q;
-    const QString got = parseLowLatencyQuery(QUrlQuery(query), &q);
+    const Result<LowLatencyQuery> parsed = parseLowLatencyQuery(QUrlQuery(query));
+    const QString got = parsed.error().message;
     if (!error.isEmpty()) {
         QVERIFY2(got.contains(error), qPrintable(got));
         return;
     }
     QCOMPARE(got, QString());
+    const LowLatencyQuery &q = parsed.value();
     QCOMPARE(q.msn.value_or(-1), msn);
     QCOMPARE(q.part.value_or(-1), part);
     QCOMPARE(q.skip, skip);
@@ -297,7 +298,7 @@ void TestPlaylist::storeKeepsABoundedWindow()
     SegmentStore store(1000, 3);
     store.beginGeneration("init-a");
     for (int i = 0; i < 10; ++i)
-        store.addPart(Part{QByteArray("part") + QByteArray::number(i), 1000000, true}, true, kT0 + i * 1000);
+        store.addPart(Part{QByteArray("part") + QByteArray::number(i), 1000000, true}, true, kT0 + qint64{i} * 1000);
     store.endGeneration();
     const StoreSnapshot s = store.snapshot();
     QCOMPARE(s.segments.size(), 3);

@@ -309,7 +309,7 @@ void TestStateFiles::rootWritesStayTheOwners()
     QVERIFY(fd >= 0);
     ::close(fd);
     FileLock lock(bans);
-    QVERIFY2(lock.locked(), qPrintable(lock.error()));
+    QVERIFY2(lock.locked(), qPrintable(lock.error().message));
     struct stat st {};
     QCOMPARE(::lstat(enc(bans + QStringLiteral(".lock")).constData(), &st), 0);
     QCOMPARE(st.st_uid, uid_t(0));

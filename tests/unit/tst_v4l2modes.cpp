@@ -57,12 +57,12 @@ int at(const Picture &p, int plane, int x, int y) { return p.plane(plane)[qsizet
 
 QByteArray yuyv(int w, int h, const std::function<std::array<quint8, 3>(int x, int y)> &colour)
 {
-    QByteArray b(2 * w * h, Qt::Uninitialized);
+    QByteArray b(qsizetype{2} * w * h, Qt::Uninitialized);
     auto *d = reinterpret_cast<quint8 *>(b.data());
     for (int y = 0; y < h; ++y)
         for (int x = 0; x < w; x += 2) {
             const auto c = colour(x, y);
-            quint8 *p = d + (y * w + x) * 2;
+            quint8 *p = d + (qsizetype(y) * w + x) * 2;
             p[0] = c[0];
             p[1] = c[1];
             p[2] = c[0];
@@ -268,7 +268,7 @@ void TestV4l2Modes::decodesMjpeg()
     tjhandle tj = tjInitCompress();
     QVERIFY(tj);
     const int cw = tjPlaneWidth(1, w, subsampling), ch = tjPlaneHeight(1, h, subsampling);
-    QByteArray y(w * h, Qt::Uninitialized), u(qMax(1, cw * ch), char(90)), v(qMax(1, cw * ch), char(170));
+    QByteArray y(qsizetype(w) * h, Qt::Uninitialized), u(qMax(1, cw * ch), char(90)), v(qMax(1, cw * ch), char(170));
     for (int row = 0; row < h; ++row)
         for (int x = 0; x < w; ++x)
             y[row * w + x] = char(x < w / 2 ? 60 : 180);
@@ -341,7 +341,7 @@ void TestV4l2Modes::cropAndPadKeepTheBarsWidths()
 void TestV4l2Modes::refusesShortAndBrokenBuffers()
 {
     PictureConverter raw(kYuyv, QSize(64, 32), 128, QSize(64, 32), Fit::Crop);
-    const QByteArray half(64 * 32, '\0');
+    const QByteArray half(qsizetype{64} * 32, '\0');
     Result<Picture> r = raw.convert(reinterpret_cast<const quint8 *>(half.constData()), half.size());
     QVERIFY(!r.ok());
     QCOMPARE(r.error().fault, Fault::Io);

@@ -123,25 +123,25 @@ void TestWebGuards::apiDevices()
     QVERIFY(QFile::link(QStringLiteral("/etc/hostname"), media + QStringLiteral("/out")));
     QVERIFY(QDir().mkpath(media + QStringLiteral("/sub")));
 
-    QVERIFY(refuseApiDevice(QStringLiteral("auto"), {}).isEmpty());
-    QVERIFY(refuseApiDevice(QStringLiteral("testpattern"), {}).isEmpty());
-    QVERIFY(refuseApiDevice(media + QStringLiteral("/clip.mp4"), media).isEmpty());
-    QVERIFY(refuseApiDevice(media + QStringLiteral("/./clip.mp4"), media + u'/').isEmpty());
+    QVERIFY(!refuseApiDevice(QStringLiteral("auto"), {}));
+    QVERIFY(!refuseApiDevice(QStringLiteral("testpattern"), {}));
+    QVERIFY(!refuseApiDevice(media + QStringLiteral("/clip.mp4"), media));
+    QVERIFY(!refuseApiDevice(media + QStringLiteral("/./clip.mp4"), media + u'/'));
     // No media_dir: no files at all.
-    QVERIFY(!refuseApiDevice(media + QStringLiteral("/clip.mp4"), {}).isEmpty());
-    QVERIFY(!refuseApiDevice(media + QStringLiteral("/out"), media).isEmpty());
-    QVERIFY(!refuseApiDevice(media + QStringLiteral("/sub"), media).isEmpty());
-    QVERIFY(!refuseApiDevice(media + QStringLiteral("/../media/../x"), media).isEmpty());
-    QVERIFY(!refuseApiDevice(media, media).isEmpty());
-    QVERIFY(!refuseApiDevice(QStringLiteral("/dev/null"), media).isEmpty());  // character device, not V4L2
-    QVERIFY(!refuseApiDevice(QStringLiteral("relative.mp4"), media).isEmpty());
+    QVERIFY(refuseApiDevice(media + QStringLiteral("/clip.mp4"), {}));
+    QVERIFY(refuseApiDevice(media + QStringLiteral("/out"), media));
+    QVERIFY(refuseApiDevice(media + QStringLiteral("/sub"), media));
+    QVERIFY(refuseApiDevice(media + QStringLiteral("/../media/../x"), media));
+    QVERIFY(refuseApiDevice(media, media));
+    QVERIFY(refuseApiDevice(QStringLiteral("/dev/null"), media));  // character device, not V4L2
+    QVERIFY(refuseApiDevice(QStringLiteral("relative.mp4"), media));
     // Missing and forbidden read the same but for the path itself.
-    QString missing = refuseApiDevice(QStringLiteral("/etc/missing-file"), media);
-    QString existing = refuseApiDevice(QStringLiteral("/etc/hostname"), media);
+    QString missing = refuseApiDevice(QStringLiteral("/etc/missing-file"), media).message;
+    QString existing = refuseApiDevice(QStringLiteral("/etc/hostname"), media).message;
     QCOMPARE(missing.replace(QStringLiteral("/etc/missing-file"), QStringLiteral("X")),
              existing.replace(QStringLiteral("/etc/hostname"), QStringLiteral("X")));
     QCOMPARE(refuseApiDevice(QStringLiteral("/dev/video99"), media)
-                 .replace(QStringLiteral("/dev/video99"), QStringLiteral("X")),
+                 .message.replace(QStringLiteral("/dev/video99"), QStringLiteral("X")),
              missing);
 }
 

@@ -13,6 +13,14 @@
 #   http_ok URL                                   true when GET URL answers 200
 #   log_has REGEX                                 true when a line of the VM's output matches
 #   expect_match TEXT REGEX WHAT / expect_eq ACTUAL EXPECTED WHAT    assertions
+#   write_config DEVICE WIDTH HEIGHT FPS [LINES]  $TEST_DIR/hlscam.conf: the service on the VM's
+#                                                 port 8080, no mDNS, one camera cam0; LINES
+#                                                 (more sections) appended
+#   probe_video URL WHAT                          "codec,width,height" of the video ffprobe on
+#                                                 the host reads at URL; fails naming WHAT
+#   expect_cam0_streams PORT WIDTH HEIGHT         the service (VM port 8080 forwarded to PORT)
+#                                                 streams cam0 from /dev/video0, read as H.264
+#                                                 of that size by ffprobe on the host
 #   fail MESSAGE                                  print MESSAGE and the VM's output, exit 1
 #
 # From ctest (tests/CMakeLists.txt): HLSCAM_BINARY, HLSCAM_BUILD_DIR (a test executable that
@@ -116,4 +124,37 @@ $1"
 
 expect_eq() {
   [ "$1" = "$2" ] || fail "$3: got '$1', expected '$2'"
+}
+
+write_config() {
+  cat >"$TEST_DIR/hlscam.conf" <<EOF
+[server]
+listen = 0.0.0.0:8080
+announce = false
+[camera.cam0]
+device = $1
+width = $2
+height = $3
+fps = $4
+EOF
+  if [ $# -ge 5 ]; then printf '%s\n' "$5" >>"$TEST_DIR/hlscam.conf"; fi
+}
+
+probe_video() {
+  local probe
+  probe=$(timeout 60 ffprobe -v error -rw_timeout 20000000 -select_streams v:0 \
+    -show_entries stream=codec_name,width,height -of csv=p=0 "$1") ||
+    fail "ffprobe could not read $2"
+  # (HLS: ffprobe lists the stream under its program too; the last line is the stream's.)
+  awk NF <<<"$probe" | tail -n1
+}
+
+expect_cam0_streams() {
+  local playlist="http://127.0.0.1:$1/cam/cam0/index.m3u8" probe
+  wait_until 120 "the camera's playlist on the host port" http_ok "$playlist"
+  say "playlist answers $((SECONDS - VM_STARTED)) s after the VM started"
+  expect_match "$(cat "$VM_LOG")" 'cam0 .*from /dev/video0' "the service streams the camera (not the test pattern)"
+  probe=$(probe_video "$playlist" "$playlist")
+  expect_eq "$probe" "h264,$2,$3" "ffprobe on the host: codec, width, height"
+  say "ok: $probe"
 }

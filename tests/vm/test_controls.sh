@@ -8,16 +8,7 @@ source "$(dirname "$0")/lib.sh"
 
 admin=boss
 password=pw-vm-controls
-cat >"$TEST_DIR/hlscam.conf" <<EOF
-[server]
-listen = 0.0.0.0:8080
-announce = false
-[camera.cam0]
-device = /dev/video0
-width = 640
-height = 360
-fps = 25
-EOF
+write_config /dev/video0 640 360 25
 
 # In the VM: the service, stopped when the host asks (a file in the shared directory), the
 # device's brightness put back to its default, and the service started again on the same state.

@@ -12,16 +12,7 @@ if [ ! -x "$app_test" ]; then
 fi
 admin=boss
 password=pw-vm-controls-page
-cat >"$TEST_DIR/hlscam.conf" <<EOF
-[server]
-listen = 0.0.0.0:8080
-announce = false
-[camera.cam0]
-device = /dev/video0
-width = 320
-height = 180
-fps = 15
-EOF
+write_config /dev/video0 320 180 15
 
 port=$(free_port)
 vm_start --forward "$port:8080" --modprobe "$VIVID_WEBCAM" --timeout 280 -- \

@@ -13,16 +13,7 @@ source "$(dirname "$0")/lib.sh"
 admin=boss
 password=pw-vm-hotplug
 link=/dev/v4l/by-id/usb-hlscam_vivid_test-video-index0
-cat >"$TEST_DIR/hlscam.conf" <<EOF
-[server]
-listen = 0.0.0.0:8080
-announce = false
-[camera.cam0]
-device = $link
-width = 320
-height = 180
-fps = 15
-EOF
+write_config "$link" 320 180 15
 
 cat >"$TEST_DIR/guest.sh" <<'EOF'
 set -u

@@ -7,18 +7,8 @@ source "$(dirname "$0")/lib.sh"
 
 ffmpeg -v error -f lavfi -i testsrc2=size=640x480:rate=1 -frames:v 1 -q:v 5 -y "$TEST_DIR/frame.jpg" ||
   fail "ffmpeg could not make the camera's JPEG frame"
-cat >"$TEST_DIR/hlscam.conf" <<EOF
-[server]
-listen = 0.0.0.0:8080
-announce = false
-[camera.cam0]
-device = /dev/video0
-width = 640
-height = 480
-fps = 25
-[auth]
-anonymous = viewer
-EOF
+write_config /dev/video0 640 480 25 '[auth]
+anonymous = viewer'
 # In the VM: plug the webcam in (the gadget answers the host's control requests in real time,
 # hence the real-time priority), wait for uvcvideo's node, list it, serve it.
 cat >"$TEST_DIR/in-vm.sh" <<EOF
@@ -50,14 +40,4 @@ expect_match "$devices" '^driver: uvcvideo$' "/dev/video0 is uvcvideo's"
 expect_match "$devices" '^/dev/video0 +UVC Camera' "hlscam devices lists the USB webcam"
 expect_match "$devices" '^ +MJPG .*640x480' "hlscam devices lists its MJPEG size"
 
-playlist="http://127.0.0.1:$port/cam/cam0/index.m3u8"
-wait_until 120 "the camera's playlist on the host port" http_ok "$playlist"
-say "playlist answers $((SECONDS - VM_STARTED)) s after the VM started"
-expect_match "$(cat "$VM_LOG")" 'cam0 .*from /dev/video0' "the service streams the camera (not the test pattern)"
-
-probe=$(timeout 60 ffprobe -v error -rw_timeout 20000000 -select_streams v:0 \
-  -show_entries stream=codec_name,width,height -of csv=p=0 "$playlist") ||
-  fail "ffprobe could not read $playlist"
-probe=$(awk NF <<<"$probe" | tail -n1)
-expect_eq "$probe" "h264,640,480" "ffprobe on the host: codec, width, height"
-say "ok: $probe"
+expect_cam0_streams "$port" 640 480

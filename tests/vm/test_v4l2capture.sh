@@ -76,10 +76,7 @@ expect_match "$log" '/dev/video3 .*the camera gives YUYV 640x480@10 - sending 48
 for cam in yuyv:640,360 nv12:640,360 crop:480,480 pad:480,480; do
   name=${cam%%:*}
   wait_until 60 "the $name camera's playlist" http_ok "$base/$name/index.m3u8"
-  probe=$(timeout 60 ffprobe -v error -rw_timeout 20000000 -select_streams v:0 \
-    -show_entries stream=codec_name,width,height -of csv=p=0 "$base/$name/index.m3u8") ||
-    fail "ffprobe could not read $name"
-  probe=$(awk NF <<<"$probe" | tail -n1)
+  probe=$(probe_video "$base/$name/index.m3u8" "$name")
   expect_eq "$probe" "h264,${cam#*:}" "ffprobe on the host, $name: codec, width, height"
   say "$name: $probe"
 done

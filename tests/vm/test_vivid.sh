@@ -3,18 +3,8 @@
 # and `hlscam serve` streams it; ffprobe on the host reads the stream at the configured size.
 source "$(dirname "$0")/lib.sh"
 
-cat >"$TEST_DIR/hlscam.conf" <<EOF
-[server]
-listen = 0.0.0.0:8080
-announce = false
-[camera.cam0]
-device = /dev/video0
-width = 640
-height = 360
-fps = 25
-[auth]
-anonymous = viewer
-EOF
+write_config /dev/video0 640 360 25 '[auth]
+anonymous = viewer'
 
 port=$(free_port)
 # One boot for both: the device list first (into the log), then the service.
@@ -31,15 +21,4 @@ for format in YUYV NV12; do
     "hlscam devices lists vivid's $format sizes"
 done
 
-playlist="http://127.0.0.1:$port/cam/cam0/index.m3u8"
-wait_until 120 "the camera's playlist on the host port" http_ok "$playlist"
-say "playlist answers $((SECONDS - VM_STARTED)) s after the VM started"
-expect_match "$(cat "$VM_LOG")" 'cam0 .*from /dev/video0' "the service streams the camera (not the test pattern)"
-
-# (HLS: ffprobe lists the stream under its program too; the last line is the stream's.)
-probe=$(timeout 60 ffprobe -v error -rw_timeout 20000000 -select_streams v:0 \
-  -show_entries stream=codec_name,width,height -of csv=p=0 "$playlist") ||
-  fail "ffprobe could not read $playlist"
-probe=$(awk NF <<<"$probe" | tail -n1)
-expect_eq "$probe" "h264,640,360" "ffprobe on the host: codec, width, height"
-say "ok: $probe"
+expect_cam0_streams "$port" 640 360
