@@ -6,14 +6,18 @@
 //   classic: `hlscam pattern` | ffmpeg (the recipe's command line, libx264 ultrafast/zerolatency
 //            standing in for the Pi's h264_omx) -> RTMP -> nginx + libnginx-mod-rtmp with the
 //            recipe's HLS settings -> a page with a stock hls.js player.
+// Then the service's own CPU and RSS with no viewer, 1 and 10 WebRTC pages, 1 and 10 LL-HLS pages.
 // Usage: bench/latency [SECONDS]   (after ./scripts/setup; nginx comes from bench/nginx-rtmp)
+import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startService, launchBrowser } from '../tests/browser/lib.mjs';
 import { frameAgeMs } from './stamp.mjs';
-import { root, startClassic, waitForSegments } from './classic.mjs';
+import { root, startClassic, waitForSegments, sleep } from './classic.mjs';
+import { cpuTicks, memoryKb } from './hlscam.mjs';
 
 const seconds = Number(process.argv[2] || 30);
+const ticks = Number(spawnSync('getconf', ['CLK_TCK']).stdout.toString()) || 100;
 
 function quantile(sorted, q) {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
@@ -41,6 +45,28 @@ async function measure(browser, url, credentials) {
   return { firstPicture, samples: ages.length, median: quantile(ages, 0.5), p95: quantile(ages, 0.95) };
 }
 
+// The service's own CPU (% of one core over `seconds`) and memory while `count` pages play `mode`
+// (each page a real viewer: Chromium decodes every picture), once they all show a picture.
+async function serviceLoad(pid, browser, url, credentials, mode, count) {
+  const context = await browser.newContext({ httpCredentials: credentials, viewport: { width: 320, height: 200 } });
+  try {
+    const pages = [];
+    for (let i = 0; i < count; ++i) {
+      const page = await context.newPage();
+      await page.goto(`${url}/?cam=cam0&mode=${mode}`);
+      pages.push(page);
+    }
+    for (const page of pages) await page.waitForFunction(frameAgeMs, null, { timeout: 60000, polling: 200 });
+    await sleep(2000);
+    const before = cpuTicks([pid]);
+    await sleep(seconds * 1000);
+    const cpu = (100 * (cpuTicks([pid]) - before)) / ticks / seconds;
+    return { what: count ? `${count} ${mode === 'webrtc' ? 'WebRTC' : 'LL-HLS'}` : 'no viewer', cpu, rssMb: memoryKb([pid]).rss / 1024 };
+  } finally {
+    await context.close();
+  }
+}
+
 async function hlscam(browser) {
   const service = await startService({
     config: '[camera.cam0]\ndevice = testpattern\nwidth = 640\nheight = 360\nfps = 25\nbitrate = 800\n' +
@@ -49,8 +75,12 @@ async function hlscam(browser) {
     const authorization = 'Basic ' + Buffer.from(`${service.user}:${service.password}`).toString('base64');
     await waitForSegments(service.url + '/cam/cam0/index.m3u8', authorization, 4, /^seg\d+\.m4s/m, 30000);
     const credentials = { username: service.user, password: service.password };
-    return { webrtc: await measure(browser, service.url + '/?cam=cam0&mode=webrtc', credentials),
-             hls: await measure(browser, service.url + '/?cam=cam0&mode=hls', credentials) };
+    const webrtc = await measure(browser, service.url + '/?cam=cam0&mode=webrtc', credentials);
+    const hls = await measure(browser, service.url + '/?cam=cam0&mode=hls', credentials);
+    const load = [await serviceLoad(service.pid, browser, service.url, credentials, null, 0)];
+    for (const mode of ['webrtc', 'hls'])
+      for (const count of [1, 10]) load.push(await serviceLoad(service.pid, browser, service.url, credentials, mode, count));
+    return { webrtc, hls, load };
   } finally {
     await service.stop();
   }
@@ -83,6 +113,8 @@ try {
   row('hlscam (LL-HLS, hls.js)', a.hls);
   row('classic (nginx-rtmp)', b);
   console.log(`classic / hlscam LL-HLS: median ${(b.median / a.hls.median).toFixed(1)}x, p95 ${(b.p95 / a.hls.p95).toFixed(1)}x`);
+  console.log(`\nhlscam's own load (${seconds} s each)      CPU % of a core   RSS MB`);
+  for (const l of a.load) console.log(`${l.what.padEnd(36)} ${l.cpu.toFixed(1).padStart(12)} ${l.rssMb.toFixed(1).padStart(8)}`);
   console.log(`goals: WebRTC median <= 300 ms, p95 <= 400 ms, first picture <= 500 ms; ` +
               `LL-HLS median <= 1500 ms, p95 <= 2000 ms, first picture <= 1500 ms`);
 } finally {

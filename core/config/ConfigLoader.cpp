@@ -546,7 +546,7 @@ const KeyDef kKeys[] = {
              return {};
          }
          int port = 0;
-         const QString e = readInt(v, 0, 65535, port);
+         QString e = readInt(v, 0, 65535, port);
          if (e.isEmpty())
              s.settings.webrtc.tcpPort = quint16(port);
          return e;

@@ -8,9 +8,6 @@ namespace hlscam::rtp {
 namespace {
 
 using wire::append16;
-using wire::append32;
-using wire::read16;
-using wire::read32;
 constexpr int kNalIdr = 5, kNalSps = 7, kNalPps = 8, kNalAud = 9;
 constexpr quint8 kStapA = 24, kFuA = 28;
 
