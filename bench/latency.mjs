@@ -70,7 +70,7 @@ async function serviceLoad(pid, browser, url, credentials, mode, count) {
 async function hlscam(browser) {
   const service = await startService({
     config: '[camera.cam0]\ndevice = testpattern\nwidth = 640\nheight = 360\nfps = 25\nbitrate = 800\n' +
-            'encoder = libx264\n[webrtc]\nudp_port = 0\n' });
+            'encoder = libx264\n[webrtc]\nudp_port = 0\nmax_sessions_per_address = 16\n' });
   try {
     const authorization = 'Basic ' + Buffer.from(`${service.user}:${service.password}`).toString('base64');
     await waitForSegments(service.url + '/cam/cam0/index.m3u8', authorization, 4, /^seg\d+\.m4s/m, 30000);

@@ -215,7 +215,7 @@ void AcmeClient::order()
              m_orderUrl = QUrl(QString::fromLatin1(r.location));
              m_finalizeUrl = QUrl(r.json.value(QStringLiteral("finalize")).toString());
              const QJsonArray authorizations = r.json.value(QStringLiteral("authorizations")).toArray();
-             for (const QJsonValue &a : authorizations)
+             for (const auto &a : authorizations)
                  m_authorizations.append(QUrl(a.toString()));
              if (!m_finalizeUrl.isValid() || m_authorizations.isEmpty() || m_authorizations.size() > 100)
                  return fail(QStringLiteral("ACME newOrder: the server's order has no finalize URL or authorizations"));
@@ -240,7 +240,7 @@ void AcmeClient::authorize(int index)
         if (status != u"pending")
             return fail(QStringLiteral("ACME: the authorization for %1 is %2").arg(name, status));
         const QJsonArray challenges = r.json.value(QStringLiteral("challenges")).toArray();
-        for (const QJsonValue &c : challenges) {
+        for (const auto &c : challenges) {
             const QJsonObject challenge = c.toObject();
             if (challenge.value(QStringLiteral("type")).toString() != u"http-01")
                 continue;
@@ -277,7 +277,7 @@ void AcmeClient::pollAuthorization(int index, int poll)
         // The challenge's error says what the server saw (connection refused, wrong answer, ...).
         QString why;
         const QJsonArray challenges = r.json.value(QStringLiteral("challenges")).toArray();
-        for (const QJsonValue &c : challenges)
+        for (const auto &c : challenges)
             if (c.toObject().contains(QStringLiteral("error")))
                 why = problemText(c.toObject().value(QStringLiteral("error")).toObject());
         const QString name =
