@@ -180,16 +180,17 @@ private:
 
     // The Strict-Transport-Security header of /healthz over HTTPS (empty when absent); `root`
     // empty: the certificate is not checked (the self-signed stand-in).
-    QByteArray hstsHeader(quint16 port, const QString &root)
+    static QByteArray hstsHeader(quint16 port, const QString &root)
     {
         QByteArray head;
-        runTool(QStringLiteral("curl"),
-                QStringList{QStringLiteral("-sS"), QStringLiteral("-o"), QStringLiteral("/dev/null"),
-                            QStringLiteral("-D"), QStringLiteral("-"), QStringLiteral("--resolve"),
-                            QStringLiteral("%1:%2:127.0.0.1").arg(kDomain).arg(port)} +
-                    (root.isEmpty() ? QStringList{QStringLiteral("-k")} : QStringList{QStringLiteral("--cacert"), root}) +
-                    QStringList{QStringLiteral("https://%1:%2/healthz").arg(kDomain).arg(port)},
-                &head);
+        runTool(
+            QStringLiteral("curl"),
+            QStringList{QStringLiteral("-sS"), QStringLiteral("-o"), QStringLiteral("/dev/null"), QStringLiteral("-D"),
+                        QStringLiteral("-"), QStringLiteral("--resolve"),
+                        QStringLiteral("%1:%2:127.0.0.1").arg(kDomain).arg(port)} +
+                (root.isEmpty() ? QStringList{QStringLiteral("-k")} : QStringList{QStringLiteral("--cacert"), root}) +
+                QStringList{QStringLiteral("https://%1:%2/healthz").arg(kDomain).arg(port)},
+            &head);
         if (!head.startsWith("HTTP/1.1 200"))
             return "no answer: " + head;
         for (const QByteArray &line : head.split('\n'))
