@@ -105,6 +105,7 @@ Error Service::start()
         }
     }
     auto *tcp = new Listener(m_settings.server, m_bans.get(), tls, m_http.get());
+    tcp->setStrictTransport(!m_acme || m_acme->issued());
     if (!tcp->listen(m_settings.server.address, m_settings.server.port)) {
         const QString why = QStringLiteral("cannot listen on %1:%2: %3")
                                 .arg(urlHost(m_settings.server.address))
@@ -133,6 +134,7 @@ Error Service::start()
         QObject::connect(m_acme.get(), &AcmeCertificate::configurationChanged, tcp,
                          [this, tcp](const QSslConfiguration &conf) {
                              tcp->setTlsConfiguration(conf);
+                             tcp->setStrictTransport(m_acme->issued());
                              m_fingerprint = hlscam::certificateFingerprint(conf.localCertificate());
                          });
         m_acme->start();

@@ -1,11 +1,11 @@
 #include "http/Response.h"
 
 #include "http/Metrics.h"
+#include "net/StrictTransport.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSslSocket>
 
 namespace hlscam {
 
@@ -54,9 +54,10 @@ void send(QHttpServerResponder &responder, const Response &response, bool headOn
         responder.writeHeader("Content-Type", response.contentType);
     responder.writeHeader("Content-Length", QByteArray::number(payload.size()));
     responder.writeHeader("X-Content-Type-Options", "nosniff");
-    // Over HTTPS, browsers are told to use nothing else for this name for a year: a later
-    // http:// link or a downgrade on a hostile network cannot expose the password.
-    if (qobject_cast<QSslSocket *>(responder.socket()))
+    // Over HTTPS with a real certificate, browsers are told to use nothing else for this name
+    // for a year: a later http:// link or a downgrade on a hostile network cannot expose the
+    // password.
+    if (strictTransport(responder.socket()))
         responder.writeHeader("Strict-Transport-Security", "max-age=31536000");
     for (const auto &[name, value] : response.headers)
         responder.writeHeader(name, value);

@@ -6,8 +6,8 @@
 #include "http/Metrics.h"
 #include "http/Response.h"
 #include "jpeg/JpegEncoder.h"
+#include "net/StrictTransport.h"
 
-#include <QSslSocket>
 #include <algorithm>
 
 namespace hlscam {
@@ -42,7 +42,7 @@ bool MjpegStreams::watch(JpegFeed *feed, int fps, QHttpServerResponder &responde
     responder.writeHeader("Cache-Control", "no-store");
     responder.writeHeader("Connection", "close");
     responder.writeHeader("X-Content-Type-Options", "nosniff");
-    if (qobject_cast<QSslSocket *>(socket))
+    if (strictTransport(socket))
         responder.writeHeader("Strict-Transport-Security", "max-age=31536000");
     responder.writeBody("", 0);  // ends the head; the parts follow as frames come
 

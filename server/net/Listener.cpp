@@ -5,6 +5,7 @@
 #include "auth/BanStore.h"
 #include "net/NetworkOf.h"
 #include "net/RequestHead.h"
+#include "net/StrictTransport.h"
 
 #include <QSslSocket>
 #include <QTcpSocket>
@@ -113,6 +114,7 @@ void Listener::incomingConnection(qintptr descriptor)
         ++m_perNetwork[network];
     if (auto *tls = qobject_cast<QSslSocket *>(socket)) {
         tls->setSslConfiguration(*m_tls);
+        markStrictTransport(tls, m_strictTransport);
         connect(tls, &QSslSocket::sslErrors, tls, [tls] { tls->abort(); });
         tls->startServerEncryption();
     }

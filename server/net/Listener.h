@@ -46,6 +46,9 @@ public:
     int connectionCount() const { return int(m_connections.size()); }
     // New connections get `tls` (a renewed certificate); open ones keep the one they began with.
     void setTlsConfiguration(const QSslConfiguration &tls) { m_tls = tls; }
+    // New HTTPS connections send HSTS (see StrictTransport.h): true unless the certificate is
+    // the self-signed stand-in.
+    void setStrictTransport(bool on) { m_strictTransport = on; }
 
     struct Counters {
         quint64 refusedBanned = 0;
@@ -93,6 +96,7 @@ private:
     ServerSettings m_settings;
     const BanStore *m_bans;
     std::optional<QSslConfiguration> m_tls;
+    bool m_strictTransport = true;
     AddressSet m_trustedProxies;
     QHash<QTcpSocket *, Connection> m_connections;
     QHash<QString, int> m_perAddress;

@@ -36,8 +36,8 @@ export async function startService({ user = 'viewer', password = randomPassword(
     const timer = setTimeout(() => reject(new Error(`hlscam did not listen within 20 s:\n${log}`)), 20000);
     child.stderr.on('data', (chunk) => {
       log += chunk;
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)\//.exec(log);
-      if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+      const m = /listening on (https?):\/\/127\.0\.0\.1:(\d+)\//.exec(log);
+      if (m) { clearTimeout(timer); resolve({ scheme: m[1], number: Number(m[2]) }); }
     });
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`hlscam exited (${code}):\n${log}`)); });
   });
@@ -45,7 +45,8 @@ export async function startService({ user = 'viewer', password = randomPassword(
   const webrtc = /WebRTC \(WHEP\) media on UDP port (\d+)/.exec(log);
   const webrtcTcp = /WebRTC \(WHEP\) ICE-TCP on TCP port (\d+)/.exec(log);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${port.scheme}://127.0.0.1:${port.number}`,
+    port: port.number,
     webrtcPort: webrtc ? Number(webrtc[1]) : null,
     webrtcTcpPort: webrtcTcp ? Number(webrtcTcp[1]) : null,
     pid: child.pid,
@@ -64,11 +65,15 @@ export async function startService({ user = 'viewer', password = randomPassword(
   };
 }
 
-export async function launchBrowser() {
+// `args` are added to Chromium's command line; `env` replaces its environment (a HOME whose NSS
+// database trusts a test CA, for one).
+export async function launchBrowser({ args = [], env } = {}) {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-           '--disable-sync', '--no-first-run', '--disable-quic', '--autoplay-policy=no-user-gesture-required'],
+           '--disable-sync', '--no-first-run', '--disable-quic', '--autoplay-policy=no-user-gesture-required',
+           ...args],
+    ...(env ? { env } : {}),
   });
 }
 

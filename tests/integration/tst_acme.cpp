@@ -4,7 +4,8 @@
 // every name. The certificate is issued through a real HTTP-01 validation, curl trusting
 // pebble's root sees it, a restart orders nothing, port 80 only answers challenges and
 // redirects, a renewal swaps certificates while an open connection keeps working, and failures
-// (directory unreachable, challenge failing) say why and keep the certificate served.
+// (directory unreachable, challenge failing) say why and keep the certificate served. HSTS only
+// with the issued certificate, never with the self-signed stand-in served before it.
 #include "ServiceProcess.h"
 
 #include <QElapsedTimer>
@@ -177,6 +178,27 @@ private:
         return out.trimmed();
     }
 
+    // The Strict-Transport-Security header of /healthz over HTTPS (empty when absent); `root`
+    // empty: the certificate is not checked (the self-signed stand-in).
+    static QByteArray hstsHeader(quint16 port, const QString &root)
+    {
+        QByteArray head;
+        runTool(
+            QStringLiteral("curl"),
+            QStringList{QStringLiteral("-sS"), QStringLiteral("-o"), QStringLiteral("/dev/null"), QStringLiteral("-D"),
+                        QStringLiteral("-"), QStringLiteral("--resolve"),
+                        QStringLiteral("%1:%2:127.0.0.1").arg(kDomain).arg(port)} +
+                (root.isEmpty() ? QStringList{QStringLiteral("-k")} : QStringList{QStringLiteral("--cacert"), root}) +
+                QStringList{QStringLiteral("https://%1:%2/healthz").arg(kDomain).arg(port)},
+            &head);
+        if (!head.startsWith("HTTP/1.1 200"))
+            return "no answer: " + head;
+        for (const QByteArray &line : head.split('\n'))
+            if (line.toLower().startsWith("strict-transport-security:"))
+                return line.mid(line.indexOf(':') + 1).trimmed();
+        return {};
+    }
+
     static QByteArray fileBytes(const QString &path)
     {
         QFile f(path);
@@ -280,6 +302,8 @@ private Q_SLOTS:
         const QString root = rootOf(m_long);
         QVERIFY(!root.isEmpty());
         QCOMPARE(curl(svc.port(), root), QByteArray("200"));
+        // A real certificate: browsers are told to keep to HTTPS.
+        QCOMPARE(hstsHeader(svc.port(), root), QByteArray("max-age=31536000"));
         QCOMPARE(
             curl(svc.port(), root, QStringLiteral("/"), {QStringLiteral("-u"), QStringLiteral("boss:boss-password-1")}),
             QByteArray("200"));
@@ -362,6 +386,9 @@ private Q_SLOTS:
         QTRY_VERIFY2_WITH_TIMEOUT(svc.log().contains("the HTTP-01 challenge for cam.test failed"),
                                   svc.log().constData(), 30000);
         QVERIFY2(svc.log().contains("ACME: still serving the self-signed stand-in"), svc.log().constData());
+        // No HSTS for the stand-in: a browser that pinned the name to HTTPS now could not be let
+        // through its certificate warning, and the name would be locked out until the real one.
+        QCOMPARE(hstsHeader(svc.port(), QString()), QByteArray());
         QCOMPARE(svc.stop(), 0);  // still up, and it ends cleanly
     }
 
