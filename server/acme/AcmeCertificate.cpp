@@ -13,9 +13,9 @@ namespace hlscam {
 
 namespace {
 
-constexpr qint64 kFirstRetryS = 60;            // after a failed order; doubled each time...
-constexpr qint64 kLongestRetryS = 86400;       // ...up to a day
-constexpr qint64 kCheckEveryMs = 3600 * 1000;  // QTimer cannot wait 60 days: look again hourly
+constexpr qint64 kFirstRetryS = 60;                    // after a failed order; doubled each time...
+constexpr qint64 kLongestRetryS = 86400;               // ...up to a day
+constexpr qint64 kCheckEveryMs = qint64(3600) * 1000;  // QTimer cannot wait 60 days: look again hourly
 constexpr int kStandInDays = 7;
 
 Result<QByteArray> readState(const QString &path)

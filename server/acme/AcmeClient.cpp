@@ -33,7 +33,7 @@ QString problemText(const QJsonObject &problem)
     if (!detail.isEmpty())
         text += (text.isEmpty() ? QString() : QStringLiteral(": ")) + detail;
     const QJsonArray subproblems = problem.value(QStringLiteral("subproblems")).toArray();
-    for (const QJsonValue &sub : subproblems)
+    for (const auto &sub : subproblems)
         text += QStringLiteral("; ") + sub.toObject().value(QStringLiteral("detail")).toString();
     return text.left(1000);
 }
@@ -145,7 +145,7 @@ void AcmeClient::withNonce(const std::function<void()> &then)
     });
 }
 
-void AcmeClient::post(const QUrl &url, const char *step, const std::optional<QJsonObject> &payload, Handler done,
+void AcmeClient::post(const QUrl &url, const char *step, const std::optional<QJsonObject> &payload, const Handler &done,
                       bool useJwk, int attempt)
 {
     withNonce([=, this] {

@@ -57,7 +57,7 @@ private:
     void get(const QUrl &url, const char *step, Handler done);
     // A JWS POST; `payload` null: POST-as-GET (an empty payload). `useJwk`: the key itself
     // rather than the account URL (newAccount only).
-    void post(const QUrl &url, const char *step, const std::optional<QJsonObject> &payload, Handler done,
+    void post(const QUrl &url, const char *step, const std::optional<QJsonObject> &payload, const Handler &done,
               bool useJwk = false, int attempt = 0);
     void send(QNetworkReply *reply, const char *step, Handler done);
     void withNonce(const std::function<void()> &then);

@@ -9,7 +9,7 @@
 namespace hlscam {
 
 namespace {
-constexpr int kKeySize = 16, kSaltSize = 14;
+constexpr qsizetype kKeySize = 16, kSaltSize = 14;
 constexpr int kRecordHeader = 13;  // DTLS: type, version, epoch, sequence, length
 }  // namespace
 

@@ -19,12 +19,13 @@ QByteArray randomText(int size)
 
 }  // namespace
 
-WebRtcSession::WebRtcSession(QByteArray sessionId, QString cameraName, QString ownerName, QHostAddress clientAddress,
-                             const sdp::Offer &offer, std::shared_ptr<DtlsIdentity> identity, qint64 nowMs)
+WebRtcSession::WebRtcSession(QByteArray sessionId, QString cameraName, QString ownerName,
+                             const QHostAddress &clientAddress, const sdp::Offer &offer,
+                             std::shared_ptr<DtlsIdentity> identity, qint64 nowMs)
     : id(std::move(sessionId)),
       camera(std::move(cameraName)),
       owner(std::move(ownerName)),
-      client(std::move(clientAddress)),
+      client(clientAddress),
       localUfrag(randomText(8)),
       localPwd(randomText(24)),  // 143 bits: RFC 8445 asks for at least 128
       remoteUfrag(offer.iceUfrag),

@@ -38,7 +38,7 @@ class WebRtcSession {
 public:
     static constexpr int kHistory = 512;  // sent packets kept for NACKs: about 2 s at 2 Mbit/s
 
-    WebRtcSession(QByteArray id, QString camera, QString owner, QHostAddress client, const sdp::Offer &offer,
+    WebRtcSession(QByteArray id, QString camera, QString owner, const QHostAddress &client, const sdp::Offer &offer,
                   std::shared_ptr<DtlsIdentity> identity, qint64 nowMs);
 
     const QByteArray id;
