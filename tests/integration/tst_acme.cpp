@@ -138,7 +138,7 @@ private:
     // pebble's root (its CA is made anew at each start), written to a file for curl.
     QString rootOf(const Pebble &pebble)
     {
-        const QString path = m_dir.filePath(QStringLiteral("root-%1.pem").arg(pebble.port));
+        QString path = m_dir.filePath(QStringLiteral("root-%1.pem").arg(pebble.port));
         QByteArray pem;
         if (runTool(QStringLiteral("curl"),
                     {QStringLiteral("-sS"), QStringLiteral("--cacert"), m_ca,

@@ -58,7 +58,7 @@ void TestApi::initTestCase()
 QStringList TestApi::userNames()
 {
     QStringList names;
-    for (const QJsonValue &u : json(admin("GET", QStringLiteral("/api/v1/users"))).array())
+    for (const auto &u : json(admin("GET", QStringLiteral("/api/v1/users"))).array())
         names << u[QStringLiteral("name")].toString() + u':' + u[QStringLiteral("role")].toString();
     return names;
 }

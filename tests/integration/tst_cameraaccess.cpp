@@ -190,8 +190,7 @@ void TestCameraAccess::limitedUserGetsForbiddenOnOtherCameras()
     const HttpReply me = alice(QStringLiteral("/api/v1/me"));
     QCOMPARE(me.status, 200);
     QStringList listed;
-    for (const QJsonValue &camera :
-         QJsonDocument::fromJson(me.body).object().value(QStringLiteral("cameras")).toArray())
+    for (const auto &camera : QJsonDocument::fromJson(me.body).object().value(QStringLiteral("cameras")).toArray())
         listed << camera.toObject().value(QStringLiteral("name")).toString();
     QCOMPARE(listed, QStringList{QStringLiteral("cam0")});
 
@@ -255,7 +254,7 @@ int TestCameraAccess::webrtcSessions(const QString &camera)
 {
     const QJsonArray cameras =
         QJsonDocument::fromJson(admin(QStringLiteral("/api/v1/status")).body)[QStringLiteral("cameras")].toArray();
-    for (const QJsonValue &c : cameras)
+    for (const auto &c : cameras)
         if (c[QStringLiteral("name")].toString() == camera)
             return c[QStringLiteral("webrtc")][QStringLiteral("sessions")].toInt(-1);
     return -1;
@@ -289,7 +288,7 @@ void TestCameraAccess::theApiReadsAndWritesCameras()
 {
     const auto camerasOf = [this](const QString &name) {
         const QJsonArray list = QJsonDocument::fromJson(admin(QStringLiteral("/api/v1/users")).body).array();
-        for (const QJsonValue &u : list)
+        for (const auto &u : list)
             if (u[QStringLiteral("name")].toString() == name)
                 return u[QStringLiteral("cameras")];
         return QJsonValue(QJsonValue::Undefined);

@@ -122,7 +122,8 @@ void TestPackage::filesWhereDebianWantsThem()
     for (const char *path :
          {"/usr/bin/hlscam", "/lib/systemd/system/hlscam.service", "/usr/share/man/man1/hlscam.1.gz",
           "/usr/share/doc/hlscam/copyright", "/usr/share/doc/hlscam/changelog.gz",
-          "/usr/share/doc/hlscam/examples/fail2ban/jail.conf", "/usr/" HLSCAM_MODULE_DIR "/hlscam_ffmpeg.so"})
+          "/usr/share/doc/hlscam/examples/fail2ban/jail.conf",
+          "/usr/" HLSCAM_MODULE_DIR "/hlscam_ffmpeg.so"})  // NOLINT(bugprone-suspicious-missing-comma): one path
         QVERIFY2(QFileInfo::exists(m_root + QLatin1String(path)), path);
     // The manual page renders (man's own check: no warnings from groff).
     int code = -1;
