@@ -104,7 +104,7 @@ void TestService::playlistHasProgramDateTimeAndMap()
     QVERIFY(r.body.contains("#EXT-X-TARGETDURATION:1\n"));
     QVERIFY(r.body.contains("#EXT-X-MAP:URI=\"init"));
     QVERIFY(r.body.contains("#EXT-X-MEDIA-SEQUENCE:"));
-    const int segments = r.body.count("#EXTINF:");
+    const qsizetype segments = r.body.count("#EXTINF:");
     QVERIFY(segments >= 1);
     // On every segment, and on the one being written when its parts are listed after the last.
     const bool openSegment = r.body.mid(r.body.lastIndexOf("#EXTINF:")).contains("#EXT-X-PART:");

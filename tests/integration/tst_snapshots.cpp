@@ -42,7 +42,7 @@ std::optional<quint64> timeCode(const QByteArray &jpeg, int width, int height)
         return std::nullopt;
     const int block = qMax(4, (width / 40) & ~1);
     auto bit = [&](int i) {
-        return quint8(grey[qsizetype(block / 2) * width + i * block + block / 2]) > 128 ? 1 : 0;
+        return quint8(grey[qsizetype(block / 2) * width + qsizetype(i) * block + block / 2]) > 128 ? 1 : 0;
     };
     if (bit(0) != 1 || bit(1) != 0)
         return std::nullopt;

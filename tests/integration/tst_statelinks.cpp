@@ -218,7 +218,7 @@ void TestStateLinks::commandRunsAsTheStateOwner()
             return QByteArray();
         for (const QByteArray &line : f.readAll().split('\n'))
             if (line.startsWith(field))
-                return line.mid(qstrlen(field)).simplified();
+                return line.mid(qsizetype(qstrlen(field))).simplified();
         return QByteArray();
     };
     // Real, effective, saved and file-system ids all the owner's: no way back to root.

@@ -18,6 +18,7 @@ namespace {
 quint32 be32(const QByteArray &b, qsizetype at) { return qFromBigEndian<quint32>(b.constData() + at); }
 
 // Box bodies by path ("moov/trak/tkhd"), the first of each; containers are walked into.
+// NOLINTNEXTLINE(misc-no-recursion): boxes nest; each level is inside a smaller range of the data
 void parseBoxes(const QByteArray &data, qsizetype from, qsizetype to, const QString &prefix,
                 QMap<QString, QByteArray> &out, QStringList &order)
 {

@@ -45,7 +45,7 @@ std::vector<EncodedPacket> TestX264::encode(X264Encoder &encoder, int frames, co
         if (m_source->read(capture) != ReadStatus::Ok)
             return {};
         capture.monoUs = 5'000'000 + i * 40'000;
-        capture.wallUs = 1'700'000'000'000'000 + i * 40'000 + 7;
+        capture.wallUs = 1'700'000'000'000'000 + qint64(i) * 40'000 + 7;
         const size_t before = out.size();
         if (encoder.push(capture, keys.contains(i), out).failed() || out.size() != before + 1)
             return {};  // zerolatency: exactly one packet per picture, at once
@@ -89,7 +89,7 @@ void TestX264::keyFramesExactlyWhereAsked()
     QList<int> keys;
     for (int i = 0; i < 40; ++i) {
         QCOMPARE(packets[size_t(i)].monoUs, 5'000'000 + i * 40'000);
-        QCOMPARE(packets[size_t(i)].wallUs, 1'700'000'000'000'000 + i * 40'000 + 7);
+        QCOMPARE(packets[size_t(i)].wallUs, 1'700'000'000'000'000 + qint64(i) * 40'000 + 7);
         if (packets[size_t(i)].key) {
             keys << i;
             bool idr = false;
@@ -111,7 +111,7 @@ void TestX264::keepsTheBitrate()
     qint64 bytes = 0;
     for (const EncodedPacket &p : packets)
         bytes += p.data.size();
-    const double kbps = bytes * 8.0 / 4.0 / 1000.0;  // 4 s
+    const double kbps = double(bytes) * 8.0 / 4.0 / 1000.0;  // 4 s
     qInfo("400 kb/s asked, %.0f kb/s given", kbps);
     QVERIFY2(kbps > 100 && kbps < 600, qPrintable(QString::number(kbps)));
 }
