@@ -6,6 +6,7 @@
 #include "auth/AddressSet.h"
 #include "auth/BanStore.h"
 #include "net/NetworkOf.h"
+#include "net/PeerAddress.h"
 
 #include <QRegularExpression>
 #include <QTcpSocket>
@@ -16,15 +17,6 @@
 namespace hlscam {
 
 namespace {
-
-QHostAddress peerOf(qintptr descriptor)
-{
-    sockaddr_storage storage{};
-    socklen_t length = sizeof storage;
-    if (::getpeername(int(descriptor), reinterpret_cast<sockaddr *>(&storage), &length) != 0)
-        return {};
-    return canonicalAddress(QHostAddress(reinterpret_cast<const sockaddr *>(&storage)));
-}
 
 constexpr QByteArrayView kChallengePrefix = "/.well-known/acme-challenge/";
 

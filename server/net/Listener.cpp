@@ -4,6 +4,7 @@
 #include "Logging.h"
 #include "auth/BanStore.h"
 #include "net/NetworkOf.h"
+#include "net/PeerAddress.h"
 #include "net/RequestHead.h"
 #include "net/StrictTransport.h"
 
@@ -16,16 +17,6 @@
 namespace hlscam {
 
 namespace {
-
-// The peer of an accepted descriptor, without making a socket object for it.
-QHostAddress peerOf(qintptr descriptor)
-{
-    sockaddr_storage storage{};
-    socklen_t length = sizeof storage;
-    if (::getpeername(int(descriptor), reinterpret_cast<sockaddr *>(&storage), &length) != 0)
-        return {};
-    return canonicalAddress(QHostAddress(reinterpret_cast<const sockaddr *>(&storage)));
-}
 
 // A one-line answer on a connection we are about to close, best effort and never blocking.
 void sendAndClose(qintptr descriptor, const char *response)
