@@ -4,6 +4,7 @@
 // reach beyond her cameras, also when her cameras are narrowed after the token was made; a 403 for
 // a camera is not a login failure.
 #include "ServiceProcess.h"
+#include "WhepOffer.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -23,15 +24,6 @@ const QByteArray kConfig =
     "[camera.garden]\ndevice = testpattern\nwidth = 320\nheight = 180\n\n"
     "[camera.porch]\ndevice = testpattern\nwidth = 320\nheight = 180\n\n"
     "[webrtc]\nudp_port = 0\n";
-
-const QByteArray kOffer =
-    "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n"
-    "m=video 9 UDP/TLS/RTP/SAVPF 106\r\nc=IN IP4 0.0.0.0\r\na=ice-ufrag:tEsT\r\n"
-    "a=ice-pwd:0123456789abcdefghijklmn\r\n"
-    "a=fingerprint:sha-256 "
-    "0A:1B:2C:3D:4E:5F:60:71:82:93:A4:B5:C6:D7:E8:F9:0A:1B:2C:3D:4E:5F:60:71:82:93:A4:B5:C6:D7:E8:F9\r\n"
-    "a=setup:actpass\r\na=mid:0\r\na=recvonly\r\na=rtcp-mux\r\na=rtpmap:106 H264/90000\r\n"
-    "a=fmtp:106 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f\r\n";
 
 QString playlistOf(const QString &camera) { return QStringLiteral("/cam/%1/index.m3u8").arg(camera); }
 
@@ -183,8 +175,8 @@ void TestCameraAccess::limitedUserGetsForbiddenOnOtherCameras()
 
     // WHEP.
     const QList<std::pair<QByteArray, QByteArray>> sdp{{"Content-Type", "application/sdp"}};
-    QCOMPARE(alice(QStringLiteral("/cam/cam0/whep"), "POST", kOffer, sdp).status, 201);
-    QCOMPARE(alice(QStringLiteral("/cam/garden/whep"), "POST", kOffer, sdp).status, 403);
+    QCOMPARE(alice(QStringLiteral("/cam/cam0/whep"), "POST", kWhepOffer, sdp).status, 201);
+    QCOMPARE(alice(QStringLiteral("/cam/garden/whep"), "POST", kWhepOffer, sdp).status, 403);
 
     // The page's grid lists only the cameras she may open.
     const HttpReply me = alice(QStringLiteral("/api/v1/me"));
@@ -223,7 +215,7 @@ void TestCameraAccess::tokensNeverReachBeyondTheUsersCameras()
     QCOMPARE(m_service.get(playlistOf(QStringLiteral("garden")) + QStringLiteral("?token=") + every).status, 403);
     QCOMPARE(m_service.get(QStringLiteral("/cam/garden/snapshot.jpg?token=") + every).status, 403);
     QCOMPARE(m_service
-                 .get(QStringLiteral("/cam/garden/whep"), {}, {}, "POST", kOffer,
+                 .get(QStringLiteral("/cam/garden/whep"), {}, {}, "POST", kWhepOffer,
                       {{"Content-Type", "application/sdp"}, {"Authorization", "Bearer " + every.toLatin1()}})
                  .status,
              403);
@@ -272,7 +264,7 @@ void TestCameraAccess::narrowingEndsLiveStreams()
     QTRY_VERIFY_WITH_TIMEOUT((received += mjpeg.readAll()).contains("image/jpeg"), 10000);
     QVERIFY2(received.startsWith("HTTP/1.1 200"), received.left(200).constData());
     const int before = webrtcSessions(QStringLiteral("cam0"));
-    QCOMPARE(alice(QStringLiteral("/cam/cam0/whep"), "POST", kOffer, {{"Content-Type", "application/sdp"}}).status,
+    QCOMPARE(alice(QStringLiteral("/cam/cam0/whep"), "POST", kWhepOffer, {{"Content-Type", "application/sdp"}}).status,
              201);
     QCOMPARE(webrtcSessions(QStringLiteral("cam0")), before + 1);
 

@@ -5,6 +5,7 @@
 // server is this test's own UDP socket on loopback, so it can stay silent once and answer with
 // an address no loopback server could (198.51.100.9, a documentation address).
 #include "ServiceProcess.h"
+#include "WhepOffer.h"
 #include "webrtc/Stun.h"
 
 #include <QNetworkDatagram>
@@ -15,15 +16,6 @@
 using namespace hlscam;
 
 namespace {
-
-const QByteArray kOffer =
-    "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n"
-    "m=video 9 UDP/TLS/RTP/SAVPF 106\r\nc=IN IP4 0.0.0.0\r\na=ice-ufrag:tEsT\r\n"
-    "a=ice-pwd:0123456789abcdefghijklmn\r\n"
-    "a=fingerprint:sha-256 "
-    "0A:1B:2C:3D:4E:5F:60:71:82:93:A4:B5:C6:D7:E8:F9:0A:1B:2C:3D:4E:5F:60:71:82:93:A4:B5:C6:D7:E8:F9\r\n"
-    "a=setup:actpass\r\na=mid:0\r\na=recvonly\r\na=rtcp-mux\r\na=rtpmap:106 H264/90000\r\n"
-    "a=fmtp:106 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f\r\n";
 
 std::optional<QNetworkDatagram> receive(QUdpSocket &socket, int timeoutMs)
 {
@@ -82,7 +74,7 @@ void TestWebRtcPublic::stunServerAndNameGiveCandidates()
 
     const HttpReply r =
         service.get(QStringLiteral("/cam/cam0/whep"), QStringLiteral("admin"), QStringLiteral("admin-password"), "POST",
-                    kOffer, {{"Content-Type", "application/sdp"}});
+                    kWhepOffer, {{"Content-Type", "application/sdp"}});
     QCOMPARE(r.status, 201);
     QVERIFY2(r.body.contains(" udp "), r.body.constData());
     QVERIFY2(r.body.contains("198.51.100.9 40000 typ host\r\n"), r.body.constData());

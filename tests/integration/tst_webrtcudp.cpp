@@ -4,6 +4,7 @@
 // the session lives on); DELETE ends a session; a viewer that stops its consent checks is
 // reaped; the status and metrics count the sessions.
 #include "ServiceProcess.h"
+#include "WhepOffer.h"
 #include "webrtc/Rtcp.h"
 #include "webrtc/Stun.h"
 
@@ -18,26 +19,11 @@ using namespace hlscam;
 
 namespace {
 
-const QByteArray kOffer =
-    "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n"
-    "m=video 9 UDP/TLS/RTP/SAVPF 106\r\nc=IN IP4 0.0.0.0\r\na=ice-ufrag:tEsT\r\n"
-    "a=ice-pwd:0123456789abcdefghijklmn\r\n"
-    "a=fingerprint:sha-256 "
-    "0A:1B:2C:3D:4E:5F:60:71:82:93:A4:B5:C6:D7:E8:F9:0A:1B:2C:3D:4E:5F:60:71:82:93:A4:B5:C6:D7:E8:F9\r\n"
-    "a=setup:actpass\r\na=mid:0\r\na=recvonly\r\na=rtcp-mux\r\na=rtpmap:106 H264/90000\r\n"
-    "a=fmtp:106 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f\r\n";
-
 struct Session {
     QByteArray location;
     QByteArray ufrag;
     QByteArray pwd;
 };
-
-QByteArray attribute(const QByteArray &sdp, const QByteArray &name)
-{
-    const QRegularExpression re(QStringLiteral("a=%1:(\\S+)").arg(QString::fromLatin1(name)));
-    return re.match(QString::fromLatin1(sdp)).captured(1).toLatin1();
-}
 
 }  // namespace
 
@@ -77,10 +63,10 @@ Session TestWebRtcUdp::open()
 {
     const HttpReply r =
         m_service.get(QStringLiteral("/cam/cam0/whep"), QStringLiteral("admin"), QStringLiteral("admin-password"),
-                      "POST", kOffer, {{"Content-Type", "application/sdp"}});
+                      "POST", kWhepOffer, {{"Content-Type", "application/sdp"}});
     if (r.status != 201)
         qWarning() << r.status << r.body;
-    return {r.header("Location"), attribute(r.body, "ice-ufrag"), attribute(r.body, "ice-pwd")};
+    return {r.header("Location"), sdpAttribute(r.body, "ice-ufrag"), sdpAttribute(r.body, "ice-pwd")};
 }
 
 int TestWebRtcUdp::sessions()
