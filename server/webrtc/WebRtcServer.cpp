@@ -217,6 +217,9 @@ Result<WebRtcServer::Answer> WebRtcServer::open(const Request &request)
     const QByteArray clock = "rtp=" + QByteArray::number(session->rtpTimestampAt(monotonicUs())) +
                              "; unix-ms=" + QByteArray::number(wallClockUs() / 1000);
     m_sessions.emplace(id, std::move(session));
+    // A new viewer starts at a key frame. Asked for now, it is encoded while ICE and DTLS run
+    // (a few round trips) and held for the session (WebRtcSession::hold) until SRTP is up.
+    camera->requestKeyFrame();
     return Answer{id, answer, clock};
 }
 
@@ -349,8 +352,7 @@ void WebRtcServer::handleDatagram(const QByteArray &data, const WebRtcEndpoint &
                 end(s->id, "SRTP could not start");
                 return;
             }
-            if (Camera *camera = cameraNamed(s->camera))
-                camera->requestKeyFrame();  // a new viewer starts at a key frame: ask for one now
+            startMedia(*s);
         }
         return;
     }
@@ -400,13 +402,35 @@ bool WebRtcServer::handleStun(const QByteArray &data, const WebRtcEndpoint &from
     return true;
 }
 
+void WebRtcServer::startMedia(WebRtcSession &s)
+{
+    Camera *camera = cameraNamed(s.camera);
+    if (!camera)
+        return;
+    const QList<AccessUnitPtr> held = s.takeHeld(monotonicUs());
+    if (held.isEmpty() || !s.remote) {
+        camera->requestKeyFrame();  // none came in time (or it is too old by now): ask again
+        return;
+    }
+    const h264::ParameterSets sets = camera->feed()->parameterSets();
+    for (const AccessUnitPtr &unit : held)
+        for (const QByteArray &p : s.media(*unit, sets))
+            send(*s.remote, p);
+}
+
 void WebRtcServer::deliver(Camera *camera, const AccessUnitPtr &unit)
 {
     const QString name = camera->name();
     h264::ParameterSets sets;
     bool setsRead = false;
     for (auto &[id, s] : m_sessions) {
-        if (s->camera != name || !s->connected() || !s->remote)
+        if (s->camera != name)
+            continue;
+        if (!s->connected()) {
+            s->hold(unit);
+            continue;
+        }
+        if (!s->remote)
             continue;
         if (!setsRead) {
             sets = camera->feed()->parameterSets();

@@ -83,6 +83,8 @@ private:
     void handleTcpFrame(quint64 connection, const QHostAddress &peer, quint16 port, const QByteArray &bytes,
                         bool bound);
     void forgetTcp(quint64 connection);
+    // SRTP is up: the held key frame and what followed it go out now, or a key frame is asked for.
+    void startMedia(WebRtcSession &s);
     void deliver(Camera *camera, const AccessUnitPtr &unit);
     void tick();
     void send(const WebRtcEndpoint &to, const QByteArray &datagram);

@@ -3,6 +3,7 @@
 #include "webrtc/Rtcp.h"
 
 #include <QRandomGenerator>
+#include <utility>
 
 namespace hlscam {
 
@@ -85,6 +86,27 @@ QList<QByteArray> WebRtcSession::media(const AccessUnit &unit, const h264::Param
         out.append(p);
     }
     return out;
+}
+
+void WebRtcSession::hold(const AccessUnitPtr &unit)
+{
+    if (unit->key)
+        m_held.clear();
+    if (m_held.isEmpty() && !unit->key)
+        return;
+    if (m_held.size() >= kMaxHeldUnits) {  // a key frame this old is not worth sending: wait for the next
+        m_held.clear();
+        return;
+    }
+    m_held.append(unit);
+}
+
+QList<AccessUnitPtr> WebRtcSession::takeHeld(qint64 monoNowUs)
+{
+    QList<AccessUnitPtr> held = std::exchange(m_held, {});
+    if (!held.isEmpty() && monoNowUs - held.first()->monoUs > kMaxHeldAgeUs)
+        held.clear();
+    return held;
 }
 
 QByteArray WebRtcSession::senderReport(qint64 monoNowUs, qint64 wallNowUs)

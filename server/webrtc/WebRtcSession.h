@@ -37,6 +37,10 @@ struct WebRtcCounters {
 class WebRtcSession {
 public:
     static constexpr int kHistory = 512;  // sent packets kept for NACKs: about 2 s at 2 Mbit/s
+    // Held units (see hold): a key frame older than this at the end of the handshake would
+    // start the picture late, and the frames after it would reach the viewer in a burst.
+    static constexpr qint64 kMaxHeldAgeUs = 400'000;
+    static constexpr int kMaxHeldUnits = 16;
 
     WebRtcSession(QByteArray id, QString camera, QString owner, const QHostAddress &client, const sdp::Offer &offer,
                   std::shared_ptr<DtlsIdentity> identity, qint64 nowMs);
@@ -68,6 +72,13 @@ public:
 
     // The SRTP packets of an access unit (nothing before the first key frame).
     QList<QByteArray> media(const AccessUnit &unit, const h264::ParameterSets &sets);
+    // Until SRTP is up: keeps the units since the newest key frame (the one asked for when the
+    // offer came), so the first picture goes out the moment the handshake ends rather than a
+    // frame interval and an encode later. Bounded: a key frame too old to show is let go.
+    void hold(const AccessUnitPtr &unit);
+    // The held units, oldest first, and none held any more; empty when the key frame is older
+    // than kMaxHeldAgeUs at `monoNowUs` (a slow handshake: the next key frame is fresher).
+    QList<AccessUnitPtr> takeHeld(qint64 monoNowUs);
     // The RTP timestamp of a moment on the capture clock (what a sender report pairs with the wall clock).
     quint32 rtpTimestampAt(qint64 monoUs) const { return rtp::rtpTimestamp(monoUs, m_timestampOrigin); }
     // A sender report with its CNAME, protected; empty before SRTP.
@@ -93,6 +104,7 @@ private:
         QByteArray packet;
     };
     std::array<Sent, kHistory> m_history;
+    QList<AccessUnitPtr> m_held;
     qint64 m_lastMonoUs = -1;
     quint32 m_lastTimestamp = 0;
 };

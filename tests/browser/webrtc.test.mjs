@@ -108,6 +108,46 @@ test('the page plays the camera over WebRTC, about a frame behind', async (t) =>
   await context.close();
 });
 
+test("a new viewer's key frame is encoded while its handshake runs, and shown when it ends", { skip: !!process.env.HLSCAM_SANITIZED }, async (t) => {
+  const context = await loggedIn();
+  const page = await context.newPage();
+  await page.goto(service.url + '/api/v1/me');  // a page of the service's origin, playing nothing
+  await page.waitForTimeout(700);  // key frames asked for by viewers are rate-limited (0.5 s)
+  // The viewer waits 100 ms between the answer and ICE (as a slow one would): the key frame
+  // asked for when the offer came is encoded meanwhile, held, and goes out once SRTP is up.
+  // Asked for only then, the first picture would be captured after the handshake.
+  const result = await page.evaluate(async () => {
+    const pc = new RTCPeerConnection();
+    pc.addTransceiver('video', { direction: 'recvonly' });
+    const video = document.createElement('video');
+    video.muted = true;
+    document.body.append(video);
+    pc.ontrack = (event) => { video.srcObject = new MediaStream([event.track]); video.play().catch(() => {}); };
+    await pc.setLocalDescription(await pc.createOffer());
+    const r = await fetch('/cam/cam0/whep', { method: 'POST', headers: { 'Content-Type': 'application/sdp' },
+                                              body: pc.localDescription.sdp });
+    const [, rtp, unixMs] = /^rtp=(\d+); unix-ms=(\d+)$/.exec(r.headers.get('X-Sender-Clock')).map(Number);
+    const answer = await r.text();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const connected = new Promise((resolve) => pc.addEventListener('connectionstatechange', () => {
+      if (pc.connectionState === 'connected') resolve(Date.now());
+    }));
+    const firstFrame = new Promise((resolve) => video.requestVideoFrameCallback((now, m) => resolve(m.rtpTimestamp)));
+    await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+    const connectedAt = await connected;
+    const frameRtp = await Promise.race([firstFrame, new Promise((resolve) => setTimeout(() => resolve(null), 5000))]);
+    pc.close();
+    if (frameRtp === null) return null;
+    const ticks = ((frameRtp - rtp) % 2 ** 32 + 2 ** 32 + 2 ** 31) % 2 ** 32 - 2 ** 31;
+    return { capturedBeforeConnectedMs: Math.round(connectedAt - (unixMs + ticks / 90)) };
+  });
+  assert.ok(result, 'no picture within 5 s of the connection');
+  t.diagnostic(`first picture captured ${result.capturedBeforeConnectedMs} ms before the connection was up`);
+  assert.ok(result.capturedBeforeConnectedMs >= 30,
+            `the first picture was captured ${result.capturedBeforeConnectedMs} ms before the connection was up`);
+  await context.close();
+});
+
 test('when no WebRTC packet gets through, the page falls back to LL-HLS within seconds', async () => {
   const context = await loggedIn();
   const page = await context.newPage();
