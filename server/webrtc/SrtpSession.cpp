@@ -7,14 +7,6 @@ namespace hlscam {
 
 namespace {
 
-bool initLibrary()
-{
-    static std::once_flag once;
-    static bool ok = false;
-    std::call_once(once, [] { ok = srtp_init() == srtp_err_status_ok; });
-    return ok;
-}
-
 srtp_ctx_t *makeContext(const QByteArray &key, srtp_ssrc_type_t direction)
 {
     srtp_policy_t policy{};
@@ -33,10 +25,20 @@ srtp_ctx_t *makeContext(const QByteArray &key, srtp_ssrc_type_t direction)
 
 }  // namespace
 
+Error SrtpSession::initLibrary()
+{
+    static std::once_flag once;
+    static bool ok = false;
+    std::call_once(once, [] { ok = srtp_init() == srtp_err_status_ok; });
+    if (!ok)
+        return Error{Fault::Other, QStringLiteral("libsrtp2 could not be initialised")};
+    return {};
+}
+
 Result<std::unique_ptr<SrtpSession>> SrtpSession::create(const SrtpKeys &keys)
 {
-    if (!initLibrary())
-        return Error{Fault::Other, QStringLiteral("libsrtp2 could not be initialised")};
+    if (Error e = initLibrary())
+        return e;
     if (keys.local.size() != 30 || keys.remote.size() != 30)
         return Error{Fault::Other, QStringLiteral("SRTP keys of the wrong size")};
     std::unique_ptr<SrtpSession> s(new SrtpSession);

@@ -14,6 +14,9 @@ namespace hlscam {
 
 class SrtpSession {
 public:
+    // libsrtp's start-up, once per process. Its self-tests take some 20 ms: the server calls it
+    // when it starts, so they do not delay the first viewer's picture.
+    static Error initLibrary();
     static Result<std::unique_ptr<SrtpSession>> create(const SrtpKeys &keys);
     ~SrtpSession();
     SrtpSession(const SrtpSession &) = delete;

@@ -9,6 +9,7 @@
 #include "webrtc/IceTcpListener.h"
 #include "webrtc/PublicAddresses.h"
 #include "webrtc/Rtcp.h"
+#include "webrtc/SrtpSession.h"
 #include "webrtc/Stun.h"
 
 #include <QDateTime>
@@ -62,6 +63,8 @@ WebRtcServer::~WebRtcServer()
 
 Error WebRtcServer::start()
 {
+    if (Error e = SrtpSession::initLibrary())
+        return e;
     Result<std::shared_ptr<DtlsIdentity>> identity = DtlsIdentity::create();
     if (!identity.ok())
         return identity.error();

@@ -32,16 +32,19 @@ export async function startService({ user = 'viewer', password = randomPassword(
                                '--source', 'testpattern', ...args],
                       { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
+  child.stderr.on('data', (chunk) => { log += chunk; });  // the whole log, once
   const port = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`hlscam did not listen within 20 s:\n${log}`)), 20000);
-    child.stderr.on('data', (chunk) => {
-      log += chunk;
+    const listening = () => {
       const m = /listening on (https?):\/\/127\.0\.0\.1:(\d+)\//.exec(log);
-      if (m) { clearTimeout(timer); resolve({ scheme: m[1], number: Number(m[2]) }); }
-    });
+      if (!m) return;
+      clearTimeout(timer);
+      child.stderr.off('data', listening);
+      resolve({ scheme: m[1], number: Number(m[2]) });
+    };
+    child.stderr.on('data', listening);  // after the one that appends: sees the chunk in `log`
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`hlscam exited (${code}):\n${log}`)); });
   });
-  child.stderr.on('data', (chunk) => { log += chunk; });
   const webrtc = /WebRTC \(WHEP\) media on UDP port (\d+)/.exec(log);
   const webrtcTcp = /WebRTC \(WHEP\) ICE-TCP on TCP port (\d+)/.exec(log);
   return {
