@@ -70,9 +70,14 @@ export function showCamera(camera, { mode }) {
       }
     };
     try {
-      await pc.setLocalDescription(await pc.createOffer());
-      const r = await fetch(`/cam/${camera}/whep`, { method: 'POST', headers: { 'Content-Type': 'application/sdp' },
-                                                     body: pc.localDescription.sdp });
+      // The offer goes out before it is set locally: the service is ICE-lite and learns our
+      // address from our checks, so it needs no candidate of ours, and the request does not wait
+      // for gathering to start (tens of ms).
+      const offer = await pc.createOffer();
+      const posted = fetch(`/cam/${camera}/whep`, { method: 'POST', headers: { 'Content-Type': 'application/sdp' },
+                                                    body: offer.sdp });
+      await pc.setLocalDescription(offer);
+      const r = await posted;
       if (r.status !== 201) throw new Error(`WHEP answered ${r.status}`);
       session.location = r.headers.get('Location');
       session.clock = parseSenderClock(r.headers.get('X-Sender-Clock'));
