@@ -4,6 +4,7 @@
 // colour; FFmpeg's libraries are loaded only then; the MJPEG stream sends each key frame once.
 // Also an MP4 file passed through (SPS/PPS out of band as avcC, length-prefixed packets).
 #include "FfProbe.h"
+#include "JpegPixels.h"
 #include "ServiceProcess.h"
 
 #include <QDateTime>
@@ -44,14 +45,7 @@ QString ffmpegCommand()
 // The JPEG's average colour, as ffmpeg decodes it (scaled to one pixel), or empty.
 QList<int> averageColour(const QByteArray &jpeg)
 {
-    QProcess ffmpeg;
-    ffmpeg.start(QStringLiteral("ffmpeg"), {"-v", "error", "-f", "image2pipe", "-c:v", "mjpeg", "-i", "-", "-vf",
-                                            "scale=1:1:flags=area", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"});
-    ffmpeg.write(jpeg);
-    ffmpeg.closeWriteChannel();
-    if (!ffmpeg.waitForFinished(20000) || ffmpeg.exitCode() != 0)
-        return {};
-    const QByteArray rgb = ffmpeg.readAllStandardOutput();
+    const QByteArray rgb = jpegPixels(jpeg, QStringLiteral("rgb24"), QStringLiteral("scale=1:1:flags=area"));
     if (rgb.size() != 3)
         return {};
     return {quint8(rgb[0]), quint8(rgb[1]), quint8(rgb[2])};

@@ -4,6 +4,8 @@
 // memory stays flat and the other watcher keeps its rate), the watcher limit, and access exactly
 // like the playlist's (Basic, URL tokens, failures counted toward bans).
 #include "FfProbe.h"
+#include "JpegPixels.h"
+#include "ProcStatus.h"
 #include "ServiceProcess.h"
 
 #include <QDateTime>
@@ -30,14 +32,7 @@ QByteArray basic(const QString &user, const QString &password)
 // to grey pixels: the capture's wall-clock milliseconds mod 2^32, or nullopt.
 std::optional<quint64> timeCode(const QByteArray &jpeg, int width, int height)
 {
-    QProcess ffmpeg;
-    ffmpeg.start(QStringLiteral("ffmpeg"), {"-v", "error", "-f", "image2pipe", "-c:v", "mjpeg", "-i", "-", "-f",
-                                            "rawvideo", "-pix_fmt", "gray", "-"});
-    ffmpeg.write(jpeg);
-    ffmpeg.closeWriteChannel();
-    if (!ffmpeg.waitForFinished(20000) || ffmpeg.exitCode() != 0)
-        return std::nullopt;
-    const QByteArray grey = ffmpeg.readAllStandardOutput();
+    const QByteArray grey = jpegPixels(jpeg, QStringLiteral("gray"));
     if (grey.size() != qsizetype(width) * height)
         return std::nullopt;
     const int block = qMax(4, (width / 40) & ~1);
@@ -58,17 +53,6 @@ qint64 ageMs(quint64 stamp, qint64 nowMs)
     constexpr quint64 span = quint64(1) << 32;
     const quint64 now = quint64(nowMs) % span;
     return qint64((now + span - stamp) % span);
-}
-
-qint64 rssKb(qint64 pid)
-{
-    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n'))
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    return -1;
 }
 
 // One watcher of the stream on its own connection. `reading` false: it reads nothing after the
