@@ -69,3 +69,17 @@ inline FfProbe ffprobeData(const QByteArray &media, const QString &fileName, con
     file.close();
     return ffprobe(file.fileName(), entries, count);
 }
+
+// A picture (a JPEG in memory) as ffprobe reads it: "CODEC WIDTHxHEIGHT", e.g. "mjpeg 320x180", or
+// why it could not. One string to compare, which shows all of it when it differs.
+inline QString probePicture(const QByteArray &picture)
+{
+    const FfProbe probe =
+        ffprobeData(picture, QStringLiteral("picture.jpg"), QStringLiteral("stream=codec_name,width,height"));
+    if (!probe.ok())
+        return probe.error;
+    return QStringLiteral("%1 %2x%3")
+        .arg(probe.stream[QStringLiteral("codec_name")].toString())
+        .arg(probe.stream[QStringLiteral("width")].toInt())
+        .arg(probe.stream[QStringLiteral("height")].toInt());
+}
