@@ -8,7 +8,6 @@
 #include "config/AddressRange.h"
 
 #include <QDateTime>
-#include <QFileInfo>
 #include <QTextStream>
 
 namespace hlscam::app {
@@ -44,11 +43,7 @@ int bans(const QStringList &args)
     if (!settings)
         return kExitUsage;
     BanStore store(bansFilePath(*settings), settings->bans);
-    if (const Error e = becomeStateOwner(QFileInfo(store.path()).path())) {
-        err << "hlscam: " << e.message << "\n";
-        return kExitFailure;
-    }
-    if (const Error e = store.load()) {
+    if (const Error e = loadAsStateOwner(store)) {
         err << "hlscam: " << e.message << "\n";
         return kExitFailure;
     }

@@ -6,6 +6,7 @@
 
 #include "Error.h"
 
+#include <QFileInfo>
 #include <QString>
 
 namespace hlscam::app {
@@ -15,5 +16,15 @@ namespace hlscam::app {
 // directory's owner and group, irrevocably. Does nothing otherwise. Fails with
 // Fault::NoPermission saying why it could not.
 Error becomeStateOwner(const QString &dir);
+
+// Becomes the owner of the directory a state file (UsersFile, BanStore) is in, as above, and only
+// then loads the file, so that nothing in that directory is read with root's rights.
+template <typename StateFile>
+Error loadAsStateOwner(StateFile &file)
+{
+    if (Error e = becomeStateOwner(QFileInfo(file.path()).path()))
+        return e;
+    return file.load();
+}
 
 }  // namespace hlscam::app

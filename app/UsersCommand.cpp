@@ -7,7 +7,6 @@
 #include "auth/UserChange.h"
 #include "auth/UsersFile.h"
 
-#include <QFileInfo>
 #include <QTextStream>
 
 #include <termios.h>
@@ -166,11 +165,7 @@ int users(const QStringList &args)
     }
 
     UsersFile file(usersFilePath(*settings));
-    if (const Error e = becomeStateOwner(QFileInfo(file.path()).path())) {
-        err << "hlscam: " << e.message << "\n";
-        return kExitFailure;
-    }
-    if (const Error e = file.load()) {
+    if (const Error e = loadAsStateOwner(file)) {
         err << "hlscam: " << e.message << "\n";
         return kExitFailure;
     }

@@ -4,10 +4,10 @@
 // plays, token links that work without credentials, a latency readout that agrees with the
 // pattern's own time code, a fallback to LL-HLS that goes back to WebRTC, and a page that runs
 // under its strict Content-Security-Policy. Screenshots at desktop and phone sizes.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { startService, launchBrowser, screenshotPath } from './lib.mjs';
+import { serviceAndBrowserForFile, startService, imageTimeCode, screenshotPath } from './lib.mjs';
 import { frameAgeMs } from '../../bench/stamp.mjs';
 
 let service;
@@ -28,15 +28,7 @@ device = /dev/video99
 `;
 const sanitized = Boolean(process.env.HLSCAM_SANITIZED);
 
-before(async () => {
-  service = await startService({ config });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await service?.stop();
-});
+serviceAndBrowserForFile({ config }, (s, b) => { [service, browser] = [s, b]; });
 
 const loggedIn = (options = {}) =>
   browser.newContext({ httpCredentials: { username: service.user, password: service.password }, ...options });
@@ -51,29 +43,6 @@ async function watchedPage(context) {
     document.addEventListener('securitypolicyviolation', (e) => console.error(`Content Security Policy: ${e.violatedDirective} ${e.blockedURI}`));
   });
   return { page, problems };
-}
-
-// The time code (core/capture/ClockOverlay.h) of the picture an <img> shows: how old it is, in ms.
-function imageAgeMs(selector) {
-  const img = document.querySelector(selector);
-  if (!img || !img.naturalWidth) return null;
-  const w = img.naturalWidth;
-  const block = Math.max(4, Math.floor(w / 40) & ~1);
-  const canvas = document.createElement('canvas');
-  canvas.width = w;
-  canvas.height = block;
-  const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  ctx.drawImage(img, 0, 0, w, block, 0, 0, w, block);
-  const pixels = ctx.getImageData(0, 0, w, block).data;
-  const bit = (i) => {
-    const o = ((block >> 1) * w + i * block + (block >> 1)) * 4;
-    return 0.299 * pixels[o] + 0.587 * pixels[o + 1] + 0.114 * pixels[o + 2] > 128 ? 1 : 0;
-  };
-  if (bit(0) !== 1 || bit(1) !== 0) return null;
-  let stamp = 0;
-  for (let i = 2; i < 34; ++i) stamp = stamp * 2 + bit(i);
-  const span = 2 ** 32;
-  return ((Date.now() % span) - stamp + span) % span;
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -137,7 +106,7 @@ test('the grid shows every camera live with its name, and the one that is down s
     const tile = `.tile:nth-child(${i + 1})`;
     assert.equal(await page.getAttribute(tile, 'data-state'), 'streaming', name);
     assert.equal(await page.textContent(`${tile} .state`), 'live');
-    const age = await page.evaluate(imageAgeMs, `${tile} img`);
+    const age = (await page.evaluate(imageTimeCode, `${tile} img`))?.age ?? null;
     assert.ok(age !== null && age < (sanitized ? 15000 : 3000), `${name}: the tile's picture is ${age} ms old`);
   }
   // The missing camera: its tile says it is down, and why.

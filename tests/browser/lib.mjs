@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const binary = process.env.HLSCAM_BINARY;
@@ -78,6 +79,49 @@ export async function launchBrowser({ args = [], env } = {}) {
            ...args],
     ...(env ? { env } : {}),
   });
+}
+
+// The hooks that start the service (`options` as startService takes them) and a browser before a
+// test file's first test, and stop both after its last; `onStarted(service, browser)` hands them
+// to the file.
+export function serviceAndBrowserForFile(options, onStarted) {
+  let service;
+  let browser;
+  before(async () => {
+    service = await startService(options);
+    browser = await launchBrowser();
+    onStarted(service, browser);
+  });
+  after(async () => {
+    await browser?.close();
+    await service?.stop();
+  });
+}
+
+// The time code (core/capture/ClockOverlay.h) of the picture the <img> at `selector` shows now:
+// { stamp, age (ms before now), width, height }, or null when there is none. Runs in the page
+// (pass it to page.evaluate); self-contained for that reason. bench/stamp.mjs reads a <video>.
+export function imageTimeCode(selector) {
+  const img = document.querySelector(selector);
+  if (!img || !img.naturalWidth) return null;
+  const w = img.naturalWidth;
+  const block = Math.max(4, Math.floor(w / 40) & ~1);
+  const canvas = (window.__imageCanvas ??= document.createElement('canvas'));
+  canvas.width = w;
+  canvas.height = block;
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  ctx.drawImage(img, 0, 0, w, block, 0, 0, w, block);
+  const now = Date.now();
+  const pixels = ctx.getImageData(0, 0, w, block).data;
+  const bit = (i) => {
+    const o = ((block >> 1) * w + i * block + (block >> 1)) * 4;
+    return 0.299 * pixels[o] + 0.587 * pixels[o + 1] + 0.114 * pixels[o + 2] > 128 ? 1 : 0;
+  };
+  if (bit(0) !== 1 || bit(1) !== 0) return null;
+  let stamp = 0;
+  for (let i = 2; i < 34; ++i) stamp = stamp * 2 + bit(i);
+  const span = 2 ** 32;
+  return { stamp, age: ((now % span) - stamp + span) % span, width: w, height: img.naturalHeight };
 }
 
 export function screenshotPath(name) {

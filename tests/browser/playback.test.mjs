@@ -1,9 +1,9 @@
 // The viewer page in headless Chromium: it plays the test pattern through hls.js (?mode=hls:
 // WebRTC, which the page tries first, has webrtc.test.mjs), and it does not without the right
 // credentials.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startService, launchBrowser, screenshotPath } from './lib.mjs';
+import { serviceAndBrowserForFile, screenshotPath } from './lib.mjs';
 import { frameAgeMs } from '../../bench/stamp.mjs';
 
 let service;
@@ -14,19 +14,11 @@ let browser;
 // sanitize) runs several times slower: only a sign of life is asked of it.
 const maxLatencyMs = process.env.HLSCAM_SANITIZED ? 15000 : 2500;
 
-before(async () => {
-  service = await startService();
-  browser = await launchBrowser();
-});
+serviceAndBrowserForFile({}, (s, b) => { [service, browser] = [s, b]; });
 
 // A browser context that answers the Basic challenge with the test user's credentials.
 const loggedIn = (options = {}) =>
   browser.newContext({ httpCredentials: { username: service.user, password: service.password }, ...options });
-
-after(async () => {
-  await browser?.close();
-  await service?.stop();
-});
 
 test('the page plays the stream and its time advances', async (t) => {
   const context = await loggedIn({ viewport: { width: 900, height: 560 } });

@@ -2,9 +2,9 @@
 // decoded, the right size, the time code read off the frames for the latency), falls back to
 // LL-HLS when WebRTC cannot connect, and the WHEP endpoint keeps the media's rules: credentials
 // (failures counted toward a ban), no cross-site sessions, session limits, DELETE frees one.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startService, launchBrowser, screenshotPath, randomPassword } from './lib.mjs';
+import { serviceAndBrowserForFile, startService, screenshotPath, randomPassword } from './lib.mjs';
 import { frameAgeMs } from '../../bench/stamp.mjs';
 
 let service;
@@ -15,15 +15,7 @@ let browser;
 const maxLatencyMs = process.env.HLSCAM_SANITIZED ? 5000 : 300;
 const maxFirstPictureMs = process.env.HLSCAM_SANITIZED ? 15000 : 3000;
 
-before(async () => {
-  service = await startService();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await service?.stop();
-});
+serviceAndBrowserForFile({}, (s, b) => { [service, browser] = [s, b]; });
 
 // Sessions the service says ended by DELETE so far.
 const deletedSessions = () =>

@@ -9,12 +9,10 @@
 #include "WindowDriver.h"
 
 #include <QGuiApplication>
-#include <QQmlApplicationEngine>
 #include <QQuickItem>
 #include <QtTest>
 
 using hlscam::ui::ApiModel;
-using hlscam::ui::Session;
 
 namespace {
 const QString kAdmin = QStringLiteral("boss");
@@ -39,31 +37,21 @@ private:
 
     ServiceProcess m_service;
     QTemporaryDir m_home;
-    std::unique_ptr<QQmlApplicationEngine> m_engine;
     ApiModel *m_users = nullptr;
 };
 
 void TestUsersPage::initTestCase()
 {
-    qputenv("XDG_STATE_HOME", QFile::encodeName(m_home.filePath(QStringLiteral("state"))));
-    QStandardPaths::setTestModeEnabled(true);
-    QSettings().clear();
-    QDir().mkpath(m_output);
+    isolateState(m_home);
     QVERIFY(m_service.addUser(kAdmin, kPassword, QStringLiteral("admin")));
     const QByteArray camera = "device = testpattern\nwidth = 320\nheight = 180\n";
     QVERIFY(m_service.start(
         m_service.configArgs("[camera.cam0]\n" + camera + "[camera.garden]\n" + camera + "[camera.porch]\n" + camera)));
-    m_engine = std::make_unique<QQmlApplicationEngine>();
-    m_engine->load(hlscam::ui::mainWindowUrl());
-    QVERIFY2(!m_engine->rootObjects().isEmpty(), "Main.qml did not load (see the QML errors above)");
-    m_window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().first());
-    QVERIFY(m_window);
-    QVERIFY(QTest::qWaitForWindowExposed(m_window));
-    m_window->requestActivate();
+    if (!openMainWindow())
+        return;
     QVERIFY(type("addressField", QStringLiteral("127.0.0.1:%1").arg(m_service.port())) && type("userField", kAdmin) &&
             type("passwordField", kPassword) && click("connectButton"));
-    auto *session = m_window->findChild<Session *>();
-    QTRY_VERIFY_WITH_TIMEOUT(session->connected(), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_session->connected(), 20000);
     // (The app opens the preview once connected: the users tab is chosen after that.)
     QTRY_VERIFY_WITH_TIMEOUT((click("usersTab"), (m_users = find<ApiModel>("usersModel")) != nullptr), 10000);
     QTRY_VERIFY_WITH_TIMEOUT(m_users->find(QStringLiteral("name"), kAdmin) >= 0, 10000);
@@ -116,13 +104,6 @@ void TestUsersPage::changesAndClearsTheCameras()
                               10000);
 }
 
-int main(int argc, char *argv[])
-{
-    hlscam::ui::prepareEnvironment();
-    QGuiApplication app(argc, argv);
-    hlscam::ui::setUp();
-    TestUsersPage test;
-    return QTest::qExec(&test, argc, argv);
-}
+HLSCAM_DESKTOP_TEST_MAIN(TestUsersPage)
 
 #include "tst_userspage.moc"

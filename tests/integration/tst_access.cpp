@@ -27,6 +27,21 @@ int countLines(const QByteArray &log, const QString &pattern)
     return int(QString::fromUtf8(log).count(QRegularExpression(pattern)));
 }
 
+// The status of the viewer's playlist request, with the right password, from `from`: 200, or 0
+// when the connection is closed unread (a banned address).
+int viewerStatusFrom(ServiceProcess &service, const QString &from)
+{
+    return service.getFrom(from, kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw")).status;
+}
+
+// Runs `hlscam bans ARGS` on the service's state dir and `config`; returns its exit status.
+int runBans(ServiceProcess &service, const QStringList &args, const QStringList &config, QByteArray *out = nullptr)
+{
+    return service.run(QStringList{QStringLiteral("bans")} + args +
+                           QStringList{QStringLiteral("--state-dir"), service.stateDir()} + config,
+                       {}, out);
+}
+
 }  // namespace
 
 class TestAccess : public QObject {
@@ -67,25 +82,16 @@ void TestAccess::bansFollowFail2banRules()
     QVERIFY2(refused.closedAfterMs >= 0 && refused.closedAfterMs < 1000,
              qPrintable(QString::number(refused.closedAfterMs)));
     qInfo("a banned address's connection stayed open %lld ms", refused.closedAfterMs);
-    QCOMPARE(
-        service.getFrom(QStringLiteral("127.0.0.2"), kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw"))
-            .status,
-        0);
+    QCOMPARE(viewerStatusFrom(service, QStringLiteral("127.0.0.2")), 0);
 
     // .3 still plays with the right password; the ignored .1 is never banned.
-    QCOMPARE(
-        service.getFrom(QStringLiteral("127.0.0.3"), kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw"))
-            .status,
-        200);
+    QCOMPARE(viewerStatusFrom(service, QStringLiteral("127.0.0.3")), 200);
     for (int i = 0; i < 12; ++i)
         QCOMPARE(
             service.getFrom(QStringLiteral("127.0.0.1"), kPlaylist, QStringLiteral("viewer"), QStringLiteral("nope"))
                 .status,
             401);
-    QCOMPARE(
-        service.getFrom(QStringLiteral("127.0.0.1"), kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw"))
-            .status,
-        200);
+    QCOMPARE(viewerStatusFrom(service, QStringLiteral("127.0.0.1")), 200);
 
     const QByteArray log = service.log();
     QCOMPARE(
@@ -106,39 +112,17 @@ void TestAccess::bansFollowFail2banRules()
     // A restart keeps the ban.
     QCOMPARE(service.stop(), 0);
     QVERIFY(service.start(config));
-    QCOMPARE(
-        service.getFrom(QStringLiteral("127.0.0.2"), kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw"))
-            .status,
-        0);
-    QCOMPARE(
-        service.getFrom(QStringLiteral("127.0.0.3"), kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw"))
-            .status,
-        200);
+    QCOMPARE(viewerStatusFrom(service, QStringLiteral("127.0.0.2")), 0);
+    QCOMPARE(viewerStatusFrom(service, QStringLiteral("127.0.0.3")), 200);
 
     // `hlscam bans` sees and lifts it while the service runs; the service follows at once.
     QByteArray out;
-    QCOMPARE(service.run(QStringList{QStringLiteral("bans"), QStringLiteral("list"), QStringLiteral("--state-dir"),
-                                     service.stateDir()} +
-                             config,
-                         {}, &out),
-             0);
+    QCOMPARE(runBans(service, {QStringLiteral("list")}, config, &out), 0);
     QVERIFY2(out.contains("127.0.0.2"), out.constData());
-    QCOMPARE(service.run(QStringList{QStringLiteral("bans"), QStringLiteral("unban"), QStringLiteral("127.0.0.2"),
-                                     QStringLiteral("--state-dir"), service.stateDir()} +
-                         config),
-             0);
-    QTRY_COMPARE_WITH_TIMEOUT(
-        service.getFrom(QStringLiteral("127.0.0.2"), kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw"))
-            .status,
-        200, 5000);
-    QCOMPARE(service.run(QStringList{QStringLiteral("bans"), QStringLiteral("unban"), QStringLiteral("127.0.0.2"),
-                                     QStringLiteral("--state-dir"), service.stateDir()} +
-                         config),
-             1);
-    QCOMPARE(service.run(QStringList{QStringLiteral("bans"), QStringLiteral("unban"), QStringLiteral("not-an-ip"),
-                                     QStringLiteral("--state-dir"), service.stateDir()} +
-                         config),
-             2);
+    QCOMPARE(runBans(service, {QStringLiteral("unban"), QStringLiteral("127.0.0.2")}, config), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(viewerStatusFrom(service, QStringLiteral("127.0.0.2")), 200, 5000);
+    QCOMPARE(runBans(service, {QStringLiteral("unban"), QStringLiteral("127.0.0.2")}, config), 1);
+    QCOMPARE(runBans(service, {QStringLiteral("unban"), QStringLiteral("not-an-ip")}, config), 2);
 }
 
 void TestAccess::tokensOpenMediaOnly()
@@ -289,10 +273,7 @@ void TestAccess::httpsWithASelfSignedCertificate()
     QVERIFY(service.https());
     QCOMPARE(service.getFrom(QStringLiteral("127.0.0.1"), QStringLiteral("/healthz")).status, 200);
     QCOMPARE(service.getFrom(QStringLiteral("127.0.0.1"), kPlaylist).status, 401);
-    QCOMPARE(
-        service.getFrom(QStringLiteral("127.0.0.1"), kPlaylist, QStringLiteral("viewer"), QStringLiteral("viewer-pw"))
-            .status,
-        200);
+    QCOMPARE(viewerStatusFrom(service, QStringLiteral("127.0.0.1")), 200);
     // Plain HTTP on the HTTPS port gets nothing useful back.
     QSslSocket plain;
     plain.connectToHost(QHostAddress::LocalHost, service.port());

@@ -6,10 +6,10 @@
 // within a second, and the slow ones are cut off at header_timeout. Hostile requests (traversal,
 // NUL, bad UTF-8, huge numbers, oversized bodies) get clean errors; blocking reloads parked by
 // the thousand are bounded.
+#include "ProcStatus.h"
 #include "ServiceProcess.h"
 
 #include <QElapsedTimer>
-#include <QFile>
 #include <QRegularExpression>
 #include <QTcpSocket>
 #include <QtTest>
@@ -63,20 +63,8 @@ private Q_SLOTS:
     void cleanupTestCase() { m_hostileTarget.reset(); }
 
 private:
-    static qint64 rssKb(qint64 pid);
     std::unique_ptr<ServiceProcess> m_hostileTarget;
 };
-
-qint64 TestAttacks::rssKb(qint64 pid)
-{
-    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n'))
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    return -1;
-}
 
 void TestAttacks::bruteForceFromManyAddresses()
 {

@@ -5,6 +5,7 @@
 // reconfiguring the service leaves no process of the program's group behind; a program that
 // writes garbage, exits or stalls is a named fault, never a crash; and exec: cannot be set
 // through the admin API.
+#include "FfProbe.h"
 #include "ServiceProcess.h"
 
 #include <QDir>
@@ -102,9 +103,7 @@ void TestCommandSource::rpicamStreamsAtTheConfiguredSize()
     QString error;
     const QJsonObject video = service.probeVideo(kPlaylist, kAdmin, kPassword, &error);
     QVERIFY2(error.isEmpty(), qPrintable(error + u'\n' + QString::fromUtf8(service.log())));
-    QCOMPARE(video[QStringLiteral("codec_name")].toString(), QStringLiteral("h264"));
-    QCOMPARE(video[QStringLiteral("width")].toInt(), 320);
-    QCOMPARE(video[QStringLiteral("height")].toInt(), 240);
+    QCOMPARE(codecAndSize(video), QStringLiteral("h264 320x240"));
     // What the stand-in understood of its arguments, in the log as its standard error: the
     // bitrate in bits per second, a key frame every segment (1 s at 15 fps).
     QVERIFY2(service.log().contains("rpicam-vid: rpicam-vid stand-in: 320x240@15 300000 b/s, key frame every 15"),

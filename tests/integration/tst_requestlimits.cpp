@@ -4,10 +4,10 @@
 // client that trickles bytes while its answer waits is closed; one /24 cannot take every
 // connection; `Connection: close` and HTTP/1.0 close after the answer. Against the real binary,
 // raw sockets from 127.0.0.0/8 source addresses, bounded loops.
+#include "ProcStatus.h"
 #include "ServiceProcess.h"
 
 #include <QElapsedTimer>
-#include <QFile>
 #include <QTcpSocket>
 #include <QtTest>
 
@@ -68,17 +68,6 @@ QList<int> statuses(const QByteArray &stream)
         at = end + 4 + length;
     }
     return out;
-}
-
-qint64 procStatusKb(qint64 pid, const QByteArray &field)
-{
-    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n'))
-        if (line.startsWith(field + ':'))
-            return line.mid(field.size() + 1).trimmed().split(' ').first().toLongLong();
-    return -1;
 }
 
 }  // namespace

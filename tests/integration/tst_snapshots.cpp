@@ -4,6 +4,8 @@
 // memory stays flat and the other watcher keeps its rate), the watcher limit, and access exactly
 // like the playlist's (Basic, URL tokens, failures counted toward bans).
 #include "FfProbe.h"
+#include "JpegPixels.h"
+#include "ProcStatus.h"
 #include "ServiceProcess.h"
 
 #include <QDateTime>
@@ -30,14 +32,7 @@ QByteArray basic(const QString &user, const QString &password)
 // to grey pixels: the capture's wall-clock milliseconds mod 2^32, or nullopt.
 std::optional<quint64> timeCode(const QByteArray &jpeg, int width, int height)
 {
-    QProcess ffmpeg;
-    ffmpeg.start(QStringLiteral("ffmpeg"), {"-v", "error", "-f", "image2pipe", "-c:v", "mjpeg", "-i", "-", "-f",
-                                            "rawvideo", "-pix_fmt", "gray", "-"});
-    ffmpeg.write(jpeg);
-    ffmpeg.closeWriteChannel();
-    if (!ffmpeg.waitForFinished(20000) || ffmpeg.exitCode() != 0)
-        return std::nullopt;
-    const QByteArray grey = ffmpeg.readAllStandardOutput();
+    const QByteArray grey = jpegPixels(jpeg, QStringLiteral("gray"));
     if (grey.size() != qsizetype(width) * height)
         return std::nullopt;
     const int block = qMax(4, (width / 40) & ~1);
@@ -58,17 +53,6 @@ qint64 ageMs(quint64 stamp, qint64 nowMs)
     constexpr quint64 span = quint64(1) << 32;
     const quint64 now = quint64(nowMs) % span;
     return qint64((now + span - stamp) % span);
-}
-
-qint64 rssKb(qint64 pid)
-{
-    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n'))
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    return -1;
 }
 
 // One watcher of the stream on its own connection. `reading` false: it reads nothing after the
@@ -187,20 +171,12 @@ void TestSnapshots::snapshotDecodesAtTheCameraSizeAndScaled()
     QCOMPARE(full.header("Content-Type"), QByteArray("image/jpeg"));
     QCOMPARE(full.header("Cache-Control"), QByteArray("no-store"));
     QVERIFY(full.header("Last-Modified").endsWith(" GMT"));
-    FfProbe probe =
-        ffprobeData(full.body, QStringLiteral("full.jpg"), QStringLiteral("stream=codec_name,width,height"));
-    QVERIFY2(probe.ok(), qPrintable(probe.error));
-    QCOMPARE(probe.stream[QStringLiteral("codec_name")].toString(), QStringLiteral("mjpeg"));
-    QCOMPARE(probe.stream[QStringLiteral("width")].toInt(), kWidth);
-    QCOMPARE(probe.stream[QStringLiteral("height")].toInt(), kHeight);
+    QCOMPARE(probePicture(full.body), QStringLiteral("mjpeg %1x%2").arg(kWidth).arg(kHeight));
 
     // Scaled down, the aspect kept (16:9).
     const HttpReply small = m_service.get(kSnapshot + QStringLiteral("?width=320"), kUser, kPassword);
     QCOMPARE(small.status, 200);
-    probe = ffprobeData(small.body, QStringLiteral("small.jpg"), QStringLiteral("stream=width,height"));
-    QVERIFY2(probe.ok(), qPrintable(probe.error));
-    QCOMPARE(probe.stream[QStringLiteral("width")].toInt(), 320);
-    QCOMPARE(probe.stream[QStringLiteral("height")].toInt(), 180);
+    QCOMPARE(probePicture(small.body), QStringLiteral("mjpeg 320x180"));
     QVERIFY(small.body.size() < full.body.size());
 
     // HEAD: the same head, no body.

@@ -5,11 +5,10 @@
 // server is this test's own UDP socket on loopback, so it can stay silent once and answer with
 // an address no loopback server could (198.51.100.9, a documentation address).
 #include "ServiceProcess.h"
-#include "WhepOffer.h"
+#include "WhepSession.h"
 #include "webrtc/Stun.h"
 
 #include <QNetworkDatagram>
-#include <QRegularExpression>
 #include <QUdpSocket>
 #include <QtTest>
 
@@ -42,10 +41,8 @@ void TestWebRtcPublic::stunServerAndNameGiveCandidates()
     QVERIFY(service.start(
         service.configArgs("[webrtc]\nudp_port = 0\npublic_address = localhost\nstun_server = 127.0.0.1:" +
                            QByteArray::number(stunServer.localPort()) + "\n")));
-    const QRegularExpression udpRe(QStringLiteral("WebRTC \\(WHEP\\) media on UDP port (\\d+)"));
-    const QRegularExpression tcpRe(QStringLiteral("WebRTC \\(WHEP\\) ICE-TCP on TCP port (\\d+)"));
-    const quint16 udpPort = quint16(udpRe.match(QString::fromUtf8(service.log())).captured(1).toUInt());
-    const quint16 tcpPort = quint16(tcpRe.match(QString::fromUtf8(service.log())).captured(1).toUInt());
+    const quint16 udpPort = webRtcUdpPort(service);
+    const quint16 tcpPort = webRtcTcpPort(service);
     QVERIFY2(udpPort != 0 && tcpPort != 0, service.log().constData());
 
     // The first request goes unanswered (a lost datagram); the service asks again, with the

@@ -4,12 +4,10 @@
 // wrong password, or a frame longer than a datagram, is closed; connections from one address
 // are bounded; DELETE closes the session's connection; a taken ICE-TCP port.
 #include "ServiceProcess.h"
-#include "WhepOffer.h"
+#include "WhepSession.h"
 #include "webrtc/Rfc4571.h"
 #include "webrtc/Stun.h"
 
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <QRegularExpression>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -18,13 +16,6 @@
 using namespace hlscam;
 
 namespace {
-
-struct Session {
-    QByteArray location;
-    QByteArray ufrag;
-    QByteArray pwd;
-    QByteArray answer;
-};
 
 constexpr int kPerAddress = 4;  // twice max_sessions_per_address = 2 below
 
@@ -43,12 +34,12 @@ private Q_SLOTS:
     void takenTcpPort();
 
 private:
-    Session open();
     bool connect(QTcpSocket &socket);
     // Sends a check for `s` on `socket` and reads the framed answer: a success for this socket's
     // address and port, signed with the session's password.
-    bool checkAnswered(QTcpSocket &socket, const Session &s);
-    void remove(const Session &s);
+    bool checkAnswered(QTcpSocket &socket, const WhepSession &s);
+    // The session lives: a viewer's check on a new connection is answered.
+    bool answeredOnNewConnection(const WhepSession &s);
 
     ServiceProcess m_service;
     quint16 m_tcpPort = 0;
@@ -56,33 +47,13 @@ private:
 
 void TestWebRtcTcp::initTestCase()
 {
-    QVERIFY(m_service.addUser(QStringLiteral("admin"), QStringLiteral("admin-password"), QStringLiteral("admin")));
+    QVERIFY(m_service.addUser(kWhepUser, kWhepPassword, QStringLiteral("admin")));
     QVERIFY(m_service.start(m_service.configArgs("[webrtc]\nudp_port = 0\nmax_sessions_per_address = 2\n")));
-    const QRegularExpression re(QStringLiteral("WebRTC \\(WHEP\\) ICE-TCP on TCP port (\\d+)"));
-    m_tcpPort = quint16(re.match(QString::fromUtf8(m_service.log())).captured(1).toUInt());
+    m_tcpPort = webRtcTcpPort(m_service);
     QVERIFY2(m_tcpPort != 0, m_service.log().constData());
 }
 
 void TestWebRtcTcp::cleanupTestCase() { QCOMPARE(m_service.stop(), 0); }
-
-Session TestWebRtcTcp::open()
-{
-    const HttpReply r =
-        m_service.get(QStringLiteral("/cam/cam0/whep"), QStringLiteral("admin"), QStringLiteral("admin-password"),
-                      "POST", kWhepOffer, {{"Content-Type", "application/sdp"}});
-    if (r.status != 201)
-        qWarning() << r.status << r.body;
-    return {r.header("Location"), sdpAttribute(r.body, "ice-ufrag"), sdpAttribute(r.body, "ice-pwd"), r.body};
-}
-
-void TestWebRtcTcp::remove(const Session &s)
-{
-    QCOMPARE(
-        m_service
-            .get(QString::fromLatin1(s.location), QStringLiteral("admin"), QStringLiteral("admin-password"), "DELETE")
-            .status,
-        200);
-}
 
 bool TestWebRtcTcp::connect(QTcpSocket &socket)
 {
@@ -90,10 +61,10 @@ bool TestWebRtcTcp::connect(QTcpSocket &socket)
     return socket.waitForConnected(5000);
 }
 
-bool TestWebRtcTcp::checkAnswered(QTcpSocket &socket, const Session &s)
+bool TestWebRtcTcp::checkAnswered(QTcpSocket &socket, const WhepSession &s)
 {
-    const QByteArray txid = QByteArray::number(QRandomGenerator::global()->generate64()).left(12).leftJustified(12);
-    socket.write(rfc4571::frame(stun::bindingRequest(txid, s.ufrag + ":tEsT", s.pwd, true)));
+    const IceCheck check = iceCheck(s);
+    socket.write(rfc4571::frame(check.request));
     rfc4571::Reader reader;
     std::optional<QByteArray> reply;
     for (int i = 0; i < 50 && !reply; ++i) {
@@ -103,17 +74,22 @@ bool TestWebRtcTcp::checkAnswered(QTcpSocket &socket, const Session &s)
             return false;
         reply = reader.next();
     }
-    if (!reply)
+    return reply && answersCheck(*reply, check, socket, s);
+}
+
+bool TestWebRtcTcp::answeredOnNewConnection(const WhepSession &s)
+{
+    QTcpSocket viewer;
+    if (!connect(viewer)) {
+        qWarning() << "no connection to the ICE-TCP port";
         return false;
-    const Result<stun::Message> m = stun::parse(*reply);
-    return m.ok() && m.value().type == stun::kBindingSuccess && m.value().transactionId == txid &&
-           m.value().mappedPort == socket.localPort() && m.value().mappedAddress == socket.localAddress() &&
-           stun::integrityMatches(*reply, m.value(), s.pwd);
+    }
+    return checkAnswered(viewer, s);
 }
 
 void TestWebRtcTcp::checkOverTcpAnsweredAndKept()
 {
-    const Session s = open();
+    const WhepSession s = openWhepSession(m_service);
     QVERIFY(!s.ufrag.isEmpty());
     QVERIFY2(QRegularExpression(QStringLiteral(" tcp \\d+ 127\\.0\\.0\\.1 %1 typ host tcptype passive").arg(m_tcpPort))
                  .match(QString::fromLatin1(s.answer))
@@ -127,7 +103,7 @@ void TestWebRtcTcp::checkOverTcpAnsweredAndKept()
     QCOMPARE(viewer.state(), QAbstractSocket::ConnectedState);
     QVERIFY(checkAnswered(viewer, s));
     // DELETE ends the session and closes its connection.
-    remove(s);
+    QCOMPARE(endWhepSession(m_service, s), 200);
     QTRY_COMPARE_WITH_TIMEOUT(viewer.state(), QAbstractSocket::UnconnectedState, 3000);
 }
 
@@ -145,7 +121,7 @@ void TestWebRtcTcp::strangersClosed_data()
 void TestWebRtcTcp::strangersClosed()
 {
     QFETCH(QByteArray, kind);
-    const Session s = open();
+    const WhepSession s = openWhepSession(m_service);
     QByteArray bytes;
     if (kind == "dtls")
         bytes = rfc4571::frame(QByteArray::fromHex("16fefd000000000000000000") + QByteArray(200, 'h'));
@@ -167,10 +143,8 @@ void TestWebRtcTcp::strangersClosed()
     QTRY_COMPARE_WITH_TIMEOUT(stranger.state(), QAbstractSocket::UnconnectedState, 2500);
     QCOMPARE(stranger.readAll(), QByteArray());
     // The session lives on: its viewer's check is answered.
-    QTcpSocket viewer;
-    QVERIFY(connect(viewer));
-    QVERIFY(checkAnswered(viewer, s));
-    remove(s);
+    QVERIFY(answeredOnNewConnection(s));
+    QCOMPARE(endWhepSession(m_service, s), 200);
 }
 
 void TestWebRtcTcp::silentConnectionClosed()
@@ -196,11 +170,9 @@ void TestWebRtcTcp::connectionsPerAddressBounded()
     // Once they are gone there is room again.
     for (int i = 0; i < kPerAddress; ++i)
         QTRY_COMPARE_WITH_TIMEOUT(sockets[i].state(), QAbstractSocket::UnconnectedState, 9000);
-    const Session s = open();
-    QTcpSocket viewer;
-    QVERIFY(connect(viewer));
-    QVERIFY(checkAnswered(viewer, s));
-    remove(s);
+    const WhepSession s = openWhepSession(m_service);
+    QVERIFY(answeredOnNewConnection(s));
+    QCOMPARE(endWhepSession(m_service, s), 200);
 }
 
 // The ICE-TCP port's number taken by another program: by default (tcp_port follows udp_port)

@@ -69,3 +69,22 @@ inline FfProbe ffprobeData(const QByteArray &media, const QString &fileName, con
     file.close();
     return ffprobe(file.fileName(), entries, count);
 }
+
+// A stream's codec and size from its ffprobe entries (codec_name, width, height): "CODEC
+// WIDTHxHEIGHT", e.g. "h264 320x180". One string to compare, which shows all of it when it differs.
+inline QString codecAndSize(const QJsonObject &stream)
+{
+    return QStringLiteral("%1 %2x%3")
+        .arg(stream[QStringLiteral("codec_name")].toString())
+        .arg(stream[QStringLiteral("width")].toInt())
+        .arg(stream[QStringLiteral("height")].toInt());
+}
+
+// A picture (a JPEG in memory) as ffprobe reads it: its codecAndSize, e.g. "mjpeg 320x180", or why
+// it could not be read.
+inline QString probePicture(const QByteArray &picture)
+{
+    const FfProbe probe =
+        ffprobeData(picture, QStringLiteral("picture.jpg"), QStringLiteral("stream=codec_name,width,height"));
+    return probe.ok() ? codecAndSize(probe.stream) : probe.error;
+}

@@ -1,4 +1,5 @@
 // Users file parsing and writing, password hashing, the credential cache and the authenticator.
+#include "BasicLogin.h"
 #include "auth/Authenticator.h"
 #include "auth/CredentialCache.h"
 #include "auth/PasswordHash.h"
@@ -10,7 +11,6 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <crypt.h>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,30 +19,9 @@ using namespace hlscam;
 
 namespace {
 
-QByteArray bcryptHash(const QByteArray &password)
-{
-    char setting[CRYPT_GENSALT_OUTPUT_SIZE];
-    crypt_gensalt_rn("$2y$", 4, nullptr, 0, setting, sizeof setting);  // cost 4: fast for tests
-    crypt_data data{};
-    return QByteArray(crypt_rn(password.constData(), setting, &data, sizeof data));
-}
-
 QByteArray basic(const QByteArray &credentials) { return "Basic " + credentials.toBase64(); }
 
 const QByteArray kSecret(32, 'k');
-
-// Waits for the answer, which comes at once or from the hashing thread through the event loop.
-AuthResult check(Authenticator &auth, const QByteArray &header)
-{
-    std::optional<AuthResult> result;
-    QObject context;
-    auth.checkBasic(header, &context, [&](const AuthResult &r) { result = r; });
-    QElapsedTimer t;
-    t.start();
-    while (!result && t.elapsed() < 10000)
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
-    return result.value_or(AuthResult{AuthResult::Outcome::Busy, {}, {}});
-}
 
 // A line as Apache's own htpasswd writes it (the real tool, from Debian's apache2-utils).
 QByteArray htpasswdLine(const char *flag, const QByteArray &user, const QByteArray &password)
@@ -381,12 +360,12 @@ void TestAuth::authenticatorOutcomes()
               "alice:" + m_aliceHash + "\n#hlscam-role alice admin\nbob:" + hashPassword("pw:with:colons") + "\n");
     Authenticator auth(path, kSecret);
     QCOMPARE(auth.userCount(), 2);
-    const AuthResult r = check(auth, header);
+    const AuthResult r = checkBasicAndWait(auth, header);
     QCOMPARE(int(r.outcome), outcome);
     if (r.outcome == AuthResult::Outcome::Ok && r.user == QLatin1String("alice"))
         QCOMPARE(r.role, Role::Admin);
     // The second check of the same credentials is served by the cache with the same answer.
-    QCOMPARE(int(check(auth, header).outcome), outcome);
+    QCOMPARE(int(checkBasicAndWait(auth, header).outcome), outcome);
 }
 
 void TestAuth::concurrentChecksOfTheSameLoginShareOneHash()
@@ -415,16 +394,18 @@ void TestAuth::authenticatorPicksUpAReplacedFile()
     writeFile(path, "alice:" + m_aliceHash + "\n");
     Authenticator auth(path, kSecret);
     QSignalSpy changed(&auth, &Authenticator::usersChanged);
-    QCOMPARE(check(auth, basic("alice:alice-pw")).outcome, AuthResult::Outcome::Ok);
+    QCOMPARE(checkBasicAndWait(auth, basic("alice:alice-pw")).outcome, AuthResult::Outcome::Ok);
 
     // Another process changes alice's password: the cached success must not outlive it.
     writeFile(path, "alice:" + hashPassword("new-pw") + "\n");
-    QTRY_COMPARE_WITH_TIMEOUT(check(auth, basic("alice:alice-pw")).outcome, AuthResult::Outcome::WrongPassword, 5000);
-    QCOMPARE(check(auth, basic("alice:new-pw")).outcome, AuthResult::Outcome::Ok);
+    QTRY_COMPARE_WITH_TIMEOUT(checkBasicAndWait(auth, basic("alice:alice-pw")).outcome,
+                              AuthResult::Outcome::WrongPassword, 5000);
+    QCOMPARE(checkBasicAndWait(auth, basic("alice:new-pw")).outcome, AuthResult::Outcome::Ok);
     QVERIFY(changed.count() >= 1);
 
     QFile::remove(path);  // all users gone: nobody gets in
-    QTRY_COMPARE_WITH_TIMEOUT(check(auth, basic("alice:new-pw")).outcome, AuthResult::Outcome::UnknownUser, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(checkBasicAndWait(auth, basic("alice:new-pw")).outcome, AuthResult::Outcome::UnknownUser,
+                              5000);
 }
 
 void TestAuth::legacyHashesFromHtpasswd_data()
@@ -460,17 +441,17 @@ void TestAuth::legacyHashIsUpgradedAtLogin()
     QVERIFY(!line.isEmpty());
     writeFile(path, "# brought from an old server\n" + line + "\n");
     Authenticator auth(path, kSecret);
-    QCOMPARE(check(auth, basic("dave:wrong")).outcome, AuthResult::Outcome::WrongPassword);
+    QCOMPARE(checkBasicAndWait(auth, basic("dave:wrong")).outcome, AuthResult::Outcome::WrongPassword);
     QCOMPARE(schemeOf(auth.users().value(0).hash), HashScheme::Apr1);  // no login yet: unchanged
 
-    QCOMPARE(check(auth, basic("dave:dave-pw")).outcome, AuthResult::Outcome::Ok);
+    QCOMPARE(checkBasicAndWait(auth, basic("dave:dave-pw")).outcome, AuthResult::Outcome::Ok);
     UsersFile file(path);
     QCOMPARE(file.load().message, QString());
     QCOMPARE(file.users().size(), 1);
     QCOMPARE(schemeOf(file.users()[0].hash), HashScheme::Yescrypt);
     QVERIFY(verifyPassword("dave-pw", file.users()[0].hash));
     QTRY_COMPARE_WITH_TIMEOUT(schemeOf(auth.users().value(0).hash), HashScheme::Yescrypt, 5000);
-    QCOMPARE(check(auth, basic("dave:dave-pw")).outcome, AuthResult::Outcome::Ok);
+    QCOMPARE(checkBasicAndWait(auth, basic("dave:dave-pw")).outcome, AuthResult::Outcome::Ok);
 }
 
 void TestAuth::tokens()

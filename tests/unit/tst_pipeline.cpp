@@ -112,9 +112,7 @@ void TestPipeline::testPatternBecomesDecodableSegments()
                     CountFrames::Yes);
     QVERIFY2(probe.ok(), qPrintable(probe.error));
     const QJsonObject &stream = probe.stream;
-    QCOMPARE(stream["codec_name"].toString(), QStringLiteral("h264"));
-    QCOMPARE(stream["width"].toInt(), 320);
-    QCOMPARE(stream["height"].toInt(), 180);
+    QCOMPARE(codecAndSize(stream), QStringLiteral("h264 320x180"));
     QVERIFY2(stream["nb_read_frames"].toString().toInt() >= 25 * 3 - 2,
              qPrintable(stream["nb_read_frames"].toString()));
 }

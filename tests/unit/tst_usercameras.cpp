@@ -2,31 +2,22 @@
 // written back with everything else kept, left alone by Apache's own htpasswd, written
 // atomically, and fail-closed when a line is in error; UserChange sets and clears them; the
 // Authenticator hands them on with Basic logins and URL tokens.
+#include "BasicLogin.h"
 #include "auth/Authenticator.h"
 #include "auth/UserChange.h"
 #include "auth/UsersFile.h"
 
 #include <QDir>
-#include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <crypt.h>
 #include <sys/stat.h>
 
 using namespace hlscam;
 
 namespace {
-
-QByteArray bcryptHash(const QByteArray &password)
-{
-    char setting[CRYPT_GENSALT_OUTPUT_SIZE];
-    crypt_gensalt_rn("$2y$", 4, nullptr, 0, setting, sizeof setting);  // cost 4: fast for tests
-    crypt_data data{};
-    return QByteArray(crypt_rn(password.constData(), setting, &data, sizeof data));
-}
 
 QByteArray readAll(const QString &path)
 {
@@ -275,14 +266,7 @@ void TestUserCameras::loginsAndTokensCarryTheCameras()
                                "\n#hlscam-role root admin\n#hlscam-cameras root cam0\n"));
     Authenticator auth(path, QByteArray(32, 'k'));
     const auto login = [&auth](const QByteArray &credentials) {
-        std::optional<AuthResult> result;
-        QObject context;
-        auth.checkBasic("Basic " + credentials.toBase64(), &context, [&](const AuthResult &r) { result = r; });
-        QElapsedTimer t;
-        t.start();
-        while (!result && t.elapsed() < 10000)
-            QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
-        return result.value_or(AuthResult{});
+        return checkBasicAndWait(auth, "Basic " + credentials.toBase64());
     };
     const AuthResult alice = login("alice:pw");
     QCOMPARE(alice.outcome, AuthResult::Outcome::Ok);
