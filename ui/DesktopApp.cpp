@@ -4,6 +4,7 @@
 #include "CamerasModel.h"
 #include "ControlsModel.h"
 #include "DiscoveredBoards.h"
+#include "PreviewPlayer.h"
 #include "Session.h"
 #include "UsersModel.h"
 
@@ -38,6 +39,7 @@ void registerQmlTypes()
     qmlRegisterType<CamerasModel>(uri, 1, 0, "CamerasModel");
     qmlRegisterType<ControlsModel>(uri, 1, 0, "ControlsModel");
     qmlRegisterType<DiscoveredBoards>(uri, 1, 0, "DiscoveredBoards");
+    qmlRegisterType<PreviewPlayer>(uri, 1, 0, "PreviewPlayer");
     qmlRegisterUncreatableType<JsonListModel>(uri, 1, 0, "JsonListModel",
                                               QStringLiteral("comes from Session or a model"));
     qmlRegisterSingletonType(QUrl(QStringLiteral("qrc:/qml/Format.qml")), uri, 1, 0, "Format");

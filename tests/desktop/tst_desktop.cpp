@@ -19,6 +19,7 @@
 #include <QVideoSink>
 #include <QtTest>
 #include <algorithm>
+#include <csignal>
 
 using hlscam::ui::ApiModel;
 using hlscam::ui::Session;
@@ -42,6 +43,8 @@ private Q_SLOTS:
     void unbansAnAddress();
     void appliesTheCamerasOwnSize();
     void appliesCameraSettings();
+    void followsTheCameraBack();
+    void frozenBoardFreezesNothing();
     void remembersTheBoard();
     void findsTheBoardOnTheLan();
     void runsALocalServiceThroughTheApi();
@@ -359,6 +362,62 @@ void TestDesktop::appliesCameraSettings()
     qInfo("after the restart: %d pictures in 0.5 s at %dx%d, %lld ms after the change", frames, last.width(),
           last.height(), waited.elapsed());
     QCOMPARE(last.size(), QSize(320, 180));
+}
+
+// The preview follows the camera to a larger size and back again (restarts one after another).
+void TestDesktop::followsTheCameraBack()
+{
+    for (int round = 0; round < 2; ++round) {
+        const bool big = round % 2 == 0;
+        QVERIFY(click("cameraTab"));
+        find("widthField")->setProperty("value", big ? 640 : 320);
+        find("heightField")->setProperty("value", big ? 360 : 180);
+        QVERIFY(click("applyButton"));
+        QVERIFY(click("previewTab"));
+        QImage last;
+        QElapsedTimer waited;
+        waited.start();
+        int frames = 0;
+        const QSize want = big ? QSize(640, 360) : QSize(320, 180);
+        while (waited.elapsed() < 20000 && !(frames > 0 && last.size() == want))
+            frames = framesWithin(500, &last);
+        qInfo("round %d: %d pictures at %dx%d, %lld ms", round, frames, last.width(), last.height(), waited.elapsed());
+        QCOMPARE(last.size(), want);
+    }
+}
+
+// A board that stops answering (stopped here with SIGSTOP, as a board that lost its network
+// would be) freezes the preview, not the window: the GUI thread keeps running through the
+// player's reopen after 6 s without pictures, and the preview plays again once the board is back.
+void TestDesktop::frozenBoardFreezesNothing()
+{
+    QVERIFY(click("previewTab"));
+    QImage last;
+    QVERIFY(framesWithin(2000, &last) > 0);
+    const qint64 pid = m_service.pid();
+    // The board comes back after 16 s, whatever this thread is doing then.
+    QProcess resume;
+    resume.start(QStringLiteral("sh"), {QStringLiteral("-c"), QStringLiteral("sleep 16; kill -CONT %1").arg(pid)});
+    QVERIFY(resume.waitForStarted());
+    QCOMPARE(::kill(pid_t(pid), SIGSTOP), 0);
+    QElapsedTimer clock;
+    clock.start();
+    qint64 lastTick = 0;
+    qint64 worstGap = 0;
+    QTimer ticker;
+    connect(&ticker, &QTimer::timeout, this, [&] {
+        worstGap = qMax(worstGap, clock.elapsed() - lastTick);
+        lastTick = clock.elapsed();
+    });
+    ticker.start(100);
+    while (clock.elapsed() < 24000 && (clock.elapsed() < 17000 || framesWithin(500, &last) <= 0))
+        QTest::qWait(100);
+    ticker.stop();
+    QVERIFY(resume.state() == QProcess::NotRunning || resume.waitForFinished(5000));
+    qInfo("the board frozen for 16 s: the window's longest pause %lld ms; pictures again %lld ms after the freeze",
+          worstGap, clock.elapsed());
+    QVERIFY2(worstGap < 2000, qPrintable(QStringLiteral("the window stood still for %1 ms").arg(worstGap)));
+    QVERIFY2(clock.elapsed() < 24000, "no picture within 8 s of the board coming back");
 }
 
 void TestDesktop::remembersTheBoard()

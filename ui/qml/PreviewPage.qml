@@ -11,20 +11,16 @@ Pane {
     property Session session
     padding: 0
 
-    MediaPlayer {
+    // Qt Multimedia's player on a thread of its own (PreviewPlayer.h: its calls can wait on
+    // the network for tens of seconds, which must not freeze the window).
+    PreviewPlayer {
         id: player
         objectName: "previewPlayer"
         source: page.session.previewUrl
-        videoOutput: video
-        // A new URL (another camera, a renewed token, a restarted pipeline) plays at once.
-        onSourceChanged: if (player.source.toString().length > 0) player.play()
-        onErrorOccurred: function(error, errorString) { retry.restart() }
+        videoSink: video.videoSink
+        onErrorOccurred: retry.restart()
     }
-    function reopen() {
-        player.stop()
-        player.source = ""
-        player.source = Qt.binding(function() { return page.session.previewUrl })
-    }
+    function reopen() { player.reopen() }
     // The stream comes back after a camera restart or a network hiccup: open it again, calmly.
     Timer {
         id: retry
@@ -60,9 +56,9 @@ Pane {
             }
             Label {
                 anchors.centerIn: parent
-                visible: player.playbackState !== MediaPlayer.PlayingState || player.error !== MediaPlayer.NoError
+                visible: !player.playing
                 color: "white"
-                text: player.error !== MediaPlayer.NoError ? qsTr("Preview: %1 (retrying)").arg(player.errorString)
+                text: player.errorString.length > 0 ? qsTr("Preview: %1 (retrying)").arg(player.errorString)
                       : page.session.previewUrl.toString().length === 0 ? qsTr("Waiting for a preview token…")
                       : qsTr("Loading the stream…")
             }
@@ -145,8 +141,7 @@ Pane {
                 Label { text: qsTr("Player"); font.bold: true; Layout.topMargin: 12 }
                 Label {
                     objectName: "playerState"
-                    text: player.playbackState === MediaPlayer.PlayingState ? qsTr("playing")
-                          : player.playbackState === MediaPlayer.PausedState ? qsTr("paused") : qsTr("stopped")
+                    text: player.playing ? qsTr("playing") : player.errorString.length > 0 ? qsTr("failed") : qsTr("stopped")
                 }
             }
         }
