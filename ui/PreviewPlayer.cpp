@@ -56,10 +56,7 @@ void PreviewPlayer::setVideoSink(QVideoSink *sink)
 
 void PreviewPlayer::reopen() { request(); }
 
-void PreviewPlayer::request()
-{
-    m_worker->want(m_source);
-}
+void PreviewPlayer::request() { m_worker->want(m_source); }
 
 void PreviewPlayer::takeState(bool playing, const QString &errorString)
 {

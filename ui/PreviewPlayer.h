@@ -80,9 +80,9 @@ private:
     void reportState();
 
     QMutex m_mutex;
-    QUrl m_wantedSource;   // guarded by m_mutex
-    quint64 m_wanted = 0;  // requests made (guarded by m_mutex)
-    quint64 m_applied = 0; // requests applied (worker thread)
+    QUrl m_wantedSource;    // guarded by m_mutex
+    quint64 m_wanted = 0;   // requests made (guarded by m_mutex)
+    quint64 m_applied = 0;  // requests applied (worker thread)
     // Created on the worker's thread: the player draws into a sink of its own, never into one
     // of the GUI's, whose lifetime the player's threads could not follow.
     QMediaPlayer *m_player = nullptr;

@@ -3,6 +3,8 @@
 #include "Logging.h"
 #include "hls/H264Bitstream.h"
 
+#include <algorithm>
+
 namespace hlscam {
 
 namespace {
@@ -15,6 +17,11 @@ Fmp4Packager::Fmp4Packager(SegmentStore &store, const PackagerOptions &options)
 {}
 
 Fmp4Packager::~Fmp4Packager() { finish(); }
+
+qint64 Fmp4Packager::stallUs() const
+{
+    return std::max<qint64>(m_options.segmentMs * 1000LL, 3 * 1000000LL / m_options.fps);
+}
 
 quint64 Fmp4Packager::decodeTime(qint64 monoUs) const
 {
@@ -55,6 +62,15 @@ Error Fmp4Packager::start(const H264Parameters &parameters, const EncodedPacket 
 Error Fmp4Packager::write(const EncodedPacket &packet, const H264Parameters &parameters)
 {
     const qint64 t = packet.monoUs;
+    // The source stalled (a camera that hiccupped, a board frozen for a while): written as it
+    // came, the gap would become one sample as long as the stall, in a segment far longer than
+    // the playlist's target duration, which players choke on (FFmpeg waited that long between
+    // reloads). The generation ends where its last picture ends; the pictures after the stall
+    // start a new one at a key frame, behind a discontinuity.
+    if (m_started && m_partOpen && t - m_lastPacketUs > stallUs()) {
+        qCInfo(lcHls) << "the source stalled for" << (t - m_lastPacketUs) / 1000 << "ms: a discontinuity";
+        finish();
+    }
     if (!m_started) {
         if (!packet.key)
             return {};  // a segment must start with a key frame

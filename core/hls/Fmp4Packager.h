@@ -24,7 +24,9 @@ public:
 
     // Adds one packet. Packets before the first key frame are dropped; the first key frame
     // starts a generation with `parameters` (SPS/PPS are taken from the key frame when the
-    // parameters have none). Fails with Fault::UnsupportedFormat (a stream without usable SPS/PPS).
+    // parameters have none). After a stall of the source (a gap of more than a segment) the
+    // generation ends and the next key frame starts another. Fails with Fault::UnsupportedFormat (a stream without
+    // usable SPS/PPS).
     Error write(const EncodedPacket &packet, const H264Parameters &parameters);
     // Flushes the last part and closes the generation (source stopped or restarting).
     void finish();
@@ -35,6 +37,8 @@ private:
     // Closes the open part; nextDecodeTime is where the next sample starts (the last sample's end).
     void flushPart(qint64 durationUs, quint64 nextDecodeTime);
     quint64 decodeTime(qint64 monoUs) const;  // in the track's timescale, from the generation start
+    // A gap between pictures longer than this is a stall of the source, not a slow frame.
+    qint64 stallUs() const;
 
     SegmentStore &m_store;
     PackagerOptions m_options;

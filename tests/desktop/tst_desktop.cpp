@@ -54,6 +54,8 @@ private:
     QVideoSink *previewSink() const;
     // Pictures the preview received within `ms`, the last one in *last.
     int framesWithin(int ms, QImage *last);
+    // Waits up to 20 s for the preview to show pictures of `size`; the last picture seen.
+    QImage previewAtSize(QSize size);
     bool login(const QString &address, const QString &user, const QString &password);
 
     ServiceProcess m_service;
@@ -111,6 +113,19 @@ int TestDesktop::framesWithin(int ms, QImage *last)
     if (last && latest.isValid())
         *last = latest.toImage();
     return frames;
+}
+
+QImage TestDesktop::previewAtSize(QSize size)
+{
+    QImage last;
+    QElapsedTimer waited;
+    waited.start();
+    int frames = 0;
+    while (waited.elapsed() < 20000 && !(frames > 0 && last.size() == size))
+        frames = framesWithin(500, &last);
+    qInfo("%d pictures in 0.5 s at %dx%d, %lld ms after the change", frames, last.width(), last.height(),
+          waited.elapsed());
+    return last;
 }
 
 bool TestDesktop::login(const QString &address, const QString &user, const QString &password)
@@ -306,14 +321,7 @@ void TestDesktop::appliesTheCamerasOwnSize()
     shot(QStringLiteral("camera-auto"));
 
     QVERIFY(click("previewTab"));
-    QImage last;
-    QElapsedTimer waited;
-    waited.start();
-    int frames = 0;
-    while (waited.elapsed() < 20000 && !(frames > 0 && last.size() == QSize(640, 360)))
-        frames = framesWithin(500, &last);
-    qInfo("auto size: %d pictures in 0.5 s at %dx%d", frames, last.width(), last.height());
-    QCOMPARE(last.size(), QSize(640, 360));
+    QCOMPARE(previewAtSize(QSize(640, 360)).size(), QSize(640, 360));
 
     // Unticked, the numbers in the boxes are sent again.
     QVERIFY(click("cameraTab"));
@@ -353,15 +361,7 @@ void TestDesktop::appliesCameraSettings()
 
     // The preview follows the restarted camera on the same URL.
     QVERIFY(click("previewTab"));
-    QImage last;
-    QElapsedTimer waited;
-    waited.start();
-    int frames = 0;
-    while (waited.elapsed() < 20000 && !(frames > 0 && last.size() == QSize(320, 180)))
-        frames = framesWithin(500, &last);
-    qInfo("after the restart: %d pictures in 0.5 s at %dx%d, %lld ms after the change", frames, last.width(),
-          last.height(), waited.elapsed());
-    QCOMPARE(last.size(), QSize(320, 180));
+    QCOMPARE(previewAtSize(QSize(320, 180)).size(), QSize(320, 180));
 }
 
 // The preview follows the camera to a larger size and back again (restarts one after another).
@@ -374,15 +374,8 @@ void TestDesktop::followsTheCameraBack()
         find("heightField")->setProperty("value", big ? 360 : 180);
         QVERIFY(click("applyButton"));
         QVERIFY(click("previewTab"));
-        QImage last;
-        QElapsedTimer waited;
-        waited.start();
-        int frames = 0;
         const QSize want = big ? QSize(640, 360) : QSize(320, 180);
-        while (waited.elapsed() < 20000 && !(frames > 0 && last.size() == want))
-            frames = framesWithin(500, &last);
-        qInfo("round %d: %d pictures at %dx%d, %lld ms", round, frames, last.width(), last.height(), waited.elapsed());
-        QCOMPARE(last.size(), want);
+        QCOMPARE(previewAtSize(want).size(), want);
     }
 }
 

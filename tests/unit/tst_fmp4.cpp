@@ -73,6 +73,7 @@ private Q_SLOTS:
     void initSegmentParsesBack();
     void fragmentParsesBack();
     void libx264StreamPlaysInFfprobe();
+    void stalledSourceStartsAGenerationNotALongSegment();
 };
 
 void TestFmp4::splitsAnnexB_data()
@@ -275,6 +276,50 @@ void TestFmp4::libx264StreamPlaysInFfprobe()
         QCOMPARE(p["duration"].toInt(), 3600);
         QCOMPARE(p["flags"].toString().startsWith(u'K'), i % 25 == 0);
     }
+}
+
+// A source that stalls for 16 s (a frozen board, a camera that hiccupped): no segment gets
+// longer than a segment plus a frame, and the pictures after the stall start a new generation
+// behind a discontinuity (the pipeline asks for a key frame there: a segment's time has passed).
+void TestFmp4::stalledSourceStartsAGenerationNotALongSegment()
+{
+    EncoderOptions options;
+    options.width = 320;
+    options.height = 180;
+    EncoderChoice choice = openEncoder(QStringLiteral("libx264"), nullptr, options);
+    QVERIFY2(choice.encoder, qPrintable(choice.error.message));
+    TestPatternSource source(320, 180, 1000);
+    QVERIFY(!source.open().failed());
+
+    SegmentStore store(100, 20);
+    Fmp4Packager packager(store, {});
+    std::vector<EncodedPacket> packets;
+    constexpr qint64 kStallUs = 16'000'000;
+    for (int i = 0; i < 60; ++i) {
+        Capture capture;
+        QCOMPARE(source.read(capture), ReadStatus::Ok);
+        const bool afterStall = i >= 30;
+        capture.monoUs = 1'000'000 + i * 40'000 + (afterStall ? kStallUs : 0);
+        packets.clear();
+        // Key frames a second apart on the capture clock, as the pipeline forces them.
+        const bool key = afterStall ? (i - 30) % 25 == 0 : i % 25 == 0;
+        QVERIFY(!choice.encoder->push(capture, key, packets).failed());
+        for (const EncodedPacket &p : packets)
+            QVERIFY(!packager.write(p, choice.encoder->parameters()).failed());
+    }
+    packager.finish();
+
+    const StoreSnapshot snapshot = store.snapshot();
+    qint64 totalUs = 0;
+    int discontinuities = 0;
+    for (const Segment &s : snapshot.segments) {
+        QVERIFY2(s.durationUs <= 1'040'000, qPrintable(QStringLiteral("a segment of %1 us").arg(s.durationUs)));
+        totalUs += s.durationUs;
+        discontinuities += s.discontinuity ? 1 : 0;
+    }
+    QCOMPARE(totalUs, 60 * 40'000);  // every picture its 40 ms, the stall none
+    QCOMPARE(discontinuities, 1);
+    QVERIFY(snapshot.segments.first().generation != snapshot.segments.last().generation);
 }
 
 QTEST_GUILESS_MAIN(TestFmp4)
