@@ -212,7 +212,7 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     if (whep) {
         const bool options = ctx->method == Method::Options;
         const bool credentials =
-            !authorization.isEmpty() || QUrlQuery(request.url()).hasQueryItem(QStringLiteral("token"));
+            !authorization.isEmpty() || !QUrlQuery(request.url()).queryItemValue(QStringLiteral("token")).isEmpty();
         const bool allowed = whep->session.isEmpty() ? ctx->method == Method::Post || (options && credentials)
                                                      : ctx->method == Method::Delete;
         if (options && !allowed) {

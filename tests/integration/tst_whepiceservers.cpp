@@ -160,6 +160,11 @@ void TestWhepIceServers::bearerTokenOptionsCarriesTheServers()
     const HttpReply r = request("OPTIONS", QStringLiteral("/cam/cam0/whep"), "Bearer " + token);
     QCOMPARE(r.status, 204);
     verifyRestLinks(linksOf(r), "alice");
+    // The same token in the URL, as a WHEP player given a link with ?token= sends it.
+    const HttpReply inUrl =
+        request("OPTIONS", QStringLiteral("/cam/cam0/whep?token=") + QString::fromLatin1(token), {});
+    QCOMPARE(inUrl.status, 204);
+    verifyRestLinks(linksOf(inUrl), "alice");
 }
 
 void TestWhepIceServers::optionsWithoutCredentialsCarriesNone()
@@ -169,6 +174,9 @@ void TestWhepIceServers::optionsWithoutCredentialsCarriesNone()
     QCOMPARE(r.header("Allow"), QByteArray("POST, OPTIONS"));
     QVERIFY(linksOf(r).isEmpty());
     QVERIFY(r.header("WWW-Authenticate").isEmpty());  // no prompt: a preflight must not cause one
+    const HttpReply emptyToken = request("OPTIONS", QStringLiteral("/cam/cam0/whep?token="), {});
+    QCOMPARE(emptyToken.status, 204);
+    QVERIFY(linksOf(emptyToken).isEmpty());
 }
 
 void TestWhepIceServers::anotherCamerasUserGetsNone()
