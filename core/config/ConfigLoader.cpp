@@ -2,6 +2,8 @@
 
 #include "capture/CommandLine.h"
 #include "config/AddressRange.h"
+#include "config/HostNames.h"
+#include "config/IceServers.h"
 #include "v4l2/V4l2Source.h"
 
 #include <QDir>
@@ -29,8 +31,6 @@ QString listenProblem(const QString &value, ServerSettings &server);
 const QString kSections = QStringLiteral("[server], [camera.NAME], [hls], [auth], [bans], [webrtc], [tls], [paths]");
 const QString kSourceHelp =
     QStringLiteral("allowed: testpattern, auto, /dev/videoN, rpicam, exec:COMMAND, or the path of a media file");
-
-bool isDottedQuad(const QString &s);  // "192.0.2.1": four groups of digits (below)
 
 QString quoted(const QString &value)
 {
@@ -245,24 +245,18 @@ QString readAddressList(const QString &v, QStringList &out)
     return {};
 }
 
+// A TURN username or password as it is sent in a Link header's quoted string: printable ASCII
+// without quotes or backslashes (no escaping for the page to undo), or empty for none.
+const QString kLinkParameterHelp =
+    QStringLiteral("(allowed: up to 256 printable ASCII characters without spaces, \" or \\; empty for none)");
+bool isLinkParameter(const QString &v)
+{
+    return v.size() <= 256 && std::all_of(v.begin(), v.end(), [](QChar c) {
+               return c.unicode() > 0x20 && c.unicode() < 0x7f && c != u'"' && c != u'\\';
+           });
+}
+
 // Host names: "cam.example.org", "*.example.org" or "*", separated by spaces or commas.
-// An IP address written in full (QHostAddress alone would take "10.1" as 10.0.0.1), not "any".
-bool isIpAddress(const QString &v)
-{
-    QHostAddress a;
-    return (v.contains(u':') || isDottedQuad(v)) && a.setAddress(v) && a != QHostAddress::AnyIPv4 &&
-           a != QHostAddress::AnyIPv6;
-}
-
-// A DNS name to look up: labels of letters, digits and inner hyphens, not all digits and dots.
-bool isHostName(const QString &v)
-{
-    static const QRegularExpression name(QStringLiteral(
-        "^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?$"));
-    static const QRegularExpression numeric(QStringLiteral("^[0-9.]+$"));
-    return v.size() <= 253 && name.match(v).hasMatch() && !numeric.match(v).hasMatch();
-}
-
 QString readHostnames(const QString &v, QStringList &out)
 {
     static const QRegularExpression name(
@@ -590,6 +584,42 @@ const KeyDef kKeys[] = {
          s.settings.webrtc.stunPort = quint16(port.toInt());
          return {};
      }},
+    {"webrtc", "ice_servers",
+     [](const QString &v, State &s) -> QString {
+         const Result<QStringList> uris = parseIceServerList(v);
+         if (!uris.ok())
+             return uris.error().message;
+         s.settings.webrtc.iceServers = uris.value();
+         return {};
+     }},
+    {"webrtc", "turn_secret",
+     [](const QString &v, State &s) -> QString {
+         // Never quoted back: the message may end up in a log.
+         if (!v.isEmpty() && v.size() < 16)
+             return QStringLiteral(
+                 "the secret is shorter than 16 characters, short enough to guess from one credential a viewer "
+                 "sees (allowed: 16 or more, e.g. the output of openssl rand -hex 32; empty for none)");
+         s.settings.webrtc.turnSecret = v;
+         return {};
+     }},
+    {"webrtc", "turn_credential_lifetime",
+     [](const QString &v, State &s) {
+         return readDuration(v, 60, qint64{30} * 86400, s.settings.webrtc.turnCredentialLifetimeS);
+     }},
+    {"webrtc", "turn_username",
+     [](const QString &v, State &s) -> QString {
+         if (!isLinkParameter(v))
+             return quoted(v.left(40)) + QStringLiteral(" is not allowed ") + kLinkParameterHelp;
+         s.settings.webrtc.turnUsername = v;
+         return {};
+     }},
+    {"webrtc", "turn_password",
+     [](const QString &v, State &s) -> QString {
+         if (!isLinkParameter(v))
+             return QStringLiteral("the password is not allowed ") + kLinkParameterHelp;  // not quoted back
+         s.settings.webrtc.turnPassword = v;
+         return {};
+     }},
     {"webrtc", "max_sessions",
      [](const QString &v, State &s) {
          return readInt(v, 1, 1000, s.settings.webrtc.maxSessions);
@@ -858,6 +888,8 @@ private:
         }
         if (auto e = checkTokenLifetimes())
             return e;
+        if (auto e = checkTurnCredentials())
+            return e;
         const double segment = m_state.segmentSeconds;
         const double part = m_state.partSeconds;
         const int partLine = m_keyLines.value(QStringLiteral("hls\npart_duration"));
@@ -911,6 +943,37 @@ private:
         return std::nullopt;
     }
 
+    // One way to give TURN credentials, and one for each turn: URI.
+    std::optional<ConfigError> checkTurnCredentials() const
+    {
+        const WebRtcSettings &w = m_state.settings.webrtc;
+        const auto at = [this](const char *key) {
+            return m_keyLines.value(QStringLiteral("webrtc\n") + QLatin1String(key));
+        };
+        const bool staticSet = !w.turnUsername.isEmpty() || !w.turnPassword.isEmpty();
+        if (!w.turnSecret.isEmpty() && staticSet) {
+            const char *key = w.turnUsername.isEmpty() ? "turn_password" : "turn_username";
+            return error(at(key), QStringLiteral("[webrtc] ") + QLatin1String(key),
+                         QStringLiteral("turn_secret and turn_username/turn_password are two ways to give TURN "
+                                        "credentials: keep one (turn_secret, if the TURN server has one)"));
+        }
+        if (w.turnUsername.isEmpty() != w.turnPassword.isEmpty()) {
+            const char *key = w.turnUsername.isEmpty() ? "turn_password" : "turn_username";
+            return error(at(key), QStringLiteral("[webrtc] ") + QLatin1String(key),
+                         QStringLiteral("turn_username and turn_password go together: set both, or neither"));
+        }
+        if (!w.turnSecret.isEmpty() || staticSet)
+            return std::nullopt;
+        for (const QString &uri : w.iceServers) {
+            if (isTurnUri(uri))
+                return error(at("ice_servers"), QStringLiteral("[webrtc] ice_servers"),
+                             QStringLiteral("'%1' needs credentials: set turn_secret (the TURN server's "
+                                            "static-auth-secret) or turn_username and turn_password")
+                                 .arg(uri));
+        }
+        return std::nullopt;
+    }
+
     QString m_file;
     State m_state;
     QString m_section;  // as written: "server", "camera.cam0"
@@ -919,13 +982,6 @@ private:
     QHash<QString, int> m_sectionLines;  // section -> line
     QHash<QString, int> m_keyLines;      // "section\nkey" -> line
 };
-
-bool isDottedQuad(const QString &s)
-{
-    const QStringList parts = s.split(u'.');
-    return parts.size() == 4 &&
-           std::all_of(parts.begin(), parts.end(), [](const QString &p) { return isDigits(p) && p.size() <= 3; });
-}
 
 }  // namespace
 

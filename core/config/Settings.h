@@ -143,6 +143,17 @@ struct WebRtcSettings {
     // Empty host: none.
     QString stunHost;
     quint16 stunPort = 3478;
+    // STUN and TURN servers the viewers' browsers are told of (Link headers of the WHEP answer
+    // and of an authenticated OPTIONS, RFC 9725 4.6), for viewers whose network lets nothing
+    // reach the ports: "stun:host[:port]", "turn:host[:port][?transport=udp|tcp]", "turns:...".
+    QStringList iceServers;
+    // The TURN server's shared secret (coturn's static-auth-secret): each viewer gets a username
+    // "<expiry>:<user>" and its HMAC-SHA1 as the password, valid for turnCredentialLifetimeS.
+    QString turnSecret;
+    qint64 turnCredentialLifetimeS = 86400;
+    // Static TURN credentials instead, for servers without a secret (every viewer sees them).
+    QString turnUsername;
+    QString turnPassword;
 
     bool operator==(const WebRtcSettings &) const = default;
 };

@@ -203,17 +203,20 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
         return true;
     }
 
-    // WHEP: POST on the endpoint, DELETE on a session; OPTIONS answered before credentials (a
-    // preflight carries none; it grants no other origin anything: no CORS headers).
+    // WHEP: POST on the endpoint, DELETE on a session; OPTIONS without credentials answered
+    // before authentication (a preflight carries none; it grants no other origin anything: no
+    // CORS headers). An OPTIONS of the endpoint with credentials is authenticated like the POST
+    // (failures count toward bans) and answered with the ICE servers (WhepRoutes).
     const std::optional<WhepPath> whep = parseWhepPath(ctx->path);
+    const QByteArray authorization = headerValue(request, "authorization");
     if (whep) {
-        const bool allowed = whep->session.isEmpty() ? ctx->method == Method::Post : ctx->method == Method::Delete;
-        if (ctx->method == Method::Options) {
-            Response r = Response::text(Status::NoContent, {}).header("Allow", whepAllow(*whep));
-            r.body.clear();
-            if (whep->session.isEmpty())
-                r.header("Accept-Post", "application/sdp");
-            send(ctx->responder, r, false, "whep");
+        const bool options = ctx->method == Method::Options;
+        const bool credentials =
+            !authorization.isEmpty() || !QUrlQuery(request.url()).queryItemValue(QStringLiteral("token")).isEmpty();
+        const bool allowed = whep->session.isEmpty() ? ctx->method == Method::Post || (options && credentials)
+                                                     : ctx->method == Method::Delete;
+        if (options && !allowed) {
+            send(ctx->responder, whepOptions(*whep), false, "whep");
             return true;
         }
         if (!allowed) {  // PATCH (trickle ICE) included: all our candidates are in the answer
@@ -269,7 +272,6 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     // A URL token opens one camera's media; anything else needs Basic credentials.
     const QByteArray token = ctx->query.queryItemValue(QStringLiteral("token"), QUrl::FullyEncoded).toLatin1();
     const MediaPath media = ctx->path.startsWith(QLatin1String("/cam/")) ? parseMediaPath(ctx->path) : MediaPath{};
-    const QByteArray authorization = headerValue(request, "authorization");
     if (whep && authorization.startsWith("Bearer ")) {
         // WHEP players send a URL token this way (the WHEP draft's bearer token).
         const QByteArray bearer = authorization.mid(7).trimmed();

@@ -69,6 +69,7 @@ public:
     // Ends a session of `camera` opened by `owner` (any, for an admin); false when none.
     bool close(const QString &camera, const QByteArray &sessionId, const QString &owner, bool admin);
 
+    const WebRtcSettings &settings() const { return m_settings; }
     WebRtcCameraStats stats(const QString &camera) const;
     int sessionCount() const { return int(m_sessions.size()); }
     bool hasSession(const QByteArray &sessionId) const { return m_sessions.count(sessionId) > 0; }

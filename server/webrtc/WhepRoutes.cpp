@@ -1,8 +1,10 @@
 #include "webrtc/WhepRoutes.h"
 
+#include "webrtc/IceServerLinks.h"
 #include "webrtc/Sdp.h"
 #include "webrtc/WebRtcServer.h"
 
+#include <QDateTime>
 #include <QRegularExpression>
 
 namespace hlscam {
@@ -22,9 +24,25 @@ std::optional<WhepPath> parseWhepPath(QStringView path)
 
 QByteArray whepAllow(const WhepPath &path) { return path.session.isEmpty() ? "POST, OPTIONS" : "DELETE, OPTIONS"; }
 
+Response whepOptions(const WhepPath &path, const QList<QByteArray> &iceServerLinks)
+{
+    Response r = Response::text(Status::NoContent, {}).header("Allow", whepAllow(path));
+    r.body.clear();
+    if (path.session.isEmpty())
+        r.header("Accept-Post", "application/sdp");
+    for (const QByteArray &link : iceServerLinks)
+        r.header("Link", link);
+    return r;
+}
+
 Response handleWhep(WebRtcServer *server, const WhepPath &path, const RequestContext &request,
                     const QHostAddress &localAddress)
 {
+    const auto links = [&] {
+        return iceServerLinks(server->settings(), request.user, QDateTime::currentSecsSinceEpoch());
+    };
+    if (request.method == Method::Options)
+        return whepOptions(path, server && path.session.isEmpty() ? links() : QList<QByteArray>{});
     if (!server)
         return Response::text(Status::NotFound, "WebRTC is off on this service ([webrtc] enabled = false)");
     const QString owner = request.token.isEmpty() ? request.user : QString::fromLatin1(request.token);
@@ -54,6 +72,8 @@ Response handleWhep(WebRtcServer *server, const WhepPath &path, const RequestCon
     r.status = Status::Created;
     r.header("Location", "/cam/" + path.camera.toLatin1() + "/whep/" + answer.value().sessionId);
     r.header("X-Sender-Clock", answer.value().senderClock);
+    for (const QByteArray &link : links())
+        r.header("Link", link);
     return r;
 }
 

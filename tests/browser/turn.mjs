@@ -1,5 +1,7 @@
 // A TURN (and STUN) server for tests: Debian's coturn (`turnserver`) on loopback only, with its
-// own config file in a temp dir, one static user, no TLS, relaying to loopback peers. It lives
+// own config file in a temp dir, one static user (or, given `secret`, the "TURN REST API"
+// credentials of use-auth-secret / static-auth-secret that hlscam's turn_secret makes), no TLS,
+// relaying to loopback peers. It lives
 // at most `lifetimeS` seconds (`timeout` ends it even when the test runner dies), and stop()
 // ends it by the PID we started.
 import { spawn } from 'node:child_process';
@@ -21,7 +23,7 @@ function freeUdpPort() {
   });
 }
 
-export async function startTurnServer({ lifetimeS = 240 } = {}) {
+export async function startTurnServer({ lifetimeS = 240, secret = null } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'hlscam-turn-'));
   const user = 'viewer';
   const password = randomBytes(12).toString('base64url');
@@ -37,10 +39,9 @@ export async function startTurnServer({ lifetimeS = 240 } = {}) {
     'no-tcp',  // the test asks for TURN over UDP
     'no-cli',
     'no-multicast-peers',
-    'lt-cred-mech',
     'fingerprint',
     'realm=hlscam.test',
-    `user=${user}:${password}`,
+    ...(secret ? ['use-auth-secret', `static-auth-secret=${secret}`] : ['lt-cred-mech', `user=${user}:${password}`]),
     `userdb=${join(dir, 'turndb')}`,
     `pidfile=${join(dir, 'turn.pid')}`,
     'log-file=stdout',

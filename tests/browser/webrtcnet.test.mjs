@@ -7,6 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startService, launchBrowser } from './lib.mjs';
 import { startTurnServer } from './turn.mjs';
+import { randomBytes } from 'node:crypto';
 
 let browser;
 
@@ -98,6 +99,64 @@ test('a browser that may only use a TURN relay plays the camera through coturn',
   } finally {
     await context.close();
     await service.stop();
+    await turn.stop();
+  }
+});
+
+// Runs in the page before its scripts: every RTCPeerConnection may only use relay candidates,
+// whatever configuration the page gives it (at construction or later); the ICE servers are the
+// page's own, from the service's Link headers.
+function forceRelay() {
+  const Original = window.RTCPeerConnection;
+  window.__pcs = [];
+  window.__iceServers = [];  // what the page set with setConfiguration
+  window.RTCPeerConnection = class extends Original {
+    constructor(configuration = {}) {
+      super({ ...configuration, iceTransportPolicy: 'relay' });
+      window.__pcs.push(this);
+    }
+    setConfiguration(configuration = {}) {
+      window.__iceServers.push(configuration.iceServers);
+      return super.setConfiguration({ ...configuration, iceTransportPolicy: 'relay' });
+    }
+  };
+}
+
+test("the page plays through the TURN server the service names, with turn_secret's credentials", async (t) => {
+  const secret = randomBytes(24).toString('hex');
+  const turn = await startTurnServer({ secret });
+  let service = null;
+  let context = null;
+  try {
+    service = await startService({
+      user: 'alice',
+      config: `[webrtc]\nudp_port = 0\nice_servers = turn:127.0.0.1:${turn.port}?transport=udp\n` +
+              `turn_secret = ${secret}\nturn_credential_lifetime = 10m\n`,
+    });
+    context = await loggedIn(service);
+    await context.addInitScript(forceRelay);
+    const page = await context.newPage();
+    await playsOverWebRtc(page, service);
+    const given = await page.evaluate(() => window.__iceServers);
+    t.diagnostic(`ICE servers the page set: ${JSON.stringify(given)}`);
+    assert.equal(given.length, 1, JSON.stringify(given));
+    assert.equal(given[0][0].urls, `turn:127.0.0.1:${turn.port}?transport=udp`);
+    const username = given[0][0].username;
+    const expiry = Number(username.split(':')[0]);
+    assert.match(username, /^\d+:alice$/);
+    assert.ok(Math.abs(expiry - (Date.now() / 1000 + 600)) < 60, username);
+    const pair = await selectedPair(page);
+    t.diagnostic(`selected pair: ${JSON.stringify(pair)}`);
+    assert.equal(pair?.local, 'relay', JSON.stringify(pair));
+    assert.equal(pair.relayProtocol, 'udp');
+    assert.ok(pair.bytesReceived > 10000, JSON.stringify(pair));
+    // coturn took the REST credentials: an allocation for that username.
+    const escaped = username.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    assert.match(turn.log(), new RegExp(`user <${escaped}>: incoming packet ALLOCATE processed, success`), turn.log());
+    assert.ok(!service.log().includes(secret), 'the secret is in the service log');
+  } finally {
+    await context?.close();
+    await service?.stop();
     await turn.stop();
   }
 });

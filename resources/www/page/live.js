@@ -20,6 +20,41 @@ function captureTime(clock, rtp) {
   return clock.unixMs + ticks / 90;
 }
 
+// The ICE servers of the WHEP endpoint's Link headers (RFC 9725 4.6), as fetch joins them:
+// `<turn:host?transport=udp>; rel="ice-server"; username="u"; credential="c"; credential-type="password", <stun:...>; ...`.
+// Bounded: the first 8 KiB, at most 8 servers; a TURN server without password credentials is left
+// out (the browser would refuse the whole configuration).
+const maxIceServers = 8;
+function parseIceServers(header) {
+  const servers = [];
+  const links = /<([^<>\s]{1,512})>((?:\s*;\s*[A-Za-z-]{1,32}\s*=\s*(?:"[^"]{0,512}"|[^;,"\s]{0,512}))*)/g;
+  for (const link of (header || '').slice(0, 8192).matchAll(links)) {
+    const params = {};
+    for (const p of link[2].matchAll(/([A-Za-z-]+)\s*=\s*(?:"([^"]*)"|([^;,"\s]*))/g))
+      params[p[1].toLowerCase()] = p[2] ?? p[3];
+    if (params.rel !== 'ice-server' || !/^(stun|turns?):/i.test(link[1])) continue;
+    const server = { urls: link[1] };
+    if (/^turns?:/i.test(link[1])) {
+      if (params.username === undefined || params.credential === undefined ||
+          (params['credential-type'] ?? 'password') !== 'password') continue;
+      server.username = params.username;
+      server.credential = params.credential;
+    }
+    servers.push(server);
+    if (servers.length === maxIceServers) break;
+  }
+  return servers;
+}
+
+// The endpoint's ICE servers, asked with an OPTIONS that carries the page's credentials (the
+// service answers an OPTIONS without any, such as a CORS preflight, with none); [] when none
+// are configured, on any failure, and after `waitMs`: a slow answer must not hold the session.
+function iceServersOf(camera, waitMs) {
+  const asked = fetch(`/cam/${camera}/whep`, { method: 'OPTIONS' })
+    .then((r) => (r.ok ? parseIceServers(r.headers.get('Link')) : []), () => []);
+  return Promise.race([asked, new Promise((resolve) => setTimeout(() => resolve([]), waitMs))]);
+}
+
 function latencyWords(ms) {
   if (ms === null) return 'latency –';
   return ms < 1000 ? `latency ${Math.round(ms)} ms` : `latency ${(ms / 1000).toFixed(1)} s`;
@@ -70,12 +105,23 @@ export function showCamera(camera, { mode }) {
       }
     };
     try {
+      // The ICE servers (a TURN relay for networks that let nothing reach the service's ports)
+      // are asked while the offer is made, and set before gathering starts.
+      const iceServers = iceServersOf(camera, 1000);
       // The offer goes out before it is set locally: the service is ICE-lite and learns our
-      // address from our checks, so it needs no candidate of ours, and the request does not wait
-      // for gathering to start (tens of ms).
+      // address from our checks (through a relay too), so it needs no candidate of ours, and the
+      // request does not wait for gathering to start (tens of ms).
       const offer = await pc.createOffer();
       const posted = fetch(`/cam/${camera}/whep`, { method: 'POST', headers: { 'Content-Type': 'application/sdp' },
                                                     body: offer.sdp });
+      const servers = await iceServers;
+      if (servers.length) {
+        try {
+          pc.setConfiguration({ ...pc.getConfiguration(), iceServers: servers });
+        } catch (e) {
+          console.info(`ICE servers not used: ${e.message}`);
+        }
+      }
       await pc.setLocalDescription(offer);
       const r = await posted;
       if (r.status !== 201) throw new Error(`WHEP answered ${r.status}`);
