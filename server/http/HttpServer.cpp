@@ -206,15 +206,19 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     // WHEP: POST on the endpoint, DELETE on a session; OPTIONS without credentials answered
     // before authentication (a preflight carries none; it grants no other origin anything: no
     // CORS headers). An OPTIONS of the endpoint with credentials is authenticated like the POST
-    // (failures count toward bans) and answered with the ICE servers (WhepRoutes).
+    // (failures count toward bans) and answered with the ICE servers (WhepRoutes); so is one
+    // without, when anonymous viewers may watch, unless it is a preflight.
     const std::optional<WhepPath> whep = parseWhepPath(ctx->path);
     const QByteArray authorization = headerValue(request, "authorization");
     if (whep) {
         const bool options = ctx->method == Method::Options;
         const bool credentials =
             !authorization.isEmpty() || !QUrlQuery(request.url()).queryItemValue(QStringLiteral("token")).isEmpty();
-        const bool allowed = whep->session.isEmpty() ? ctx->method == Method::Post || (options && credentials)
-                                                     : ctx->method == Method::Delete;
+        const bool anonymousAsks =
+            m_anonymousViewers && headerValue(request, "access-control-request-method").isEmpty();
+        const bool allowed = whep->session.isEmpty()
+                                 ? ctx->method == Method::Post || (options && (credentials || anonymousAsks))
+                                 : ctx->method == Method::Delete;
         if (options && !allowed) {
             send(ctx->responder, whepOptions(*whep), false, "whep");
             return true;

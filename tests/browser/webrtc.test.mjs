@@ -135,7 +135,9 @@ test("a new viewer's key frame is encoded while its handshake runs, and shown wh
   });
   assert.ok(result, 'no picture within 5 s of the connection');
   t.diagnostic(`first picture captured ${result.capturedBeforeConnectedMs} ms before the connection was up`);
-  assert.ok(result.capturedBeforeConnectedMs >= 30,
+  // Before, not by how much: a segment's own key frame may come during the wait and be held
+  // instead (the fresher picture), as late as just before the connection.
+  assert.ok(result.capturedBeforeConnectedMs > 0,
             `the first picture was captured ${result.capturedBeforeConnectedMs} ms before the connection was up`);
   await context.close();
 });

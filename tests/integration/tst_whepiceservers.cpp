@@ -69,6 +69,7 @@ private Q_SLOTS:
     void wrongCredentialsOnOptionsCountTowardABan();
     void staticCredentialsAreSentAsTheyAre();
     void secretNeverLogged();
+    void anonymousViewersGetTheServers();
 
 private:
     HttpReply request(const QByteArray &method, const QString &path, const QByteArray &authorization,
@@ -229,6 +230,26 @@ void TestWhepIceServers::secretNeverLogged()
     QVERIFY(log.contains("OPTIONS /cam/cam0/whep"));  // debug lines were on
     QVERIFY2(!log.contains(kSecret), log.constData());
     QVERIFY2(!log.contains(kSecret.toBase64()), log.constData());
+}
+
+// Where anonymous viewers may watch, the page's OPTIONS carries no credentials and still gets
+// the servers (for the user "viewer"); a CORS preflight does not.
+void TestWhepIceServers::anonymousViewersGetTheServers()
+{
+    ServiceProcess open;
+    const QStringList config = open.configArgs(kCameras + "[auth]\nanonymous = viewer\n[webrtc]\nudp_port = 0\n" +
+                                               kServers + "turn_secret = " + kSecret +
+                                               "\nturn_credential_lifetime = " + QByteArray::number(kLifetimeS) + "\n");
+    QVERIFY2(open.start(config), open.log().constData());
+    const QByteArray head = "OPTIONS /cam/cam0/whep HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+    const HttpReply asked = open.raw(head + "\r\n");
+    QCOMPARE(asked.status, 204);
+    verifyRestLinks(linksOf(asked), "viewer");
+    const HttpReply preflight =
+        open.raw(head + "Origin: https://elsewhere.example\r\nAccess-Control-Request-Method: POST\r\n\r\n");
+    QCOMPARE(preflight.status, 204);
+    QVERIFY(linksOf(preflight).isEmpty());
+    QCOMPARE(open.stop(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestWhepIceServers)
