@@ -210,10 +210,11 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     // without, when anonymous viewers may watch, unless it is a preflight.
     const std::optional<WhepPath> whep = parseWhepPath(ctx->path);
     const QByteArray authorization = headerValue(request, "authorization");
+    ctx->query = QUrlQuery(request.url());
     if (whep) {
         const bool options = ctx->method == Method::Options;
         const bool credentials =
-            !authorization.isEmpty() || !QUrlQuery(request.url()).queryItemValue(QStringLiteral("token")).isEmpty();
+            !authorization.isEmpty() || !ctx->query.queryItemValue(QStringLiteral("token")).isEmpty();
         const bool anonymousAsks =
             m_anonymousViewers && headerValue(request, "access-control-request-method").isEmpty();
         const bool allowed = whep->session.isEmpty()
@@ -265,7 +266,6 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
         send(ctx->responder, Response::text(Status::Ok, "ok"), ctx->headOnly, "healthz");
         return true;
     }
-    ctx->query = QUrlQuery(request.url());
     ctx->body = request.body();
     // Kept raw (parsed only for authenticated media requests). With If-Range the range holds
     // only if a validator matches, and media carry none (RFC 9110 13.1.5): send them whole.
